@@ -1,0 +1,262 @@
+"""The base env: DESIGN.md's contract, written once for all five environments.
+
+A subclass supplies the world (``_start``, ``_execute``, ``_observe``, ``_judge``); this
+class owns everything the suite promises to be the same everywhere: spaces, task choice,
+seeding, step accounting, invalid actions as feedback, the sparse terminal reward, early
+stops and the ``info`` keys.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+
+from vab_gym.core.actions import ActionCall, ActionError, ActionSet
+from vab_gym.core.judge import Verdict
+from vab_gym.core.spaces import UnicodeText, image_space
+from vab_gym.core.tasks import Task, TaskSet, read_jsonl
+
+TEXT_MAX_CHARS = 1_000_000
+
+
+@dataclass(frozen=True)
+class EarlyStop:
+    """VAB's early-stop rules, off unless given: end the episode (truncated) after
+    ``max_invalid`` invalid actions in a row or ``max_repeats`` identical actions in a row."""
+
+    max_invalid: int | None = 3
+    max_repeats: int | None = 3
+
+
+@dataclass
+class Outcome:
+    """What executing one valid action did: feedback text, and whether it ends the episode."""
+
+    feedback: str
+    finished: bool = False
+    answer: str | None = None
+
+
+class VabEnv(gym.Env[dict[str, Any], str]):
+    """Base class of the VAB environments.
+
+    Observation: ``Dict(image, text, instruction, *extra_images)``. Action: one call as
+    text, parsed by ``action_set``. Reward: 1.0 on the last step if the judge says success,
+    else 0.0. ``terminated`` when the agent finishes (or, for envs with
+    ``checks_goal_every_step``, the goal holds); ``truncated`` at ``max_steps`` or an early
+    stop. The judge runs in both cases.
+    """
+
+    metadata: ClassVar[dict[str, Any]] = {"render_modes": ["rgb_array"], "render_fps": 1}
+
+    env_id: ClassVar[str]
+    action_set: ClassVar[ActionSet]
+    backends: ClassVar[tuple[str, ...]]
+    default_image_size: ClassVar[tuple[int, int]]  # (height, width)
+    default_max_steps: ClassVar[int]
+    extra_images: ClassVar[tuple[str, ...]] = ()
+    checks_goal_every_step: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        *,
+        backend: str | None = None,
+        split: str = "test",
+        task_id: str | None = None,
+        tasks: str | TaskSet | None = None,
+        image_size: tuple[int, int] | None = None,
+        max_steps: int | None = None,
+        early_stop: EarlyStop | None = None,
+        render_mode: str | None = None,
+    ) -> None:
+        self.backend_name = backend or self.backends[0]
+        if self.backend_name not in self.backends:
+            raise ValueError(
+                f"{self.env_id}: unknown backend {self.backend_name!r}; "
+                f"choose one of {self.backends}"
+            )
+        if render_mode not in (None, "rgb_array"):
+            raise ValueError(f"unsupported render_mode {render_mode!r}")
+        self.render_mode = render_mode
+        self.split = split
+        self.task_id = task_id
+        self.tasks = self._resolve_tasks(tasks, split)
+        if task_id is not None and task_id not in self.tasks:
+            raise ValueError(f"{self.env_id}: no task {task_id!r} in split {split!r}")
+        height, width = image_size or self.default_image_size
+        self.image_size = (int(height), int(width))
+        self.max_steps = max_steps or self.default_max_steps
+        self.early_stop = early_stop
+        self.observation_space = spaces.Dict(
+            {
+                "image": image_space(*self.image_size),
+                **{key: image_space(*self.image_size) for key in self.extra_images},
+                "text": UnicodeText(TEXT_MAX_CHARS),
+                "instruction": UnicodeText(TEXT_MAX_CHARS),
+            }
+        )
+        self.action_space = UnicodeText(TEXT_MAX_CHARS)
+        self.task: Task | None = None
+        self._steps = 0
+        self._done = True
+        self._last_obs: dict[str, Any] | None = None
+        self._invalid_streak = 0
+        self._repeat_streak = 0
+        self._last_action: str | None = None
+
+    # -- to be supplied by each env -------------------------------------------------------
+    @abstractmethod
+    def _start(self, task: Task) -> str:
+        """Set the world up for ``task``; return the first text observation."""
+
+    @abstractmethod
+    def _execute(self, call: ActionCall) -> Outcome:
+        """Carry out a valid call; raise :class:`ActionError` when a precondition fails."""
+
+    @abstractmethod
+    def _observe(self) -> dict[str, np.ndarray]:
+        """The images of the current state: ``image`` plus ``extra_images``."""
+
+    @abstractmethod
+    def _judge(self, answer: str | None) -> Verdict:
+        """Decide success from the final state (and the agent's answer)."""
+
+    def _progress(self) -> float:
+        """The partial score, 0..1 (VAB's per-env measure); 0 unless the env has one."""
+        return 0.0
+
+    def _goal_reached(self) -> bool:
+        """For envs that check the goal every step: does it hold now?"""
+        return False
+
+    def valid_actions(self) -> list[str]:
+        """Grounding: the concrete calls that make sense in the current state."""
+        raise NotImplementedError(f"{self.env_id} does not ground its actions")
+
+    def _close_backend(self) -> None:
+        """Release processes and files; called once by :meth:`close`."""
+
+    # -- the contract ---------------------------------------------------------------------
+    def reset(
+        self, *, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        super().reset(seed=seed)
+        options = options or {}
+        self.task = self._choose_task(options)
+        self._steps = 0
+        self._done = False
+        self._invalid_streak = self._repeat_streak = 0
+        self._last_action = None
+        text = self._start(self.task)
+        obs = self._observation(text)
+        return obs, self._info(action_error=None)
+
+    def step(self, action: str) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
+        if self.task is None or self._done:
+            raise gym.error.ResetNeeded("call reset() before step() (the episode has ended)")
+        self._steps += 1
+        error: str | None = None
+        outcome = Outcome(feedback="")
+        try:
+            call = self.action_set.parse(action)
+            outcome = self._execute(call)
+        except ActionError as exc:
+            error = str(exc)
+            outcome = Outcome(feedback=f"Invalid action: {error}")
+        self._track_streaks(action, error)
+
+        stop_reason = self._early_stop_reason()
+        terminated = outcome.finished or (
+            self.checks_goal_every_step and error is None and self._goal_reached()
+        )
+        truncated = not terminated and (self._steps >= self.max_steps or stop_reason is not None)
+        obs = self._observation(outcome.feedback)
+        info = self._info(action_error=error)
+        reward = 0.0
+        if terminated or truncated:
+            self._done = True
+            verdict = self._judge(outcome.answer)
+            reward = 1.0 if verdict.success else 0.0
+            info.update(success=verdict.success, judge=verdict.to_dict(),
+                        progress=self._progress())
+            if stop_reason:
+                info["early_stop"] = stop_reason
+        return obs, reward, terminated, truncated, info
+
+    def render(self) -> np.ndarray | None:
+        if self.render_mode == "rgb_array" and self._last_obs is not None:
+            return self._last_obs["image"]
+        return None
+
+    def close(self) -> None:
+        if getattr(self, "_closed", False):
+            return
+        self._closed = True
+        self._close_backend()
+
+    def action_prompt(self) -> str:
+        """The action documentation to put in an LMM prompt."""
+        return self.action_set.prompt()
+
+    # -- helpers --------------------------------------------------------------------------
+    def _resolve_tasks(self, tasks: str | TaskSet | None, split: str) -> TaskSet:
+        if isinstance(tasks, TaskSet):
+            return tasks
+        if tasks is not None:
+            return TaskSet(read_jsonl(tasks))
+        return self.default_tasks(split)
+
+    @classmethod
+    def default_tasks(cls, split: str) -> TaskSet:
+        """The tasks the env ships for ``split``."""
+        raise NotImplementedError
+
+    def _choose_task(self, options: dict[str, Any]) -> Task:
+        task_id = options.get("task_id", self.task_id)
+        if task_id is not None:
+            if task_id not in self.tasks:
+                raise ValueError(f"{self.env_id}: no task {task_id!r}")
+            return self.tasks[task_id]
+        if len(self.tasks) == 0:
+            raise ValueError(f"{self.env_id}: split {self.split!r} has no tasks")
+        ids = self.tasks.ids
+        return self.tasks[ids[int(self.np_random.integers(len(ids)))]]
+
+    def _observation(self, text: str) -> dict[str, Any]:
+        assert self.task is not None
+        obs: dict[str, Any] = dict(self._observe())
+        obs["text"] = text[:TEXT_MAX_CHARS]
+        obs["instruction"] = self.task.instruction[:TEXT_MAX_CHARS]
+        self._last_obs = obs
+        return obs
+
+    def _info(self, *, action_error: str | None) -> dict[str, Any]:
+        assert self.task is not None
+        return {
+            "task_id": self.task.id,
+            "backend": self.backend_name,
+            "step": self._steps,
+            "progress": self._progress(),
+            "action_error": action_error,
+        }
+
+    def _track_streaks(self, action: Any, error: str | None) -> None:
+        self._invalid_streak = self._invalid_streak + 1 if error else 0
+        key = action if isinstance(action, str) else repr(action)
+        self._repeat_streak = self._repeat_streak + 1 if key == self._last_action else 1
+        self._last_action = key
+
+    def _early_stop_reason(self) -> str | None:
+        rules = self.early_stop
+        if rules is None:
+            return None
+        if rules.max_invalid and self._invalid_streak >= rules.max_invalid:
+            return f"{self._invalid_streak} invalid actions in a row"
+        if rules.max_repeats and self._repeat_streak >= rules.max_repeats:
+            return f"the same action {self._repeat_streak} times in a row"
+        return None

@@ -1,0 +1,21 @@
+"""Registration of the suite's envs with Gymnasium, by string entry point.
+
+String entry points keep ``import vab_gym`` light and let vector-env subprocesses import
+an env's module themselves. No ``max_episode_steps``: each env counts its own steps,
+because the judge must run when the step limit truncates an episode.
+"""
+
+from __future__ import annotations
+
+import gymnasium as gym
+
+# id -> entry point; only environments that exist are registered.
+ENVIRONMENTS = {
+    "VAB-CSS-v0": "vab_gym.envs.css.env:CssEnv",
+}
+
+
+def register_all() -> None:
+    for env_id, entry_point in ENVIRONMENTS.items():
+        if env_id not in gym.registry:
+            gym.register(env_id, entry_point=entry_point, disable_env_checker=False)

@@ -1,0 +1,1 @@
+"""The five environments, one package each."""

@@ -1,0 +1,187 @@
+"""A static site rendered in Chromium, its stylesheet replaceable in place.
+
+The site is served by the env itself from its folder (no server process): requests to
+``SITE_ORIGIN`` are answered from disk, the edited stylesheet from memory, 127.0.0.1 is
+let through and everything else is blocked. Stylesheet edits go through the DevTools
+protocol (``CSS.setStyleSheetText``), which restyles the page without reloading it.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import io
+import math
+import mimetypes
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import numpy as np
+from PIL import Image
+
+from vab_gym.core.browser import BrowserUnavailable, ChromiumProcess, is_local
+
+SITE_ORIGIN = "http://site.vab-css.invalid"
+VIEWPORT = {"width": 1280, "height": 720}  # VAB's default Playwright viewport
+MAX_PAGE_HEIGHT = 16_384  # Chromium's largest capture; taller pages are cut
+PAD_RGB = (128, 128, 128)
+
+
+@dataclass
+class Shot:
+    """A full-page screenshot: PNG bytes and the page size it shows."""
+
+    png: bytes
+    width: int
+    height: int
+
+    def array(self) -> np.ndarray:
+        return np.asarray(Image.open(io.BytesIO(self.png)).convert("RGB"))
+
+
+@dataclass
+class _Page:
+    context: Any
+    page: Any
+    cdp: Any
+    sheet_id: str
+    blocked: list[str] = field(default_factory=list)
+
+
+class SiteRenderer:
+    """One open site in one browser context. All calls run on the Chromium thread."""
+
+    def __init__(self, chromium: ChromiumProcess) -> None:
+        self.chromium = chromium
+        self._page: _Page | None = None
+        self._site: tuple[Path, str] | None = None
+        self._css = ""
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def open(self, site_dir: Path, css_file: str, css_text: str) -> None:
+        """Open ``site_dir/index.html`` in a fresh context with ``css_file`` as ``css_text``."""
+        self._site = (site_dir.resolve(), css_file)
+        self._css = css_text
+        self._call(lambda browser: None, reopen=True)
+
+    def close(self) -> None:
+        if self._page is not None:
+            with contextlib.suppress(Exception):  # the browser may be gone already
+                self.chromium.run(lambda _browser: self._discard())
+            self._page = None
+
+    @property
+    def blocked(self) -> list[str]:
+        """URLs the page tried to reach and was refused, oldest first."""
+        return list(self._page.blocked) if self._page else []
+
+    # -- actions --------------------------------------------------------------------------
+    def set_css(self, css_text: str) -> None:
+        self._css = css_text
+        self._call(lambda p: p.cdp.send(
+            "CSS.setStyleSheetText", {"styleSheetId": p.sheet_id, "text": css_text}))
+
+    def full_page(self) -> Shot:
+        """The full page at its own size (what VAB's judge compares)."""
+        return self._call(lambda p: self._capture(p, None))
+
+    def fitted(self, height: int, width: int) -> np.ndarray:
+        """The full page scaled (by Chromium, without distortion) into ``height x width``,
+        padded with grey."""
+        shot = self._call(lambda p: self._capture(p, (height, width)))
+        return fit(shot.array(), height, width)
+
+    # -- internals ------------------------------------------------------------------------
+    def _call(self, fn, *, reopen: bool = False):
+        """Run ``fn(page)`` on the Chromium thread; after a crash, reopen once and retry."""
+        def attempt(browser):
+            if reopen or self._page is None:
+                self._open(browser)
+            return fn(self._page)
+
+        try:
+            return self.chromium.run(attempt)
+        except BrowserUnavailable:
+            raise
+        except Exception:
+            self._page = None
+            self.chromium.restart()
+            reopen = True
+            return self.chromium.run(attempt)
+
+    def _open(self, browser) -> None:
+        assert self._site is not None
+        self._discard()
+        site_dir, css_file = self._site
+        context = browser.new_context(viewport=VIEWPORT, service_workers="block",
+                                      java_script_enabled=True)
+        blocked: list[str] = []
+        context.route("**/*", lambda route: self._serve(route, site_dir, css_file, blocked))
+        page = context.new_page()
+        page.goto(f"{SITE_ORIGIN}/index.html", wait_until="load")
+        cdp = context.new_cdp_session(page)
+        sheets: list[dict[str, Any]] = []
+        cdp.on("CSS.styleSheetAdded", lambda event: sheets.append(event["header"]))
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        css_url = f"{SITE_ORIGIN}/{css_file}"
+        sheet = next((s for s in sheets if s.get("sourceURL") == css_url), None)
+        if sheet is None:
+            context.close()
+            raise RuntimeError(f"index.html does not load the stylesheet {css_file!r}")
+        self._page = _Page(context, page, cdp, sheet["styleSheetId"], blocked)
+
+    def _discard(self) -> None:
+        if self._page is not None:
+            with contextlib.suppress(Exception):
+                self._page.context.close()
+            self._page = None
+
+    def _serve(self, route, site_dir: Path, css_file: str, blocked: list[str]) -> None:
+        url = route.request.url
+        if url.startswith(SITE_ORIGIN + "/"):
+            rel = unquote(urlsplit(url).path.lstrip("/")) or "index.html"
+            if rel == css_file:
+                route.fulfill(body=self._css, content_type="text/css; charset=utf-8")
+                return
+            path = (site_dir / rel).resolve()
+            if path.is_relative_to(site_dir) and path.is_file():
+                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                route.fulfill(body=path.read_bytes(), content_type=kind)
+            else:
+                route.fulfill(status=404, body="not found")
+        elif is_local(url):
+            route.continue_()
+        else:
+            blocked.append(url[:200])
+            route.abort("blockedbyclient")
+
+    @staticmethod
+    def _capture(p: _Page, fit_to: tuple[int, int] | None) -> Shot:
+        size = p.cdp.send("Page.getLayoutMetrics")["cssContentSize"]
+        width = max(math.ceil(size["width"]), VIEWPORT["width"])
+        height = min(max(math.ceil(size["height"]), VIEWPORT["height"]), MAX_PAGE_HEIGHT)
+        scale = 1.0 if fit_to is None else min(fit_to[0] / height, fit_to[1] / width)
+        data = p.cdp.send("Page.captureScreenshot", {
+            "format": "png",
+            "optimizeForSpeed": True,
+            "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": scale},
+        })["data"]
+        return Shot(base64.b64decode(data), width, height)
+
+
+def fit(image: np.ndarray, height: int, width: int) -> np.ndarray:
+    """``image`` in a grey ``height x width`` canvas, scaled down only if it does not fit."""
+    h, w = image.shape[:2]
+    if h > height or w > width:
+        scale = min(height / h, width / w)
+        size = (max(1, round(w * scale)), max(1, round(h * scale)))
+        image = np.asarray(Image.fromarray(image).resize(size, Image.Resampling.BILINEAR))
+        h, w = image.shape[:2]
+    canvas = np.empty((height, width, 3), np.uint8)
+    canvas[:] = PAD_RGB
+    canvas[:h, :w] = image
+    return canvas
