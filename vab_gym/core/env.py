@@ -61,6 +61,7 @@ class VabEnv(gym.Env[dict[str, Any], str]):
     default_max_steps: ClassVar[int]
     extra_images: ClassVar[tuple[str, ...]] = ()
     checks_goal_every_step: ClassVar[bool] = False
+    solver: ClassVar[str]  # "module:function" giving a task's program-solver plan
 
     def __init__(
         self,

@@ -20,6 +20,7 @@ from vab_gym.core.actions import format_call
 from vab_gym.core.templates import Prototype
 from vab_gym.envs.css.stylesheet import Stylesheet
 
+INSTRUCTION = "Fix the css rules used in the html file to match the target screenshot."  # VAB
 JUDGE_SPEC = {"type": "ssim_distance", "threshold": 0.1}
 _LENGTH = re.compile(r"(-?\d*\.?\d+)(px|em|rem|%|vh|vw)")
 _TAG_NAMES = {
@@ -51,8 +52,9 @@ def load_prototypes() -> tuple[tuple[CorruptionPrototype, ...], dict[str, Any]]:
         CorruptionPrototype(
             prototype=Prototype(
                 id=p["id"],
-                instruction=p["description"],
-                slots={"element": "selector-name", "aspect": "property-name"},
+                instruction=f"{INSTRUCTION} {p['description']}",
+                slots={"element": "selector-name", "Element": "selector-name",
+                       "aspect": "property-name"},
                 judge=JUDGE_SPEC,
             ),
             operation=p["operation"],
@@ -64,6 +66,19 @@ def load_prototypes() -> tuple[tuple[CorruptionPrototype, ...], dict[str, Any]]:
         for p in data["prototypes"]
     )
     return prototypes, {"colors": data["colors"], "aspects": data["aspects"]}
+
+
+def categorical_values() -> dict[str, list[str]]:
+    """The literal values the prototypes know per property (``display``: block, flex...)."""
+    known: dict[str, list[str]] = {}
+    for proto in load_prototypes()[0]:
+        values = proto.values
+        if isinstance(values, list):
+            values = dict.fromkeys(proto.properties, values)
+        if isinstance(values, dict):
+            for prop, options in values.items():
+                known.setdefault(prop, []).extend(v for v in options if v not in known[prop])
+    return known
 
 
 def human_name(selector: str) -> str:
@@ -149,8 +164,10 @@ def describe(proto: CorruptionPrototype, record: dict[str, Any]) -> dict[str, st
     """The slot filling of a corruption: the element's and the property's names."""
     _, shared = load_prototypes()
     prop = record.get("property", "")
+    element = human_name(record["selector"])
     return {
-        "element": human_name(record["selector"]),
+        "element": element,
+        "Element": element[:1].upper() + element[1:],
         "aspect": shared["aspects"].get(prop, prop.replace("-", " ") or "styling"),
     }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import hashlib
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,6 @@ from vab_gym.envs.css.stylesheet import (
     check_selector,
 )
 
-INSTRUCTION = "Fix the css rules used in the html file to match the target screenshot."
 EDITED = ("You have successfully {what}. Here is the updated screenshot. If you think this "
           "edit is not useful, you can revert the last edit by calling revert_last_edit().")
 # Matching an element ignores states and pseudo-elements, as VAB's matcher does.
@@ -56,7 +55,7 @@ class _Target:
     shot: Shot
     gray: np.ndarray
     image: np.ndarray
-    initial_distance: float | None = None
+    initial_distances: dict[str, float] = field(default_factory=dict)  # by initial CSS
 
 
 class CssEnv(VabEnv):
@@ -78,6 +77,7 @@ class CssEnv(VabEnv):
     default_image_size = (1024, 768)
     default_max_steps = 10
     extra_images = ("target",)
+    solver = "vab_gym.envs.css.solver:plan"
 
     def __init__(self, *, dense_progress: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -232,9 +232,10 @@ class CssEnv(VabEnv):
 
     # -- grounding ------------------------------------------------------------------------
     def valid_actions(self) -> list[str]:
-        """Concrete calls worth trying now: select or edit each rule's properties with
-        values the stylesheet itself uses, revert if there is an edit, and finish."""
-        values: dict[str, list[str]] = {}
+        """Concrete calls worth trying now: select each rule, set each of its properties to
+        the categorical values the prototypes know or to values the stylesheet itself uses,
+        revert if there is an edit, and finish."""
+        values = corruptions.categorical_values()
         for rule in self._sheet.rules:
             for prop, value in rule.declarations.items():
                 if value not in values.setdefault(prop, []):
@@ -244,7 +245,7 @@ class CssEnv(VabEnv):
             calls.append(format_call("select_rule", [rule.selector]))
             for prop, current in rule.declarations.items():
                 calls.extend(format_call("edit_rule", [rule.selector, prop, v])
-                             for v in values[prop][:6] if v != current)
+                             for v in values[prop][:8] if v != current)
         if self._undo:
             calls.append("revert_last_edit()")
         calls.append("done()")
@@ -264,15 +265,16 @@ class CssEnv(VabEnv):
         return self._distance
 
     def _initial_distance(self) -> float:
-        """Distance of the page as the episode began (once per target; re-rendered)."""
+        """Distance of the page as the episode began (re-rendered once per corruption)."""
         assert self._target is not None
-        if self._target.initial_distance is None:
+        known = self._target.initial_distances
+        if self._initial_css not in known:
             current = self._sheet.css()
             self._renderer.set_css(self._initial_css)
             initial = judge.gray(self._renderer.full_page().array())
             self._renderer.set_css(current)
-            self._target.initial_distance = judge.distance(self._target.gray, initial)
-        return self._target.initial_distance
+            known[self._initial_css] = judge.distance(self._target.gray, initial)
+        return known[self._initial_css]
 
 
 def _checked(check, *args):

@@ -93,6 +93,10 @@ class SiteRenderer:
         shot = self._call(lambda p: self._capture(p, (height, width)))
         return fit(shot.array(), height, width)
 
+    def areas(self, selectors: list[str]) -> list[float]:
+        """The share of the page each selector's elements cover (0 for a bad selector)."""
+        return self._call(lambda p: p.page.evaluate(_AREAS_JS, selectors))
+
     # -- internals ------------------------------------------------------------------------
     def _call(self, fn, *, reopen: bool = False):
         """Run ``fn(page)`` on the Chromium thread; after a crash, reopen once and retry."""
@@ -171,6 +175,22 @@ class SiteRenderer:
             "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": scale},
         })["data"]
         return Shot(base64.b64decode(data), width, height)
+
+
+_AREAS_JS = """(selectors) => {
+  const doc = document.documentElement;
+  const page = Math.max(1, doc.scrollWidth * doc.scrollHeight);
+  return selectors.map((selector) => {
+    let area = 0;
+    try {
+      for (const el of document.querySelectorAll(selector)) {
+        const r = el.getBoundingClientRect();
+        area += r.width * r.height;
+      }
+    } catch (e) { return 0; }
+    return Math.min(1, area / page);
+  });
+}"""
 
 
 def fit(image: np.ndarray, height: int, width: int) -> np.ndarray:

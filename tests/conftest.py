@@ -1,0 +1,65 @@
+"""Shared fixtures: a small hand-written site and tasks on it, independent of the shipped split."""
+
+from pathlib import Path
+
+import pytest
+
+from vab_gym.core.tasks import Task, TaskSet
+
+HTML = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><link rel="stylesheet" href="style.css"></head>
+<body>
+<header class="site-header"><nav class="nav-links"><a href="#">Home</a><a href="#">About</a></nav></header>
+<main class="cards">
+  <div class="card" id="first">One</div><div class="card">Two</div><div class="card">Three</div>
+</main>
+<footer class="site-footer">Footer text</footer>
+</body></html>
+"""
+CSS = """body { margin: 0; font-family: "DejaVu Sans", sans-serif; }
+.site-header { display: flex; padding: 24px; background-color: #1d3557; }
+.nav-links a { color: #ffffff; margin-right: 16px; }
+.cards { display: grid; grid-template-columns: repeat(3, 1fr); gap: 24px; padding: 32px; }
+.card { height: 240px; background-color: #e63946; color: #ffffff; }
+.site-footer { padding: 40px; background-color: #457b9d; }
+"""
+
+
+def make_task(task_id: str, site: Path, corruption: dict | None) -> Task:
+    setup = {"site": str(site), "css_file": "style.css"}
+    if corruption:
+        setup["corruption"] = corruption
+    return Task(task_id, "VAB-CSS-v0", "test", "Fix the css rules.", setup,
+                {"type": "ssim_distance", "threshold": 0.1})
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("site")
+    (folder / "index.html").write_text(HTML)
+    (folder / "style.css").write_text(CSS)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tasks(site) -> TaskSet:
+    return TaskSet([
+        make_task("untouched", site, None),
+        make_task("grid-gone", site, {"operation": "change_value", "selector": ".cards",
+                                      "property": "display", "old_value": "grid",
+                                      "new_value": "block"}),
+        make_task("card-rule-gone", site, {
+            "operation": "delete_rule", "selector": ".card",
+            "declarations": {"height": "240px", "background-color": "#e63946",
+                             "color": "#ffffff"}}),
+    ])
+
+
+@pytest.fixture(scope="session")
+def env(tasks):
+    """One small VAB-CSS env for the session (Chromium starts once)."""
+    from vab_gym.envs.css.env import CssEnv
+
+    env = CssEnv(tasks=tasks, image_size=(96, 128))
+    yield env
+    env.close()

@@ -1,0 +1,225 @@
+"""VAB-CSS-v0 end to end: contract, actions, judge, safety, processes, vector envs."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import gymnasium as gym
+import numpy as np
+import psutil
+import pytest
+from gymnasium.utils.env_checker import check_env
+
+import vab_gym  # noqa: F401  (registers the envs)
+from vab_gym.core.env import EarlyStop
+from vab_gym.envs.css.env import CssEnv
+
+
+def chromium_children(pid: int | None = None) -> list[psutil.Process]:
+    try:
+        procs = psutil.Process(pid or os.getpid()).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+    return [p for p in procs if "chrom" in p.name().lower()]
+
+
+def test_check_env_passes(tasks):
+    env = CssEnv(tasks=tasks, image_size=(64, 64))
+    try:
+        check_env(env, skip_render_check=False)
+    finally:
+        env.close()
+
+
+def test_gym_make_uses_the_shipped_test_split():
+    env = gym.make("VAB-CSS-v0")
+    assert len(env.unwrapped.tasks) == 165
+    assert env.observation_space["image"].shape == (1024, 768, 3)
+    assert env.observation_space["target"].shape == (1024, 768, 3)
+    env.close()
+
+
+def test_untouched_page_is_judged_a_success(env):
+    obs, info = env.reset(options={"task_id": "untouched"})
+    assert info["task_id"] == "untouched" and info["backend"] == "playwright"
+    assert np.array_equal(obs["image"], obs["target"])
+    assert "Here is the html content." in obs["text"] and 'class="cards"' in obs["text"]
+    obs, reward, terminated, truncated, info = env.step("done()")
+    assert (reward, terminated, truncated) == (1.0, True, False)
+    assert info["success"] and info["judge"]["details"]["distance"] < 1e-6
+
+
+def test_corruption_fails_until_repaired(env):
+    obs, info = env.reset(options={"task_id": "grid-gone"})
+    assert not np.array_equal(obs["image"], obs["target"])
+    obs, reward, terminated, _, info = env.step("done()")
+    assert terminated and reward == 0.0 and not info["success"]
+    assert info["judge"]["details"]["distance"] >= 0.1
+
+    obs, _ = env.reset(options={"task_id": "grid-gone"})
+    obs, reward, *_ = env.step("select_rule('.cards')")
+    assert "'display': 'block'" in obs["text"] and reward == 0.0
+    obs, *_ = env.step("edit_rule('.cards', 'display', 'grid')")
+    assert "successfully edited" in obs["text"]
+    assert np.array_equal(obs["image"], obs["target"])
+    obs, reward, terminated, _, info = env.step("I have fixed the css style")
+    assert terminated and reward == 1.0 and info["progress"] == 1.0
+    assert info["judge"]["details"]["improved"]
+
+
+def test_insert_and_revert(env):
+    obs0, _ = env.reset(options={"task_id": "card-rule-gone"})
+    obs, *_ = env.step("insert_rule('.card', {'height': '240px', 'background-color': "
+                       "'#e63946', 'color': '#ffffff'})")
+    assert np.array_equal(obs["image"], obs["target"])
+    obs, _, _, _, info = env.step("revert_last_edit()")
+    assert info["action_error"] is None and np.array_equal(obs["image"], obs0["image"])
+    obs, _, _, _, info = env.step("revert_last_edit()")
+    assert info["action_error"] == "No edit to revert."
+
+
+def test_selectors_by_html_elements(env):
+    env.reset(options={"task_id": "untouched"})
+    for query in ("get_selectors_by_html_elements('div', class_='card')",
+                  "get_selectors_by_html_elements(\"'div', {'id': 'first'}\")",
+                  "get_selectors_by_html_elements(id='first')"):
+        obs, _, _, _, info = env.step(query)
+        assert info["action_error"] is None, info["action_error"]
+        assert "'.card'" in obs["text"] and "'.site-footer'" not in obs["text"]
+    obs, _, _, _, info = env.step("get_selectors_by_html_elements(\"'a'\")")
+    assert "'.nav-links a'" in obs["text"]
+    _, _, _, _, info = env.step("get_selectors_by_html_elements('table')")
+    assert "No html elements found" in info["action_error"]
+
+
+def test_step_limit_truncates_and_still_judges(tasks):
+    env = CssEnv(tasks=tasks, image_size=(32, 32), max_steps=2)
+    try:
+        env.reset(options={"task_id": "untouched"})
+        *_, truncated, info = env.step("select_rule('.card')")
+        assert not truncated and "success" not in info
+        _, reward, terminated, truncated, info = env.step("select_rule('.card')")
+        assert truncated and not terminated and info["success"] and reward == 1.0
+        with pytest.raises(gym.error.ResetNeeded):
+            env.step("done()")
+    finally:
+        env.close()
+
+
+def test_early_stop_on_repeated_invalid_actions(tasks):
+    env = CssEnv(tasks=tasks, image_size=(32, 32), early_stop=EarlyStop(max_invalid=2))
+    try:
+        env.reset(options={"task_id": "grid-gone"})
+        env.step("nonsense")
+        _, reward, _, truncated, info = env.step("more nonsense")
+        assert truncated and info["early_stop"] == "2 invalid actions in a row"
+        assert reward == 0.0
+    finally:
+        env.close()
+
+
+def test_valid_actions_include_the_repair(env):
+    env.reset(options={"task_id": "grid-gone"})
+    calls = env.valid_actions()
+    assert "edit_rule('.cards', 'display', 'grid')" in calls
+    assert "select_rule('.card')" in calls and calls[-1] == "done()"
+    for call in calls[:20]:
+        env.action_set.parse(call)
+
+
+def test_same_seed_same_task_and_identical_first_image():
+    images, ids = [], []
+    for _ in range(2):
+        env = gym.make("VAB-CSS-v0", image_size=(120, 90))
+        obs, info = env.reset(seed=123)
+        images.append(obs["image"].tobytes() + obs["target"].tobytes())
+        ids.append(info["task_id"])
+        env.close()
+    assert ids[0] == ids[1] and images[0] == images[1]
+
+
+def test_pages_cannot_reach_the_network(tmp_path):
+    (tmp_path / "index.html").write_text(
+        '<link rel="stylesheet" href="style.css"><img src="http://example.com/a.png">'
+        '<img src="https://93.184.216.34/b.png"><script>fetch("http://10.1.2.3/x")</script>')
+    (tmp_path / "style.css").write_text("body { background: url(http://evil.test/c.png); }")
+    from tests.conftest import make_task
+
+    env = CssEnv(tasks=vab_gym.TaskSet([make_task("net", tmp_path, None)]),
+                 image_size=(32, 32))
+    try:
+        env.reset()
+        blocked = env._renderer.blocked
+        for host in ("example.com", "93.184.216.34", "evil.test", "10.1.2.3"):
+            assert any(host in url for url in blocked), (host, blocked)
+    finally:
+        env.close()
+
+
+def test_state_survives_a_crashed_browser(tasks):
+    env = CssEnv(tasks=tasks, image_size=(96, 128))
+    try:
+        obs0, _ = env.reset(options={"task_id": "grid-gone"})
+        env.step("edit_rule('.cards', 'display', 'grid')")
+        for proc in chromium_children():
+            proc.kill()
+        time.sleep(0.5)
+        obs, _, _, _, info = env.step("select_rule('.card')")
+        assert info["action_error"] is None
+        _, reward, *_ = env.step("done()")
+        assert reward == 1.0  # the edit made before the crash still counts
+    finally:
+        env.close()
+
+
+def test_close_is_idempotent_and_ends_chromium(tasks):
+    env = CssEnv(tasks=tasks, image_size=(32, 32))
+    env.reset()
+    assert chromium_children()
+    env.close()
+    env.close()
+    deadline = time.time() + 10
+    while chromium_children() and time.time() < deadline:
+        time.sleep(0.2)
+    assert not chromium_children()
+
+
+def test_no_chromium_outlives_a_killed_parent(site):
+    script = textwrap.dedent(f"""
+        import sys, time
+        sys.path.insert(0, {os.getcwd()!r})
+        from tests.conftest import make_task
+        from vab_gym import TaskSet
+        from vab_gym.envs.css.env import CssEnv
+        env = CssEnv(tasks=TaskSet([make_task("t", __import__("pathlib").Path({str(site)!r}), None)]),
+                     image_size=(32, 32))
+        env.reset()
+        print("ready", flush=True)
+        time.sleep(600)
+    """)
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "ready"
+    browsers = chromium_children(child.pid)
+    assert browsers
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    gone, alive = psutil.wait_procs(browsers, timeout=15)
+    assert not alive, [p.pid for p in alive]
+
+
+def test_async_vector_env_runs_episodes():
+    envs = gym.vector.AsyncVectorEnv(
+        [lambda: gym.make("VAB-CSS-v0", image_size=(48, 64))] * 2, shared_memory=False)
+    try:
+        obs, infos = envs.reset(seed=[1, 2])
+        assert obs["image"].shape == (2, 48, 64, 3) and len(obs["text"]) == 2
+        obs, rewards, terminated, truncated, infos = envs.step(["select_rule('body')", "bogus"])
+        assert not terminated.any()
+        assert infos["action_error"][1] and infos["action_error"][0] is None
+        obs, rewards, terminated, truncated, infos = envs.step(["done()", "done()"])
+        assert terminated.all() and rewards.tolist() == [0.0, 0.0]
+    finally:
+        envs.close()

@@ -1,0 +1,148 @@
+"""The ``vab-gym`` command: list the environments, run agents on tasks, build task sets."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from PIL import Image
+from rich.console import Console
+from rich.table import Table
+
+import vab_gym
+from vab_gym.agents import make_solver, run_episode
+
+console = Console()
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    table = Table("id", "backends", "test tasks", "train tasks", "max steps", "image (HxW)")
+    for env_id in vab_gym.ENVIRONMENTS:
+        cls = gym.spec(env_id).entry_point
+        module, name = cls.split(":")
+        env_cls = getattr(__import__(module, fromlist=[name]), name)
+        counts = [str(len(env_cls.default_tasks(split))) for split in ("test", "train")]
+        height, width = env_cls.default_image_size
+        table.add_row(env_id, ", ".join(env_cls.backends), *counts,
+                      str(env_cls.default_max_steps), f"{height}x{width}")
+    console.print(table)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    kwargs: dict[str, Any] = {"split": args.split}
+    if args.backend:
+        kwargs["backend"] = args.backend
+    if args.tasks_file:
+        kwargs["tasks"] = args.tasks_file
+    if args.image_size:
+        kwargs["image_size"] = tuple(args.image_size)
+    env = gym.make(args.env, **kwargs)
+    out = Path(args.out) if args.out else None
+    try:
+        task_ids = args.task or env.unwrapped.tasks.ids[: args.n]
+        agent = make_solver(env)
+        successes = 0
+        for task_id in task_ids:
+            console.rule(f"[bold]{args.env}[/] {task_id}")
+            folder = out / task_id if out else None
+            if folder:
+                folder.mkdir(parents=True, exist_ok=True)
+
+            def show(step: int, action: str, obs: dict, reward: float, info: dict,
+                     folder: Path | None = folder) -> None:
+                if step == 0:
+                    console.print(f"[bold]instruction:[/] {obs['instruction']}")
+                else:
+                    note = f" [red]({info['action_error']})[/]" if info["action_error"] else ""
+                    console.print(f"step {step}: [cyan]{action}[/]{note}")
+                if folder:
+                    for key, value in obs.items():
+                        if isinstance(value, np.ndarray) and (key == "image" or step == 0):
+                            Image.fromarray(value).save(folder / f"step{step:02d}-{key}.png")
+
+            result = run_episode(env, agent, task_id=task_id, seed=args.seed, on_step=show)
+            successes += result.success
+            verdict = "[green]success[/]" if result.success else "[red]failure[/]"
+            console.print(f"judge: {verdict}: {result.judge.get('reason')}")
+            if folder:
+                screenshot = getattr(env.unwrapped, "screenshot_png", None)
+                if screenshot:
+                    (folder / "final-full.png").write_bytes(screenshot())
+                (folder / "result.json").write_text(json.dumps(
+                    {"task_id": task_id, "backend": result.backend, "success": result.success,
+                     "judge": result.judge, "actions": [s.action for s in result.steps]},
+                    indent=2))
+        console.print(f"\n{successes}/{len(task_ids)} solved"
+                      + (f"; images in {out}/" if out else ""))
+    finally:
+        env.close()
+    return 0
+
+
+def cmd_css_build(args: argparse.Namespace) -> int:
+    from vab_gym.core.tasks import write_jsonl
+    from vab_gym.envs.css import tasks as css_tasks
+
+    if args.generate:
+        root = Path(args.site_dir or Path(args.out).with_suffix("")).resolve()
+        seeds = range(css_tasks.TRAIN_SITE_SEED_BASE + args.seed * 100_000,
+                      css_tasks.TRAIN_SITE_SEED_BASE + args.seed * 100_000 + args.generate)
+        sites = css_tasks.generate_sites(seeds, root)
+    elif args.sites:
+        root = Path(args.sites).resolve()
+        sites = [(p.name, p) for p in sorted(root.iterdir()) if (p / "index.html").is_file()]
+    else:
+        console.print("[red]give --sites DIR or --generate N[/]")
+        return 2
+    sites = [(str(folder.resolve()), folder) for _, folder in sites]
+    report = css_tasks.build_tasks(sites, split=args.split, per_site=args.per_site,
+                                   total=args.count, seed=args.seed, css_file=args.css_file)
+    write_jsonl(report.tasks, args.out)
+    console.print(f"{len(report.tasks)} tasks -> {args.out} ({report.rejected_close} "
+                  f"corruptions under the distance filter; {len(report.unsolved)} unsolved)")
+    for line in report.unsolved:
+        console.print(f"  unsolved: {line}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="vab-gym", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("list", help="the environments, their backends and task counts")
+
+    run = sub.add_parser("run", help="run the program solver on tasks of an env")
+    run.add_argument("env", help="e.g. VAB-CSS-v0")
+    run.add_argument("--task", action="append", help="task id (repeatable)")
+    run.add_argument("-n", type=int, default=1, help="without --task: the first N tasks")
+    run.add_argument("--split", default="test")
+    run.add_argument("--tasks-file", help="a JSONL task file instead of the shipped split")
+    run.add_argument("--backend")
+    run.add_argument("--seed", type=int, default=0)
+    run.add_argument("--image-size", type=int, nargs=2, metavar=("H", "W"))
+    run.add_argument("--out", help="folder for screenshots and results")
+
+    build = sub.add_parser("css-build", help="build VAB-CSS tasks from static sites")
+    build.add_argument("--sites", help="folder of sites (each: index.html + local CSS)")
+    build.add_argument("--generate", type=int, help="generate N new pages instead")
+    build.add_argument("--site-dir", help="where generated pages go (default: next to --out)")
+    build.add_argument("--out", required=True, help="JSONL file to write")
+    build.add_argument("--split", default="train")
+    build.add_argument("--per-site", type=int, default=3)
+    build.add_argument("--count", type=int, help="stop after this many tasks")
+    build.add_argument("--seed", type=int, default=0)
+    build.add_argument("--css-file", default="style.css")
+
+    args = parser.parse_args(argv)
+    handler = {"list": cmd_list, "run": cmd_run, "css-build": cmd_css_build}[args.command]
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
