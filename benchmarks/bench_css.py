@@ -1,0 +1,97 @@
+"""VAB-CSS latency and memory on this machine: reset, steps by action, the judge, RSS.
+
+    python benchmarks/bench_css.py [--tasks 20] [--out benchmarks/results/css.json]
+
+Reports medians and p95 in milliseconds, and the peak memory of one env (the Python
+process's growth plus its Chromium processes, as PSS so shared pages are not counted twice).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import subprocess
+import time
+from pathlib import Path
+
+import gymnasium as gym
+import numpy as np
+import psutil
+
+import vab_gym  # noqa: F401
+from vab_gym.envs.css.corruptions import repair_actions
+
+
+def pss_mib(pid: int) -> float:
+    """PSS of a process and its descendants, MiB."""
+    total = 0
+    root = psutil.Process(pid)
+    for proc in [root, *root.children(recursive=True)]:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            total += proc.memory_full_info().pss
+    return total / 2**20
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    ms = np.array(samples) * 1000
+    return {"median_ms": round(float(np.median(ms)), 1),
+            "p95_ms": round(float(np.percentile(ms, 95)), 1), "n": len(samples)}
+
+
+def machine() -> dict[str, str]:
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo
+                if line.startswith("model name")), platform.processor())
+    chromium = subprocess.run(["chromium", "--version"], capture_output=True, text=True).stdout
+    return {"cpu": cpu, "cores": str(os.cpu_count()), "python": platform.python_version(),
+            "chromium": chromium.strip(), "date": time.strftime("%Y-%m-%d")}
+
+
+def timed(fn):
+    start = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - start, out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tasks", type=int, default=20)
+    parser.add_argument("--out", default="benchmarks/results/css.json")
+    args = parser.parse_args()
+
+    base = pss_mib(os.getpid())
+    env = gym.make("VAB-CSS-v0")
+    task_ids = env.unwrapped.tasks.ids[: args.tasks]
+    times: dict[str, list[float]] = {k: [] for k in (
+        "reset_first", "reset_again", "select_rule", "edit_rule", "insert_rule", "done_judge")}
+    peak = 0.0
+    for task_id in task_ids:
+        for kind in ("reset_first", "reset_again"):
+            seconds, _ = timed(lambda task_id=task_id: env.reset(options={"task_id": task_id}))
+            times[kind].append(seconds)
+        for action in repair_actions(env.unwrapped.task.setup["corruption"]):
+            kind = action.split("(")[0]
+            kind = "done_judge" if kind == "done" else kind
+            seconds, _ = timed(lambda action=action: env.step(action))
+            times[kind].append(seconds)
+        peak = max(peak, pss_mib(os.getpid()) - base)
+    env.close()
+
+    result = {"machine": machine(), "image_size": "1024x768 (default)",
+              "latency": {k: summary(v) for k, v in times.items() if v},
+              "peak_env_mib": round(peak, 1)}
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(result, indent=2))
+    print(json.dumps(result, indent=2))
+    targets = {"edit_rule": 80, "reset_again": 400, "reset_first": 400}
+    for key, limit in targets.items():
+        median = result["latency"][key]["median_ms"]
+        print(f"{key}: median {median} ms, target {limit} ms, ratio {median / limit:.2f}")
+    print(f"one env: {result['peak_env_mib']} MiB, target 500 MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""Hostile and random actions never raise, never run code, and always get feedback."""
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+MARKER = Path("/tmp/vab-gym-fuzz-pwned")
+
+HOSTILE = [
+    "", " ", "(", ")", "done(", "edit_rule('a', 'b'", "edit_rule(\"a', 'b', 'c')",
+    "x" * 1_000_000, "edit_rule('.card', 'color', '" + "r" * 1_000_000 + "')",
+    "select_rule(" * 500, "[" * 10_000, "edit_rule('.card', 'color', 'red; } body { display: none')",
+    "edit_rule('.card', 'color', '</style><script>alert(1)</script>')",
+    "insert_rule('} body', {'display': 'none'})",
+    "insert_rule('.x', {'color': 'red} * {display:none'})",
+    "insert_rule('.x', {})", "insert_rule('.x', 'color: red')",
+    f"get_selectors_by_html_elements(\"__import__('os').system('touch {MARKER}')\")",
+    f"get_selectors_by_html_elements(\"'a', class_=open('{MARKER}', 'w'))\")",
+    f"__import__('os').system('touch {MARKER}')",
+    "get_selectors_by_html_elements(\"'div', attrs={'class': ['a', {'b': 1}]}\")",
+    "get_selectors_by_html_elements(attrs={1: 2})",
+    "select_rule(1)", "edit_rule(None, None, None)", "edit_rule(*['a', 'b', 'c'])",
+    "edit_rule('.card', 'col or', 'red')", "edit_rule('.card', 'color', 10**10000)",
+    "done(1)", "revert_last_edit(force=True)", "lambda: 1", "1 + 1", "done() + done()",
+    "\x00\x01\x02", "select_rule('\ud800')", "select_rule('🙂' * 1000)", "ＳＥＬＥＣＴ_ＲＵＬＥ('a')",
+    "select_rule('\u202e.card')", "edit_rule('.card', '\u0000', 'red')",
+    "Action: edit_rule('.card', 'height', '1e9px')",
+    "edit_rule('body', 'height', '999999999px')", "edit_rule('body', 'display', 'none')",
+]
+
+
+def _check_step(env, action):
+    obs, reward, terminated, truncated, info = env.step(action)
+    assert isinstance(obs["text"], str) and obs["text"].strip()
+    assert env.observation_space.contains(obs)
+    assert info["action_error"] is None or isinstance(info["action_error"], str)
+    assert reward in (0.0, 1.0)
+    if terminated or truncated:
+        env.reset(options={"task_id": "grid-gone"})
+    assert not MARKER.exists()
+
+
+@pytest.fixture
+def fresh(env):
+    MARKER.unlink(missing_ok=True)
+    env.reset(options={"task_id": "grid-gone"})
+    return env
+
+
+@pytest.mark.parametrize("action", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_actions(fresh, action):
+    _check_step(fresh, action)
+
+
+def test_non_string_actions(fresh):
+    for action in (None, 42, 3.5, b"done()", ["done()"], {"a": 1}, object()):
+        obs, _, _, _, info = fresh.step(action)
+        assert "must be a string" in info["action_error"]
+
+
+NAMES = st.sampled_from(["select_rule", "edit_rule", "insert_rule", "revert_last_edit",
+                         "get_selectors_by_html_elements", "done", "nope"])
+LITERALS = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=40),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                 max_size=3),
+    max_leaves=6,
+)
+
+
+@st.composite
+def calls(draw):
+    args = draw(st.lists(LITERALS, max_size=4))
+    return f"{draw(NAMES)}({', '.join(repr(a) for a in args)})"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(action=st.one_of(st.text(max_size=300), calls()))
+def test_random_actions(fresh, action):
+    _check_step(fresh, action)
