@@ -13,7 +13,7 @@ import psutil
 import pytest
 from gymnasium.utils.env_checker import check_env
 
-import vab_gym  # noqa: F401  (registers the envs)
+import vab_gym
 from vab_gym.core.env import EarlyStop
 from vab_gym.envs.css.env import CssEnv
 
@@ -162,12 +162,12 @@ def test_pages_cannot_reach_the_network(tmp_path):
 def test_state_survives_a_crashed_browser(tasks):
     env = CssEnv(tasks=tasks, image_size=(96, 128))
     try:
-        obs0, _ = env.reset(options={"task_id": "grid-gone"})
+        _obs0, _ = env.reset(options={"task_id": "grid-gone"})
         env.step("edit_rule('.cards', 'display', 'grid')")
         for proc in chromium_children():
             proc.kill()
         time.sleep(0.5)
-        obs, _, _, _, info = env.step("select_rule('.card')")
+        _obs, _, _, _, info = env.step("select_rule('.card')")
         assert info["action_error"] is None
         _, reward, *_ = env.step("done()")
         assert reward == 1.0  # the edit made before the crash still counts
@@ -206,7 +206,7 @@ def test_no_chromium_outlives_a_killed_parent(site):
     assert browsers
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
-    gone, alive = psutil.wait_procs(browsers, timeout=15)
+    _gone, alive = psutil.wait_procs(browsers, timeout=15)
     assert not alive, [p.pid for p in alive]
 
 
@@ -216,10 +216,10 @@ def test_async_vector_env_runs_episodes():
     try:
         obs, infos = envs.reset(seed=[1, 2])
         assert obs["image"].shape == (2, 48, 64, 3) and len(obs["text"]) == 2
-        obs, rewards, terminated, truncated, infos = envs.step(["select_rule('body')", "bogus"])
+        obs, _, terminated, _, infos = envs.step(["select_rule('body')", "bogus"])
         assert not terminated.any()
         assert infos["action_error"][1] and infos["action_error"][0] is None
-        obs, rewards, terminated, truncated, infos = envs.step(["done()", "done()"])
+        obs, rewards, terminated, _truncated, infos = envs.step(["done()", "done()"])
         assert terminated.all() and rewards.tolist() == [0.0, 0.0]
     finally:
         envs.close()

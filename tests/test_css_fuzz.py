@@ -56,7 +56,7 @@ def test_hostile_actions(fresh, action):
 
 def test_non_string_actions(fresh):
     for action in (None, 42, 3.5, b"done()", ["done()"], {"a": 1}, object()):
-        obs, _, _, _, info = fresh.step(action)
+        _obs, _, _, _, info = fresh.step(action)
         assert "must be a string" in info["action_error"]
 
 
