@@ -152,7 +152,7 @@ def test_pages_cannot_reach_the_network(tmp_path):
                  image_size=(32, 32))
     try:
         env.reset()
-        blocked = env._renderer.blocked
+        blocked = env.blocked_requests
         for host in ("example.com", "93.184.216.34", "evil.test", "10.1.2.3"):
             assert any(host in url for url in blocked), (host, blocked)
     finally:

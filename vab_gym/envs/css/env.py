@@ -36,7 +36,7 @@ EDITED = ("You have successfully {what}. Here is the updated screenshot. If you 
 _DYNAMIC = ("::before", "::after", "::placeholder", "::marker", ":hover", ":focus-visible",
             ":focus-within", ":focus", ":active", ":visited")
 _MAX_LISTED = 50
-_TARGET_CACHE = 16
+_TARGET_CACHE = 8
 
 
 def sites_root() -> Path:
@@ -115,7 +115,7 @@ class CssEnv(VabEnv):
         if self._target is None:
             self._renderer.open(site_dir, css_file, original.css())
             shot = self._renderer.full_page()
-            self._target = _Target(shot, judge.gray(shot.array()),
+            self._target = _Target(shot, judge.quantize(judge.gray(shot.array())),
                                    self._renderer.fitted(*self.image_size))
             self._targets[key] = self._target
             if len(self._targets) > _TARGET_CACHE:
@@ -153,6 +153,11 @@ class CssEnv(VabEnv):
     def screenshot_png(self) -> bytes:
         """The current page as a full-page PNG at its own size (what the judge compares)."""
         return self._renderer.full_page().png
+
+    @property
+    def blocked_requests(self) -> list[str]:
+        """URLs the page tried to reach outside its site and 127.0.0.1; all were refused."""
+        return self._renderer.blocked
 
     def target_png(self) -> bytes:
         """The target screenshot as a full-page PNG."""
@@ -261,7 +266,7 @@ class CssEnv(VabEnv):
     def _current_distance(self) -> float:
         assert self._target is not None
         self._distance = judge.distance(self._target.gray,
-                                        judge.gray(self._renderer.full_page().array()))
+                                        judge.page_gray(self._renderer))
         return self._distance
 
     def _initial_distance(self) -> float:
@@ -271,7 +276,7 @@ class CssEnv(VabEnv):
         if self._initial_css not in known:
             current = self._sheet.css()
             self._renderer.set_css(self._initial_css)
-            initial = judge.gray(self._renderer.full_page().array())
+            initial = judge.page_gray(self._renderer)
             self._renderer.set_css(current)
             known[self._initial_css] = judge.distance(self._target.gray, initial)
         return known[self._initial_css]

@@ -13,6 +13,7 @@ from skimage.metrics import structural_similarity
 from skimage.transform import resize
 
 from vab_gym.core.judge import Verdict
+from vab_gym.envs.css.renderer import SiteRenderer
 
 SUCCESS_DISTANCE = 0.1  # VAB: em iff distance < 0.1
 IMPROVE_MARGIN = 0.05  # VAB: "improve" iff distance < initial distance - 0.05
@@ -24,14 +25,25 @@ def gray(image: np.ndarray) -> np.ndarray:
     return rgb2gray(image)
 
 
+def page_gray(renderer: SiteRenderer) -> np.ndarray:
+    """The renderer's current full page, as the judge sees it."""
+    return gray(renderer.full_page().array())
+
+
+def quantize(gray_image: np.ndarray) -> np.ndarray:
+    """Float grayscale to uint8 by truncation, as VAB does before SSIM."""
+    return (gray_image * 255).astype(np.uint8)
+
+
 def distance(target: np.ndarray, output: np.ndarray) -> float:
-    """VAB's distance between the target and output screenshots (grayscale floats)."""
+    """VAB's distance between the target (grayscale, already :func:`quantize`d: the form
+    worth caching) and the output screenshot (float grayscale)."""
     boosted = False
     if target.shape != output.shape:
         change = np.abs(np.subtract(output.shape, target.shape)) / np.array(output.shape)
         boosted = bool(np.all(change < 0.1))
         output = resize(output, target.shape)
-    ssim = structural_similarity((target * 255).astype(np.uint8), (output * 255).astype(np.uint8))
+    ssim = structural_similarity(target, quantize(output))
     if boosted:
         ssim = 0.5 + ssim / 2
     return float(1.0 - ssim)

@@ -79,7 +79,7 @@ def build_tasks(
 def _site_tasks(name, folder, css_file, renderer, rng, per_site, attempts, split, report):
     sheet = Stylesheet.parse((folder / css_file).read_text("utf-8"))
     renderer.open(folder, css_file, sheet.css())
-    target = judge.gray(renderer.full_page().array())
+    target = judge.quantize(judge.page_gray(renderer))
     # Corruptions of rules that cover much of the page are the ones that can change it
     # enough; weight candidates by the area their selector's elements cover.
     area = dict(zip((r.selector for r in sheet.rules),
@@ -100,7 +100,7 @@ def _site_tasks(name, folder, css_file, renderer, rng, per_site, attempts, split
         if not pool:
             del by_prototype[proto.prototype.id]
         renderer.set_css(corruptions.apply(sheet, record).css())
-        distance = judge.distance(target, judge.gray(renderer.full_page().array()))
+        distance = judge.distance(target, judge.page_gray(renderer))
         if distance < judge.MIN_TASK_DISTANCE:
             report.rejected_close += 1
             continue
