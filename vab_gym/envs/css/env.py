@@ -108,23 +108,24 @@ class CssEnv(VabEnv):
         self._undo = []
         self._distance = None
         self._soup = BeautifulSoup(self.html, "lxml")
+        self._initial_css = self._sheet.css()
+        original_css = original.css()
         key = hashlib.sha256(
-            f"{site_dir}\0{css_file}\0{original.css()}\0{self.image_size}".encode()
+            f"{site_dir}\0{css_file}\0{original_css}\0{self.image_size}".encode()
         ).hexdigest()
         self._target = self._targets.get(key)
-        if self._target is None:
-            self._renderer.open(site_dir, css_file, original.css())
+        if self._target is None:  # render the target first, then break the page
+            self._renderer.open(site_dir, css_file, original_css)
             shot = self._renderer.full_page()
             self._target = _Target(shot, judge.quantize(judge.gray(shot.array())),
                                    self._renderer.fitted(*self.image_size))
             self._targets[key] = self._target
             if len(self._targets) > _TARGET_CACHE:
                 self._targets.popitem(last=False)
-            self._renderer.set_css(self._sheet.css())
+            self._renderer.set_css(self._initial_css)
         else:
             self._targets.move_to_end(key)
-            self._renderer.open(site_dir, css_file, self._sheet.css())
-        self._initial_css = self._sheet.css()
+            self._renderer.open(site_dir, css_file, self._initial_css)
         self._image = self._renderer.fitted(*self.image_size)
         return f"Here is the html content.\n{self.html}"
 
@@ -133,8 +134,7 @@ class CssEnv(VabEnv):
         return {"image": self._image.copy(), "target": self._target.image.copy()}
 
     def _execute(self, call: ActionCall) -> Outcome:
-        handler = getattr(self, f"_do_{call.name}")
-        return Outcome(**handler(**call.args))
+        return getattr(self, f"_do_{call.name}")(**call.args)
 
     def _judge(self, answer: str | None) -> Verdict:
         final = self._current_distance()
@@ -166,7 +166,7 @@ class CssEnv(VabEnv):
 
     # -- actions --------------------------------------------------------------------------
     def _do_get_selectors_by_html_elements(self, name=None, attrs=None, string=None,
-                                           class_=None, id=None) -> dict[str, Any]:
+                                           class_=None, id=None) -> Outcome:
         query = _find_all_query(name, attrs, string, class_, id)
         try:
             elements = self._soup.find_all(**query, limit=200)
@@ -181,18 +181,18 @@ class CssEnv(VabEnv):
             raise ActionError("No matched selectors found based on the html elements. "
                               "Please specify a different html elements.")
         lines = [f"{i}. '{s}'" for i, s in enumerate(selectors[:_MAX_LISTED], 1)]
-        return {"feedback": f"The following {len(selectors)} selectors are matched based on "
-                            "the returned html elements:\n" + "\n".join(lines)}
+        return Outcome(f"The following {len(selectors)} selectors are matched based on the "
+                       "returned html elements:\n" + "\n".join(lines))
 
-    def _do_select_rule(self, selector: str) -> dict[str, Any]:
+    def _do_select_rule(self, selector: str) -> Outcome:
         rule = self._sheet.find(selector)
         if rule is None:
             raise ActionError(f"No rule found based on selector {selector[:200]}. Please "
                               "specify a different selector.")
-        return {"feedback": f"Here is the rule founded based on selector {rule.selector}: "
-                            f"{rule.declarations}. Is this the rule you want to edit?"}
+        return Outcome(f"Here is the rule founded based on selector {rule.selector}: "
+                       f"{rule.declarations}. Is this the rule you want to edit?")
 
-    def _do_edit_rule(self, selector: str, property: str, value: str) -> dict[str, Any]:
+    def _do_edit_rule(self, selector: str, property: str, value: str) -> Outcome:
         rule = self._sheet.find(selector)
         if rule is None:
             raise ActionError(f"No rule found based on selector {selector[:200]}. Please "
@@ -201,9 +201,9 @@ class CssEnv(VabEnv):
         self._undo.append(("edit", (rule, name, rule.declarations.get(name))))
         rule.declarations[name] = value
         self._rerender()
-        return {"feedback": EDITED.format(what="edited the rule")}
+        return Outcome(EDITED.format(what="edited the rule"))
 
-    def _do_insert_rule(self, selector: str, properties: dict) -> dict[str, Any]:
+    def _do_insert_rule(self, selector: str, properties: dict) -> Outcome:
         selector = _checked(check_selector, selector)
         if not properties:
             raise ActionError("insert_rule: give at least one property, e.g. "
@@ -214,9 +214,9 @@ class CssEnv(VabEnv):
         self._sheet.insert(rule)
         self._undo.append(("insert", rule))
         self._rerender()
-        return {"feedback": EDITED.format(what="inserted the rule")}
+        return Outcome(EDITED.format(what="inserted the rule"))
 
-    def _do_revert_last_edit(self) -> dict[str, Any]:
+    def _do_revert_last_edit(self) -> Outcome:
         if not self._undo:
             raise ActionError("No edit to revert.")
         kind, payload = self._undo.pop()
@@ -229,11 +229,10 @@ class CssEnv(VabEnv):
             else:
                 rule.declarations[name] = old
         self._rerender()
-        return {"feedback": "You have successfully reverted the last edit."}
+        return Outcome("You have successfully reverted the last edit.")
 
-    def _do_done(self) -> dict[str, Any]:
-        return {"feedback": "You said the css style is fixed; the page is judged.",
-                "finished": True}
+    def _do_done(self) -> Outcome:
+        return Outcome("You said the css style is fixed; the page is judged.", finished=True)
 
     # -- grounding ------------------------------------------------------------------------
     def valid_actions(self) -> list[str]:
@@ -289,7 +288,7 @@ def _checked(check, *args):
         raise ActionError(str(exc)) from None
 
 
-def _find_all_query(name, attrs, string, class_, id) -> dict[str, Any]:
+def _find_all_query(name, attrs, string, class_, id) -> Outcome:
     """``find_all`` keyword arguments from the structured query, or from VAB's argument
     string (``"'a', class_='nav'"``), read as literals only."""
     if name is not None and any(c in name for c in "'\"=,"):

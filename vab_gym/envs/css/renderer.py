@@ -64,7 +64,7 @@ class SiteRenderer:
         """Open ``site_dir/index.html`` in a fresh context with ``css_file`` as ``css_text``."""
         self._site = (site_dir.resolve(), css_file)
         self._css = css_text
-        self._call(lambda browser: None, reopen=True)
+        self._call(lambda page: None, reopen=True)
 
     def close(self) -> None:
         if self._page is not None:
