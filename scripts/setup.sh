@@ -21,6 +21,9 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv 2>/dev/null || { apt_install python3-venv && "$PYTHON" -m venv .venv; }
 fi
 .venv/bin/python -m pip install -q --upgrade pip
+# torch first, pinned: on this project's machines 2.13.0 is a CPU wheel already on disk; any
+# other spec may pull a multi-GB CUDA build.
+.venv/bin/python -m pip install -q torch==2.13.0
 .venv/bin/python -m pip install -q -e '.[dev]'
 
 if [ -n "${VAB_CHROMIUM:-}" ]; then
