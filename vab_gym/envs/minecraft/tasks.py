@@ -1,0 +1,127 @@
+"""VAB-Minecraft's tasks: VAB's 116 test tasks converted, and "obtain {item}" train tasks.
+
+A task's ``setup`` holds the world (biome, seed), the initial inventory and VAB's kits (the
+``init_command`` names of ``data/ingredients.json``: mobs, crops, water... placed around the
+spawn); its ``judge`` is ``{"type": "inventory", "item": ..., "count": ...}`` and its
+``metadata["step_rewards"]`` VAB's partial-score weights.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from vab_gym.core.tasks import Task
+from vab_gym.core.templates import Prototype, sample_instances
+from vab_gym.envs.minecraft.rules import Rules, normalize, rules
+
+ENV_ID = "VAB-Minecraft-v0"
+INSTRUCTION = "Your task is to get a {item} in your inventory."  # VAB's wording
+OBTAIN = Prototype(
+    id="obtain",
+    instruction=INSTRUCTION,
+    slots={"item": "item-reachable-from-biome"},
+    judge={"type": "inventory", "item": "{item}", "count": 1},
+)
+
+# What each biome offers without tools beyond what can be crafted from it: the blocks and
+# mobs the embedded world generates there (worldgen.py), by item name.
+BIOME_RESOURCES = {
+    "plains": ["oak_log", "birch_log", "dirt", "sand", "gravel", "clay_ball", "cobblestone",
+               "coal", "iron_ore", "gold_ore", "redstone", "lapis_lazuli", "diamond",
+               "sugar_cane", "wheat_seeds", "dandelion", "poppy", "azure_bluet", "oxeye_daisy",
+               "beef", "leather", "porkchop", "mutton", "white_wool", "chicken", "feather",
+               "egg", "rabbit", "rabbit_hide", "water_bucket", "apple", "flint",
+               "rotten_flesh", "bone", "string", "spider_eye", "gunpowder", "arrow"],
+}
+BIOME_RESOURCES["forest"] = BIOME_RESOURCES["plains"]
+BIOME_RESOURCES["oak_forest"] = BIOME_RESOURCES["plains"]
+
+
+def step_weights(task: str, init_inventory: dict[str, int]) -> dict[str, float]:
+    """VAB's partial-score weights for ``task``: ``step_rewards.json`` without the items the
+    agent starts with, rescaled to the same total (VAB's ``recompute_item_reward``)."""
+    table = json.loads((resources.files(__package__) / "data" / "step_rewards.json")
+                       .read_text("utf-8"))
+    weights = {normalize(k): float(v)
+               for k, v in table.get(f"minecraft:{normalize(task)}", {}).items()}
+    start = {normalize(k) for k in init_inventory}
+    kept = {k: v for k, v in weights.items() if k not in start}
+    total, kept_total = sum(weights.values()), sum(kept.values())
+    if not kept or kept_total == 0:
+        return {}
+    return {k: v * total / kept_total for k, v in kept.items()}
+
+
+def convert_vab_tasks(path: str | Path, split: str = "test") -> list[Task]:
+    """VAB's ``formated_tasks_v1.3.json`` (or ``training_tasks.json``) as package tasks."""
+    tasks = []
+    for entry in json.loads(Path(path).read_text("utf-8")):
+        (target, count), = entry["task_obj"].items()
+        item = normalize(target)
+        init_inventory = {normalize(k): int(v) for k, v in entry["env"]["init_inventory"].items()}
+        tasks.append(Task(
+            id=f"mc-{split}-{item}",
+            env=ENV_ID,
+            split=split,
+            instruction=INSTRUCTION.format(item=item),
+            setup={"biome": entry["env"]["biome"], "init_inventory": init_inventory,
+                   "kits": list(entry["init_command"]), "mobs": list(entry["env"]["mobs"])},
+            judge={"type": "inventory", "item": item, "count": int(count)},
+            metadata={"group": entry["group"], "source": "VAB formated_tasks_v1.3.json",
+                      "step_rewards": step_weights(item, init_inventory)},
+        ))
+    return tasks
+
+
+def reachable(base: Iterable[str], book: Rules | None = None) -> dict[str, int]:
+    """Items obtainable from ``base`` items by crafting and smelting, with the number of
+    recipe steps the cheapest way takes (0 for the base items). Tools, tables, furnaces
+    and fuel are assumed obtainable when they are themselves reachable."""
+    book = book or rules()
+    depth = dict.fromkeys(base, 0)
+    recipes = [r for rs in book.recipes.values() for r in rs]
+    recipes += [r for rs in book.smelting.values() for r in rs]
+    changed = True
+    while changed:
+        changed = False
+        for recipe in recipes:
+            if recipe.result in depth:
+                continue
+            needs = [max((depth[m] for m in book.members(i) if m in depth), default=None)
+                     for i, _ in recipe.ingredients]
+            if recipe.needs_table:
+                needs.append(depth.get("crafting_table"))
+            if recipe.smelting:
+                needs.append(depth.get("furnace"))
+            if all(n is not None for n in needs):
+                depth[recipe.result] = 1 + max(needs, default=0)
+                changed = True
+    return depth
+
+
+def train_tasks(count: int, seed: int, biome: str = "plains",
+                exclude: Iterable[str] = ()) -> list[Task]:
+    """``count`` "obtain {item}" tasks for items reachable from ``biome``'s resources, each
+    with its own world seed; ``exclude`` (e.g. the test targets) is left out."""
+    depth = reachable(BIOME_RESOURCES[biome])
+    banned = set(exclude)
+    items = sorted(i for i, d in depth.items() if 0 < d <= 6 and i not in banned)
+    rng = np.random.default_rng(seed)
+
+    def make(item: str) -> Task:
+        return OBTAIN.instantiate(
+            {"item": item},
+            task_id=f"mc-train-{seed}-{item}",
+            env=ENV_ID,
+            split="train",
+            setup={"biome": biome, "init_inventory": {}, "kits": [], "mobs": [],
+                   "world_seed": int(rng.integers(2**31))},
+            metadata={"recipe_steps": depth[item], "step_rewards": {}},
+        )
+
+    return sample_instances(items, make, count, rng)
