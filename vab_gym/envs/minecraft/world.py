@@ -7,6 +7,7 @@ from above (90 faces -x, west), pitch > 0 looks down, as in Minecraft.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -97,3 +98,18 @@ class World:
         solid = palette().solid[self.blocks[x, :, z]]
         ys = np.nonzero(solid)[0]
         return int(ys[-1]) if len(ys) else -1
+
+
+@dataclass
+class Player:
+    """The agent's body: feet position, view direction, inventory and held item."""
+
+    pos: np.ndarray  # float64 (3,) feet
+    yaw: float = 0.0
+    pitch: float = 0.0
+    inventory: Counter = field(default_factory=Counter)
+    equipped: str | None = None
+
+    @property
+    def eye(self) -> np.ndarray:
+        return self.pos + np.array([0.0, 1.62, 0.0])
