@@ -35,11 +35,12 @@ class ScriptedAgent:
         return self._plan.pop(0) if self._plan else "done()"
 
 
-def make_solver(env: gym.Env) -> ScriptedAgent:
-    """The program solver of ``env``, named by its ``solver`` attribute
-    (``"module:function"`` returning a task's plan)."""
+def make_solver(env: gym.Env) -> Agent:
+    """The program solver of ``env``, named by its ``solver`` attribute: ``"module:name"`` of
+    an :class:`Agent` class, or of a function giving a task's fixed plan."""
     module, name = type(env.unwrapped).solver.split(":")
-    return ScriptedAgent(getattr(importlib.import_module(module), name))
+    solver = getattr(importlib.import_module(module), name)
+    return solver() if isinstance(solver, type) else ScriptedAgent(solver)
 
 
 @dataclass

@@ -127,6 +127,10 @@ class VabEnv(gym.Env[dict[str, Any], str]):
     def _judge(self, answer: str | None) -> Verdict:
         """Decide success from the final state (and the agent's answer)."""
 
+    def _error_feedback(self, action: Any, error: str) -> str:
+        """The text observation after an invalid action (envs may use VAB's wording)."""
+        return f"Invalid action: {error}"
+
     def _progress(self) -> float:
         """The partial score, 0..1 (VAB's per-env measure); 0 unless the env has one."""
         return 0.0
@@ -168,7 +172,7 @@ class VabEnv(gym.Env[dict[str, Any], str]):
             outcome = self._execute(call)
         except ActionError as exc:
             error = str(exc)
-            outcome = Outcome(feedback=f"Invalid action: {error}")
+            outcome = Outcome(feedback=self._error_feedback(action, error))
         self._track_streaks(action, error)
 
         stop_reason = self._early_stop_reason()
