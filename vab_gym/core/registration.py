@@ -12,6 +12,7 @@ import gymnasium as gym
 # id -> entry point; only environments that exist are registered.
 ENVIRONMENTS = {
     "VAB-CSS-v0": "vab_gym.envs.css.env:CssEnv",
+    "VAB-Minecraft-v0": "vab_gym.envs.minecraft.env:MinecraftEnv",
 }
 
 

@@ -116,8 +116,9 @@ class Rules:
         return sum(math.ceil(n / self.stack_size(i)) for i, n in inventory.items() if n > 0)
 
     def take(self, inventory: Inventory, name: str, amount: int) -> None:
-        """Remove ``amount`` of an item or tag, the most plentiful members first."""
-        for member in sorted(self.members(name), key=lambda m: -inventory.get(m, 0)):
+        """Remove ``amount`` of an item or tag, a tag's members in the tag's order (the
+        common one first: cobblestone before blackstone, oak before birch)."""
+        for member in self.members(name):
             used = min(amount, inventory.get(member, 0))
             inventory[member] -= used
             amount -= used
@@ -163,7 +164,7 @@ class Rules:
         recipes = [r for m in self.members(item) for r in self.smelting.get(m, [])]
         if not recipes:
             raise RuleError(f"Recipe for {item} not found.")
-        fuel = self._fuel_plan(inventory, num)
+        fuel = self.fuel_plan(inventory, num)
         if fuel is None:
             raise RuleError("Not enough fuels. You need at least 1 coals or 2 logs or 2 planks.")
         if "furnace" not in inventory:
@@ -183,7 +184,7 @@ class Rules:
         inventory.update(trial)
         return f"Successfully smelted {num} {item}."
 
-    def _fuel_plan(self, inventory: Inventory, num: int) -> tuple[str, int] | None:
+    def fuel_plan(self, inventory: Inventory, num: int) -> tuple[str, int] | None:
         """(fuel, amount) for ``num`` items: coal first, else planks or logs."""
         for fuel in self.fuel["unit"]:
             need = math.ceil(num / self.fuel["unit_items"])

@@ -18,8 +18,11 @@ import yaml
 
 from vab_gym.core.actions import format_call
 from vab_gym.envs.minecraft.rules import Inventory, Rules, normalize, rules
+from vab_gym.envs.minecraft.tasks import BIOME_RESOURCES, reachable
 
 MAX_DEPTH = 16
+DEEP_ORES = ("diamond", "redstone", "gold", "lapis")
+DEEP_ENOUGH = 30  # feet y below which deep ores are within the executor's search
 
 
 @cache
@@ -48,42 +51,88 @@ class MinecraftSolver:
         self.target, self.count = task.judge["item"], task.judge["count"]
         self._fails = 0
         self._last = ""
+        self._exhausted: set[str] = set()  # items whose gathering failed even at the spawn
+        self._teleported = False
+        self._gathering = ""
+        base = set(BIOME_RESOURCES.get(task.setup.get("biome", "plains"),
+                                       BIOME_RESOURCES["plains"]))
+        base |= set(task.setup.get("init_inventory", {}))
+        for kit in task.setup.get("kits", []):
+            base |= set(self.data["kit_items"].get(kit, []))
+        self.depth = reachable(base, self.book)
 
     def act(self, obs: dict[str, Any], info: dict[str, Any]) -> str:
         player = self.env.player
-        if info.get("action_error") and self._last.startswith("execute"):
-            self._fails += 1
-        if self._fails >= 3:  # the area is exhausted: go back to the kits and try again
-            self._fails = 0
-            self._last = "teleport_to_spawn()"
-            return self._last
+        if self._last.startswith("execute("):
+            feedback = obs["text"].split("\nYour Inventory")[0]
+            stuck = "Gained nothing" in feedback or "reachable" in feedback
+            self._fails = self._fails + 1 if stuck else 0
         try:
             action = self.plan(player.inventory, player.equipped, self.target, self.count)
         except _Unreachable:
             action = None
-        self._last = action or format_call("look_up", [self.target])
-        return self._last
+        action = action or format_call("look_up", [self.target])
+        if self._fails and action == self._last:
+            if any(ore in action for ore in DEEP_ORES) and player.pos[1] > DEEP_ENOUGH:
+                action = format_call("execute", ["dig down"])  # deep ores are out of sight
+            elif self._fails >= 2 and not self._teleported:  # back to the spawn and its kits
+                action, self._fails, self._teleported = "teleport_to_spawn()", 0, True
+            elif self._fails >= 2:  # nothing left even there: find another way to it
+                self._exhausted.add(self._gathering)
+                self._fails, self._teleported = 0, False
+                return self.act(obs, info)
+        self._last = action
+        return action
 
     # -- planning -------------------------------------------------------------------------
     def plan(self, inv: Inventory, held: str | None, item: str, n: int,
-             depth: int = 0) -> str | None:
-        """The next action towards ``n`` of ``item``; ``None`` when the inventory has them."""
+             visiting: frozenset[str] = frozenset()) -> str | None:
+        """The next action towards ``n`` of ``item``; ``None`` when the inventory has them.
+        Ways to get an item are tried cheapest first; one that dead-ends (a cycle, an item
+        nothing yields) gives way to the next."""
         item = normalize(item)
-        if self.book.judge_count(inv, item) >= n or (depth and self.book.count(inv, item) >= n):
+        if self.book.judge_count(inv, item) >= n or (visiting and self.book.count(inv, item) >= n):
             return None
-        if depth > MAX_DEPTH:
+        if item in visiting or len(visiting) > MAX_DEPTH:
             raise _Unreachable(item)
+        visiting = visiting | {item}
+        options = []
         if self.book.is_tag(item) and item not in self.book.items:
-            member = self._member(inv, item)
-            return self.plan(inv, held, member, n, depth + 1)
+            options = [lambda m=m: self.plan(inv, held, m, n, visiting)
+                       for m in self._members_by_cost(inv, item)]
         gather = self.data["gather"].get(item)
-        if gather:
-            return self._gather(inv, held, item, n, gather, depth)
-        if item in self.book.recipes:
-            return self._craft(inv, held, item, n, depth)
+        if gather and item not in self._exhausted:
+            options.append(lambda: self._gather(inv, held, item, n, gather, visiting))
+        ways = sorted(self.book.recipes.get(item, []), key=lambda r: self._cost(inv, r))
+        options += [lambda r=r: self._craft(inv, held, item, n, r, visiting) for r in ways]
         if item in self.book.smelting:
-            return self._smelt(inv, held, item, n, depth)
+            smelt = (self._cost(inv, self.book.smelting[item][0]),
+                     lambda: self._smelt(inv, held, item, n, visiting))
+            cheaper = [i for i, r in enumerate(ways) if self._cost(inv, r) > smelt[0]]
+            at = len(options) - len(ways) + (cheaper[0] if cheaper else len(ways))
+            options.insert(at, smelt[1])
+        for option in options:
+            try:
+                return option()
+            except _Unreachable:
+                continue
         raise _Unreachable(item)
+
+    def _cost(self, inv: Inventory, recipe) -> float:
+        """How far a recipe's missing ingredients are from what the world offers."""
+        cost = 0.0
+        for ingredient, k in recipe.ingredients:
+            if self.book.count(inv, ingredient) >= k:
+                continue
+            depths = [self.depth[m] for m in self.book.members(ingredient) if m in self.depth]
+            cost += 1 + (min(depths) if depths else 100)
+        return cost
+
+    def _members_by_cost(self, inv: Inventory, tag: str) -> list[str]:
+        members = list(self.book.members(tag))
+        preferred = self.data["tag_members"].get(tag)
+        return sorted(members, key=lambda m: (-inv.get(m, 0), m != preferred,
+                                              self.depth.get(m, 100)))
 
     def _member(self, inv: Inventory, tag: str) -> str:
         members = self.book.members(tag)
@@ -92,51 +141,51 @@ class MinecraftSolver:
             return held
         return self.data["tag_members"].get(tag, members[0])
 
-    def _gather(self, inv, held, item, n, gather, depth) -> str | None:
+    def _gather(self, inv, held, item, n, gather, visiting) -> str | None:
         tool = gather.get("tool")
         hold = gather.get("hold")
         if tool:
-            pickaxes = self.data["pickaxes"]
-            good = pickaxes[pickaxes.index(tool):]
+            tiers = self.data["tool_tiers"][tool.rsplit("_", 1)[1]]
+            good = tiers[tiers.index(tool):]
             have = [p for p in good if inv.get(p, 0) > 0]
             if not have:
-                return self.plan(inv, held, tool, 1, depth + 1)
+                return self.plan(inv, held, tool, 1, visiting)
             if held not in have:
                 return format_call("equip", [have[-1]])
         if hold:
             if inv.get(hold, 0) <= 0:
-                return self.plan(inv, held, hold, 1, depth + 1)
+                return self.plan(inv, held, hold, 1, visiting)
             if held != hold:
                 return format_call("equip", [hold])
         missing = n - self.book.count(inv, item)
+        self._gathering = item
         return format_call("execute", [gather["prompt"], item, max(1, missing)])
 
-    def _craft(self, inv, held, item, n, depth) -> str | None:
-        recipes = self.book.recipes[item]
-        recipe = max(recipes, key=lambda r: sum(min(self.book.count(inv, i), k)
-                                                 for i, k in r.ingredients))
+    def _craft(self, inv, held, item, n, recipe, visiting) -> str | None:
         times = math.ceil((n - self.book.count(inv, item)) / recipe.count)
         if recipe.needs_table and inv.get("crafting_table", 0) <= 0:
-            return self.plan(inv, held, "crafting_table", 1, depth + 1)
+            return self.plan(inv, held, "crafting_table", 1, visiting)
         for ingredient, k in recipe.ingredients:
-            step = self.plan(inv, held, ingredient, k * times, depth + 1)
+            # Make a tag's usual member, so rarer members the task needs are not used up.
+            ingredient = self.data["tag_members"].get(ingredient.removeprefix("#"), ingredient)
+            step = self.plan(inv, held, ingredient, k * times, visiting)
             if step:
                 return step
         return format_call("craft", [item, n - self.book.count(inv, item)])
 
-    def _smelt(self, inv, held, item, n, depth) -> str | None:
+    def _smelt(self, inv, held, item, n, visiting) -> str | None:
         missing = n - self.book.count(inv, item)
         source = self.book.smelting[item][0].ingredients[0][0]
         for need, amount in (("furnace", 1), ("wooden_pickaxe", 1)):
             if need == "wooden_pickaxe" and self.book.count(inv, "#pickaxe"):
                 continue
-            step = self.plan(inv, held, need, amount, depth + 1)
+            step = self.plan(inv, held, need, amount, visiting)
             if step:
                 return step
         if not self.book.fuel_plan(inv, missing):
-            step = self.plan(inv, held, "coal" if missing > 4 else "planks",
-                             1 if missing > 4 else 2 * missing, depth + 1)
+            step = (self.plan(inv, held, "coal", math.ceil(missing / 8), visiting) if missing > 4
+                    else self.plan(inv, held, "planks", 2 * missing, visiting))
             if step:
                 return step
-        step = self.plan(inv, held, source, missing, depth + 1)
+        step = self.plan(inv, held, source, missing, visiting)
         return step or format_call("smelt", [item, missing])

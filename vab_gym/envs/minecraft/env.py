@@ -1,0 +1,225 @@
+"""VAB-Minecraft-v0: obtain an item in an embedded voxel world with Minecraft 1.16 rules."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from vab_gym.core.actions import ActionCall, ActionError, format_call
+from vab_gym.core.env import Outcome, VabEnv
+from vab_gym.core.judge import Verdict
+from vab_gym.core.tasks import Task, TaskSet, package_tasks
+from vab_gym.envs.minecraft import controller, worldgen
+from vab_gym.envs.minecraft.actions import MINECRAFT_ACTIONS
+from vab_gym.envs.minecraft.render import Renderer
+from vab_gym.envs.minecraft.rules import RuleError, normalize, rules
+from vab_gym.envs.minecraft.world import Player, World
+
+# Useful executor calls for grounding: prompt -> the item it fetches.
+GROUNDED_PROMPTS = {
+    "chop down trees": "oak_log", "mine stone": "cobblestone", "mine coal ore": "coal",
+    "mine iron ore": "iron_ore", "mine gold ore": "gold_ore", "mine diamond ore": "diamond",
+    "mine redstone ore": "redstone", "collect sand": "sand", "kill cow": "beef",
+    "kill sheep": "white_wool", "kill chicken": "chicken", "kill pig": "porkchop",
+    "collect sugar cane": "sugar_cane", "harvest wheat": "wheat", "kill spider": "string",
+}
+
+
+@cache
+def kits() -> dict[str, list[str]]:
+    """VAB's ``init_command`` kits: name -> Minecraft commands placed around the spawn."""
+    return json.loads((resources.files(__package__) / "data" / "ingredients.json").read_text())
+
+
+def _world_seed(task: Task) -> int:
+    """A task's world: its own ``world_seed``, else a stable hash of its id."""
+    if "world_seed" in task.setup:
+        return int(task.setup["world_seed"])
+    return int.from_bytes(hashlib.sha256(task.id.encode()).digest()[:4], "little")
+
+
+class MinecraftEnv(VabEnv):
+    """VAB-Minecraft: get the target item into the inventory.
+
+    Observation: ``image`` is the first-person view (640x360 by default, VAB's size);
+    ``text`` is VAB's feedback with the inventory, the held item, location and orientation;
+    ``instruction`` is "Your task is to get a {item} in your inventory.". The goal is checked
+    after every action and ends the episode; ``progress`` is VAB's step-reward score.
+    """
+
+    env_id = "VAB-Minecraft-v0"
+    action_set = MINECRAFT_ACTIONS
+    backends = ("sim",)
+    default_image_size = (360, 640)
+    default_max_steps = 100
+    checks_goal_every_step = True
+    solver = "vab_gym.envs.minecraft.solver:MinecraftSolver"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.rules = rules()
+        self.renderer = Renderer(*self.image_size)
+        self.world: World | None = None
+        self.player: Player | None = None
+        self._rewarded: set[str] = set()
+        self._rng = np.random.default_rng(0)
+
+    @classmethod
+    def default_tasks(cls, split: str) -> TaskSet:
+        return package_tasks(__package__, split)
+
+    # -- episode --------------------------------------------------------------------------
+    def _start(self, task: Task) -> str:
+        setup = task.setup
+        seed = _world_seed(task)
+        self._rng = np.random.default_rng(seed)
+        self.world = worldgen.generate(seed, setup.get("biome", "plains"))
+        if setup.get("kits"):
+            commands = [c for name in ["clean", *setup["kits"]]
+                        for c in (kits().get(name, [name] if name.startswith("/") else []))]
+            worldgen.apply_commands(self.world, commands, self.world.spawn)
+        inventory = Counter({normalize(k): int(v)
+                             for k, v in setup.get("init_inventory", {}).items()})
+        self.player = Player(pos=self.world.spawn.copy(), inventory=inventory,
+                             equipped=next(iter(inventory), None))
+        self._rewarded = set()
+        self._note_rewards()
+        return self._text("No action before.")
+
+    def _observe(self) -> dict[str, np.ndarray]:
+        assert self.world is not None and self.player is not None
+        image = self.renderer.render(self.world, self.player.eye, self.player.yaw,
+                                     self.player.pitch)
+        return {"image": image}
+
+    def _execute(self, call: ActionCall) -> Outcome:
+        message = getattr(self, f"_do_{call.name}")(**call.args)
+        self._note_rewards()
+        return Outcome(self._text(f'Your last action "{call}" has been executed. {message}'))
+
+    def _error_feedback(self, action: Any, error: str) -> str:
+        shown = action if isinstance(action, str) else repr(action)
+        shown = shown if len(shown) <= 200 else shown[:197] + "..."
+        return self._text(f'Your last action "{shown}" can not be executed. {error}')
+
+    def _goal_reached(self) -> bool:
+        assert self.task is not None and self.player is not None
+        judge = self.task.judge
+        return self.rules.judge_count(self.player.inventory, judge["item"]) >= judge["count"]
+
+    def _judge(self, answer: str | None) -> Verdict:
+        assert self.task is not None and self.player is not None
+        item, count = self.task.judge["item"], self.task.judge["count"]
+        have = self.rules.judge_count(self.player.inventory, item)
+        success = have >= count
+        return Verdict(success=success, score=self._progress(),
+                       reason=f"{have} of {count} {item} in the inventory",
+                       details={"item": item, "count": count, "have": have,
+                                "step_reward": self._step_reward()})
+
+    def _progress(self) -> float:
+        if self.task is None or self.player is None:
+            return 0.0
+        return 1.0 if self._goal_reached() else self._step_reward()
+
+    # -- actions --------------------------------------------------------------------------
+    def _do_craft(self, item: str, num: int) -> str:
+        return self._ruled(self.rules.craft, item, num)
+
+    def _do_smelt(self, item: str, num: int) -> str:
+        return self._ruled(self.rules.smelt, item, num)
+
+    def _ruled(self, action, item: str, num: int) -> str:
+        assert self.player is not None
+        if num <= 0:
+            raise ActionError("Error: the second argument must be an integer greater than 0.")
+        try:
+            message = action(self.player.inventory, item, num)
+        except RuleError as exc:
+            raise ActionError(str(exc)) from None
+        if self.player.equipped not in self.player.inventory:
+            self.player.equipped = None
+        return message
+
+    def _do_equip(self, item: str) -> str:
+        assert self.player is not None
+        item = normalize(item)
+        if self.player.inventory.get(item, 0) <= 0:
+            raise ActionError(f"Can not find {item} in inventory.")
+        self.player.equipped = item
+        return f"Successfully equipped {item}."
+
+    def _do_teleport_to_spawn(self) -> str:
+        assert self.world is not None and self.player is not None
+        self.player.pos = self.world.spawn.copy()
+        self.player.yaw = self.player.pitch = 0.0
+        return "Successfully teleported."
+
+    def _do_look_up(self, item: str) -> str:
+        return self.rules.look_up(item)
+
+    def _do_execute(self, prompt: str, goal_item: str | None, num: int | None) -> str:
+        assert self.world is not None and self.player is not None
+        error = controller.check_prompt(prompt)
+        if error:
+            raise ActionError(error)
+        if num is not None and num <= 0:
+            raise ActionError("Error: the third argument of `execute` function must be a "
+                              "positive integer.")
+        result = controller.execute(self.world, self.player, prompt,
+                                    normalize(goal_item) if goal_item else None, num, self._rng)
+        if self.player.equipped not in self.player.inventory:
+            self.player.equipped = None
+        return result.message
+
+    # -- grounding ------------------------------------------------------------------------
+    def valid_actions(self) -> list[str]:
+        """Crafts and smelts the inventory allows now, items to hold, useful executor calls,
+        going back to spawn, and looking up the target."""
+        assert self.player is not None and self.task is not None
+        inv = self.player.inventory
+        calls = []
+        for item, recipes in self.rules.recipes.items():
+            if any(all(self.rules.count(inv, i) >= n for i, n in r.ingredients)
+                   and (not r.needs_table or "crafting_table" in inv) for r in recipes):
+                calls.append(format_call("craft", [item, 1]))
+        if "furnace" in inv:
+            for item, recipes in self.rules.smelting.items():
+                if any(self.rules.count(inv, r.ingredients[0][0]) for r in recipes):
+                    calls.append(format_call("smelt", [item, 1]))
+        calls += [format_call("equip", [item]) for item in inv if item != self.player.equipped]
+        calls += [format_call("execute", [p, item, 1]) for p, item in GROUNDED_PROMPTS.items()]
+        calls += ["teleport_to_spawn()", format_call("look_up", [self.task.judge["item"]])]
+        return calls
+
+    # -- internals ------------------------------------------------------------------------
+    def _note_rewards(self) -> None:
+        """VAB's step rewards: each weighted item or tag pays once, when first held."""
+        assert self.task is not None and self.player is not None
+        for key in self.task.metadata.get("step_rewards", {}):
+            if key not in self._rewarded and self.rules.count(self.player.inventory, key) > 0:
+                self._rewarded.add(key)
+
+    def _step_reward(self) -> float:
+        assert self.task is not None
+        weights = self.task.metadata.get("step_rewards", {})
+        return float(min(1.0, sum(weights[k] for k in self._rewarded)))
+
+    def _text(self, feedback: str) -> str:
+        """VAB's text observation."""
+        assert self.player is not None
+        inv = self.player.inventory
+        items = ", ".join(f"{n} {item}" for item, n in inv.items() if n > 0) or "nothing"
+        held = self.player.equipped or "air"
+        x, y, z = self.player.pos
+        return (f"Feedback on the Action: {feedback}\n"
+                f"Your Inventory: Now your inventory has {items}.\n"
+                f"Equipped Item: Now you hold the {held} in your hand.\n"
+                f"Location and Orientation: Now you locate in X: {x:.2f}, Y: {y:.2f}, "
+                f"Z: {z:.2f}, Pitch: {self.player.pitch:.2f}, Yaw: {self.player.yaw:.2f}.")
