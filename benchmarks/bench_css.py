@@ -12,14 +12,11 @@ import argparse
 import contextlib
 import json
 import os
-import platform
-import subprocess
-import time
 from pathlib import Path
 
 import gymnasium as gym
-import numpy as np
 import psutil
+from common import machine, summary, timed
 
 import vab_gym  # noqa: F401
 from vab_gym.envs.css.corruptions import repair_actions
@@ -34,27 +31,6 @@ def pss_mib(pid: int) -> tuple[float, float]:
         with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
             children += proc.memory_full_info().pss
     return own / 2**20, children / 2**20
-
-
-def summary(samples: list[float]) -> dict[str, float]:
-    ms = np.array(samples) * 1000
-    return {"median_ms": round(float(np.median(ms)), 1),
-            "p95_ms": round(float(np.percentile(ms, 95)), 1), "n": len(samples)}
-
-
-def machine() -> dict[str, str]:
-    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
-    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo
-                if line.startswith("model name")), platform.processor())
-    chromium = subprocess.run(["chromium", "--version"], capture_output=True, text=True).stdout
-    return {"cpu": cpu, "cores": str(os.cpu_count()), "python": platform.python_version(),
-            "chromium": chromium.strip(), "date": time.strftime("%Y-%m-%d")}
-
-
-def timed(fn):
-    start = time.perf_counter()
-    out = fn()
-    return time.perf_counter() - start, out
 
 
 def main() -> None:

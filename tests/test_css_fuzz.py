@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+
+from tests.strategies import actions
 
 MARKER = Path("/tmp/vab-gym-fuzz-pwned")
 
@@ -60,23 +61,8 @@ def test_non_string_actions(fresh):
         assert "must be a string" in info["action_error"]
 
 
-NAMES = st.sampled_from(["select_rule", "edit_rule", "insert_rule", "revert_last_edit",
-                         "get_selectors_by_html_elements", "done", "nope"])
-LITERALS = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=40),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
-                                                                 max_size=3),
-    max_leaves=6,
-)
-
-
-@st.composite
-def calls(draw):
-    args = draw(st.lists(LITERALS, max_size=4))
-    return f"{draw(NAMES)}({', '.join(repr(a) for a in args)})"
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
-@given(action=st.one_of(st.text(max_size=300), calls()))
+@given(action=actions(["select_rule", "edit_rule", "insert_rule", "revert_last_edit",
+                        "get_selectors_by_html_elements", "done"]))
 def test_random_actions(fresh, action):
     _check_step(fresh, action)

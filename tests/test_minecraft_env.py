@@ -3,8 +3,10 @@
 import gymnasium as gym
 import pytest
 from gymnasium.utils.env_checker import check_env
+from hypothesis import HealthCheck, given, settings
 
 import vab_gym  # noqa: F401  (registers the envs)
+from tests.strategies import actions
 from vab_gym.core.tasks import Task, TaskSet
 from vab_gym.envs.minecraft.env import MinecraftEnv
 
@@ -88,6 +90,17 @@ def test_hostile_actions_give_feedback(small, action):
     small.reset(options={"task_id": "t-stick"})
     obs, reward, *_, info = small.step(action)
     assert info["action_error"] and "can not be executed" in obs["text"] and reward == 0.0
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(action=actions(["craft", "smelt", "equip", "teleport_to_spawn", "look_up", "execute"]))
+def test_random_actions_never_raise(small, action):
+    if small.task is None or small._done:
+        small.reset(options={"task_id": "t-wooden_pickaxe"})
+    obs, reward, *_, info = small.step(action)
+    assert small.observation_space.contains(obs) and obs["text"].startswith("Feedback on")
+    assert reward in (0.0, 1.0)
+    assert info["action_error"] is None or isinstance(info["action_error"], str)
 
 
 def test_async_vector_env_4():

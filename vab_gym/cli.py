@@ -111,6 +111,17 @@ def cmd_css_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_minecraft_tasks(args: argparse.Namespace) -> int:
+    from vab_gym.core.tasks import package_tasks, write_jsonl
+    from vab_gym.envs.minecraft.tasks import train_tasks
+
+    test = [t.judge["item"] for t in package_tasks("vab_gym.envs.minecraft", "test")]
+    tasks = train_tasks(args.count, args.seed, biome=args.biome, exclude=test)
+    write_jsonl(tasks, args.out)
+    console.print(f"{len(tasks)} obtain-item tasks -> {args.out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vab-gym", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -139,8 +150,15 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--seed", type=int, default=0)
     build.add_argument("--css-file", default="style.css")
 
+    mc = sub.add_parser("minecraft-tasks", help="make VAB-Minecraft train tasks from a seed")
+    mc.add_argument("--count", type=int, default=100)
+    mc.add_argument("--seed", type=int, default=0)
+    mc.add_argument("--biome", default="plains", choices=["plains", "forest", "oak_forest"])
+    mc.add_argument("--out", required=True)
+
     args = parser.parse_args(argv)
-    handler = {"list": cmd_list, "run": cmd_run, "css-build": cmd_css_build}[args.command]
+    handler = {"list": cmd_list, "run": cmd_run, "css-build": cmd_css_build,
+               "minecraft-tasks": cmd_minecraft_tasks}[args.command]
     return handler(args)
 
 

@@ -1,0 +1,37 @@
+"""What every benchmark reports: the machine, and medians/p95 of timings."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def machine() -> dict[str, str]:
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo
+                if line.startswith("model name")), platform.processor())
+    try:
+        chromium = subprocess.run(["chromium", "--version"], capture_output=True,
+                                  text=True).stdout.strip()
+    except OSError:
+        chromium = "none"
+    return {"cpu": cpu, "cores": str(os.cpu_count()), "python": platform.python_version(),
+            "chromium": chromium, "date": time.strftime("%Y-%m-%d")}
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    """Median and p95 in milliseconds of timings given in seconds."""
+    ms = np.array(samples) * 1000
+    return {"median_ms": round(float(np.median(ms)), 2),
+            "p95_ms": round(float(np.percentile(ms, 95)), 2), "n": len(samples)}
+
+
+def timed(fn):
+    start = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - start, out
