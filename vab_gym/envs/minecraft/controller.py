@@ -355,10 +355,11 @@ class _Box:
         lo, hi = np.maximum(0, feet - below), np.minimum(size, feet + above)
         self.lo, self.hi, self.center = lo, hi, feet.copy()
         blocks = world.blocks[lo[0]:hi[0], lo[1]:hi[1], lo[2]:hi[2]]
-        self.solid = solid_lut[blocks]
+        # np.take is twice as fast as fancy indexing on these ~1M-cell crops.
+        self.solid = np.take(solid_lut, blocks)
         self.water = blocks == water_id
         self.stand = _stand_mask(self.solid, self.water)
-        self.target = lut[blocks]
+        self.target = np.take(lut, blocks)
         if not lut.any():
             self.exposed = np.zeros_like(self.target)
             self.exposed_cells = np.zeros((0, 3), np.int64)
