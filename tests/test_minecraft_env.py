@@ -139,3 +139,21 @@ def test_solver_on_the_test_split():
     rate = 1 - len(failures) / len(results)
     print(f"solver success {rate:.1%}; failures: {failures}")
     assert rate >= 0.90, failures
+
+
+def test_vab_early_stops():
+    from vab_gym.core.env import EarlyStop
+
+    env = MinecraftEnv(tasks=TaskSet([task("stick", {"oak_log": 2})]), image_size=(16, 16),
+                       early_stop=EarlyStop(max_invalid=None, max_repeats=None, no_progress=3))
+    try:
+        env.reset()
+        for action in ("look_up('stick')", "look_up('planks')"):
+            *_, truncated, info = env.step(action)
+            assert not truncated
+        *_, truncated, info = env.step("look_up('oak_log')")
+        assert truncated and info["early_stop"] == "no progress in 3 steps"
+        assert not info["success"]
+    finally:
+        env.close()
+    assert EarlyStop.vab_minecraft() == EarlyStop(15, 15, 30)

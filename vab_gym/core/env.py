@@ -27,10 +27,17 @@ TEXT_MAX_CHARS = 1_000_000
 @dataclass(frozen=True)
 class EarlyStop:
     """VAB's early-stop rules, off unless given: end the episode (truncated) after
-    ``max_invalid`` invalid actions in a row or ``max_repeats`` identical actions in a row."""
+    ``max_invalid`` invalid actions in a row, ``max_repeats`` identical actions in a row, or
+    ``no_progress`` steps without ``info["progress"]`` rising."""
 
     max_invalid: int | None = 3
     max_repeats: int | None = 3
+    no_progress: int | None = None
+
+    @classmethod
+    def vab_minecraft(cls) -> EarlyStop:
+        """VAB-Minecraft's: 15 failed or 15 identical actions, or 30 steps without reward."""
+        return cls(max_invalid=15, max_repeats=15, no_progress=30)
 
 
 @dataclass
@@ -108,6 +115,8 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         self._last_obs: dict[str, Any] | None = None
         self._invalid_streak = 0
         self._repeat_streak = 0
+        self._stalled = 0
+        self._best_progress = 0.0
         self._last_action: str | None = None
 
     # -- to be supplied by each env -------------------------------------------------------
@@ -155,9 +164,10 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         self.task = self._choose_task(options)
         self._steps = 0
         self._done = False
-        self._invalid_streak = self._repeat_streak = 0
+        self._invalid_streak = self._repeat_streak = self._stalled = 0
         self._last_action = None
         text = self._start(self.task)
+        self._best_progress = self._progress()
         obs = self._observation(text)
         return obs, self._info(action_error=None)
 
@@ -252,6 +262,11 @@ class VabEnv(gym.Env[dict[str, Any], str]):
 
     def _track_streaks(self, action: Any, error: str | None) -> None:
         self._invalid_streak = self._invalid_streak + 1 if error else 0
+        progress = self._progress()
+        if progress > self._best_progress:
+            self._best_progress, self._stalled = progress, 0
+        else:
+            self._stalled += 1
         key = action if isinstance(action, str) else repr(action)
         self._repeat_streak = self._repeat_streak + 1 if key == self._last_action else 1
         self._last_action = key
@@ -264,4 +279,6 @@ class VabEnv(gym.Env[dict[str, Any], str]):
             return f"{self._invalid_streak} invalid actions in a row"
         if rules.max_repeats and self._repeat_streak >= rules.max_repeats:
             return f"the same action {self._repeat_streak} times in a row"
+        if rules.no_progress and self._stalled >= rules.no_progress:
+            return f"no progress in {self._stalled} steps"
         return None
