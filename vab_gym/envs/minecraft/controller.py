@@ -325,6 +325,40 @@ def _offsets(kind: str) -> np.ndarray:
     return np.ascontiguousarray(grid[keep][order].astype(np.int64))
 
 
+@dataclass
+class _Masks:
+    """Solidity, water and standability of a whole world, and the grid they were made from
+    (so that edits made outside the executor are noticed and the masks remade)."""
+
+    blocks: np.ndarray
+    solid: np.ndarray
+    water: np.ndarray
+    stand: np.ndarray
+
+
+def _world_masks(world: World) -> _Masks:
+    masks = world.__dict__.get("_masks")
+    if (masks is None or masks.blocks.shape != world.blocks.shape
+            or not np.array_equal(masks.blocks, world.blocks)):
+        solid_lut, water_id = _block_tables()
+        solid = np.take(solid_lut, world.blocks)
+        water = world.blocks == water_id
+        masks = _Masks(world.blocks.copy(), solid, water, _stand_mask(solid, water))
+        world.__dict__["_masks"] = masks
+    return masks
+
+
+def _clear_masks(masks: _Masks, cell: np.ndarray) -> None:
+    """Keep a world's masks true after the block at ``cell`` became air."""
+    x, y, z = (int(c) for c in cell)
+    masks.blocks[x, y, z] = 0
+    masks.solid[x, y, z] = masks.water[x, y, z] = False
+    solid, water, height = masks.solid, masks.water, masks.solid.shape[1]
+    for yy in range(max(1, y - 1), min(height - 1, y + 2)):
+        below = solid[x, yy - 1, z] or (water[x, yy - 1, z] and not water[x, yy, z])
+        masks.stand[x, yy, z] = not solid[x, yy, z] and not solid[x, yy + 1, z] and below
+
+
 @cache
 def _block_tables() -> tuple[np.ndarray, int]:
     pal = palette()
@@ -348,18 +382,23 @@ class _Box:
     prompt's blocks, which of them are targets and which are exposed (an open face)."""
 
     def __init__(self, world: World, feet: np.ndarray, radius: int, lut: np.ndarray) -> None:
-        solid_lut, water_id = _block_tables()
         size = np.array(world.shape)
         below = np.array([radius + _MARGIN, radius + 4, radius + _MARGIN])
         above = np.array([radius + _MARGIN + 1, radius + 8, radius + _MARGIN + 1])
         lo, hi = np.maximum(0, feet - below), np.minimum(size, feet + above)
         self.lo, self.hi, self.center = lo, hi, feet.copy()
-        blocks = world.blocks[lo[0]:hi[0], lo[1]:hi[1], lo[2]:hi[2]]
-        # np.take is twice as fast as fancy indexing on these ~1M-cell crops.
-        self.solid = np.take(solid_lut, blocks)
-        self.water = blocks == water_id
-        self.stand = _stand_mask(self.solid, self.water)
-        self.target = np.take(lut, blocks)
+        crop = (slice(lo[0], hi[0]), slice(lo[1], hi[1]), slice(lo[2], hi[2]))
+        blocks = world.blocks[crop]
+        # Views of the world's masks: what `cleared` changes here stays true for the world.
+        self.masks = _world_masks(world)
+        self.solid = self.masks.solid[crop]
+        self.water = self.masks.water[crop]
+        self.stand = self.masks.stand[crop]
+        # A prompt names a few block ids: comparing uint8 cells to each beats a lookup, which
+        # widens every cell to an index first.
+        self.target = np.zeros(blocks.shape, bool)
+        for block_id in np.flatnonzero(lut):
+            self.target |= blocks == block_id
         if not lut.any():
             self.exposed = np.zeros_like(self.target)
             self.exposed_cells = np.zeros((0, 3), np.int64)
@@ -384,18 +423,12 @@ class _Box:
         return bool(np.all(cell >= self.lo) and np.all(cell < self.hi))
 
     def cleared(self, cell: np.ndarray) -> None:
-        """A block at world ``cell`` became air: update the masks around it."""
+        """A block at world ``cell`` became air (the world's masks, which this box views,
+        are already updated): update the targets and what is exposed around it."""
         if not self.inside(cell):
             return
         x, y, z = self.local(cell)
-        self.solid[x, y, z] = self.water[x, y, z] = False
         self.target[x, y, z] = self.exposed[x, y, z] = False
-        sy = self.solid.shape[1]
-        for yy in range(max(1, y - 1), min(sy - 1, y + 2)):
-            below = self.solid[x, yy - 1, z] or (self.water[x, yy - 1, z]
-                                                  and not self.water[x, yy, z])
-            self.stand[x, yy, z] = (not self.solid[x, yy, z] and not self.solid[x, yy + 1, z]
-                                    and below)
         new = []
         for d in ((1, 0, 0), (-1, 0, 0), (0, 1, 0), (0, -1, 0), (0, 0, 1), (0, 0, -1)):
             n = (x + d[0], y + d[1], z + d[2])
@@ -634,6 +667,7 @@ class _Run:
     def set_air(self, cell: np.ndarray) -> None:
         self.world.blocks[tuple(cell)] = 0
         if self.box is not None:
+            _clear_masks(self.box.masks, cell)
             self.box.cleared(np.asarray(cell))
 
     def cannot_harvest(self, block: str) -> str:

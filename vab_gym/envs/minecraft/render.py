@@ -411,6 +411,10 @@ def _kernel(blocks, bricks, tile_top, y_top, eye, fwd, right, up, tan_h, tan_v, 
             out[i, j, 2] = np.uint8(min(max(bb, 0.0), 255.0))
 
 
+# Which of a box's 8 corners take the high coordinate on each axis.
+_CORNERS = np.array([[a, b, c] for a in (0, 1) for b in (0, 1) for c in (0, 1)], dtype=bool)
+
+
 class Renderer:
     """First-person view of a World, as VAB shows the agent (640x360, 70 degrees FOV)."""
 
@@ -450,43 +454,34 @@ class Renderer:
     def _mobs(self, world: World, eye: np.ndarray, fwd: np.ndarray, right: np.ndarray,
               up: np.ndarray) -> tuple[np.ndarray, ...]:
         """Mob boxes and colours, plus the screen rectangle each can cover (to skip most rays)."""
-        boxes, cols, specks, has, rects = [], [], [], [], []
-        full = (0, self.height - 1, 0, self.width - 1)
-        for mob in world.mobs:
-            spec = self._entities.get(mob.kind)
-            if spec is None:
-                continue
-            (w, h), col, speck, has_speck = spec
-            x, y, z = (float(c) for c in mob.pos)
-            lo = np.array([x - w / 2, y, z - w / 2])
-            hi = np.array([x + w / 2, y + h, z + w / 2])
-            nearest = np.clip(eye, lo, hi)
-            if np.linalg.norm(nearest - eye) > self.view_distance:
-                continue
-            corners = np.array([[a, b, c] for a in (lo[0], hi[0]) for b in (lo[1], hi[1])
-                                for c in (lo[2], hi[2])]) - eye
-            depth = corners @ fwd
-            if (depth <= 0.0).all():
-                continue  # wholly behind the eye
-            if (depth <= 0.05).any():
-                rect = full  # straddles the eye plane: test it on every ray
-            else:
-                sx = (corners @ right) / depth / self._tan_h
-                sy = (corners @ up) / depth / self._tan_v
-                j = (sx + 1.0) * 0.5 * self.width
-                i = (1.0 - sy) * 0.5 * self.height
-                rect = (int(i.min()) - 1, int(i.max()) + 1, int(j.min()) - 1, int(j.max()) + 1)
-            boxes.append(np.concatenate([lo, hi]))
-            cols.append(col)
-            specks.append(speck)
-            has.append(has_speck)
-            rects.append(rect)
-        n = len(boxes)
-        return (np.array(boxes, dtype=np.float64).reshape(n, 6),
-                np.array(cols, dtype=np.float32).reshape(n, 3),
-                np.array(specks, dtype=np.float32).reshape(n, 3),
-                np.array(has, dtype=np.bool_).reshape(n),
-                np.array(rects, dtype=np.int64).reshape(n, 4))
+        kinds = [(mob, self._entities[mob.kind]) for mob in world.mobs
+                 if mob.kind in self._entities]
+        n = len(kinds)
+        empty = (np.zeros((0, 6)), np.zeros((0, 3), np.float32), np.zeros((0, 3), np.float32),
+                 np.zeros(0, np.bool_), np.zeros((0, 4), np.int64))
+        if n == 0:
+            return empty
+        pos = np.array([mob.pos for mob, _ in kinds], dtype=np.float64)
+        size = np.array([spec[0] for _, spec in kinds], dtype=np.float64)  # (width, height)
+        half = np.stack([size[:, 0] / 2, np.zeros(n), size[:, 0] / 2], 1)
+        lo = pos - half
+        hi = pos + half + np.stack([np.zeros(n), size[:, 1], np.zeros(n)], 1)
+        near = np.linalg.norm(np.clip(eye, lo, hi) - eye, axis=1) <= self.view_distance
+        corners = np.where(_CORNERS[None], hi[:, None], lo[:, None]) - eye  # (n, 8, 3)
+        depth = corners @ fwd
+        keep = near & ~(depth <= 0.0).all(1)  # drop mobs wholly behind the eye
+        straddle = (depth <= 0.05).any(1)  # across the eye plane: test on every ray
+        safe = np.where(depth > 0.05, depth, 1.0)
+        j = ((corners @ right) / safe / self._tan_h + 1.0) * 0.5 * self.width
+        i = (1.0 - (corners @ up) / safe / self._tan_v) * 0.5 * self.height
+        rects = np.stack([np.floor(i.min(1)) - 1, np.floor(i.max(1)) + 1,
+                          np.floor(j.min(1)) - 1, np.floor(j.max(1)) + 1], 1).astype(np.int64)
+        rects[straddle] = (0, self.height - 1, 0, self.width - 1)
+        cols = np.array([spec[1] for _, spec in kinds], dtype=np.float32).reshape(n, 3)
+        specks = np.array([spec[2] for _, spec in kinds], dtype=np.float32).reshape(n, 3)
+        has = np.array([spec[3] for _, spec in kinds], dtype=np.bool_)
+        return (np.concatenate([lo, hi], 1)[keep], cols[keep], specks[keep], has[keep],
+                np.ascontiguousarray(rects[keep]))
 
     def render(self, world: World, eye: np.ndarray, yaw: float, pitch: float) -> np.ndarray:
         """(height, width, 3) uint8 image from the eye position (x, y, z floats)."""
