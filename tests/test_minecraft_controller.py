@@ -408,3 +408,13 @@ def test_fetching_within_16_blocks_is_fast():
         world.mobs = [Mob("cow", np.array([70.5, FEET, 58.5]))]
     print(f"\nexecute within 16 blocks on 128x96x128: "
           f"median {1000 * np.median(times):.1f} ms, max {1000 * max(times):.1f} ms")
+
+
+def test_stripping_logs_needs_an_axe_held():
+    world, body = flat(), player()
+    tree(world, 26, 24)
+    result = run(world, body, "strip oak logs", "stripped_oak_log", 1)
+    assert not result.ok and "hold an axe" in result.message and not result.gained
+    body = player("wooden_axe")
+    result = run(world, body, "strip oak logs", "stripped_oak_log", 2)
+    assert result.ok and result.gained == Counter(stripped_oak_log=2)

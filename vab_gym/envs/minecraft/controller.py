@@ -184,6 +184,8 @@ def parse_prompt(prompt: str) -> Intent | None:
     if target.special == "wool" or (mode == "shear" and "sheep" in target.mobs):
         sheep = Target("sheep", mobs=("sheep",))
         return Intent("shear" if mode == "shear" else "wool", sheep)
+    if mode == "strip" and target.blocks:
+        return Intent("strip", target)
     return Intent("find" if mode == "find" else "collect", target)
 
 
@@ -650,7 +652,9 @@ class _Run:
         self.used += ticks
         self.face(cell + 0.5)
         self.set_air(cell)
-        if can:
+        if can and target and self.intent.mode == "strip" and name.endswith(("_log", "_wood")):
+            self.gain(f"stripped_{name}", 1)  # stripped with the axe, then mined
+        elif can:
             for item, n in book.block_drops(name, self.rng):
                 self.gain(item, n)
         else:
@@ -896,6 +900,8 @@ class _Run:
             return "You need to hold an empty bucket to collect water: equip it first."
         if mode == "shear" and held != "shears":
             return "You need to hold shears to shear a sheep: equip them first."
+        if mode == "strip" and not (held or "").endswith("_axe"):
+            return "You need to hold an axe to strip logs: equip it first."
         return None
 
     def run(self) -> None:
@@ -924,7 +930,7 @@ class _Run:
             if mode in ("milk", "fill") and self.needs():
                 self.note("You have no empty bucket left.")
                 return
-            if mode == "collect" and self.intent.target.blocks:
+            if mode in ("collect", "strip") and self.intent.target.blocks:
                 cell = self.within_reach()
                 if cell is not None:  # next block of a tree or a vein: no path needed
                     found = True
