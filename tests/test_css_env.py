@@ -1,5 +1,6 @@
 """VAB-CSS-v0 end to end: contract, actions, judge, safety, processes, vector envs."""
 
+import io
 import os
 import signal
 import subprocess
@@ -12,6 +13,7 @@ import numpy as np
 import psutil
 import pytest
 from gymnasium.utils.env_checker import check_env
+from PIL import Image
 
 import vab_gym
 from vab_gym.core.env import EarlyStop
@@ -223,3 +225,28 @@ def test_async_vector_env_runs_episodes():
         assert terminated.all() and rewards.tolist() == [0.0, 0.0]
     finally:
         envs.close()
+
+
+def test_judged_screenshot_is_playwrights_full_page(tmp_path):
+    """The judge sees exactly what VAB's `page.screenshot(full_page=True)` sees, including
+    `vh` units and fixed elements (which a taller viewport would change)."""
+    (tmp_path / "index.html").write_text(
+        '<link rel="stylesheet" href="style.css"><div class="hero">A</div>'
+        '<div class="long">B</div><div class="badge"></div>')
+    (tmp_path / "style.css").write_text(
+        "body { margin: 0; } .hero { height: 100vh; background: red; }"
+        ".long { height: 1500px; background: linear-gradient(blue, green); }"
+        ".badge { position: fixed; top: 0; right: 0; width: 50px; height: 50px; }")
+    from tests.conftest import make_task
+
+    env = CssEnv(tasks=vab_gym.TaskSet([make_task("vh", tmp_path, None)]), image_size=(32, 32))
+    try:
+        env.reset()
+        ours = env._renderer.full_page().array()
+        theirs_png = env._chromium.run(
+            lambda _browser: env._renderer._page.page.screenshot(full_page=True))
+        theirs = np.asarray(Image.open(io.BytesIO(theirs_png)).convert("RGB"))
+        assert ours.shape == theirs.shape == (720 + 1500, 1280, 3)
+        assert np.array_equal(ours, theirs)
+    finally:
+        env.close()
