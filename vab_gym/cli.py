@@ -10,6 +10,7 @@ from typing import Any
 
 import gymnasium as gym
 import numpy as np
+from gymnasium.envs.registration import load_env_creator
 from PIL import Image
 from rich.console import Console
 from rich.table import Table
@@ -23,9 +24,7 @@ console = Console()
 def cmd_list(args: argparse.Namespace) -> int:
     table = Table("id", "backends", "test tasks", "train tasks", "max steps", "image (HxW)")
     for env_id in vab_gym.ENVIRONMENTS:
-        cls = gym.spec(env_id).entry_point
-        module, name = cls.split(":")
-        env_cls = getattr(__import__(module, fromlist=[name]), name)
+        env_cls = load_env_creator(gym.spec(env_id).entry_point)
         counts = [str(len(env_cls.default_tasks(split))) for split in ("test", "train")]
         height, width = env_cls.default_image_size
         table.add_row(env_id, ", ".join(env_cls.backends), *counts,

@@ -169,7 +169,7 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         text = self._start(self.task)
         self._best_progress = self._progress()
         obs = self._observation(text)
-        return obs, self._info(action_error=None)
+        return obs, self._info(action_error=None, progress=self._best_progress)
 
     def step(self, action: str) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
         if self.task is None or self._done:
@@ -183,7 +183,8 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         except ActionError as exc:
             error = str(exc)
             outcome = Outcome(feedback=self._error_feedback(action, error))
-        self._track_streaks(action, error)
+        progress = self._progress()
+        self._track_streaks(action, error, progress)
 
         stop_reason = self._early_stop_reason()
         terminated = outcome.finished or (
@@ -191,14 +192,14 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         )
         truncated = not terminated and (self._steps >= self.max_steps or stop_reason is not None)
         obs = self._observation(outcome.feedback)
-        info = self._info(action_error=error)
+        info = self._info(action_error=error, progress=progress)
         reward = 0.0
         if terminated or truncated:
             self._done = True
             verdict = self._judge(outcome.answer)
             reward = 1.0 if verdict.success else 0.0
             info.update(success=verdict.success, judge=verdict.to_dict(),
-                        progress=self._progress())
+                        progress=self._progress())  # the judge may have measured more
             if stop_reason:
                 info["early_stop"] = stop_reason
         return obs, reward, terminated, truncated, info
@@ -250,19 +251,18 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         self._last_obs = obs
         return obs
 
-    def _info(self, *, action_error: str | None) -> dict[str, Any]:
+    def _info(self, *, action_error: str | None, progress: float) -> dict[str, Any]:
         assert self.task is not None
         return {
             "task_id": self.task.id,
             "backend": self.backend_name,
             "step": self._steps,
-            "progress": self._progress(),
+            "progress": progress,
             "action_error": action_error,
         }
 
-    def _track_streaks(self, action: Any, error: str | None) -> None:
+    def _track_streaks(self, action: Any, error: str | None, progress: float) -> None:
         self._invalid_streak = self._invalid_streak + 1 if error else 0
-        progress = self._progress()
         if progress > self._best_progress:
             self._best_progress, self._stalled = progress, 0
         else:

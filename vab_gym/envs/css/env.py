@@ -184,19 +184,21 @@ class CssEnv(VabEnv):
         return Outcome(f"The following {len(selectors)} selectors are matched based on the "
                        "returned html elements:\n" + "\n".join(lines))
 
-    def _do_select_rule(self, selector: str) -> Outcome:
+    def _rule(self, selector: str, advice: str) -> Rule:
+        """The rule with this selector, or VAB's "No rule found" with ``advice``."""
         rule = self._sheet.find(selector)
         if rule is None:
-            raise ActionError(f"No rule found based on selector {selector[:200]}. Please "
-                              "specify a different selector.")
+            raise ActionError(f"No rule found based on selector {selector[:200]}. {advice}")
+        return rule
+
+    def _do_select_rule(self, selector: str) -> Outcome:
+        rule = self._rule(selector, "Please specify a different selector.")
         return Outcome(f"Here is the rule founded based on selector {rule.selector}: "
                        f"{rule.declarations}. Is this the rule you want to edit?")
 
     def _do_edit_rule(self, selector: str, property: str, value: str) -> Outcome:
-        rule = self._sheet.find(selector)
-        if rule is None:
-            raise ActionError(f"No rule found based on selector {selector[:200]}. Please "
-                              "specify a different selector or consider inserting a new rule.")
+        rule = self._rule(selector, "Please specify a different selector or consider "
+                                    "inserting a new rule.")
         name, value = _checked(check_declaration, property, value)
         self._undo.append(("edit", (rule, name, rule.declarations.get(name))))
         rule.declarations[name] = value

@@ -10,7 +10,7 @@ solve is dropped and reported, so every shipped task is known to be solvable.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -71,7 +71,7 @@ def build_tasks(
         report.tasks = report.tasks[:total]
     if verify:
         report.tasks, report.unsolved = _solvable(report.tasks)
-    report.tasks = [_renumber(t, f"{id_prefix}-{split}-{i:04d}")
+    report.tasks = [replace(t, id=f"{id_prefix}-{split}-{i:04d}")
                     for i, t in enumerate(report.tasks)]
     return report
 
@@ -133,8 +133,3 @@ def _solvable(tasks: list[Task]) -> tuple[list[Task], list[str]]:
     finally:
         env.close()
     return solved, failed
-
-
-def _renumber(task: Task, task_id: str) -> Task:
-    return Task(task_id, task.env, task.split, task.instruction, task.setup, task.judge,
-                task.metadata)

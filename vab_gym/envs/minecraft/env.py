@@ -100,6 +100,8 @@ class MinecraftEnv(VabEnv):
 
     def _execute(self, call: ActionCall) -> Outcome:
         message = getattr(self, f"_do_{call.name}")(**call.args)
+        if self.player.equipped not in self.player.inventory:  # used up by the action
+            self.player.equipped = None
         self._note_rewards()
         return Outcome(self._text(f'Your last action "{call}" has been executed. {message}'))
 
@@ -143,8 +145,6 @@ class MinecraftEnv(VabEnv):
             message = action(self.player.inventory, item, num)
         except RuleError as exc:
             raise ActionError(str(exc)) from None
-        if self.player.equipped not in self.player.inventory:
-            self.player.equipped = None
         return message
 
     def _do_equip(self, item: str) -> str:
@@ -174,8 +174,6 @@ class MinecraftEnv(VabEnv):
                               "positive integer.")
         result = controller.execute(self.world, self.player, prompt,
                                     normalize(goal_item) if goal_item else None, num, self._rng)
-        if self.player.equipped not in self.player.inventory:
-            self.player.equipped = None
         return result.message
 
     # -- grounding ------------------------------------------------------------------------
