@@ -95,7 +95,7 @@ def format_call(name: str, values: Iterable[Any]) -> str:
 _ACTION_LINE = re.compile(r"^\s*action\s*:\s*(.*)$", re.IGNORECASE | re.MULTILINE)
 
 
-def _action_line(text: str) -> str:
+def action_line(text: str) -> str:
     """The call in an LMM reply: what follows the first ``Action:`` line, else the text."""
     match = _ACTION_LINE.search(text)
     return match.group(1).strip() if match else text
@@ -142,7 +142,7 @@ class ActionSet:
                 text = canonical
                 break
         else:
-            text = _action_line(text)
+            text = action_line(text)
         try:
             tree = ast.parse(text, mode="eval")
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:

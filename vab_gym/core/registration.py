@@ -13,6 +13,7 @@ import gymnasium as gym
 ENVIRONMENTS = {
     "VAB-CSS-v0": "vab_gym.envs.css.env:CssEnv",
     "VAB-Minecraft-v0": "vab_gym.envs.minecraft.env:MinecraftEnv",
+    "VAB-OmniGibson-v0": "vab_gym.envs.omnigibson.env:OmniGibsonEnv",
 }
 
 

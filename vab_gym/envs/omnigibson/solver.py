@@ -1,0 +1,250 @@
+"""The program solver: a symbolic planner from BDDL goal literals to VAB actions.
+
+It reads the grounded goal option closest to done, takes its unsatisfied literals in order
+(states to set, then things to place, then things to close) and turns each into VAB
+actions: find the object (go to its room, look around, open what encloses it), go to it,
+grasp it, go to the target, put it. It plays through the public actions only, written in
+VAB's syntax (``grasp(3.apple)``); it reads the world to know where things are, as a
+solver that "knows the task" may.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import gymnasium as gym
+
+from vab_gym.envs.omnigibson.robot import PUT, SEE_NEAR, STATE_ACTIONS
+from vab_gym.envs.omnigibson.world import Obj
+
+RELATION_ACTION = {relation: action for action, (relation, *_rest) in PUT.items()}
+STATE_ACTION = {"cooked": "cook", "frozen": "freeze", "hot": "heat", "on_fire": "burn",
+                "toggled_on": "toggle_on", "open": "open"}
+UNDO_ACTION = {"open": "close", "toggled_on": "toggle_off"}
+TRIES_PER_LITERAL = 3
+REACHABLE_BOTTOM = 1.0  # VAB measures reach from the robot's base: higher things are too far
+Plan = Iterator[str]
+
+
+class OmniGibsonSolver:
+    """The scripted expert (an :class:`~vab_gym.agents.Agent`)."""
+
+    def reset(self, env: gym.Env, obs: dict[str, Any], info: dict[str, Any]) -> None:
+        self.env = env.unwrapped
+        self._tries: Counter[str] = Counter()
+        self._plan = self._play()
+
+    def act(self, obs: dict[str, Any], info: dict[str, Any]) -> str:
+        return next(self._plan, "done()")
+
+    # -- the goal -------------------------------------------------------------------------
+    @property
+    def robot(self):
+        return self.env.robot
+
+    @property
+    def world(self):
+        return self.env.house.world
+
+    def _option(self) -> list[list[str]]:
+        """The grounded goal option with the most literals already true, made consistent.
+
+        bddl keeps at most 20 options, and for ``forn`` goals ("3 books inside, 3 on top")
+        they may all name one book in both places; such a literal gets an unused object of
+        the same kind instead."""
+        options = [self._consistent([lit.terms for lit in option])
+                   for option in self.env.goal.options]
+        return max(options, key=lambda terms: sum(map(self._holds, terms)) / max(1, len(terms)))
+
+    def _consistent(self, literals: list[list[str]]) -> list[list[str]]:
+        placed: dict[str, str] = {}
+        named = {name for t in literals for name in t[1:] if name in self.world.objects}
+        fixed = []
+        for t in literals:
+            t = list(t)
+            if len(t) == 3 and t[0] in RELATION_ACTION and placed.get(t[1], t[0]) != t[0]:
+                kind = t[1].rsplit("_", 1)[0]
+                spare = next((n for n in self.world.objects if n.rsplit("_", 1)[0] == kind
+                              and n not in named), None)
+                if spare is not None:
+                    t[1] = spare
+                    named.add(spare)
+            if len(t) == 3 and t[0] in RELATION_ACTION:
+                placed.setdefault(t[1], t[0])
+            fixed.append(t)
+        return fixed
+
+    def _holds(self, literal: list[str]) -> bool:
+        if literal[0] == "not":
+            return not self._holds(literal[1:])
+        objects = self.world.objects
+        if len(literal) == 2:
+            return objects[literal[1]].state(literal[0])
+        relation, a, b = literal
+        return self.world.relation_holds(objects[a], objects[b], relation)
+
+    def _next_literal(self, option: list[list[str]]) -> list[str] | None:
+        literals = [t for t in option if not self._holds(t)
+                    and self._tries[str(t)] < TRIES_PER_LITERAL]
+        # states first (cook before packing), then placements, then closing things
+        literals.sort(key=lambda t: 2 if t[0] == "not" else (1 if len(t) == 3 else 0))
+        return literals[0] if literals else None
+
+    def _play(self) -> Plan:
+        self._literals = self._option()
+        while True:
+            literal = self._next_literal(self._literals)
+            if literal is None:
+                self._literals = self._option()
+                literal = self._next_literal(self._literals)
+                if literal is None:
+                    return
+            self._tries[str(literal)] += 1
+            yield from self._achieve(literal)
+
+    def _achieve(self, literal: list[str]) -> Plan:
+        objects = self.world.objects
+        if literal[0] == "not":
+            _, state, name = literal
+            if state in UNDO_ACTION:
+                yield from self._set_state(objects[name], UNDO_ACTION[state])
+            return
+        if len(literal) == 2:
+            state, name = literal
+            if state in STATE_ACTION:
+                yield from self._set_state(objects[name], STATE_ACTION[state])
+            return
+        relation, a, b = literal
+        obj, target = objects[a], objects[b]
+        if relation == "nextto" and not obj.movable and target.movable:
+            obj, target = target, obj
+        yield from self._place(obj, target, RELATION_ACTION[relation])
+
+    # -- macros ---------------------------------------------------------------------------
+    def _set_state(self, obj: Obj, action: str) -> Plan:
+        if obj.movable and obj.box.bottom > REACHABLE_BOTTOM and self.robot.held != obj.name:
+            yield from self._take(obj)  # too high to reach from the floor: hold it instead
+        yield from self._approach(obj)
+        yield f"{action}({obj.label})"
+
+    def _take(self, obj: Obj) -> Plan:
+        robot = self.robot
+        if robot.held and robot.held != obj.name:
+            yield from self._put_down()
+        if robot.held != obj.name:
+            yield from self._approach(obj, footprint=True)
+            yield f"grasp({obj.label})"
+
+    def _place(self, obj: Obj, target: Obj, action: str) -> Plan:
+        robot = self.robot
+        if target.movable and target.box.bottom > REACHABLE_BOTTOM:
+            pending = self._pending_placement(target)
+            if pending is not None:  # the target is out of reach where it is: move it first
+                yield from self._achieve(pending)
+        yield from self._take(obj)
+        if robot.held != obj.name:
+            return
+        if action == "put_inside" and target.category.can("openable") and not target.state("open"):
+            yield from self._set_state(target, "open")
+        yield from self._approach(target)
+        yield f"{action}({obj.label}, {target.label})"
+
+    def _pending_placement(self, obj: Obj) -> list[str] | None:
+        return next((t for t in self._literals if len(t) == 3 and t[0] in RELATION_ACTION
+                     and t[1] == obj.name and not self._holds(t)), None)
+
+    def _put_down(self) -> Plan:
+        """Free the hand: put what it holds on the floor here."""
+        held = self.robot.held_obj()
+        floor = self.world.floor_of(self.robot.room() or "")
+        if held is not None and floor is not None and floor.vab_id:
+            yield f"put_on_top({held.label}, {floor.label})"
+        elif held is not None:
+            near = [o for o in self.world.placed() if o.vab_id and not o.movable
+                    and not o.is_floor and o.name in self.robot.visible]
+            for other in near[:2]:
+                yield f"put_next_to({held.label}, {other.label})"
+                if self.robot.held is None:
+                    return
+
+    def _approach(self, obj: Obj, footprint: bool = False) -> Plan:
+        """Come within reach of ``obj`` and in sight of it (as VAB's checks need)."""
+        robot = self.robot
+        for _ in range(4):
+            if obj.name == robot.held or self._usable(obj, footprint):
+                return
+            if obj.is_floor:
+                yield f"move_to_room({obj.room})"
+                continue
+            if obj.name not in robot.seen:
+                yield from self._find(obj)
+                if obj.name not in robot.seen:
+                    neighbour = self._nearest_seen(obj)
+                    if neighbour is not None:  # near enough, VAB lets one act on it unseen
+                        yield f"move({neighbour.label})"
+                    continue
+            room = self._room_of(obj)
+            if obj.name not in robot.visible and room and robot.room() != room:
+                yield f"move_to_room({room})"
+            yield f"move({obj.label})"
+
+    def _usable(self, obj: Obj, footprint: bool) -> bool:
+        robot = self.robot
+        in_sight = obj.name in robot.visible or obj.box.distance_xy(robot.position) <= SEE_NEAR
+        return in_sight and robot.within_reach(obj, footprint=footprint)
+
+    def _find(self, obj: Obj) -> Plan:
+        """Get ``obj`` into the robot's sight: open what shuts it in, or go and look."""
+        robot = self.robot
+        host = self._closed_host(obj)
+        if host is not None:
+            yield from self._approach(host)
+            yield f"open({host.label})"
+            if obj.name in robot.seen:
+                return
+        room = self._room_of(obj)
+        if room and robot.room() != room:
+            yield f"move_to_room({room})"
+        support = self._support(obj)
+        if support is not None and support.vab_id and support.name in robot.seen:
+            yield f"move({support.label})"
+        # look around at each camera height, never turning six times in a row (VAB's stop)
+        low, high = obj.box.center[2] < 0.4, obj.box.center[2] > 1.3
+        camera = ["lower_camera()"] if low else ["raise_camera()"] if high else []
+        camera += ["raise_camera()", "lower_camera()", "lower_camera()"]
+        for change in ["", *camera]:
+            if change:
+                yield change
+            for _ in range(3):
+                if obj.name in robot.seen:
+                    return
+                yield "turn_left()"
+        if room and obj.name not in robot.seen:
+            yield f"move_to_room({room})"
+
+    # -- what the solver knows ------------------------------------------------------------
+    def _room_of(self, obj: Obj) -> str | None:
+        return obj.room if not obj.movable else self.world.room_name_at(obj.box.center)
+
+    def _nearest_seen(self, obj: Obj) -> Obj | None:
+        seen = [self.world.objects[n] for n in self.robot.seen if n != obj.name]
+        seen = [o for o in seen if o.vab_id and not o.is_floor]
+        return min(seen, key=lambda o: o.box.distance_xy(obj.box.center), default=None)
+
+    def _closed_host(self, obj: Obj) -> Obj | None:
+        for other in self.world.placed():
+            if (other is not obj and other.vab_id and other.category.can("openable")
+                    and not other.state("open") and self.world.inside(obj, other)):
+                return other
+        return None
+
+    def _support(self, obj: Obj) -> Obj | None:
+        for other in self.world.placed():
+            if other is not obj and (self.world.ontop(obj, other) or self.world.inside(obj, other)):
+                return other
+        return None
+
+
+assert set(STATE_ACTION.values()) <= set(STATE_ACTIONS)
