@@ -121,6 +121,20 @@ def cmd_minecraft_tasks(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_omnigibson_tasks(args: argparse.Namespace) -> int:
+    from vab_gym.core.tasks import package_tasks, write_jsonl
+    from vab_gym.envs.omnigibson.tasks import survey, train_tasks
+
+    supported = list(survey())
+    test = {t.setup["activity"] for t in package_tasks("vab_gym.envs.omnigibson", "test")}
+    tasks = train_tasks(args.count, args.seed, exclude=test, supported=supported)
+    write_jsonl(tasks, args.out)
+    runnable = sum(s.ok for s in supported)
+    console.print(f"{runnable}/{len(supported)} bddl activities run in the simulator; "
+                  f"wrote {len(tasks)} tasks to {args.out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vab-gym", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -155,9 +169,16 @@ def main(argv: list[str] | None = None) -> int:
     mc.add_argument("--biome", default="plains", choices=["plains", "forest", "oak_forest"])
     mc.add_argument("--out", required=True)
 
+    og = sub.add_parser("omnigibson-tasks",
+                        help="make VAB-OmniGibson train tasks from bddl's activities")
+    og.add_argument("--count", type=int, default=100)
+    og.add_argument("--seed", type=int, default=0)
+    og.add_argument("--out", required=True)
+
     args = parser.parse_args(argv)
     handler = {"list": cmd_list, "run": cmd_run, "css-build": cmd_css_build,
-               "minecraft-tasks": cmd_minecraft_tasks}[args.command]
+               "minecraft-tasks": cmd_minecraft_tasks,
+               "omnigibson-tasks": cmd_omnigibson_tasks}[args.command]
     return handler(args)
 
 

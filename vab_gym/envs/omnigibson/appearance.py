@@ -20,14 +20,22 @@ from vab_gym.envs.omnigibson.world import SLAB, Obj, World
 PARTS_PER_OBJECT = 16
 WALL_KEY_BASE = 1 << 20
 WALL_RGBA = (0.86, 0.84, 0.80, 1.0)
-FLOOR_RGBA = {"kitchen": (0.78, 0.74, 0.66), "bathroom": (0.80, 0.84, 0.86),
-              "garden": (0.42, 0.62, 0.35), "corridor": (0.66, 0.60, 0.52),
-              "garage": (0.55, 0.55, 0.55)}
-STATE_TINT = {  # state -> (colour, weight) blended over the category colour
-    "cooked": ((0.45, 0.25, 0.08), 0.55), "frozen": ((0.80, 0.92, 1.0), 0.6),
-    "hot": ((0.95, 0.25, 0.10), 0.35), "on_fire": ((1.0, 0.55, 0.0), 0.8),
+FLOOR_RGBA = {
+    "kitchen": (0.78, 0.74, 0.66),
+    "bathroom": (0.80, 0.84, 0.86),
+    "garden": (0.42, 0.62, 0.35),
+    "corridor": (0.66, 0.60, 0.52),
+    "garage": (0.55, 0.55, 0.55),
 }
-Part = tuple[tuple[float, float, float], tuple[float, float, float], tuple[float, float, float, float]]
+STATE_TINT = {  # state -> (colour, weight) blended over the category colour
+    "cooked": ((0.45, 0.25, 0.08), 0.55),
+    "frozen": ((0.80, 0.92, 1.0), 0.6),
+    "hot": ((0.95, 0.25, 0.10), 0.35),
+    "on_fire": ((1.0, 0.55, 0.0), 0.8),
+}
+Part = tuple[
+    tuple[float, float, float], tuple[float, float, float], tuple[float, float, float, float]
+]
 
 
 def category_rgb(name: str, fixed: bool) -> tuple[float, float, float]:
@@ -75,7 +83,9 @@ def object_parts(obj: Obj) -> list[Part]:
         leg = 0.05
         for x in (low[0], high[0] - leg):
             for y in (low[1], high[1] - leg):
-                parts.append(_part((x, y, low[2]), (x + leg, y + leg, high[2] - SLAB), _shade(rgba)))
+                parts.append(
+                    _part((x, y, low[2]), (x + leg, y + leg, high[2] - SLAB), _shade(rgba))
+                )
     elif kind in ("hollow", "container"):
         parts = _shell(obj, rgba)
     elif kind == "door":

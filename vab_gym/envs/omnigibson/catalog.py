@@ -21,7 +21,7 @@ KINDS = ("solid", "legs", "hollow", "container", "door", "flat")
 
 @dataclass(frozen=True)
 class Category:
-    """One kind of object, e.g. ``electric_refrigerator`` (synset ``electric_refrigerator.n.01``)."""
+    """One kind of object, e.g. ``electric_refrigerator`` (``electric_refrigerator.n.01``)."""
 
     name: str
     synset: str
@@ -37,7 +37,7 @@ class Category:
 
     @property
     def label(self) -> str:
-        """VAB's name in object ids: the last word, ``electric_refrigerator`` -> ``refrigerator``."""
+        """VAB's name in ids: the last word (``electric_refrigerator`` -> ``refrigerator``)."""
         return self.name.split("_")[-1]
 
     def can(self, ability: str) -> bool:

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
 import math
-import re
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -16,22 +12,17 @@ from vab_gym.core.env import Outcome, VabEnv
 from vab_gym.core.judge import Verdict
 from vab_gym.core.tasks import Task, TaskSet, package_tasks
 from vab_gym.envs.omnigibson import appearance
-from vab_gym.envs.omnigibson.actions import ALIASES, OMNIGIBSON_ACTIONS
+from vab_gym.envs.omnigibson.actions import OMNIGIBSON_ACTIONS
 from vab_gym.envs.omnigibson.goal import Goal, conditions
 from vab_gym.envs.omnigibson.house import House, build_house
 from vab_gym.envs.omnigibson.render import BoxRenderer, Camera, draw_marks, visible_keys
 from vab_gym.envs.omnigibson.robot import PUT, STATE_ACTIONS, Robot, camera_yaw
+from vab_gym.envs.omnigibson.tasks import problem_text
 
 VAB_HFOV = 2 * math.atan(20.955 / 2 / 4.8)  # Isaac's aperture over VAB's 4.8 focal length
 VAB_PITCH = math.radians(13)
 FRIDGE_CAMERA_DROP = 0.16
 VAB_MIN_PIXELS_AT_720P = 12
-
-
-@cache
-def vab_problem(activity: str) -> str:
-    """The BDDL problem VAB's goal text describes (package data)."""
-    return (resources.files(__package__) / "data" / "problems" / f"{activity}.bddl").read_text()
 
 
 def vab_stop_reason(rewards: list[float], actions: list[str], results: list[bool]) -> str | None:
@@ -41,8 +32,12 @@ def vab_stop_reason(rewards: list[float], actions: list[str], results: list[bool
         return "no reward gain over the last 10 rounds (VAB's rule after 40 actions)"
     if len(actions) >= 30 and len(set(r[-5:])) == 1 and r[-1] <= r[0]:
         return "reward unchanged for 5 rounds and not above the start (VAB's rule after 30)"
-    if (len(actions) >= 4 and len(set(actions[-4:])) == 1 and len(set(results[-3:])) == 1
-            and "turn" not in actions[-1]):
+    if (
+        len(actions) >= 4
+        and len(set(actions[-4:])) == 1
+        and len(set(results[-3:])) == 1
+        and "turn" not in actions[-1]
+    ):
         return "the same action 4 times in a row"
     if len(actions) >= 6 and len(set(actions[-6:])) == 1 and "turn" in actions[-1]:
         return "the same turn 6 times in a row"
@@ -70,8 +65,9 @@ class OmniGibsonEnv(VabEnv):
     checks_goal_every_step = True
     solver = "vab_gym.envs.omnigibson.solver:OmniGibsonSolver"
 
-    def __init__(self, *, vab_early_stop: bool = True, hfov: float = VAB_HFOV,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *, vab_early_stop: bool = True, hfov: float = VAB_HFOV, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.vab_early_stop = vab_early_stop
         self.hfov = hfov
@@ -94,12 +90,15 @@ class OmniGibsonEnv(VabEnv):
     # -- episode --------------------------------------------------------------------------
     def _start(self, task: Task) -> str:
         setup = task.setup
-        problem = setup.get("problem") or vab_problem(setup["activity"])
-        conds = conditions(setup["activity"], problem)
+        conds = conditions(setup["activity"], problem_text(setup))
         self.house = build_house(conds, setup["scene"], int(setup.get("seed", 0)))
         world = self.house.world
-        self.robot = Robot(world, *self.house.start, heading=self.house.start_heading,
-                           rng=np.random.default_rng(int(setup.get("seed", 0)) + 1))
+        self.robot = Robot(
+            world,
+            *self.house.start,
+            heading=self.house.start_heading,
+            rng=np.random.default_rng(int(setup.get("seed", 0)) + 1),
+        )
         self.goal = Goal(conds, world)
         self._names = list(world.objects)
         self._rewards, self._actions, self._results = [], [], []
@@ -128,7 +127,7 @@ class OmniGibsonEnv(VabEnv):
     def _error_feedback(self, action: Any, error: str) -> str:
         shown = action_line(action) if isinstance(action, str) else repr(action)
         shown = shown if len(shown) <= 200 else shown[:197] + "..."
-        return self._text(f'The last action is `{shown}`, the feedback is "{_vab_error(action, error)}".')
+        return self._text(f'The last action is `{shown}`, the feedback is "{error}".')
 
     def _observe(self) -> dict[str, np.ndarray]:
         robot, world = self.robot, self.house.world if self.house else None
@@ -148,8 +147,11 @@ class OmniGibsonEnv(VabEnv):
         obj_seg = owners[seg]
         visible = {self._names[k - 1] for k in visible_keys(obj_seg, self.min_pixels)}
         robot.see(visible)
-        labels = {order[n] + 1: world.objects[n].label for n in visible
-                  if world.objects[n].vab_id is not None}
+        labels = {
+            order[n] + 1: world.objects[n].label
+            for n in visible
+            if world.objects[n].vab_id is not None
+        }
         image, _ = draw_marks(rgb, obj_seg, labels, self.min_pixels)
         return {"image": image}
 
@@ -160,8 +162,9 @@ class OmniGibsonEnv(VabEnv):
             box = self.house.world.objects[robot.fridge_view].box
             eye = (box.center[0], box.center[1], box.top - FRIDGE_CAMERA_DROP)
             return Camera(eye, camera_yaw(robot.heading), math.pi / 2 - 1e-3, self.hfov)
-        return Camera((robot.x, robot.y, robot.camera_height), camera_yaw(robot.heading),
-                      VAB_PITCH, self.hfov)
+        return Camera(
+            (robot.x, robot.y, robot.camera_height), camera_yaw(robot.heading), VAB_PITCH, self.hfov
+        )
 
     # -- judging --------------------------------------------------------------------------
     def _progress(self) -> float:
@@ -178,12 +181,14 @@ class OmniGibsonEnv(VabEnv):
         # VAB's average_reward: 1 on success, else the gain normalised by what was left
         normalised = 1.0 if success else max(0.0, (progress - initial) / (1 - initial or 1.0))
         report = self.goal.report()
-        return Verdict(success=success, score=progress,
-                       reason=f"{len(report['satisfied'])} of "
-                              f"{len(report['satisfied']) + len(report['unsatisfied'])} goal "
-                              "conditions hold",
-                       details={**report, "initial_progress": initial,
-                                "vab_reward": normalised})
+        return Verdict(
+            success=success,
+            score=progress,
+            reason=f"{len(report['satisfied'])} of "
+            f"{len(report['satisfied']) + len(report['unsatisfied'])} goal "
+            "conditions hold",
+            details={**report, "initial_progress": initial, "vab_reward": normalised},
+        )
 
     # -- VAB's early stops ----------------------------------------------------------------
     def _track_streaks(self, action: Any, error: str | None, progress: float) -> None:
@@ -207,10 +212,12 @@ class OmniGibsonEnv(VabEnv):
         assert robot is not None and world is not None
         held = robot.held_obj()
         rooms = ", ".join(r.name for r in world.rooms) or "None"
-        return (f"Action Feedback: {feedback}\n"
-                f"At Hand Object: {held.label + '.' if held else 'None.'}\n"
-                f"Current Room: {robot.room()}.\n"
-                f"Reachable Rooms: {rooms}.")
+        return (
+            f"Action Feedback: {feedback}\n"
+            f"At Hand Object: {held.label + '.' if held else 'None.'}\n"
+            f"Current Room: {robot.room()}.\n"
+            f"Reachable Rooms: {rooms}."
+        )
 
     # -- grounding ------------------------------------------------------------------------
     def valid_actions(self) -> list[str]:
@@ -242,25 +249,3 @@ class OmniGibsonEnv(VabEnv):
 def _vab_call(call: ActionCall) -> str:
     """A call as VAB's agents write it: ``grasp(2.banana)``."""
     return f"{call.name}({', '.join(str(v) for v in call.args.values())})"
-
-
-_NAME = re.compile(r"^\s*([A-Za-z_]\w*)\s*\(")
-
-
-def _vab_error(action: Any, error: str) -> str:
-    """VAB's message for a call to an unknown function, with its suggestion."""
-    if not isinstance(action, str):
-        return error
-    match = _NAME.match(action_line(action))
-    if match is None:
-        if "(" not in action:
-            return ("Invalid action! You should call the function using the format: "
-                    "function_name(arg)")
-        return error
-    name = match.group(1)
-    if name in OMNIGIBSON_ACTIONS:
-        return error
-    suggestion = ALIASES.get(name) or next(
-        iter(difflib.get_close_matches(name, list(OMNIGIBSON_ACTIONS.specs), n=1)), None)
-    message = "Invalid action! You should call the function in the Predefined Action List!"
-    return message + (f" Do you mean the function '{suggestion}'?" if suggestion else "")

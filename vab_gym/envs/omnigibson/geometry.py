@@ -56,10 +56,14 @@ class Box:
 
     def overlaps(self, other: Box, margin: float = 1e-4) -> bool:
         """Do the interiors intersect (touching faces do not count)?"""
-        return bool(np.all(self.low < other.high - margin) and np.all(other.low < self.high - margin))
+        return bool(
+            np.all(self.low < other.high - margin) and np.all(other.low < self.high - margin)
+        )
 
     def contains_xy(self, point, eps: float = EPS) -> bool:
-        return bool(np.all(np.abs(np.subtract(point[:2], self.center[:2])) <= np.add(self.half[:2], eps)))
+        return bool(
+            np.all(np.abs(np.subtract(point[:2], self.center[:2])) <= np.add(self.half[:2], eps))
+        )
 
     def distance_xy(self, point) -> float:
         """Distance from a point to this box's footprint (0 inside)."""
@@ -81,8 +85,11 @@ def inside(a: Box, b: Box) -> bool:
 def ontop(a: Box, b: Box) -> bool:
     """VAB: a's center over b's footprint, a's bottom at or above b's top, and not floating
     higher than a's own height above it."""
-    return (b.contains_xy(a.center) and a.bottom >= b.top - EPS
-            and a.center[2] <= b.top + 2 * a.half[2] + EPS)
+    return (
+        b.contains_xy(a.center)
+        and a.bottom >= b.top - EPS
+        and a.center[2] <= b.top + 2 * a.half[2] + EPS
+    )
 
 
 def under(a: Box, b: Box) -> bool:

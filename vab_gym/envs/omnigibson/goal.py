@@ -9,7 +9,7 @@ best fraction of satisfied literals over bddl's grounded goal options.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar
 
 from bddl.activity import (
     Conditions,
@@ -73,7 +73,7 @@ class HouseBackend(BDDLBackend):
     """The predicates the embedded simulator implements; others raise ``KeyError``, which
     bddl reports as ``UnsupportedPredicateError``."""
 
-    _classes: dict[str, type] = {
+    _classes: ClassVar[dict[str, type]] = {
         **{s: _unary(s) for s in UNARY_STATES},
         **{r: _binary(r) for r in BINARY_PREDICATES if r != "inroom"},
     }
@@ -114,8 +114,10 @@ class Goal:
         """The top-level goal conditions, satisfied and not, as BDDL text."""
         _, result = evaluate_goal_conditions(self.conditions)
         text = [literal_text(c.terms) for c in self.conditions]
-        return {"satisfied": [text[i] for i in result["satisfied"]],
-                "unsatisfied": [text[i] for i in result["unsatisfied"]]}
+        return {
+            "satisfied": [text[i] for i in result["satisfied"]],
+            "unsatisfied": [text[i] for i in result["unsatisfied"]],
+        }
 
 
 def literal_text(terms: Any) -> str:

@@ -85,9 +85,15 @@ def _build(conds: Conditions, scene: str, rng: np.random.Generator, scale: float
     world = World(rooms, walls)
 
     for room in rooms:
-        world.add(Obj(f"floor:{room.name}", category("floor.n.01"),
-                      Box.from_bounds((*room.low, -0.02), (*room.high, 0.0)), room=room.name,
-                      is_floor=True))
+        world.add(
+            Obj(
+                f"floor:{room.name}",
+                category("floor.n.01"),
+                Box.from_bounds((*room.low, -0.02), (*room.high, 0.0)),
+                room=room.name,
+                is_floor=True,
+            )
+        )
     for name in floors:  # the problem's floors are its rooms' floors
         floor = world.objects.pop(f"floor:{room_of[name]}")
         floor.name = name
@@ -137,8 +143,11 @@ def _vab_ids(conds: Conditions) -> list[str]:
     goal mentions a floor."""
     goal_has_floor = "floor.n.01" in json.dumps(conds.parsed_goal_conditions)
     names = [n for names in conds.parsed_objects.values() for n in names]
-    return [n for n in names if not n.startswith("agent.")
-            and (goal_has_floor or not n.startswith("floor."))]
+    return [
+        n
+        for n in names
+        if not n.startswith("agent.") and (goal_has_floor or not n.startswith("floor."))
+    ]
 
 
 def _agent_room(conds: Conditions, room_of: dict[str, str]) -> str | None:
@@ -176,14 +185,18 @@ def _assign_rooms(conds: Conditions, rooms: list[str], scene: str) -> dict[str, 
         name, room_type = args
         candidates = [r for r in rooms if _room_type(r) == room_type]
         label = category(_synset(name)).name
-        stocked = [r for r in candidates
-                   if any(m.split("-")[0] in (label, label.split("_")[-1]) for m in inventory.get(r, {}))]
+        stocked = [
+            r
+            for r in candidates
+            if any(m.split("-")[0] in (label, label.split("_")[-1]) for m in inventory.get(r, {}))
+        ]
         room_of[name] = (stocked or candidates)[0]
     return room_of
 
 
-def _room_furniture(scene: str, rooms: list[str], fixed: list[str],
-                    room_of: dict[str, str]) -> dict[str, list[tuple[str, Any]]]:
+def _room_furniture(
+    scene: str, rooms: list[str], fixed: list[str], room_of: dict[str, str]
+) -> dict[str, list[tuple[str, Any]]]:
     """Per room: (object name, category) of the task's furniture, then the scene's own."""
     inventory = scene_inventory().get(scene, {})
     skipped = skipped_scene_categories()
@@ -209,8 +222,12 @@ def _room_furniture(scene: str, rooms: list[str], fixed: list[str],
     return furniture
 
 
-def _floor_plan(rooms: list[str], furniture: dict[str, list[tuple[str, Any]]],
-                rng: np.random.Generator, scale: float) -> tuple[list[Room], list[Wall]]:
+def _floor_plan(
+    rooms: list[str],
+    furniture: dict[str, list[tuple[str, Any]]],
+    rng: np.random.Generator,
+    scale: float,
+) -> tuple[list[Room], list[Wall]]:
     """Pack the rooms into rows; walls around each room with a door to each neighbour."""
     rules = layout_rules()
     sizes = {}
@@ -238,10 +255,13 @@ def _doors(rooms: list[Room], width: float) -> list[tuple[int, float, float, flo
     """Door gaps on shared walls: (axis the wall runs along, fixed coordinate, from, to)."""
     doors = []
     for i, a in enumerate(rooms):
-        for b in rooms[i + 1:]:
+        for b in rooms[i + 1 :]:
             for axis in (0, 1):  # a wall running along x (axis 0) sits at a fixed y
                 other = 1 - axis
-                if abs(a.high[other] - b.low[other]) < 1e-6 or abs(b.high[other] - a.low[other]) < 1e-6:
+                if (
+                    abs(a.high[other] - b.low[other]) < 1e-6
+                    or abs(b.high[other] - a.low[other]) < 1e-6
+                ):
                     at = a.high[other] if abs(a.high[other] - b.low[other]) < 1e-6 else a.low[other]
                     lo, hi = max(a.low[axis], b.low[axis]), min(a.high[axis], b.high[axis])
                     if hi - lo >= width + 0.4:
@@ -255,9 +275,14 @@ def _room_walls(room: Room, doors: list[tuple[int, float, float, float]]) -> lis
     for axis in (0, 1):
         other = 1 - axis
         for at in (room.low[other], room.high[other]):
-            gaps = sorted((lo, hi) for ax, pos, lo, hi in doors
-                          if ax == axis and abs(pos - at) < 1e-6
-                          and room.low[axis] <= lo and hi <= room.high[axis])
+            gaps = sorted(
+                (lo, hi)
+                for ax, pos, lo, hi in doors
+                if ax == axis
+                and abs(pos - at) < 1e-6
+                and room.low[axis] <= lo
+                and hi <= room.high[axis]
+            )
             start = room.low[axis]
             for lo, hi in [*gaps, (room.high[axis], room.high[axis])]:
                 if lo - start > 1e-3:
@@ -275,12 +300,18 @@ def _gaps(world: World, room: Room) -> list[Box]:
     for axis in (0, 1):
         other = 1 - axis
         for at in (room.low[other], room.high[other]):
-            segments = sorted((w.box.low[axis], w.box.high[axis]) for w in world.walls
-                              if abs(w.box.center[other] - at) < 1e-6
-                              and w.box.half[axis] > w.box.half[other])
+            segments = sorted(
+                (w.box.low[axis], w.box.high[axis])
+                for w in world.walls
+                if abs(w.box.center[other] - at) < 1e-6 and w.box.half[axis] > w.box.half[other]
+            )
             cursor = room.low[axis]
             for lo, hi in [*segments, (room.high[axis], room.high[axis])]:
-                if lo > cursor + 0.5 and lo <= room.high[axis] + 1e-6 and cursor >= room.low[axis] - 1e-6:
+                if (
+                    lo > cursor + 0.5
+                    and lo <= room.high[axis] + 1e-6
+                    and cursor >= room.low[axis] - 1e-6
+                ):
                     low, high = [0.0, 0.0, 0.0], [0.0, 0.0, WALL_HEIGHT]
                     low[axis], high[axis] = cursor, min(lo, room.high[axis])
                     low[other], high[other] = at - 1.0, at + 1.0
@@ -290,7 +321,9 @@ def _gaps(world: World, room: Room) -> list[Box]:
 
 
 # -- furniture ----------------------------------------------------------------------------
-def _furnish(world: World, room: Room, pieces: list[tuple[str, Any]], rng: np.random.Generator) -> None:
+def _furnish(
+    world: World, room: Room, pieces: list[tuple[str, Any]], rng: np.random.Generator
+) -> None:
     """Stand each piece against a wall, facing into the room; task furniture first."""
     keep_clear = _gaps(world, room)
     doorways = list(keep_clear)
@@ -303,9 +336,10 @@ def _furnish(world: World, room: Room, pieces: list[tuple[str, Any]], rng: np.ra
             if not _stand_in_middle(world, room, name, cat, keep_clear, rng):
                 raise SamplingError(f"no space for {name} in {room.name}")
             continue
-        if not _stand_against_wall(world, room, name, cat, keep_clear, rng) and task_piece:
-            if not _stand_in_middle(world, room, name, cat, keep_clear, rng):
-                raise SamplingError(f"no space for {name} in {room.name}")
+        placed = _stand_against_wall(world, room, name, cat, keep_clear, rng)
+        if not placed and task_piece and not _stand_in_middle(world, room, name, cat,
+                                                              keep_clear, rng):
+            raise SamplingError(f"no space for {name} in {room.name}")
 
 
 def _hang_door(world: World, room: Room, name: str, cat, doorways: list[Box]) -> None:
@@ -358,8 +392,12 @@ def _stand_against_wall(world, room, name, cat, keep_clear, rng) -> bool:
 def _stand_in_middle(world, room, name, cat, keep_clear, rng) -> bool:
     w, d, h = cat.size
     for _ in range(60):
-        x = rng.uniform(room.low[0] + w / 2 + 0.1, max(room.low[0] + w / 2 + 0.1, room.high[0] - w / 2 - 0.1))
-        y = rng.uniform(room.low[1] + d / 2 + 0.1, max(room.low[1] + d / 2 + 0.1, room.high[1] - d / 2 - 0.1))
+        x = rng.uniform(
+            room.low[0] + w / 2 + 0.1, max(room.low[0] + w / 2 + 0.1, room.high[0] - w / 2 - 0.1)
+        )
+        y = rng.uniform(
+            room.low[1] + d / 2 + 0.1, max(room.low[1] + d / 2 + 0.1, room.high[1] - d / 2 - 0.1)
+        )
         box = Box((x, y, h / 2), (w / 2, d / 2, h / 2))
         if _free_for_furniture(world, box, keep_clear):
             world.add(Obj(name, cat, box, room=room.name, facing=(0.0, -1.0)))
@@ -376,8 +414,9 @@ def _free_for_furniture(world: World, box: Box, keep_clear: list[Box]) -> bool:
 
 
 # -- movable objects ----------------------------------------------------------------------
-def _place_movables(world: World, conds: Conditions, movable: list[str],
-                    rng: np.random.Generator) -> None:
+def _place_movables(
+    world: World, conds: Conditions, movable: list[str], rng: np.random.Generator
+) -> None:
     """Place movable objects so their ``:init`` relation holds, supports first."""
     relation = {}
     for pred, *args in conds.parsed_initial_conditions:
@@ -409,8 +448,9 @@ def _place_movables(world: World, conds: Conditions, movable: list[str],
         raise SamplingError(f"circular placement among {pending}")
 
 
-def _place_reachable(world: World, obj: Obj, target: Obj, relation: str,
-                     rng: np.random.Generator) -> bool:
+def _place_reachable(
+    world: World, obj: Obj, target: Obj, relation: str, rng: np.random.Generator
+) -> bool:
     """Place ``obj`` where the robot can reach it: a free spot near enough to grasp it and,
     unless it is too high anyway, to act on it (VAB measures from the robot's base)."""
     for _ in range(REACH_RETRIES):
@@ -449,8 +489,10 @@ def _free_spot(world: World, room: Room | None, rng: np.random.Generator):
     if room is None:
         return None
     for _ in range(200):
-        point = (float(rng.uniform(room.low[0] + 0.4, room.high[0] - 0.4)),
-                 float(rng.uniform(room.low[1] + 0.4, room.high[1] - 0.4)))
+        point = (
+            float(rng.uniform(room.low[0] + 0.4, room.high[0] - 0.4)),
+            float(rng.uniform(room.low[1] + 0.4, room.high[1] - 0.4)),
+        )
         if world.free_spot(point):
             return point
     return None

@@ -24,14 +24,19 @@ MAX_MASS = 128.0
 CAMERA_HEIGHTS = (0.55, 1.05, 1.55)
 MOVE_DISTANCES = (0.5, 0.7, 0.9, 1.15)  # from the object's box, nearest first
 PUT_TRIES = 20
+MAX_ID_CHARS = 60
 HEADINGS = ((1.0, 0.0), (0.0, 1.0), (-1.0, 0.0), (0.0, -1.0))  # turning left adds one
 
 # (ability, state changes, past tense, adjective) of the state-setting actions
 STATE_ACTIONS = {
     "cook": ("cookable", {"cooked": True}, "Cooked", "cookable"),
     "burn": ("flammable", {"on_fire": True, "hot": True, "frozen": False}, "Burnt", "burnable"),
-    "freeze": ("freezable", {"frozen": True, "hot": False, "on_fire": False}, "Frozen",
-               "freezable"),
+    "freeze": (
+        "freezable",
+        {"frozen": True, "hot": False, "on_fire": False},
+        "Frozen",
+        "freezable",
+    ),
     "heat": ("heatable", {"hot": True, "frozen": False}, "Heated", "heatable"),
     "open": ("openable", {"open": True}, "Opened", "openable"),
     "close": ("openable", {"open": False}, "Closed", "openable"),
@@ -87,26 +92,37 @@ class Robot:
     def resolve(self, arg: str) -> Obj:
         """An object id as written by the agent: ``5.candle``, ``5_candle`` or ``5``."""
         text = arg.strip()
-        number, _, name = text.replace("_", ".", 1).partition(".") if text[:1].isdigit() else (
-            "", "", text)
+        if len(text) > MAX_ID_CHARS:
+            raise ActionError(
+                f"Object {text[:MAX_ID_CHARS]}... not found in the scene! You "
+                "should use the digital object identifier shown in the image."
+            )
+        number, _, name = (
+            text.replace("_", ".", 1).partition(".") if text[:1].isdigit() else ("", "", text)
+        )
         if not number.isdigit():
-            raise ActionError(f"Object {arg} not found in the scene! You should use the digital "
-                              "object identifier shown in the image.")
+            raise ActionError(
+                f"Object {arg} not found in the scene! You should use the digital "
+                "object identifier shown in the image."
+            )
         obj = next((o for o in self.world.objects.values() if o.vab_id == int(number)), None)
         if obj is None:
-            raise ActionError(f"Invalid object id {number}! The corresponding object does not "
-                              "exist.")
+            raise ActionError(
+                f"Invalid object id {number}! The corresponding object does not exist."
+            )
         if name and name not in (obj.label, obj.category.label, obj.category.name):
-            raise ActionError(f"ID {number} doesn't match object '{name}'. Maybe you take the "
-                              "wrong object id.")
+            raise ActionError(
+                f"ID {number} doesn't match object '{name}'. Maybe you take the wrong object id."
+            )
         return obj
 
     def check_visible(self, obj: Obj, arg: str) -> None:
         if obj.name in self.visible or obj.name == self.held:
             return
         if obj.box.distance_xy(self.position) > SEE_NEAR:
-            raise ActionError(f"Can not execute the action! Object {arg} is not visible to the "
-                              "robot.")
+            raise ActionError(
+                f"Can not execute the action! Object {arg} is not visible to the robot."
+            )
 
     def within_reach(self, obj: Obj, footprint: bool = False) -> bool:
         """VAB: grasp measures to the box's footprint, other actions from the base (z=0)."""
@@ -139,8 +155,9 @@ class Robot:
         here = self.room()
         there = obj.room if not obj.movable else self.world.room_name_at(obj.box.center)
         if obj.name not in self.visible and here is not None and there != here:
-            raise ActionError(f"Can not move to the object! Object {arg} isn't in the same room "
-                              "with the robot.")
+            raise ActionError(
+                f"Can not move to the object! Object {arg} isn't in the same room with the robot."
+            )
         spot = self._spot_near(obj)
         if spot is None:
             raise ActionError(f"Can not move to the object! There is no free space around {arg}.")
@@ -149,12 +166,14 @@ class Robot:
         return "Moved successfully!"
 
     def move_to_room(self, room_name: str) -> str:
-        room = self.world.room(room_name.strip())
+        room = self.world.room(room_name.strip()[:MAX_ID_CHARS])
         if room is None:
             raise ActionError("Invalid room name!")
         for _ in range(200):
-            point = (float(self.rng.uniform(room.low[0] + 0.4, room.high[0] - 0.4)),
-                     float(self.rng.uniform(room.low[1] + 0.4, room.high[1] - 0.4)))
+            point = (
+                float(self.rng.uniform(room.low[0] + 0.4, room.high[0] - 0.4)),
+                float(self.rng.uniform(room.low[1] + 0.4, room.high[1] - 0.4)),
+            )
             if self.world.free_spot(point):
                 self.x, self.y = point
                 self._update_hand()
@@ -189,13 +208,13 @@ class Robot:
         if obj.category.mass > MAX_MASS:
             raise ActionError(f"Cannot {verb}! Object is too heavy!")
         if target is obj or target in self.carried:
-            raise ActionError(f"Cannot {verb}! The {target_word} is the object itself or rests "
-                              "on it.")
+            raise ActionError(
+                f"Cannot {verb}! The {target_word} is the object itself or rests on it."
+            )
         if relation == "inside" and target.category.can("openable") and not target.state("open"):
             raise ActionError("Cannot put inside! The container is closed!")
         if not self.within_reach(target):
-            raise ActionError(f"Cannot {verb}! The {target_word} is not within reach of the "
-                              "robot!")
+            raise ActionError(f"Cannot {verb}! The {target_word} is not within reach of the robot!")
         in_hand, self.world.in_hand = self.world.in_hand, set()  # leaves the hand to be placed
         if not self.world.place(obj, target, relation, self.rng, PUT_TRIES, self.carried):
             self.world.in_hand = in_hand
@@ -218,8 +237,14 @@ class Robot:
         return f"{past} successfully!"
 
     def get_fridge_view(self) -> str:
-        fridge = next((o for o in self.world.objects.values() if o.vab_id
-                       and o.category.label in ("refrigerator", "fridge")), None)
+        fridge = next(
+            (
+                o
+                for o in self.world.objects.values()
+                if o.vab_id and o.category.label in ("refrigerator", "fridge")
+            ),
+            None,
+        )
         if fridge is None:
             raise ActionError("No fridge in the scene!")
         if fridge.box.distance((self.x, self.y, 0.0)) > FRIDGE_REACH:

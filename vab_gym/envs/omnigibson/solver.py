@@ -20,8 +20,14 @@ from vab_gym.envs.omnigibson.robot import PUT, SEE_NEAR, STATE_ACTIONS
 from vab_gym.envs.omnigibson.world import Obj
 
 RELATION_ACTION = {relation: action for action, (relation, *_rest) in PUT.items()}
-STATE_ACTION = {"cooked": "cook", "frozen": "freeze", "hot": "heat", "on_fire": "burn",
-                "toggled_on": "toggle_on", "open": "open"}
+STATE_ACTION = {
+    "cooked": "cook",
+    "frozen": "freeze",
+    "hot": "heat",
+    "on_fire": "burn",
+    "toggled_on": "toggle_on",
+    "open": "open",
+}
 UNDO_ACTION = {"open": "close", "toggled_on": "toggle_off"}
 TRIES_PER_LITERAL = 3
 REACHABLE_BOTTOM = 1.0  # VAB measures reach from the robot's base: higher things are too far
@@ -54,8 +60,9 @@ class OmniGibsonSolver:
         bddl keeps at most 20 options, and for ``forn`` goals ("3 books inside, 3 on top")
         they may all name one book in both places; such a literal gets an unused object of
         the same kind instead."""
-        options = [self._consistent([lit.terms for lit in option])
-                   for option in self.env.goal.options]
+        options = [
+            self._consistent([lit.terms for lit in option]) for option in self.env.goal.options
+        ]
         return max(options, key=lambda terms: sum(map(self._holds, terms)) / max(1, len(terms)))
 
     def _consistent(self, literals: list[list[str]]) -> list[list[str]]:
@@ -66,8 +73,14 @@ class OmniGibsonSolver:
             t = list(t)
             if len(t) == 3 and t[0] in RELATION_ACTION and placed.get(t[1], t[0]) != t[0]:
                 kind = t[1].rsplit("_", 1)[0]
-                spare = next((n for n in self.world.objects if n.rsplit("_", 1)[0] == kind
-                              and n not in named), None)
+                spare = next(
+                    (
+                        n
+                        for n in self.world.objects
+                        if n.rsplit("_", 1)[0] == kind and n not in named
+                    ),
+                    None,
+                )
                 if spare is not None:
                     t[1] = spare
                     named.add(spare)
@@ -86,8 +99,9 @@ class OmniGibsonSolver:
         return self.world.relation_holds(objects[a], objects[b], relation)
 
     def _next_literal(self, option: list[list[str]]) -> list[str] | None:
-        literals = [t for t in option if not self._holds(t)
-                    and self._tries[str(t)] < TRIES_PER_LITERAL]
+        literals = [
+            t for t in option if not self._holds(t) and self._tries[str(t)] < TRIES_PER_LITERAL
+        ]
         # states first (cook before packing), then placements, then closing things
         literals.sort(key=lambda t: 2 if t[0] == "not" else (1 if len(t) == 3 else 0))
         return literals[0] if literals else None
@@ -143,6 +157,8 @@ class OmniGibsonSolver:
             pending = self._pending_placement(target)
             if pending is not None:  # the target is out of reach where it is: move it first
                 yield from self._achieve(pending)
+            else:
+                yield from self._lower(target)
         yield from self._take(obj)
         if robot.held != obj.name:
             return
@@ -151,9 +167,40 @@ class OmniGibsonSolver:
         yield from self._approach(target)
         yield f"{action}({obj.label}, {target.label})"
 
+    def _lower(self, obj: Obj) -> Plan:
+        """Bring a thing that is too high to act on down onto a low surface, or the floor."""
+        yield from self._take(obj)
+        if self.robot.held != obj.name:
+            return
+        here = self.robot.room()
+        low = [
+            o
+            for o in self.world.placed()
+            if o.vab_id
+            and not o.movable
+            and not o.is_floor
+            and o.box.top <= REACHABLE_BOTTOM
+            and self._room_of(o) == here
+        ]
+        for surface in low[:2]:
+            yield from self._approach(surface)
+            yield f"put_on_top({obj.label}, {surface.label})"
+            if self.robot.held is None:
+                return
+        yield from self._put_down()
+
     def _pending_placement(self, obj: Obj) -> list[str] | None:
-        return next((t for t in self._literals if len(t) == 3 and t[0] in RELATION_ACTION
-                     and t[1] == obj.name and not self._holds(t)), None)
+        return next(
+            (
+                t
+                for t in self._literals
+                if len(t) == 3
+                and t[0] in RELATION_ACTION
+                and t[1] == obj.name
+                and not self._holds(t)
+            ),
+            None,
+        )
 
     def _put_down(self) -> Plan:
         """Free the hand: put what it holds on the floor here."""
@@ -162,8 +209,11 @@ class OmniGibsonSolver:
         if held is not None and floor is not None and floor.vab_id:
             yield f"put_on_top({held.label}, {floor.label})"
         elif held is not None:
-            near = [o for o in self.world.placed() if o.vab_id and not o.movable
-                    and not o.is_floor and o.name in self.robot.visible]
+            near = [
+                o
+                for o in self.world.placed()
+                if o.vab_id and not o.movable and not o.is_floor and o.name in self.robot.visible
+            ]
             for other in near[:2]:
                 yield f"put_next_to({held.label}, {other.label})"
                 if self.robot.held is None:
@@ -207,22 +257,28 @@ class OmniGibsonSolver:
         room = self._room_of(obj)
         if room and robot.room() != room:
             yield f"move_to_room({room})"
+        height = obj.box.center[2]
+        if height > 1.3 and robot.camera_height < 1.1:
+            yield "raise_camera()"
+        elif height < 0.3 and robot.camera_height > 0.8:
+            yield "lower_camera()"
         support = self._support(obj)
-        if support is not None and support.vab_id and support.name in robot.seen:
-            yield f"move({support.label})"
-        # look around at each camera height, never turning six times in a row (VAB's stop)
-        low, high = obj.box.center[2] < 0.4, obj.box.center[2] > 1.3
-        camera = ["lower_camera()"] if low else ["raise_camera()"] if high else []
-        camera += ["raise_camera()", "lower_camera()", "lower_camera()"]
-        for change in ["", *camera]:
-            if change:
-                yield change
+        for attempt in range(3):  # look around here, then from elsewhere in the room
             for _ in range(3):
                 if obj.name in robot.seen:
                     return
                 yield "turn_left()"
-        if room and obj.name not in robot.seen:
-            yield f"move_to_room({room})"
+            if obj.name in robot.seen:
+                return
+            if (
+                attempt == 0
+                and support is not None
+                and support.vab_id
+                and support.name in robot.seen
+            ):
+                yield f"move({support.label})"
+            elif room:
+                yield f"move_to_room({room})"
 
     # -- what the solver knows ------------------------------------------------------------
     def _room_of(self, obj: Obj) -> str | None:
@@ -235,8 +291,13 @@ class OmniGibsonSolver:
 
     def _closed_host(self, obj: Obj) -> Obj | None:
         for other in self.world.placed():
-            if (other is not obj and other.vab_id and other.category.can("openable")
-                    and not other.state("open") and self.world.inside(obj, other)):
+            if (
+                other is not obj
+                and other.vab_id
+                and other.category.can("openable")
+                and not other.state("open")
+                and self.world.inside(obj, other)
+            ):
                 return other
         return None
 

@@ -132,16 +132,22 @@ class World:
         if a is b:
             return False
         if b.is_floor:  # a floor is its room's whole area at height 0
-            return (b.room == self.room_name_at(a.box.center)
-                    and a.box.bottom >= -geometry.EPS
-                    and a.box.center[2] <= 2 * a.box.half[2] + geometry.EPS)
+            return (
+                b.room == self.room_name_at(a.box.center)
+                and a.box.bottom >= -geometry.EPS
+                and a.box.center[2] <= 2 * a.box.half[2] + geometry.EPS
+            )
         return geometry.ontop(a.box, b.box)
 
     def under(self, a: Obj, b: Obj) -> bool:
         if a is b or b.is_floor:
             return False
         space = b.underside()
-        if space is not None and space.contains_xy(a.box.center) and a.box.top <= space.top + geometry.EPS:
+        if (
+            space is not None
+            and space.contains_xy(a.box.center)
+            and a.box.top <= space.top + geometry.EPS
+        ):
             return True  # OmniGibson's adjacency: b's top is directly above a
         return geometry.under(a.box, b.box)
 
@@ -182,17 +188,25 @@ class World:
         """Would ``box`` overlap a wall or an object not in ``ignore``?"""
         if any(box.overlaps(w.box) for w in self.walls):
             return True
-        return any(box.overlaps(part) for other in self.placed() if other.name not in ignore
-                   for part in other.blocking_boxes())
+        return any(
+            box.overlaps(part)
+            for other in self.placed()
+            if other.name not in ignore
+            for part in other.blocking_boxes()
+        )
 
     def hosts(self, obj: Obj) -> set[str]:
         """``obj`` and the hollow things it is inside: what is put in, on or by it may
         overlap their walls."""
-        return {obj.name} | {o.name for o in self.placed()
-                             if o.kind in ("hollow", "container") and self.inside(obj, o)}
+        return {obj.name} | {
+            o.name
+            for o in self.placed()
+            if o.kind in ("hollow", "container") and self.inside(obj, o)
+        }
 
-    def candidate_poses(self, a: Obj, b: Obj, relation: str, count: int,
-                        rng: np.random.Generator) -> list[np.ndarray]:
+    def candidate_poses(
+        self, a: Obj, b: Obj, relation: str, count: int, rng: np.random.Generator
+    ) -> list[np.ndarray]:
         """Centres for ``a`` that put it in ``relation`` to ``b``, best first."""
         half = np.array(a.box.half)
         if relation == "ontop":
@@ -200,22 +214,28 @@ class World:
                 room = self.room(b.room or "")
                 if room is None:
                     return []
-                low = np.array([*room.low, 0.0]) + [half[0] + 0.05, half[1] + 0.05, 0]
-                high = np.array([*room.high, 0.0]) - [half[0] + 0.05, half[1] + 0.05, 0]
+                margin = np.array([half[0] + 0.05, half[1] + 0.05, 0.0])
+                low = np.array([*room.low, 0.0]) + margin
+                high = np.array([*room.high, 0.0]) - margin
                 z = half[2]
             else:  # fully supported poses first, then overhanging ones (VAB tests the centre)
                 z = b.box.top + half[2]
                 low, high = _shrink(b.box.low, b.box.high, half)
                 overhang = _shrink(b.box.low, b.box.high, 0.5 * np.minimum(half, b.box.half))
-                return [np.array([x, y, z]) for x, y in
-                        _grid(low, high, count, rng) + _grid(*overhang, count, rng)]
+                return [
+                    np.array([x, y, z])
+                    for x, y in _grid(low, high, count, rng) + _grid(*overhang, count, rng)
+                ]
             return [np.array([x, y, z]) for x, y in _grid(low, high, count, rng)]
         if relation == "inside":
             space = b.interior() if b.kind in ("hollow", "container") else b.box
             low, high = _shrink(space.low, space.high, half)
             levels = _levels(space, half[2])
-            return [np.array([x, y, z]) for z in levels
-                    for x, y in _grid(low, high, max(1, count // len(levels)), rng)]
+            return [
+                np.array([x, y, z])
+                for z in levels
+                for x, y in _grid(low, high, max(1, count // len(levels)), rng)
+            ]
         if relation == "under":
             space = b.underside() or b.box
             if b.underside() is None:  # below a solid box: only if it stands off the floor
@@ -234,11 +254,18 @@ class World:
                         center[1 - axis] += slide * bh[1 - axis]
                         center[2] = z
                         poses.append(center)
-            return poses[:max(count, 4)]
+            return poses[: max(count, 4)]
         raise ValueError(relation)
 
-    def place(self, a: Obj, b: Obj, relation: str, rng: np.random.Generator,
-              tries: int, carried: list[Obj] | None = None) -> bool:
+    def place(
+        self,
+        a: Obj,
+        b: Obj,
+        relation: str,
+        rng: np.random.Generator,
+        tries: int,
+        carried: list[Obj] | None = None,
+    ) -> bool:
         """Put ``a`` in ``relation`` to ``b`` at the first free candidate pose; False if none.
         A long thing carrying nothing may also be turned a quarter."""
         carried = self.carried_by(a) if carried is None else carried
@@ -254,12 +281,23 @@ class World:
                 box = a.box.at(center)
                 if self.collides(box, ignore) or not self.supported(box, movers):
                     continue
+                if relation != "under" and self._below_a_top(box, ignore):
+                    continue  # tucked under a table or bed: out of sight and reach
                 self.move(a, center, carried)
                 if self.relation_holds(a, b, relation) and self._fits_room(a, b):
                     return True
                 self.move(a, start.center, carried)
         a.box = start
         return False
+
+    def _below_a_top(self, box: Box, ignore: set[str]) -> bool:
+        return any(
+            o.kind == "legs"
+            and o.box.contains_xy(box.center, 0.0)
+            and box.top <= o.box.top
+            and o.name not in ignore
+            for o in self.placed()
+        )
 
     def relation_holds(self, a: Obj, b: Obj, relation: str) -> bool:
         return bool(getattr(self, relation)(a, b))
@@ -273,19 +311,25 @@ class World:
         """Does ``box`` rest on the floor or on something (inside things rest on boards)?"""
         if box.bottom <= geometry.EPS:
             return True
-        return any(geometry.ontop(box, o.box) or geometry.inside(box, o.box)
-                   for o in self.placed() if o.name not in movers)
+        return any(
+            geometry.ontop(box, o.box) or geometry.inside(box, o.box)
+            for o in self.placed()
+            if o.name not in movers
+        )
 
     # -- free floor -----------------------------------------------------------------------
-    def spots_near(self, obj: Obj, distances) -> Iterator[tuple[tuple[float, float],
-                                                                  tuple[float, float]]]:
+    def spots_near(
+        self, obj: Obj, distances
+    ) -> Iterator[tuple[tuple[float, float], tuple[float, float]]]:
         """Free robot spots at each distance from the object's box (nearest first), in the
         object's room, spots in front of it first: ((x, y), direction from the object)."""
         box = obj.box
         room = obj.room if not obj.movable else self.room_name_at(box.center)
         front = math.atan2(obj.facing[1], obj.facing[0])
-        angles = sorted(np.linspace(-math.pi, math.pi, 36, endpoint=False),
-                        key=lambda a: abs(math.remainder(a - front, 2 * math.pi)))
+        angles = sorted(
+            np.linspace(-math.pi, math.pi, 36, endpoint=False),
+            key=lambda a: abs(math.remainder(a - front, 2 * math.pi)),
+        )
         for distance in distances:
             for angle in angles:
                 direction = (math.cos(angle), math.sin(angle))
@@ -294,7 +338,6 @@ class World:
                     continue
                 if self.free_spot((x, y)):
                     yield (x, y), direction
-
 
     def free_spot(self, point) -> bool:
         """Can the robot stand at ``point`` (x, y)?"""
@@ -337,7 +380,7 @@ def _grid(low, high, count: int, rng: np.random.Generator) -> list[tuple[float, 
     ys = np.linspace(low[1], high[1], side)
     points = [(float(x), float(y)) for x in xs for y in ys]
     rng.shuffle(points)
-    return points[:max(count, 1)]
+    return points[: max(count, 1)]
 
 
 def _levels(space: Box, half_z: float) -> list[float]:
