@@ -23,8 +23,9 @@ from bddl.logic_base import BinaryAtomicFormula, UnaryAtomicFormula
 
 from vab_gym.envs.omnigibson.world import UNARY_STATES, World
 
-BINARY_PREDICATES = ("inside", "ontop", "under", "nextto", "inroom")
-SUPPORTED_PREDICATES = frozenset(UNARY_STATES) | frozenset(BINARY_PREDICATES)
+BINARY_PREDICATES = ("inside", "ontop", "under", "nextto")
+GOAL_PREDICATES = frozenset(UNARY_STATES) | frozenset(BINARY_PREDICATES)
+INIT_PREDICATES = GOAL_PREDICATES | {"inroom"}  # rooms are given by the house, not judged
 
 
 class Entity:
@@ -75,7 +76,7 @@ class HouseBackend(BDDLBackend):
 
     _classes: ClassVar[dict[str, type]] = {
         **{s: _unary(s) for s in UNARY_STATES},
-        **{r: _binary(r) for r in BINARY_PREDICATES if r != "inroom"},
+        **{r: _binary(r) for r in BINARY_PREDICATES},
     }
 
     def get_predicate_class(self, predicate_name: str) -> type:

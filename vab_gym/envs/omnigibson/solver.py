@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import gymnasium as gym
+import numpy as np
 
 from vab_gym.envs.omnigibson.robot import PUT, SEE_NEAR, STATE_ACTIONS
 from vab_gym.envs.omnigibson.world import Obj
@@ -40,6 +41,7 @@ class OmniGibsonSolver:
     def reset(self, env: gym.Env, obs: dict[str, Any], info: dict[str, Any]) -> None:
         self.env = env.unwrapped
         self._tries: Counter[str] = Counter()
+        self._neighbours: dict[str, set[str]] = {}
         self._plan = self._play()
 
     def act(self, obs: dict[str, Any], info: dict[str, Any]) -> str:
@@ -121,9 +123,11 @@ class OmniGibsonSolver:
     def _achieve(self, literal: list[str]) -> Plan:
         objects = self.world.objects
         if literal[0] == "not":
-            _, state, name = literal
-            if state in UNDO_ACTION:
-                yield from self._set_state(objects[name], UNDO_ACTION[state])
+            if len(literal) == 3 and literal[1] in UNDO_ACTION:
+                yield from self._set_state(objects[literal[2]], UNDO_ACTION[literal[1]])
+            elif len(literal) == 4 and objects[literal[2]].movable:  # take it away from there
+                yield from self._take(objects[literal[2]])
+                yield from self._put_down()
             return
         if len(literal) == 2:
             state, name = literal
@@ -270,13 +274,11 @@ class OmniGibsonSolver:
                 yield "turn_left()"
             if obj.name in robot.seen:
                 return
-            if (
-                attempt == 0
-                and support is not None
-                and support.vab_id
-                and support.name in robot.seen
-            ):
+            if attempt == 0 and support is not None and support.vab_id \
+                    and support.name in robot.seen:
                 yield f"move({support.label})"
+                if support.kind != "solid" and robot.camera_height < 1.1:
+                    yield "raise_camera()"  # look down into it
             elif room:
                 yield f"move_to_room({room})"
 
@@ -285,9 +287,16 @@ class OmniGibsonSolver:
         return obj.room if not obj.movable else self.world.room_name_at(obj.box.center)
 
     def _nearest_seen(self, obj: Obj) -> Obj | None:
-        seen = [self.world.objects[n] for n in self.robot.seen if n != obj.name]
-        seen = [o for o in seen if o.vab_id and not o.is_floor]
-        return min(seen, key=lambda o: o.box.distance_xy(obj.box.center), default=None)
+        """The closest labelled thing already seen and not yet tried as a place to stand."""
+        tried = self._neighbours.setdefault(obj.name, set())
+        seen = [self.world.objects[n] for n in self.robot.seen if n != obj.name and n not in tried]
+        seen = [o for o in seen if o.vab_id and not o.is_floor and o.kind != "flat"]
+        centre = np.array(obj.box.center[:2])
+        best = min(seen, key=lambda o: np.linalg.norm(np.array(o.box.center[:2]) - centre),
+                   default=None)
+        if best is not None:
+            tried.add(best.name)
+        return best
 
     def _closed_host(self, obj: Obj) -> Obj | None:
         for other in self.world.placed():
@@ -302,10 +311,10 @@ class OmniGibsonSolver:
         return None
 
     def _support(self, obj: Obj) -> Obj | None:
-        for other in self.world.placed():
-            if other is not obj and (self.world.ontop(obj, other) or self.world.inside(obj, other)):
-                return other
-        return None
+        """What ``obj`` is in (first) or on."""
+        others = [o for o in self.world.placed() if o is not obj and not o.is_floor]
+        return next((o for o in others if self.world.inside(obj, o) and o.kind != "solid"),
+                    next((o for o in others if self.world.ontop(obj, o)), None))
 
 
 assert set(STATE_ACTION.values()) <= set(STATE_ACTIONS)

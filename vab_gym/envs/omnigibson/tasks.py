@@ -24,7 +24,7 @@ from bddl.activity import get_all_activities
 from vab_gym.core.tasks import Task
 from vab_gym.core.templates import Prototype, sample_instances
 from vab_gym.envs.omnigibson.catalog import category
-from vab_gym.envs.omnigibson.goal import SUPPORTED_PREDICATES, Goal, conditions
+from vab_gym.envs.omnigibson.goal import GOAL_PREDICATES, INIT_PREDICATES, Goal, conditions
 from vab_gym.envs.omnigibson.house import (
     SamplingError,
     build_house,
@@ -103,10 +103,9 @@ def survey(activities: Iterable[str] | None = None) -> Iterator[Support]:
         except Exception as exc:  # bddl's parser raises plain Exceptions
             yield Support(activity, False, f"does not parse: {type(exc).__name__}")
             continue
-        predicates = _predicates(conds.parsed_initial_conditions) | _predicates(
-            conds.parsed_goal_conditions
+        unsupported = (_predicates(conds.parsed_initial_conditions) - INIT_PREDICATES) | (
+            _predicates(conds.parsed_goal_conditions) - GOAL_PREDICATES
         )
-        unsupported = predicates - SUPPORTED_PREDICATES
         if unsupported:
             yield Support(activity, False, "predicates " + ", ".join(sorted(unsupported)))
             continue
