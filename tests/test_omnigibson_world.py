@@ -157,3 +157,20 @@ def test_house_is_deterministic_and_satisfies_init(activity, scene):
         f"{t}_0" for t in {lit[2] for lit in conds.parsed_initial_conditions if lit[0] == "inroom"}
     }
     assert not Goal(conds, first.world).satisfied()
+
+
+def test_survey_explains_what_the_simulator_cannot_run():
+    from vab_gym.envs.omnigibson.tasks import survey, train_tasks
+
+    results = {s.activity: s for s in survey(["store_beer", "cleaning_windows", "bag_groceries"])}
+    assert results["store_beer"].ok and "Beechwood_0_int" in results["store_beer"].scenes
+    assert not results["cleaning_windows"].ok
+    assert results["cleaning_windows"].reason.startswith("predicates ")
+    tasks = train_tasks(2, seed=4, supported=results.values(), houses=2)
+    assert tasks and all(t.setup["definition"] == "bddl" for t in tasks)
+    assert {t.setup["activity"] for t in tasks} <= {"store_beer", "bag_groceries"}
+    for t in tasks:  # each instance's house builds and its goal is still to do
+        conds = conditions(t.setup["activity"], problem_text(t.setup))
+        house = build_house(conds, t.setup["scene"], t.setup["seed"])
+        assert not Goal(conds, house.world).satisfied()
+        assert t.instruction.startswith("Make all of these true: ")

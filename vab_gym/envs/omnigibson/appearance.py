@@ -64,14 +64,13 @@ def render_boxes(world: World, order: dict[str, int]) -> Iterator[RenderBox]:
         yield RenderBox(WALL_KEY_BASE + i, wall.box.center, wall.box.half, WALL_RGBA)
     for obj in world.objects.values():
         base = (order[obj.name] + 1) * PARTS_PER_OBJECT
-        for k, (center, half, rgba) in enumerate(object_parts(obj)):
+        for k, (center, half, rgba) in enumerate(object_parts(obj)[:PARTS_PER_OBJECT]):
             yield RenderBox(base + k, tuple(map(float, center)), tuple(map(float, half)), rgba)
 
 
-def key_owner(key: int, names: list[str]) -> str | None:
-    """The object a render key belongs to (None for walls and the background)."""
-    index = key // PARTS_PER_OBJECT - 1
-    return names[index] if 0 <= index < len(names) and key < WALL_KEY_BASE else None
+def object_segmentation(seg: np.ndarray) -> np.ndarray:
+    """Render keys -> 1 + the index of the object they belong to (0: walls, nothing)."""
+    return np.where(seg < WALL_KEY_BASE, seg // PARTS_PER_OBJECT, 0).astype(np.int32)
 
 
 def object_parts(obj: Obj) -> list[Part]:

@@ -15,7 +15,7 @@ import yaml
 from bddl.object_taxonomy import ObjectTaxonomy
 
 FURNITURE_SIZE = (0.8, 0.6, 0.9)
-SMALL_SIZE = (0.15, 0.15, 0.15)
+SMALL_SIZE = (0.12, 0.12, 0.1)
 KINDS = ("solid", "legs", "hollow", "container", "door", "flat")
 
 

@@ -136,15 +136,7 @@ class OmniGibsonEnv(VabEnv):
         self.renderer.sync(appearance.render_boxes(world, order))
         rgb, seg = self.renderer.render(self._camera())
         robot.fridge_view = None
-        owners = np.zeros(1, np.int32)
-        keys = np.unique(seg)
-        # part keys -> object index + 1, so each object is one mark
-        owners = np.zeros(int(keys.max()) + 1, np.int32) if keys.size else owners
-        for key in keys:
-            owner = appearance.key_owner(int(key), self._names)
-            if owner is not None:
-                owners[key] = order[owner] + 1
-        obj_seg = owners[seg]
+        obj_seg = appearance.object_segmentation(seg)  # one mark per object, not per part
         visible = {self._names[k - 1] for k in visible_keys(obj_seg, self.min_pixels)}
         robot.see(visible)
         labels = {

@@ -158,6 +158,8 @@ class Robot:
             raise ActionError(
                 f"Can not move to the object! Object {arg} isn't in the same room with the robot."
             )
+        if obj.is_floor:  # a floor is its whole room: go anywhere on it
+            return self.move_to_room(obj.room or "")
         spot = self._spot_near(obj)
         if spot is None:
             raise ActionError(f"Can not move to the object! There is no free space around {arg}.")

@@ -42,6 +42,7 @@ class OmniGibsonSolver:
         self.env = env.unwrapped
         self._tries: Counter[str] = Counter()
         self._neighbours: dict[str, set[str]] = {}
+        self._relocating: set[str] = set()
         self._plan = self._play()
 
     def act(self, obs: dict[str, Any], info: dict[str, Any]) -> str:
@@ -65,7 +66,12 @@ class OmniGibsonSolver:
         options = [
             self._consistent([lit.terms for lit in option]) for option in self.env.goal.options
         ]
-        return max(options, key=lambda terms: sum(map(self._holds, terms)) / max(1, len(terms)))
+
+        def score(terms: list[list[str]]) -> tuple[bool, float]:
+            possible = not any(len(t) == 3 and t[1] == t[2] for t in terms)  # "a on a"
+            return possible, sum(map(self._holds, terms)) / max(1, len(terms))
+
+        return max(options, key=score)
 
     def _consistent(self, literals: list[list[str]]) -> list[list[str]]:
         placed: dict[str, str] = {}
@@ -157,12 +163,12 @@ class OmniGibsonSolver:
 
     def _place(self, obj: Obj, target: Obj, action: str) -> Plan:
         robot = self.robot
-        if target.movable and target.box.bottom > REACHABLE_BOTTOM:
+        if (target.movable and target.box.bottom > REACHABLE_BOTTOM
+                and target.name not in self._relocating):
+            self._relocating.add(target.name)  # the target is out of reach: move it first
             pending = self._pending_placement(target)
-            if pending is not None:  # the target is out of reach where it is: move it first
-                yield from self._achieve(pending)
-            else:
-                yield from self._lower(target)
+            yield from (self._achieve(pending) if pending else self._lower(target))
+            self._relocating.discard(target.name)
         yield from self._take(obj)
         if robot.held != obj.name:
             return
@@ -207,21 +213,23 @@ class OmniGibsonSolver:
         )
 
     def _put_down(self) -> Plan:
-        """Free the hand: put what it holds on the floor here."""
+        """Free the hand: put what it holds on the floor here, or next to something near."""
         held = self.robot.held_obj()
+        if held is None:
+            return
         floor = self.world.floor_of(self.robot.room() or "")
-        if held is not None and floor is not None and floor.vab_id:
+        if floor is not None and floor.vab_id:
             yield f"put_on_top({held.label}, {floor.label})"
-        elif held is not None:
-            near = [
-                o
-                for o in self.world.placed()
-                if o.vab_id and not o.movable and not o.is_floor and o.name in self.robot.visible
-            ]
-            for other in near[:2]:
-                yield f"put_next_to({held.label}, {other.label})"
-                if self.robot.held is None:
-                    return
+            if self.robot.held is None:
+                return
+        position = self.robot.position
+        near = sorted((o for o in self.world.placed() if o.vab_id and not o.is_floor
+                       and o.name in self.robot.visible and self.robot.within_reach(o)),
+                      key=lambda o: (o.movable, o.box.distance_xy(position)))
+        for other in near[:3]:
+            yield f"put_next_to({held.label}, {other.label})"
+            if self.robot.held is None:
+                return
 
     def _approach(self, obj: Obj, footprint: bool = False) -> Plan:
         """Come within reach of ``obj`` and in sight of it (as VAB's checks need)."""

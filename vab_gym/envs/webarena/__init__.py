@@ -1,0 +1,1 @@
+"""VAB-WebArena-Lite: WebArena's tasks and evaluators for the browser env."""
