@@ -63,3 +63,16 @@ def env(tasks):
     env = CssEnv(tasks=tasks, image_size=(96, 128))
     yield env
     env.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A bare Playwright Chromium for one test module (the envs start their own)."""
+    from playwright.sync_api import sync_playwright
+
+    from vab_gym.core.browser import CHROMIUM_ARGS, find_chromium
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=find_chromium(), args=list(CHROMIUM_ARGS))
+        yield chromium
+        chromium.close()

@@ -8,9 +8,7 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from vab_gym.core.browser import CHROMIUM_ARGS, find_chromium
 from vab_gym.core.tasks import read_jsonl
 from vab_gym.envs.webarena.evaluators import (
     PLACEHOLDER,
@@ -82,14 +80,6 @@ class FakeSite:
 
 
 # --- Browser fixtures: one Chromium for the module, fake origins, nothing else reachable ----
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=find_chromium(), args=list(CHROMIUM_ARGS))
-        yield chromium
-        chromium.close()
 
 
 class Web:

@@ -1,0 +1,106 @@
+"""VAB-WebArena-Lite's env on the local shop: observation, actions, the fence, the judge."""
+
+import pytest
+from gymnasium.utils.env_checker import check_env
+
+from vab_gym.core.tasks import Task, TaskSet
+from vab_gym.envs.webarena.env import WebArenaEnv
+from vab_gym.envs.webarena.sites import SiteUnavailable
+
+
+def task(task_id: str, judge: dict, start: str = "__SHOPPING__", login: bool = True,
+         sites=("shopping",)) -> Task:
+    full = {"eval_types": [], "reference_answers": None, "reference_url": "",
+            "program_html": [], "string_note": "", **judge}
+    return Task(task_id, "VAB-WebArena-Lite-v0", "test", f"task {task_id}",
+                {"sites": list(sites), "start_url": start, "require_login": login}, full)
+
+
+TASKS = TaskSet([
+    task("answer", {"eval_types": ["string_match"],
+                    "reference_answers": {"must_include": ["Emma"]}}),
+    task("cart", {"eval_types": ["url_match"], "reference_url": "__SHOPPING__/checkout/cart/",
+                  "url_note": "GOLD in PRED"}),
+    task("admin", {"eval_types": ["string_match"], "reference_answers": {"exact_match": "x"}},
+         start="__SHOPPING_ADMIN__", sites=("shopping_admin",)),
+    task("reddit", {"eval_types": ["string_match"], "reference_answers": {"exact_match": "x"}},
+         start="__REDDIT__", sites=("reddit",)),
+])
+
+
+@pytest.fixture(scope="module")
+def env():
+    env = WebArenaEnv(tasks=TASKS, image_size=(360, 640))
+    yield env
+    env.close()
+
+
+def test_observation_lists_marks_url_and_tabs(env):
+    obs, _info = env.reset(options={"task_id": "answer"})
+    text = obs["text"]
+    assert "[0] [A] [My Account]" in text and "Welcome, Emma Lopez!" in text  # logged in
+    assert f"URL: {env.urls['shopping']}/" in text and "(current)" in text
+    assert "PREVIOUS ACTION: None" in text
+    assert obs["image"].shape == (360, 640, 3) and obs["image"].std() > 10
+
+
+def test_actions_both_syntaxes_and_the_judge(env):
+    env.reset(options={"task_id": "cart"})
+    cart = next(m for m in env.session.marks if m.text.startswith("My Cart"))
+    obs, _, _, _, info = env.step(f"click [{cart.id}]")
+    assert info["action_error"] is None and "/checkout/cart/" in obs["text"]
+    obs, reward, terminated, _truncated, info = env.step("stop()")
+    assert terminated and reward == 1.0 and info["success"]
+    env.reset(options={"task_id": "answer"})
+    _, reward, terminated, _, info = env.step("stop [It is Emma's account]")
+    assert terminated and reward == 1.0
+    env.reset(options={"task_id": "answer"})
+    _, reward, _, _, info = env.step("stop('nobody')")
+    assert reward == 0.0 and not info["success"]
+
+
+def test_admin_login_and_errors_in_words(env):
+    obs, _ = env.reset(options={"task_id": "admin"})
+    assert "/admin" in obs["text"] and "Dashboard" in obs["text"]
+    _, _, _, _, info = env.step("click [9999]")
+    assert info["action_error"].startswith("There is no element [9999]")
+    _, _, _, _, info = env.step("tab_focus [5]")
+    assert info["action_error"] == "There is no tab 5; tabs are 0 to 0."
+    _, _, _, _, info = env.step("scroll [sideways]")
+    assert info["action_error"] == "scroll takes 'up' or 'down'."
+
+
+def test_navigation_outside_the_sites_is_blocked_and_reported(env):
+    env.reset(options={"task_id": "answer"})
+    obs, _, _, _, info = env.step("goto [https://example.com/]")
+    assert "outside this task's websites" in info["action_error"]
+    assert "BLOCKED (outside the task's websites): https://example.com/" in obs["text"]
+    # a page's own request to another host is aborted too
+    env.chromium.run(lambda _b: env.session.page.evaluate(
+        "fetch('http://10.1.2.3/x').catch(() => null)"))
+    obs, _, _, _, _ = env.step("scroll [down]")
+    assert "http://10.1.2.3/x" in obs["text"]
+
+
+def test_local_backend_names_what_it_cannot_serve(env):
+    with pytest.raises(SiteUnavailable, match="reddit"):
+        env.reset(options={"task_id": "reddit"})
+
+
+def test_webarena_backend_names_the_missing_variable(monkeypatch):
+    monkeypatch.delenv("WA_SHOPPING", raising=False)
+    e = WebArenaEnv(tasks=TASKS, backend="webarena")
+    try:
+        with pytest.raises(SiteUnavailable, match="WA_SHOPPING"):
+            e.reset(options={"task_id": "answer"})
+    finally:
+        e.close()
+
+
+def test_check_env():
+    e = WebArenaEnv(tasks=TaskSet([TASKS["answer"]]), image_size=(180, 320))
+    try:
+        check_env(e, skip_render_check=True)
+    finally:
+        e.close()
+        e.close()
