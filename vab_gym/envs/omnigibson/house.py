@@ -111,7 +111,8 @@ def _build(conds: Conditions, scene: str, rng: np.random.Generator, scale: float
     for i, name in enumerate(ids, 1):
         world.objects[name].vab_id = i
     agent_room = _agent_room(conds, room_of) or rooms[0].name
-    start = _free_spot(world, world.room(agent_room), rng)
+    room = world.room(agent_room)
+    start = world.random_spot(room, rng) if room else None
     if start is None:
         raise SamplingError(f"no room for the robot in {agent_room}")
     return House(world, start, int(rng.integers(4)), ids)
@@ -483,21 +484,3 @@ def _check_init(world: World, conds: Conditions) -> None:
             a, b = world.objects[args[0]], world.objects[args[1]]
             if not world.relation_holds(a, b, pred):
                 raise SamplingError(f"init ({pred} {args[0]} {args[1]}) does not hold")
-
-
-def _free_spot(world: World, room: Room | None, rng: np.random.Generator):
-    if room is None:
-        return None
-    for _ in range(200):
-        point = (
-            float(rng.uniform(room.low[0] + 0.4, room.high[0] - 0.4)),
-            float(rng.uniform(room.low[1] + 0.4, room.high[1] - 0.4)),
-        )
-        if world.free_spot(point):
-            return point
-    return None
-
-
-def free_spot(world: World, room: Room, rng: np.random.Generator):
-    """A random spot in ``room`` where the robot can stand, or None."""
-    return _free_spot(world, room, rng)

@@ -171,16 +171,12 @@ class Robot:
         room = self.world.room(room_name.strip()[:MAX_ID_CHARS])
         if room is None:
             raise ActionError("Invalid room name!")
-        for _ in range(200):
-            point = (
-                float(self.rng.uniform(room.low[0] + 0.4, room.high[0] - 0.4)),
-                float(self.rng.uniform(room.low[1] + 0.4, room.high[1] - 0.4)),
-            )
-            if self.world.free_spot(point):
-                self.x, self.y = point
-                self._update_hand()
-                return "Moved successfully!"
-        raise ActionError(f"Can not move to the room! {room.name} has no free space.")
+        point = self.world.random_spot(room, self.rng)
+        if point is None:
+            raise ActionError(f"Can not move to the room! {room.name} has no free space.")
+        self.x, self.y = point
+        self._update_hand()
+        return "Moved successfully!"
 
     def grasp(self, arg: str) -> str:
         obj = self.resolve(arg)
