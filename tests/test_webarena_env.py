@@ -2,7 +2,9 @@
 
 import pytest
 from gymnasium.utils.env_checker import check_env
+from hypothesis import HealthCheck, given, settings
 
+from tests.strategies import actions
 from vab_gym.core.tasks import Task, TaskSet
 from vab_gym.envs.webarena.env import WebArenaEnv
 from vab_gym.envs.webarena.sites import SiteUnavailable
@@ -104,3 +106,49 @@ def test_check_env():
     finally:
         e.close()
         e.close()
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(action=actions(["click", "type", "goto", "tab_focus", "press", "scroll", "stop"]))
+def test_hostile_actions_give_feedback(env, action):
+    env.reset(options={"task_id": "answer"})
+    obs, _reward, _terminated, _truncated, info = env.step(action)
+    assert env.observation_space.contains(obs)
+    assert info["action_error"] is None or isinstance(info["action_error"], str)
+    assert env.session.page.url.startswith(env.urls["shopping"]) or \
+        env.session.page.url == "about:blank"  # never anywhere else
+
+
+@pytest.mark.parametrize("action", [
+    "x" * 1_000_000, "type [4] [" + "é\u202e" * 4_000 + "] [1]", "press [NoSuchKey+Q]",
+    "goto [javascript:alert(1)]", "goto [file:///etc/passwd]", "__import__('os')", None, b"click",
+])
+def test_garbage_is_refused_in_words(env, action):
+    env.reset(options={"task_id": "answer"})
+    _obs, reward, terminated, _truncated, info = env.step(action)
+    if action and isinstance(action, str) and action.startswith("type [4]"):
+        assert info["action_error"] is None  # long odd text is just typed
+    else:
+        assert info["action_error"] and reward == 0.0 and not terminated
+    assert env.session.page.url.startswith(env.urls["shopping"])
+
+
+def test_async_vector_env_2_and_no_processes_left():
+    import gymnasium as gym
+    import psutil
+
+    def make():
+        return WebArenaEnv(tasks=TaskSet([TASKS["answer"]]), image_size=(90, 160))
+
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    envs = gym.vector.AsyncVectorEnv([make] * 2, shared_memory=False)
+    try:
+        obs, _ = envs.reset(seed=[0, 1])
+        assert obs["image"].shape == (2, 90, 160, 3)
+        obs, _, terminated, _, _infos = envs.step(["scroll [down]", "stop [Emma]"])
+        assert terminated[1] and not terminated[0]
+    finally:
+        envs.close()
+    left = {p.pid for p in psutil.Process().children(recursive=True)} - before
+    assert not left
