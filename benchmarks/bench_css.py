@@ -9,28 +9,15 @@ process's growth plus its Chromium processes, as PSS so shared pages are not cou
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 from pathlib import Path
 
 import gymnasium as gym
-import psutil
-from common import machine, summary, timed
+from common import machine, pss_mib, summary, timed
 
 import vab_gym  # noqa: F401
 from vab_gym.envs.css.corruptions import repair_actions
-
-
-def pss_mib(pid: int) -> tuple[float, float]:
-    """PSS of a process and of its descendants (Chromium), MiB."""
-    root = psutil.Process(pid)
-    own = root.memory_full_info().pss
-    children = 0
-    for proc in root.children(recursive=True):
-        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-            children += proc.memory_full_info().pss
-    return own / 2**20, children / 2**20
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import subprocess
@@ -35,3 +36,16 @@ def timed(fn):
     start = time.perf_counter()
     out = fn()
     return time.perf_counter() - start, out
+
+
+def pss_mib(pid: int) -> tuple[float, float]:
+    """PSS of a process and of its descendants (Chromium, Playwright's driver), MiB."""
+    import psutil
+
+    root = psutil.Process(pid)
+    own = root.memory_full_info().pss
+    children = 0
+    for proc in root.children(recursive=True):
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            children += proc.memory_full_info().pss
+    return own / 2**20, children / 2**20
