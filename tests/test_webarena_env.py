@@ -152,3 +152,13 @@ def test_async_vector_env_2_and_no_processes_left():
         envs.close()
     left = {p.pid for p in psutil.Process().children(recursive=True)} - before
     assert not left
+
+
+def test_webarena_backend_runs_vab_s_165_tasks():
+    e = WebArenaEnv(backend="webarena")
+    try:
+        assert len(e.tasks) == 165
+        sites = {s for t in e.tasks for s in t.setup["sites"]}
+        assert sites == {"shopping", "shopping_admin", "reddit", "gitlab", "map", "wikipedia"}
+    finally:
+        e.close()

@@ -4,6 +4,7 @@ evaluators."""
 from __future__ import annotations
 
 import contextlib
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -12,7 +13,7 @@ from vab_gym.core.actions import ActionCall
 from vab_gym.core.browser import ChromiumProcess
 from vab_gym.core.env import Outcome, VabEnv
 from vab_gym.core.judge import Verdict
-from vab_gym.core.tasks import Task, TaskSet, package_tasks
+from vab_gym.core.tasks import Task, TaskSet, package_tasks, read_jsonl
 from vab_gym.envs.webarena import evaluators
 from vab_gym.envs.webarena.actions import WEBARENA_ACTIONS
 from vab_gym.envs.webarena.session import BrowserSession
@@ -61,7 +62,14 @@ class WebArenaEnv(VabEnv):
 
     @classmethod
     def default_tasks(cls, split: str) -> TaskSet:
+        """The local shop's tasks (``test`` / ``train``)."""
         return package_tasks(__package__, split)
+
+    def _resolve_tasks(self, tasks: str | TaskSet | None, split: str) -> TaskSet:
+        if tasks is None and self.backend_name == "webarena":  # VAB's 165, on WebArena's sites
+            path = resources.files(__package__) / "data" / "webarena_lite.jsonl"
+            return TaskSet(t for t in read_jsonl(str(path)) if t.split == split)
+        return super()._resolve_tasks(tasks, split)
 
     # -- sites ----------------------------------------------------------------------------
     def _site_urls(self, task: Task) -> dict[str, str]:
