@@ -162,3 +162,13 @@ def test_webarena_backend_runs_vab_s_165_tasks():
         assert sites == {"shopping", "shopping_admin", "reddit", "gitlab", "map", "wikipedia"}
     finally:
         e.close()
+
+
+def test_webarena_backend_names_the_variable_of_an_unreachable_site(monkeypatch):
+    monkeypatch.setenv("WA_SHOPPING", "http://127.0.0.1:9")  # nothing listens there
+    e = WebArenaEnv(tasks=TaskSet([TASKS["cart"]]), backend="webarena")
+    try:
+        with pytest.raises(SiteUnavailable, match=r"WA_SHOPPING=http://127\.0\.0\.1:9"):
+            e.reset()
+    finally:
+        e.close()

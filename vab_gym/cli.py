@@ -13,6 +13,7 @@ import numpy as np
 from gymnasium.envs.registration import load_env_creator
 from PIL import Image
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 import vab_gym
@@ -56,10 +57,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             def show(step: int, action: str, obs: dict, reward: float, info: dict,
                      folder: Path | None = folder) -> None:
                 if step == 0:
-                    console.print(f"[bold]instruction:[/] {obs['instruction']}")
+                    console.print(f"[bold]instruction:[/] {escape(obs['instruction'])}")
                 else:
-                    note = f" [red]({info['action_error']})[/]" if info["action_error"] else ""
-                    console.print(f"step {step}: [cyan]{action}[/]{note}")
+                    error = info["action_error"]
+                    note = f" [red]({escape(error)})[/]" if error else ""
+                    console.print(f"step {step}: [cyan]{escape(action)}[/]{note}")
                 if folder:
                     for key, value in obs.items():
                         if isinstance(value, np.ndarray) and (key == "image" or step == 0):
@@ -68,7 +70,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             result = run_episode(env, agent, task_id=task_id, seed=args.seed, on_step=show)
             successes += result.success
             verdict = "[green]success[/]" if result.success else "[red]failure[/]"
-            console.print(f"judge: {verdict}: {result.judge.get('reason')}")
+            console.print(f"judge: {verdict}: {escape(str(result.judge.get('reason')))}")
             if folder:
                 screenshot = getattr(env.unwrapped, "screenshot_png", None)
                 if screenshot:

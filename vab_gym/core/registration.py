@@ -14,6 +14,7 @@ ENVIRONMENTS = {
     "VAB-CSS-v0": "vab_gym.envs.css.env:CssEnv",
     "VAB-Minecraft-v0": "vab_gym.envs.minecraft.env:MinecraftEnv",
     "VAB-OmniGibson-v0": "vab_gym.envs.omnigibson.env:OmniGibsonEnv",
+    "VAB-WebArena-Lite-v0": "vab_gym.envs.webarena.env:WebArenaEnv",
 }
 
 

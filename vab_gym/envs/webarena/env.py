@@ -19,6 +19,7 @@ from vab_gym.envs.webarena.actions import WEBARENA_ACTIONS
 from vab_gym.envs.webarena.session import BrowserSession
 from vab_gym.envs.webarena.sites import (
     LOGINS,
+    SITE_VARIABLES,
     WEBARENA_ACCOUNTS,
     SiteUnavailable,
     host_of,
@@ -122,7 +123,10 @@ class WebArenaEnv(VabEnv):
         except SiteUnavailable:
             raise
         except Exception as exc:
-            raise SiteUnavailable(f"cannot open {start_urls}: {str(exc).splitlines()[0]}") from exc
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            where = ", ".join(f"{SITE_VARIABLES[s]}={self.urls[s]}" for s in task.setup.get(
+                "sites", []) if s in SITE_VARIABLES and s in self.urls)
+            raise SiteUnavailable(f"cannot open {start_urls} ({where}): {first}") from exc
         self._previous = "None"
         return self._snapshot(None)
 

@@ -7,6 +7,7 @@ them; the browser's dead proxy is the second fence.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,6 +34,7 @@ class BrowserSession:
         self.active = 0
         self.context.on("page", self._adopt)  # links opening a new tab
         self.marks: list[Mark] = []
+        self._cdp: dict[Any, Any] = {}
         self.open_tab()
 
     # -- tabs -----------------------------------------------------------------------------
@@ -72,7 +74,17 @@ class BrowserSession:
         """The viewport screenshot and its marks (numbered ``data-som-id`` attributes)."""
         self._settle()
         self.marks = page_marks(self.page)
-        return self.page.screenshot(), self.marks
+        return self._screenshot(), self.marks
+
+    def _screenshot(self) -> bytes:
+        """The viewport as PNG, through CDP with Chromium's fast encoder (Playwright's own
+        screenshot takes ~20 ms more for the same pixels)."""
+        page = self.page
+        cdp = self._cdp.get(page)
+        if cdp is None:
+            cdp = self._cdp[page] = self.context.new_cdp_session(page)
+        shot = cdp.send("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True})
+        return base64.b64decode(shot["data"])
 
     def _settle(self) -> None:
         with contextlib.suppress(Exception):  # a page still loading is observed as it is
@@ -139,6 +151,7 @@ class BrowserSession:
 
     def _do_close_tab(self) -> str:
         page = self.pages.pop(self.active)
+        self._cdp.pop(page, None)
         page.close()
         if not self.pages:
             self.open_tab()
