@@ -114,16 +114,20 @@ def test_the_solver_solves_a_task_of_every_plan(env):
 
 @pytest.mark.slow
 def test_the_solver_solves_the_test_split(env):
+    """Every other test task (all 27 prototypes), to keep the suite short; the whole split
+    is measured the same way for the README (189/189)."""
     agent = make_solver(env)
+    tasks = list(TEST)[::2]
+    assert {t.metadata["prototype"] for t in tasks} == {t.metadata["prototype"] for t in TEST}
     began, failures = time.perf_counter(), []
-    for task in TEST:
+    for task in tasks:
         result = run_episode(env, agent, task_id=task.id)
         if not result.success:
             failures.append((task.id, task.metadata["prototype"],
                              [s.action for s in result.steps], result.judge))
-    rate = 1 - len(failures) / len(TEST)
-    print(f"solver: {rate:.1%} of {len(TEST)} tasks, "
-          f"{(time.perf_counter() - began) / len(TEST):.2f} s per episode")
+    rate = 1 - len(failures) / len(tasks)
+    print(f"solver: {rate:.1%} of {len(tasks)} tasks, "
+          f"{(time.perf_counter() - began) / len(tasks):.2f} s per episode")
     for failure in failures:
         print("FAILED", failure)
     assert rate >= 0.95
