@@ -142,19 +142,6 @@ def simple_products(db: sqlite3.Connection) -> list[Candidate]:
         (newest,))]
 
 
-def orderable_products(db: sqlite3.Connection) -> list[Candidate]:
-    """``simple_products`` with the customer's default shipping address, which the checkout
-    form's new-address fields ask for (they are required even when hidden)."""
-    address = dict(db.execute("SELECT a.* FROM addresses a JOIN customers c ON "
-                              "c.default_shipping = a.id WHERE c.id = 1").fetchone())
-    fields = {"First Name": "firstname", "Last Name": "lastname", "Phone Number": "telephone",
-              "Street Address": "street", "City": "city", "State/Province": "region",
-              "Zip/Postal Code": "postcode"}
-    return [(filling, {**solution, "address": {label: address[key]
-                                               for label, key in fields.items()}})
-            for filling, solution in simple_products(db)]
-
-
 def wishable_products(db: sqlite3.Connection) -> list[Candidate]:
     return [_product(row) for row in db.execute(
         PRODUCTS + " AND p.id NOT IN (SELECT product_id FROM wishlist_items WHERE "
@@ -360,7 +347,7 @@ def new_cities(db: sqlite3.Connection) -> list[Candidate]:
 
 GROUNDINGS: dict[str, Callable[[sqlite3.Connection], list[Candidate]]] = {
     f.__name__: f for f in (
-        products, reviewed_products, simple_products, orderable_products, wishable_products,
+        products, reviewed_products, simple_products, wishable_products,
         price_updates, review_posts, category_prices, categories, my_orders, latest_order_facts,
         default_addresses, bestseller_months, status_months, customers, search_terms,
         account_pages, all_orders, open_orders, new_cities)}
