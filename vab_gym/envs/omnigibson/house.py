@@ -344,12 +344,11 @@ def _furnish(
 
 
 def _hang_door(world: World, room: Room, name: str, cat, doorways: list[Box]) -> None:
-    """A door fills one of the room's doorways (a wall panel if the room has none)."""
+    """A door fills one of the room's free doorways, facing into the room."""
     if not doorways:
         raise SamplingError(f"no doorway for {name} in {room.name}")
     gap = doorways.pop(0)
     along = 0 if gap.half[0] < gap.half[1] else 1  # the doorway box is deep across the wall
-    along = 1 - along
     half = [0.04, 0.04, cat.size[2] / 2]
     half[along] = gap.half[along]
     center = (gap.center[0], gap.center[1], cat.size[2] / 2)
