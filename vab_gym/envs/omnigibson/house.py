@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -30,6 +31,7 @@ from vab_gym.envs.omnigibson.robot import MOVE_DISTANCES, REACH
 from vab_gym.envs.omnigibson.world import UNARY_STATES, WALL_HEIGHT, Obj, Room, Wall, World
 
 WALL_THICKNESS = 0.1
+Door = tuple[int, float, float, float]  # (axis its wall runs along, wall coordinate, from, to)
 PLACEMENT_TRIES = 40
 REACH_RETRIES = 6
 
@@ -81,7 +83,7 @@ def _build(conds: Conditions, scene: str, rng: np.random.Generator, scale: float
     fixed, floors, movable = _task_objects(conds)
     room_of = _assign_rooms(conds, rooms_wanted, scene)
     furniture = _room_furniture(scene, rooms_wanted, fixed, room_of)
-    rooms, walls = _floor_plan(rooms_wanted, furniture, rng, scale)
+    rooms, walls, doors = _floor_plan(rooms_wanted, furniture, rng, scale)
     world = World(rooms, walls)
 
     for room in rooms:
@@ -99,7 +101,7 @@ def _build(conds: Conditions, scene: str, rng: np.random.Generator, scale: float
         floor.name = name
         world.add(floor)
     for room in rooms:
-        _furnish(world, room, furniture[room.name], rng)
+        _furnish(world, room, furniture[room.name], rng, _doorways(room, doors))
 
     _place_movables(world, conds, movable, rng)
     for pred, *args in conds.parsed_initial_conditions:
@@ -228,7 +230,7 @@ def _floor_plan(
     furniture: dict[str, list[tuple[str, Any]]],
     rng: np.random.Generator,
     scale: float,
-) -> tuple[list[Room], list[Wall]]:
+) -> tuple[list[Room], list[Wall], list[Door]]:
     """Pack the rooms into rows; walls around each room with a door to each neighbour."""
     rules = layout_rules()
     sizes = {}
@@ -249,10 +251,10 @@ def _floor_plan(
         x, row_depth = x + w, max(row_depth, d)
     doors = _doors(placed, rules["door_width"])
     walls = [w for room in placed for w in _room_walls(room, doors)]
-    return placed, walls
+    return placed, walls, doors
 
 
-def _doors(rooms: list[Room], width: float) -> list[tuple[int, float, float, float]]:
+def _doors(rooms: list[Room], width: float) -> list[Door]:
     """Door gaps on shared walls: (axis the wall runs along, fixed coordinate, from, to)."""
     doors = []
     for i, a in enumerate(rooms):
@@ -271,62 +273,59 @@ def _doors(rooms: list[Room], width: float) -> list[tuple[int, float, float, flo
     return doors
 
 
-def _room_walls(room: Room, doors: list[tuple[int, float, float, float]]) -> list[Wall]:
-    walls = []
+def _edges(room: Room) -> Iterator[tuple[int, int, float]]:
+    """The room's four edges: (axis the edge runs along, the other axis, its coordinate)."""
     for axis in (0, 1):
         other = 1 - axis
         for at in (room.low[other], room.high[other]):
-            gaps = sorted(
-                (lo, hi)
-                for ax, pos, lo, hi in doors
-                if ax == axis
-                and abs(pos - at) < 1e-6
-                and room.low[axis] <= lo
-                and hi <= room.high[axis]
-            )
-            start = room.low[axis]
-            for lo, hi in [*gaps, (room.high[axis], room.high[axis])]:
-                if lo - start > 1e-3:
-                    low, high = [0.0, 0.0, 0.0], [0.0, 0.0, WALL_HEIGHT]
-                    low[axis], high[axis] = start, lo
-                    low[other], high[other] = at - WALL_THICKNESS / 2, at + WALL_THICKNESS / 2
-                    walls.append(Wall(Box.from_bounds(low, high)))
-                start = hi
+            yield axis, other, at
+
+
+def _edge_doors(room: Room, doors: list[Door], axis: int, at: float) -> list[tuple[float, float]]:
+    """The spans of the doors on one edge of ``room``, in order along it."""
+    return sorted(
+        (lo, hi)
+        for ax, pos, lo, hi in doors
+        if ax == axis and abs(pos - at) < 1e-6 and room.low[axis] <= lo and hi <= room.high[axis]
+    )
+
+
+def _room_walls(room: Room, doors: list[Door]) -> list[Wall]:
+    walls = []
+    for axis, other, at in _edges(room):
+        start = room.low[axis]
+        for lo, hi in [*_edge_doors(room, doors, axis, at), (room.high[axis], room.high[axis])]:
+            if lo - start > 1e-3:
+                low, high = [0.0, 0.0, 0.0], [0.0, 0.0, WALL_HEIGHT]
+                low[axis], high[axis] = start, lo
+                low[other], high[other] = at - WALL_THICKNESS / 2, at + WALL_THICKNESS / 2
+                walls.append(Wall(Box.from_bounds(low, high)))
+            start = hi
     return walls
 
 
-def _gaps(world: World, room: Room) -> list[Box]:
-    """Boxes 1 m deep on both sides of the door gaps in the walls around ``room``."""
-    gaps = []
-    for axis in (0, 1):
-        other = 1 - axis
-        for at in (room.low[other], room.high[other]):
-            segments = sorted(
-                (w.box.low[axis], w.box.high[axis])
-                for w in world.walls
-                if abs(w.box.center[other] - at) < 1e-6 and w.box.half[axis] > w.box.half[other]
-            )
-            cursor = room.low[axis]
-            for lo, hi in [*segments, (room.high[axis], room.high[axis])]:
-                if (
-                    lo > cursor + 0.5
-                    and lo <= room.high[axis] + 1e-6
-                    and cursor >= room.low[axis] - 1e-6
-                ):
-                    low, high = [0.0, 0.0, 0.0], [0.0, 0.0, WALL_HEIGHT]
-                    low[axis], high[axis] = cursor, min(lo, room.high[axis])
-                    low[other], high[other] = at - 1.0, at + 1.0
-                    gaps.append(Box.from_bounds(low, high))
-                cursor = max(cursor, hi)
-    return gaps
+def _doorways(room: Room, doors: list[Door]) -> list[Box]:
+    """Boxes 1 m deep on both sides of each door of ``room``, kept clear of furniture."""
+    boxes = []
+    for axis, other, at in _edges(room):
+        for lo, hi in _edge_doors(room, doors, axis, at):
+            low, high = [0.0, 0.0, 0.0], [0.0, 0.0, WALL_HEIGHT]
+            low[axis], high[axis] = lo, hi
+            low[other], high[other] = at - 1.0, at + 1.0
+            boxes.append(Box.from_bounds(low, high))
+    return boxes
 
 
 # -- furniture ----------------------------------------------------------------------------
 def _furnish(
-    world: World, room: Room, pieces: list[tuple[str, Any]], rng: np.random.Generator
+    world: World,
+    room: Room,
+    pieces: list[tuple[str, Any]],
+    rng: np.random.Generator,
+    keep_clear: list[Box],
 ) -> None:
-    """Stand each piece against a wall, facing into the room; task furniture first."""
-    keep_clear = _gaps(world, room)
+    """Stand each piece against a wall, facing into the room (clear of ``keep_clear``, the
+    doorways); task furniture first, a door in each free doorway."""
     doorways = list(keep_clear)
     for name, cat in pieces:
         task_piece = ":" not in name
