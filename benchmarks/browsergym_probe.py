@@ -8,15 +8,14 @@ Prints one JSON object. ``bench_webarena.py`` starts the shop and runs this in a
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import time
 
 import numpy as np
-import psutil
 from browsergym.core.env import BrowserEnv
 from browsergym.core.task import OpenEndedTask
+from common import pss_mib
 from playwright.sync_api import BrowserType
 
 
@@ -30,14 +29,6 @@ def use_chromium(path: str) -> None:
         return launch(self, *args, **kwargs)
 
     BrowserType.launch = launch_with
-
-
-def pss_mib() -> float:
-    total = psutil.Process().memory_full_info().pss
-    for child in psutil.Process().children(recursive=True):
-        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-            total += child.memory_full_info().pss
-    return total / 2**20
 
 
 def main() -> None:
@@ -61,7 +52,8 @@ def main() -> None:
         start = time.perf_counter()
         env.step(actions[i % len(actions)])
         steps.append(time.perf_counter() - start)
-    memory = pss_mib()
+    own, children = pss_mib(os.getpid())
+    memory = own + children
     env.close()
     print(json.dumps({"reset_median_ms": round(1000 * float(np.median(resets)), 1),
                       "step_median_ms": round(1000 * float(np.median(steps)), 1),
