@@ -77,7 +77,8 @@ class OmniGibsonEnv(VabEnv):
         self.house: House | None = None
         self.robot: Robot | None = None
         self.goal: Goal | None = None
-        self._names: list[str] = []
+        self._names: list[str] = []  # the episode's objects; index + 1 marks them
+        self._index: dict[str, int] = {}
         self._rewards: list[float] = []
         self._actions: list[str] = []
         self._results: list[bool] = []
@@ -101,6 +102,7 @@ class OmniGibsonEnv(VabEnv):
         )
         self.goal = Goal(conds, world)
         self._names = list(world.objects)
+        self._index = {name: i for i, name in enumerate(self._names)}
         self._rewards, self._actions, self._results = [], [], []
         self._initial_progress = self.goal.progress()
         self._rewards.append(self._initial_progress)
@@ -132,15 +134,14 @@ class OmniGibsonEnv(VabEnv):
     def _observe(self) -> dict[str, np.ndarray]:
         robot, world = self.robot, self.house.world if self.house else None
         assert robot is not None and world is not None
-        order = {name: i for i, name in enumerate(self._names)}
-        self.renderer.sync(appearance.render_boxes(world, order))
+        self.renderer.sync(appearance.render_boxes(world, self._index))
         rgb, seg = self.renderer.render(self._camera())
         robot.fridge_view = None
         obj_seg = appearance.object_segmentation(seg)  # one mark per object, not per part
         visible = {self._names[k - 1] for k in visible_keys(obj_seg, self.min_pixels)}
         robot.see(visible)
         labels = {
-            order[n] + 1: world.objects[n].label
+            self._index[n] + 1: world.objects[n].label
             for n in visible
             if world.objects[n].vab_id is not None
         }

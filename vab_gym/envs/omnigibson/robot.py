@@ -116,10 +116,13 @@ class Robot:
             )
         return obj
 
+    def in_sight(self, obj: Obj) -> bool:
+        """VAB's visibility: in the last image, in hand, or within 2.4 m (xy)."""
+        return (obj.name in self.visible or obj.name == self.held
+                or obj.box.distance_xy(self.position) <= SEE_NEAR)
+
     def check_visible(self, obj: Obj, arg: str) -> None:
-        if obj.name in self.visible or obj.name == self.held:
-            return
-        if obj.box.distance_xy(self.position) > SEE_NEAR:
+        if not self.in_sight(obj):
             raise ActionError(
                 f"Can not execute the action! Object {arg} is not visible to the robot."
             )
@@ -153,7 +156,7 @@ class Robot:
         if obj.name not in self.seen:
             raise ActionError(f"Can not move to the object! Object {arg} hasn't seen by the robot.")
         here = self.room()
-        there = obj.room if not obj.movable else self.world.room_name_at(obj.box.center)
+        there = self.world.room_of(obj)
         if obj.name not in self.visible and here is not None and there != here:
             raise ActionError(
                 f"Can not move to the object! Object {arg} isn't in the same room with the robot."

@@ -17,7 +17,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from vab_gym.envs.omnigibson.robot import PUT, SEE_NEAR, STATE_ACTIONS
+from vab_gym.envs.omnigibson.robot import PUT, STATE_ACTIONS
 from vab_gym.envs.omnigibson.world import Obj
 
 RELATION_ACTION = {relation: action for action, (relation, *_rest) in PUT.items()}
@@ -190,7 +190,7 @@ class OmniGibsonSolver:
             and not o.movable
             and not o.is_floor
             and o.box.top <= REACHABLE_BOTTOM
-            and self._room_of(o) == here
+            and self.world.room_of(o) == here
         ]
         for surface in low[:2]:
             yield from self._approach(surface)
@@ -247,15 +247,14 @@ class OmniGibsonSolver:
                     if neighbour is not None:  # near enough, VAB lets one act on it unseen
                         yield f"move({neighbour.label})"
                     continue
-            room = self._room_of(obj)
+            room = self.world.room_of(obj)
             if obj.name not in robot.visible and room and robot.room() != room:
                 yield f"move_to_room({room})"
             yield f"move({obj.label})"
 
     def _usable(self, obj: Obj, footprint: bool) -> bool:
         robot = self.robot
-        in_sight = obj.name in robot.visible or obj.box.distance_xy(robot.position) <= SEE_NEAR
-        return in_sight and robot.within_reach(obj, footprint=footprint)
+        return robot.in_sight(obj) and robot.within_reach(obj, footprint=footprint)
 
     def _find(self, obj: Obj) -> Plan:
         """Get ``obj`` into the robot's sight: open what shuts it in, or go and look."""
@@ -266,7 +265,7 @@ class OmniGibsonSolver:
             yield f"open({host.label})"
             if obj.name in robot.seen:
                 return
-        room = self._room_of(obj)
+        room = self.world.room_of(obj)
         if room and robot.room() != room:
             yield f"move_to_room({room})"
         height = obj.box.center[2]
@@ -291,9 +290,6 @@ class OmniGibsonSolver:
                 yield f"move_to_room({room})"
 
     # -- what the solver knows ------------------------------------------------------------
-    def _room_of(self, obj: Obj) -> str | None:
-        return obj.room if not obj.movable else self.world.room_name_at(obj.box.center)
-
     def _nearest_seen(self, obj: Obj) -> Obj | None:
         """The closest labelled thing already seen and not yet tried as a place to stand."""
         tried = self._neighbours.setdefault(obj.name, set())

@@ -155,8 +155,12 @@ class World:
         return a is not b and not b.is_floor and geometry.nextto(a.box, b.box)
 
     def inroom(self, a: Obj, room_type: str) -> bool:
-        room = self.room_name_at(a.box.center) if a.movable else a.room
+        room = self.room_of(a)
         return room is not None and room.rsplit("_", 1)[0] == room_type
+
+    def room_of(self, obj: Obj) -> str | None:
+        """The room ``obj`` is in: its own for furniture and floors, where it stands else."""
+        return self.room_name_at(obj.box.center) if obj.movable else obj.room
 
     def room_name_at(self, point) -> str | None:
         room = self.room_at(point)
@@ -304,7 +308,7 @@ class World:
 
     def _fits_room(self, a: Obj, b: Obj) -> bool:
         """Placed things stay in the room of what they were put in, on or by."""
-        target = b.room if (b.is_floor or not b.movable) else self.room_name_at(b.box.center)
+        target = self.room_of(b)
         return target is None or self.room_name_at(a.box.center) == target
 
     def supported(self, box: Box, movers: set[str]) -> bool:
@@ -324,7 +328,7 @@ class World:
         """Free robot spots at each distance from the object's box (nearest first), in the
         object's room, spots in front of it first: ((x, y), direction from the object)."""
         box = obj.box
-        room = obj.room if not obj.movable else self.room_name_at(box.center)
+        room = self.room_of(obj)
         front = math.atan2(obj.facing[1], obj.facing[0])
         angles = sorted(
             np.linspace(-math.pi, math.pi, 36, endpoint=False),
