@@ -61,6 +61,7 @@ class EpisodeResult:
     success: bool = False
     judge: dict[str, Any] = field(default_factory=dict)
     truncated: bool = False
+    fidelity: dict[str, Any] = field(default_factory=dict)  # the env's departures from VAB
 
 
 def run_episode(
@@ -75,7 +76,8 @@ def run_episode(
     options = {"task_id": task_id} if task_id is not None else None
     obs, info = env.reset(seed=seed, options=options)
     agent.reset(env, obs, info)
-    result = EpisodeResult(task_id=info["task_id"], backend=info["backend"])
+    result = EpisodeResult(task_id=info["task_id"], backend=info["backend"],
+                           fidelity=info.get("fidelity", {}))
     if on_step:
         on_step(0, "", obs, 0.0, info)
     while True:

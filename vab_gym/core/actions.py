@@ -92,13 +92,39 @@ def format_call(name: str, values: Iterable[Any]) -> str:
     return f"{name}({', '.join(repr(v) for v in values)})"
 
 
-_ACTION_LINE = re.compile(r"^\s*action\s*:\s*(.*)$", re.IGNORECASE | re.MULTILINE)
+# An "Action:" line as LMMs write it: "ACTION:", "Action 1:", "**Action**:", "- Action:".
+_ACTION_LINE = re.compile(
+    r"^[ \t>*#-]*action(?:[ \t]*\d+)?[ \t*]*:[ \t*]*(.*)$", re.IGNORECASE | re.MULTILINE
+)
+_FENCE = re.compile(r"```[ \t]*(?:[A-Za-z][\w+-]*[ \t]*\n)?(.*?)```", re.DOTALL)
+
+
+def strip_code(text: str) -> str:
+    """``text`` without the code markup LMMs wrap calls in: a ```` ```python ... ``` ````
+    fence (its first block), or backticks around the whole text."""
+    fence = _FENCE.search(text)
+    if fence:
+        return fence.group(1).strip()
+    text = text.strip()
+    while len(text) >= 2 and text[0] == text[-1] == "`":
+        text = text[1:-1].strip()
+    return text
 
 
 def action_line(text: str) -> str:
-    """The call in an LMM reply: what follows the first ``Action:`` line, else the text."""
+    """The call in an LMM reply: what follows the first ``Action:`` line (or, when that line
+    is empty, the code block or line after it), without code markup; else the whole text
+    without code markup."""
     match = _ACTION_LINE.search(text)
-    return match.group(1).strip() if match else text
+    if not match:
+        return strip_code(text)
+    rest = match.group(1).strip()
+    if rest and not rest.startswith("```"):
+        return strip_code(rest)
+    after = text[match.start(1):].strip()
+    if after.startswith("```"):
+        return strip_code(after)
+    return strip_code(next((line for line in after.splitlines() if line.strip()), ""))
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -18,6 +18,7 @@ from gymnasium import spaces
 
 from vab_gym.core.actions import ActionCall, ActionError, ActionSet
 from vab_gym.core.judge import Verdict
+from vab_gym.core.images import png_bytes
 from vab_gym.core.spaces import UnicodeText, image_space
 from vab_gym.core.tasks import Task, TaskSet, read_jsonl
 
@@ -38,6 +39,15 @@ class EarlyStop:
     def vab_minecraft(cls) -> EarlyStop:
         """VAB-Minecraft's: 15 failed or 15 identical actions, or 30 steps without reward."""
         return cls(max_invalid=15, max_repeats=15, no_progress=30)
+
+
+@dataclass(frozen=True)
+class ModelView:
+    """What VAB shows the model this turn: its text and its images as PNG bytes, at VAB's
+    resolution (the observation's ``image`` is a fixed-size array for RL instead)."""
+
+    text: str
+    images: tuple[bytes, ...] = ()
 
 
 @dataclass
@@ -80,6 +90,8 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         image_size: tuple[int, int] | None = None,
         max_steps: int | None = None,
         early_stop: EarlyStop | None = None,
+        vab_quirks: bool = False,
+        hints: bool = False,
         render_mode: str | None = None,
     ) -> None:
         self.backend_name = backend or self.backends[0]
@@ -100,6 +112,10 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         self.image_size = (int(height), int(width))
         self.max_steps = max_steps or self.default_max_steps
         self.early_stop = early_stop
+        # The two departures from VAB's code (DESIGN.md, Principles): fixes of VAB's own bugs
+        # are on unless ``vab_quirks``; help VAB does not give is off unless ``hints``.
+        self.vab_quirks = bool(vab_quirks)
+        self.hints = bool(hints)
         self.observation_space = spaces.Dict(
             {
                 "image": image_space(*self.image_size),
@@ -155,6 +171,19 @@ class VabEnv(gym.Env[dict[str, Any], str]):
     def _close_backend(self) -> None:
         """Release processes and files; called once by :meth:`close`."""
 
+    def fidelity(self) -> dict[str, Any]:
+        """Which departures from VAB's code are on; envs add their own options. Recorded in
+        every ``info``, verdict and result, so numbers made under other settings are never
+        mistaken for VAB-comparable ones."""
+        return {"vab_quirks": self.vab_quirks, "hints": self.hints}
+
+    def model_view(self) -> ModelView:
+        """What VAB's harness would show the model now (envs give VAB's own text and
+        full-resolution images); by default the observation's text and image."""
+        if self._last_obs is None:
+            raise gym.error.ResetNeeded("call reset() before model_view()")
+        return ModelView(self._last_obs["text"], (png_bytes(self._last_obs["image"]),))
+
     # -- the contract ---------------------------------------------------------------------
     def reset(
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
@@ -184,7 +213,7 @@ class VabEnv(gym.Env[dict[str, Any], str]):
             error = str(exc)
             outcome = Outcome(feedback=self._error_feedback(action, error))
         progress = self._progress()
-        self._track_streaks(action, error, progress)
+        self._track_streaks(action if error else str(call), error, progress)
 
         stop_reason = self._early_stop_reason()
         terminated = outcome.finished or (
@@ -198,7 +227,8 @@ class VabEnv(gym.Env[dict[str, Any], str]):
             self._done = True
             verdict = self._judge(outcome.answer)
             reward = 1.0 if verdict.success else 0.0
-            info.update(success=verdict.success, judge=verdict.to_dict(),
+            info.update(success=verdict.success,
+                        judge={**verdict.to_dict(), "fidelity": self.fidelity()},
                         progress=self._progress())  # the judge may have measured more
             if stop_reason:
                 info["early_stop"] = stop_reason
@@ -259,6 +289,7 @@ class VabEnv(gym.Env[dict[str, Any], str]):
             "step": self._steps,
             "progress": progress,
             "action_error": action_error,
+            "fidelity": self.fidelity(),
         }
 
     def _track_streaks(self, action: Any, error: str | None, progress: float) -> None:
@@ -267,6 +298,7 @@ class VabEnv(gym.Env[dict[str, Any], str]):
             self._best_progress, self._stalled = progress, 0
         else:
             self._stalled += 1
+        # ``action`` is the canonical call when it parsed, so rephrasings of one call repeat.
         key = action if isinstance(action, str) else repr(action)
         self._repeat_streak = self._repeat_streak + 1 if key == self._last_action else 1
         self._last_action = key
