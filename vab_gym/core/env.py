@@ -17,8 +17,8 @@ import numpy as np
 from gymnasium import spaces
 
 from vab_gym.core.actions import ActionCall, ActionError, ActionSet
-from vab_gym.core.judge import Verdict
 from vab_gym.core.images import png_bytes
+from vab_gym.core.judge import Verdict
 from vab_gym.core.spaces import UnicodeText, image_space
 from vab_gym.core.tasks import Task, TaskSet, read_jsonl
 
