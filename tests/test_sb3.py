@@ -1,4 +1,5 @@
-"""stable-baselines3 trains on a vab-gym env: MaskablePPO over grounded actions and pixels."""
+"""stable-baselines3 runs on a vab-gym env: MaskablePPO over grounded actions and pixels
+updates its policy and acts only within the action mask (that it learns a task is issue 14)."""
 
 import numpy as np
 from sb3_contrib import MaskablePPO
@@ -8,7 +9,7 @@ from vab_gym.envs.css.env import CssEnv
 from vab_gym.wrappers import GroundedActions, ImageObservation
 
 
-def test_maskable_ppo_learns_a_few_updates(tasks):
+def test_maskable_ppo_updates_its_policy_and_picks_only_masked_in_actions(tasks):
     def make():
         env = CssEnv(tasks=tasks, image_size=(64, 64), max_steps=4)
         return GroundedActions(ImageObservation(env, keys=("image",)), max_actions=128)
