@@ -300,6 +300,18 @@ def test_one_stack_is_vabs_bug_kept_only_with_quirks(book):
                                       one_stack=True)) == "Not enough materials for 17 crafting_table."
 
 
+def test_the_env_reads_one_stack_only_with_vab_quirks():
+    """The same rule through the env's craft action: vab_quirks=True reproduces VAB."""
+    cake = {"crafting_table": 1, "milk_bucket": 3, "sugar": 2, "egg": 1, "wheat": 3}
+    for quirks, message in ((False, "Successfully crafted 1 cake."),
+                            (True, "Not enough materials for 1 cake.")):
+        env = make_env(task("cake", cake), vab_quirks=quirks)
+        env.reset()
+        obs, *_ = env.step('craft("cake")')
+        assert feedback(obs).endswith(message)
+        env.close()
+
+
 def test_only_vabs_recipe_files_count(book):
     """craft_agent.py: crafting reads assets/recipes/<name>.json; func_call.py: look_up."""
     assert refused(lambda: book.craft(Inventory({"string": 4}), "white_wool")) \
