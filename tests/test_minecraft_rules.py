@@ -86,6 +86,32 @@ def test_mining_respects_harvest_tools_and_hardness(book):
     assert {item for item, _ in book.mob_drops("cow", rng)} == {"beef", "leather"}
 
 
+# Vanilla 1.16 breaking times in seconds (Minecraft Wiki, "Breaking": hardness x 1.5 / tool
+# speed with the right tool, x 5 without one that can harvest, rounded up to whole ticks),
+# written here, not read from minecraft-data: (block, held item, can harvest, seconds).
+VANILLA_BREAKING = [
+    ("stone", None, False, 7.5), ("stone", "wooden_pickaxe", True, 1.15),
+    ("stone", "stone_pickaxe", True, 0.6), ("stone", "iron_pickaxe", True, 0.4),
+    ("stone", "diamond_pickaxe", True, 0.3), ("stone", "golden_pickaxe", True, 0.2),
+    ("iron_ore", None, False, 15.0), ("iron_ore", "wooden_pickaxe", False, 7.5),
+    ("iron_ore", "stone_pickaxe", True, 1.15), ("iron_ore", "iron_pickaxe", True, 0.75),
+    ("iron_ore", "golden_pickaxe", False, 1.25),
+    ("diamond_ore", "stone_pickaxe", False, 3.75), ("diamond_ore", "iron_pickaxe", True, 0.75),
+    ("diamond_ore", "diamond_pickaxe", True, 0.6),
+    ("obsidian", "iron_pickaxe", False, 41.7), ("obsidian", "diamond_pickaxe", True, 9.4),
+    ("oak_log", None, True, 3.0), ("oak_log", "wooden_axe", True, 1.5),
+    ("oak_log", "stone_axe", True, 0.75), ("dirt", None, True, 0.75),
+    ("dirt", "wooden_shovel", True, 0.4), ("sand", None, True, 0.75),
+]
+
+
+@pytest.mark.parametrize("block, tool, can, seconds", VANILLA_BREAKING)
+def test_mining_times_are_vanillas(book, block, tool, can, seconds):
+    """Includes the wrong-tool penalty: iron ore with a wooden pickaxe takes 7.5 s, not the
+    2.25 s a harvesting pickaxe of that speed would."""
+    assert book.harvest(block, tool) == (can, round(seconds * 20))
+
+
 def test_tag_counts_for_recipes_and_for_the_judge(book):
     inv = Inventory({"oak_planks": 2, "birch_planks": 3})
     assert book.count(inv, "planks") == 5
