@@ -47,7 +47,7 @@ def test_vab_text_and_crafting_to_success(small):
     assert 'Your last action "craft(\'planks\', 4)" has been executed. Successfully crafted' \
         in obs["text"]
     assert info["progress"] == pytest.approx(0.2) and reward == 0.0
-    obs, reward, terminated, truncated, info = small.step('ACTION: craft("minecraft:stick")')
+    obs, reward, terminated, truncated, info = small.step('ACTION: craft("stick")')
     assert terminated and not truncated and reward == 1.0 and info["success"]
     assert info["progress"] == 1.0 and info["judge"]["details"]["have"] == 4
 
@@ -57,7 +57,7 @@ def test_equip_teleport_look_up(small):
     _, _, _, _, info = small.step("equip('diamond')")
     assert info["action_error"] == "Can not find diamond in inventory."
     obs, *_ = small.step("look_up('wooden_pickaxe')")
-    assert "Crafting wooden_pickaxe needs 3 planks (tag), 2 stick" in obs["text"]
+    assert "Crafting wooden_pickaxe needs 2 stick, 3 planks (tag)." in obs["text"]
     obs, *_ = small.step("teleport_to_spawn()")
     assert "Successfully teleported." in obs["text"]
     _, _, _, _, info = small.step("execute('craft a stick')")
@@ -84,7 +84,7 @@ def test_shipped_split_and_registration():
 @pytest.mark.parametrize("action", [
     "", "craft(", "craft('stick', -1)", "craft('stick', 'many')", "smelt(None)",
     "execute('" + "x " * 50 + "')", "execute('kill cow and chop trees')", "x" * 1_000_000,
-    "__import__('os').system('true')", "equip()", "look_up('🙂' * 1000)", 3, None,
+    "__import__('os').system('true')", "equip()", "look_up()", 3, None,
 ])
 def test_hostile_actions_give_feedback(small, action):
     small.reset(options={"task_id": "t-stick"})
@@ -138,7 +138,7 @@ def test_solver_on_the_test_split():
     failures = [r for r in results if not r[1]]
     rate = 1 - len(failures) / len(results)
     print(f"solver success {rate:.1%}; failures: {failures}")
-    assert rate >= 0.90, failures
+    assert len(results) == 116 and failures == []  # README: "all 116", VAB's behaviour on
 
 
 def test_vab_early_stops():

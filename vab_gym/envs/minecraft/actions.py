@@ -1,8 +1,10 @@
-"""VAB-Minecraft's six actions (VAB src/server/tasks/minecraft/prompt.py), declared once."""
+"""VAB-Minecraft's six actions (VAB src/server/tasks/minecraft/prompt.py), declared once;
+replies are read as VAB reads them (``replies.vab_call``)."""
 
 from __future__ import annotations
 
 from vab_gym.core.actions import ActionSet, ActionSpec, Param
+from vab_gym.envs.minecraft.replies import vab_call
 
 MINECRAFT_ACTIONS = ActionSet(
     ActionSpec(
@@ -14,7 +16,7 @@ MINECRAFT_ACTIONS = ActionSet(
     ),
     ActionSpec(
         "smelt",
-        "Smelt an item with a furnace, fuel and a pickaxe in your inventory.",
+        "Smelt an item with a furnace, fuel and a wooden_pickaxe in your inventory.",
         (Param("item", str, "the result, e.g. 'iron_ingot'"),
          Param("num", int, "how many to make", 1)),
     ),
@@ -32,4 +34,5 @@ MINECRAFT_ACTIONS = ActionSet(
          Param("goal_item", str, "the item to collect", None),
          Param("num", int, "how many more of goal_item to collect", None)),
     ),
+    preparsers=(vab_call,),
 )

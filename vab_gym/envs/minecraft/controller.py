@@ -7,6 +7,12 @@ fill a bucket, dig down, explore), and a planner does what Steve would: walk the
 the nearest reachable target (Dijkstra over standable cells, in numba), dig a staircase to a
 buried one, and break or fight it with the held item under Minecraft's rules (``rules.py``),
 paying every act's ticks. Steve cannot switch items, so the held item decides what drops.
+
+As in VAB (``jarvis/env/minecraft_env.py``: ``Env.step``), the agent is told one fixed
+sentence, and ``goal_item`` is only a stop test: what the executor goes for comes from the
+prompt alone, and it is always day (``global_configs/envs/jarvis.yaml``: no daylight cycle).
+With ``hints=True`` the executor also says why a turn fell short ("Gained...", the tool that
+cannot harvest a block, distances) and steers toward what ``goal_item`` names.
 """
 
 from __future__ import annotations
@@ -137,8 +143,21 @@ def check_prompt(prompt: str) -> str | None:
         message = data["long_error"]
     if message is None:
         return None
-    first, second = data["references"]
+    first, second = similar_references(prompt)
     return f"{message}`{first}` or `{second}`."
+
+
+def similar_references(prompt: str) -> list[str]:
+    """``prompt_examiner.pick_similar_reference``: VAB's two reference prompts closest to
+    ``prompt`` by sentence BLEU (smoothing method 4), in VAB's order on ties."""
+    from nltk.translate.bleu_score import SmoothingFunction, sentence_bleu
+
+    smooth = SmoothingFunction().method4
+    refs = vocabulary().data["reference_prompts"]
+    scores = [sentence_bleu([r.split()], prompt.split(), smoothing_function=smooth)
+              for r in refs]
+    order = sorted(range(len(refs)), key=lambda i: -scores[i])
+    return [refs[order[0]], refs[order[1]]]
 
 
 def parse_prompt(prompt: str) -> Intent | None:
@@ -462,6 +481,7 @@ class _Run:
     intent: Intent
     goal: str | None
     want: int
+    hints: bool = False
     used: float = 0.0
     notes: list[str] = field(default_factory=list)
     soft: list[str] = field(default_factory=list)
@@ -476,13 +496,11 @@ class _Run:
         data = vocabulary().data
         self.data = data
         self.ticks = data["ticks"]
-        start, end = data["night"]
-        self.night = start <= self.world.tick % 24000 < end
-        self.radius = data["radius"]["night" if self.night else "day"]
+        self.radius = data["radius"]
         pal = palette()
         lut = np.zeros(len(pal.names), bool)
         target = self.intent.target
-        if target and self.goal and self.intent.mode == "collect":
+        if target and self.goal and self.intent.mode == "collect" and self.hints:
             # "chop down trees" for oak_log: go for the oaks (of what the prompt names).
             blocks = tuple(b for b in target.blocks if _may_give(Target(b, blocks=(b,)), self.goal))
             mobs = tuple(m for m in target.mobs if _may_give(Target(m, mobs=(m,)), self.goal))
@@ -507,7 +525,7 @@ class _Run:
 
     def goal_done(self) -> bool:
         inv = self.player.inventory
-        return self.goal is not None and rules().count(inv, self.goal) >= self.want
+        return self.goal is not None and rules().judge_count(inv, self.goal) >= self.want
 
     def gain(self, item: str, n: int) -> None:
         """Put ``n`` of ``item`` in the inventory; what does not fit is lost."""
@@ -773,7 +791,7 @@ class _Run:
         pickups = self.data["pickups"]
         for kind in target.mobs:
             wanted.update(pickups.get(kind, ()))
-        if self.goal:
+        if self.goal and self.hints:
             wanted.update(rules().members(self.goal))
         index = [i for i, (_, name, _) in enumerate(items) if name in wanted]
         if not index:
@@ -1008,9 +1026,6 @@ class _Run:
     def no_target(self, name: str, found: bool) -> None:
         more = "more " if found else ""
         self.note(f"No {more}reachable {name} within {self.radius} blocks.")
-        if self.night:
-            self.note(f"It is night: the executor could only search {self.radius} blocks "
-                      "around you.")
 
     def dig_down(self) -> None:
         pal = palette()
@@ -1087,23 +1102,40 @@ def _gained_line(gained: Counter, order: Counter) -> str:
     return "Gained: " + ", ".join(f"{n} {k}" for k, n in plus) + "."
 
 
+SUBGOAL_MET = "Your subgoal has been successfully completed by the executor."
+SUBGOAL_MISSED = ("The executor has reached the maximum number of steps for this turn without "
+                  "completing your subgoal.")
+ATTEMPTED = ("The executor has attempted to execute the action according to your prompt. You "
+             "should check whether your intention has been fulfilled.")
+
+
 def execute(world: World, player: Player, prompt: str, goal_item: str | None, num: int | None,
-            rng: np.random.Generator, budget: int = 800) -> ExecuteResult:
-    """Carry out a verb-object ``prompt`` for up to ``budget`` ticks, as VAB's Steve-1 would;
-    with ``goal_item``, stop once ``num`` more of it are in the inventory."""
+            rng: np.random.Generator, budget: int = 800, *, hints: bool = False,
+            stop: tuple[str, int] | None = None) -> ExecuteResult:
+    """Carry out a verb-object ``prompt`` for up to ``budget`` ticks, as VAB's Steve-1 would.
+
+    With ``goal_item`` the run stops once the inventory has ``num`` more of it than the slot
+    VAB's code reads (``Env.step``: ``min(64, num + quantity)``; ``num`` when there is none),
+    and the message says whether it did; without, it stops at ``stop`` (VAB passes the
+    task's goal) and the message is VAB's "attempted" sentence. ``hints`` adds the reasons."""
     error = check_prompt(prompt)
     if error:
         return ExecuteResult(False, error, 0, Counter())
+    book = rules()
+    goal, want = (normalize(goal_item), 0) if goal_item else (stop or (None, 0))
+    if goal_item:
+        held = book.slot_amount(player.inventory, goal)
+        want = min(64, (num or 1) + held) if held else (num or 1)
     intent = parse_prompt(prompt)
     if intent is None:
-        message = vocabulary().data["unknown"].format(prompt=prompt)
-        return ExecuteResult(False, message, 0, Counter())
-    goal = normalize(goal_item) if goal_item else None
-    want = 0
-    if goal:
-        want = min(64, rules().count(player.inventory, goal) + (num or 1))
+        if hints:
+            message = vocabulary().data["unknown"].format(prompt=prompt)
+            return ExecuteResult(False, message, 0, Counter())
+        world.tick += budget  # Steve-1 plays its turn out on a prompt it cannot follow
+        return ExecuteResult(False, SUBGOAL_MISSED if goal_item else ATTEMPTED, budget,
+                             Counter())
     before = Counter(player.inventory)
-    run = _Run(world, player, rng, budget, intent, goal, want)
+    run = _Run(world, player, rng, budget, intent, goal, want, hints)
     run.run()
     ticks = int(min(budget, math.ceil(run.used)))
     world.tick += ticks
@@ -1112,15 +1144,17 @@ def execute(world: World, player: Player, prompt: str, goal_item: str | None, nu
     gained = Counter({k: after.get(k, 0) - before.get(k, 0)
                       for k in keys if after.get(k, 0) != before.get(k, 0)})
     useful = any(n > 0 for n in gained.values()) or run.arrived
-    ok = run.goal_done() if goal else useful
-    lines = []
-    if goal:
-        lines.append("Your subgoal has been successfully completed by the executor." if ok else
-                     "The executor has reached the maximum number of steps for this turn "
-                     "without completing your subgoal.")
-    else:
-        lines.append("The executor has attempted to execute the action according to your "
-                     "prompt. You should check whether your intention has been fulfilled.")
+    ok = run.goal_done() if goal_item else useful
+    lines = [(SUBGOAL_MET if ok else SUBGOAL_MISSED) if goal_item else ATTEMPTED]
+    if hints:
+        lines += _reasons(run, prompt, goal if goal_item else None, want, ok, intent, gained)
+    return ExecuteResult(bool(ok), "\n".join(lines), ticks, gained)
+
+
+def _reasons(run: _Run, prompt: str, goal: str | None, want: int, ok: bool, intent: Intent,
+             gained: Counter) -> list[str]:
+    """The hint lines VAB does not give: why the turn fell short, and what was gained."""
+    player = run.player
     if run.lost:
         lost = ", ".join(f"{n} {k}" for k, n in run.lost.items())
         verb = "was" if sum(run.lost.values()) == 1 else "were"
@@ -1130,14 +1164,12 @@ def execute(world: World, player: Player, prompt: str, goal_item: str | None, nu
         run.note(f"`{prompt}` does not give {goal}.")
     if not ok and not run.notes and not run.soft:
         if goal:
-            have = rules().count(player.inventory, goal)
+            have = rules().judge_count(player.inventory, goal)
             run.note(f"The turn ended before the subgoal was met: you have {have} of the "
                      f"{want} {goal} wanted.")
         else:
             run.note("Nothing happened that changed your inventory.")
-    lines += run.notes + (run.soft if not ok else [])
-    lines.append(_gained_line(gained, run.got))
-    return ExecuteResult(bool(ok), "\n".join(lines), ticks, gained)
+    return run.notes + (run.soft if not ok else []) + [_gained_line(gained, run.got)]
 
 
 def _may_give(target: Target | None, goal: str) -> bool:

@@ -1,9 +1,11 @@
 """VAB-Minecraft's program solver: a planner over the recipe and loot graph.
 
-Each step it plans afresh from the current inventory (so an executor call that fell short
-is simply planned again): to have ``n`` of an item, gather it (``solver.yaml``: which
-prompt, which tool to hold), or craft or smelt it after obtaining the ingredients, the
-crafting table, the furnace, a pickaxe and fuel. It plays only through the public actions.
+Each step it plans afresh from the current inventory, so an executor call that fell short
+is simply planned again (VAB's executor says only one fixed sentence: a turn that fell
+short shows in the inventory). To have ``n`` of an item it gathers it (``solver.yaml``:
+which prompt, which tool to hold), or crafts or smelts it after obtaining the ingredients,
+the crafting table, the furnace, a wooden_pickaxe and fuel. It plays only through the
+public actions.
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ class MinecraftSolver:
         self._exhausted: set[str] = set()  # items whose gathering failed even at the spawn
         self._teleported = False
         self._gathering = ""
+        self._explored = False
+        self._before: dict[str, int] = {}  # the inventory before the last execute
         base = set(BIOME_RESOURCES.get(task.setup.get("biome", "plains"),
                                        BIOME_RESOURCES["plains"]))
         base |= set(task.setup.get("init_inventory", {}))
@@ -64,9 +68,11 @@ class MinecraftSolver:
     def act(self, obs: dict[str, Any], info: dict[str, Any]) -> str:
         player = self.env.player
         if self._last.startswith("execute("):
-            feedback = obs["text"].split("\nYour Inventory")[0]
-            stuck = "Gained nothing" in feedback or "reachable" in feedback
+            stuck = all(player.inventory.get(k, 0) <= n for k, n in self._before.items()) \
+                and set(player.inventory) <= set(self._before)  # nothing gained at all
             self._fails = self._fails + 1 if stuck else 0
+            if not stuck:  # a fresh search may go back to the spawn and explore again
+                self._teleported = self._explored = False
         try:
             action = self.plan(player.inventory, player.equipped, self.target, self.count)
         except _Unreachable:
@@ -77,11 +83,15 @@ class MinecraftSolver:
                 action = format_call("execute", ["dig down"])  # deep ores are out of sight
             elif self._fails >= 2 and not self._teleported:  # back to the spawn and its kits
                 action, self._fails, self._teleported = "teleport_to_spawn()", 0, True
+            elif self._fails >= 2 and not self._explored:  # beyond the executor's search
+                action, self._fails, self._explored = format_call(
+                    "execute", ["explore the area"]), 0, True
             elif self._fails >= 2:  # nothing left even there: find another way to it
                 self._exhausted.add(self._gathering)
-                self._fails, self._teleported = 0, False
+                self._fails, self._teleported, self._explored = 0, False, False
                 return self.act(obs, info)
         self._last = action
+        self._before = dict(player.inventory)
         return action
 
     # -- planning -------------------------------------------------------------------------
@@ -91,7 +101,8 @@ class MinecraftSolver:
         Ways to get an item are tried cheapest first; one that dead-ends (a cycle, an item
         nothing yields) gives way to the next."""
         item = normalize(item)
-        if self.book.judge_count(inv, item) >= n or (visiting and self.book.count(inv, item) >= n):
+        if self.book.judge_count(inv, item) >= n or (visiting and
+                                                     self.book.slot_amount(inv, item) >= n):
             return None
         if item in visiting or len(visiting) > MAX_DEPTH:
             raise _Unreachable(item)
@@ -122,7 +133,7 @@ class MinecraftSolver:
         """How far a recipe's missing ingredients are from what the world offers."""
         cost = 0.0
         for ingredient, k in recipe.ingredients:
-            if self.book.count(inv, ingredient) >= k:
+            if self.book.slot_amount(inv, ingredient) >= k:
                 continue
             depths = [self.depth[m] for m in self.book.members(ingredient) if m in self.depth]
             cost += 1 + (min(depths) if depths else 100)
@@ -176,16 +187,18 @@ class MinecraftSolver:
     def _smelt(self, inv, held, item, n, visiting) -> str | None:
         missing = n - self.book.count(inv, item)
         source = self.book.smelting[item][0].ingredients[0][0]
-        for need, amount in (("furnace", 1), ("wooden_pickaxe", 1)):
-            if need == "wooden_pickaxe" and self.book.count(inv, "#pickaxe"):
-                continue
-            step = self.plan(inv, held, need, amount, visiting)
+        for need in ("furnace", "wooden_pickaxe"):  # VAB's skill wants exactly these
+            step = self.plan(inv, held, need, 1, visiting)
             if step:
                 return step
-        if not self.book.fuel_plan(inv, missing):
+        if self.book.fuel_choice(inv) is None:
             step = (self.plan(inv, held, "coal", math.ceil(missing / 8), visiting) if missing > 4
                     else self.plan(inv, held, "planks", 2 * missing, visiting))
             if step:
                 return step
-        step = self.plan(inv, held, source, missing, visiting)
+        # With logs and planks but no coal, VAB's skill first burns a log into charcoal.
+        logs = set(self.book.members("logs_that_burn"))
+        extra = (self.book.fuel_choice(inv) == "charcoal_first"
+                 and bool(logs & set(self.book.members(source))))
+        step = self.plan(inv, held, source, missing + extra, visiting)
         return step or format_call("smelt", [item, missing])

@@ -42,19 +42,25 @@ BIOME_RESOURCES["forest"] = BIOME_RESOURCES["plains"]
 BIOME_RESOURCES["oak_forest"] = BIOME_RESOURCES["plains"]
 
 
-def step_weights(task: str, init_inventory: dict[str, int]) -> dict[str, float]:
+def step_weights(task: str, init_inventory: dict[str, int], *,
+                 vab_keys: bool = False) -> dict[str, float]:
     """VAB's partial-score weights for ``task``: ``step_rewards.json`` without the items the
-    agent starts with, rescaled to the same total (VAB's ``recompute_item_reward``)."""
+    agent starts with, rescaled to the same total (``assembly/env.py``:
+    ``recompute_item_reward``). VAB compares its ``minecraft:`` keys with the task's
+    inventory keys as written, so an unprefixed starting item keeps its weight: that is
+    ``vab_keys=True`` (4 test tasks differ)."""
     table = json.loads((resources.files(__package__) / "data" / "step_rewards.json")
                        .read_text("utf-8"))
-    weights = {normalize(k): float(v)
-               for k, v in table.get(f"minecraft:{normalize(task)}", {}).items()}
-    start = {normalize(k) for k in init_inventory}
-    kept = {k: v for k, v in weights.items() if k not in start}
-    total, kept_total = sum(weights.values()), sum(kept.values())
+    raw = {k: float(v) for k, v in table.get(f"minecraft:{normalize(task)}", {}).items()}
+    if vab_keys:
+        kept = {k: v for k, v in raw.items() if k not in init_inventory}
+    else:
+        start = {normalize(k) for k in init_inventory}
+        kept = {k: v for k, v in raw.items() if normalize(k) not in start}
+    total, kept_total = sum(raw.values()), sum(kept.values())
     if not kept or kept_total == 0:
         return {}
-    return {k: v * total / kept_total for k, v in kept.items()}
+    return {normalize(k): v * total / kept_total for k, v in kept.items()}
 
 
 def convert_vab_tasks(path: str | Path, split: str = "test") -> list[Task]:
@@ -63,7 +69,12 @@ def convert_vab_tasks(path: str | Path, split: str = "test") -> list[Task]:
     for entry in json.loads(Path(path).read_text("utf-8")):
         (target, count), = entry["task_obj"].items()
         item = normalize(target)
-        init_inventory = {normalize(k): int(v) for k, v in entry["env"]["init_inventory"].items()}
+        raw_inventory = entry["env"]["init_inventory"]
+        # In VAB's order: it is the slot order (build_env_yaml), slot 0 held.
+        init_inventory = {normalize(k): int(v) for k, v in raw_inventory.items()}
+        weights = step_weights(item, init_inventory)
+        vab_weights = step_weights(item, raw_inventory, vab_keys=True)
+        quirk = {"step_rewards_vab": vab_weights} if vab_weights != weights else {}
         tasks.append(Task(
             id=f"mc-{split}-{item}",
             env=ENV_ID,
@@ -73,7 +84,7 @@ def convert_vab_tasks(path: str | Path, split: str = "test") -> list[Task]:
                    "kits": list(entry["init_command"]), "mobs": list(entry["env"]["mobs"])},
             judge={"type": "inventory", "item": item, "count": int(count)},
             metadata={"group": entry["group"], "source": "VAB formated_tasks_v1.3.json",
-                      "step_rewards": step_weights(item, init_inventory)},
+                      "step_rewards": weights, **quirk},
         ))
     return tasks
 
