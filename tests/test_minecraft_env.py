@@ -156,4 +156,3 @@ def test_vab_early_stops():
         assert not info["success"]
     finally:
         env.close()
-    assert EarlyStop.vab_minecraft() == EarlyStop(15, 15, 30)

@@ -35,10 +35,6 @@ class EarlyStop:
     max_repeats: int | None = 3
     no_progress: int | None = None
 
-    @classmethod
-    def vab_minecraft(cls) -> EarlyStop:
-        """VAB-Minecraft's: 15 failed or 15 identical actions, or 30 steps without reward."""
-        return cls(max_invalid=15, max_repeats=15, no_progress=30)
 
 
 @dataclass(frozen=True)
