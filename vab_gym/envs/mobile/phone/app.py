@@ -80,7 +80,8 @@ def to_int(value: Any, default: int = 0) -> int:
 
 
 def setting(conn: sqlite3.Connection, app: str, key: str) -> str:
-    row = conn.execute("SELECT value FROM settings WHERE app = ? AND key = ?", (app, key)).fetchone()
+    row = conn.execute("SELECT value FROM settings WHERE app = ? AND key = ?",
+                       (app, key)).fetchone()
     return row["value"] if row else ""
 
 

@@ -27,6 +27,17 @@ function closeTypeDialog() {
 }
 
 document.addEventListener('DOMContentLoaded', () => {
+  // A tapped field puts its cursor at the end (time fields select their digits, as
+  // Material's time-input fields do), so typing replaces what AndroidLab's deletes clear.
+  document.querySelectorAll('input, textarea').forEach((field) => {
+    const place = () => {
+      if (field.type === 'radio' || field.type === 'checkbox') return;
+      if (field.inputMode === 'numeric') field.select();
+      else field.setSelectionRange(field.value.length, field.value.length);
+    };
+    field.addEventListener('focus', () => setTimeout(place, 0));
+    field.addEventListener('click', place);
+  });
   // Enter in a one-line field goes to the next field, as Android's IME "Next" does.
   document.querySelectorAll('input').forEach((input) => {
     input.addEventListener('keydown', (event) => {
