@@ -174,7 +174,7 @@ class MobileEnv(VabEnv):
         return feedback
 
     def _observe(self) -> dict[str, np.ndarray]:
-        return {"image": self._image}
+        return {"image": self._image.copy()}  # each observation owns its array
 
     def model_view(self) -> ModelView:
         """AndroidLab's SoM turn: the text ``"** XML **\\n"`` and the labelled screenshot at
