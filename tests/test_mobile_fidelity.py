@@ -34,6 +34,7 @@ CORPUS = [
     ("The Clock app is open.\nAction: tap(15)", "tap(15)"),
     ("Thought: add an alarm\nAction: tap(15)\nThis opens the picker.", "tap(15)"),
     ("Action: tap(3)\nAction: tap(4)", "tap(3)"),  # the first "Action: " line
+    ("Note: Action:tap(1) did nothing\nAction: tap(2)", "tap(2)"),  # "Action: " with a space
     ("```\ntap(7)\n```", "tap(7)"),
     ("```python\nAction: tap(7)\n```", "tap(7)"),
     ("I will open it.\n```\n# the add button\ntap(15)\n```", "tap(15)"),
