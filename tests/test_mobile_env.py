@@ -216,3 +216,16 @@ def test_the_server_is_shared_and_stops_with_its_last_user():
     assert not server.running and server.refs == 0
     server.release()  # extra releases are ignored
     assert server.refs == 0
+
+
+def test_xml_mode_shows_the_compressed_tree():
+    env = MobileEnv(obs_mode="xml", image_size=(240, 108))
+    try:
+        obs, info = env.reset(options={"task_id": "clock_9"})
+        assert "Switch ;click check ; checked ;;Alarm 4:00\u200aPM : " in obs["text"]
+        assert "Switch ;click check ; unchecked ;;Alarm 9:00\u200aAM : " in obs["text"]
+        assert info["fidelity"]["obs_mode"] == "xml"
+        view = env.model_view()
+        assert view.text.startswith("** XML **\n[n0000] ") and view.images == ()
+    finally:
+        env.close()

@@ -152,3 +152,29 @@ def test_the_test_split_holds_androidlabs_clock_and_contacts_tasks():
                        "contacts_12", "contacts_13", "contacts_14", "contacts_15"]
     assert all(t.metadata["metric_type"] == ("query_detect" if t.id in queries else "operation")
                for t in tasks)
+
+
+def test_the_compressed_tree_is_written_as_uixmltree_writes_it():
+    """utils_mobile/xml_tool.py UIXMLTree: mid_order_remove (action words, no class name for
+    plain layouts), mid_order_merge + merge_description (action-less children merge into the
+    parent), merge_attribute_in_one_line (``class ;actions ; state ;extra ;text desc``) and
+    dict_to_plain_text (``key: `` then the bounds 4 spaces in). The research file's example
+    line is ``[n4921] TextView ;click long-click ; ;;Calendar Calendar :``."""
+    from dataclasses import replace
+
+    from vab_gym.envs.mobile.screen import compressed_xml
+
+    icon = replace(node(662, 390, 821, 672, text="Calendar", desc="Calendar"),
+                   long_clickable=True)
+    row = replace(node(0, 700, 1080, 860), cls="LinearLayout", dom_index=1)
+    title = replace(node(40, 720, 600, 780, text="Ringtone", clickable=False), parent=1)
+    value = replace(node(40, 790, 600, 840, text="Argon", clickable=False), parent=1)
+    switch = replace(node(900, 720, 1000, 800, desc="Vibrate"), cls="Switch", checkable=True)
+    assert compressed_xml([icon, row, title, value, switch]).split("\n") == [
+        "[n0000] TextView ;click long-click ; ;;Calendar Calendar : ",
+        "    bounds: [662,390][821,672]",
+        "[n0001] ;click ; ;; Ringtone Argon: ",
+        "    bounds: [0,700][1080,860]",
+        "[n0004] Switch ;click check ; unchecked ;;Vibrate : ",
+        "    bounds: [900,720][1000,800]",
+    ]

@@ -17,7 +17,14 @@ from vab_gym.core.tasks import Task, TaskSet, package_tasks
 from vab_gym.envs.mobile import judges
 from vab_gym.envs.mobile.actions import DIRECTIONS, MOBILE_ACTIONS, MOBILE_ACTIONS_VAB
 from vab_gym.envs.mobile.device import PhoneScreen
-from vab_gym.envs.mobile.screen import Node, draw_labels, element_lines, fit, som_elements
+from vab_gym.envs.mobile.screen import (
+    Node,
+    compressed_xml,
+    draw_labels,
+    element_lines,
+    fit,
+    som_elements,
+)
 
 # evaluation/auto_test.py (ScreenshotTask.run_step): every turn's user text in SoM mode
 # (round_count is already 1 on the first turn, so the empty first prompt never happens).
@@ -26,7 +33,10 @@ SOM_TURN_TEXT = "** XML **\n"
 INSTRUCTION = "You should use {app} to complete the following task: {task}"
 # recorder/json_recoder.py dectect_auto_stop: the run ends after 5 identical actions.
 ANDROIDLAB_STOP = EarlyStop(max_invalid=None, max_repeats=5)
-WAIT_RANGE = (0, 10)  # VisionExecutor.wait: outside 0..10 it waits the default 5 s
+WAIT_RANGE = (0, 10)
+# "som": AndroidLab's ScreenshotMobileTask (labelled screenshot); "xml": its
+# TextOnlyMobileTask (the compressed UI tree as text, "** XML **\n" + tree each turn).
+OBS_MODES = ("som", "xml")  # VisionExecutor.wait: outside 0..10 it waits the default 5 s
 
 
 class MobileEnv(VabEnv):
@@ -49,9 +59,14 @@ class MobileEnv(VabEnv):
     default_max_steps = 25  # configs/*.yaml: max_rounds: 25
     solver = "vab_gym.envs.mobile.solver:MobileSolver"
 
-    def __init__(self, *, list_elements: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *, obs_mode: str = "som", list_elements: bool = False,
+                 **kwargs: Any) -> None:
+        if obs_mode not in OBS_MODES:
+            raise ValueError(f"obs_mode must be one of {OBS_MODES}, not {obs_mode!r}")
         kwargs.setdefault("early_stop", ANDROIDLAB_STOP)
         super().__init__(**kwargs)
+        self.obs_mode = obs_mode
+        self.xml = ""
         # An instance attribute shadows the class's: AndroidLab's zero stripping in strings
         # is a bug kept only under vab_quirks.
         self.action_set = MOBILE_ACTIONS_VAB if self.vab_quirks else MOBILE_ACTIONS
@@ -69,7 +84,7 @@ class MobileEnv(VabEnv):
         return package_tasks(__package__, split)
 
     def fidelity(self) -> dict[str, Any]:
-        return {**super().fidelity(), "backend": self.backend_name,
+        return {**super().fidelity(), "backend": self.backend_name, "obs_mode": self.obs_mode,
                 "list_elements": self.list_elements}
 
     # -- the phone ------------------------------------------------------------------------
@@ -167,6 +182,11 @@ class MobileEnv(VabEnv):
 
         nodes, self._png = self.chromium.run(read)
         self.elements = som_elements(nodes)
+        if self.obs_mode == "xml":
+            self.xml = compressed_xml(nodes)
+            self._labelled = None
+            self._image = fit(Image.open(io.BytesIO(self._png)).convert("RGB"), self.image_size)
+            return (feedback + "\n" if feedback else "") + self.xml
         self._labelled = draw_labels(self._png, self.elements)
         self._image = fit(self._labelled, self.image_size)
         if self.list_elements:
@@ -177,8 +197,11 @@ class MobileEnv(VabEnv):
         return {"image": self._image.copy()}  # each observation owns its array
 
     def model_view(self) -> ModelView:
-        """AndroidLab's SoM turn: the text ``"** XML **\\n"`` and the labelled screenshot at
-        device resolution (AndroidLab sends it as JPEG; here PNG)."""
+        """AndroidLab's turn: in SoM mode the text ``"** XML **\\n"`` and the labelled
+        screenshot at device resolution (AndroidLab sends it as JPEG; here PNG); in XML mode
+        ``"** XML **\\n"`` and the compressed tree, no image."""
+        if self.obs_mode == "xml" and self._last_obs is not None:
+            return ModelView(SOM_TURN_TEXT + self.xml)
         if self._labelled is None:
             return super().model_view()
         buffer = io.BytesIO()

@@ -50,7 +50,7 @@
     return /(auto|scroll)/.test(style.overflowY) && el.scrollHeight > el.clientHeight + 1;
   };
   const nodes = [];
-  const walk = (el) => {
+  const walk = (el, parent) => {
     if (el.nodeType !== 1 || el.tagName === 'SCRIPT' || el.tagName === 'STYLE') return;
     const style = getComputedStyle(el);
     if (style.display === 'none') return;
@@ -68,6 +68,7 @@
       const checked = checkedAttr === 'true' || (!!box && checkable && box.checked);
       el.dataset.node = String(nodes.length);
       nodes.push({
+        parent,
         cls: classOf(el), text, desc, clickable,
         // What a clickable container shows (AndroidLab's compressed tree merges it in).
         content: clickable ? (el.innerText || '').replace(/[ \t\r\n]+/g, ' ').trim().slice(0, 200) : '',
@@ -81,8 +82,10 @@
           .map((v) => Math.round(v * dpr)),
       });
     }
-    for (const child of el.children) walk(child);
+    const here = el.dataset.node !== undefined && nodes[Number(el.dataset.node)] ? Number(el.dataset.node) : parent;
+    for (const child of el.children) walk(child, here);
   };
-  walk(document.body);
+  document.querySelectorAll('[data-node]').forEach((el) => { delete el.dataset.node; });
+  walk(document.body, -1);
   return { nodes, url: location.pathname + location.search, app: document.body.dataset.app || '' };
 }
