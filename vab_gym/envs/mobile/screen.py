@@ -49,6 +49,7 @@ class Node:
     editable: bool
     bounds: tuple[int, int, int, int]  # x1, y1, x2, y2
     dom_index: int
+    parent: int = -1  # the index of the nearest enclosing node, -1 for none
 
     @property
     def center(self) -> tuple[int, int]:
@@ -75,7 +76,8 @@ def parse_nodes(raw: list[dict[str, Any]]) -> list[Node]:
                  checkable=bool(n["checkable"]), checked=bool(n["checked"]),
                  selected=bool(n["selected"]), focused=bool(n["focused"]),
                  editable=bool(n["editable"]),
-                 bounds=tuple(int(v) for v in n["bounds"]), dom_index=i)  # type: ignore[arg-type]
+                 bounds=tuple(int(v) for v in n["bounds"]), dom_index=i,  # type: ignore[arg-type]
+                 parent=int(n.get("parent", -1)))
             for i, n in enumerate(raw)]
 
 
@@ -148,4 +150,71 @@ def element_lines(elements: list[Node]) -> str:
         state = " checked" if e.checkable and e.checked else (" unchecked" if e.checkable
                                                                else "")
         lines.append(f"[{number}] {e.cls}{state} {e.label!r}")
+    return "\n".join(lines)
+
+
+# utils_mobile/xml_tool.py mid_order_remove: these layout classes print no class name.
+_PLAIN_LAYOUTS = ("View", "FrameLayout", "LinearLayout", "RelativeLayout")
+
+
+def _actions(node: Node) -> str:
+    """``mid_order_remove``'s action words."""
+    words = "".join(word + " " for flag, word in (
+        (node.clickable, "click"), (node.scrollable, "scroll"),
+        (node.long_clickable, "long-click"), (node.checkable, "check")) if flag)
+    return words or ("focusable " if node.focusable else "")
+
+
+def _merge_words(parent: str, child: str) -> str:
+    """``merge_description``: the parent's words, then the child's words it lacks."""
+    have = parent.replace(";", " ").replace(",", " ").replace(".", " ").split()
+    merged = parent
+    for part in child.replace(";", " ").replace(",", " ").replace(".", " ").split(";"):
+        for word in part.split():
+            if word not in have:
+                merged += " " + word
+    return merged.replace(";", ". ")
+
+
+def compressed_xml(nodes: list[Node]) -> str:
+    """AndroidLab's compressed UI tree (``UIXMLTree.process`` at level 1, ``plain_text``):
+    nodes without an action are merged into their parent's description
+    (``mid_order_merge``), each kept node is a line ``[id] class ;actions ; state ;extra
+    ;text desc :`` followed by its bounds, children indented by 4. Ids are ``n`` + 4 hex
+    digits of the node's position (AndroidLab's are random)."""
+    desc = {i: (n.text + " " if n.text else "") + (n.desc + " " if n.desc else "")
+            for i, n in enumerate(nodes)}
+    keep = [bool(_actions(n)) for n in nodes]
+    parent_of = {}
+    for i, node in enumerate(nodes):
+        parent = node.parent
+        while parent >= 0 and not keep[parent]:
+            parent = nodes[parent].parent
+        parent_of[i] = parent
+    for i in range(len(nodes)):  # tree order: parents merge before their ancestors read them
+        if not keep[i] and parent_of[i] >= 0:
+            desc[parent_of[i]] = _merge_words(desc[parent_of[i]], desc[i])
+    children: dict[int, list[int]] = {}
+    for i in range(len(nodes)):
+        if keep[i] or parent_of[i] < 0:
+            children.setdefault(parent_of[i], []).append(i)
+    lines: list[str] = []
+
+    def emit(i: int, depth: int) -> None:
+        node = nodes[i]
+        cls = "" if node.cls in _PLAIN_LAYOUTS else node.cls + " "
+        state = ("checked " if node.checked else "") + ("selected " if node.selected else "")
+        if node.checkable and not node.checked:
+            state += "unchecked "
+        extra = " selected, " if node.selected else ""
+        line = f"[n{i:04x}] {cls};{_actions(node)}; {state};{extra};{desc[i]}".replace("\n", "")
+        pad = " " * (4 * depth)
+        x1, y1, x2, y2 = node.bounds
+        lines.append(f"{pad}{line}: ")
+        lines.append(f"{pad}    bounds: [{x1},{y1}][{x2},{y2}]")
+        for child in children.get(i, []):
+            emit(child, depth + 1)
+
+    for root in children.get(-1, []):
+        emit(root, 0)
     return "\n".join(lines)
