@@ -229,3 +229,37 @@ def test_xml_mode_shows_the_compressed_tree():
         assert view.text.startswith("** XML **\n[n0000] ") and view.images == ()
     finally:
         env.close()
+
+
+def test_valid_actions_ground_the_screen(env):
+    env.reset(options={"task_id": "clock_1"})
+    calls = env.valid_actions()
+    switches = [n for n, e in enumerate(env.elements, 1) if e.cls == "Switch"]
+    assert len(switches) == 3 and all(f"tap({n})" in calls for n in switches)
+    assert calls[-3:] == ["back()", "home()", "finish()"]
+    assert not any(c.startswith("text(") for c in calls)  # no field has the focus
+    env.step(f"tap({number_of(env, 'Add alarm')})")
+    env.step(f"tap({number_of(env, 'Hour', 'EditText')})")
+    assert "text('meeting')" in env.valid_actions()  # the instruction's quoted label
+
+
+def test_same_seed_same_task_same_first_image():
+    first = MobileEnv(image_size=(240, 108))
+    try:
+        obs_a, info_a = first.reset(seed=7)
+        obs_b, info_b = first.reset(seed=7)
+        assert info_a["task_id"] == info_b["task_id"]
+        assert obs_a["image"].tobytes() == obs_b["image"].tobytes()
+    finally:
+        first.close()
+
+
+def test_vab_quirks_end_the_episode_on_an_unreadable_reply():
+    quirky = MobileEnv(vab_quirks=True, image_size=(240, 108))
+    try:
+        quirky.reset(options={"task_id": "clock_25"})
+        _obs, _reward, terminated, truncated, info = quirky.step("I am not sure what to do")
+        assert truncated and not terminated and info["early_stop"] == "1 invalid actions in a row"
+        assert info["success"]  # the Clock app is open: the judge still runs
+    finally:
+        quirky.close()

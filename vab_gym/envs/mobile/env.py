@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 from typing import Any
 
 import numpy as np
 from PIL import Image
 
-from vab_gym.core.actions import ActionCall, ActionError
+from vab_gym.core.actions import ActionCall, ActionError, format_call
 from vab_gym.core.browser import ChromiumProcess
 from vab_gym.core.env import EarlyStop, ModelView, Outcome, VabEnv
 from vab_gym.core.judge import Verdict
@@ -33,6 +34,9 @@ SOM_TURN_TEXT = "** XML **\n"
 INSTRUCTION = "You should use {app} to complete the following task: {task}"
 # recorder/json_recoder.py dectect_auto_stop: the run ends after 5 identical actions.
 ANDROIDLAB_STOP = EarlyStop(max_invalid=None, max_repeats=5)
+# vab_quirks: an action AndroidLab's exec cannot run raises out of run_step and ends the
+# episode (evaluation/auto_test.py AutoTest.run_task: except ... break).
+ANDROIDLAB_STOP_VAB = EarlyStop(max_invalid=1, max_repeats=5)
 WAIT_RANGE = (0, 10)
 # "som": AndroidLab's ScreenshotMobileTask (labelled screenshot); "xml": its
 # TextOnlyMobileTask (the compressed UI tree as text, "** XML **\n" + tree each turn).
@@ -63,7 +67,8 @@ class MobileEnv(VabEnv):
                  **kwargs: Any) -> None:
         if obs_mode not in OBS_MODES:
             raise ValueError(f"obs_mode must be one of {OBS_MODES}, not {obs_mode!r}")
-        kwargs.setdefault("early_stop", ANDROIDLAB_STOP)
+        kwargs.setdefault("early_stop", ANDROIDLAB_STOP_VAB if kwargs.get("vab_quirks")
+                          else ANDROIDLAB_STOP)
         super().__init__(**kwargs)
         self.obs_mode = obs_mode
         self.xml = ""
@@ -168,6 +173,23 @@ class MobileEnv(VabEnv):
                               f"1 to {len(self.elements)}).")
         return self.elements[index - 1]
 
+    def valid_actions(self) -> list[str]:
+        """Grounding: taps of the clickable elements (and, for the rest, of what shows
+        text), long presses of long-clickable ones, swipes of scrollable ones, typing the
+        instruction's quoted strings when a field has the focus, Back, Home and finish."""
+        calls: list[str] = []
+        for number, element in enumerate(self.elements, 1):
+            if element.clickable:
+                calls.append(format_call("tap", [number]))
+            if element.long_clickable:
+                calls.append(format_call("long_press", [number]))
+            if element.scrollable:
+                calls += [format_call("swipe", [number, d, "medium"]) for d in ("up", "down")]
+        if any(e.focused and e.editable for e in self.elements) and self.task is not None:
+            calls += [format_call("text", [q]) for q in _quoted(self.task.instruction)]
+        calls += ["back()", "home()", "finish()"]
+        return calls
+
     def _error_feedback(self, action: Any, error: str) -> str:
         return f"Invalid action: {error}"
 
@@ -238,6 +260,11 @@ class MobileEnv(VabEnv):
         if self._server is not None:
             self._server.release()
             self._server = None
+
+
+def _quoted(text: str) -> list[str]:
+    """The strings a task quotes ("meeting", "Nice to meet you")."""
+    return list(dict.fromkeys(re.findall(r'"([^"]+)"', text)))
 
 
 def instruction(app: str, task: str) -> str:
