@@ -18,13 +18,17 @@ from vab_gym.envs.mobile.screen import Node, parse_nodes, script
 VIEWPORT = {"width": 412, "height": 915}
 PIXEL_RATIO = 2.625
 ACTION_TIMEOUT_MS = 5000
-NAV_GRACE_S = 0.04  # a tap's navigation (form post, link) starts within this
 SETTLE_TIMEOUT_S = 5.0
 # and_controller.py swipe: unit = width / 10 device px; short 1, medium 2, long 10 units;
 # up/down move twice the distance.
 SWIPE_UNITS = {"short": 1, "medium": 2, "long": 10}
 LONG_PRESS_MS = 1000  # and_controller.py long_press: input swipe x y x y 1000
 TYPE_DELETES = 100  # and_controller.py text: 100 DEL key events before the text
+
+
+# Resolves after two animation frames and a task: whether the page has begun to unload.
+_LEAVING = """() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(
+  () => setTimeout(() => resolve(!!window.__leaving), 0))))"""
 
 
 class PhoneScreen:
@@ -76,15 +80,19 @@ class PhoneScreen:
 
     def settled(self, action: Any) -> Any:
         """Run ``action()``, then wait until any navigation it started has loaded and any
-        draft it typed has been saved."""
+        draft it typed has been saved. Whether a navigation started is asked of the page
+        after two frames (a tap's click is dispatched by then; ``beforeunload`` marks the
+        page as leaving), so a loaded machine does not make the env read a stale screen."""
         navigations, loads = self._navigations, self._loads
         result = action()
-        deadline = time.monotonic() + SETTLE_TIMEOUT_S
-        self.page.wait_for_timeout(NAV_GRACE_S * 1000)
-        while self._navigations != navigations and self._loads == loads:
-            if time.monotonic() > deadline:
-                break
-            self.page.wait_for_timeout(10)
+        try:
+            leaving = self.page.evaluate(_LEAVING)
+        except Exception:  # the page was replaced while answering: it navigated
+            leaving = True
+        if leaving or self._navigations != navigations:
+            deadline = time.monotonic() + SETTLE_TIMEOUT_S
+            while self._loads == loads and time.monotonic() < deadline:
+                self.page.wait_for_timeout(10)
         with contextlib.suppress(Exception):  # a page that is still loading is observed as is
             self.page.wait_for_load_state("load", timeout=SETTLE_TIMEOUT_S * 1000)
             self.page.wait_for_function("() => !window.__pending", timeout=SETTLE_TIMEOUT_S * 1000)

@@ -2,6 +2,8 @@
 // type pickers, list filters, message drafts saved as they are typed, long presses.
 'use strict';
 window.__pending = 0;
+window.__leaving = false; // set when a tap, Back or Home starts loading another screen
+window.addEventListener('beforeunload', () => { window.__leaving = true; });
 
 function phoneBack() {
   const open = document.querySelector('.dialog.client:not(.hidden)');
