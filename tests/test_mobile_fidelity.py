@@ -1,0 +1,180 @@
+"""VAB-Mobile against AndroidLab's code (THUDM/Android-Lab at 373fc1d): how replies are read,
+which elements are numbered, how the screens write what the judges look for, the episode's
+limits. No browser is needed here."""
+
+import pytest
+
+from vab_gym.core.actions import ActionError
+from vab_gym.envs.mobile.actions import MOBILE_ACTIONS, MOBILE_ACTIONS_VAB
+from vab_gym.envs.mobile.env import ANDROIDLAB_STOP, MobileEnv, instruction
+from vab_gym.envs.mobile.phone import formats
+from vab_gym.envs.mobile.screen import Node, som_elements
+
+# Replies in the shapes SYSTEM_PROMPT_ANDROID_MLLM_DIRECT makes models write, with the call
+# AndroidLab executes for each (its prompt's own examples first).
+CORPUS = [
+    ("tap(5)", "tap(5)"),
+    ('text("Hello, world!")', "text('Hello, world!')"),
+    ("long_press(5)", "long_press(5)"),
+    ('swipe(21, "up", "medium")', "swipe(21, 'up', 'medium')"),
+    ("back()", "back()"),
+    ("home()", "home()"),
+    ("wait(5)", "wait(5)"),
+    ('finish("Task completed")', "finish('Task completed')"),
+    ("Action: tap(5)", "tap(5)"),
+    ("Action: back()", "back()"),
+    ('Action: text("meeting")', "text('meeting')"),
+    ('Action: finish("7:30 AM")', "finish('7:30 AM')"),
+    ("Action:tap(12)", "tap(12)"),
+    ("Action: wait()", "wait(5)"),
+    ("Action: finish()", "finish(None)"),
+    ('Action: finish(message="Two alarms")', "finish('Two alarms')"),
+    ('Action: text(input_str="John")', "text('John')"),
+    ('Action: swipe(index=3, direction="down", dist="long")', "swipe(3, 'down', 'long')"),
+    ("The Clock app is open.\nAction: tap(15)", "tap(15)"),
+    ("Thought: add an alarm\nAction: tap(15)\nThis opens the picker.", "tap(15)"),
+    ("Action: tap(3)\nAction: tap(4)", "tap(3)"),  # the first "Action: " line
+    ("Note: Action:tap(1) did nothing\nAction: tap(2)", "tap(2)"),  # "Action: " with a space
+    ("```\ntap(7)\n```", "tap(7)"),
+    ("```python\nAction: tap(7)\n```", "tap(7)"),
+    ("I will open it.\n```\n# the add button\ntap(15)\n```", "tap(15)"),
+    ("```\nAction: tap(2)\n```\nthen ```back()```", "tap(2)"),  # the first block only
+    ("tap(05)", "tap(5)"),  # remove_leading_zeros_in_string
+    ("Action: swipe(007, 'up', 'short')", "swipe(7, 'up', 'short')"),
+    ('Action: type("abc")', "text('abc')"),  # VisionExecutor.type is text
+    ("  Action: home()  ", "home()"),
+    ('Action: finish("ABC\'s number is (223) 311-44")', "finish(\"ABC's number is (223) 311-44\")"),
+    ("Action: long_press(1) # hold the city", "long_press(1)"),
+]
+# Replies AndroidLab's exec cannot run (a SyntaxError ends its episode); errors here.
+UNREADABLE = [
+    "**Action:** tap(5)",  # no "Action: " (with its space) on one line: exec'd as is
+    "I think we should tap element 5.",
+    "Final Action: tap(5)",
+    "tap(5)\nback()",  # two lines and no "Action: " line: one call is expected here
+    "Action: ",
+    "Action: launch('Clock')",  # VisionExecutor.launch: not in the SoM prompt's set
+]
+
+
+@pytest.mark.parametrize(("reply", "call"), CORPUS)
+def test_replies_are_read_as_androidlab_reads_them(reply, call):
+    """evaluation/definition.py get_code_snippet (last line of the first ``` block),
+    page_executor/text_executor.py TextOnlyExecutor.__call__ (the first line holding
+    "Action: ", remove_leading_zeros_in_string), simple_vision_executor.py VisionExecutor
+    (the calls, their parameter names and defaults)."""
+    assert str(MOBILE_ACTIONS.parse(reply)) == call
+
+
+@pytest.mark.parametrize("reply", UNREADABLE)
+def test_replies_androidlab_cannot_execute_are_errors(reply):
+    """TextOnlyExecutor.__call__ exec()s the text; these raise there (auto_test.py
+    AutoTest.run_task then ends the episode; here they are feedback)."""
+    with pytest.raises(ActionError):
+        MOBILE_ACTIONS.parse(reply)
+
+
+def test_leading_zeros_inside_strings_are_androidlabs_bug_kept_only_under_vab_quirks():
+    """text_executor.py remove_leading_zeros_in_string runs over the whole line, so
+    AndroidLab types 112233 for text("00112233") (contacts_6's number)."""
+    assert str(MOBILE_ACTIONS.parse('text("00112233")')) == "text('00112233')"
+    assert str(MOBILE_ACTIONS_VAB.parse('text("00112233")')) == "text('112233')"
+    assert MobileEnv(vab_quirks=True).action_set is MOBILE_ACTIONS_VAB
+
+
+def node(x1, y1, x2, y2, text="", clickable=True, focusable=False, desc=""):
+    return Node(cls="TextView", text=text, desc=desc, content="", clickable=clickable,
+                focusable=focusable, long_clickable=False, scrollable=False, checkable=False,
+                checked=False, selected=False, focused=False, editable=False,
+                bounds=(x1, y1, x2, y2), dom_index=0)
+
+
+def test_numbered_elements_follow_set_elem_list():
+    """simple_vision_executor.py traverse_tree: clickable nodes and nodes with text or a
+    description, in tree order, dropping one whose centre is within 5 px of one taken;
+    set_elem_list: then focusable nodes more than 10 px from every clickable one."""
+    a = node(0, 0, 100, 100)                                   # centre (50, 50)
+    same = node(4, 4, 104, 104, text="inside")                 # centre (54, 54): 5.66 px
+    near = node(2, 2, 102, 102, text="dup")                    # centre (52, 52): 2.8 px
+    silent = node(300, 300, 400, 400, clickable=False)         # no text: not a candidate
+    label = node(500, 0, 600, 40, text="Label", clickable=False)
+    field_close = node(8, 0, 108, 100, clickable=False, focusable=True)   # 8 px: dropped
+    field_far = node(0, 20, 100, 120, clickable=False, focusable=True)    # 20 px: kept
+    chosen = som_elements([a, same, near, silent, label, field_close, field_far])
+    assert chosen == [a, same, label, field_far]
+
+
+@pytest.mark.parametrize(("digits", "shown"), [
+    ("12345678", "1 (234) 567-8"),   # contacts.py SingleTask_Contacts_1 / _2: "1 (234) 567-8"
+    ("87654321", "(876) 543-21"),    # SingleTask_Contacts_3: "Call Mobile (876) 543-21 "
+    ("22331144", "(223) 311-44"),    # SingleTask_Contacts_12's answer "(223) 311-44"
+    ("00112233", "00112233"),        # SingleTask_Contacts_6 looks for "00112233 "
+])
+def test_phone_numbers_are_written_as_the_contacts_judges_read_them(digits, shown):
+    """evaluation/tasks/contacts/contacts.py: the strings its judges search for."""
+    assert formats.phone_number(digits) == shown
+
+
+def test_clock_strings_are_the_clock_judges_strings():
+    """evaluation/tasks/clock/clock.py: '3:00\\u200aPM' (SingleTask_Clock_1), days
+    ['Tomorrow'] for a one-off 10:30 AM (SingleTask_Clock_5), ['Every day'] (_4),
+    ['Sat', 'Sun'] (_6), 'Not scheduled' (extract_alarms' day words)."""
+    assert formats.clock_time(15 * 60) == "3:00\u200aPM"
+    assert formats.clock_time(6 * 60 + 45) == "6:45\u200aAM"
+    assert formats.days_summary("", 10 * 60 + 30, True) == "Tomorrow"  # 12:00 has passed it
+    assert formats.days_summary("", 15 * 60, True) == "Today"
+    assert formats.days_summary("", 15 * 60, False) == "Not scheduled"
+    assert formats.days_summary("Mon,Tue,Wed,Thu,Fri,Sat,Sun", 540, True) == "Every day"
+    assert formats.days_summary("Sat,Sun", 1350, True) == "Sat, Sun"
+
+
+def test_episode_settings_are_androidlabs():
+    """eval.py: f"You should use {app} to complete the following task: {task_instruction}";
+    configs/*.yaml max_rounds: 25; recorder/json_recoder.py dectect_auto_stop: 5 identical
+    actions end the run."""
+    assert instruction("clock", "Turn off all alarms") == (
+        "You should use clock to complete the following task: Turn off all alarms")
+    assert MobileEnv.default_max_steps == 25
+    assert ANDROIDLAB_STOP.max_repeats == 5 and ANDROIDLAB_STOP.max_invalid is None
+    assert MobileEnv.default_image_size == (1200, 540)
+
+
+def test_the_test_split_holds_androidlabs_clock_and_contacts_tasks():
+    """evaluation/config/clock.yaml (27 tasks) and contacts.yaml (15 tasks), APP values
+    'clock' and 'Contacts'."""
+    tasks = MobileEnv.default_tasks("test")
+    assert tasks.ids == [f"clock_{i}" for i in range(1, 28)] + [
+        f"contacts_{i}" for i in range(1, 16)]
+    assert tasks["contacts_10"].instruction == (
+        "You should use Contacts to complete the following task: Call ABC")
+    queries = [t.id for t in tasks if t.judge["kind"] == "query"]
+    assert queries == ["clock_10", "clock_11", "clock_12", "clock_13", "clock_14", "clock_16",
+                       "contacts_12", "contacts_13", "contacts_14", "contacts_15"]
+    assert all(t.metadata["metric_type"] == ("query_detect" if t.id in queries else "operation")
+               for t in tasks)
+
+
+def test_the_compressed_tree_is_written_as_uixmltree_writes_it():
+    """utils_mobile/xml_tool.py UIXMLTree: mid_order_remove (action words, no class name for
+    plain layouts), mid_order_merge + merge_description (action-less children merge into the
+    parent), merge_attribute_in_one_line (``class ;actions ; state ;extra ;text desc``) and
+    dict_to_plain_text (``key: `` then the bounds 4 spaces in). The research file's example
+    line is ``[n4921] TextView ;click long-click ; ;;Calendar Calendar :``."""
+    from dataclasses import replace
+
+    from vab_gym.envs.mobile.screen import compressed_xml
+
+    icon = replace(node(662, 390, 821, 672, text="Calendar", desc="Calendar"),
+                   long_clickable=True)
+    row = replace(node(0, 700, 1080, 860), cls="LinearLayout", dom_index=1)
+    title = replace(node(40, 720, 600, 780, text="Ringtone", clickable=False), parent=1)
+    value = replace(node(40, 790, 600, 840, text="Argon", clickable=False), parent=1)
+    switch = replace(node(900, 720, 1000, 800, desc="Vibrate"), cls="Switch", checkable=True)
+    assert compressed_xml([icon, row, title, value, switch]).split("\n") == [
+        "[n0000] TextView ;click long-click ; ;;Calendar Calendar : ",
+        "    bounds: [662,390][821,672]",
+        "[n0001] ;click ; ;; Ringtone Argon: ",
+        "    bounds: [0,700][1080,860]",
+        "[n0004] Switch ;click check ; unchecked ;;Vibrate : ",
+        "    bounds: [900,720][1000,800]",
+    ]

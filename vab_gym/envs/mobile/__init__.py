@@ -1,0 +1,1 @@
+"""VAB-Mobile (AndroidLab): phone apps operated by tapping, typing and swiping."""

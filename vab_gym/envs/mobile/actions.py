@@ -1,0 +1,88 @@
+"""AndroidLab's SoM actions (VAB-Mobile's vision mode), declared once.
+
+The calls and their parameter names are AndroidLab's (``templates/android_screenshot_
+template.py``: ``SYSTEM_PROMPT_ANDROID_MLLM_DIRECT``; ``page_executor/simple_vision_
+executor.py``: ``VisionExecutor``), so replies written for AndroidLab's prompt parse here.
+Replies are read as AndroidLab reads them (:func:`androidlab_code`), then parsed as
+literals: AndroidLab ``exec``s the line, this suite never does.
+"""
+
+from __future__ import annotations
+
+import re
+
+from vab_gym.core.actions import ActionSet, ActionSpec, Param
+
+INDEX = "the number of the labelled UI element in the screenshot (from 1)"
+DIRECTIONS = ("up", "down", "left", "right")
+DISTANCES = ("short", "medium", "long")
+
+# evaluation/definition.py: get_code_snippet: the last line of the first ``` block.
+_FENCE = re.compile(r"```.*?([\s\S]+?)```")
+# page_executor/text_executor.py: remove_leading_zeros_in_string.
+_LEADING_ZEROS = re.compile(r"\b0+(\d)")
+_STRING = re.compile(r"""("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')""")
+# "Action: tap(5)" is a Python annotation whose expression AndroidLab's exec evaluates.
+_ANNOTATION = re.compile(r"^[A-Za-z_]\w*[ \t]*:(?!=)[ \t]*(.+)$", re.DOTALL)
+# VisionExecutor also defines ``type`` as another name of ``text``.
+_ALIASES = {"type": "text"}
+
+
+def androidlab_code(reply: str, *, zeros_in_strings: bool = False) -> str:
+    """The call AndroidLab executes for ``reply``.
+
+    ``get_code_snippet`` takes the last line of the first fenced block (else the whole
+    reply); ``TextOnlyExecutor.__call__`` keeps, of several lines, the first holding
+    ``"Action: "``, and removes leading zeros from numbers. AndroidLab removes them inside
+    strings too (``text("00112233")`` types 112233): only ``zeros_in_strings`` does that here.
+    """
+    fence = _FENCE.search(reply)
+    code = fence.group(1).strip().split("\n")[-1] if fence else reply
+    lines = code.split("\n")
+    if len(lines) > 1:
+        code = next((line for line in lines if "Action: " in line), code)
+    code = code.strip()
+    if zeros_in_strings:
+        code = _LEADING_ZEROS.sub(r"\1", code)
+    else:
+        code = "".join(part if i % 2 else _LEADING_ZEROS.sub(r"\1", part)
+                       for i, part in enumerate(_STRING.split(code)))
+    annotation = _ANNOTATION.match(code)
+    if annotation:
+        code = annotation.group(1).strip()
+    name = re.match(r"[A-Za-z_]\w*", code)
+    if name and name.group(0) in _ALIASES and code[name.end():].lstrip().startswith("("):
+        code = _ALIASES[name.group(0)] + code[name.end():]
+    return code
+
+
+def _fixed_zeros(reply: str) -> str:
+    return androidlab_code(reply)
+
+
+def _androidlab_zeros(reply: str) -> str:
+    return androidlab_code(reply, zeros_in_strings=True)
+
+
+SPECS = (
+    ActionSpec("tap", "Taps the UI element labeled with the given number.",
+               (Param("index", int, INDEX),)),
+    ActionSpec("text", "Inserts the given text into the focused input field (what it held "
+               "is deleted first).", (Param("input_str", str, "the text to type"),)),
+    ActionSpec("long_press", "Long presses the UI element labeled with the given number.",
+               (Param("index", int, INDEX),)),
+    ActionSpec("swipe", "Swipes the UI element in the specified direction and distance.",
+               (Param("index", int, INDEX),
+                Param("direction", str, "one of 'up', 'down', 'left', 'right'"),
+                Param("dist", str, "one of 'short', 'medium', 'long'"))),
+    ActionSpec("back", "Simulates a back button press on the smartphone."),
+    ActionSpec("home", "Simulates a home button press on the smartphone."),
+    ActionSpec("wait", "Pauses the execution for the given number of seconds.",
+               (Param("interval", int, "seconds, 0 to 10", 5),)),
+    ActionSpec("finish", "Ends the task and provides the final output (the answer when the "
+               "task asks a question).", (Param("message", str, "the final output", None),)),
+)
+
+MOBILE_ACTIONS = ActionSet(*SPECS, preparsers=(_fixed_zeros,))
+# vab_quirks=True: AndroidLab's zero stripping inside strings as well.
+MOBILE_ACTIONS_VAB = ActionSet(*SPECS, preparsers=(_androidlab_zeros,))

@@ -1,0 +1,187 @@
+"""The embedded phone's screen in Chromium: a Pixel-class page with touch, fenced to the
+phone server, and AndroidLab's gestures (tap, long press, swipe, typing, Back, Home).
+
+Every method runs on the Chromium thread (inside ``ChromiumProcess.run``).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+from vab_gym.envs.mobile.screen import Node, parse_nodes, script
+
+# A Pixel-class phone: 412x915 CSS px at 2.625 device px each (about 1080x2400).
+VIEWPORT = {"width": 412, "height": 915}
+PIXEL_RATIO = 2.625
+ACTION_TIMEOUT_MS = 5000
+SETTLE_TIMEOUT_S = 5.0
+# and_controller.py swipe: unit = width / 10 device px; short 1, medium 2, long 10 units;
+# up/down move twice the distance.
+SWIPE_UNITS = {"short": 1, "medium": 2, "long": 10}
+LONG_PRESS_MS = 1000  # and_controller.py long_press: input swipe x y x y 1000
+TYPE_DELETES = 100  # and_controller.py text: 100 DEL key events before the text
+
+
+# Resolves after two animation frames and a task: whether the page has begun to unload.
+_LEAVING = """() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(
+  () => setTimeout(() => resolve(!!window.__leaving), 0))))"""
+
+
+class PhoneScreen:
+    """One episode's browser context and page on the phone server at ``base_url``."""
+
+    def __init__(self, browser: Any, base_url: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.host = urlsplit(self.base_url).netloc
+        self.blocked: list[str] = []
+        self.context = browser.new_context(
+            viewport=VIEWPORT, device_scale_factor=PIXEL_RATIO, is_mobile=True, has_touch=True,
+            service_workers="block", locale="en-US", timezone_id="Asia/Shanghai")
+        self.context.set_default_timeout(ACTION_TIMEOUT_MS)
+        self.context.route("**/*", self._fence)
+        self.page = self.context.new_page()
+        self._navigations = 0
+        self._loads = 0
+        self.page.on("request", self._on_request)
+        self.page.on("load", self._on_load)
+        self._cdp = self.context.new_cdp_session(self.page)
+        self.nodes: list[Node] = []
+        self.url = ""
+        self.app = ""
+
+    # -- the fence: only the phone server ------------------------------------------------
+    def _fence(self, route: Any) -> None:
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about") or parts.netloc == self.host:
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort("blockedbyclient")
+
+    def _on_request(self, request: Any) -> None:
+        if request.is_navigation_request() and request.frame == self.page.main_frame:
+            self._navigations += 1
+
+    def _on_load(self, _page: Any) -> None:
+        self._loads += 1
+
+    # -- navigation and settling ----------------------------------------------------------
+    def open(self, path: str) -> None:
+        """Start an episode at ``path`` with no history (the context is reused: creating
+        one per episode costs most of a reset)."""
+        self.page.goto(self.base_url + path)
+        self._cdp.send("Page.resetNavigationHistory")
+        self.blocked = []
+
+    def settled(self, action: Any) -> Any:
+        """Run ``action()``, then wait until any navigation it started has loaded and any
+        draft it typed has been saved. Whether a navigation started is asked of the page
+        after two frames (a tap's click is dispatched by then; ``beforeunload`` marks the
+        page as leaving), so a loaded machine does not make the env read a stale screen."""
+        navigations, loads = self._navigations, self._loads
+        result = action()
+        try:
+            leaving = self.page.evaluate(_LEAVING)
+        except Exception:  # the page was replaced while answering: it navigated
+            leaving = True
+        if leaving or self._navigations != navigations:
+            deadline = time.monotonic() + SETTLE_TIMEOUT_S
+            while self._loads == loads and time.monotonic() < deadline:
+                self.page.wait_for_timeout(10)
+        with contextlib.suppress(Exception):  # a page that is still loading is observed as is
+            self.page.wait_for_load_state("load", timeout=SETTLE_TIMEOUT_S * 1000)
+            self.page.wait_for_function("() => !window.__pending", timeout=SETTLE_TIMEOUT_S * 1000)
+        return result
+
+    # -- observation ----------------------------------------------------------------------
+    def read(self) -> list[Node]:
+        """The screen's nodes (and its URL and app), read from the live page."""
+        found = self.page.evaluate(script(), PIXEL_RATIO)
+        self.nodes = parse_nodes(found["nodes"])
+        self.url, self.app = found["url"], found["app"]
+        return self.nodes
+
+    def screenshot(self) -> bytes:
+        """The screen at device resolution as PNG, through CDP's fast encoder."""
+        clip = {"x": 0, "y": 0, **VIEWPORT, "scale": PIXEL_RATIO}  # else CDP gives CSS px
+        shot = self._cdp.send("Page.captureScreenshot",
+                              {"format": "png", "optimizeForSpeed": True, "clip": clip})
+        return base64.b64decode(shot["data"])
+
+    # -- gestures (device pixels in, CSS pixels to the page) ------------------------------
+    @staticmethod
+    def _css(point: tuple[int, int]) -> tuple[float, float]:
+        return point[0] / PIXEL_RATIO, point[1] / PIXEL_RATIO
+
+    def tap(self, point: tuple[int, int]) -> None:
+        x, y = self._css(point)
+        self.settled(lambda: self.page.touchscreen.tap(x, y))
+
+    def long_press(self, point: tuple[int, int]) -> bool:
+        """A 1 s press: what the element does when held, or (on Android, a press nobody
+        handles as long ends as a click) a tap. True when a long-press action ran."""
+        x, y = self._css(point)
+        handled = self.settled(lambda: self.page.evaluate(
+            "([x, y]) => phoneLongPress(x, y)", [x, y]))
+        if not handled:
+            self.tap(point)
+        return bool(handled)
+
+    def swipe(self, point: tuple[int, int], direction: str, dist: str) -> bool:
+        """Scroll what is under ``point`` as AndroidLab's swipe would; True if it moved."""
+        unit = int(VIEWPORT["width"] * PIXEL_RATIO / 10) * SWIPE_UNITS.get(dist, 1)
+        dx, dy = {"up": (0, 2 * unit), "down": (0, -2 * unit), "left": (unit, 0),
+                  "right": (-unit, 0)}[direction]  # content moves against the finger
+        x, y = self._css(point)
+        return bool(self.page.evaluate(
+            """([x, y, dx, dy]) => {
+                 let el = document.elementFromPoint(x, y);
+                 for (; el; el = el.parentElement) {
+                   const s = getComputedStyle(el);
+                   const canY = dy && /(auto|scroll)/.test(s.overflowY)
+                     && el.scrollHeight > el.clientHeight;
+                   const canX = dx && /(auto|scroll)/.test(s.overflowX)
+                     && el.scrollWidth > el.clientWidth;
+                   if (canY || canX) {
+                     const before = [el.scrollLeft, el.scrollTop];
+                     el.scrollBy(dx, dy);
+                     return before[0] !== el.scrollLeft || before[1] !== el.scrollTop;
+                   }
+                 }
+                 return false;
+               }""", [x, y, dx / PIXEL_RATIO, dy / PIXEL_RATIO]))
+
+    def type_text(self, text: str) -> bool:
+        """AndroidLab's typing: 100 deletes before the cursor, then the text, into the
+        focused field; False when no field has the focus."""
+        focused = self.page.evaluate(
+            """(deletes) => {
+                 const el = document.activeElement;
+                 if (!el || !(el.tagName === 'INPUT' || el.tagName === 'TEXTAREA')) return false;
+                 // A selection is deleted by the first DEL, the rest delete before it.
+                 const selected = el.selectionEnd > el.selectionStart;
+                 const end = el.selectionEnd ?? el.value.length;
+                 const before = selected ? deletes - 1 : deletes;
+                 const start = Math.max(0, (el.selectionStart ?? end) - before);
+                 el.value = el.value.slice(0, start) + el.value.slice(end);
+                 el.setSelectionRange(start, start);
+                 return true;
+               }""", TYPE_DELETES)
+        if focused:
+            self.settled(lambda: self.page.keyboard.insert_text(text))
+        return bool(focused)
+
+    def back(self) -> None:
+        self.settled(lambda: self.page.evaluate("phoneBack()"))
+
+    def home(self) -> None:
+        self.settled(lambda: self.page.evaluate("phoneHome()"))
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):  # the browser may already be gone
+            self.context.close()

@@ -1,0 +1,271 @@
+"""VAB-Mobile-v0: AndroidLab's phone tasks on an embedded phone of local web apps."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from vab_gym.core.actions import ActionCall, ActionError, format_call
+from vab_gym.core.browser import ChromiumProcess
+from vab_gym.core.env import EarlyStop, ModelView, Outcome, VabEnv
+from vab_gym.core.judge import Verdict
+from vab_gym.core.tasks import Task, TaskSet, package_tasks
+from vab_gym.envs.mobile import judges
+from vab_gym.envs.mobile.actions import DIRECTIONS, MOBILE_ACTIONS, MOBILE_ACTIONS_VAB
+from vab_gym.envs.mobile.device import PhoneScreen
+from vab_gym.envs.mobile.screen import (
+    Node,
+    compressed_xml,
+    draw_labels,
+    element_lines,
+    fit,
+    som_elements,
+)
+
+# evaluation/auto_test.py (ScreenshotTask.run_step): every turn's user text in SoM mode
+# (round_count is already 1 on the first turn, so the empty first prompt never happens).
+SOM_TURN_TEXT = "** XML **\n"
+# evaluation/auto_test.py: AutoTest.run_task's instruction (task_dict from evaluation/configs.py).
+INSTRUCTION = "You should use {app} to complete the following task: {task}"
+# recorder/json_recoder.py dectect_auto_stop: the run ends after 5 identical actions.
+ANDROIDLAB_STOP = EarlyStop(max_invalid=None, max_repeats=5)
+# vab_quirks: an action AndroidLab's exec cannot run raises out of run_step and ends the
+# episode (evaluation/auto_test.py AutoTest.run_task: except ... break).
+ANDROIDLAB_STOP_VAB = EarlyStop(max_invalid=1, max_repeats=5)
+WAIT_RANGE = (0, 10)
+# "som": AndroidLab's ScreenshotMobileTask (labelled screenshot); "xml": its
+# TextOnlyMobileTask (the compressed UI tree as text, "** XML **\n" + tree each turn).
+OBS_MODES = ("som", "xml")  # VisionExecutor.wait: outside 0..10 it waits the default 5 s
+
+
+class MobileEnv(VabEnv):
+    """VAB-Mobile (AndroidLab): operate phone apps by tapping numbered elements.
+
+    Observation: ``image`` is the phone's screenshot (1080x2400 device px, at ``image_size``)
+    with AndroidLab's numbered labels; ``text`` is the previous action's feedback (with
+    ``list_elements=True`` also the labelled elements, one per line); ``instruction`` is
+    AndroidLab's. Each task starts in its app, as AndroidLab's ``in_app`` mode launches it.
+    Operation tasks are judged from the apps' state when the episode ends, query tasks from
+    the ``finish`` message. ``info["progress"]`` is AndroidLab's sub-goal success (Sub-SR).
+    Backend ``phone``: the apps served on 127.0.0.1 (one server per process) in Chromium with
+    mobile emulation.
+    """
+
+    env_id = "VAB-Mobile-v0"
+    action_set = MOBILE_ACTIONS
+    backends = ("phone",)
+    default_image_size = (1200, 540)
+    default_max_steps = 25  # configs/*.yaml: max_rounds: 25
+    solver = "vab_gym.envs.mobile.solver:MobileSolver"
+
+    def __init__(self, *, obs_mode: str = "som", list_elements: bool = False,
+                 **kwargs: Any) -> None:
+        if obs_mode not in OBS_MODES:
+            raise ValueError(f"obs_mode must be one of {OBS_MODES}, not {obs_mode!r}")
+        kwargs.setdefault("early_stop", ANDROIDLAB_STOP_VAB if kwargs.get("vab_quirks")
+                          else ANDROIDLAB_STOP)
+        super().__init__(**kwargs)
+        self.obs_mode = obs_mode
+        self.xml = ""
+        # An instance attribute shadows the class's: AndroidLab's zero stripping in strings
+        # is a bug kept only under vab_quirks.
+        self.action_set = MOBILE_ACTIONS_VAB if self.vab_quirks else MOBILE_ACTIONS
+        self.list_elements = list_elements
+        self.chromium = ChromiumProcess()
+        self.screen: PhoneScreen | None = None
+        self.elements: list[Node] = []
+        self._server: Any = None
+        self._png = b""
+        self._labelled: Image.Image | None = None
+        self._image = np.zeros((*self.image_size, 3), np.uint8)
+
+    @classmethod
+    def default_tasks(cls, split: str) -> TaskSet:
+        return package_tasks(__package__, split)
+
+    def fidelity(self) -> dict[str, Any]:
+        return {**super().fidelity(), "backend": self.backend_name, "obs_mode": self.obs_mode,
+                "list_elements": self.list_elements}
+
+    # -- the phone ------------------------------------------------------------------------
+    @property
+    def server(self) -> Any:
+        """The process's phone server (started on first use)."""
+        if self._server is None:
+            from vab_gym.envs.mobile.phone.server import PhoneServer
+
+            self._server = PhoneServer.shared()
+            self._server.acquire()
+        return self._server
+
+    @property
+    def screen_app(self) -> str:
+        return self.screen.app if self.screen is not None else ""
+
+    def sql(self, query: str, params: tuple | dict = ()) -> list[dict[str, Any]]:
+        return self.server.sql(query, params)
+
+    # -- episode --------------------------------------------------------------------------
+    def _start(self, task: Task) -> str:
+        base = self.server.base_url
+        self.server.reset()
+
+        def open_episode(browser: Any) -> None:
+            if self.screen is None or self.screen.base_url != base.rstrip("/"):
+                if self.screen is not None:
+                    self.screen.close()
+                self.screen = PhoneScreen(browser, base)
+            self.screen.open(task.setup.get("start", "/"))
+
+        self.chromium.run(open_episode)
+        return self._look("")
+
+    def _execute(self, call: ActionCall) -> Outcome:
+        args = call.args
+        if call.name == "finish":
+            return Outcome(self._look("Finished."), finished=True, answer=args["message"])
+        if call.name == "wait":
+            interval = args["interval"]
+            if not WAIT_RANGE[0] <= interval <= WAIT_RANGE[1]:
+                interval = 5
+            return Outcome(self._look(f"Waited {interval} seconds."))  # the phone is idle
+        if call.name in ("tap", "long_press", "swipe"):
+            element = self._element(call.name, args["index"])
+        screen = self.screen
+        assert screen is not None
+        if call.name == "tap":
+            self.chromium.run(lambda _b: screen.tap(element.center))
+            feedback = f"Tapped element {args['index']}."
+        elif call.name == "long_press":
+            self.chromium.run(lambda _b: screen.long_press(element.center))
+            feedback = f"Long pressed element {args['index']}."
+        elif call.name == "swipe":
+            direction = args["direction"].strip().lower()
+            if direction not in DIRECTIONS:
+                raise ActionError(f"swipe: direction must be one of {', '.join(DIRECTIONS)}.")
+            moved = self.chromium.run(
+                lambda _b: screen.swipe(element.center, direction, args["dist"].strip().lower()))
+            feedback = (f"Swiped element {args['index']} {direction}." if moved else
+                        f"Swiped element {args['index']} {direction}; nothing scrolled.")
+        elif call.name == "text":
+            typed = self.chromium.run(lambda _b: screen.type_text(args["input_str"]))
+            feedback = ("Typed the text." if typed else
+                        "No text field has the focus; nothing was typed (tap a field first).")
+        elif call.name == "back":
+            self.chromium.run(lambda _b: screen.back())
+            feedback = "Pressed Back."
+        else:  # home
+            self.chromium.run(lambda _b: screen.home())
+            feedback = "Pressed Home."
+        return Outcome(self._look(feedback))
+
+    def _element(self, action: str, index: int) -> Node:
+        if not 0 < index <= len(self.elements):
+            # VisionExecutor.tap: assert 0 < index <= len(self.elem_list), "Tap Index ... out
+            # of range" (AndroidLab's long_press and swipe index the list unchecked).
+            name = {"tap": "Tap", "long_press": "Long press", "swipe": "Swipe"}[action]
+            raise ActionError(f"{name} Index {index} out of range (the screen has elements "
+                              f"1 to {len(self.elements)}).")
+        return self.elements[index - 1]
+
+    def valid_actions(self) -> list[str]:
+        """Grounding: taps of the clickable elements (and, for the rest, of what shows
+        text), long presses of long-clickable ones, swipes of scrollable ones, typing the
+        instruction's quoted strings when a field has the focus, Back, Home and finish."""
+        calls: list[str] = []
+        for number, element in enumerate(self.elements, 1):
+            if element.clickable:
+                calls.append(format_call("tap", [number]))
+            if element.long_clickable:
+                calls.append(format_call("long_press", [number]))
+            if element.scrollable:
+                calls += [format_call("swipe", [number, d, "medium"]) for d in ("up", "down")]
+        if any(e.focused and e.editable for e in self.elements) and self.task is not None:
+            calls += [format_call("text", [q]) for q in _quoted(self.task.instruction)]
+        calls += ["back()", "home()", "finish()"]
+        return calls
+
+    def _error_feedback(self, action: Any, error: str) -> str:
+        return f"Invalid action: {error}"
+
+    def _look(self, feedback: str) -> str:
+        """Read the screen: nodes, labelled elements, the labelled picture; the text obs."""
+        screen = self.screen
+        assert screen is not None
+
+        def read(_browser: Any) -> tuple[list[Node], bytes]:
+            nodes = screen.read()
+            return nodes, screen.screenshot()
+
+        nodes, self._png = self.chromium.run(read)
+        self.elements = som_elements(nodes)
+        if self.obs_mode == "xml":
+            self.xml = compressed_xml(nodes)
+            self._labelled = None
+            self._image = fit(Image.open(io.BytesIO(self._png)).convert("RGB"), self.image_size)
+            return (feedback + "\n" if feedback else "") + self.xml
+        self._labelled = draw_labels(self._png, self.elements)
+        self._image = fit(self._labelled, self.image_size)
+        if self.list_elements:
+            return (feedback + "\n" if feedback else "") + element_lines(self.elements)
+        return feedback
+
+    def _observe(self) -> dict[str, np.ndarray]:
+        return {"image": self._image.copy()}  # each observation owns its array
+
+    def model_view(self) -> ModelView:
+        """AndroidLab's turn: in SoM mode the text ``"** XML **\\n"`` and the labelled
+        screenshot at device resolution (AndroidLab sends it as JPEG; here PNG); in XML mode
+        ``"** XML **\\n"`` and the compressed tree, no image."""
+        if self.obs_mode == "xml" and self._last_obs is not None:
+            return ModelView(SOM_TURN_TEXT + self.xml)
+        if self._labelled is None:
+            return super().model_view()
+        buffer = io.BytesIO()
+        self._labelled.save(buffer, format="PNG")
+        return ModelView(SOM_TURN_TEXT, (buffer.getvalue(),))
+
+    def screenshot_png(self) -> bytes:
+        """The current screenshot at device resolution, without labels."""
+        return self._png
+
+    # -- judging --------------------------------------------------------------------------
+    def _outcome(self, answer: str | None) -> judges.Outcome:
+        assert self.task is not None
+        return judges.judge(self.task.judge, self, answer)
+
+    def _progress(self) -> float:
+        if self.task is None or self.task.judge.get("kind") == "query":
+            return 0.0
+        return self._outcome(None).progress
+
+    def _judge(self, answer: str | None) -> Verdict:
+        outcome = self._outcome(answer)
+        return Verdict(success=outcome.complete, score=outcome.progress, reason=outcome.reason,
+                       details={"subgoals": [{"goal": g, "ok": ok} for g, ok in outcome.subgoals],
+                                "sub_sr": outcome.progress, "answer": answer,
+                                "steps": self._steps})
+
+    def _close_backend(self) -> None:
+        if self.screen is not None:
+            screen, self.screen = self.screen, None
+            with contextlib.suppress(Exception):  # the browser is already gone
+                self.chromium.run(lambda _browser: screen.close())
+        self.chromium.close()
+        if self._server is not None:
+            self._server.release()
+            self._server = None
+
+
+def _quoted(text: str) -> list[str]:
+    """The strings a task quotes ("meeting", "Nice to meet you")."""
+    return list(dict.fromkeys(re.findall(r'"([^"]+)"', text)))
+
+
+def instruction(app: str, task: str) -> str:
+    return INSTRUCTION.format(app=app, task=task)

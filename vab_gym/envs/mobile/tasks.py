@@ -1,0 +1,60 @@
+"""AndroidLab's tasks as the suite's test split.
+
+``python -m vab_gym.envs.mobile.tasks [folder]`` reads AndroidLab's task files
+(``evaluation/config/<app>.yaml``; shared/vab-data/androidlab by default) and writes
+``data/test.jsonl``: AndroidLab's instruction ("You should use {APP} to complete the
+following task: {task}", with the yaml's ``APP``), the app the episode starts in (AndroidLab
+launches it), and the judge of ``data/androidlab_judges.yaml``. Only the apps the embedded
+phone has so far are converted.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from vab_gym.core.tasks import Task, write_jsonl
+from vab_gym.envs.mobile.env import MobileEnv, instruction
+
+DEFAULT_SOURCE = Path("/work/shared/vab-data/androidlab")
+# AndroidLab's task file -> the phone's launch screen of that app and its app key.
+APPS = {"clock": ("clock", "/clock/alarm"), "contacts": ("contacts", "/contacts")}
+
+
+def judges() -> dict[str, dict]:
+    text = (resources.files(__package__) / "data" / "androidlab_judges.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+def convert(source: Path) -> list[Task]:
+    specs = judges()
+    tasks = []
+    for name, (app, start) in APPS.items():
+        config = yaml.safe_load((source / f"{name}.yaml").read_text("utf-8"))
+        for entry in config["tasks"]:
+            spec = dict(specs[entry["task_id"]])
+            differs = spec.pop("differs", None)
+            metadata = {"source": f"AndroidLab evaluation/config/{name}.yaml (MIT licence, "
+                                  "data/LICENSE-AndroidLab.txt)",
+                        "category": entry["category"], "metric_type": entry["metric_type"],
+                        "package": config["package"]}
+            if differs:
+                metadata["androidlab_judge_differs"] = differs
+            tasks.append(Task(id=entry["task_id"], env=MobileEnv.env_id, split="test",
+                              instruction=instruction(config["APP"], entry["task"].strip()),
+                              setup={"app": app, "start": start}, judge=spec,
+                              metadata=metadata))
+    return tasks
+
+
+def main(argv: list[str]) -> None:
+    source = Path(argv[0]) if argv else DEFAULT_SOURCE
+    out = Path(str(resources.files(__package__) / "data" / "test.jsonl"))
+    print(f"wrote {write_jsonl(convert(source), out)} tasks to {out}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
