@@ -604,6 +604,6 @@ def evaluate(eval_config: dict, *, answer: str | None, page: Any, judge: LLMJudg
                               f"UNJUDGED: not implemented: {exc}"))
     except Exception as exc:  # VAB's run.py: any exception in an evaluator fails the task
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        details.append(_check(eval_type, "error", False, None, None,
-                              f"{type(exc).__name__}: {first}".rstrip(": ")))
+        reason = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+        details.append(_check(eval_type, "error", False, None, None, reason))
     return EvalResult(combine(details), tuple(details))
