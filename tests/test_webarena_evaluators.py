@@ -338,6 +338,14 @@ def test_site_helpers_and_their_absence():
         call_helper("shopping_get_latest_order_url()", page=None, last_url="", site=None)
 
 
+def test_a_site_helper_without_a_site_is_unjudged():
+    result = evaluate(config(104), answer=None, page=SimpleNamespace(url="http://shop.test/"))
+    assert result.score is None
+    assert result.details[-1]["reason"] == ("UNJUDGED: not implemented: shopping_get_latest_"
+                                            "order_url looks up the site's database: pass "
+                                            "evaluate(site=...)")
+
+
 @pytest.mark.parametrize(("expression", "error", "message"), [
     ("__import__('os').system('true')", ValueError, "not a plain call"),
     ("eval('1')", Unsupported, "helper 'eval' is not implemented"),

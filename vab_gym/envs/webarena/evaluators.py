@@ -486,6 +486,10 @@ class PageVisits:
             page.wait_for_timeout(self.wait * 1000)
 
 
+# The local shop renders every page on the server: its pages are complete once loaded.
+LOCAL_VISITS = PageVisits(wait=0.0, timeout_ms=10_000)
+
+
 def select_text(locator: str, page: Any, *, site: Site | None) -> tuple[str, str]:
     """(selected text, note): what VAB reads for ``locator`` on ``page``.
 
