@@ -521,6 +521,8 @@ def _program_html(items: list[dict], page: Any, visits: PageVisits, judge: LLMJu
             url = call_helper(url[len("func:"):], page=page, last_url=page.url, site=site)
         if url != "last":
             visits.open(page, url)
+        if "prep_actions" in item:
+            raise Unsupported("prep_actions (no WebArena-Lite task uses them)")
         locator = item.get("locator", "")
         got, note = select_text(locator, page, site=site)
         where = {"url": page.url, "locator": locator}
