@@ -1,5 +1,6 @@
 """WebArena's evaluators on answers and local pages, and WebArena-Lite's 165 shipped configs."""
 
+import hashlib
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,6 +15,7 @@ from vab_gym.envs.webarena.evaluators import (
     PLACEHOLDER,
     JudgeError,
     OpenAICompatibleJudge,
+    PageVisits,
     Review,
     Unsupported,
     call_helper,
@@ -27,7 +29,9 @@ from vab_gym.envs.webarena.evaluators import (
 )
 from vab_gym.envs.webarena.lite import DATA_PATH, ENV_ID, convert
 
-RAW = Path("/work/shared/vab-data/webarena-lite/test_webarena_lite.raw.json")
+# VAB's file, shipped with the tests (tests/data/vab/README.md), pinned to VAB's bytes.
+RAW = Path(__file__).parent / "data" / "vab" / "test_webarena_lite.raw.json"
+RAW_SHA256 = "5e901fc1d7155bc03764d734fa9a492f8d6d1029656b986a3a4e7c71609c7238"
 URLS = {"shopping": "http://shop.test", "shopping_admin": "http://shop.test/admin",
         "reddit": "http://forum.test", "gitlab": "http://gitlab.test", "map": "http://map.test",
         "wikipedia": "http://wiki.test", "homepage": "http://home.test"}
@@ -35,6 +39,7 @@ TASKS = {task.id: task for task in read_jsonl(DATA_PATH)}
 CONFIGS = {task_id: substitute_sites(task.judge, URLS) for task_id, task in TASKS.items()}
 ORDER_URL = "http://shop.test/sales/order/view/order_id/190/"
 BLANK = "<!DOCTYPE html><html><body></body></html>"
+QUICK = PageVisits(wait=0, timeout_ms=5000)  # fake pages need no settling time
 
 
 def config(n: int) -> dict:
@@ -86,7 +91,7 @@ class Web:
     """A context serving ``pages`` (URL -> HTML) on *.test origins; other hosts are aborted."""
 
     def __init__(self, browser, pages, default=None):
-        self.pages, self.default, self.aborted = dict(pages), default, []
+        self.pages, self.default, self.aborted, self.served = dict(pages), default, [], []
         self.context = browser.new_context()
         self.context.route("**/*", self._route)
 
@@ -96,6 +101,7 @@ class Web:
             self.aborted.append(url)
             route.abort()
         elif url in self.pages or self.default is not None:
+            self.served.append(url)
             route.fulfill(body=self.pages.get(url, self.default), content_type="text/html; charset=utf-8")
         else:
             route.fulfill(status=404, body="Not found", content_type="text/html")
@@ -122,33 +128,34 @@ def web(browser):
 # --- string_match ---------------------------------------------------------------------------
 
 
-def test_clean_answer_strips_quotes_space_and_case():
-    assert clean_answer('  "Hollister"  ') == "hollister"
+def test_clean_answer_strips_one_pair_of_quotes_and_lowers_case():
+    assert clean_answer('"Hollister"') == "hollister"
     assert clean_answer("'N/A'") == "n/a"
     assert clean_answer("it's") == "it's"
 
 
-def test_single_character_reference_must_be_a_whole_token():
-    assert must_include("0", "There are 0 such comments.", tokenize=True)
-    assert not must_include("0", "There are 10 such comments.", tokenize=True)
-    assert must_include("0", "There are 10 such comments.")  # a substring otherwise
-    assert must_include("1523", "The zip code is 15232.", tokenize=True)
+def test_one_token_reference_must_be_a_whole_token():
+    assert must_include("0", "There are 0 such comments.")
+    assert not must_include("0", "There are 10 such comments.")
+    assert not must_include("1523", "The zip code is 15232.")
     assert must_include("Impulse Duffle", "1. impulse duffle 2. overnight duffle")
     assert not must_include("Impulse Duffle", "impulse duffel")
 
 
-def test_only_a_single_must_include_item_is_tokenized():
+def test_every_must_include_item_is_tokenized():
     cfg = config(36)  # must_include ["0"]
     assert evaluate(cfg, answer="0", page=None).score == 1.0
     assert evaluate(cfg, answer="There are 0 of them.", page=None).score == 1.0
     assert evaluate(cfg, answer="10", page=None).score == 0.0
     cfg = {"eval_types": ["string_match"], "reference_answers": {"must_include": ["0", "b"]}}
-    assert evaluate(cfg, answer="10 b", page=None).score == 1.0
+    assert evaluate(cfg, answer="10 b", page=None).score == 0.0
+    assert evaluate(cfg, answer="0 b", page=None).score == 1.0
 
 
 def test_exact_match_answer():
     cfg = with_types(config(45), "string_match")  # exact_match "Yes"
-    assert evaluate(cfg, answer=" 'yes' ", page=None).score == 1.0
+    assert evaluate(cfg, answer="'yes'", page=None).score == 1.0
+    assert evaluate(cfg, answer=" 'yes' ", page=None).score == 0.0  # no strip, as VAB
     result = evaluate(cfg, answer="Yes, it is closed", page=None)
     assert result.score == 0.0
     assert result.details[0] == {"evaluator": "string_match", "check": "exact_match",
@@ -186,18 +193,20 @@ def test_fuzzy_match_without_judge_is_unjudged():
 
 
 def test_fuzzy_match_asks_the_judge():
-    for verdict, score in ((True, 1.0), (False, 0.0), (None, None)):
+    for verdict, score in ((True, 1.0), (False, 0.0), (None, 0.0)):
         judge = FakeJudge(verdict)
-        result = evaluate(config(3), answer="13 minutes by car, 1h45 on foot", page=None,
+        result = evaluate(config(3), answer="13 Minutes by car, 1h45 on foot", page=None,
                           judge=judge, intent=intent(3))
         assert result.score == score
         assert judge.calls == [(intent(3), "13 minutes by car, 1h45 on foot",
                                 "driving: 13min, walking: 1h 45min")]
 
 
-def test_empty_answer_fails_fuzzy_match_without_a_judge():
-    result = evaluate(config(11), answer=None, page=None)
-    assert result.score == 0.0 and result.details[0]["reason"] == "empty answer"
+def test_empty_answer_goes_to_the_judge_like_any_other():
+    assert evaluate(config(11), answer=None, page=None).score is None
+    judge = FakeJudge(False)
+    assert evaluate(config(11), answer=None, page=None, judge=judge).score == 0.0
+    assert judge.calls[0][1] == ""
 
 
 def test_na_answer_to_an_unachievable_task():
@@ -208,7 +217,7 @@ def test_na_answer_to_an_unachievable_task():
     judge = FakeUnachievableJudge(True)
     assert evaluate(cfg, answer="I cannot add a comment", page=None, judge=judge,
                     intent="Notify Sarah").score == 1.0
-    assert judge.calls == [("unachievable", "Notify Sarah", "I cannot add a comment",
+    assert judge.calls == [("unachievable", "Notify Sarah", "i cannot add a comment",
                             "System message: We cannot add order history.")]
     plain = FakeJudge(False)  # a judge without judge_unachievable gets the reason as reference
     assert evaluate(cfg, answer="done", page=None, judge=plain).score == 0.0
@@ -216,8 +225,8 @@ def test_na_answer_to_an_unachievable_task():
 
 
 def test_na_list_reference_is_judged_against_na():
-    cfg = config(91)  # fuzzy_match ["N/A"]: WebArena asks the fuzzy judge with reference N/A
-    assert evaluate(cfg, answer="n/a", page=None).score == 1.0
+    cfg = config(91)  # fuzzy_match ["N/A"]: VAB asks the fuzzy judge with reference N/A
+    assert evaluate(cfg, answer="n/a", page=None).score is None
     judge = FakeJudge(True)
     assert evaluate(cfg, answer="There is no USCIS office nearby", page=None,
                     judge=judge).score == 1.0
@@ -250,24 +259,24 @@ def test_evaluators_combine_by_product():
 
 
 def test_unknown_kinds_are_reported_not_ignored():
-    with pytest.raises(Unsupported, match="one_of"):
-        evaluate({"eval_types": ["string_match"], "reference_answers": {"one_of": ["a"]}},
-                 answer="a", page=None)
-    with pytest.raises(Unsupported, match="page_image_query"):
-        evaluate({"eval_types": ["page_image_query"]}, answer="a", page=None)
-    with pytest.raises(ValueError, match="reference_answers"):
-        evaluate({"eval_types": ["string_match"], "reference_answers": None}, answer="a",
-                 page=None)
+    result = evaluate({"eval_types": ["string_match"], "reference_answers": {"one_of": ["a"]}},
+                      answer="a", page=None)
+    assert result.score is None and "one_of" in result.details[-1]["reason"]
+    result = evaluate({"eval_types": ["page_image_query"]}, answer="a", page=None)
+    assert result.score is None and "page_image_query" in result.details[-1]["reason"]
+    result = evaluate({"eval_types": ["string_match"], "reference_answers": None}, answer="a",
+                      page=None)
+    assert result.score == 0.0
+    assert result.details[-1]["reason"] == "ValueError: string_match without reference_answers"
 
 
 # --- url_match ------------------------------------------------------------------------------
 
 
 def test_gold_in_pred_url_rule():
-    gold = "http://gitlab.test/a/b/-/issues/?sort=created_date&state=opened&label_name%5B%5D=q"
-    pred = "http://gitlab.test/a/b/-/issues?label_name[]=q&state=opened&sort=created_date&page=2"
-    assert url_matches(gold, pred, "GOLD in PRED")
-    assert not url_matches(gold, pred.replace("state=opened", "state=closed"), "GOLD in PRED")
+    gold = "http://gitlab.test/a/b/-/issues/?sort=created_date&state=opened"
+    assert url_matches(gold, gold + "&page=2", "GOLD in PRED")
+    assert not url_matches(gold, gold.replace("state=opened", "state=closed"), "GOLD in PRED")
     assert not url_matches(gold, "http://gitlab.test/a/b/-/issues", "GOLD in PRED")
     assert url_matches("http://forum.test/f/books", "http://forum.test/f/books/12/a-post",
                        "GOLD in PRED")
@@ -290,7 +299,7 @@ def test_exact_url_rule_when_no_url_note():
     assert evaluate(cfg, answer=None, page=good).score == 1.0
     deeper = SimpleNamespace(url=good.url + "designs")
     assert evaluate(cfg, answer=None, page=deeper).score == 0.0
-    with pytest.raises(Unsupported, match="SIMILAR"):
+    with pytest.raises(ValueError, match="Unknown matching rule: SIMILAR"):
         url_matches("http://a.test/", "http://a.test/", "SIMILAR")
 
 
@@ -329,12 +338,25 @@ def test_site_helpers_and_their_absence():
         call_helper("shopping_get_latest_order_url()", page=None, last_url="", site=None)
 
 
-@pytest.mark.parametrize("expression", [
-    "__import__('os').system('true')", "eval('1')", "reddit_get_post_url(x)",
-    "reddit_get_post_url(url='a')", "shopping_get_num_reviews(__page__)", "1 +",
+def test_a_site_helper_without_a_site_is_unjudged():
+    result = evaluate(config(104), answer=None, page=SimpleNamespace(url="http://shop.test/"))
+    assert result.score is None
+    assert result.details[-1]["reason"] == ("UNJUDGED: not implemented: shopping_get_latest_"
+                                            "order_url looks up the site's database: pass "
+                                            "evaluate(site=...)")
+
+
+@pytest.mark.parametrize(("expression", "error", "message"), [
+    ("__import__('os').system('true')", ValueError, "not a plain call"),
+    ("eval('1')", Unsupported, "helper 'eval' is not implemented"),
+    ("reddit_get_post_url(x)", ValueError, "arguments must be strings or __page__"),
+    ("reddit_get_post_url(url='a')", ValueError, "not a plain call"),
+    ("shopping_get_num_reviews(__page__)", Unsupported, "'shopping_get_num_reviews' is not"),
+    ("1 +", ValueError, "bad func: expression"),
+    ("reddit_get_post_url('a', 'b')", ValueError, "bad arguments"),
 ])
-def test_func_expressions_are_parsed_never_run(expression):
-    with pytest.raises((ValueError, Unsupported)):
+def test_func_expressions_are_parsed_never_run(expression, error, message):
+    with pytest.raises(error, match=message):
         call_helper(expression, page=None, last_url="", site=FakeSite())
 
 
@@ -420,9 +442,10 @@ def run_page_case(web, case, values):
     pages.update({url: fill(html, values) for url, html in others.items()})
     w = web(pages)
     agent = w.open(last_url)
-    result = evaluate(config(n), answer=None, page=agent, site=FakeSite(), intent=intent(n))
+    result = evaluate(config(n), answer=None, page=agent, site=FakeSite(), intent=intent(n),
+                      visits=QUICK)
     assert w.aborted == []
-    assert len(w.context.pages) == 1, "the default visitor closes the pages it opened"
+    assert len(w.context.pages) == 1, "visits navigate the agent's page, as VAB's"
     return result
 
 
@@ -458,27 +481,20 @@ def test_program_html_fuzzy_contents(web):
     assert judge.calls[0][2] == "refund, it broke after three days of use, 000000180, 12.99"
 
 
-def test_visits_each_url_once_per_run_of_items(web):
+def test_every_item_visits_its_url_on_the_agent_page(web):
     pages = {"http://gitlab.test/byteblaze/web_agent_android_xl": BLANK,
              "http://gitlab.test/byteblaze/web_agent_android_xl/-/commits": BLANK,
              "http://gitlab.test/byteblaze/web_agent_android_xl/-/project_members": BLANK,
              "http://shop.test/customer/address": BLANK, "http://shop.test/": BLANK}
     w = web(pages)
     agent = w.open("http://shop.test/")
-    spare = w.context.new_page()
-    visited = []
-
-    def visit(url):
-        visited.append(url)
-        spare.goto(url)
-        return spare
-
-    evaluate(config(157), answer=None, page=agent, visit=visit)
-    assert len(visited) == 3
-    visited.clear()
-    evaluate(config(129), answer=None, page=agent, visit=visit)
-    assert visited == ["http://shop.test/customer/address"]
-    assert not spare.is_closed(), "pages of the caller's visitor are the caller's"
+    w.served.clear()
+    evaluate(config(157), answer=None, page=agent, visits=QUICK)
+    assert w.served == list(pages)[:3]
+    w.served.clear()
+    evaluate(config(129), answer=None, page=agent, visits=QUICK)  # two items, one URL
+    assert w.served == ["http://shop.test/customer/address"] * 2
+    assert agent.url == "http://shop.test/customer/address" and len(w.context.pages) == 1
 
 
 # --- The OpenAI-compatible judge against a local stub ---------------------------------------------
@@ -524,8 +540,8 @@ def test_openai_judge_request_and_verdicts(llm):
     body = request["body"]
     assert body["model"] == "judge-model" and body["temperature"] == 0
     prompt = body["messages"][-1]["content"]
-    assert "question: How long?" in prompt and "reference answer: 11 min" in prompt
-    assert "student answer: about 11 minutes" in prompt
+    assert "question: How long?\nreference answer: 11 min\n" in prompt
+    assert "student answer: about 11 minutes\n" in prompt
     assert judge.judge("q", "a", "r") is False
     assert judge.judge("q", "a", "r") is False
     assert judge.judge("q", "a", "r") is None
@@ -536,13 +552,15 @@ def test_openai_judge_request_and_verdicts(llm):
 
 def test_openai_judge_in_evaluate(llm):
     judge = OpenAICompatibleJudge(llm.url, "judge-model")
-    llm.replies += [(200, "correct"), (200, "different"), (500, "oops")]
+    llm.replies += [(200, "correct"), (200, "different"), (500, "oops"), (200, "maybe")]
     assert evaluate(config(1), answer="Pittsburgh International Airport, Findlay Township, PA 15231",
                     page=None, judge=judge, intent=intent(1)).score == 1.0
     assert llm.seen[0]["auth"] is None
     assert evaluate(config(114), answer="Added the comment", page=None, judge=judge).score == 0.0
     failed = evaluate(config(11), answer="11 min", page=None, judge=judge)
-    assert failed.score is None and "judge failed" in failed.details[0]["reason"]
+    assert failed.score == 0.0 and "judge failed" in failed.details[0]["reason"]
+    unclear = evaluate(config(11), answer="11 min", page=None, judge=judge)
+    assert unclear.score == 0.0 and unclear.details[0]["reason"] == "the LLM judge gave no verdict"
 
 
 def test_openai_judge_transport_errors():
@@ -569,8 +587,8 @@ def test_shipped_tasks():
     assert PLACEHOLDER.search(json.dumps(TASKS["wal-test-127"].judge))
 
 
-@pytest.mark.skipif(not RAW.exists(), reason="VAB's raw WebArena-Lite file is not here")
 def test_shipped_tasks_are_the_conversion_of_the_raw_file():
+    assert hashlib.sha256(RAW.read_bytes()).hexdigest() == RAW_SHA256
     assert [t.to_dict() for t in convert(RAW)] == [t.to_dict() for t in TASKS.values()]
 
 
@@ -590,7 +608,7 @@ def test_string_match_of_every_config(task_id):
     cfg = with_types(CONFIGS[task_id], "string_match")
     refs = cfg["reference_answers"]
     fuzzy = refs.get("fuzzy_match")
-    needs_judge = fuzzy is not None and fuzzy not in ("N/A", ["N/A"])
+    needs_judge = fuzzy is not None and fuzzy != "N/A"
     strict = "exact_match" in refs or "must_include" in refs
     right = reference_answer(refs)
     assert evaluate(cfg, answer=right, page=None).score == (None if needs_judge else 1.0)
@@ -611,31 +629,30 @@ def test_url_match_of_every_config(task_id):
             assert evaluate(cfg, answer=None, page=bare).score == 0.0
 
 
+POST_URL = "http://forum.test/f/test/123/a-post"
+
+
 @pytest.fixture(scope="module")
 def blank_site(browser):
     """Every *.test URL is a blank page; the agent is on a forum post."""
     w = Web(browser, {}, default=BLANK)
-    agent = w.open("http://forum.test/f/test/123/a-post")
-    spare = w.context.new_page()
-
-    def visit(url):
-        spare.goto(url)
-        return spare
-
-    yield agent, visit
+    yield w.open(POST_URL)
     w.context.close()
 
 
 @pytest.mark.parametrize("task_id", ids_with("program_html"))
 def test_program_html_of_every_config_runs_on_blank_pages(blank_site, task_id):
-    agent, visit = blank_site
+    agent = blank_site
+    agent.goto(POST_URL)  # the previous config's visits moved it
     cfg = with_types(CONFIGS[task_id], "program_html")
-    result = evaluate(cfg, answer=None, page=agent, visit=visit, site=FakeSite())
-    expected_checks = 0
+    result = evaluate(cfg, answer=None, page=agent, site=FakeSite(), visits=QUICK)
+    expected = []
     for item in cfg["program_html"]:
         (kind, value), = item["required_contents"].items()
-        expected_checks += len(value) if kind == "must_include" else 1
-    assert len(result.details) == expected_checks
-    assert result.score == 0.0 and all(d["passed"] is False for d in result.details)
+        # fuzzy_match needs a judge (none here); the rest fail on a blank page
+        expected += [None if kind == "fuzzy_match" else False] * (
+            len(value) if kind == "must_include" else 1)
+    assert [d["passed"] for d in result.details] == expected
+    assert result.score == (0.0 if False in expected else None)
     for detail in result.details:
         assert "SyntaxError" not in detail["reason"], detail

@@ -1,13 +1,18 @@
 """WebArena's evaluators for a task's ``eval`` block: string_match, url_match, program_html.
 
-Semantics follow VAB-WebArena-Lite's evaluators (themselves WebArena's): answers and page
-contents are compared after WebArena's cleaning, alternatives are written ``a |OR| b``,
-and the evaluators' scores multiply. Where WebArena asks an LLM (``fuzzy_match`` and
-unachievable-task reasons), an :class:`LLMJudge` is asked; without one the check is
-reported as unjudged (score ``None``), never passed or failed silently.
+Written anew from VAB-WebArena-Lite's ``new/evaluators.py`` and ``helper_functions_eval.py``
+(VAB 9055fc2) and checked against them rule by rule; each rule names the VAB function it
+follows. Alternatives are written ``a |OR| b`` and the evaluators' scores multiply. Where VAB
+asks an LLM (``fuzzy_match`` and unachievable-task reasons) an :class:`LLMJudge` is asked with
+VAB's prompts; without one the check is reported as unjudged (score ``None``).
+
+:func:`evaluate` never raises: what makes VAB's evaluators raise (a timeout, an unreachable
+page, a failed ``assert``, an LLM reply without a verdict) fails the task there, since
+``run.py`` then records no score and ``score.py`` counts the task as failed, so here it is a
+failed check with its reason. What this implementation lacks is an unjudged check.
 
 Task text is never run as Python: ``func:`` expressions are parsed with :mod:`ast` and
-dispatched to the helpers below; ``locator`` JavaScript runs in the page, as in WebArena.
+dispatched to the helpers below; ``locator`` JavaScript runs in the page, as in VAB.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol, runtime_checkable
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from nltk.tokenize import NLTKWordTokenizer
 from nltk.tokenize.punkt import PunktSentenceTokenizer
@@ -29,8 +34,12 @@ from playwright.sync_api import Error as PlaywrightError
 OR = " |OR| "
 SITES = ("shopping", "shopping_admin", "reddit", "gitlab", "map", "wikipedia", "homepage")
 PLACEHOLDER = re.compile(r"__(" + "|".join(s.upper() for s in SITES) + r")__")
-EMPTY_LOCATOR = "document.body.outerText"  # an empty locator means the whole page's text
 MAX_GOT = 500  # characters of page text kept in a detail entry
+# HTMLContentExactEvaluator.__call__: ``page.goto(url); time.sleep(3)`` for every item whose
+# url is not "last"; envs.py gives pages 120 s timeouts. Both are evaluate() arguments.
+VAB_PAGE_WAIT = 3.0
+VAB_TIMEOUT_MS = 120_000
+JUDGE_MODEL = "gpt-4-1106-preview"  # llm_fuzzy_match / llm_ua_match
 
 
 class Unsupported(NotImplementedError):
@@ -39,6 +48,10 @@ class Unsupported(NotImplementedError):
 
 class JudgeError(RuntimeError):
     """The LLM judge could not be asked (network, HTTP or reply format)."""
+
+
+class VabAssertion(AssertionError):
+    """One of VAB's ``assert`` statements fails on this config (reproduced under vab_quirks)."""
 
 
 @dataclass(frozen=True)
@@ -76,13 +89,14 @@ def substitute_sites(obj: Any, urls: Mapping[str, str]) -> Any:
     return replace(obj)
 
 
-# --- Text comparison (WebArena's cleaning) ---------------------------------------------
+# --- Text comparison (StringEvaluator's static methods) ----------------------------------
 
 
 def clean_answer(text: str) -> str:
-    """WebArena's normal form: stripped, one pair of surrounding quotes removed, lower-case."""
-    text = text.strip()
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+    """``StringEvaluator.clean_answer``: one pair of surrounding quotes removed (``'`` first,
+    then ``"``), lower-cased. Whitespace is kept, so ``" yes"`` is not ``"yes"``."""
+    quote = text[:1]
+    if quote in ("'", '"') and text.endswith(quote):  # a lone quote becomes "", as in VAB
         text = text[1:-1]
     return text.lower()
 
@@ -93,32 +107,43 @@ def _tokenizers() -> tuple[PunktSentenceTokenizer, NLTKWordTokenizer]:
 
 
 def word_tokens(text: str) -> list[str]:
-    """NLTK's ``word_tokenize`` without the downloadable punkt model (an untrained Punkt
-    splits sentences), so no data download is needed."""
+    """NLTK's ``word_tokenize`` (Punkt sentences, then NLTK's Treebank word tokenizer), with an
+    untrained Punkt: the trained English model is a data download (``punkt_tab``) that
+    cannot be shipped. The two split sentences differently only after a period that the
+    English model knows as an abbreviation ("st.", "dr.")."""
     sentences, words = _tokenizers()
     return [token for sentence in sentences.tokenize(text) for token in words.tokenize(sentence)]
 
 
 def exact_match(reference: str, text: str) -> bool:
-    return clean_answer(text) == clean_answer(reference)
+    """``StringEvaluator.exact_match``: equal after cleaning both."""
+    return clean_answer(str(text)) == clean_answer(reference)
 
 
-def must_include(reference: str, text: str, *, tokenize: bool = False) -> bool:
-    """Whether ``text`` contains ``reference``. With ``tokenize`` (WebArena: the answer's only
-    reference), a one-character reference must be a whole token, so "0" is not in "10"."""
+def must_include(reference: str, text: str) -> bool:
+    """``StringEvaluator.must_include``: a reference that is one NLTK token must be one of the
+    text's tokens, or a part of a token split at ``/`` ("914" is not in "914km", "22" is in
+    "3/22/2023"); a longer reference must be a substring."""
     ref, pred = clean_answer(reference), clean_answer(text)
-    if tokenize and len(ref) == 1 and len(word_tokens(ref)) == 1:
-        return ref in word_tokens(pred)
-    return ref in pred
+    if len(word_tokens(ref)) != 1:
+        return ref in pred
+    tokens = word_tokens(pred)
+    return ref in tokens + [part for token in tokens if "/" in token for part in token.split("/")]
 
 
-def includes_any(reference: str, text: str, *, tokenize: bool = False) -> bool:
+def includes_any(reference: str, text: str) -> bool:
     """``must_include`` for a reference with ``|OR|`` alternatives."""
-    return any(must_include(alt, text, tokenize=tokenize) for alt in reference.split(OR))
+    return any(must_include(alt, text) for alt in reference.split(OR))
 
 
-def _as_list(value: str | Iterable[str]) -> list[str]:
-    # Some configs write a single reference as a bare string (WebArena-Lite task 81).
+def _as_list(value: str | Iterable[str], what: str, vab_quirks: bool) -> list[str]:
+    """A list of references. VAB asserts a list; WebArena-Lite task 81 writes one bare string,
+    which fixes VAB's crash by reading it as a one-item list (``vab_quirks`` keeps the crash)."""
+    if isinstance(value, list):
+        return value
+    if vab_quirks:
+        raise VabAssertion(f"{what} is {type(value).__name__}, not a list: VAB's "
+                           "'assert isinstance(..., list)' fails")
     return [value] if isinstance(value, str) else list(value)
 
 
@@ -136,38 +161,45 @@ def _check(evaluator: str, check: str, passed: bool | None, expected: Any, got: 
 class LLMJudge(Protocol):
     def judge(self, question: str, answer: str, reference: str) -> bool | None:
         """Whether ``answer`` means the same as ``reference`` for ``question``; ``None`` if
-        the judge cannot tell."""
+        there is no verdict (a failed check, as VAB's ``assert`` on the reply)."""
 
 
 @runtime_checkable
 class UnachievableJudge(Protocol):
-    """A judge with WebArena's second question: does the agent's reason for giving up agree
-    with the reason the task is unachievable? Judges without it are asked ``judge`` with
-    the reason as the reference."""
+    """A judge with VAB's second question (``llm_ua_match``): does the agent's reason for
+    giving up agree with the reason the task is unachievable? Judges without it are asked
+    ``judge`` with the reason as the reference."""
 
     def judge_unachievable(self, task: str, reported: str, actual: str) -> bool | None: ...
 
 
-SYSTEM_PROMPT = "You are a careful and helpful assistant."
-FUZZY_PROMPT = """You are helping a teacher grade a student's answer to a question. The student \
-may word the answer differently from the reference; what matters is whether the two answers \
-mean the same thing.
-question: {question}
-reference answer: {reference}
-Note: wherever you see the string 'N/A', it is a special marker meaning 'not achievable'.
-student answer: {answer}
-Give your verdict as exactly one of 'correct', 'incorrect' or 'partially correct', and \
-write nothing else."""
-UNACHIEVABLE_PROMPT = """task: {task}
-actual unachievable reason: {actual}
-reported unachievable reason: {reported}
-The task above cannot be completed, for the reason given as 'actual unachievable reason'. \
-Someone attempted it, did not succeed, and explained why under 'reported unachievable \
-reason'. Compare the two reasons and decide whether the reported one agrees with the actual \
-one, even if only implicitly. Reply 'same' if it agrees and 'different' if it does not."""
+# helper_functions_eval.py: llm_fuzzy_match and llm_ua_match, word for word.
+SYSTEM_PROMPT = "You are a helpful assistant"
+FUZZY_PROMPT = (
+    "Help a teacher to grade the answer of a student given a question. Keep in mind that the "
+    "student may use different phrasing or wording to answer the question. The goal is to "
+    "evaluate whether the answer is semantically equivalent to the reference answer.\n"
+    "question: {question}\n"
+    "reference answer: {reference}\n"
+    "all the string 'N/A' that you see is a special sequence that means 'not achievable'\n"
+    "student answer: {answer}\n"
+    "Conclude the judgement by 'correct', 'incorrect', or 'partially correct'. Only output one "
+    "of these options, and nothing else.")
+UNACHIEVABLE_PROMPT = (
+    "task: {task}\n"
+    "actual unachievable reason: {actual}\n"
+    "reported unachievable reason: {reported}\n"
+    "The task described above is inherently unachievable due to the reason specified under "
+    "'actual unachievable reason'. An individual previously attempted this task and was unable "
+    "to complete it. They provided a reason for their failure, which is listed under 'reported "
+    "unachievable reason'. Your role is to review both the actual and reported reasons. "
+    "Determine if the reported reason aligns with the actual reason, even if implicitly. If the "
+    "stated reason is in line with the actual reason, respond with 'same'. Otherwise, respond "
+    "with 'different'.")
 
 
 def _graded(reply: str) -> bool | None:
+    """llm_fuzzy_match's reading of the lower-cased reply (``None``: its assert fails)."""
     reply = reply.lower()
     if "partially correct" in reply or "incorrect" in reply:
         return False
@@ -175,6 +207,7 @@ def _graded(reply: str) -> bool | None:
 
 
 def _same(reply: str) -> bool | None:
+    """llm_ua_match's reading of the lower-cased reply (``None``: its assert fails)."""
     reply = reply.lower()
     if "different" in reply:
         return False
@@ -182,13 +215,15 @@ def _same(reply: str) -> bool | None:
 
 
 class OpenAICompatibleJudge:
-    """WebArena's LLM judge behind any OpenAI-compatible ``/chat/completions`` endpoint.
+    """VAB's LLM judge behind any OpenAI-compatible ``/chat/completions`` endpoint.
 
-    ``base_url`` is the API root (e.g. ``http://127.0.0.1:8000/v1``). Transport and reply
-    format failures raise :class:`JudgeError`; an unclear verdict gives ``None``.
+    ``base_url`` is the API root (e.g. ``http://127.0.0.1:8000/v1``); the request is VAB's
+    (``generate_from_openai_chat_completion``): its model, system prompt, temperature 0,
+    top_p 1 and 768 tokens. Transport and reply format failures raise :class:`JudgeError`;
+    a reply without a verdict gives ``None``.
     """
 
-    def __init__(self, base_url: str, model: str, api_key: str | None = None, *,
+    def __init__(self, base_url: str, model: str = JUDGE_MODEL, api_key: str | None = None, *,
                  timeout: float = 60.0, max_tokens: int = 768) -> None:
         if urlsplit(base_url).scheme not in ("http", "https"):
             raise ValueError(f"judge base_url must be http(s): {base_url!r}")
@@ -207,10 +242,10 @@ class OpenAICompatibleJudge:
             task=task, actual=actual, reported=reported)))
 
     def complete(self, prompt: str) -> str:
-        """The model's reply to ``prompt`` (greedy decoding, as WebArena)."""
-        body = {"model": self.model, "temperature": 0, "max_tokens": self.max_tokens,
-                "messages": [{"role": "system", "content": SYSTEM_PROMPT},
-                             {"role": "user", "content": prompt}]}
+        """The model's reply to ``prompt``."""
+        body = {"model": self.model, "messages": [{"role": "system", "content": SYSTEM_PROMPT},
+                                                  {"role": "user", "content": prompt}],
+                "temperature": 0, "max_tokens": self.max_tokens, "top_p": 1.0}
         headers = {"Content-Type": "application/json"}
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
@@ -227,7 +262,8 @@ class OpenAICompatibleJudge:
 
 def _ask(judge: LLMJudge | None, question: str, answer: str, reference: str, *,
          unachievable: bool = False) -> tuple[bool | None, str]:
-    """(verdict, reason) of the judge; ``None`` with the reason when there is no verdict."""
+    """(verdict, reason) of the judge; ``None`` only when no judge is configured. A judge
+    that fails or gives no verdict fails the check, as VAB's run does."""
     if judge is None:
         return None, "UNJUDGED: needs an LLM judge and none is configured"
     try:
@@ -238,83 +274,64 @@ def _ask(judge: LLMJudge | None, question: str, answer: str, reference: str, *,
         else:
             verdict = judge.judge(question, answer, f"N/A (not achievable: {reference})")
     except JudgeError as exc:
-        return None, f"UNJUDGED: the LLM judge failed: {exc}"
+        return False, f"the LLM judge failed: {exc}"
     if verdict is None:
-        return None, "UNJUDGED: the LLM judge gave no clear verdict"
+        return False, "the LLM judge gave no verdict"
     return bool(verdict), "LLM judge: " + ("agrees" if verdict else "disagrees")
 
 
-# --- string_match -------------------------------------------------------------------------
+# --- string_match (StringEvaluator.__call__) -------------------------------------------------
 
 
 def _string_match(references: Mapping[str, Any], answer: str, intent: str, string_note: str,
-                  judge: LLMJudge | None) -> list[dict]:
-    pred = clean_answer(answer)
-    checks = []
+                  judge: LLMJudge | None, vab_quirks: bool, checks: list[dict]) -> None:
+    pred = clean_answer(answer)  # cleaned here, and again inside each comparison, as VAB
     for kind, value in references.items():
         if kind == "exact_match":
             passed = exact_match(value, pred)
             checks.append(_check("string_match", kind, passed, value, answer,
                                  "equal" if passed else "not equal"))
         elif kind == "must_include":
-            items = _as_list(value)
-            for item in items:
-                passed = includes_any(item, pred, tokenize=len(items) == 1)
+            for item in _as_list(value, "must_include", vab_quirks):
+                passed = includes_any(item, pred)
                 checks.append(_check("string_match", kind, passed, item, answer,
                                      "included" if passed else "not included"))
+        elif kind == "fuzzy_match" and value == "N/A":  # unachievable: N/A, or the reason
+            if exact_match("N/A", pred):
+                checks.append(_check("string_match", kind, True, value, answer, "answered N/A"))
+            else:
+                passed, reason = _ask(judge, intent, pred, string_note, unachievable=True)
+                checks.append(_check("string_match", "unachievable", passed, string_note,
+                                     answer, reason))
         elif kind == "fuzzy_match":
-            checks.append(_fuzzy_answer(value, answer, intent, string_note, judge))
+            reference = ", ".join(_as_list(value, "fuzzy_match", vab_quirks))
+            passed, reason = _ask(judge, intent, pred, reference)
+            checks.append(_check("string_match", kind, passed, reference, answer, reason))
         else:
             raise Unsupported(f"reference_answers kind {kind!r} (supported: exact_match, "
                               "must_include, fuzzy_match)")
-    return checks
 
 
-def _fuzzy_answer(value: str | list[str], answer: str, intent: str, string_note: str,
-                  judge: LLMJudge | None) -> dict:
-    answer = answer.strip()
-    if value in ("N/A", ["N/A"]):  # the task is unachievable; the agent must say so
-        if exact_match("N/A", answer):
-            return _check("string_match", "fuzzy_match", True, value, answer, "answered N/A")
-        if value == "N/A" and string_note:  # WebArena's ua_match: compare the reasons
-            passed, reason = _ask(judge, intent, answer, string_note, unachievable=True)
-            return _check("string_match", "unachievable", passed, string_note, answer, reason)
-    reference = ", ".join(_as_list(value))
-    if not answer:  # WebArena's rule: an empty answer matches only an empty reference
-        return _check("string_match", "fuzzy_match", not reference, reference, answer,
-                      "empty answer")
-    passed, reason = _ask(judge, intent, answer, reference)
-    return _check("string_match", "fuzzy_match", passed, reference, answer, reason)
+# --- url_match (URLExactEvaluator.__call__) --------------------------------------------------
 
 
-# --- url_match ----------------------------------------------------------------------------
+def clean_url(url: str) -> str:
+    """URLExactEvaluator's ``clean_url``: every "localhost" becomes "127.0.0.1", one trailing
+    "/" goes. Nothing else: query order, encoding, scheme and fragment all count."""
+    url = str(url).replace("localhost", "127.0.0.1")
+    return url[:-1] if url.endswith("/") else url
 
 
-def _split_url(url: str) -> tuple[str, dict[str, list[str]]]:
-    """(host + path without trailing slash, query parameters) - WebArena's URL normal form."""
-    parts = urlsplit(url.strip())
-    netloc = parts.netloc.lower()
-    if parts.hostname == "localhost":  # as VAB: one spelling of the local host
-        netloc = netloc.replace("localhost", "127.0.0.1", 1)
-    return (netloc + parts.path).rstrip("/"), parse_qs(parts.query)
-
-
-def url_matches(reference_url: str, url: str, url_note: str | None = None) -> bool:
-    """WebArena's URL rule. ``GOLD in PRED``: some gold host+path is contained in the page's,
-    and each gold query parameter has one of its gold values in the page's query. Otherwise
-    (VAB's default, ``EXACT``) the host+path and the query parameters must be equal."""
-    golds = [_split_url(u) for u in reference_url.split(OR)]
-    base, query = _split_url(url)
+def url_matches(reference_url: str, url: str, url_note: str = "EXACT") -> bool:
+    """VAB's URL rule on the cleaned strings: ``EXACT`` (VAB's default), the page's URL equals
+    one of the ``|OR|`` alternatives; ``GOLD in PRED``, one of them is a substring of it."""
+    golds = [clean_url(gold) for gold in reference_url.split(OR)]
+    pred = clean_url(url)
+    if url_note == "EXACT":
+        return pred in golds
     if url_note == "GOLD in PRED":
-        wanted: dict[str, set[str]] = {}
-        for _, gold_query in golds:
-            for key, values in gold_query.items():
-                wanted.setdefault(key, set()).update(values)
-        return any(gold_base in base for gold_base, _ in golds) and all(
-            any(v in query.get(key, []) for v in values) for key, values in wanted.items())
-    if url_note in (None, "", "EXACT"):
-        return any(gold == (base, query) for gold in golds)
-    raise Unsupported(f"url_note {url_note!r} (supported: 'GOLD in PRED', 'EXACT')")
+        return any(gold in pred for gold in golds)
+    raise ValueError(f"Unknown matching rule: {url_note}")  # VAB's message
 
 
 # --- func: helpers ------------------------------------------------------------------------
@@ -323,14 +340,14 @@ def url_matches(reference_url: str, url: str, url_note: str | None = None) -> bo
 @dataclass(frozen=True)
 class Review:
     author: str
-    rating: int  # percent, as Magento stores it: 5 stars = 100
+    rating: int | None  # percent, as Magento stores it: 5 stars = 100; None: no "Rating"
     title: str = ""
     text: str = ""
 
 
 class Site(Protocol):
-    """Back-end lookups some helpers need (WebArena asks Magento's REST API); the env
-    supplies one. A lookup it cannot answer raises :class:`Unsupported`."""
+    """Back-end lookups some helpers need (VAB asks Magento's REST API: ``magento.py``; the
+    local shop answers from its database: ``shop/site.py``); the env supplies one."""
 
     def latest_order_url(self) -> str:
         """Full URL of the customer's page of the newest order (``.../sales/order/view/...``)."""
@@ -358,7 +375,7 @@ def reddit_get_post_url(url: str) -> str:
     """The post's own page for a URL inside a post (``/f/<forum>/<id>/...``); else ``url``."""
     parts = urlsplit(url)
     path = parts.path.split("/")
-    if len(path) < 4 or path[1] != "f" or not path[3]:
+    if len(path) < 4 or path[1] != "f":  # helper_functions_eval.py: reddit_get_post_url
         return url
     return f"{parts.scheme}://{parts.netloc}/f/{path[2]}/{path[3]}/"
 
@@ -386,7 +403,12 @@ def _page_text(page: Any, script: str, arg: str) -> str:
 def _review_field(field: str) -> Callable[[Site, str], str]:
     def lookup(site: Site, sku: str) -> str:
         review = site.latest_review(sku)
-        return "" if review is None else str(getattr(review, field))
+        if review is None:
+            return ""
+        value = getattr(review, field)
+        if value is None:  # shopping_get_sku_latest_review_rating's assert fails
+            raise AssertionError(f"the review of {sku} has no 'Rating' rating")
+        return str(value)
     return lookup
 
 
@@ -428,7 +450,7 @@ def parse_call(expression: str) -> tuple[str, list[Any]]:
 
 
 def call_helper(expression: str, *, page: Any, last_url: str, site: Site | None) -> str:
-    """Run a ``func:`` expression: ``__page__`` is ``page``, ``__last_url__`` the agent's URL."""
+    """Run a ``func:`` expression: ``__page__`` is ``page``, ``__last_url__`` is ``last_url``."""
     name, args = parse_call(expression)
     args = [page if a is PAGE_ARG else a.replace("__last_url__", last_url) for a in args]
     if name in HELPERS:
@@ -446,78 +468,70 @@ def call_helper(expression: str, *, page: Any, last_url: str, site: Site | None)
         raise ValueError(f"bad arguments in func:{expression}: {exc}") from None
 
 
-# --- program_html -------------------------------------------------------------------------
+# --- program_html (HTMLContentExactEvaluator.__call__) ---------------------------------------
 
 
-def locator_script(locator: str) -> str:
-    """The page function for a locator expression; its value as text ('' for null)."""
-    expression = locator.strip() or EMPTY_LOCATOR
-    # Newlines keep a trailing // comment in the locator from swallowing the wrapper.
-    return (f"() => {{\nconst value = (\n{expression}\n);\n"
-            "return value == null ? '' : String(value);\n}")
+@dataclass(frozen=True)
+class PageVisits:
+    """How program_html opens its URLs: VAB's ``page.goto(url)`` on the agent's own page, then
+    ``time.sleep(3)`` so that script-rendered pages (GitLab's member lists) are complete.
+    The local shop renders on the server and can use ``wait=0``."""
+
+    wait: float = VAB_PAGE_WAIT  # seconds after each visit
+    timeout_ms: float = VAB_TIMEOUT_MS
+
+    def open(self, page: Any, url: str) -> None:
+        page.goto(url, timeout=self.timeout_ms)
+        if self.wait > 0:
+            page.wait_for_timeout(self.wait * 1000)
 
 
-def select_text(locator: str, page: Any, *, last_url: str, site: Site | None) -> tuple[str, str]:
-    """(selected text, note): the locator's value on ``page``; a failing script selects
-    nothing (WebArena's rule: the page is wrong) and the note says why."""
+# The local shop renders every page on the server: its pages are complete once loaded.
+LOCAL_VISITS = PageVisits(wait=0.0, timeout_ms=10_000)
+
+
+def select_text(locator: str, page: Any, *, site: Site | None) -> tuple[str, str]:
+    """(selected text, note): what VAB reads for ``locator`` on ``page``.
+
+    Empty: the page's HTML (``page.content()``, so "&" reads "&amp;"). ``document.`` /
+    ``[...document.``: ``str()`` of the value VAB's ``() => locator`` returns (``None`` for
+    null, ``True`` for true); a script that fails selects "" (VAB: "the page is wrong") and
+    the note says why. ``func:``: the helper's value.
+    """
+    if not locator.strip():
+        return page.content(), ""
+    if locator.startswith(("document.", "[...document.")):
+        try:
+            return str(page.evaluate(f"() => {locator}")), ""
+        except PlaywrightError as exc:
+            message = str(exc).splitlines()[0].removeprefix("Page.evaluate: ")
+            return "", f"locator failed: {message}"
     if locator.startswith("func:"):
-        return call_helper(locator[len("func:"):], page=page, last_url=last_url, site=site), ""
-    try:
-        return page.evaluate(locator_script(locator)), ""
-    except PlaywrightError as exc:
-        message = str(exc).splitlines()[0].removeprefix("Page.evaluate: ")
-        return "", f"locator failed: {message}"
+        return call_helper(locator[len("func:"):], page=page, last_url=page.url, site=site), ""
+    if locator.startswith("lambda:"):
+        raise Unsupported("lambda: locators (no WebArena-Lite task uses one)")
+    raise ValueError(f"Unknown locator: {locator}")  # VAB's message
 
 
-class _Visits:
-    """Pages for program_html's URLs; consecutive items on one URL share one visit."""
-
-    def __init__(self, page: Any, visit: Callable[[str], Any] | None) -> None:
-        self._visit = visit or self._new_page
-        self._owned = visit is None  # pages we opened ourselves are ours to close
-        self._page = page
-        self._url: str | None = None
-        self._current: Any = None
-
-    def _new_page(self, url: str) -> Any:
-        fresh = self._page.context.new_page()
-        fresh.goto(url)
-        return fresh
-
-    def open(self, url: str) -> Any:
-        if url != self._url:
-            self.close()
-            self._current, self._url = self._visit(url), url
-        return self._current
-
-    def close(self) -> None:
-        if self._owned and self._current is not None:
-            self._current.close()
-        self._current = self._url = None
-
-
-def _program_html(items: list[dict], page: Any, visit: Callable[[str], Any] | None,
-                  judge: LLMJudge | None, intent: str, site: Site | None) -> list[dict]:
-    last_url = page.url
-    visits = _Visits(page, visit)
-    checks: list[dict] = []
-    try:
-        for item in items:
-            url = item["url"]
-            if url.startswith("func:"):
-                url = call_helper(url[len("func:"):], page=page, last_url=last_url, site=site)
-            target = page if url == "last" else visits.open(url)
-            locator = item.get("locator", "")
-            got, note = select_text(locator, target, last_url=last_url, site=site)
-            where = {"url": target.url, "locator": locator}
-            checks += _required(item["required_contents"], got, note, where, intent, judge)
-    finally:
-        visits.close()
-    return checks
+def _program_html(items: list[dict], page: Any, visits: PageVisits, judge: LLMJudge | None,
+                  intent: str, site: Site | None, vab_quirks: bool, checks: list[dict]) -> None:
+    for item in items:
+        url = item["url"]
+        if url.startswith("func:"):  # __last_url__ is the page's URL now, as in VAB
+            url = call_helper(url[len("func:"):], page=page, last_url=page.url, site=site)
+        if url != "last":
+            visits.open(page, url)
+        if "prep_actions" in item:
+            raise Unsupported("prep_actions (no WebArena-Lite task uses them)")
+        locator = item.get("locator", "")
+        got, note = select_text(locator, page, site=site)
+        where = {"url": page.url, "locator": locator}
+        checks += _required(item["required_contents"], got, note, where, intent, judge,
+                            vab_quirks)
 
 
 def _required(required: Mapping[str, Any], got: str, note: str, where: dict, intent: str,
-              judge: LLMJudge | None) -> list[dict]:
+              judge: LLMJudge | None, vab_quirks: bool) -> list[dict]:
     def check(kind: str, passed: bool | None, expected: Any, reason: str) -> dict:
         reason = f"{reason}; {note}" if note else reason
         return _check("program_html", kind, passed, expected, got, reason, **where)
@@ -529,18 +543,16 @@ def _required(required: Mapping[str, Any], got: str, note: str, where: dict, int
     if "must_include" in required:
         return [check("must_include", ok := includes_any(item, got), item,
                       "included" if ok else "not included")
-                for item in _as_list(required["must_include"])]
+                for item in _as_list(required["must_include"], "must_include", vab_quirks)]
     if "fuzzy_match" in required:
-        reference = ", ".join(_as_list(required["fuzzy_match"]))
-        if not got.strip():
-            return [check("fuzzy_match", False, reference, "nothing selected")]
+        reference = ", ".join(_as_list(required["fuzzy_match"], "fuzzy_match", vab_quirks))
         passed, reason = _ask(judge, intent, got, reference)
         return [check("fuzzy_match", passed, reference, reason)]
     raise Unsupported(f"required_contents {sorted(required)} (supported: exact_match, "
                       "must_include, fuzzy_match)")
 
 
-# --- The combination ----------------------------------------------------------------------
+# --- The combination (EvaluatorComb) ------------------------------------------------------
 
 
 def combine(details: Iterable[Mapping[str, Any]]) -> float | None:
@@ -551,41 +563,53 @@ def combine(details: Iterable[Mapping[str, Any]]) -> float | None:
     return None if any(v is None for v in verdicts) else 1.0
 
 
-def evaluate(eval_config: dict, *, answer: str | None, page: Any,
-             visit: Callable[[str], Any] | None = None, judge: LLMJudge | None = None,
-             intent: str = "", site: Site | None = None) -> EvalResult:
+def evaluate(eval_config: dict, *, answer: str | None, page: Any, judge: LLMJudge | None = None,
+             intent: str = "", site: Site | None = None, vab_quirks: bool = False,
+             visits: PageVisits = PageVisits()) -> EvalResult:
     """Judge an episode by a WebArena ``eval`` block (placeholders already substituted).
 
     ``answer`` is the agent's final answer (``None`` if it gave none), ``page`` its current
-    Playwright page; ``visit(url)`` returns a page showing ``url`` (default: a new tab in
-    ``page``'s context, closed afterwards); ``intent`` is the task's question for the judge.
+    Playwright page, which program_html navigates as VAB does (so ``url_match`` runs first,
+    in the config's order); ``intent`` is the task's question for the judge; ``site`` answers
+    the back-end helpers; ``vab_quirks`` reproduces VAB's crashes (task 81); ``visits`` sets
+    the wait and timeout of program_html's page visits.
+
+    Never raises: an error fails the task with its reason in the last check, as an
+    evaluator's exception does in VAB's ``run.py``; a missing feature leaves it unjudged.
     """
-    eval_types = eval_config.get("eval_types") or []
-    if not eval_types:
-        raise ValueError("eval config has no eval_types")
     details: list[dict] = []
-    for eval_type in eval_types:
-        if eval_type == "string_match":
-            references = eval_config.get("reference_answers")
-            if not references:
-                raise ValueError("string_match without reference_answers")
-            details += _string_match(references, answer or "", intent,
-                                     eval_config.get("string_note") or "", judge)
-        elif eval_type in ("url_match", "program_html") and page is None:
-            raise ValueError(f"{eval_type} needs the agent's page")
-        elif eval_type == "url_match":
-            reference = eval_config.get("reference_url")
-            if not reference:
-                raise ValueError("url_match without reference_url")
-            passed = url_matches(reference, page.url, eval_config.get("url_note"))
-            details.append(_check("url_match", eval_config.get("url_note") or "EXACT", passed,
-                                  reference, page.url, "match" if passed else "no match"))
-        elif eval_type == "program_html":
-            items = eval_config.get("program_html")
-            if not items:
-                raise ValueError("program_html without items")
-            details += _program_html(items, page, visit, judge, intent, site)
-        else:
-            raise Unsupported(f"eval_type {eval_type!r} (supported: string_match, url_match, "
-                              "program_html)")
+    eval_type = "config"
+    try:
+        eval_types = eval_config.get("eval_types") or []
+        if not eval_types:
+            raise ValueError("eval config has no eval_types")
+        for eval_type in eval_types:
+            if eval_type == "string_match":
+                references = eval_config.get("reference_answers")
+                if not references:
+                    raise ValueError("string_match without reference_answers")
+                _string_match(references, answer or "", intent,
+                              eval_config.get("string_note") or "", judge, vab_quirks, details)
+            elif eval_type in ("url_match", "program_html") and page is None:
+                raise ValueError(f"{eval_type} needs the agent's page")
+            elif eval_type == "url_match":
+                rule = eval_config.get("url_note", "EXACT")
+                passed = url_matches(eval_config.get("reference_url") or "", page.url, rule)
+                details.append(_check("url_match", rule, passed, eval_config["reference_url"],
+                                      page.url, "match" if passed else "no match"))
+            elif eval_type == "program_html":
+                items = eval_config.get("program_html")
+                if not items:
+                    raise ValueError("program_html without items")
+                _program_html(items, page, visits, judge, intent, site, vab_quirks, details)
+            else:
+                raise Unsupported(f"eval_type {eval_type!r} (supported: string_match, "
+                                  "url_match, program_html)")
+    except Unsupported as exc:
+        details.append(_check(eval_type, "unsupported", None, None, None,
+                              f"UNJUDGED: not implemented: {exc}"))
+    except Exception as exc:  # VAB's run.py: any exception in an evaluator fails the task
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        reason = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+        details.append(_check(eval_type, "error", False, None, None, reason))
     return EvalResult(combine(details), tuple(details))
