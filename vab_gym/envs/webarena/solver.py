@@ -17,6 +17,7 @@ from vab_gym.envs.webarena.som import Mark
 
 MAX_SCROLLS = 4
 FIELDS = ("INPUT", "SELECT", "TEXTAREA")
+VIEWPORT = (1280, 720)
 Plan = Iterator[str]
 
 
@@ -55,7 +56,8 @@ class WebArenaSolver:
         # one way first (forms go on below), then back the other way past the start
         then = "up" if first == "down" else "down"
         for direction in [first] * MAX_SCROLLS + [then] * (2 * MAX_SCROLLS) + [None]:
-            mark = next((m for m in self.marks() if m.interactive and accept(m)), None)
+            mark = next((m for m in self.marks() if m.interactive and _in_view(m)
+                         and accept(m)), None)
             if mark is not None:
                 return mark
             if direction is None:
@@ -69,19 +71,15 @@ class WebArenaSolver:
         return mark
 
     def field(self, label: str) -> Iterator[str]:
-        """The form field that the label ``label`` (the nearest label before it) names."""
-        def labelled(m: Mark) -> bool:
-            if m.tag not in FIELDS:
-                return False
-            marks = self.marks()
-            for before in reversed(marks[:marks.index(m)]):
-                if before.tag == "LABEL":
-                    return before.text.strip() == label
-                if before.tag in FIELDS:
-                    return False
-            return False
-        mark = yield from self.find(labelled)
+        """The form field that the label ``label`` names (its <label>, placeholder or
+        aria-label: the mark's ``label``, which the agent is not shown)."""
+        mark = yield from self.find(lambda m: m.tag in FIELDS and m.label.strip() == label)
         return mark
+
+    def replace_text(self, mark: Mark, text: str, enter: bool) -> Plan:
+        """VAB's ``type`` adds to what a field holds: clear it first."""
+        yield f"clear [{mark.id}]"
+        yield f"type [{mark.id}] [{text}] [{int(enter)}]"
 
     # -- plans: information seeking -------------------------------------------------------
     def look_and_answer(self, site: str, path: str, answer: str) -> Plan:
@@ -109,7 +107,7 @@ class WebArenaSolver:
         yield "stop []"
 
     def search_by_price(self, s: dict) -> Plan:
-        box = yield from self.find(lambda m: m.tag == "INPUT" and "Search" in m.text)
+        box = yield from self.find(lambda m: m.tag == "INPUT" and "Search" in m.label)
         yield f"type [{box.id}] [{s['query']}] [1]"
         page = self.env.session.page.url
         yield f"goto [{page}{'&' if '?' in page else '?'}product_list_order=price]"
@@ -161,13 +159,13 @@ class WebArenaSolver:
     def change_address_city(self, s: dict) -> Plan:
         yield f"goto [{self.url('shopping', s['address_path'])}]"
         city = yield from self.field("City")
-        yield f"type [{city.id}] [{s['city']}] [1]"  # Enter submits the form
+        yield from self.replace_text(city, s["city"], enter=True)  # Enter submits the form
         yield "stop []"
 
     def post_review(self, s: dict) -> Plan:
         yield f"goto [{self.url('shopping', s['review_path'])}]"
         label = f"{s['stars']} star" + ("s" if s["stars"] > 1 else "")
-        stars = yield from self.find(lambda m: m.text.strip() == label)
+        stars = yield from self.find(lambda m: label in (m.text.strip(), m.label.strip()))
         yield f"click [{stars.id}]"
         summary = yield from self.field("Summary")
         yield f"type [{summary.id}] [{s['title']}] [0]"
@@ -180,7 +178,7 @@ class WebArenaSolver:
     def update_price(self, s: dict) -> Plan:
         yield f"goto [{self.url('shopping_admin', s['edit_path'])}]"
         price = yield from self.field("Price")
-        yield f"type [{price.id}] [{s['new_price']}] [1]"  # Enter submits the form
+        yield from self.replace_text(price, str(s["new_price"]), enter=True)  # submits
         yield "stop []"
 
     def cancel_order(self, s: dict) -> Plan:
@@ -188,6 +186,12 @@ class WebArenaSolver:
         cancel = yield from self.button("Cancel")
         yield f"click [{cancel.id}]"
         yield "stop []"
+
+
+def _in_view(mark: Mark) -> bool:
+    """Whether the mouse can reach the mark: VAB clicks the centre of its whole box."""
+    x, y = mark.center
+    return mark.shown and 0 <= x < VIEWPORT[0] and 0 <= y < VIEWPORT[1]
 
 
 PLANS: dict[str, Callable[[WebArenaSolver, dict], Plan]] = {
