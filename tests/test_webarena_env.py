@@ -37,13 +37,28 @@ def env():
     env.close()
 
 
-def test_observation_lists_marks_url_and_tabs(env):
+@pytest.fixture(scope="module")
+def hinted():
+    env = WebArenaEnv(tasks=TASKS, image_size=(90, 160), hints=True)
+    yield env
+    env.close()
+
+
+def test_observation_is_vab_s_prompt_text(env):
     obs, _info = env.reset(options={"task_id": "answer"})
     text = obs["text"]
-    assert "[0] [A] [My Account]" in text and "Welcome, Emma Lopez!" in text  # logged in
-    assert f"URL: {env.urls['shopping']}/" in text and "(current)" in text
-    assert "PREVIOUS ACTION: None" in text
+    assert "[1] [A] [My Account]" in text and "Welcome, Emma Lopez!" in text  # logged in
+    assert "\nURL: http://onestopmarket.com/\n" in text
+    assert text.endswith("OBJECTIVE: task answer\nPREVIOUS ACTION: None")
+    assert "TABS:" not in text  # help VAB does not give: hints=True
     assert obs["image"].shape == (360, 640, 3) and obs["image"].std() > 10
+
+
+def test_hints_list_tabs_outcomes_and_errors(hinted):
+    obs, _info = hinted.reset(options={"task_id": "answer"})
+    assert "TABS:\n  [0] " in obs["text"] and "(current)" in obs["text"]
+    obs, *_ = hinted.step("scroll [down]")
+    assert "PREVIOUS ACTION: scroll [down] -> Scrolled down." in obs["text"]
 
 
 def test_actions_both_syntaxes_and_the_judge(env):
@@ -69,10 +84,13 @@ def test_admin_login_and_errors_in_words(env):
     _, _, _, _, info = env.step("tab_focus [5]")
     assert info["action_error"] == "There is no tab 5; tabs are 0 to 0."
     _, _, _, _, info = env.step("scroll [sideways]")
+    assert info["action_error"] == "Invalid scroll action scroll [sideways]"  # VAB's words
+    _, _, _, _, info = env.step("scroll('sideways')")
     assert info["action_error"] == "scroll takes 'up' or 'down'."
 
 
-def test_navigation_outside_the_sites_is_blocked_and_reported(env):
+def test_navigation_outside_the_sites_is_blocked_and_reported(hinted):
+    env = hinted
     env.reset(options={"task_id": "answer"})
     obs, _, _, _, info = env.step("goto [https://example.com/]")
     assert "outside this task's websites" in info["action_error"]
@@ -170,5 +188,49 @@ def test_webarena_backend_names_the_variable_of_an_unreachable_site(monkeypatch)
     try:
         with pytest.raises(SiteUnavailable, match=r"WA_SHOPPING=http://127\.0\.0\.1:9"):
             e.reset()
+    finally:
+        e.close()
+
+
+def _dump(shop) -> dict[str, list[dict]]:
+    tables = [r["name"] for r in shop.sql("SELECT name FROM sqlite_master WHERE type='table'")]
+    return {t: shop.sql(f"SELECT * FROM {t}") for t in tables}
+
+
+def test_reset_through_the_env_restores_the_pristine_shop():
+    """A task that changes the shop (an order placed through the env's actions) is undone
+    by the next reset: every table equals what it held before."""
+    from vab_gym.agents.base import make_solver, run_episode
+
+    e = WebArenaEnv()
+    try:
+        order = next(t for t in e.tasks if t.metadata["prototype"] == "place_order")
+        e.reset(options={"task_id": order.id})
+        before = _dump(e._shop)
+        assert run_episode(e, make_solver(e), task_id=order.id).success
+        assert _dump(e._shop) != before  # the episode did change the database
+        e.reset(options={"task_id": order.id})
+        assert _dump(e._shop) == before
+    finally:
+        e.close()
+
+
+def test_every_information_answer_is_read_from_the_set_of_marks():
+    """The solver answers an information task with what the page's Set-of-Marks text
+    shows (it scrolls to it, else answers N/A): every test task's answer is there."""
+    from vab_gym.agents.base import make_solver, run_episode
+
+    e = WebArenaEnv()
+    try:
+        agent = make_solver(e)
+        info_tasks = [t for t in e.tasks if "answer" in t.metadata["solution"]]
+        assert len(info_tasks) >= 50
+        wrong = []
+        for task in info_tasks:
+            result = run_episode(e, agent, task_id=task.id)
+            answer = task.metadata["solution"]["answer"]
+            if result.steps[-1].action != f"stop [{answer}]" or not result.success:
+                wrong.append((task.id, answer, [s.action for s in result.steps]))
+        assert not wrong
     finally:
         e.close()

@@ -412,3 +412,59 @@ def test_extra_hosts_pass_the_fence():
 def test_canonical_calls_are_still_what_the_session_runs():
     call = WEBARENA_ACTIONS.parse(f"{PHRASE} ```type [5] [x] [1]```")
     assert call == ActionCall("type", {"id": 5, "text": "x", "press_enter": True})
+
+
+# -- every action's behaviour (actions.py:execute_action) -------------------------------------
+
+def test_hover_moves_the_mouse_onto_the_element(session):
+    """HOVER: page.mouse.move to the box centre; the element's hover handlers run."""
+    session.page.set_content('<button style="width:100px;height:40px" '
+                             'onmouseover="this.textContent=\'hovered\'">menu</button>')
+    act(session, "hover [1]")
+    assert session.page.text_content("button") == "hovered"
+
+
+def test_tabs_open_focus_and_close_as_vab_s(session):
+    """NEW_TAB opens a page and makes it current; PAGE_FOCUS picks context.pages[n];
+    PAGE_CLOSE closes the current one and makes the last page left current."""
+    session.page.set_content("<p>first</p>")
+    act(session, "new_tab")
+    act(session, "new_tab")
+    assert len(session.pages) == 3 and session.active == 2
+    act(session, "tab_focus [0]")
+    assert session.active == 0 and session.page.text_content("p") == "first"
+    act(session, "close_tab")
+    assert len(session.pages) == 2 and session.active == 1  # the last tab, not a neighbour
+
+
+def test_back_and_forward_walk_the_history(session):
+    """GO_BACK / GO_FORWARD: page.go_back() and page.go_forward()."""
+    one, two = "data:text/html,<p>one</p>", "data:text/html,<p>two</p>"
+    act(session, f"goto [{one}]")
+    act(session, f"goto [{two}]")
+    act(session, "go_back")
+    assert session.page.url == one
+    act(session, "go_forward")
+    assert session.page.url == two
+
+
+def test_press_sends_vab_s_mapped_keys(session):
+    """KEY_PRESS with create_key_press_action's mapping: "backspace" is Backspace, "enter"
+    is Enter (which submits the form)."""
+    session.page.set_content('<form onsubmit="document.title=\'sent\';return false">'
+                             '<input id="f" value="abc" style="width:200px;height:30px"></form>')
+    session.page.click("#f")
+    session.page.keyboard.press("End")
+    act(session, "press [backspace]")
+    assert value(session, "#f") == "ab"
+    act(session, "press [enter]")
+    assert session.page.title() == "sent"
+
+
+def test_scroll_moves_one_window_height(session):
+    """execute_scroll: scrollTop +/- window.innerHeight on document.scrollingElement."""
+    session.page.set_content('<div style="height:5000px">tall</div>')
+    act(session, "scroll [down]")
+    act(session, "scroll [down]")
+    act(session, "scroll [up]")
+    assert session.page.evaluate("document.scrollingElement.scrollTop") == 720

@@ -1,5 +1,6 @@
 """The program solver of the local shop's tasks: knows the task (its ``metadata``) and acts
-only through VAB's public actions.
+only through VAB's public actions. An information task's answer is taken from the page's
+Set-of-Marks text, where the agent would read it.
 
 Each prototype has a plan, a generator of action texts. Between two actions the plan reads
 the page's current Set-of-Marks (``session.marks``), so it finds buttons and fields by their
@@ -8,6 +9,7 @@ text at each step, scrolling down while what it needs is not in the viewport.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -84,7 +86,22 @@ class WebArenaSolver:
     # -- plans: information seeking -------------------------------------------------------
     def look_and_answer(self, site: str, path: str, answer: str) -> Plan:
         yield f"goto [{self.url(site, path)}]"
-        yield f"stop [{answer}]"
+        shown = yield from self.read(answer)
+        yield f"stop [{shown}]"
+
+    def read(self, answer: str) -> Iterator[str]:
+        """The answer as the page's Set-of-Marks text shows it, scrolling down to it: the
+        solver answers only what the agent could read (else NotOnPage: 'N/A')."""
+        pattern = re.compile(rf"(?<![\w.]){re.escape(answer)}(?!\w)")
+        for direction in ["down"] * MAX_SCROLLS + [None]:
+            for mark in self.marks():
+                found = pattern.search(mark.text) if mark.shown else None
+                if found:
+                    return found.group()
+            if direction is None:
+                break
+            yield f"scroll [{direction}]"
+        raise NotOnPage(f"{answer!r} is not in the page's Set-of-Marks text")
 
     def product_fact(self, s: dict) -> Plan:
         yield from self.look_and_answer("shopping", s["product_url"], s["answer"])
