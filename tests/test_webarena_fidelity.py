@@ -329,11 +329,12 @@ def test_model_view_is_vab_s_som_prompt(env):
     assert env.model_view().text.endswith(
         'PREVIOUS ACTION: Attempt to perfom "click" on element "[9999]" but no matching '
         "element found. Please check the observation more carefully.")
-    env.step("no idea")
+    env.step("no idea, http://onestopmarket.com")  # quoted as written, alias and all
     assert env.model_view().text.endswith(
-        'PREVIOUS ACTION: The previous prediction you issued was "no idea". However, the '
-        "format was incorrect. Ensure that the action is wrapped inside a pair of ``` and "
-        "enclose arguments within [] as follows: ```action [arg] ...```.")
+        'PREVIOUS ACTION: The previous prediction you issued was "no idea, '
+        'http://onestopmarket.com". However, the format was incorrect. Ensure that the action '
+        "is wrapped inside a pair of ``` and enclose arguments within [] as follows: "
+        "```action [arg] ...```.")
 
 
 def test_goto_an_alias_reaches_the_site(env):

@@ -110,6 +110,7 @@ class WebArenaEnv(VabEnv):
         self._previous = "None"
         self._parse_streak = 0
         self._failed: tuple[str, str] | None = None  # (call, VAB's words) of a failed action
+        self._reply: Any = None
 
     def fidelity(self) -> dict[str, Any]:
         return {**super().fidelity(), "som": self.som, "max_steps": self.max_steps,
@@ -196,6 +197,7 @@ class WebArenaEnv(VabEnv):
         return self._snapshot(None)
 
     def step(self, action: str) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
+        self._reply = action  # VAB's history quotes the reply as the model wrote it
         if isinstance(action, str) and self.urls:  # prompt_constructor.py:extract_action
             action = from_alias(action, self.urls)
         return super().step(action)
@@ -215,7 +217,8 @@ class WebArenaEnv(VabEnv):
     def _error_feedback(self, action: Any, error: str) -> str:
         if self._failed is not None:
             return self._snapshot(error, self._failed[1])
-        shown = action if isinstance(action, str) else repr(action)
+        reply = self._reply
+        shown = reply if isinstance(reply, str) else repr(reply)
         return self._snapshot(error, PARSE_FAILURE.format(reply=shown))
 
     def _described(self, call: ActionCall) -> str:
