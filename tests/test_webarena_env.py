@@ -139,14 +139,14 @@ def test_hostile_actions_give_feedback(env, action):
 
 
 @pytest.mark.parametrize("action", [
-    "x" * 1_000_000, "type [4] [" + "é\u202e" * 4_000 + "] [1]", "press [NoSuchKey+Q]",
+    "x" * 1_000_000, "type [4] [" + "é\u202e" * 300 + "] [1]", "press [NoSuchKey+Q]",
     "goto [javascript:alert(1)]", "goto [file:///etc/passwd]", "__import__('os')", None, b"click",
 ])
 def test_garbage_is_refused_in_words(env, action):
     env.reset(options={"task_id": "answer"})
     _obs, reward, terminated, _truncated, info = env.step(action)
     if action and isinstance(action, str) and action.startswith("type [4]"):
-        assert info["action_error"] is None  # long odd text is just typed
+        assert info["action_error"] is None  # long odd text is just typed (key by key, as VAB)
     else:
         assert info["action_error"] and reward == 0.0 and not terminated
     assert env.session.page.url.startswith(env.urls["shopping"])
