@@ -37,13 +37,28 @@ def env():
     env.close()
 
 
-def test_observation_lists_marks_url_and_tabs(env):
+@pytest.fixture(scope="module")
+def hinted():
+    env = WebArenaEnv(tasks=TASKS, image_size=(90, 160), hints=True)
+    yield env
+    env.close()
+
+
+def test_observation_is_vab_s_prompt_text(env):
     obs, _info = env.reset(options={"task_id": "answer"})
     text = obs["text"]
-    assert "[0] [A] [My Account]" in text and "Welcome, Emma Lopez!" in text  # logged in
-    assert f"URL: {env.urls['shopping']}/" in text and "(current)" in text
-    assert "PREVIOUS ACTION: None" in text
+    assert "[1] [A] [My Account]" in text and "Welcome, Emma Lopez!" in text  # logged in
+    assert "\nURL: http://onestopmarket.com/\n" in text
+    assert text.endswith("OBJECTIVE: task answer\nPREVIOUS ACTION: None")
+    assert "TABS:" not in text  # help VAB does not give: hints=True
     assert obs["image"].shape == (360, 640, 3) and obs["image"].std() > 10
+
+
+def test_hints_list_tabs_outcomes_and_errors(hinted):
+    obs, _info = hinted.reset(options={"task_id": "answer"})
+    assert "TABS:\n  [0] " in obs["text"] and "(current)" in obs["text"]
+    obs, *_ = hinted.step("scroll [down]")
+    assert "PREVIOUS ACTION: scroll [down] -> Scrolled down." in obs["text"]
 
 
 def test_actions_both_syntaxes_and_the_judge(env):
@@ -69,10 +84,13 @@ def test_admin_login_and_errors_in_words(env):
     _, _, _, _, info = env.step("tab_focus [5]")
     assert info["action_error"] == "There is no tab 5; tabs are 0 to 0."
     _, _, _, _, info = env.step("scroll [sideways]")
+    assert info["action_error"] == "Invalid scroll action scroll [sideways]"  # VAB's words
+    _, _, _, _, info = env.step("scroll('sideways')")
     assert info["action_error"] == "scroll takes 'up' or 'down'."
 
 
-def test_navigation_outside_the_sites_is_blocked_and_reported(env):
+def test_navigation_outside_the_sites_is_blocked_and_reported(hinted):
+    env = hinted
     env.reset(options={"task_id": "answer"})
     obs, _, _, _, info = env.step("goto [https://example.com/]")
     assert "outside this task's websites" in info["action_error"]
@@ -121,14 +139,14 @@ def test_hostile_actions_give_feedback(env, action):
 
 
 @pytest.mark.parametrize("action", [
-    "x" * 1_000_000, "type [4] [" + "é\u202e" * 4_000 + "] [1]", "press [NoSuchKey+Q]",
+    "x" * 1_000_000, "type [4] [" + "é\u202e" * 300 + "] [1]", "press [NoSuchKey+Q]",
     "goto [javascript:alert(1)]", "goto [file:///etc/passwd]", "__import__('os')", None, b"click",
 ])
 def test_garbage_is_refused_in_words(env, action):
     env.reset(options={"task_id": "answer"})
     _obs, reward, terminated, _truncated, info = env.step(action)
     if action and isinstance(action, str) and action.startswith("type [4]"):
-        assert info["action_error"] is None  # long odd text is just typed
+        assert info["action_error"] is None  # long odd text is just typed (key by key, as VAB)
     else:
         assert info["action_error"] and reward == 0.0 and not terminated
     assert env.session.page.url.startswith(env.urls["shopping"])
@@ -170,5 +188,58 @@ def test_webarena_backend_names_the_variable_of_an_unreachable_site(monkeypatch)
     try:
         with pytest.raises(SiteUnavailable, match=r"WA_SHOPPING=http://127\.0\.0\.1:9"):
             e.reset()
+    finally:
+        e.close()
+
+
+def _dump(shop) -> dict[str, list[dict]]:
+    tables = [r["name"] for r in shop.sql("SELECT name FROM sqlite_master WHERE type='table'")]
+    return {t: shop.sql(f"SELECT * FROM {t}") for t in tables}
+
+
+def test_reset_through_the_env_restores_the_pristine_shop():
+    """A task that changes the shop (an order placed through the env's actions) is undone
+    by the next reset: every table equals what it held before."""
+    from vab_gym.agents.base import make_solver, run_episode
+
+    e = WebArenaEnv()
+    try:
+        order = next(t for t in e.tasks if t.metadata["prototype"] == "place_order")
+        e.reset(options={"task_id": order.id})
+        before = _dump(e._shop)
+        assert run_episode(e, make_solver(e), task_id=order.id).success
+        assert _dump(e._shop) != before  # the episode did change the database
+        e.reset(options={"task_id": order.id})
+        assert _dump(e._shop) == before
+    finally:
+        e.close()
+
+
+# The information prototypes whose answer VAB's Set-of-Marks text shows (a product page's
+# price, review count, rating, brand and SKU; an order's total and status). The others sit
+# in table cells (<td> is none of VAB's text selectors), in dates written otherwise, or are
+# counts to make: the screenshot shows them, the text does not.
+SHOWN_IN_TEXT = ("product_price", "review_count", "product_rating", "product_brand",
+                 "product_sku", "order_total", "order_status")
+
+
+def test_information_answers_are_read_from_the_set_of_marks():
+    """Where VAB's text shows the answer, the solver stops on the page whose Set-of-Marks
+    text holds it and answers with that text."""
+    from vab_gym.agents.base import make_solver, run_episode
+    from vab_gym.envs.webarena.som import marks_text
+
+    e = WebArenaEnv()
+    try:
+        agent = make_solver(e)
+        tasks = [t for t in e.tasks if t.metadata["prototype"] in SHOWN_IN_TEXT][::4]
+        assert {t.metadata["prototype"] for t in tasks} == set(SHOWN_IN_TEXT)
+        wrong = []
+        for task in tasks:
+            result = run_episode(e, agent, task_id=task.id)
+            answer = task.metadata["solution"]["answer"]
+            if answer not in marks_text(e.session.marks) or not result.success:
+                wrong.append((task.id, answer, [s.action for s in result.steps]))
+        assert not wrong
     finally:
         e.close()

@@ -1,4 +1,5 @@
-"""Set-of-Marks of VAB-WebArena-Lite on pages rendered by a real Chromium (1280x720)."""
+"""Set-of-Marks of VAB-WebArena-Lite on pages rendered by a real Chromium (1280x720): the
+suite's own filter (som="suite"); VAB's rules are pinned in test_webarena_fidelity.py."""
 
 from __future__ import annotations
 
@@ -9,8 +10,6 @@ import pytest
 from PIL import Image
 
 from vab_gym.envs.webarena.som import COLORS, Mark, draw_marks, marks_text, page_marks
-
-pytest.importorskip("playwright")
 
 VIEWPORT = {"width": 1280, "height": 720}
 SQUARE = "data:image/svg+xml," + "%3Csvg xmlns='http://www.w3.org/2000/svg' width='40' height='40'%3E%3Crect width='40' height='40' fill='%23888'/%3E%3C/svg%3E"
@@ -45,7 +44,7 @@ def test_controls_are_listed_with_vab_text(page):
       <div role="button" tabindex="0">Menu</div>
       <input type="submit" value="Go">
     </body>""")
-    assert marks_text(page_marks(page)) == "\n".join([
+    assert marks_text(page_marks(page, "suite")) == "\n".join([
         "[0] [A] [Sign In]",
         "[1] [INPUT] [Search entire store here...]",
         "[2] [INPUT] [shoes]",
@@ -73,7 +72,7 @@ def test_static_text_follows_vab(page):
       <button><span>Go</span></button>
       <a href="#deep"><div><span>Deep text</span></div></a>
     </body>""")
-    assert marks_text(page_marks(page)) == "\n".join([
+    assert marks_text(page_marks(page, "suite")) == "\n".join([
         "[] [StaticText] [Shop]",
         "[] [StaticText] [Free shipping on orders over $100]",
         "[] [StaticText] [Leaf div]",
@@ -101,13 +100,13 @@ def test_ids_follow_document_order_and_tag_elements(page):
       <span data-som-id="0" style="display:none">stale</span>
       <input id="b3" placeholder="Three">
     </body>""")
-    marks = controls(page_marks(page))
+    marks = controls(page_marks(page, "suite"))
     assert [m.id for m in marks] == [0, 1, 2]
     tagged = page.eval_on_selector_all("[data-som-id]", "els => els.map(e => [e.id, e.dataset.somId])")
     assert tagged == [["b1", "0"], ["b2", "1"], ["b3", "2"]]
     # A new control on top renumbers everything; no element keeps an old id.
     page.evaluate("document.body.insertAdjacentHTML('afterbegin', '<button id=b0>Zero</button>')")
-    assert texts(controls(page_marks(page))) == ["Zero", "One", "Two", "Three"]
+    assert texts(controls(page_marks(page, "suite"))) == ["Zero", "One", "Two", "Three"]
     tagged = page.eval_on_selector_all("[data-som-id]", "els => els.map(e => [e.id, e.dataset.somId])")
     assert tagged == [["b0", "0"], ["b1", "1"], ["b2", "2"], ["b3", "3"]]
 
@@ -128,7 +127,7 @@ def test_hidden_elements_are_not_marked(page):
       <button style="width:6px; height:6px; padding:0">tiny</button>
       <p>Visible paragraph</p>
     </body>""")
-    assert marks_text(page_marks(page)) == "[0] [BUTTON] [Shown]\n[] [StaticText] [Visible paragraph]"
+    assert marks_text(page_marks(page, "suite")) == "[0] [BUTTON] [Shown]\n[] [StaticText] [Visible paragraph]"
 
 
 def test_elements_under_a_modal_are_not_marked(page):
@@ -138,16 +137,16 @@ def test_elements_under_a_modal_are_not_marked(page):
         <div style="margin:100px auto; width:300px; background:white; padding:20px">
           <p>Are you sure?</p><button>Close</button></div></div>
     </body>""")
-    assert marks_text(page_marks(page)) == "[] [StaticText] [Are you sure?]\n[0] [BUTTON] [Close]"
+    assert marks_text(page_marks(page, "suite")) == "[] [StaticText] [Are you sure?]\n[0] [BUTTON] [Close]"
 
 
 def test_below_the_fold_is_marked_only_after_scrolling(page):
     page.set_content("""<body style="margin:0">
       <button>Top</button><div style="height:1500px"></div><button>Bottom</button>
       <div style="height:1500px"></div></body>""")
-    assert texts(page_marks(page)) == ["Top"]
+    assert texts(page_marks(page, "suite")) == ["Top"]
     page.evaluate("window.scrollTo(0, 1200)")
-    marks = page_marks(page)
+    marks = page_marks(page, "suite")
     assert texts(marks) == ["Bottom"]
     _, y, _, h = marks[0].box
     assert y >= 0 and y + h <= VIEWPORT["height"]
@@ -159,7 +158,7 @@ def test_partly_visible_box_is_clipped_to_the_viewport(page):
     page.set_content("""<body style="margin:0">
       <div style="height:700px"></div><button style="height:100px; width:200px">Half</button>
       <div style="height:1500px"></div></body>""")
-    (mark,) = page_marks(page)
+    (mark,) = page_marks(page, "suite")
     assert mark.box == (0.0, 700.0, 200.0, 20.0)
     assert mark.center == (100.0, 710.0)
 
@@ -170,7 +169,7 @@ def test_iframes_are_ignored(page):
       <iframe srcdoc="<button>Inside</button><p>Frame text</p>" width="400" height="200"></iframe>
     </body>""")
     page.frames[1].wait_for_selector("button")
-    assert texts(page_marks(page)) == ["Outside"]
+    assert texts(page_marks(page, "suite")) == ["Outside"]
 
 
 def test_nested_controls_are_counted_once(page):
@@ -181,7 +180,7 @@ def test_nested_controls_are_counted_once(page):
       <div tabindex="0" style="padding:10px"><a href="#1">One</a> <a href="#2">Two</a></div>
       <div onclick="void 0" style="padding:10px; width:200px">Card only</div>
     </body>""")
-    assert marks_text(page_marks(page)) == "\n".join([
+    assert marks_text(page_marks(page, "suite")) == "\n".join([
         "[0] [BUTTON] [Buy]",
         "[1] [IMG] [Shoe]",
         "[2] [INPUT] [Remember me]",
@@ -194,7 +193,7 @@ def test_nested_controls_are_counted_once(page):
 def test_a_page_sized_control_is_left_out_as_in_vab(page):
     page.set_content("""<body style="margin:0">
       <div onclick="void 0" style="width:1280px; height:700px">whole page</div></body>""")
-    assert page_marks(page) == []
+    assert page_marks(page, "suite") == []
 
 
 def test_long_and_odd_unicode_text_is_truncated_to_200_code_points(page):
@@ -208,7 +207,7 @@ def test_long_and_odd_unicode_text_is_truncated_to_200_code_points(page):
       spaces.textContent = '\\n'.repeat(6000) + 'x'.repeat(300);
       far.textContent = ' \\t '.repeat(3000) + 'Deep' + ' y'.repeat(500);
     }""")
-    got = texts(page_marks(page))
+    got = texts(page_marks(page, "suite"))
     assert got[0] == ("word " * 40).strip()
     assert got[1] == "é" * 9 + "\U0001f44d" * 191 and len(got[1]) == 200
     got[1].encode("utf-8")  # no half surrogate pair survived the cut
@@ -224,7 +223,7 @@ def test_huge_page_marks_only_the_viewport(page):
     )
     page.set_content(f"<body><ul>{rows}</ul></body>")
     assert page.evaluate("document.querySelectorAll('*').length") > 10_000
-    marks = page_marks(page)
+    marks = page_marks(page, "suite")
     assert 20 < len(controls(marks)) < 100  # only the rows in the viewport
     assert controls(marks)[0].text == "Item 0"
 
@@ -234,7 +233,7 @@ def test_a_line_of_thousands_of_inline_elements_stays_bounded(page):
     # takes ~0.25 s (10 s for the 35 controls in view without som.js's time budget).
     pairs = "".join(f'<span>t{i}</span><a href="#{i}">l{i}</a>' for i in range(2000))
     page.set_content(f"<body><p>{pairs}</p></body>")
-    marks = page_marks(page)  # finishes: som.js stops hit-testing after its time budget
+    marks = page_marks(page, "suite")  # finishes: som.js stops hit-testing after its time budget
     assert [m.text for m in controls(marks)[:3]] == ["l0", "l1", "l2"]
     assert len(controls(marks)) > 30
 
@@ -244,7 +243,7 @@ def test_drawn_marks_have_the_mark_colours(page):
       <button style="position:absolute; left:100px; top:100px; width:120px; height:40px">A</button>
       <a href="#" style="position:absolute; left:400px; top:300px; font-size:30px">Link</a>
       <p style="position:absolute; left:700px; top:500px">plain text</p></body>""")
-    marks = page_marks(page)
+    marks = page_marks(page, "suite")
     png = page.screenshot()
     image = draw_marks(png, marks)
     assert image.shape == (720, 1280, 3) and image.dtype == np.uint8
@@ -271,7 +270,7 @@ def test_drawn_marks_follow_the_device_scale(browser):
     try:
         page = context.new_page()
         page.set_content('<body style="margin:0"><button style="position:absolute; left:100px; top:100px; width:120px; height:40px">A</button></body>')
-        (mark,) = page_marks(page)
+        (mark,) = page_marks(page, "suite")
         assert mark.box == (100.0, 100.0, 120.0, 40.0)  # CSS pixels
         image = draw_marks(page.screenshot(), [mark], device_scale=2)
         assert image.shape == (1440, 2560, 3)
@@ -290,7 +289,7 @@ def test_marks_lead_actions_to_the_right_element(page):
       <div style="width:300px">aaaaaaaaaaaaaaaaaa <a id="wrapped" href="#">bbbbb cccc</a> dddddddddddddddd</div>
       <input id="field" placeholder="Type here">
     </body>""")
-    marks = controls(page_marks(page))
+    marks = controls(page_marks(page, "suite"))
     assert texts(marks) == ["First", "Second", "bbbbb cccc", "Type here"]
     ids = ["first", "second", "wrapped", "field"]
     for mark in marks:
@@ -302,7 +301,7 @@ def test_marks_lead_actions_to_the_right_element(page):
     # The wrapped link's box centre is plain text; its click point is on one of its lines.
     assert page.evaluate("clicks") == ids
     page.locator('[data-som-id="3"]').fill("hello")
-    assert [m.text for m in page_marks(page) if m.tag == "INPUT"] == ["hello"]
+    assert [m.text for m in page_marks(page, "suite") if m.tag == "INPUT"] == ["hello"]
 
 
 def test_realistic_listing_is_quick(page):
@@ -314,7 +313,7 @@ def test_realistic_listing_is_quick(page):
                  "reviews": fake.random_int(0, 300)} for _ in range(48)]
     html = jinja2.Template(LISTING).render(products=products, cats=[fake.word().title() for _ in range(10)], square=SQUARE)
     page.set_content(html)
-    marks = page_marks(page)
+    marks = page_marks(page, "suite")
     assert 120 <= len(marks) <= 200
     image = draw_marks(page.screenshot(), marks)
     assert image.shape == (720, 1280, 3)  # speed: benchmarks, not tests

@@ -67,7 +67,10 @@ class ChromiumProcess:
     ``close()`` ends the browser and Playwright's driver; it is idempotent.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, bypass_hosts: tuple[str, ...] = ()) -> None:
+        # Hosts (besides 127.0.0.1) that requests may reach, past the dead proxy: the
+        # remote sites an env is configured to use. The env's own routing still fences them.
+        self.bypass_hosts = tuple(bypass_hosts)
         self._executor: ThreadPoolExecutor | None = None
         self._playwright: Any = None
         self._browser: Any = None
@@ -100,7 +103,9 @@ class ChromiumProcess:
             self._browser = self._playwright.chromium.launch(
                 executable_path=self.executable,
                 args=list(CHROMIUM_ARGS),
-                proxy={"server": DEAD_PROXY, "bypass": "127.0.0.1,localhost,[::1]"},
+                proxy={"server": DEAD_PROXY,
+                       "bypass": ",".join(("127.0.0.1", "localhost", "[::1]",
+                                           *self.bypass_hosts))},
                 handle_sigint=False,
             )
         except Exception as exc:

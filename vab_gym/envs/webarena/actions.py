@@ -1,62 +1,110 @@
-"""VAB-WebArena-Lite's 12 browser actions, declared once.
+"""VAB-WebArena-Lite's browser actions, declared once, and VAB's way of reading a reply.
 
-Calls are written as functions (``click(12)``, ``type(3, 'red shoes')``); WebArena's own
-bracket syntax (``click [12]``, ``type [3] [red shoes] [1]``, ``stop [answer]``) is accepted
-too, so VAB's prompts work unchanged.
+Calls are written as functions (``click(12)``, ``type(3, 'red shoes')``). A reply in the
+form VAB's prompt asks for ("... In summary, the next action I will perform is
+```click [12]```") is read as VAB reads it: the first ``` span
+(``prompt_constructor.py:CoTPromptConstructor._extract_action``), then VAB's id-based
+regexes (``actions.py:create_id_based_action``), so trailing text, ``scroll down`` and
+``]`` or parentheses inside typed text are VAB's too. A reply with no ``` span is read as
+the suite reads any reply (``action_line``: the whole reply, or an ``Action:`` line), where
+VAB's bracket form is accepted too, while VAB would report a parse failure.
 """
 
 from __future__ import annotations
 
 import re
 
-from vab_gym.core.actions import ActionSet, ActionSpec, Param, action_line, format_call
+from vab_gym.core.actions import (
+    ActionError,
+    ActionSet,
+    ActionSpec,
+    Param,
+    action_line,
+    format_call,
+)
 
 ELEMENT = "the number of the element's box in the screenshot"
 
-# WebArena's names for the same actions, where they differ.
-BRACKET_NAMES = {"page_focus": "tab_focus", "close": "close_tab"}
-_BRACKET_CALL = re.compile(r"^\s*([a-z_]+)((?:\s*\[[^\]]*\])*)\s*$", re.DOTALL)
-_BRACKET_ARG = re.compile(r"\[([^\]]*)\]")
+# CoTPromptConstructor._extract_action with the prompt's action_splitter "```".
+_FENCED = re.compile(r"```((.|\n)*?)```")
+ANSWER_PHRASE = "In summary, the next action I will perform is"
+_CALL = re.compile(r"^[A-Za-z_]\w*\s*\(.*\)$", re.DOTALL)
+# create_id_based_action's regexes, one per action with arguments (re.search: text around
+# the match is ignored, as in VAB).
+_ID_PATTERNS = {
+    "click": re.compile(r"click ?\[(\d+)\]"),
+    "clear": re.compile(r"clear ?\[(\d+)\]"),
+    "hover": re.compile(r"hover ?\[(\d+)\]"),
+    "type": re.compile(r"type ?\[(\d+)\] ?\[(.+)\] ?\[(\d+)\]"),
+    "press": re.compile(r"press ?\[(.+)\]"),
+    "scroll": re.compile(r"scroll ?\[?(up|down)\]?"),
+    "goto": re.compile(r"goto ?\[(.+)\]"),
+    "tab_focus": re.compile(r"tab_focus ?\[(\d+)\]"),
+    "stop": re.compile(r"stop ?\[(.+)\]"),
+}
+_NO_ARGUMENTS = ("new_tab", "go_back", "go_forward", "close_tab")
+VAB_NAMES = frozenset(_ID_PATTERNS) | frozenset(_NO_ARGUMENTS)
 
 
-def _bracket_syntax(text: str) -> str | None:
-    """WebArena's ``name [arg] [arg]`` -> the canonical call, or None if not that syntax."""
-    line = action_line(text)
-    stop = re.match(r"^\s*stop\s*\[(.*)\]\s*$", line, re.DOTALL)  # answers may hold brackets
-    if stop:
-        return format_call("stop", [stop.group(1)])
-    match = _BRACKET_CALL.match(line)
-    if not match or "(" in line:
-        return None
-    name = BRACKET_NAMES.get(match.group(1), match.group(1))
-    if name not in WEBARENA_ACTIONS:
-        return None
-    spec = WEBARENA_ACTIONS.specs[name]
-    raw = _BRACKET_ARG.findall(match.group(2))
-    values: list[object] = []
-    for param, value in zip(spec.params, raw, strict=False):
-        value = value.strip()
-        if param.type is int and re.fullmatch(r"-?\d{1,9}", value):
-            values.append(int(value))
-        elif param.type is bool:
-            values.append(value not in ("0", "false", "False"))
-        else:
-            values.append(value)
-    return format_call(name, values)
+def vab_id_action(action: str) -> str:
+    """VAB's ``create_id_based_action`` on one extracted action -> the canonical call;
+    :class:`ActionError` with VAB's ``ActionParsingError`` message when VAB fails too."""
+    action = action.strip()
+    if "[" in action:
+        name = action.split("[")[0].strip()
+    else:
+        words = action.split()
+        if not words:
+            raise ActionError(f"No action specified: {action}")
+        name = words[0].strip()
+    if name in _NO_ARGUMENTS:
+        return format_call(name, [])
+    if name not in _ID_PATTERNS:
+        raise ActionError(f"Invalid action {action}")
+    if name == "type" and not action.endswith(("[0]", "[1]")):
+        action += " [1]"  # VAB's default: press Enter
+    match = _ID_PATTERNS[name].search(action)
+    if match is None:
+        if name == "stop":  # some tasks need no answer
+            return format_call("stop", [""])
+        raise ActionError(f"Invalid {name} action {action}")
+    if name == "type":
+        element, text, enter = match.groups()
+        return format_call("type", [int(element), text, enter == "1"])
+    value = match.group(1)
+    return format_call(name, [int(value) if name in ("click", "clear", "hover", "tab_focus")
+                              else value])
+
+
+def _vab_reply(text: str) -> str | None:
+    """A reply -> canonical call text, as VAB's CoT prompt constructor and parser read it;
+    ``None`` leaves the reply to the suite's generic reading (no ``` span, not VAB's form)."""
+    fenced = _FENCED.search(text)
+    if fenced is None:
+        whole = action_line(text).strip()
+        name = re.match(r"[a-z_]+", whole)
+        if "\n" in whole or _CALL.match(whole) or not name or name.group() not in VAB_NAMES:
+            return None
+        return vab_id_action(whole)
+    action = fenced.group(1).strip()
+    if _CALL.match(action):  # the suite's own call syntax inside the fence
+        return action
+    return vab_id_action(action)
 
 
 WEBARENA_ACTIONS = ActionSet(
     ActionSpec("click", "Click the element with this id.", (Param("id", int, ELEMENT),)),
     ActionSpec(
         "type",
-        "Type text into the field with this id (replacing what is there), then press Enter "
-        "unless press_enter is False.",
+        "Click the field with this id and type the text (added to what the field holds; "
+        "clear it first to replace it), then press Enter unless press_enter is False.",
         (
             Param("id", int, ELEMENT),
             Param("text", str, "what to type"),
             Param("press_enter", bool, "press Enter afterwards", True),
         ),
     ),
+    ActionSpec("clear", "Clear the field with this id.", (Param("id", int, ELEMENT),)),
     ActionSpec("hover", "Hover over the element with this id.", (Param("id", int, ELEMENT),)),
     ActionSpec(
         "press",
@@ -80,5 +128,5 @@ WEBARENA_ACTIONS = ActionSet(
         "done); otherwise an empty answer.",
         (Param("answer", str, "the answer", ""),),
     ),
-    preparsers=(_bracket_syntax,),
+    preparsers=(_vab_reply,),
 )

@@ -7,59 +7,118 @@ import contextlib
 from importlib import resources
 from typing import Any
 
+import gymnasium as gym
 import numpy as np
 
-from vab_gym.core.actions import ActionCall
+from vab_gym.core.actions import ActionCall, ActionError
 from vab_gym.core.browser import ChromiumProcess
-from vab_gym.core.env import Outcome, VabEnv
+from vab_gym.core.env import EarlyStop, ModelView, Outcome, VabEnv
+from vab_gym.core.images import png_bytes
 from vab_gym.core.judge import Verdict
 from vab_gym.core.tasks import Task, TaskSet, package_tasks, read_jsonl
 from vab_gym.envs.webarena import evaluators
 from vab_gym.envs.webarena.actions import WEBARENA_ACTIONS
-from vab_gym.envs.webarena.session import BrowserSession
+from vab_gym.envs.webarena.session import (
+    LOCAL_TIMEOUTS_S,
+    VAB_TIMEOUT_S,
+    BrowserSession,
+    vab_keys,
+)
 from vab_gym.envs.webarena.sites import (
     LOGINS,
     SITE_VARIABLES,
     WEBARENA_ACCOUNTS,
     SiteUnavailable,
+    allowed_extra_hosts,
+    from_alias,
     host_of,
+    login_sites,
+    to_alias,
+    webarena_hosts,
     webarena_urls,
 )
-from vab_gym.envs.webarena.som import draw_marks, marks_text
+from vab_gym.envs.webarena.som import SOM_MODES, Mark, draw_marks, marks_text
 
 LOCAL_SITES = ("shopping", "shopping_admin")
+# run.py: --parsing_failure_th 3 and --repeating_action_failure_th 5, checked before each
+# turn (early_stop, with the action strings passed, so its "Same typing action" rule never
+# runs).
+VAB_EARLY_STOP = EarlyStop(max_invalid=3, max_repeats=5, no_progress=None)
+VAB_SLEEP_AFTER_S = 3.0  # run.py's __main__: args.sleep_after_execution = 3.0
+# get_action_description's text for a reply VAB cannot parse (action_splitter "```").
+PARSE_FAILURE = ('The previous prediction you issued was "{reply}". However, the format was '
+                 "incorrect. Ensure that the action is wrapped inside a pair of ``` and "
+                 "enclose arguments within [] as follows: ```action [arg] ...```.")
+NO_SUCH_ELEMENT = ('Attempt to perfom "{name}" on element "[{id}]" but no matching element '
+                   "found. Please check the observation more carefully.")
+# The multimodal SoM prompt's template (p_som_cot_id_actree_3s.json).
+TEMPLATE = ("OBSERVATION: {observation}\nURL: {url}\nOBJECTIVE: {objective}\n"
+            "PREVIOUS ACTION: {previous}")
 
 
 class WebArenaEnv(VabEnv):
     """VAB-WebArena-Lite: do a web task in a browser, then ``stop`` with the answer.
 
     Observation: ``image`` is the 1280x720 viewport with numbered Set-of-Marks boxes;
-    ``text`` lists the marks as ``[id] [TAG] [text]``, then the URL, the open tabs, the
-    previous action and its error and any blocked navigation; ``instruction`` is the intent.
-    The judge (WebArena's evaluators) runs once, when the agent stops or the episode is
-    truncated. Backend ``local`` serves a shop and its admin panel on 127.0.0.1;
-    ``webarena`` drives WebArena's own sites, found from ``WA_*`` environment variables.
-    ``judge`` is an optional LLM judge for ``fuzzy_match`` (else reported as unjudged).
+    ``text`` is what VAB's SoM prompt shows beside it: ``OBSERVATION:`` with the marks as
+    ``[id] [TAG] [text]``, ``URL:`` (VAB's aliases, e.g. http://onestopmarket.com),
+    ``OBJECTIVE:`` and ``PREVIOUS ACTION:`` in VAB's words. ``hints=True`` adds what VAB
+    never shows: the action's outcome, the open tabs, its error and blocked navigations.
+    ``instruction`` is the intent. The judge (WebArena's evaluators) runs once, when the
+    agent stops or the episode is truncated. Backend ``local`` serves a shop and its admin
+    panel on 127.0.0.1; ``webarena`` drives WebArena's own sites, found from ``WA_*``
+    environment variables. ``judge`` is an optional LLM judge for ``fuzzy_match``.
+
+    VAB's run is the default: 30 steps, its early stops (3 unparsable replies, or 5
+    identical actions, in a row; ``early_stop=None`` turns them off), its Set-of-Marks
+    (``som="suite"`` for this project's visible-and-topmost filter), 120 s timeouts and a
+    3 s pause after each action on WebArena's sites (``timeout_s``, ``sleep_after_s``).
+    ``extra_hosts`` (or $WA_EXTRA_HOSTS) lets the browser reach more host[:port]s.
     """
 
     env_id = "VAB-WebArena-Lite-v0"
     action_set = WEBARENA_ACTIONS
     backends = ("local", "webarena")
     default_image_size = (720, 1280)
-    default_max_steps = 20
+    default_max_steps = 30  # run.py: --max_steps 30
+
     solver = "vab_gym.envs.webarena.solver:WebArenaSolver"
 
     def __init__(self, *, judge: evaluators.LLMJudge | None = None, shop_seed: int = 0,
-                 **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+                 early_stop: EarlyStop | None = VAB_EARLY_STOP, som: str = "vab",
+                 timeout_s: float | None = None, sleep_after_s: float | None = None,
+                 extra_hosts: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init__(early_stop=early_stop, **kwargs)
+        if som not in SOM_MODES:
+            raise ValueError(f"som={som!r}: choose one of {SOM_MODES}")
+        self.som = som
+        real_sites = self.backend_name == "webarena"
+        self.timeouts_s = (timeout_s, timeout_s) if timeout_s is not None else (
+            (VAB_TIMEOUT_S, VAB_TIMEOUT_S) if real_sites else LOCAL_TIMEOUTS_S)
+        self.sleep_after_s = sleep_after_s if sleep_after_s is not None else (
+            VAB_SLEEP_AFTER_S if real_sites else 0.0)
+        self.extra_hosts = allowed_extra_hosts(extra_hosts)
         self.llm_judge = judge
         self.shop_seed = shop_seed
-        self.chromium = ChromiumProcess()
+        bypass = self.extra_hosts + (tuple(webarena_hosts()) if real_sites else ())
+        self.chromium = ChromiumProcess(bypass_hosts=tuple(h.split(":")[0] for h in bypass))
         self.session: BrowserSession | None = None
         self.urls: dict[str, str] = {}
         self._shop = None
         self._image = np.zeros((*self.image_size, 3), np.uint8)
+        self._som_png = b""
         self._previous = "None"
+        self._parse_streak = 0
+        self._failed: tuple[str, str] | None = None  # (call, VAB's words) of a failed action
+        self._reply: Any = None
+
+    def fidelity(self) -> dict[str, Any]:
+        return {**super().fidelity(), "som": self.som, "max_steps": self.max_steps,
+                "early_stop": None if self.early_stop is None else {
+                    "parse_failures": self.early_stop.max_invalid,
+                    "repeats": self.early_stop.max_repeats},
+                "timeouts_s": list(self.timeouts_s), "sleep_after_s": self.sleep_after_s,
+                "extra_hosts": list(self.extra_hosts)}
 
     @classmethod
     def default_tasks(cls, split: str) -> TaskSet:
@@ -102,21 +161,26 @@ class WebArenaEnv(VabEnv):
     def _start(self, task: Task) -> str:
         self.urls = self._site_urls(task)
         start_urls = evaluators.substitute_sites(task.setup["start_url"], self.urls)
-        hosts = {host_of(u) for u in self.urls.values()}
+        hosts = {host_of(u) for u in self.urls.values()} | set(self.extra_hosts)
         accounts = self._accounts()
 
         def open_episode(browser: Any) -> None:
             if self.session is not None:
                 self.session.close()
-            self.session = BrowserSession(browser, hosts)
+            self.session = BrowserSession(browser, hosts, timeouts_s=self.timeouts_s,
+                                          sleep_after_s=self.sleep_after_s)
+            self.session.som_mode = self.som
             if task.setup.get("require_login"):
-                for site in task.setup.get("sites", []):
+                for site in login_sites(task.id, task.setup.get("sites", [])):
                     if site in LOGINS and site in accounts:
                         LOGINS[site].perform(self.session.page, self.urls[site], *accounts[site])
             for i, url in enumerate(start_urls.split(" |AND| ")):
                 if i:
                     self.session.open_tab()
                 self.session.page.goto(url.strip())
+            # envs.py:setup: "set the first page as the current page"
+            self.session.active = 0
+            self.session.page.bring_to_front()
 
         try:
             self.chromium.run(open_episode)
@@ -128,48 +192,126 @@ class WebArenaEnv(VabEnv):
                 "sites", []) if s in SITE_VARIABLES and s in self.urls)
             raise SiteUnavailable(f"cannot open {start_urls} ({where}): {first}") from exc
         self._previous = "None"
+        self._parse_streak = 0
+        self._failed = None
         return self._snapshot(None)
+
+    def step(self, action: str) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
+        self._reply = action  # VAB's history quotes the reply as the model wrote it
+        if isinstance(action, str) and self.urls:  # prompt_constructor.py:extract_action
+            action = from_alias(action, self.urls)
+        return super().step(action)
 
     def _execute(self, call: ActionCall) -> Outcome:
         if call.name == "stop":
-            return Outcome(self._snapshot(None, str(call)), finished=True,
+            return Outcome(self._snapshot(None, self._described(call)), finished=True,
                            answer=call.args["answer"])
-        message = self.chromium.run(lambda _browser: self.session.act(call))
-        return Outcome(self._snapshot(None, str(call), message))
+        described = self._described(call)
+        try:
+            message = self.chromium.run(lambda _browser: self.session.act(call))
+        except ActionError:
+            self._failed = (str(call), described)  # parsed: VAB's history shows the action
+            raise
+        return Outcome(self._snapshot(None, described, message))
 
     def _error_feedback(self, action: Any, error: str) -> str:
-        shown = action if isinstance(action, str) else repr(action)
-        return self._snapshot(error, shown[:200])
+        if self._failed is not None:
+            return self._snapshot(error, self._failed[1])
+        reply = self._reply
+        shown = reply if isinstance(reply, str) else repr(reply)
+        return self._snapshot(error, PARSE_FAILURE.format(reply=shown))
+
+    def _described(self, call: ActionCall) -> str:
+        """The action as VAB's history shows it (helper_functions.py:get_action_description
+        with actions.py:action2str, action set "som")."""
+        args = call.args
+        if call.name in ("click", "hover", "type") and not self._has_mark(args["id"]):
+            return NO_SUCH_ELEMENT.format(name=call.name, id=args["id"])
+        match call.name:
+            case "click" | "hover":
+                return f"{call.name} [{args['id']}] where [{args['id']}]"
+            case "type":
+                text = args["text"] + ("\n" if args["press_enter"] else "")
+                return f"type [{args['id']}] [{text}] where [{args['id']}]"
+            case "clear":
+                return f"clear [{args['id']}] where [{args['id']}] is "
+            case "press":
+                return f"press [{vab_keys(args['keys'])}]"
+            case "scroll":
+                return f"scroll [{args['direction']}]"
+            case "goto":
+                return f"goto [{args['url']}]"
+            case "tab_focus":
+                return f"page_focus [{args['index']}]"
+            case "stop":
+                return f"stop [{args['answer']}]"
+        return call.name
+
+    def _has_mark(self, mark_id: int) -> bool:
+        marks: list[Mark] = self.session.marks if self.session else []
+        return any(m.id == mark_id and m.interactive for m in marks)
+
+    # -- VAB's early stops (run.py:early_stop) ----------------------------------------------
+    def _track_streaks(self, action: Any, error: str | None, progress: float) -> None:
+        """Only a reply VAB cannot parse counts as a failure (VAB's NONE action); a parsed
+        action that fails in the browser counts as that action, for repeats too."""
+        if self._failed is not None:
+            action, error, self._failed = self._failed[0], None, None
+        self._parse_streak = 0 if error is None else self._parse_streak + 1
+        super()._track_streaks(action, error, progress)
+
+    def _early_stop_reason(self) -> str | None:
+        rules = self.early_stop
+        if rules is None:
+            return None
+        if rules.max_invalid and self._parse_streak >= rules.max_invalid:
+            return f"Failed to parse actions for {rules.max_invalid} times"
+        if rules.max_repeats and self._repeat_streak >= rules.max_repeats:
+            return f"Same action for {rules.max_repeats} times"
+        return None
 
     def _observe(self) -> dict[str, np.ndarray]:
         return {"image": self._image}
 
     def _snapshot(self, error: str | None, action: str | None = None,
                   message: str | None = None) -> str:
-        """Observe the page: the marked screenshot (kept for ``_observe``) and the text."""
+        """Observe the page: the marked screenshot (kept for ``_observe`` and
+        ``model_view``) and the text: VAB's prompt, with the suite's lines under ``hints``."""
         def look(_browser: Any) -> tuple[bytes, list, list, str, list[str]]:
             session = self.session
             blocked, session.blocked = session.blocked, []
             png, marks = session.observe()
             return png, marks, session.tabs(), session.page.url, blocked
 
+        assert self.task is not None
         png, marks, tabs, url, blocked = self.chromium.run(look)
-        image = draw_marks(png, marks)
+        image = draw_marks(png, marks, first_id=1 if self.som == "vab" else 0)
+        self._som_png = png_bytes(image)
         self._image = _fit(image, self.image_size)
         if action is not None:
             self._previous = action
-        lines = [marks_text(marks), "", f"URL: {url}", "TABS:"]
+        self._vab_text = TEMPLATE.format(observation=marks_text(marks),
+                                         url=to_alias(url, self.urls),
+                                         objective=self.task.instruction,
+                                         previous=self._previous)
+        if not self.hints:
+            return self._vab_text
+        lines = [self._vab_text + (f" -> {message}" if message else ""), "TABS:"]
         lines += [f"  [{i}] {title or '(untitled)'} - {tab_url}"
                   + (" (current)" if tab_url == url else "") for i, (title, tab_url) in
                   enumerate(tabs)]
-        lines.append(f"PREVIOUS ACTION: {self._previous}"
-                     + (f" -> {message}" if message else ""))
         if error:
             lines.append(f"ERROR: {error}")
         if blocked:
             lines.append("BLOCKED (outside the task's websites): " + ", ".join(
                 b[:120] for b in blocked[:5]))
         return "\n".join(lines)
+
+    def model_view(self) -> ModelView:
+        """VAB's turn: the SoM prompt's text and the marked 1280x720 screenshot (PNG)."""
+        if self._last_obs is None:
+            raise gym.error.ResetNeeded("call reset() before model_view()")
+        return ModelView(self._vab_text, (self._som_png,))
 
     # -- judging --------------------------------------------------------------------------
     def _judge(self, answer: str | None) -> Verdict:
@@ -186,11 +328,20 @@ class WebArenaEnv(VabEnv):
                                        judge=self.llm_judge, intent=self.task.instruction,
                                        site=site)
 
+        if answer is None:  # run.py: an early stop is VAB's stop action with this answer
+            reason = self._early_stop_reason() or f"Reach max steps {self.max_steps}"
+            answer = f"Early stop: {reason}"
         try:
             result = self.chromium.run(judge)
         except (evaluators.Unsupported, ValueError) as exc:
             return Verdict(success=False, score=0.0, reason=f"cannot judge: {exc}",
                            details={"unjudged": True})
+        except Exception as exc:  # a site that times out or errs: the task fails, with why
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            return Verdict(success=False, score=0.0,
+                           reason=f"judge failed: {type(exc).__name__}: {first[:300]}",
+                           details={"unjudged": False, "error": type(exc).__name__,
+                                    "answer": answer})
         unjudged = result.score is None
         reason = ("unjudged: " + "; ".join(d.get("reason", "") for d in result.details
                                            if d.get("passed") is None)) if unjudged else \

@@ -17,24 +17,62 @@ from vab_gym.envs.webarena.sites import host_of
 from vab_gym.envs.webarena.som import Mark, page_marks
 
 VIEWPORT = {"width": 1280, "height": 720}
-ACTION_TIMEOUT_MS = 5000
-LOAD_TIMEOUT_MS = 10000
+# The local shop answers in milliseconds; VAB's envs.py:ScriptBrowserEnv.reset gives the
+# real sites 120 s (set_default_timeout and set_default_navigation_timeout).
+LOCAL_TIMEOUTS_S = (5.0, 10.0)  # actions, page loads
+VAB_TIMEOUT_S = 120.0
+# The mouse and keyboard do not wait for the navigation they start (Playwright's locator
+# actions would). Each document notes a navigation it starts (the Navigation API's
+# "navigate" event fires inside the click or key press), so the session waits for the
+# new document exactly when there is one.
+NOTE_NAVIGATION = """
+if (window.navigation) navigation.addEventListener('navigate', (e) => {
+  if (!e.hashChange) window.__vabNavigating = true;
+});
+"""
+NAVIGATING = """() => new Promise((done) => requestAnimationFrame(
+  () => setTimeout(() => done(window.__vabNavigating === true), 0)))"""
+POLL_MS = 20
+# VAB's actions.py:create_key_press_action maps these names (browser_env/constants.py).
+KEY_NAMES = {name.lower(): name for name in (
+    "Backquote", "Minus", "Equal", "Backslash", "Backspace", "Meta", "Tab", "Delete",
+    "Escape", "ArrowDown", "End", "Enter", "Home", "Insert", "PageDown", "PageUp",
+    "ArrowRight", "ArrowUp", *(f"F{i}" for i in range(1, 13)))}
+
+
+def vab_keys(keys: str) -> str:
+    """VAB's key combination: each name mapped (``enter`` -> ``Enter``), others as given."""
+    return "+".join(KEY_NAMES.get(key.lower(), key) for key in keys.split("+"))
 
 
 class BrowserSession:
-    """A browser context with the task's tabs, fenced to ``allowed_hosts``."""
+    """A browser context with the task's tabs, fenced to ``allowed_hosts``.
 
-    def __init__(self, browser: Any, allowed_hosts: set[str]) -> None:
+    ``timeouts_s`` are Playwright's limits for actions and page loads; ``sleep_after_s`` is
+    VAB's pause after every action (run.py sets ``sleep_after_execution = 3.0``).
+    """
+
+    def __init__(self, browser: Any, allowed_hosts: set[str], *,
+                 timeouts_s: tuple[float, float] = LOCAL_TIMEOUTS_S,
+                 sleep_after_s: float = 0.0) -> None:
         self.allowed_hosts = allowed_hosts
         self.blocked: list[str] = []
-        self.context = browser.new_context(viewport=VIEWPORT, service_workers="block")
-        self.context.set_default_timeout(ACTION_TIMEOUT_MS)
+        self.action_timeout_ms = int(timeouts_s[0] * 1000)
+        self.load_timeout_ms = int(timeouts_s[1] * 1000)
+        self.sleep_after_ms = int(sleep_after_s * 1000)
+        self.context = browser.new_context(viewport=VIEWPORT, service_workers="block",
+                                           device_scale_factor=1)
+        self.context.set_default_timeout(self.action_timeout_ms)
+        self.context.set_default_navigation_timeout(self.load_timeout_ms)
         self.context.route("**/*", self._fence)
+        self.context.add_init_script(NOTE_NAVIGATION)
         self.pages: list[Any] = []
         self.active = 0
         self.context.on("page", self._adopt)  # links opening a new tab
         self.marks: list[Mark] = []
+        self.som_mode = "vab"
         self._cdp: dict[Any, Any] = {}
+        self._documents: dict[Any, int] = {}  # documents each tab has had so far
         self.open_tab()
 
     # -- tabs -----------------------------------------------------------------------------
@@ -52,6 +90,23 @@ class BrowserSession:
         if page not in self.pages:
             self.pages.append(page)
             self.active = len(self.pages) - 1
+            page.on("framenavigated", lambda frame: self._on_document(page, frame))
+
+    def _on_document(self, page: Any, frame: Any) -> None:
+        if frame == page.main_frame:
+            self._documents[page] = self._documents.get(page, 0) + 1
+
+    def _await_navigation(self, page: Any, documents_before: int) -> None:
+        """If the last input started a navigation of ``page``, wait for its new document."""
+        try:  # after the next frame, whose start handles any input still queued
+            started = page.evaluate(NAVIGATING)
+        except Exception:  # the old document is already gone
+            started = True
+        waited = 0
+        while started and self._documents.get(page, 0) == documents_before \
+                and waited < self.load_timeout_ms and not page.is_closed():
+            page.wait_for_timeout(POLL_MS)
+            waited += POLL_MS
 
     def tabs(self) -> list[tuple[str, str]]:
         return [(p.title() if not p.is_closed() else "", p.url) for p in self.pages]
@@ -73,7 +128,11 @@ class BrowserSession:
     def observe(self) -> tuple[bytes, list[Mark]]:
         """The viewport screenshot and its marks (numbered ``data-som-id`` attributes)."""
         self._settle()
-        self.marks = page_marks(self.page)
+        try:
+            self.marks = page_marks(self.page, self.som_mode)
+        except Exception:  # a navigation replaced the document under the script: once more
+            self._settle()
+            self.marks = page_marks(self.page, self.som_mode)
         return self._screenshot(), self.marks
 
     def _screenshot(self) -> bytes:
@@ -87,55 +146,87 @@ class BrowserSession:
         return base64.b64decode(shot["data"])
 
     def _settle(self) -> None:
+        """Wait for the page's "load" (its stylesheets too: VAB observes 3 s after acting)."""
         with contextlib.suppress(Exception):  # a page still loading is observed as it is
-            self.page.wait_for_load_state("domcontentloaded", timeout=LOAD_TIMEOUT_MS)
+            self.page.wait_for_load_state("load", timeout=self.load_timeout_ms)
 
     # -- actions --------------------------------------------------------------------------
     def act(self, call: ActionCall) -> str:
         """Carry out one action; an :class:`ActionError` says why it could not be."""
+        page = self.page
+        documents = self._documents.get(page, 0)
         try:
-            return getattr(self, f"_do_{call.name}")(**call.args)
+            message = getattr(self, f"_do_{call.name}")(**call.args)
+            self._await_navigation(page, documents)
+            return message
         except ActionError:
             raise
         except Exception as exc:  # Playwright's timeouts and refusals, in one line
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ActionError(f"{call.name} failed: {first[:300]}") from None
 
-    def _element(self, mark_id: int) -> Any:
-        if not any(m.id == mark_id and m.interactive for m in self.marks):
+    def _mark(self, mark_id: int) -> Mark:
+        """The numbered mark ``mark_id`` of the last observation (VAB's ``id2center``)."""
+        mark = next((m for m in self.marks if m.id == mark_id and m.interactive), None)
+        if mark is None:
             raise ActionError(f"There is no element [{mark_id}] on the page; use a number "
                               "shown in the screenshot.")
-        return self.page.locator(f'[data-som-id="{mark_id}"]').first
+        return mark
 
+    def _pause(self) -> None:
+        if self.sleep_after_ms:
+            self.page.wait_for_timeout(self.sleep_after_ms)
+
+    # As VAB's actions.py:execute_action: the mouse at the centre of the element's box.
     def _do_click(self, id: int) -> str:
-        self._element(id).click()
+        self.page.mouse.click(*self._mark(id).center)
+        self._pause()
         return f"Clicked [{id}]."
 
     def _do_type(self, id: int, text: str, press_enter: bool) -> str:
-        element = self._element(id)
-        try:
-            element.fill(text)
-        except Exception:  # not a form field: type as keystrokes instead
-            element.click()
-            self.page.keyboard.press("Control+a")
-            self.page.keyboard.type(text)
-        if press_enter:
-            element.press("Enter")
+        """VAB's TYPE: click the box centre, then type keystrokes; an Enter ends the text
+        when asked. What the field held stays: the text is added to it."""
+        self.page.mouse.click(*self._mark(id).center)
+        self.page.keyboard.type(text + ("\n" if press_enter else ""))
+        self._pause()
         return f"Typed into [{id}]."
 
+    def _do_clear(self, id: int) -> str:
+        """VAB's CLEAR: click the box centre, select all (Meta+A, Control+A off a Mac), and
+        delete."""
+        self.page.mouse.click(*self._mark(id).center)
+        self._press("Meta+A")
+        self._press("Backspace")
+        self._pause()
+        return f"Cleared [{id}]."
+
     def _do_hover(self, id: int) -> str:
-        self._element(id).hover()
+        self.page.mouse.move(*self._mark(id).center)
+        self._pause()
         return f"Hovered over [{id}]."
 
-    def _do_press(self, keys: str) -> str:
+    def _press(self, keys: str) -> None:
+        """VAB's execute_key_press: Meta means Control unless the browser runs on a Mac."""
+        if "Meta" in keys and "Mac" not in self.page.evaluate("navigator.platform"):
+            keys = keys.replace("Meta", "Control")
         self.page.keyboard.press(keys)
+
+    def _do_press(self, keys: str) -> str:
+        keys = vab_keys(keys)
+        self._press(keys)
+        self._pause()
         return f"Pressed {keys}."
 
     def _do_scroll(self, direction: str) -> str:
-        sign = {"up": -1, "down": 1}.get(direction.strip().lower())
-        if sign is None:
+        direction = direction.strip().lower()
+        if direction not in ("up", "down"):
             raise ActionError("scroll takes 'up' or 'down'.")
-        self.page.evaluate("(sign) => window.scrollBy(0, sign * window.innerHeight)", sign)
+        # VAB's execute_scroll (from natbot): one window height on the scrolling element.
+        self.page.evaluate(
+            "(sign) => { const e = document.scrollingElement || document.body;"
+            " e.scrollTop = e.scrollTop + sign * window.innerHeight; }",
+            -1 if direction == "up" else 1)
+        self._pause()
         return f"Scrolled {direction}."
 
     def _do_new_tab(self) -> str:
@@ -150,12 +241,14 @@ class BrowserSession:
         return f"Switched to tab {index}."
 
     def _do_close_tab(self) -> str:
+        """VAB's PAGE_CLOSE: the last tab left becomes the current one (a new one if none)."""
         page = self.pages.pop(self.active)
         self._cdp.pop(page, None)
         page.close()
         if not self.pages:
             self.open_tab()
-        self.active = min(self.active, len(self.pages) - 1)
+        self.active = len(self.pages) - 1
+        self.page.bring_to_front()
         return "Closed the tab."
 
     def _do_goto(self, url: str) -> str:
@@ -163,15 +256,18 @@ class BrowserSession:
             self.blocked.append(url)
             raise ActionError(f"{url[:200]} is outside this task's websites; navigation "
                               "blocked.")
-        self.page.goto(url, timeout=LOAD_TIMEOUT_MS)
+        self.page.goto(url)
+        self._pause()
         return f"Opened {url[:200]}."
 
     def _do_go_back(self) -> str:
         self.page.go_back()
+        self._pause()
         return "Went back."
 
     def _do_go_forward(self) -> str:
         self.page.go_forward()
+        self._pause()
         return "Went forward."
 
     def close(self) -> None:

@@ -1,5 +1,6 @@
 """The program solver of the local shop's tasks: knows the task (its ``metadata``) and acts
-only through VAB's public actions.
+only through VAB's public actions. An information task's answer is taken from the page's
+Set-of-Marks text where VAB's text shows it.
 
 Each prototype has a plan, a generator of action texts. Between two actions the plan reads
 the page's current Set-of-Marks (``session.marks``), so it finds buttons and fields by their
@@ -8,6 +9,7 @@ text at each step, scrolling down while what it needs is not in the viewport.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -17,6 +19,7 @@ from vab_gym.envs.webarena.som import Mark
 
 MAX_SCROLLS = 4
 FIELDS = ("INPUT", "SELECT", "TEXTAREA")
+VIEWPORT = (1280, 720)
 Plan = Iterator[str]
 
 
@@ -55,7 +58,8 @@ class WebArenaSolver:
         # one way first (forms go on below), then back the other way past the start
         then = "up" if first == "down" else "down"
         for direction in [first] * MAX_SCROLLS + [then] * (2 * MAX_SCROLLS) + [None]:
-            mark = next((m for m in self.marks() if m.interactive and accept(m)), None)
+            mark = next((m for m in self.marks() if m.interactive and _in_view(m)
+                         and accept(m)), None)
             if mark is not None:
                 return mark
             if direction is None:
@@ -69,24 +73,36 @@ class WebArenaSolver:
         return mark
 
     def field(self, label: str) -> Iterator[str]:
-        """The form field that the label ``label`` (the nearest label before it) names."""
-        def labelled(m: Mark) -> bool:
-            if m.tag not in FIELDS:
-                return False
-            marks = self.marks()
-            for before in reversed(marks[:marks.index(m)]):
-                if before.tag == "LABEL":
-                    return before.text.strip() == label
-                if before.tag in FIELDS:
-                    return False
-            return False
-        mark = yield from self.find(labelled)
+        """The form field that the label ``label`` names (its <label>, placeholder or
+        aria-label: the mark's ``label``, which the agent is not shown)."""
+        mark = yield from self.find(lambda m: m.tag in FIELDS and m.label.strip() == label)
         return mark
+
+    def replace_text(self, mark: Mark, text: str, enter: bool) -> Plan:
+        """VAB's ``type`` adds to what a field holds: clear it first."""
+        yield f"clear [{mark.id}]"
+        yield f"type [{mark.id}] [{text}] [{int(enter)}]"
 
     # -- plans: information seeking -------------------------------------------------------
     def look_and_answer(self, site: str, path: str, answer: str) -> Plan:
         yield f"goto [{self.url(site, path)}]"
-        yield f"stop [{answer}]"
+        shown = yield from self.read(answer)
+        yield f"stop [{answer if shown is None else shown}]"
+
+    def read(self, answer: str) -> Iterator[str]:
+        """The answer as the page's Set-of-Marks text shows it, scrolling down to it; None
+        where VAB's text does not show it (a table cell, a count to make: the screenshot
+        does), and the plan answers from the task's record."""
+        pattern = re.compile(rf"(?<![\w.]){re.escape(answer)}(?!\w)")
+        for direction in ["down"] * MAX_SCROLLS + [None]:
+            for mark in self.marks():
+                found = pattern.search(mark.text) if mark.shown else None
+                if found:
+                    return found.group()
+            if direction is None:
+                break
+            yield f"scroll [{direction}]"
+        return None
 
     def product_fact(self, s: dict) -> Plan:
         yield from self.look_and_answer("shopping", s["product_url"], s["answer"])
@@ -109,7 +125,7 @@ class WebArenaSolver:
         yield "stop []"
 
     def search_by_price(self, s: dict) -> Plan:
-        box = yield from self.find(lambda m: m.tag == "INPUT" and "Search" in m.text)
+        box = yield from self.find(lambda m: m.tag == "INPUT" and "Search" in m.label)
         yield f"type [{box.id}] [{s['query']}] [1]"
         page = self.env.session.page.url
         yield f"goto [{page}{'&' if '?' in page else '?'}product_list_order=price]"
@@ -161,13 +177,13 @@ class WebArenaSolver:
     def change_address_city(self, s: dict) -> Plan:
         yield f"goto [{self.url('shopping', s['address_path'])}]"
         city = yield from self.field("City")
-        yield f"type [{city.id}] [{s['city']}] [1]"  # Enter submits the form
+        yield from self.replace_text(city, s["city"], enter=True)  # Enter submits the form
         yield "stop []"
 
     def post_review(self, s: dict) -> Plan:
         yield f"goto [{self.url('shopping', s['review_path'])}]"
         label = f"{s['stars']} star" + ("s" if s["stars"] > 1 else "")
-        stars = yield from self.find(lambda m: m.text.strip() == label)
+        stars = yield from self.find(lambda m: label in (m.text.strip(), m.label.strip()))
         yield f"click [{stars.id}]"
         summary = yield from self.field("Summary")
         yield f"type [{summary.id}] [{s['title']}] [0]"
@@ -180,7 +196,7 @@ class WebArenaSolver:
     def update_price(self, s: dict) -> Plan:
         yield f"goto [{self.url('shopping_admin', s['edit_path'])}]"
         price = yield from self.field("Price")
-        yield f"type [{price.id}] [{s['new_price']}] [1]"  # Enter submits the form
+        yield from self.replace_text(price, str(s["new_price"]), enter=True)  # submits
         yield "stop []"
 
     def cancel_order(self, s: dict) -> Plan:
@@ -188,6 +204,12 @@ class WebArenaSolver:
         cancel = yield from self.button("Cancel")
         yield f"click [{cancel.id}]"
         yield "stop []"
+
+
+def _in_view(mark: Mark) -> bool:
+    """Whether the mouse can reach the mark: VAB clicks the centre of its whole box."""
+    x, y = mark.center
+    return mark.shown and 0 <= x < VIEWPORT[0] and 0 <= y < VIEWPORT[1]
 
 
 PLANS: dict[str, Callable[[WebArenaSolver, dict], Plan]] = {

@@ -1,9 +1,59 @@
 // Set-of-Marks candidates of the page in the viewport, for vab_gym/envs/webarena/som.py.
-// The selectors and the size/area limits follow VisualWebArena's get_page_bboxes (used by
-// VAB-WebArena-Lite); the visibility and nesting rules are ours (see som.py).
-// Returns the elements in document order; numbers the interactive ones 0, 1, ... and tags
-// them with data-som-id so that actions find them again.
-() => {
+// mode "vab": VAB-WebArena-Lite's processors.py:ImageObservationProcessor (get_page_bboxes
+// and draw_bounding_boxes) rule for rule. mode "suite": the same selectors and limits plus
+// our own visibility, hit-test and nesting rules and extra selectors.
+// Returns the elements in document order; numbers the interactive ones and tags them with
+// data-som-id so that tests and tools find them again.
+(mode) => {
+  // Not shown to the agent: what names a field (for the program solver).
+  const labelOf = (el) => [el.getAttribute('placeholder'), el.getAttribute('aria-label'),
+    ...Array.from(el.labels || [], (l) => l.textContent)].filter(Boolean).join(' ').trim();
+  if (mode === 'vab') {
+    // get_page_bboxes: VAB's 19 selectors; text elements whose parent is no control.
+    const VAB_INTERACTIVE = [
+      'a[href]:not(:has(img))', 'a[href] img', 'button', 'input:not([type="hidden"])',
+      'textarea', 'select', '[tabindex]:not([tabindex="-1"])', '[contenteditable="true"]',
+      '[role="button"]', '[role="link"]', '[role="checkbox"]', '[role="menuitem"]',
+      '[role="tab"]', '[draggable="true"]', '.btn', 'a[href="/notifications"]',
+      'a[href="/submit"]', '.fa.fa-star.is-rating-item', 'input[type="checkbox"]',
+    ];
+    const interactive = VAB_INTERACTIVE.join(', ');
+    const text = ['p', 'span', 'div:not(:has(*))', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'li',
+      'article'].map((s) => `:not(${interactive}):not(style) > ${s}`);
+    const vw = window.innerWidth;
+    const vh = window.innerHeight;
+    // draw_bounding_boxes: alt (images) + textContent without '"', stripped, newlines and
+    // tabs deleted, 200 code points.
+    const content = (el) => {
+      const alt = el.tagName === 'IMG' ? (el.getAttribute('alt') || '').replace(/"/g, '') : '';
+      const body = (el.textContent || '').replace(/"/g, '').trim().replace(/[\n\t]/g, '');
+      return alt + Array.from(body).slice(0, 200).join('');
+    };
+    for (const old of document.querySelectorAll('[data-som-id]')) old.removeAttribute('data-som-id');
+    const out = [];
+    let id = 0;
+    for (const el of document.querySelectorAll([interactive, ...text].join(', '))) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      if (r.bottom < 0 || r.top > vh || r.right < 0 || r.left > vw) continue;
+      if (r.width * r.height > 0.8 * vw * vh) continue;
+      const isControl = el.matches(interactive);
+      const item = {
+        id: -1, tag: el.tagName, text: content(el), box: [r.left, r.top, r.width, r.height],
+        center: [(r.left + r.right) / 2, (r.top + r.bottom) / 2], interactive: isControl,
+        shown: true, label: '',
+      };
+      if (isControl) {
+        id += 1; // a control under 8 px uses up an id and stays clickable, unlisted
+        item.id = id;
+        item.shown = r.width >= 8 && r.height >= 8;
+        item.label = labelOf(el);
+        el.setAttribute('data-som-id', String(id));
+      }
+      out.push(item);
+    }
+    return out;
+  }
   // VAB's interactive selectors, then the extras that VAB misses on real sites.
   const INTERACTIVE = [
     'a[href]:not(:has(img))', 'a[href] img', 'button', 'input:not([type="hidden"])',
@@ -121,7 +171,8 @@
     const left = Math.max(0, r.left);
     const top = Math.max(0, r.top);
     const box = [left, top, Math.min(vw, r.right) - left, Math.min(vh, r.bottom) - top];
-    out.push({ id, tag: el.tagName, text, box, center: point, interactive });
+    out.push({ id, tag: el.tagName, text, box, center: point, interactive, shown: true,
+      label: interactive ? labelOf(el) : '' });
   }
   return out;
 }

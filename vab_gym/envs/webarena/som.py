@@ -2,10 +2,17 @@
 
 ``page_marks`` finds the page's controls and text in the viewport with one in-page script
 (``som.js``), ``draw_marks`` draws numbered boxes over the controls on a screenshot, and
-``marks_text`` lists everything as ``[id] [TAG] [text]`` lines. Controls are numbered from 0
-in document order and carry a ``data-som-id`` attribute, so an action on mark 12 can use
-``page.locator('[data-som-id="12"]')`` or click ``mark.center``. Text outside controls is
-listed as VAB does, ``[] [StaticText] [text]``, without a number or a box.
+``marks_text`` lists everything as ``[id] [TAG] [text]`` lines. Text outside controls is
+listed as VAB does, ``[] [StaticText] [text]``, without a number or a box. Controls carry a
+``data-som-id`` attribute; actions use the mouse at ``mark.center``, as VAB does.
+
+Two modes. ``"vab"`` (the default) is VAB's ``processors.py:ImageObservationProcessor``:
+its 19 selectors, ids from 1 in document order, every box in the viewport whether hidden
+or covered, controls under 8 px unlisted but numbered, text with ``"`` removed and
+newlines/tabs deleted (so a field shows ``[INPUT] []`` whatever it holds), the centre of
+the whole box. ``"suite"`` is this project's filter: ids from 0, only what is visible and
+topmost, one mark per nest of controls, more selectors, and a field's value, placeholder
+or label as its text.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 STATIC_TAG = "StaticText"
+SOM_MODES = ("vab", "suite")
 # Matplotlib's default colour cycle ("tab10"), which VAB cycles through for its boxes.
 COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
           "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
@@ -42,8 +50,11 @@ class Mark:
     tag: str
     text: str
     box: tuple[float, float, float, float]  # x, y, width, height: CSS px, visible part
-    center: tuple[float, float]  # a point of the box where the element is topmost
+    center: tuple[float, float]  # where the mouse acts (vab: the box centre; suite: a
+    # point of the box where the element is topmost)
     interactive: bool
+    shown: bool = True  # listed and drawn (vab: controls under 8 px are neither)
+    label: str = ""  # a field's placeholder, aria-label or <label>: for tools, never shown
 
 
 @functools.cache
@@ -51,12 +62,37 @@ def _script() -> str:
     return resources.files(__package__).joinpath("som.js").read_text(encoding="utf-8")
 
 
-def page_marks(page: Page) -> list[Mark]:
+def page_marks(page: Page, mode: str = "vab") -> list[Mark]:
     """The marks of the page's viewport, in document order (one ``page.evaluate``)."""
+    if mode not in SOM_MODES:
+        raise ValueError(f"som mode {mode!r}: choose one of {SOM_MODES}")
+    items = [_mark(item) for item in page.evaluate(_script(), mode)]
+    return _vab_dedupe(items) if mode == "vab" else _suite_dedupe(items)
+
+
+def _vab_dedupe(items: list[Mark]) -> list[Mark]:
+    """draw_bounding_boxes' listing: a static text once, never empty or a stylesheet, and
+    never after a control with the same text; controls always (VAB's attempt to drop an
+    earlier static line equal to a control's text compares a whole line with the bare text,
+    so it never drops one)."""
     marks: list[Mark] = []
     texts: set[str] = set()
-    for item in page.evaluate(_script()):
-        mark = _mark(item)
+    for mark in items:
+        if mark.interactive:
+            marks.append(mark)
+            if mark.shown:
+                texts.add(mark.text)
+        elif mark.text and not (mark.text.startswith(".") and "{" in mark.text) \
+                and mark.text not in texts:
+            texts.add(mark.text)
+            marks.append(mark)
+    return marks
+
+
+def _suite_dedupe(items: list[Mark]) -> list[Mark]:
+    marks: list[Mark] = []
+    texts: set[str] = set()
+    for mark in items:
         # VAB lists a text once, and never a text that an earlier line already shows,
         # nor a stylesheet that leaked into the page as text.
         if not mark.interactive and (
@@ -73,14 +109,15 @@ def _mark(item: dict[str, Any]) -> Mark:
     cx, cy = (float(v) for v in item["center"])
     interactive = bool(item["interactive"])
     tag = str(item["tag"]) if interactive else STATIC_TAG
-    return Mark(int(item["id"]), tag, str(item["text"]), (x, y, w, h), (cx, cy), interactive)
+    return Mark(int(item["id"]), tag, str(item["text"]), (x, y, w, h), (cx, cy), interactive,
+                bool(item.get("shown", True)), str(item.get("label") or ""))
 
 
 def marks_text(marks: list[Mark]) -> str:
     """VAB's text observation: ``[id] [TAG] [text]`` per control, ``[] [StaticText] [text]``."""
     return "\n".join(
         f"[{m.id}] [{m.tag}] [{m.text}]" if m.interactive else f"[] [{STATIC_TAG}] [{m.text}]"
-        for m in marks
+        for m in marks if m.shown
     )
 
 
@@ -94,10 +131,12 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
-def draw_marks(screenshot_png: bytes, marks: list[Mark], device_scale: float = 1.0) -> np.ndarray:
+def draw_marks(screenshot_png: bytes, marks: list[Mark], device_scale: float = 1.0,
+               first_id: int = 0) -> np.ndarray:
     """The screenshot (HxWx3 uint8) with each control's box and number drawn as VAB does.
 
-    ``device_scale`` is the screenshot's pixels per CSS pixel (the page's devicePixelRatio).
+    ``device_scale`` is the screenshot's pixels per CSS pixel (the page's devicePixelRatio);
+    ``first_id`` the number of the first control, which takes the first colour.
     """
     image = Image.open(io.BytesIO(screenshot_png)).convert("RGB")
     draw = ImageDraw.Draw(image)
@@ -107,10 +146,10 @@ def draw_marks(screenshot_png: bytes, marks: list[Mark], device_scale: float = 1
     taken: list[Rect] = []
     labels: list[tuple[Rect, tuple[float, float], str, str]] = []
     for mark in marks:
-        if not mark.interactive:
+        if not (mark.interactive and mark.shown):
             continue
         x, y, w, h = (v * device_scale for v in mark.box)
-        color = COLORS[mark.id % len(COLORS)]
+        color = COLORS[(mark.id - first_id) % len(COLORS)]
         draw.rectangle((x, y, x + w, y + h), outline=color,
                        width=max(1, round(BORDER * device_scale)))
         label = str(mark.id)
