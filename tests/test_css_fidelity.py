@@ -362,27 +362,29 @@ def test_rgba_value_breaks_only_with_quirks(env, quirky):
     action = "Action: edit_rule('.card', 'background-color', 'rgba(0, 0, 0, 0.5)')"
     quirky.reset(options={"task_id": "untouched"})
     css = quirky._sheet.css()
-    obs, info = step(quirky, action)
+    obs, _ = step(quirky, action)
     assert obs["text"] == NOT_VALID.format("edit_rule()", "No closing quotation")
     assert quirky._sheet.css() == css
     env.reset(options={"task_id": "untouched"})
-    obs, info = step(env, action)
+    obs, _ = step(env, action)
     assert obs["text"] == EDITED
     assert env._sheet.find(".card").declarations["background-color"] == "rgba(0, 0, 0, 0.5)"
 
 
 def test_quote_stripping_breaks_quoted_fonts_only_with_quirks(env, quirky):
-    """actions.py:edit_rule: value.strip().strip('"').strip("'")."""
+    """actions.py:edit_rule: value.strip().strip('"').strip("'") leaves an open quote,
+    which cssutils refuses (an exception, so VAB's "is not valid" message)."""
     action = "Action: edit_rule('body', 'font-family', '\"DejaVu Serif\", serif')"
-    for e, expected in ((env, '"DejaVu Serif", serif'), (quirky, 'DejaVu Serif", serif')):
-        e.reset(options={"task_id": "untouched"})
-        obs, info = step(e, action)
-        if e is env:
-            assert e._sheet.find("body").declarations["font-family"] == expected
-        else:  # the unbalanced quote is not a CSS value: refused, nothing written
-            assert "is not valid due to exception" in obs["text"]
-            assert e._sheet.find("body").declarations["font-family"] == (
-                '"DejaVu Sans", sans-serif')
+    env.reset(options={"task_id": "untouched"})
+    obs, _ = step(env, action)
+    assert obs["text"] == EDITED
+    assert env._sheet.find("body").declarations["font-family"] == '"DejaVu Serif", serif'
+    quirky.reset(options={"task_id": "untouched"})
+    obs, _ = step(quirky, action)
+    assert obs["text"].startswith('edit_rule(body, font-family, "DejaVu Serif", serif) is not '
+                                  "valid due to exception ")
+    assert quirky._sheet.find("body").declarations["font-family"] == (
+        '"DejaVu Sans", sans-serif')
 
 
 def png_size(png: bytes) -> tuple[int, int]:
@@ -413,3 +415,72 @@ def test_model_view_has_vabs_text_and_full_resolution_screenshots(env, quirky):
     quirky.reset(options={"task_id": "grid-gone"})
     step(quirky, line)
     assert quirky.model_view().images == (quirky.screenshot_png(),) * 2
+
+
+# -- the judge against VAB's comparison, written out here -----------------------------------
+
+
+def vab_distance(target_rgb: np.ndarray, output_rgb: np.ndarray) -> float:
+    """task.py:compare_images_ssim_gray(target, output), step by step: io.imread(as_gray)
+    is rgb2gray's 0.2125 R + 0.7154 G + 0.0721 B on [0, 1]; the output (img2) is resized to
+    the target's shape; the 10 % test is relative to the output's shape; both are cast to
+    uint8 by truncation; SSIM with skimage's defaults; 0.5 + SSIM/2 for a "fake" size
+    change; the distance is 1 - that."""
+    from skimage.metrics import structural_similarity
+    from skimage.transform import resize
+
+    def as_gray(rgb):
+        return rgb.astype(np.float64) @ np.array([0.2125, 0.7154, 0.0721]) / 255.0
+
+    img1, img2 = as_gray(target_rgb), as_gray(output_rgb)
+    fake = False
+    if img1.shape != img2.shape:
+        fake = all(abs(b - a) / b < 0.1 for a, b in zip(img1.shape, img2.shape, strict=True))
+        img2 = resize(img2, img1.shape)
+    value = structural_similarity(np.trunc(img1 * 255).astype(np.uint8),
+                                  np.trunc(img2 * 255).astype(np.uint8))
+    return 1 - (0.5 + value / 2 if fake else value)
+
+
+def synthetic(height: int, width: int, seed: int) -> np.ndarray:
+    """A page-like image: bands and blocks of colour plus noise."""
+    rng = np.random.default_rng(seed)
+    image = np.full((height, width, 3), 240, np.uint8)
+    for _ in range(6):
+        y, x = rng.integers(0, height - 8), rng.integers(0, width - 8)
+        image[y:y + rng.integers(4, 30), x:x + rng.integers(8, 60)] = rng.integers(0, 255, 3)
+    noise = rng.integers(-3, 4, image.shape)
+    return np.clip(image.astype(int) + noise, 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize(("target_shape", "output_shape", "boosted"), [
+    ((100, 80), (100, 80), False),
+    ((100, 80), (105, 80), True),
+    ((100, 80), (91, 80), True),  # 9/91 < 0.1, relative to the output
+    ((110, 80), (100, 80), False),  # 10/100 is not < 0.1
+    ((100, 80), (100, 120), False),
+    ((100, 80), (130, 80), False),
+])
+def test_judge_equals_vabs_comparison(target_shape, output_shape, boosted):
+    """task.py:compare_images_ssim_gray and calculate_overall's 1 - SSIM."""
+    from vab_gym.envs.css import judge
+
+    target = synthetic(*target_shape, seed=1)
+    output = synthetic(*output_shape, seed=2)
+    output[: min(target_shape[0], output_shape[0]) // 2, : min(target_shape[1],
+           output_shape[1])] = target[: min(target_shape[0], output_shape[0]) // 2,
+                                      : min(target_shape[1], output_shape[1])]
+    ours = judge.distance(judge.quantize(judge.gray(target)), judge.gray(output))
+    assert ours == pytest.approx(vab_distance(target, output), abs=1e-12)
+    if boosted:  # the boost puts the distance under 0.5 whatever the SSIM
+        assert ours < 0.5
+
+
+def test_verdict_thresholds_are_vabs():
+    """task.py:calculate_overall: em iff distance < 0.1; improve iff distance < initial -
+    0.05."""
+    from vab_gym.envs.css import judge
+
+    assert judge.verdict(0.3, 0.0999).success and not judge.verdict(0.3, 0.1).success
+    assert judge.verdict(0.3, 0.2499).details["improved"]
+    assert not judge.verdict(0.3, 0.25).details["improved"]

@@ -165,7 +165,7 @@ class CssEnv(VabEnv):
         said: list[str] = []
         failed: list[str] = []
         for invocation in call.calls:
-            if invocation.name == "done":
+            if invocation.name == "done" and not (invocation.arg_text or "").strip():
                 return Outcome("\n\n".join([*said, self._finish().feedback]), finished=True)
             try:
                 said.append(self._invoke(invocation))
@@ -375,7 +375,8 @@ class CssEnv(VabEnv):
         else:
             rule.declarations.pop(name, None)
         self._rerender()
-        self._vab_file = _CURRENT
+        if self.vab_quirks:  # VAB's new_screenshot.png, kept only where it is judged
+            self._vab_file = _CURRENT
         self._turn_images.append(_VAB_FILE if self.vab_quirks else _CURRENT)
         return EDITED.format(what="edited the rule")
 
@@ -400,7 +401,6 @@ class CssEnv(VabEnv):
         self._sheet.insert(rule)
         self._undo.append(("insert", rule))
         self._rerender()
-        self._vab_file = _CURRENT
         self._turn_images.append(_CURRENT)
         return EDITED.format(what="inserted the rule")
 
