@@ -301,8 +301,9 @@ class CssEnv(VabEnv):
         raise _Reported(f"{name} is not a valid function. Please check the function name "
                         "and try again.")  # finalize: VAB's else branch
 
-    def _unquote(self, text: str) -> str:
-        return reply.strip_quotes(text, quirks=self.vab_quirks)
+    def _value(self, raw: str) -> str:
+        """edit_rule's value: VAB strips its quotes too (see :func:`reply.strip_quotes`)."""
+        return reply.strip_quotes(raw) if self.vab_quirks else raw.strip()
 
     def _selectors(self, arg_text: str) -> str:
         query = self._find_all_text(arg_text)
@@ -346,7 +347,7 @@ class CssEnv(VabEnv):
     def _rule(self, raw: str, advice: str) -> Rule:
         """The rule VAB's ``select_rule`` finds, or VAB's "No rule found" with ``advice``
         (VAB names the selector as the agent wrote it)."""
-        rule = self._sheet.find(self._unquote(raw))
+        rule = self._sheet.find(reply.strip_quotes(raw))
         if rule is None:
             raise _Reported(f"No rule found based on selector {raw}. {advice}")
         return rule
@@ -360,12 +361,12 @@ class CssEnv(VabEnv):
     def _edit(self, raw_selector: str, raw_property: str, raw_value: str) -> str:
         rule = self._rule(raw_selector, "Please specify a different selector or consider "
                                         "inserting a new rule.")
-        value = self._unquote(raw_value)
+        value = self._value(raw_value)
         try:
             if value:
-                name, value = check_declaration(self._unquote(raw_property), value)
+                name, value = check_declaration(reply.strip_quotes(raw_property), value)
             else:  # cssutils: setting an empty value removes the property
-                name = check_declaration(self._unquote(raw_property), "initial")[0]
+                name = check_declaration(reply.strip_quotes(raw_property), "initial")[0]
         except CssError as exc:
             raise ActionError(not_valid(
                 "edit_rule", [raw_selector, raw_property, raw_value], exc)) from None

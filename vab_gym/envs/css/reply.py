@@ -134,16 +134,12 @@ def split_arguments(arg_text: str) -> list[str]:
     return [arg.rstrip(",") for arg in shlex.split(arg_text)]
 
 
-def strip_quotes(text: str, *, quirks: bool) -> str:
-    """VAB strips whitespace, then every leading and trailing ``"``, then ``'``
-    (``edit_rule``, ``select_rule``), which breaks values such as ``"Open Sans", serif``.
-    Fixed: only one pair of matching quotes around the whole text is removed."""
-    text = text.strip()
-    if quirks:
-        return text.strip('"').strip("'")
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        return text[1:-1]
-    return text
+def strip_quotes(text: str) -> str:
+    """VAB's clean-up of each argument of ``edit_rule`` and ``select_rule``: whitespace, then
+    every leading and trailing ``"``, then ``'``. Harmless for selectors and property names;
+    for values it breaks ``"Open Sans", serif`` and ``"a b" "c d"`` (so the fixed reading
+    keeps a value's quotes)."""
+    return text.strip().strip('"').strip("'")
 
 
 def arity_error(name: str, given: int) -> str | None:
