@@ -24,7 +24,7 @@ FIXED_PHRASE = "I have fixed the css style"
 NO_FUNCTION = ("No executable function found! Need to recheck the action. Please stick to "
                "the format of Action: ...")
 _ACTION_LINE = re.compile(r"Action.*?:")
-_CALL = re.compile(r"(\w+)\(")
+_CALL = re.compile(r"(?<!\w)(\w+)\(")  # the lookbehind keeps long words linear; same calls
 _SELECTORS = "get_selectors_by_html_elements"
 
 # VAB's CSSInteractor methods and their parameters (besides self), for Python 3.9's
