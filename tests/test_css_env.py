@@ -250,3 +250,42 @@ def test_judged_screenshot_is_playwrights_full_page(tmp_path):
         assert np.array_equal(ours, theirs)
     finally:
         env.close()
+
+
+def test_hostile_css_is_refused_and_changes_nothing(env):
+    """A value that would close its rule never reaches the stylesheet or the page."""
+    env.reset(options={"task_id": "untouched"})
+    css, png = env._sheet.css(), env.screenshot_png()
+    obs, _, _, _, info = env.step("edit_rule('.card', 'color', 'red; } body { display: none')")
+    assert obs["text"] == (
+        "edit_rule(.card, color, red; } body { display: none) is not valid due to exception "
+        "'red; } body { display: none' is not a single CSS value. You may make a mistake "
+        "and need to fix it.")
+    assert info["action_error"] == obs["text"]
+    obs, _, _, _, info = env.step("insert_rule('} body', {'display': 'none'})")
+    assert info["action_error"].startswith("insert_rule('} body', {'display': 'none'}) is "
+                                           "not valid due to exception ")
+    assert env._sheet.css() == css and env.screenshot_png() == png
+    assert np.array_equal(obs["image"], obs["target"])
+
+
+def test_undo_stack_over_several_edits(env):
+    """Each revert undoes the newest change still applied, back to the page as it began."""
+    obs0, _ = env.reset(options={"task_id": "grid-gone"})
+    begin = env._sheet.css()
+    env.step("edit_rule('.cards', 'display', 'grid')")
+    after_first = env._sheet.css()
+    env.step("edit_rule('.card', 'height', '100px')")
+    obs, *_ = env.step("edit_rule('.card', 'border', '1px solid black')")  # a new property
+    assert env._sheet.find(".card").declarations == {
+        "height": "100px", "background-color": "#e63946", "color": "#ffffff",
+        "border": "1px solid black"}
+    obs, *_ = env.step("revert_last_edit()")
+    assert env._sheet.find(".card").declarations == {
+        "height": "100px", "background-color": "#e63946", "color": "#ffffff"}
+    env.step("revert_last_edit()")
+    assert env._sheet.css() == after_first
+    obs, *_ = env.step("revert_last_edit()")
+    assert env._sheet.css() == begin and np.array_equal(obs["image"], obs0["image"])
+    obs, _, _, _, info = env.step("revert_last_edit()")
+    assert info["action_error"] == obs["text"] == "No edit to revert."

@@ -1,5 +1,5 @@
 """The shipped VAB-CSS test split: well formed, every corruption judged a failure, and the
-program solver repairs (nearly) all of it through the public actions."""
+program solver repairs every task of it through the public actions."""
 
 from concurrent.futures import ProcessPoolExecutor
 
@@ -53,6 +53,4 @@ def test_solver_repairs_the_split_and_every_corruption_fails_as_is():
     assert all(initial >= 0.1 for _, _, initial, _ in results), [
         r for r in results if r[2] < 0.1]
     failures = [r for r in results if not r[1]]
-    rate = 1 - len(failures) / len(results)
-    print(f"solver success {rate:.1%}; failures: {failures}")
-    assert rate >= 0.95, failures
+    assert failures == []  # the solver repairs every shipped task (165/165)

@@ -14,7 +14,8 @@ CSS = """/* a comment */
 def test_round_trip_keeps_rules_and_at_rules():
     sheet = Stylesheet.parse(CSS)
     assert [r.selector for r in sheet.rules] == [".nav > a", ".card"]
-    assert sheet.find(" '.nav > a' ").declarations == {"color": "red", "margin": "0 auto"}
+    assert sheet.find(".nav > a").declarations == {"color": "red", "margin": "0 auto"}
+    assert sheet.find(".nav  >  a") is None and sheet.find("'.nav > a'") is None
     assert sheet.find(".card").declarations["background"] == "url(x.png) !important"
     again = Stylesheet.parse(sheet.css())
     assert again.css() == sheet.css()

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import yaml
 
-from vab_gym.core.actions import format_call
 from vab_gym.core.templates import Prototype
+from vab_gym.envs.css.actions import canonical
 from vab_gym.envs.css.stylesheet import Stylesheet
 
 INSTRUCTION = "Fix the css rules used in the html file to match the target screenshot."  # VAB
@@ -176,8 +176,8 @@ def repair_actions(record: dict[str, Any]) -> list[str]:
     """The public actions that undo a corruption, ending with ``done()``."""
     selector = record["selector"]
     if record["operation"] == "delete_rule":
-        fix = [format_call("insert_rule", [selector, record["declarations"]])]
+        fix = [canonical("insert_rule", selector, record["declarations"])]
     else:
-        fix = [format_call("select_rule", [selector]),
-               format_call("edit_rule", [selector, record["property"], record["old_value"]])]
+        fix = [canonical("select_rule", selector),
+               canonical("edit_rule", selector, record["property"], record["old_value"])]
     return [*fix, "done()"]

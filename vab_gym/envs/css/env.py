@@ -1,9 +1,19 @@
-"""VAB-CSS-v0: fix a page's stylesheet until it matches the target screenshot."""
+"""VAB-CSS-v0: fix a page's stylesheet until it matches the target screenshot.
+
+One step is one reply, as one round of VAB's ``task.py:CSSAgent.start_sample``: every call
+on its action line runs in order (:mod:`vab_gym.envs.css.reply`), each answering in VAB's
+words, and the answers are joined with blank lines (VAB sends each as its own user message).
+``vab_quirks=True`` reproduces VAB's bugs: ``insert_rule`` reports success and does nothing
+(VAB never awaits it), ``revert_last_edit`` undoes one edit without a new screenshot (so the
+judged screenshot is the last edit's), arguments end at the first ``)``, and
+``get_selectors_by_html_elements`` uses VAB's own selector matcher.
+"""
 
 from __future__ import annotations
 
 import ast
 import hashlib
+import io
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from importlib import resources
@@ -11,17 +21,18 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import soupsieve
 from bs4 import BeautifulSoup
+from PIL import Image
 
-from vab_gym.core.actions import ActionCall, ActionError, format_call
+from vab_gym.core.actions import ActionCall, ActionError
 from vab_gym.core.browser import ChromiumProcess
-from vab_gym.core.env import Outcome, VabEnv
+from vab_gym.core.env import ModelView, Outcome, VabEnv
 from vab_gym.core.judge import Verdict
 from vab_gym.core.tasks import Task, TaskSet, package_tasks
-from vab_gym.envs.css import corruptions, judge
-from vab_gym.envs.css.actions import CSS_ACTIONS
+from vab_gym.envs.css import corruptions, judge, matching, reply
+from vab_gym.envs.css.actions import CSS_ACTIONS, Reply, canonical
 from vab_gym.envs.css.renderer import Shot, SiteRenderer
+from vab_gym.envs.css.reply import Invocation, not_valid
 from vab_gym.envs.css.stylesheet import (
     CssError,
     Rule,
@@ -32,11 +43,15 @@ from vab_gym.envs.css.stylesheet import (
 
 EDITED = ("You have successfully {what}. Here is the updated screenshot. If you think this "
           "edit is not useful, you can revert the last edit by calling revert_last_edit().")
-# Matching an element ignores states and pseudo-elements, as VAB's matcher does.
-_DYNAMIC = ("::before", "::after", "::placeholder", "::marker", ":hover", ":focus-visible",
-            ":focus-within", ":focus", ":active", ":visited")
-_MAX_LISTED = 50
+REVERTED = "You have successfully reverted the last edit."
+NOTHING_TO_REVERT = "No edit to revert."
 _TARGET_CACHE = 8
+_CURRENT = "current page"  # an image slot still showing the page as it is now
+_VAB_FILE = "new_screenshot.png"  # an image slot that VAB's client reads when it sends it
+
+
+class _Reported(ActionError):
+    """A call VAB answers with a normal message (no exception): the line goes on."""
 
 
 def sites_root() -> Path:
@@ -64,7 +79,9 @@ class CssEnv(VabEnv):
     Observation: ``image`` (the current full page, fitted into ``image_size``),
     ``target`` (the target, fitted the same way), ``text`` (action feedback; at reset the
     page's HTML, as VAB shows it) and ``instruction`` (VAB's task text plus the bug
-    description). Full-resolution PNGs: :meth:`screenshot_png`, :meth:`target_png`.
+    description). What VAB sends the model (its text, full-resolution PNGs):
+    :meth:`model_view`; the current page and the target: :meth:`screenshot_png`,
+    :meth:`target_png`.
 
     ``dense_progress=True`` computes the judge's distance after every edit, so
     ``info["progress"]`` moves during the episode (costs an SSIM per edit); by default it
@@ -81,7 +98,11 @@ class CssEnv(VabEnv):
 
     def __init__(self, *, dense_progress: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.action_set = CSS_ACTIONS.configured(quirks=self.vab_quirks, hints=self.hints)
         self.dense_progress = dense_progress
+        self._vab_file: bytes | str | None = None  # VAB's new_screenshot.png
+        self._turn_images: list[bytes | str] = []
+        self._reply_feedback: str | None = None
         self._chromium = ChromiumProcess()
         self._renderer = SiteRenderer(self._chromium)
         self._targets: OrderedDict[str, _Target] = OrderedDict()
@@ -107,7 +128,10 @@ class CssEnv(VabEnv):
         self._sheet = corruptions.apply(original, corruption) if corruption else original
         self._undo = []
         self._distance = None
-        self._soup = BeautifulSoup(self.html, "lxml")
+        self._vab_file = None
+        self._turn_images = []
+        self._reply_feedback = None
+        self._soup = BeautifulSoup(self.html, "html.parser")  # VAB's parser
         self._initial_css = self._sheet.css()
         original_css = original.css()
         key = hashlib.sha256(
@@ -134,7 +158,38 @@ class CssEnv(VabEnv):
         return {"image": self._image.copy(), "target": self._target.image.copy()}
 
     def _execute(self, call: ActionCall) -> Outcome:
-        return getattr(self, f"_do_{call.name}")(**call.args)
+        """Run the reply's calls in order, as VAB's loop over the action line does."""
+        self._turn_images = []
+        if not isinstance(call, Reply):  # VAB's phrase
+            return self._finish()
+        said: list[str] = []
+        failed: list[str] = []
+        for invocation in call.calls:
+            if invocation.name == "done" and not (invocation.arg_text or "").strip():
+                return Outcome("\n\n".join([*said, self._finish().feedback]), finished=True)
+            try:
+                said.append(self._invoke(invocation))
+            except _Reported as exc:
+                said.append(str(exc))
+                failed.append(str(exc))
+            except ActionError as exc:  # VAB: the call raised, so the line stops
+                said.append(str(exc))
+                failed.append(str(exc))
+                break
+            if invocation.name == "revert_last_edit":  # VAB: `break` after a revert
+                break
+        if failed:
+            self._reply_feedback = "\n\n".join(said)
+            raise ActionError("\n\n".join(failed))
+        return Outcome("\n\n".join(said))
+
+    def _error_feedback(self, action: Any, error: str) -> str:
+        """VAB's messages as VAB words them, without the base env's prefix; after a reply
+        whose calls ran, every call's message."""
+        if self._reply_feedback is None:  # nothing ran: the reply had no call
+            self._turn_images = []
+        feedback, self._reply_feedback = self._reply_feedback or error, None
+        return feedback
 
     def _judge(self, answer: str | None) -> Verdict:
         final = self._current_distance()
@@ -149,9 +204,34 @@ class CssEnv(VabEnv):
         self._renderer.close()
         self._chromium.close()
 
-    # -- full-resolution views ------------------------------------------------------------
+    def fidelity(self) -> dict[str, Any]:
+        return {**super().fidelity(), "dense_progress": self.dense_progress}
+
+    # -- what VAB shows the model -----------------------------------------------------------
+    def model_view(self) -> ModelView:
+        """What VAB sends the model this turn, its images as full-resolution PNGs.
+
+        At reset, VAB's first message (after its instructions, ``actions.VAB_INSTRUCTIONS``):
+        "Here is the target screenshot." + target, "Here is the html content." + the HTML,
+        "Here is the current screenshot." + the page, then the task's instruction (VAB
+        reads it from the task's instruction.txt). After a step, the calls' messages and
+        each edit's screenshot. With ``vab_quirks`` an edit's image is VAB's
+        ``new_screenshot.png`` as it is when sent (VAB sends image paths, read at every
+        request), so it can show a later edit; after a revert it is not re-taken; an
+        ``insert_rule`` before any edit has none (VAB's client fails on the missing file).
+        """
+        if self._last_obs is None or self.task is None:
+            return super().model_view()
+        if self._steps == 0:
+            text = "\n".join(["Here is the target screenshot.", "Here is the html content.",
+                              self.html, "Here is the current screenshot.",
+                              self.task.instruction])
+            return ModelView(text, (self.target_png(), self.screenshot_png()))
+        images = [self._image_bytes(slot) for slot in self._turn_images]
+        return ModelView(self._last_obs["text"], tuple(i for i in images if i is not None))
+
     def screenshot_png(self) -> bytes:
-        """The current page as a full-page PNG at its own size (what the judge compares)."""
+        """The current page as a full-page PNG at its own size."""
         return self._renderer.full_page().png
 
     @property
@@ -164,64 +244,173 @@ class CssEnv(VabEnv):
         assert self._target is not None, "call reset() first"
         return self._target.shot.png
 
-    # -- actions --------------------------------------------------------------------------
-    def _do_get_selectors_by_html_elements(self, name=None, attrs=None, string=None,
-                                           class_=None, id=None) -> Outcome:
-        query = _find_all_query(name, attrs, string, class_, id)
-        try:
-            elements = self._soup.find_all(**query, limit=200)
-        except (TypeError, ValueError) as exc:
-            raise ActionError(f"get_selectors_by_html_elements: bad query ({exc}).") from None
-        if not elements:
-            raise ActionError("No html elements found based on the input. Please specify a "
-                              "different html elements specification.")
-        selectors = [rule.selector for rule in self._sheet.rules
-                     if any(_matches(rule.selector, el) for el in elements)]
-        if not selectors:
-            raise ActionError("No matched selectors found based on the html elements. "
-                              "Please specify a different html elements.")
-        lines = [f"{i}. '{s}'" for i, s in enumerate(selectors[:_MAX_LISTED], 1)]
-        return Outcome(f"The following {len(selectors)} selectors are matched based on the "
-                       "returned html elements:\n" + "\n".join(lines))
+    def judged_png(self) -> bytes:
+        """The screenshot the judge compares with the target: the current page, or with
+        ``vab_quirks`` VAB's ``new_screenshot.png`` (the last edit's screenshot, or the page
+        if no edit was made: VAB's ``finalize``)."""
+        if self.vab_quirks and self._vab_file is not None:
+            return self._image_bytes(_VAB_FILE) or self.screenshot_png()
+        return self.screenshot_png()
 
-    def _rule(self, selector: str, advice: str) -> Rule:
-        """The rule with this selector, or VAB's "No rule found" with ``advice``."""
-        rule = self._sheet.find(selector)
+    def _image_bytes(self, slot: bytes | str) -> bytes | None:
+        if slot == _VAB_FILE:
+            slot = self._vab_file
+        if slot == _CURRENT:
+            return self.screenshot_png()
+        return slot  # PNG bytes, or None: the file does not exist
+
+    def _freeze(self) -> None:
+        """Before the page changes: capture the image slots that show it as it is."""
+        if _CURRENT not in (self._vab_file, *self._turn_images):
+            return
+        png = self.screenshot_png()
+        self._turn_images = [png if s == _CURRENT else s for s in self._turn_images]
+        if self._vab_file == _CURRENT:
+            self._vab_file = png
+
+    # -- VAB's calls ----------------------------------------------------------------------
+    def _invoke(self, call: Invocation) -> str:
+        """One call of the action line, as VAB's ``start_sample`` runs it: its message, or
+        :class:`_Reported` / :class:`ActionError` (VAB's exception message) when it fails."""
+        name = call.name
+        if name == "revert_last_edit":  # VAB reads no arguments for it
+            return self._revert()
+        if name not in reply.VAB_METHODS:
+            raise ActionError(not_valid(
+                name, [], f"'CSSInteractor' object has no attribute '{name}'"))
+        if call.arg_text is None:  # VAB: re.findall(...)[0]
+            raise ActionError(not_valid(name, [], "list index out of range"))
+        if name == "get_selectors_by_html_elements":
+            return self._selectors(call.arg_text)
+        if name == "insert_rule" and not self.vab_quirks:
+            return self._insert(call.arg_text)
+        try:
+            args = reply.split_arguments(call.arg_text)
+        except ValueError as exc:
+            raise ActionError(not_valid(name, [], exc)) from None
+        problem = reply.arity_error(name, len(args))
+        if problem:
+            raise ActionError(not_valid(name, args, problem))
+        if name == "select_rule":
+            return self._select(args[0])
+        if name == "edit_rule":
+            return self._edit(*args)
+        if name == "insert_rule":  # VAB calls the coroutine and never awaits it
+            self._turn_images.append(_VAB_FILE)
+            return EDITED.format(what="inserted the rule")
+        raise _Reported(f"{name} is not a valid function. Please check the function name "
+                        "and try again.")  # finalize: VAB's else branch
+
+    def _value(self, raw: str) -> str:
+        """edit_rule's value: VAB strips its quotes too (see :func:`reply.strip_quotes`)."""
+        return reply.strip_quotes(raw) if self.vab_quirks else raw.strip()
+
+    def _selectors(self, arg_text: str) -> str:
+        query = self._find_all_text(arg_text)
+        try:
+            positional, keywords = matching.find_all_arguments(query)
+            elements = self._soup.find_all(*positional, **keywords)
+        except Exception as exc:  # VAB reports whatever its eval raised
+            raise ActionError(not_valid("get_selectors_by_html_elements", [query], exc)) from None
+        if not elements:
+            raise _Reported("No html elements found based on the input. Please specify a "
+                            "different html elements specification.")
+        match = matching.vab_matches if self.vab_quirks else matching.matches
+        selectors = list(dict.fromkeys(
+            rule.selector for rule in self._sheet.rules
+            if any(match(rule.selector, element) for element in elements)))
+        if not selectors:
+            raise _Reported("No matched selectors found based on the html elements. Please "
+                            "specify a different html elements.")
+        return (f"The following {len(selectors)} selectors are matched based on the returned "
+                "html elements:\n" + "".join(f"{i}. '{s}'\n" for i, s in enumerate(selectors, 1)))
+
+    def _find_all_text(self, arg_text: str) -> str:
+        """The find_all argument string. VAB strips one pair of ' and then of " around the
+        text, which breaks ``'div', class_='x'``; fixed, the text is unwrapped only when it
+        is one string literal holding find_all arguments (VAB's prompt's form)."""
+        if self.vab_quirks:
+            for mark in "'\"":
+                if arg_text.startswith(mark) and arg_text.endswith(mark):
+                    arg_text = arg_text[1:-1]
+            return arg_text
+        try:
+            inner = ast.literal_eval(arg_text.strip())
+            if isinstance(inner, str):
+                matching.find_all_arguments(inner)
+                return inner
+        except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError,
+                matching.QueryError):
+            pass
+        return arg_text
+
+    def _rule(self, raw: str, advice: str) -> Rule:
+        """The rule VAB's ``select_rule`` finds, or VAB's "No rule found" with ``advice``
+        (VAB names the selector as the agent wrote it)."""
+        rule = self._sheet.find(reply.strip_quotes(raw))
         if rule is None:
-            raise ActionError(f"No rule found based on selector {selector[:200]}. {advice}")
+            raise _Reported(f"No rule found based on selector {raw}. {advice}")
         return rule
 
-    def _do_select_rule(self, selector: str) -> Outcome:
-        rule = self._rule(selector, "Please specify a different selector.")
-        return Outcome(f"Here is the rule founded based on selector {rule.selector}: "
-                       f"{rule.declarations}. Is this the rule you want to edit?")
+    def _select(self, raw: str) -> str:
+        rule = self._rule(raw, "Please specify a different selector.")
+        shown = {k: v.removesuffix(" !important") for k, v in rule.declarations.items()}
+        return (f"Here is the rule founded based on selector {raw}: {shown}. "
+                "Is this the rule you want to edit?")
 
-    def _do_edit_rule(self, selector: str, property: str, value: str) -> Outcome:
-        rule = self._rule(selector, "Please specify a different selector or consider "
-                                    "inserting a new rule.")
-        name, value = _checked(check_declaration, property, value)
+    def _edit(self, raw_selector: str, raw_property: str, raw_value: str) -> str:
+        rule = self._rule(raw_selector, "Please specify a different selector or consider "
+                                        "inserting a new rule.")
+        value = self._value(raw_value)
+        try:
+            if value:
+                name, value = check_declaration(reply.strip_quotes(raw_property), value)
+            else:  # cssutils: setting an empty value removes the property
+                name = check_declaration(reply.strip_quotes(raw_property), "initial")[0]
+        except CssError as exc:
+            raise ActionError(not_valid(
+                "edit_rule", [raw_selector, raw_property, raw_value], exc)) from None
         self._undo.append(("edit", (rule, name, rule.declarations.get(name))))
-        rule.declarations[name] = value
+        if value:
+            rule.declarations[name] = value
+        else:
+            rule.declarations.pop(name, None)
         self._rerender()
-        return Outcome(EDITED.format(what="edited the rule"))
+        if self.vab_quirks:  # VAB's new_screenshot.png, kept only where it is judged
+            self._vab_file = _CURRENT
+        self._turn_images.append(_VAB_FILE if self.vab_quirks else _CURRENT)
+        return EDITED.format(what="edited the rule")
 
-    def _do_insert_rule(self, selector: str, properties: dict) -> Outcome:
-        selector = _checked(check_selector, selector)
-        if not properties:
-            raise ActionError("insert_rule: give at least one property, e.g. "
-                              "{'display': 'flex'}.")
-        declarations = dict(_checked(check_declaration, str(k), str(v))
-                            for k, v in properties.items())
+    def _insert(self, arg_text: str) -> str:
+        """The working insert_rule: ``(selector, properties)`` or VAB's documented
+        ``({'selector': ..., 'properties': {...}})``, as Python literals."""
+        try:
+            args = ast.literal_eval(f"({arg_text},)")
+            if len(args) == 1 and isinstance(args[0], dict):
+                args = (args[0].get("selector"), args[0].get("properties"))
+            selector, properties = args
+            if not isinstance(selector, str) or not isinstance(properties, dict):
+                raise CssError("give a selector and a dict of properties")
+            selector = check_selector(selector)
+            if not properties:
+                raise CssError("give at least one property, e.g. {'display': 'flex'}")
+            declarations = dict(check_declaration(str(k), str(v))
+                                for k, v in properties.items())
+        except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError) as exc:
+            raise ActionError(not_valid("insert_rule", [arg_text], exc)) from None
         rule = Rule(selector, declarations)
         self._sheet.insert(rule)
         self._undo.append(("insert", rule))
         self._rerender()
-        return Outcome(EDITED.format(what="inserted the rule"))
+        self._turn_images.append(_CURRENT)
+        return EDITED.format(what="inserted the rule")
 
-    def _do_revert_last_edit(self) -> Outcome:
+    def _revert(self) -> str:
+        """Fixed: undo the last change still applied, re-render. VAB (``vab_quirks``):
+        re-apply the undo of the last edit, however often, without a new screenshot."""
         if not self._undo:
-            raise ActionError("No edit to revert.")
-        kind, payload = self._undo.pop()
+            raise _Reported(NOTHING_TO_REVERT)
+        kind, payload = self._undo[-1] if self.vab_quirks else self._undo.pop()
         if kind == "insert":
             self._sheet.remove(payload)
         else:
@@ -230,10 +419,15 @@ class CssEnv(VabEnv):
                 rule.declarations.pop(name, None)
             else:
                 rule.declarations[name] = old
-        self._rerender()
-        return Outcome("You have successfully reverted the last edit.")
+        if self.vab_quirks:  # the page changes, the screenshots do not
+            self._freeze()
+            self._renderer.set_css(self._sheet.css())
+        else:
+            self._rerender()
+            self._turn_images.append(_CURRENT)
+        return REVERTED
 
-    def _do_done(self) -> Outcome:
+    def _finish(self) -> Outcome:
         return Outcome("You said the css style is fixed; the page is judged.", finished=True)
 
     # -- grounding ------------------------------------------------------------------------
@@ -248,9 +442,9 @@ class CssEnv(VabEnv):
                     values[prop].append(value)
         calls = []
         for rule in self._sheet.rules:
-            calls.append(format_call("select_rule", [rule.selector]))
+            calls.append(canonical("select_rule", rule.selector))
             for prop, current in rule.declarations.items():
-                calls.extend(format_call("edit_rule", [rule.selector, prop, v])
+                calls.extend(canonical("edit_rule", rule.selector, prop, v)
                              for v in values[prop][:8] if v != current)
         if self._undo:
             calls.append("revert_last_edit()")
@@ -259,15 +453,21 @@ class CssEnv(VabEnv):
 
     # -- internals ------------------------------------------------------------------------
     def _rerender(self) -> None:
+        self._freeze()
         self._renderer.set_css(self._sheet.css())
         self._image = self._renderer.fitted(*self.image_size)
         if self.dense_progress:
             self._distance = self._current_distance()
 
     def _current_distance(self) -> float:
+        """The judge's distance of the judged screenshot (:meth:`judged_png`)."""
         assert self._target is not None
-        self._distance = judge.distance(self._target.gray,
-                                        judge.page_gray(self._renderer))
+        if self.vab_quirks and isinstance(self._vab_file, bytes):
+            shot = np.asarray(Image.open(io.BytesIO(self._vab_file)).convert("RGB"))
+            output = judge.gray(shot)
+        else:
+            output = judge.page_gray(self._renderer)
+        self._distance = judge.distance(self._target.gray, output)
         return self._distance
 
     def _initial_distance(self) -> float:
@@ -281,51 +481,3 @@ class CssEnv(VabEnv):
             self._renderer.set_css(current)
             known[self._initial_css] = judge.distance(self._target.gray, initial)
         return known[self._initial_css]
-
-
-def _checked(check, *args):
-    try:
-        return check(*args)
-    except CssError as exc:
-        raise ActionError(str(exc)) from None
-
-
-def _find_all_query(name, attrs, string, class_, id) -> Outcome:
-    """``find_all`` keyword arguments from the structured query, or from VAB's argument
-    string (``"'a', class_='nav'"``), read as literals only."""
-    if name is not None and any(c in name for c in "'\"=,"):
-        try:
-            call = ast.parse(f"f({name})", mode="eval").body
-            assert isinstance(call, ast.Call)
-            positional = [ast.literal_eval(a) for a in call.args]
-            keywords = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
-        except (SyntaxError, ValueError, TypeError, AssertionError, RecursionError):
-            raise ActionError(f"Cannot read {name[:100]!r} as find_all arguments (literals "
-                              "only).") from None
-        allowed = {"name", "attrs", "string", "class_", "id"}
-        if len(positional) > 2 or None in keywords or set(keywords) - allowed:
-            raise ActionError("find_all arguments: use name, attrs, string, class_, id.")
-        merged = dict(zip(("name", "attrs"), positional, strict=False)) | keywords
-        return _find_all_query(**{k: merged.get(k) for k in allowed})
-    query: dict[str, Any] = {}
-    if name is not None:
-        query["name"] = name
-    if attrs:
-        if not all(isinstance(k, str) and isinstance(v, (str, bool)) for k, v in attrs.items()):
-            raise ActionError("attrs must map attribute names to strings.")
-        query["attrs"] = attrs
-    for key, value in (("string", string), ("class_", class_), ("id", id)):
-        if value is not None:
-            if not isinstance(value, str):
-                raise ActionError(f"{key} must be a string.")
-            query[key] = value
-    return query
-
-
-def _matches(selector: str, element: Any) -> bool:
-    for dynamic in _DYNAMIC:
-        selector = selector.replace(dynamic, "")
-    try:
-        return bool(soupsieve.match(selector, element))
-    except Exception:  # a selector soupsieve cannot read matches nothing, as in VAB
-        return False

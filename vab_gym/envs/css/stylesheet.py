@@ -1,7 +1,9 @@
 """An editable stylesheet: style rules by selector, everything else kept verbatim.
 
 Parsing is tinycss2's. Like VAB (which used cssutils), only top-level style rules can be
-selected and edited; at-rules such as ``@media`` are kept as they are.
+selected and edited; at-rules such as ``@media`` are kept as they are. Selectors are kept
+in cssutils' ``selectorText`` form, the text VAB's ``actions.py:CSSInteractor.select_rule``
+compares an agent's selector with.
 """
 
 from __future__ import annotations
@@ -21,9 +23,30 @@ class CssError(ValueError):
     """Text that is not a selector, property or value the stylesheet can hold."""
 
 
+_COMBINATORS = {">": " > ", "+": " + ", "~": " ~ ", ",": ", "}
+
+
 def normalize_selector(selector: str) -> str:
-    """Collapse whitespace, so ``.a   >  b`` and ``.a > b`` name the same rule."""
-    return " ".join(selector.split())
+    """``selector`` as cssutils writes ``selectorText``: one space around the combinators
+    ``>``, ``+`` and ``~``, ``", "`` between the selectors of a group, whitespace runs as
+    one space, attribute values in double quotes (``.a>.b`` -> ``.a > .b``). Not copied:
+    cssutils' lowercasing of pseudo-class names and its respacing inside ``:not( )``."""
+    parts: list[str] = []
+    space = False
+    for token in tinycss2.parse_component_value_list(selector, skip_comments=True):
+        if token.type == "whitespace":
+            space = True
+            continue
+        if token.type == "literal" and token.value in _COMBINATORS:
+            parts.append(_COMBINATORS[token.value])
+        else:
+            if space and parts and not parts[-1].endswith(" "):
+                parts.append(" ")
+            # tinycss2 writes "2n+1" as "2n/**/+1" to keep the tokens apart; the text
+            # re-tokenizes the same without the comment.
+            parts.append(tinycss2.serialize([token]).replace("/**/", ""))
+        space = False
+    return "".join(parts).strip()
 
 
 @dataclass
@@ -74,9 +97,10 @@ class Stylesheet:
         return [item for item in self.items if isinstance(item, Rule)]
 
     def find(self, selector: str) -> Rule | None:
-        """The first rule whose selector is ``selector`` (quotes and spacing forgiven)."""
-        wanted = normalize_selector(selector.strip().strip("'\""))
-        return next((r for r in self.rules if r.selector == wanted), None)
+        """The first rule whose selector text is exactly ``selector``, as VAB's
+        ``select_rule`` compares (``rule.selectorText == selector``): ``.a>.b`` does not
+        find the rule written ``.a>.b`` in the file, whose text is ``.a > .b``."""
+        return next((r for r in self.rules if r.selector == selector), None)
 
     def remove(self, rule: Rule) -> int:
         """Remove ``rule``; return the index it had, for putting it back."""
