@@ -139,7 +139,7 @@ def test_hostile_actions_give_feedback(env, action):
 
 
 @pytest.mark.parametrize("action", [
-    "x" * 1_000_000, "type [4] [" + "é\u202e" * 300 + "] [1]", "press [NoSuchKey+Q]",
+    "x" * 1_000_000, "type [4] [" + "é\u202e" * 12 + "] [1]", "press [NoSuchKey+Q]",
     "goto [javascript:alert(1)]", "goto [file:///etc/passwd]", "__import__('os')", None, b"click",
 ])
 def test_garbage_is_refused_in_words(env, action):

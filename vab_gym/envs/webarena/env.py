@@ -18,6 +18,7 @@ from vab_gym.core.judge import Verdict
 from vab_gym.core.tasks import Task, TaskSet, package_tasks, read_jsonl
 from vab_gym.envs.webarena import evaluators
 from vab_gym.envs.webarena.actions import WEBARENA_ACTIONS
+from vab_gym.envs.webarena.magento import MagentoRestSite
 from vab_gym.envs.webarena.session import (
     LOCAL_TIMEOUTS_S,
     VAB_TIMEOUT_S,
@@ -317,26 +318,24 @@ class WebArenaEnv(VabEnv):
     def _judge(self, answer: str | None) -> Verdict:
         assert self.task is not None
         config = evaluators.substitute_sites(self.task.judge, self.urls)
-        site = None
-        if self._shop is not None:
+        if self._shop is not None:  # the local shop answers the helpers from its SQLite
             from vab_gym.envs.webarena.shop.site import LocalShopSite
 
-            site = LocalShopSite(self._shop)
+            site, visits = LocalShopSite(self._shop), evaluators.LOCAL_VISITS
+        else:  # WebArena's Magento, through its REST API as VAB's helpers call it
+            site, visits = MagentoRestSite.for_urls(self.urls), evaluators.PageVisits()
 
         def judge(_browser: Any) -> evaluators.EvalResult:
             return evaluators.evaluate(config, answer=answer, page=self.session.page,
                                        judge=self.llm_judge, intent=self.task.instruction,
-                                       site=site)
+                                       site=site, vab_quirks=self.vab_quirks, visits=visits)
 
         if answer is None:  # run.py: an early stop is VAB's stop action with this answer
             reason = self._early_stop_reason() or f"Reach max steps {self.max_steps}"
             answer = f"Early stop: {reason}"
         try:
             result = self.chromium.run(judge)
-        except (evaluators.Unsupported, ValueError) as exc:
-            return Verdict(success=False, score=0.0, reason=f"cannot judge: {exc}",
-                           details={"unjudged": True})
-        except Exception as exc:  # a site that times out or errs: the task fails, with why
+        except Exception as exc:  # evaluate() never raises; the browser may: fail, with why
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             return Verdict(success=False, score=0.0,
                            reason=f"judge failed: {type(exc).__name__}: {first[:300]}",
