@@ -17,7 +17,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from vab_gym.envs.omnigibson.robot import PUT, STATE_ACTIONS
+from vab_gym.envs.omnigibson.robot import PUT, STATE_ACTIONS, VAB_LAND_FOOTPRINT
 from vab_gym.envs.omnigibson.world import Obj
 
 RELATION_ACTION = {relation: action for action, (relation, *_rest) in PUT.items()}
@@ -32,6 +32,7 @@ STATE_ACTION = {
 UNDO_ACTION = {"open": "close", "toggled_on": "toggle_off"}
 TRIES_PER_LITERAL = 3
 REACHABLE_BOTTOM = 1.0  # VAB measures reach from the robot's base: higher things are too far
+LANDING = VAB_LAND_FOOTPRINT  # VAB's move stops stepping this close to a footprint
 Plan = Iterator[str]
 
 
@@ -151,6 +152,10 @@ class OmniGibsonSolver:
         if obj.movable and obj.box.bottom > REACHABLE_BOTTOM and self.robot.held != obj.name:
             yield from self._take(obj)  # too high to reach from the floor: hold it instead
         yield from self._approach(obj)
+        if obj.movable and self.robot.held is None and not self._usable(obj, False):
+            # VAB's move lands up to 1.1 m off: what is raised may still be out of reach,
+            # but grasping measures the floor plan only, and what is held is at hand
+            yield from self._take(obj)
         yield f"{action}({obj.label})"
 
     def _take(self, obj: Obj) -> Plan:
@@ -250,6 +255,14 @@ class OmniGibsonSolver:
             room = self.world.room_of(obj)
             if obj.name not in robot.visible and room and robot.room() != room:
                 yield f"move_to_room({room})"
+            elif robot.in_sight(obj) and obj.box.distance_xy(robot.position) <= LANDING:
+                # VAB's move would not step closer from here: stand by something near it
+                neighbour = self._nearest_seen(obj)
+                if neighbour is None:
+                    return
+                yield f"move({neighbour.label})"
+                if self._usable(obj, footprint):
+                    return
             yield f"move({obj.label})"
 
     def _usable(self, obj: Obj, footprint: bool) -> bool:
