@@ -3,6 +3,7 @@ src/server/tasks/omnigibson/): each test names the file and function it pins. Ex
 are VAB's strings, copied, or numbers worked out from VAB's rules in the test itself."""
 
 import io
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -457,4 +458,111 @@ def test_the_last_rounds_action_is_judged_unless_vab_quirks(quirks, success):
     _, reward, _, _, info = env.step("ACTION: cook(1.squash)")
     assert info["success"] is success and reward == float(success)
     assert info["judge"]["fidelity"]["vab_quirks"] is quirks
+    env.close()
+
+
+# -- reach, sight, weight, camera (utils/actions.py, env.py:Env.step) -------------------------
+def refusal(action, *args) -> str:
+    with pytest.raises(ActionError) as refused:
+        action(*args)
+    return str(refused.value)
+
+
+def reach_room(bottom: float = 0.0, mass: float | None = None):
+    """A robot at the origin and one box 8 cm wide whose near face is at x = 1, its
+    bottom at ``bottom``."""
+    robot = one_room((1.0, -0.04), (1.08, 0.04), (0.0, 0.0))
+    thing = robot.world.objects["thing.n.01_1"]
+    thing.box = Box.from_bounds((1.0, -0.04, bottom), (1.08, 0.04, bottom + 0.08))
+    if mass is not None:
+        thing.category = replace(thing.category, mass=mass)
+    robot.visible.add(thing.name)
+    return robot, thing
+
+
+@pytest.mark.parametrize("x,ok", [(-0.19, True), (-0.21, False)])
+def test_grasp_reaches_1_2_m_over_the_floor_plan(x, ok):
+    """utils/actions.py:grasp: delta = 1.2 from the robot's xy to the object's xy box, at
+    any height."""
+    robot, _ = reach_room(bottom=1.5)
+    robot.x = x
+    if ok:
+        assert robot.grasp("1.apple") == "Grasped successfully!"
+    else:
+        assert refusal(robot.grasp, "1.apple") == (
+            "Cannot grasp! The object is not within reach of the robot!")
+
+
+@pytest.mark.parametrize("x,ok", [(0.1, True), (0.0, False)])
+def test_other_actions_reach_1_2_m_from_the_robots_base(x, ok):
+    """utils/actions.py:cook: delta = 1.2 from the base (z = 0.004) to the 3-D box: a box
+    0.75 m up is reached from 0.9 m (1.17 m) but not from 1.0 m (1.25 m)."""
+    robot, thing = reach_room(bottom=0.75)
+    robot.x = x
+    if ok:
+        assert robot.set_state("cook", "1.apple") == "Cooked successfully!"
+        assert thing.state("cooked")
+    else:
+        assert refusal(robot.set_state, "cook", "1.apple") == (
+            "Cannot cook! The object is not within reach of the robot!")
+
+
+@pytest.mark.parametrize("x,ok", [(-1.3, True), (-1.5, False)])
+def test_an_object_out_of_view_counts_as_visible_within_2_4_m(x, ok):
+    """env.py:Env.step: not in view, not held and more than 2.4 m (xy, to the box) away is
+    "not visible"; nearer, actions may name it."""
+    robot, thing = reach_room()
+    robot.visible.clear()
+    robot.x = x
+    if ok:
+        assert robot.argument("cook", "1.apple") is thing
+    else:
+        assert refusal(robot.argument, "cook", "1.apple") == (
+            "Can not execute the action! Object 1.apple is not visible to the robot.")
+
+
+@pytest.mark.parametrize("mass,ok", [(128.0, True), (128.5, False)])
+def test_things_over_128_kg_are_too_heavy(mass, ok):
+    """utils/actions.py:grasp: obj.mass > 128 is "too heavy"."""
+    robot, _ = reach_room(mass=mass)
+    if ok:
+        assert robot.grasp("1.apple") == "Grasped successfully!"
+    else:
+        assert refusal(robot.grasp, "1.apple") == "Cannot grasp! Object is too heavy!"
+
+
+def test_camera_heights_are_0_55_1_05_and_1_55(env):
+    """env.py:Env.__init__ starts the camera at 1.05 m; raise_camera / lower_camera move it by
+    0.5 m while it is <= 1.1 / >= 0.8, with VAB's messages at the ends."""
+    beer(env)
+    assert env._camera().eye[2] == pytest.approx(1.05)
+    expected = [("raise_camera()", None, 1.55),
+                ("raise_camera()", "Camera height is already at the highest level!", 1.55),
+                ("lower_camera()", None, 1.05), ("lower_camera()", None, 0.55),
+                ("lower_camera()", "Camera height is already at the lowest level!", 0.55)]
+    for action, error, height in expected:
+        _, info = feedback(env, f"ACTION: {action}")
+        assert info["action_error"] == error
+        assert env._camera().eye[2] == pytest.approx(height)
+
+
+# -- VAB's score (src/server/tasks/omnigibson/task.py:OmniGibson.calculate_overall) ----------
+def test_vabs_normalised_reward_on_a_partly_done_episode():
+    """task.py:calculate_overall: a failure scores max(0, (final - initial) / (1 - initial)).
+    freeze_fruit in Rs_int has 9 goal literals and the closed fridge holds from the start
+    (1/9); freezing both apples makes 3/9, so VAB's reward is (2/9) / (8/9) = 0.25."""
+    tasks = TaskSet([vab_task("freeze_fruit")])
+    env = OmniGibsonEnv(tasks=tasks, image_size=SIZE)
+    _, info = env.reset(options={"task_id": "t-freeze_fruit"})
+    assert info["progress"] == pytest.approx(1 / 9)
+    for apple in ("6.apple", "7.apple"):
+        thing = env.house.world.labelled()[int(apple[0])]
+        env.robot.x, env.robot.y = thing.box.center[0], thing.box.center[1]
+        env.robot.visible.add(thing.name)
+        _, info = feedback(env, f"ACTION: freeze({apple})")
+        assert info["action_error"] is None
+    _, reward, terminated, _, info = env.step("ACTION: done()")
+    assert terminated and reward == 0.0
+    assert info["judge"]["score"] == pytest.approx(3 / 9)
+    assert info["judge"]["details"]["vab_reward"] == pytest.approx(0.25)
     env.close()
