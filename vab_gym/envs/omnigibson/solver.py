@@ -33,6 +33,8 @@ UNDO_ACTION = {"open": "close", "toggled_on": "toggle_off"}
 TRIES_PER_LITERAL = 3
 REACHABLE_BOTTOM = 1.0  # VAB measures reach from the robot's base: higher things are too far
 LANDING = VAB_LAND_FOOTPRINT  # VAB's move stops stepping this close to a footprint
+LOW_ENOUGH = 0.45  # a bottom this high is in reach from anywhere VAB's move lands (1.1 m)
+RAISED = 0.8  # a target this high is mostly out of reach from VAB's landing: lower it first
 Plan = Iterator[str]
 
 
@@ -111,8 +113,19 @@ class OmniGibsonSolver:
         literals = [
             t for t in option if not self._holds(t) and self._tries[str(t)] < TRIES_PER_LITERAL
         ]
-        # states first (cook before packing), then placements, then closing things
-        literals.sort(key=lambda t: 2 if t[0] == "not" else (1 if len(t) == 3 else 0))
+        # states first (cook before packing), then placements, then closing things; a
+        # container is filled where it stands before it is moved (into a fridge, onto a
+        # counter), where VAB's reach from its landing point may not get at it
+        hosts = {t[2] for t in literals if len(t) == 3 and t[0] in RELATION_ACTION}
+
+        def order(t: list[str]) -> float:
+            if t[0] == "not":
+                return 2
+            if len(t) == 3:
+                return 1.5 if t[1] in hosts else 1
+            return 0
+
+        literals.sort(key=order)
         return literals[0] if literals else None
 
     def _play(self) -> Plan:
@@ -152,7 +165,7 @@ class OmniGibsonSolver:
         if obj.movable and obj.box.bottom > REACHABLE_BOTTOM and self.robot.held != obj.name:
             yield from self._take(obj)  # too high to reach from the floor: hold it instead
         yield from self._approach(obj)
-        if obj.movable and self.robot.held is None and not self._usable(obj, False):
+        if obj.movable and self.robot.held != obj.name and not self._usable(obj, False):
             # VAB's move lands up to 1.1 m off: what is raised may still be out of reach,
             # but grasping measures the floor plan only, and what is held is at hand
             yield from self._take(obj)
@@ -168,11 +181,10 @@ class OmniGibsonSolver:
 
     def _place(self, obj: Obj, target: Obj, action: str) -> Plan:
         robot = self.robot
-        if (target.movable and target.box.bottom > REACHABLE_BOTTOM
+        if (target.movable and target.box.bottom > RAISED
                 and target.name not in self._relocating):
             self._relocating.add(target.name)  # the target is out of reach: move it first
-            pending = self._pending_placement(target)
-            yield from (self._achieve(pending) if pending else self._lower(target))
+            yield from self._lower(target, LOW_ENOUGH)  # its own place comes later, filled
             self._relocating.discard(target.name)
         yield from self._take(obj)
         if robot.held != obj.name:
@@ -180,9 +192,21 @@ class OmniGibsonSolver:
         if action == "put_inside" and target.category.can("openable") and not target.state("open"):
             yield from self._set_state(target, "open")
         yield from self._approach(target)
+        if not self._usable(target, False) and target.movable \
+                and target.name not in self._relocating:
+            # VAB's move lands up to 1.1 m off, so a raised target can stay out of reach
+            # (measured from the robot's base): set it down low, then put on or in it there
+            self._relocating.add(target.name)
+            yield from self._put_down()
+            yield from self._lower(target, LOW_ENOUGH)
+            self._relocating.discard(target.name)
+            yield from self._take(obj)
+            if robot.held != obj.name:
+                return
+            yield from self._approach(target)
         yield f"{action}({obj.label}, {target.label})"
 
-    def _lower(self, obj: Obj) -> Plan:
+    def _lower(self, obj: Obj, max_top: float = REACHABLE_BOTTOM) -> Plan:
         """Bring a thing that is too high to act on down onto a low surface, or the floor."""
         yield from self._take(obj)
         if self.robot.held != obj.name:
@@ -194,7 +218,7 @@ class OmniGibsonSolver:
             if o.vab_id
             and not o.movable
             and not o.is_floor
-            and o.box.top <= REACHABLE_BOTTOM
+            and o.box.top <= max_top
             and self.world.room_of(o) == here
         ]
         for surface in low[:2]:
@@ -203,19 +227,6 @@ class OmniGibsonSolver:
             if self.robot.held is None:
                 return
         yield from self._put_down()
-
-    def _pending_placement(self, obj: Obj) -> list[str] | None:
-        return next(
-            (
-                t
-                for t in self._literals
-                if len(t) == 3
-                and t[0] in RELATION_ACTION
-                and t[1] == obj.name
-                and not self._holds(t)
-            ),
-            None,
-        )
 
     def _put_down(self) -> Plan:
         """Free the hand: put what it holds on the floor here, or next to something near."""
@@ -256,13 +267,7 @@ class OmniGibsonSolver:
             if obj.name not in robot.visible and room and robot.room() != room:
                 yield f"move_to_room({room})"
             elif robot.in_sight(obj) and obj.box.distance_xy(robot.position) <= LANDING:
-                # VAB's move would not step closer from here: stand by something near it
-                neighbour = self._nearest_seen(obj)
-                if neighbour is None:
-                    return
-                yield f"move({neighbour.label})"
-                if self._usable(obj, footprint):
-                    return
+                return  # VAB's move would not step closer: too high to reach from here
             yield f"move({obj.label})"
 
     def _usable(self, obj: Obj, footprint: bool) -> bool:
