@@ -116,7 +116,7 @@ class OmniGibsonSolver:
         # states first (cook before packing), then placements, then closing things; a
         # container is filled where it stands before it is moved (into a fridge, onto a
         # counter), where VAB's reach from its landing point may not get at it
-        hosts = {t[2] for t in literals if len(t) == 3 and t[0] in RELATION_ACTION}
+        hosts = {t[2] for t in literals if len(t) == 3 and t[0] in ("inside", "ontop")}
 
         def order(t: list[str]) -> float:
             if t[0] == "not":
