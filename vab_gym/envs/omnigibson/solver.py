@@ -17,7 +17,13 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from vab_gym.envs.omnigibson.robot import PUT, STATE_ACTIONS, VAB_LAND_FOOTPRINT
+from vab_gym.envs.omnigibson.robot import (
+    CAMERA_HEIGHTS,
+    FULL_VIEW,
+    PUT,
+    STATE_ACTIONS,
+    VAB_LAND_FOOTPRINT,
+)
 from vab_gym.envs.omnigibson.world import Obj
 
 RELATION_ACTION = {relation: action for action, (relation, *_rest) in PUT.items()}
@@ -286,6 +292,9 @@ class OmniGibsonSolver:
         room = self.world.room_of(obj)
         if room and robot.room() != room:
             yield f"move_to_room({room})"
+        yield from self._look_at(obj)
+        if obj.name in robot.seen:
+            return
         height = obj.box.center[2]
         if height > 1.3 and robot.camera_height < 1.1:
             yield "raise_camera()"
@@ -306,6 +315,44 @@ class OmniGibsonSolver:
                     yield "raise_camera()"  # look down into it
             elif room:
                 yield f"move_to_room({room})"
+            yield from self._look_at(obj)
+
+    def _look_at(self, obj: Obj) -> Plan:
+        """Turn and tilt straight to a view that shows ``obj`` from here, if one does: the
+        solver knows where things are, and VAB's reward stops leave no steps for a blind
+        look around (the robot's scan is what VAB's move uses to choose a heading)."""
+        robot = self.robot
+        view = self._view_of(obj)
+        if view is None:
+            return
+        height, heading = view
+        while robot.camera_height < height - 0.1:
+            yield "raise_camera()"
+        while robot.camera_height > height + 0.1:
+            yield "lower_camera()"
+        turns = (heading - robot.heading) % 4
+        yield from (["turn_left()"] * turns if turns <= 2 else ["turn_right()"])
+
+    def _view_of(self, obj: Obj) -> tuple[float, int] | None:
+        """The camera height and heading (nearest the present ones) where ``obj`` covers
+        the most of the image from where the robot stands; None if it shows in none."""
+        robot = self.robot
+        if robot.scan is None:
+            return None
+        here = robot.camera_height
+        views = []
+        for height in CAMERA_HEIGHTS:
+            robot.camera_height = height
+            try:
+                shares = robot.scan(obj)
+            finally:
+                robot.camera_height = here
+            views += [(share, -abs(height - here), height, heading)
+                      for heading, share in enumerate(shares) if 0 < share < FULL_VIEW]
+        if not views:
+            return None
+        _, _, height, heading = max(views)
+        return height, heading
 
     # -- what the solver knows ------------------------------------------------------------
     def _nearest_seen(self, obj: Obj) -> Obj | None:
