@@ -37,6 +37,7 @@ STATE_ACTION = {
 }
 UNDO_ACTION = {"open": "close", "toggled_on": "toggle_off"}
 TRIES_PER_LITERAL = 3
+SEARCHES = 5  # places in a room to look for a thing from
 REACHABLE_BOTTOM = 1.0  # VAB measures reach from the robot's base: higher things are too far
 LANDING = VAB_LAND_FOOTPRINT  # VAB's move stops stepping this close to a footprint
 LOW_ENOUGH = 0.45  # a bottom this high is in reach from anywhere VAB's move lands (1.1 m)
@@ -301,8 +302,10 @@ class OmniGibsonSolver:
         elif height < 0.3 and robot.camera_height > 0.8:
             yield "lower_camera()"
         support = self._support(obj)
-        for attempt in range(3):  # look around here, then from elsewhere in the room
-            for _ in range(3):
+        for attempt in range(SEARCHES):  # look around here, then from elsewhere in the room
+            # past the first place, turning where the scan shows nothing wastes the steps
+            # VAB's reward stops leave: go elsewhere instead
+            for _ in range(3 if attempt == 0 else 0):
                 if obj.name in robot.seen:
                     return
                 yield "turn_left()"
@@ -313,6 +316,8 @@ class OmniGibsonSolver:
                 yield f"move({support.label})"
                 if support.kind != "solid" and robot.camera_height < 1.1:
                     yield "raise_camera()"  # look down into it
+            elif attempt % 2 and (near := self._nearest_seen(obj)) is not None:
+                yield f"move({near.label})"  # VAB stops a 4th move_to_room in a row
             elif room:
                 yield f"move_to_room({room})"
             yield from self._look_at(obj)
