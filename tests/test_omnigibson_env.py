@@ -10,7 +10,7 @@ import vab_gym  # noqa: F401  (registers the envs)
 from tests.strategies import actions
 from vab_gym.agents import make_solver, run_episode
 from vab_gym.core.tasks import Task, TaskSet, package_tasks
-from vab_gym.envs.omnigibson.env import OmniGibsonEnv, vab_stop_reason
+from vab_gym.envs.omnigibson.env import OmniGibsonEnv
 
 SIZE = (90, 160)
 
@@ -49,8 +49,7 @@ def test_first_observation_is_vab_s(env):
     lines = obs["text"].splitlines()
     assert lines[0] == "Action Feedback: None actions before."
     assert lines[1] == "At Hand Object: None."
-    assert lines[2].startswith("Current Room: ") and lines[3].startswith("Reachable Rooms: ")
-    assert "kitchen_0" in lines[3]
+    assert lines[2].startswith("Current Room: ") and len(lines) == 3
     assert info["progress"] == 0.0 and info["step"] == 0
 
 
@@ -93,7 +92,7 @@ def test_store_beer_by_hand_with_vab_syntax(env):
     _, info = step_text(env, f"move({fridge.label})")
     assert info["action_error"] is None
     line, info = step_text(env, f"grasp({fridge.vab_id})")
-    assert info["action_error"] == f"Can not grasp! Object {fridge.vab_id} is not moveable!"
+    assert info["action_error"] == f"Can not grasp! Object {fridge.label} is not moveable!"
     for i, bottle in enumerate(bottles, 1):
         _, info = step_text(env, f"ACTION: move({bottle.vab_id}_bottle)")
         _, info = step_text(env, f"grasp(obj='{bottle.label}')")
@@ -127,6 +126,8 @@ def test_states_fridge_view_camera_and_done(env):
         "Cannot cook! Object is not cookable!",
         f"Can not execute the action! Object {fridge.label} is not visible to the robot.",
     )
+    step_text(env, f"grasp({apple.label})")  # what is held is within reach
+    assert robot.held == apple.name
     line, info = step_text(env, f"freeze({apple.label})")
     assert line.endswith('"Frozen successfully!".') and apple.state("frozen")
     assert info["progress"] > 0
@@ -201,16 +202,6 @@ def test_garbage_is_refused_in_words(env, action):
     assert len(obs["text"]) < 5000
 
 
-def test_vab_early_stop_rules():
-    assert vab_stop_reason([0.0] * 5, ["grasp(1)"] * 4, [True, False, False, False, False])
-    assert vab_stop_reason([0.0] * 5, ["turn_left()"] * 4, [True] * 5) is None
-    assert vab_stop_reason([0.0] * 7, ["turn_left()"] * 6, [True] * 7)
-    rising = [i / 50 for i in range(42)]
-    assert vab_stop_reason(rising, [f"a{i}" for i in range(41)], [True] * 42) is None
-    flat = [0.2] * 42
-    assert vab_stop_reason(flat, [f"a{i}" for i in range(41)], [True] * 42)
-
-
 def test_async_vector_env_2():
     envs = gym.vector.AsyncVectorEnv(
         [lambda: gym.make("VAB-OmniGibson-v0", image_size=SIZE)] * 2, shared_memory=False
@@ -252,15 +243,33 @@ def test_solver_solves_tasks_through_the_public_actions():
         env.close()
 
 
+# The 13 test tasks the solver fails with VAB's move rule and early stops (README), so a
+# regression of one task, or a fix, shows here.
+SOLVER_FAILURES = {
+    "og-test-boxing_books_up_for_storage-Pomaria_1_int",
+    "og-test-buy_food_for_camping-grocery_store_cafe",
+    "og-test-clean_up_broken_glass-Ihlen_1_int",
+    "og-test-dispose_of_a_pizza_box-Ihlen_1_int",
+    "og-test-dispose_of_a_pizza_box-Rs_int",
+    "og-test-dispose_of_batteries-Pomaria_2_int",
+    "og-test-packing_meal_for_delivery-Ihlen_1_int",
+    "og-test-putting_away_Halloween_decorations-Rs_int",
+    "og-test-serving_hors_d_oeuvres-Beechwood_0_int",
+    "og-test-serving_hors_d_oeuvres-Benevolence_1_int",
+    "og-test-serving_hors_d_oeuvres-Ihlen_1_int",
+    "og-test-serving_hors_d_oeuvres-Merom_1_int",
+    "og-test-serving_hors_d_oeuvres-Wainscott_0_int",
+}
+
+
 @pytest.mark.slow
 def test_solver_on_the_test_split():
     env = gym.make("VAB-OmniGibson-v0", image_size=(180, 320))
     try:
         solver = make_solver(env)
         ids = env.unwrapped.tasks.ids
-        failures = [t for t in ids if not run_episode(env, solver, task_id=t).success]
+        failures = {t for t in ids if not run_episode(env, solver, task_id=t).success}
     finally:
         env.close()
-    rate = 1 - len(failures) / len(ids)
-    print(f"solver success {rate:.1%}; failures: {failures}")
-    assert rate >= 0.9
+    assert len(ids) == 181
+    assert failures == SOLVER_FAILURES

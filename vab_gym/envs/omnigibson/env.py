@@ -7,12 +7,13 @@ from typing import Any
 
 import numpy as np
 
-from vab_gym.core.actions import ActionCall, action_line, format_call
-from vab_gym.core.env import Outcome, VabEnv
+from vab_gym.core.actions import ActionCall, format_call
+from vab_gym.core.env import ModelView, Outcome, VabEnv
+from vab_gym.core.images import png_bytes
 from vab_gym.core.judge import Verdict
 from vab_gym.core.tasks import Task, TaskSet, package_tasks
 from vab_gym.envs.omnigibson import appearance
-from vab_gym.envs.omnigibson.actions import OMNIGIBSON_ACTIONS
+from vab_gym.envs.omnigibson.actions import OMNIGIBSON_ACTIONS, actions_with_world, vab_action
 from vab_gym.envs.omnigibson.goal import Goal, conditions
 from vab_gym.envs.omnigibson.house import House, build_house
 from vab_gym.envs.omnigibson.render import BoxRenderer, Camera, draw_marks, visible_keys
@@ -21,25 +22,39 @@ from vab_gym.envs.omnigibson.tasks import problem_text
 
 VAB_HFOV = 2 * math.atan(20.955 / 2 / 4.8)  # Isaac's aperture over VAB's 4.8 focal length
 VAB_PITCH = math.radians(13)
+VAB_SIZE = (1280, 720)  # VAB's eyes camera, width x height
 FRIDGE_CAMERA_DROP = 0.16
-VAB_MIN_PIXELS_AT_720P = 12
+# env.py:Env.get_visible_objects counts an object seen with one segmentation pixel,
+# env.py:Env.label_som boxes it from two (at 1280x720; scaled to other sizes, at least 1)
+VAB_VISIBLE_PIXELS = 1
+VAB_BOXED_PIXELS = 2
+SCAN_SIZE = (160, 90)  # VAB's move looks four ways and compares shares: small is enough
+MOVE_RULES = ("vab", "free")
 
 
-def vab_stop_reason(rewards: list[float], actions: list[str], results: list[bool]) -> str | None:
-    """VAB-OmniGibson's early stops (``agent.py``): stalled reward, or a repeated action."""
+def vab_reward_stop(rewards: list[float], n_actions: int) -> str | None:
+    """VAB-OmniGibson's stalled-reward stops (``agent.py:Agent.step``, checked before the
+    model is asked): ``rewards`` starts with the reward before the first action."""
     r = rewards
-    if len(actions) >= 40 and all(r[-1] <= r[i] for i in (-2, -9, -10, -11)):
+    if n_actions >= 40 and all(r[-1] <= r[i] for i in (-2, -9, -10, -11)):
         return "no reward gain over the last 10 rounds (VAB's rule after 40 actions)"
-    if len(actions) >= 30 and len(set(r[-5:])) == 1 and r[-1] <= r[0]:
+    if n_actions >= 30 and len(set(r[-5:])) == 1 and r[-1] <= r[0]:
         return "reward unchanged for 5 rounds and not above the start (VAB's rule after 30)"
+    return None
+
+
+def vab_repeat_stop(actions: list[str], results: list[bool]) -> str | None:
+    """VAB-OmniGibson's repeat stops (``agent.py:Agent.step``), checked on the action just
+    proposed, before it is carried out: ``actions`` ends with it; ``results`` starts with
+    True (``main.py``'s first ``ret``) and holds the results of the actions carried out."""
     if (
-        len(actions) >= 4
-        and len(set(actions[-4:])) == 1
+        len(results) >= 4
         and len(set(results[-3:])) == 1
+        and len(set(actions[-4:])) == 1
         and "turn" not in actions[-1]
     ):
         return "the same action 4 times in a row"
-    if len(actions) >= 6 and len(set(actions[-6:])) == 1 and "turn" in actions[-1]:
+    if len(results) >= 6 and len(set(actions[-6:])) == 1 and "turn" in actions[-1]:
         return "the same turn 6 times in a row"
     return None
 
@@ -49,8 +64,10 @@ class OmniGibsonEnv(VabEnv):
 
     Observation: ``image`` is the egocentric view (1280x720 by default, like VAB) with
     Set-of-Marks boxes labelled ``id.category`` on the task objects in sight (after
-    ``get_fridge_view``, one view from inside the fridge); ``text`` is VAB's action feedback,
-    object at hand, current room and the reachable rooms; ``instruction`` is the goal.
+    ``get_fridge_view``, one view from inside the fridge); ``text`` is VAB's turn text
+    (action feedback, object at hand, current room; ``hints=True`` adds the reachable rooms);
+    ``instruction`` is the goal. :meth:`model_view` gives what VAB's harness sends: the goal
+    and rooms once, in VAB's words, and the image at 1280x720.
     The BDDL goal is evaluated after every action and success ends the episode;
     ``progress`` is VAB's reward, the best fraction of satisfied goal literals over the
     grounded goal options. ``done()`` ends the episode (VAB counts it as a failure unless the
@@ -66,14 +83,29 @@ class OmniGibsonEnv(VabEnv):
     solver = "vab_gym.envs.omnigibson.solver:OmniGibsonSolver"
 
     def __init__(
-        self, *, vab_early_stop: bool = True, hfov: float = VAB_HFOV, **kwargs: Any
+        self,
+        *,
+        vab_early_stop: bool = True,
+        move: str = "vab",
+        hfov: float = VAB_HFOV,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        if move not in MOVE_RULES:
+            raise ValueError(f"move must be one of {MOVE_RULES}, got {move!r}")
         self.vab_early_stop = vab_early_stop
+        self.move_rule = move
         self.hfov = hfov
+        # VAB checks object arguments (id, sight) before the argument count: the parser
+        # needs the house
+        self.action_set = actions_with_world(self._check_argument)
         height, width = self.image_size
         self.renderer = BoxRenderer(width, height)
-        self.min_pixels = max(1, round(VAB_MIN_PIXELS_AT_720P * height * width / (720 * 1280)))
+        self.visible_pixels = _scaled_pixels(VAB_VISIBLE_PIXELS, width, height)
+        self.boxed_pixels = _scaled_pixels(VAB_BOXED_PIXELS, width, height)
+        self._reply = ""  # VAB's action text of the reply being stepped
+        self._stop_before: str | None = None
+        self._camera_used: Camera | None = None
         self.house: House | None = None
         self.robot: Robot | None = None
         self.goal: Goal | None = None
@@ -99,6 +131,9 @@ class OmniGibsonEnv(VabEnv):
             *self.house.start,
             heading=self.house.start_heading,
             rng=np.random.default_rng(int(setup.get("seed", 0)) + 1),
+            move_rule=self.move_rule,
+            hints=self.hints,
+            scan=self._scan,
         )
         self.goal = Goal(conds, world)
         self._names = list(world.objects)
@@ -106,11 +141,27 @@ class OmniGibsonEnv(VabEnv):
         self._rewards, self._actions, self._results = [], [], []
         self._initial_progress = self.goal.progress()
         self._rewards.append(self._initial_progress)
+        self._stop_before = None
         return self._text("None actions before.")
+
+    def step(self, action: str) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
+        self._reply = vab_action(action) if isinstance(action, str) else repr(action)
+        self._stop_before = None
+        if self.vab_early_stop and not self._done:
+            self._stop_before = vab_repeat_stop([*self._actions, self._reply],
+                                                [True, *self._results])
+        return super().step(action)
 
     def _execute(self, call: ActionCall) -> Outcome:
         robot = self.robot
         assert robot is not None
+        if self._stop_before:  # VAB ends the episode before carrying the repeat out
+            return Outcome(self._text(self._feedback(call, "Not carried out: " +
+                                                     self._stop_before)))
+        if self.vab_quirks and self._steps >= self.max_steps:
+            # VAB's main.py ends its loop after the last action without observing it again,
+            # so the last action's effect is never judged
+            return Outcome(self._text(self._feedback(call, "Not judged (VAB's last round).")))
         name, args = call.name, list(call.args.values())
         if name == "done":
             return Outcome(self._text(self._feedback(call, "Task finished.")), finished=True)
@@ -127,26 +178,66 @@ class OmniGibsonEnv(VabEnv):
         return Outcome(self._text(self._feedback(call, message)))
 
     def _error_feedback(self, action: Any, error: str) -> str:
-        shown = action_line(action) if isinstance(action, str) else repr(action)
-        shown = shown if len(shown) <= 200 else shown[:197] + "..."
-        return self._text(f'The last action is `{shown}`, the feedback is "{error}".')
+        return self._text(f'The last action is `{self._shown()}`, the feedback is "{error}".')
+
+    def _check_argument(self, action: str, arg: str) -> None:
+        assert self.robot is not None
+        self.robot.argument(action, arg)
 
     def _observe(self) -> dict[str, np.ndarray]:
         robot, world = self.robot, self.house.world if self.house else None
         assert robot is not None and world is not None
         self.renderer.sync(appearance.render_boxes(world, self._index))
-        rgb, seg = self.renderer.render(self._camera())
+        self._camera_used = self._camera()
+        rgb, seg = self.renderer.render(self._camera_used)
         robot.fridge_view = None
         obj_seg = appearance.object_segmentation(seg)  # one mark per object, not per part
-        visible = {self._names[k - 1] for k in visible_keys(obj_seg, self.min_pixels)}
-        robot.see(visible)
-        labels = {
-            self._index[n] + 1: world.objects[n].label
-            for n in visible
-            if world.objects[n].vab_id is not None
-        }
-        image, _ = draw_marks(rgb, obj_seg, labels, self.min_pixels)
+        robot.see({self._names[k - 1] for k in visible_keys(obj_seg, self.visible_pixels)})
+        image, _ = draw_marks(rgb, obj_seg, self._labels(), self.boxed_pixels)
         return {"image": image}
+
+    def _labels(self) -> dict[int, str]:
+        """Segmentation key -> VAB label of every task object (only they are marked)."""
+        assert self.house is not None
+        return {self._index[o.name] + 1: o.label
+                for o in self.house.world.objects.values() if o.vab_id is not None}
+
+    def _scan(self, obj) -> list[float]:
+        """The share of the image ``obj`` covers from each heading where the robot stands
+        (VAB's move looks all four ways, ``env.py:Env.calc_move_to_pos``)."""
+        robot, world = self.robot, self.house.world if self.house else None
+        assert robot is not None and world is not None
+        self.renderer.sync(appearance.render_boxes(world, self._index))
+        key, shares = self._index[obj.name] + 1, []
+        for heading in range(4):
+            camera = Camera((robot.x, robot.y, robot.camera_height), camera_yaw(heading),
+                            VAB_PITCH, self.hfov)
+            _, seg = self.renderer.render(camera, SCAN_SIZE)
+            shares.append(float(np.mean(appearance.object_segmentation(seg) == key)))
+        return shares
+
+    def model_view(self) -> ModelView:
+        """What VAB's harness sends the model this turn (``utils/server.py:Server.step``,
+        ``agent.py:Agent.step``): on the first turn the goal and the reachable rooms, then
+        the turn text ending "Vision Input: ", and the view at 1280x720 with VAB's marks
+        (boxed from 2 pixels). VAB's harness shows past turns' images as "Omitted."."""
+        if self._last_obs is None or self._camera_used is None or self.house is None:
+            return super().model_view()
+        text = self._last_obs["text"].split("\nReachable Rooms: ")[0] + "\nVision Input: "
+        if self._steps == 0:
+            text = (f"Your task goal is: {self._last_obs['instruction']}\n"
+                    f"The reachable rooms during the task are: {self._rooms()}\n") + text
+        if self.image_size == VAB_SIZE[::-1]:
+            return ModelView(text, (png_bytes(self._last_obs["image"]),))
+        self.renderer.sync(appearance.render_boxes(self.house.world, self._index))
+        rgb, seg = self.renderer.render(self._camera_used, VAB_SIZE)
+        image, _ = draw_marks(rgb, appearance.object_segmentation(seg), self._labels(),
+                              VAB_BOXED_PIXELS)
+        return ModelView(text, (png_bytes(image),))
+
+    def fidelity(self) -> dict[str, Any]:
+        return {**super().fidelity(), "move": self.move_rule,
+                "vab_early_stop": self.vab_early_stop}
 
     def _camera(self) -> Camera:
         robot = self.robot
@@ -186,31 +277,42 @@ class OmniGibsonEnv(VabEnv):
     # -- VAB's early stops ----------------------------------------------------------------
     def _track_streaks(self, action: Any, error: str | None, progress: float) -> None:
         super()._track_streaks(action, error, progress)
-        self._actions.append(action_line(action) if isinstance(action, str) else repr(action))
+        self._actions.append(self._reply)  # VAB compares its extracted action texts
         self._results.append(error is None)
         self._rewards.append(progress)
 
     def _early_stop_reason(self) -> str | None:
         reason = super()._early_stop_reason()
         if reason is None and self.vab_early_stop:
-            reason = vab_stop_reason(self._rewards, self._actions, [True, *self._results])
+            reason = self._stop_before or vab_reward_stop(self._rewards, len(self._actions))
         return reason
 
     # -- text -----------------------------------------------------------------------------
     def _feedback(self, call: ActionCall, message: str) -> str:
-        return f'The last action is `{_vab_call(call)}`, the feedback is "{message}".'
+        return f'The last action is `{self._shown()}`, the feedback is "{message}".'
+
+    def _shown(self) -> str:
+        """The action as VAB's feedback quotes it: the text it took from the reply."""
+        return self._reply if len(self._reply) <= 200 else self._reply[:197] + "..."
+
+    def _rooms(self) -> str:
+        """``agent.py``'s list: "a, b, c." or "None."."""
+        assert self.house is not None
+        return ", ".join(r.name for r in self.house.world.rooms) + "." if self.house.world.rooms \
+            else "None."
 
     def _text(self, feedback: str) -> str:
-        robot, world = self.robot, self.house.world if self.house else None
-        assert robot is not None and world is not None
+        """VAB's turn text (``agent.py:Agent.step``); the rooms on every turn only as a hint,
+        VAB sends them once (:meth:`model_view`)."""
+        robot = self.robot
+        assert robot is not None
         held = robot.held_obj()
-        rooms = ", ".join(r.name for r in world.rooms) or "None"
-        return (
+        text = (
             f"Action Feedback: {feedback}\n"
             f"At Hand Object: {held.label + '.' if held else 'None.'}\n"
-            f"Current Room: {robot.room()}.\n"
-            f"Reachable Rooms: {rooms}."
+            f"Current Room: {robot.room()}."
         )
+        return text + f"\nReachable Rooms: {self._rooms()}" if self.hints else text
 
     # -- grounding ------------------------------------------------------------------------
     def valid_actions(self) -> list[str]:
@@ -239,6 +341,6 @@ class OmniGibsonEnv(VabEnv):
         self.renderer.close()
 
 
-def _vab_call(call: ActionCall) -> str:
-    """A call as VAB's agents write it: ``grasp(2.banana)``."""
-    return f"{call.name}({', '.join(str(v) for v in call.args.values())})"
+def _scaled_pixels(vab_pixels: int, width: int, height: int) -> int:
+    """VAB's pixel count at 1280x720 on an image of another size (at least one pixel)."""
+    return max(1, math.ceil(vab_pixels * width * height / (VAB_SIZE[0] * VAB_SIZE[1])))

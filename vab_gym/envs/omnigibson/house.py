@@ -27,7 +27,7 @@ from vab_gym.envs.omnigibson.catalog import (
     skipped_scene_categories,
 )
 from vab_gym.envs.omnigibson.geometry import Box
-from vab_gym.envs.omnigibson.robot import MOVE_DISTANCES, REACH
+from vab_gym.envs.omnigibson.robot import FREE_MOVE_DISTANCES, REACH
 from vab_gym.envs.omnigibson.world import UNARY_STATES, WALL_HEIGHT, Obj, Room, Wall, World
 
 WALL_THICKNESS = 0.1
@@ -457,7 +457,7 @@ def _place_reachable(
             return False
         bottom = max(obj.box.bottom, 0.0)
         limit = math.sqrt(REACH**2 - bottom**2) - 0.05 if bottom < 1.0 else REACH - 0.05
-        distances = [d for d in MOVE_DISTANCES if d <= limit]
+        distances = [d for d in FREE_MOVE_DISTANCES if d <= limit]
         if distances and next(world.spots_near(obj, distances), None) is not None:
             return True
     return False

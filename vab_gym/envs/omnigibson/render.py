@@ -162,23 +162,27 @@ class BoxRenderer:
                 del self._parked[half]
             self._n_parked -= 1
 
-    def render(self, camera: Camera) -> tuple[np.ndarray, np.ndarray]:
-        """(rgb uint8 HxWx3, seg int32 HxW holding the key seen at each pixel, 0 for none)."""
+    def render(
+        self, camera: Camera, size: tuple[int, int] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(rgb uint8 HxWx3, seg int32 HxW holding the key seen at each pixel, 0 for none),
+        at the renderer's size or at ``size`` (width, height)."""
         cid = self._client
+        width, height = size or (self.width, self.height)
         cp, sp = math.cos(camera.pitch), math.sin(camera.pitch)
         cy, sy = math.cos(camera.yaw), math.sin(camera.yaw)
         eye = camera.eye
         target = (eye[0] + cp * cy, eye[1] + cp * sy, eye[2] - sp)
         up = (sp * cy, sp * sy, cp)  # perpendicular to the view, so looking straight down works
         view = p.computeViewMatrix(eye, target, up, physicsClientId=cid)
-        aspect = self.width / self.height
+        aspect = width / height
         vfov = 2 * math.atan(math.tan(camera.hfov / 2) / aspect)  # pybullet's fov is vertical
         proj = p.computeProjectionMatrixFOV(
             math.degrees(vfov), aspect, camera.near, camera.far, physicsClientId=cid
         )
         _, _, rgba, _, bodies = p.getCameraImage(
-            self.width,
-            self.height,
+            width,
+            height,
             view,
             proj,
             lightDirection=_LIGHT_DIRECTION,
@@ -186,8 +190,8 @@ class BoxRenderer:
             renderer=p.ER_TINY_RENDERER,
             physicsClientId=cid,
         )
-        rgb = np.ascontiguousarray(np.reshape(rgba, (self.height, self.width, 4))[..., :3])
-        seg = self._key_lut()[np.reshape(bodies, (self.height, self.width)) + 1]
+        rgb = np.ascontiguousarray(np.reshape(rgba, (height, width, 4))[..., :3])
+        seg = self._key_lut()[np.reshape(bodies, (height, width)) + 1]
         return rgb, seg
 
     def _key_lut(self) -> np.ndarray:

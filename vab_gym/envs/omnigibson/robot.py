@@ -1,20 +1,23 @@
 """The robot and VAB's 20 actions: preconditions, effects and VAB's exact feedback.
 
 VAB's actions are themselves teleports and state setters (``utils/actions.py`` in
-VAB-OmniGibson), so they are reproduced here on the box world: ``move`` teleports next to
-an object, ``grasp`` lifts an object and whatever rests on or in it, ``put_*`` samples a
-free pose that makes the relation true, ``cook``/``freeze``/... set the state directly.
-Every refusal raises :class:`ActionError` with VAB's words.
+VAB-OmniGibson), so they are reproduced here on the box world: ``move`` teleports to where
+VAB's rule lands (``env.py:Env.calc_move_to_pos``), ``grasp`` lifts an object and whatever
+rests on or in it to the robot's position, ``put_*`` samples a free pose that makes the
+relation true, ``cook``/``freeze``/... set the state directly. Every refusal raises
+:class:`ActionError` with VAB's words.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from vab_gym.core.actions import ActionError
+from vab_gym.envs.omnigibson.geometry import Box
 from vab_gym.envs.omnigibson.world import Obj, World
 
 REACH = 1.2  # VAB's delta
@@ -22,7 +25,13 @@ SEE_NEAR = 2.4  # objects this close (xy) count as visible
 FRIDGE_REACH = 2.7
 MAX_MASS = 128.0
 CAMERA_HEIGHTS = (0.55, 1.05, 1.55)
-MOVE_DISTANCES = (0.5, 0.7, 0.9, 1.15)  # from the object's box, nearest first
+FREE_MOVE_DISTANCES = (0.5, 0.7, 0.9, 1.15)  # move="free": from the object's box, nearest first
+# VAB's move rule (env.py:Env.calc_move_to_pos): footprint and centre distances, metres
+VAB_LAND_FOOTPRINT = 1.1  # step 0.3 of the way towards the object until this close
+VAB_LAND_CENTRE = 0.7  # then back off until at least this far from its centre
+FULL_VIEW = 900 * 720 / (1280 * 720)  # VAB's headings ignore an object filling the view
+HELD_HEIGHT = 0.35  # VAB: the robot's position raised by its box centre (~0.55 m) - 0.2
+MAX_RULE_STEPS = 200  # VAB's loops have no bound; a degenerate geometry would never end
 PUT_TRIES = 20
 MAX_ID_CHARS = 60
 HEADINGS = ((1.0, 0.0), (0.0, 1.0), (-1.0, 0.0), (0.0, -1.0))  # turning left adds one
@@ -67,6 +76,11 @@ class Robot:
     seen: set[str] = field(default_factory=set)
     fridge_view: str | None = None  # the fridge whose inside the next image shows
     rng: np.random.Generator = field(default_factory=lambda: np.random.default_rng(0))
+    move_rule: str = "vab"  # "vab": VAB's landing point; "free": a free spot 0.5 m away
+    hints: bool = False  # explain refusals VAB words as a failed placement
+    # The object's share of the image from each of the four headings, from where the robot
+    # stands (the env renders it); without it the object is taken to be in view ahead.
+    scan: Callable[[Obj], Sequence[float]] | None = None
 
     # -- state ----------------------------------------------------------------------------
     @property
@@ -90,29 +104,42 @@ class Robot:
 
     # -- argument resolution (VAB's rules) ------------------------------------------------
     def resolve(self, arg: str) -> Obj:
-        """An object id as written by the agent: ``5.candle``, ``5_candle`` or ``5``."""
-        text = arg.strip()
-        if len(text) > MAX_ID_CHARS:
+        """An object id as VAB's ``env.py:Env.step`` reads it: ``5.candle``, ``5_candle`` or
+        ``5``; the name part, if any, must be the label or its category."""
+        shown = arg if len(arg) <= MAX_ID_CHARS else arg[:MAX_ID_CHARS] + "..."
+        separator = "." if "." in arg else "_" if "_" in arg else None
+        number, name = (arg.split(separator)[0], arg.split(separator)[-1]) if separator else (
+            arg, arg)
+        vab_id = _vab_int(number)
+        if vab_id is None:
             raise ActionError(
-                f"Object {text[:MAX_ID_CHARS]}... not found in the scene! You "
-                "should use the digital object identifier shown in the image."
-            )
-        number, _, name = (
-            text.replace("_", ".", 1).partition(".") if text[:1].isdigit() else ("", "", text)
-        )
-        if not number.isdigit():
-            raise ActionError(
-                f"Object {arg} not found in the scene! You should use the digital "
+                f"Object {shown} not found in the scene! You should use the digital "
                 "object identifier shown in the image."
             )
-        obj = next((o for o in self.world.objects.values() if o.vab_id == int(number)), None)
+        obj = self.world.labelled().get(vab_id)
         if obj is None:
             raise ActionError(
-                f"Invalid object id {number}! The corresponding object does not exist."
+                f"Invalid object id {vab_id}! The corresponding object does not exist."
             )
-        if name and name not in (obj.label, obj.category.label, obj.category.name):
+        if number != arg and arg != obj.label and name != obj.label.split(".")[-1]:
             raise ActionError(
-                f"ID {number} doesn't match object '{name}'. Maybe you take the wrong object id."
+                f"ID {vab_id} doesn't match object '{name[:MAX_ID_CHARS]}'. Maybe you take "
+                "the wrong object id."
+            )
+        return obj
+
+    def argument(self, action: str, arg: str) -> Obj:
+        """VAB's checks of one object argument, in its order: the id, then sight (``move``:
+        seen before, and in the robot's room unless in view)."""
+        obj = self.resolve(arg)
+        in_view = obj.name in self.visible or obj.name == self.held
+        if action != "move":
+            self.check_visible(obj, arg)
+        elif not in_view and obj.name not in self.seen:
+            raise ActionError(f"Can not move to the object! Object {arg} hasn't seen by the robot.")
+        elif not in_view and (here := self.room()) is not None and self.world.room_of(obj) != here:
+            raise ActionError(
+                f"Can not move to the object! Object {arg} isn't in the same room with the robot."
             )
         return obj
 
@@ -152,16 +179,30 @@ class Robot:
         return "Lower camera successfully!"
 
     def move(self, arg: str) -> str:
-        obj = self.resolve(arg)
-        if obj.name not in self.seen:
-            raise ActionError(f"Can not move to the object! Object {arg} hasn't seen by the robot.")
-        here = self.room()
-        there = self.world.room_of(obj)
-        if obj.name not in self.visible and here is not None and there != here:
-            raise ActionError(
-                f"Can not move to the object! Object {arg} isn't in the same room with the robot."
-            )
-        if obj.is_floor:  # a floor is its whole room: go anywhere on it
+        obj = self.argument("move", arg)
+        if self.move_rule == "free":
+            return self._move_free(obj, arg)
+        if obj.is_floor:  # VAB: the floor's own position
+            target = np.array(obj.box.center[:2])
+        else:
+            # in the last image: in view from here (VAB's heading is then chosen again after
+            # the move, which overrides this one whenever the object shows from there)
+            heading = self.heading if obj.name in self.visible else self._best_heading(obj)
+            if heading is not None:
+                self.heading = heading
+                target = vab_step_towards(self.position, obj.box, self.rng)
+            else:  # not in view from here: VAB starts from the two walls nearest to it
+                target = vab_land_from_walls(obj.box, [w.box for w in self.world.walls], self.rng)
+        self.x, self.y = float(target[0]), float(target[1])
+        self._update_hand()
+        heading = self._best_heading(obj)  # VAB turns to where the object shows most
+        if heading is not None:
+            self.heading = heading
+        return "Moved successfully!"
+
+    def _move_free(self, obj: Obj, arg: str) -> str:
+        """The suite's own landing: a free spot near the object's box, facing it."""
+        if obj.is_floor:
             return self.move_to_room(obj.room or "")
         spot = self._spot_near(obj)
         if spot is None:
@@ -170,22 +211,33 @@ class Robot:
         self._update_hand()
         return "Moved successfully!"
 
+    def _best_heading(self, obj: Obj) -> int | None:
+        """VAB's choice of heading: the first where the object covers the most pixels, short
+        of filling the view; None when it shows in none."""
+        shares = self.scan(obj) if self.scan else [1.0 if h == self.heading else 0.0
+                                                   for h in range(4)]
+        best, best_share = None, 0.0
+        for heading, share in enumerate(shares):
+            if best_share < share < FULL_VIEW:
+                best, best_share = heading, share
+        return best
+
     def move_to_room(self, room_name: str) -> str:
-        room = self.world.room(room_name.strip()[:MAX_ID_CHARS])
+        room = self.world.room(room_name[:MAX_ID_CHARS])
         if room is None:
             raise ActionError("Invalid room name!")
         point = self.world.random_spot(room, self.rng)
-        if point is None:
-            raise ActionError(f"Can not move to the room! {room.name} has no free space.")
+        if point is None:  # VAB picks any point of the room: so does a full one here
+            point = (float(self.rng.uniform(room.low[0], room.high[0])),
+                     float(self.rng.uniform(room.low[1], room.high[1])))
         self.x, self.y = point
         self._update_hand()
         return "Moved successfully!"
 
     def grasp(self, arg: str) -> str:
-        obj = self.resolve(arg)
-        self.check_visible(obj, arg)
+        obj = self.argument("grasp", arg)
         if not obj.movable:
-            raise ActionError(f"Can not grasp! Object {obj.vab_id} is not moveable!")
+            raise ActionError(f"Can not grasp! Object {obj.label} is not moveable!")
         if self.held is not None:
             raise ActionError("Cannot grasp! Robot already holds something!")
         if obj.category.mass > MAX_MASS:
@@ -200,35 +252,38 @@ class Robot:
 
     def put(self, action: str, arg1: str, arg2: str) -> str:
         relation, verb, target_word = PUT[action]
-        obj, target = self.resolve(arg1), self.resolve(arg2)
-        self.check_visible(obj, arg1)
-        self.check_visible(target, arg2)
+        obj, target = self.argument(action, arg1), self.argument(action, arg2)
         held = "doesn't hold" if action == "put_next_to" else "does not hold"
         if obj.name != self.held:
             raise ActionError(f"Cannot {verb}! Robot {held} the object!")
         if obj.category.mass > MAX_MASS:
             raise ActionError(f"Cannot {verb}! Object is too heavy!")
-        if target is obj or target in self.carried:
-            raise ActionError(
-                f"Cannot {verb}! The {target_word} is the object itself or rests on it."
-            )
         if relation == "inside" and target.category.can("openable") and not target.state("open"):
             raise ActionError("Cannot put inside! The container is closed!")
         if not self.within_reach(target):
             raise ActionError(f"Cannot {verb}! The {target_word} is not within reach of the robot!")
+        failed = (
+            "Cannot put next to! The space around the object is occupied!"
+            if relation == "nextto"
+            else f"Cannot {verb}! The {target_word} is full!"
+        )
+        if target is obj or target in self.carried:
+            # VAB samples its poses and reports the failure in these words; a box world
+            # cannot put a thing on itself, so it refuses at once, and hints say why.
+            raise ActionError(
+                f"Cannot {verb}! The {target_word} is the object itself or rests on it."
+                if self.hints else failed
+            )
         in_hand, self.world.in_hand = self.world.in_hand, set()  # leaves the hand to be placed
         if not self.world.place(obj, target, relation, self.rng, PUT_TRIES, self.carried):
             self.world.in_hand = in_hand
-            if relation == "nextto":
-                raise ActionError("Cannot put next to! The space around the object is occupied!")
-            raise ActionError(f"Cannot {verb}! The {target_word} is full!")
+            raise ActionError(failed)
         self.held, self.carried = None, []
         return f"{verb.capitalize()} successfully!"
 
     def set_state(self, action: str, arg: str) -> str:
         ability, changes, past, adjective = STATE_ACTIONS[action]
-        obj = self.resolve(arg)
-        self.check_visible(obj, arg)
+        obj = self.argument(action, arg)
         words = action.replace("_", " ")
         if not obj.category.can(ability):
             raise ActionError(f"Cannot {words}! Object is not {adjective}!")
@@ -258,22 +313,78 @@ class Robot:
     # -- internals ------------------------------------------------------------------------
     def _spot_near(self, obj: Obj) -> tuple[tuple[float, float], int] | None:
         """A free spot 0.5-1.15 m from the object's box, in its room, facing it."""
-        for (x, y), direction in self.world.spots_near(obj, MOVE_DISTANCES):
+        for (x, y), direction in self.world.spots_near(obj, FREE_MOVE_DISTANCES):
             heading = round(math.atan2(-direction[1], -direction[0]) / (math.pi / 2)) % 4
             return (x, y), heading
         return None
 
     def hand_center(self) -> tuple[float, float, float]:
-        obj = self.held_obj()
-        half_z = obj.box.half[2] if obj else 0.0
-        dx, dy = self.direction
-        return (self.x + 0.35 * dx, self.y + 0.35 * dy, 0.45 + half_z)
+        """VAB's ``update_obj``: the held object's position is the robot's, raised."""
+        return (self.x, self.y, HELD_HEIGHT)
 
     def _update_hand(self) -> None:
-        """The held object (and what rests on it) stays in front of the robot."""
+        """The held object (and what rests on it) goes where the robot goes."""
         obj = self.held_obj()
         if obj is not None:
             self.world.move(obj, self.hand_center(), self.carried)
+
+
+def vab_step_towards(start, box: Box, rng: np.random.Generator) -> np.ndarray:
+    """VAB's landing point for an object in view (``env.py:Env.calc_move_to_pos``): from
+    ``start``, go 0.3 of the way to the object's position until within 1.1 m of its
+    footprint, then push out by 1.2-1.5 times until at least 0.7 m from its position and
+    off its footprint. Nothing is checked for collisions."""
+    centre = np.array(box.center[:2], float)
+    pos = np.array(start[:2], float)
+    for _ in range(MAX_RULE_STEPS):
+        if box.distance_xy(pos) <= VAB_LAND_FOOTPRINT:
+            break
+        pos = 0.7 * pos + 0.3 * centre
+    return _push_out(pos, centre, box, rng)
+
+
+def vab_land_from_walls(box: Box, walls: list[Box], rng: np.random.Generator) -> np.ndarray:
+    """VAB's landing point for an object not in view from any heading: midway between the
+    nearest points of the two walls nearest to it, mirrored through it when that is within
+    1 m of its footprint, then scaled from it into 1-1.2 m, then at least 0.7 m."""
+    centre = np.array(box.center, float)
+    nearest = sorted(walls, key=lambda w: w.distance(centre))[:2]
+    if not nearest:
+        return _push_out(centre[:2] + np.array([VAB_LAND_FOOTPRINT, 0.0]), centre[:2], box, rng)
+    pos = np.mean([np.clip(centre, w.low, w.high) for w in nearest], axis=0)[:2]
+    middle = centre[:2]
+    if box.distance_xy(pos) < 1:
+        pos = middle - rng.uniform(1.4, 1.7) * (pos - middle)
+    for _ in range(MAX_RULE_STEPS):
+        if box.distance_xy(pos) >= 1:
+            break
+        pos = middle + rng.uniform(1.4, 1.6) * (pos - middle)
+    for _ in range(MAX_RULE_STEPS):
+        if box.distance_xy(pos) <= 1.2:
+            break
+        pos = middle + rng.uniform(0.85, 0.9) * (pos - middle)
+    for _ in range(MAX_RULE_STEPS):
+        if box.distance_xy(pos) >= 0.7:
+            break
+        pos = middle + rng.uniform(1.2, 1.5) * (pos - middle)
+    return pos
+
+
+def _push_out(pos: np.ndarray, centre: np.ndarray, box: Box,
+              rng: np.random.Generator) -> np.ndarray:
+    for _ in range(MAX_RULE_STEPS):
+        if np.linalg.norm(pos - centre) >= VAB_LAND_CENTRE and not box.contains_xy(pos, 0.0):
+            break
+        pos = centre + rng.uniform(1.2, 1.5) * (pos - centre)
+    return pos
+
+
+def _vab_int(text: str) -> int | None:
+    """VAB's ``is_digit``: what ``int()`` accepts (spaces and a sign too)."""
+    try:
+        return int(text)
+    except ValueError:
+        return None
 
 
 def camera_yaw(heading: int) -> float:

@@ -17,7 +17,13 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from vab_gym.envs.omnigibson.robot import PUT, STATE_ACTIONS
+from vab_gym.envs.omnigibson.robot import (
+    CAMERA_HEIGHTS,
+    FULL_VIEW,
+    PUT,
+    STATE_ACTIONS,
+    VAB_LAND_FOOTPRINT,
+)
 from vab_gym.envs.omnigibson.world import Obj
 
 RELATION_ACTION = {relation: action for action, (relation, *_rest) in PUT.items()}
@@ -31,7 +37,11 @@ STATE_ACTION = {
 }
 UNDO_ACTION = {"open": "close", "toggled_on": "toggle_off"}
 TRIES_PER_LITERAL = 3
+SEARCHES = 5  # places in a room to look for a thing from
 REACHABLE_BOTTOM = 1.0  # VAB measures reach from the robot's base: higher things are too far
+LANDING = VAB_LAND_FOOTPRINT  # VAB's move stops stepping this close to a footprint
+LOW_ENOUGH = 0.45  # a bottom this high is in reach from anywhere VAB's move lands (1.1 m)
+RAISED = 0.8  # a target this high is mostly out of reach from VAB's landing: lower it first
 Plan = Iterator[str]
 
 
@@ -110,8 +120,19 @@ class OmniGibsonSolver:
         literals = [
             t for t in option if not self._holds(t) and self._tries[str(t)] < TRIES_PER_LITERAL
         ]
-        # states first (cook before packing), then placements, then closing things
-        literals.sort(key=lambda t: 2 if t[0] == "not" else (1 if len(t) == 3 else 0))
+        # states first (cook before packing), then placements, then closing things; a
+        # container is filled where it stands before it is moved (into a fridge, onto a
+        # counter), where VAB's reach from its landing point may not get at it
+        hosts = {t[2] for t in literals if len(t) == 3 and t[0] in ("inside", "ontop")}
+
+        def order(t: list[str]) -> float:
+            if t[0] == "not":
+                return 2
+            if len(t) == 3:
+                return 1.5 if t[1] in hosts else 1
+            return 0
+
+        literals.sort(key=order)
         return literals[0] if literals else None
 
     def _play(self) -> Plan:
@@ -151,6 +172,10 @@ class OmniGibsonSolver:
         if obj.movable and obj.box.bottom > REACHABLE_BOTTOM and self.robot.held != obj.name:
             yield from self._take(obj)  # too high to reach from the floor: hold it instead
         yield from self._approach(obj)
+        if obj.movable and self.robot.held != obj.name and not self._usable(obj, False):
+            # VAB's move lands up to 1.1 m off: what is raised may still be out of reach,
+            # but grasping measures the floor plan only, and what is held is at hand
+            yield from self._take(obj)
         yield f"{action}({obj.label})"
 
     def _take(self, obj: Obj) -> Plan:
@@ -163,11 +188,10 @@ class OmniGibsonSolver:
 
     def _place(self, obj: Obj, target: Obj, action: str) -> Plan:
         robot = self.robot
-        if (target.movable and target.box.bottom > REACHABLE_BOTTOM
+        if (target.movable and target.box.bottom > RAISED
                 and target.name not in self._relocating):
             self._relocating.add(target.name)  # the target is out of reach: move it first
-            pending = self._pending_placement(target)
-            yield from (self._achieve(pending) if pending else self._lower(target))
+            yield from self._lower(target, LOW_ENOUGH)  # its own place comes later, filled
             self._relocating.discard(target.name)
         yield from self._take(obj)
         if robot.held != obj.name:
@@ -175,9 +199,21 @@ class OmniGibsonSolver:
         if action == "put_inside" and target.category.can("openable") and not target.state("open"):
             yield from self._set_state(target, "open")
         yield from self._approach(target)
+        if not self._usable(target, False) and target.movable \
+                and target.name not in self._relocating:
+            # VAB's move lands up to 1.1 m off, so a raised target can stay out of reach
+            # (measured from the robot's base): set it down low, then put on or in it there
+            self._relocating.add(target.name)
+            yield from self._put_down()
+            yield from self._lower(target, LOW_ENOUGH)
+            self._relocating.discard(target.name)
+            yield from self._take(obj)
+            if robot.held != obj.name:
+                return
+            yield from self._approach(target)
         yield f"{action}({obj.label}, {target.label})"
 
-    def _lower(self, obj: Obj) -> Plan:
+    def _lower(self, obj: Obj, max_top: float = REACHABLE_BOTTOM) -> Plan:
         """Bring a thing that is too high to act on down onto a low surface, or the floor."""
         yield from self._take(obj)
         if self.robot.held != obj.name:
@@ -189,7 +225,7 @@ class OmniGibsonSolver:
             if o.vab_id
             and not o.movable
             and not o.is_floor
-            and o.box.top <= REACHABLE_BOTTOM
+            and o.box.top <= max_top
             and self.world.room_of(o) == here
         ]
         for surface in low[:2]:
@@ -198,19 +234,6 @@ class OmniGibsonSolver:
             if self.robot.held is None:
                 return
         yield from self._put_down()
-
-    def _pending_placement(self, obj: Obj) -> list[str] | None:
-        return next(
-            (
-                t
-                for t in self._literals
-                if len(t) == 3
-                and t[0] in RELATION_ACTION
-                and t[1] == obj.name
-                and not self._holds(t)
-            ),
-            None,
-        )
 
     def _put_down(self) -> Plan:
         """Free the hand: put what it holds on the floor here, or next to something near."""
@@ -250,6 +273,8 @@ class OmniGibsonSolver:
             room = self.world.room_of(obj)
             if obj.name not in robot.visible and room and robot.room() != room:
                 yield f"move_to_room({room})"
+            elif robot.in_sight(obj) and obj.box.distance_xy(robot.position) <= LANDING:
+                return  # VAB's move would not step closer: too high to reach from here
             yield f"move({obj.label})"
 
     def _usable(self, obj: Obj, footprint: bool) -> bool:
@@ -268,14 +293,19 @@ class OmniGibsonSolver:
         room = self.world.room_of(obj)
         if room and robot.room() != room:
             yield f"move_to_room({room})"
+        yield from self._look_at(obj)
+        if obj.name in robot.seen:
+            return
         height = obj.box.center[2]
         if height > 1.3 and robot.camera_height < 1.1:
             yield "raise_camera()"
         elif height < 0.3 and robot.camera_height > 0.8:
             yield "lower_camera()"
         support = self._support(obj)
-        for attempt in range(3):  # look around here, then from elsewhere in the room
-            for _ in range(3):
+        for attempt in range(SEARCHES):  # look around here, then from elsewhere in the room
+            # past the first place, turning where the scan shows nothing wastes the steps
+            # VAB's reward stops leave: go elsewhere instead
+            for _ in range(3 if attempt == 0 else 0):
                 if obj.name in robot.seen:
                     return
                 yield "turn_left()"
@@ -286,8 +316,48 @@ class OmniGibsonSolver:
                 yield f"move({support.label})"
                 if support.kind != "solid" and robot.camera_height < 1.1:
                     yield "raise_camera()"  # look down into it
+            elif attempt % 2 and (near := self._nearest_seen(obj)) is not None:
+                yield f"move({near.label})"  # VAB stops a 4th move_to_room in a row
             elif room:
                 yield f"move_to_room({room})"
+            yield from self._look_at(obj)
+
+    def _look_at(self, obj: Obj) -> Plan:
+        """Turn and tilt straight to a view that shows ``obj`` from here, if one does: the
+        solver knows where things are, and VAB's reward stops leave no steps for a blind
+        look around (the robot's scan is what VAB's move uses to choose a heading)."""
+        robot = self.robot
+        view = self._view_of(obj)
+        if view is None:
+            return
+        height, heading = view
+        while robot.camera_height < height - 0.1:
+            yield "raise_camera()"
+        while robot.camera_height > height + 0.1:
+            yield "lower_camera()"
+        turns = (heading - robot.heading) % 4
+        yield from (["turn_left()"] * turns if turns <= 2 else ["turn_right()"])
+
+    def _view_of(self, obj: Obj) -> tuple[float, int] | None:
+        """The camera height and heading (nearest the present ones) where ``obj`` covers
+        the most of the image from where the robot stands; None if it shows in none."""
+        robot = self.robot
+        if robot.scan is None:
+            return None
+        here = robot.camera_height
+        views = []
+        for height in CAMERA_HEIGHTS:
+            robot.camera_height = height
+            try:
+                shares = robot.scan(obj)
+            finally:
+                robot.camera_height = here
+            views += [(share, -abs(height - here), height, heading)
+                      for heading, share in enumerate(shares) if 0 < share < FULL_VIEW]
+        if not views:
+            return None
+        _, _, height, heading = max(views)
+        return height, heading
 
     # -- what the solver knows ------------------------------------------------------------
     def _nearest_seen(self, obj: Obj) -> Obj | None:

@@ -117,6 +117,10 @@ class World:
     def room_at(self, point) -> Room | None:
         return next((r for r in self.rooms if r.contains(point)), None)
 
+    def labelled(self) -> dict[int, Obj]:
+        """The task objects by VAB id (the number in ``5.candle``)."""
+        return {o.vab_id: o for o in self.objects.values() if o.vab_id is not None}
+
     def floor_of(self, room: str) -> Obj | None:
         return next((o for o in self.objects.values() if o.is_floor and o.room == room), None)
 
