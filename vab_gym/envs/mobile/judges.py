@@ -226,6 +226,13 @@ GOALS: dict[str, Callable[..., SubGoals]] = {
 }
 
 
+def all_goals() -> dict[str, Callable[..., SubGoals]]:
+    """Clock's and Contacts' goals above and those of every installed app package."""
+    from vab_gym.envs.mobile.apps import installed
+
+    return {**GOALS, **{name: goal for app in installed() for name, goal in app.goals.items()}}
+
+
 # -- answers -------------------------------------------------------------------------------
 
 NUMBER_WORDS = {"zero": 0, "no": 0, "none": 0, "one": 1, "a": 1, "an": 1, "single": 1,
@@ -307,7 +314,7 @@ def judge(spec: dict[str, Any], state: State, answer: str | None) -> Outcome:
         ok = answer_matches(answer, spec["match"])
         return Outcome([("answer", ok)], ok, f"answer {'matches' if ok else 'does not match'} "
                        f"{spec['answer']!r}")
-    goals = GOALS[spec["goal"]](state, **spec.get("params", {}))
+    goals = all_goals()[spec["goal"]](state, **spec.get("params", {}))
     complete = all(ok for _, ok in goals)
     missing = [name for name, ok in goals if not ok]
     return Outcome(goals, complete, "all sub-goals hold" if complete else

@@ -40,7 +40,7 @@ class MobileSolver:
         if spec["kind"] == "query":
             self._plan = iter([format_call("finish", [spec["answer"]])])
         else:
-            self._plan = PLANS[spec["goal"]](self, **spec.get("params", {}))
+            self._plan = all_plans()[spec["goal"]](self, **spec.get("params", {}))
 
     def act(self, obs: dict[str, Any], info: dict[str, Any]) -> str:
         try:
@@ -311,3 +311,10 @@ PLANS: dict[str, Callable[..., Plan]] = {
     name: getattr(MobileSolver, name) for name in (
         "alarm", "alarms_all_off", "no_alarms_after", "world_clocks", "timer", "bedtime",
         "setting", "in_app", "contact", "label", "message_draft", "called", "deleted")}
+
+
+def all_plans() -> dict[str, Callable[..., Plan]]:
+    """Clock's and Contacts' plans above and those of every installed app package."""
+    from vab_gym.envs.mobile.apps import installed
+
+    return {**PLANS, **{name: plan for app in installed() for name, plan in app.plans.items()}}

@@ -4,8 +4,8 @@
 (``evaluation/config/<app>.yaml``; shared/vab-data/androidlab by default) and writes
 ``data/test.jsonl``: AndroidLab's instruction ("You should use {APP} to complete the
 following task: {task}", with the yaml's ``APP``), the app the episode starts in (AndroidLab
-launches it), and the judge of ``data/androidlab_judges.yaml``. Only the apps the embedded
-phone has so far are converted.
+launches it), and the judge of ``data/androidlab_judges.yaml`` (Clock, Contacts) or of the
+app package's ``judges.yaml``. Only the apps the embedded phone has so far are converted.
 """
 
 from __future__ import annotations
@@ -17,22 +17,37 @@ from pathlib import Path
 import yaml
 
 from vab_gym.core.tasks import Task, write_jsonl
+from vab_gym.envs.mobile.apps import installed
 from vab_gym.envs.mobile.env import MobileEnv, instruction
 
 DEFAULT_SOURCE = Path("/work/shared/vab-data/androidlab")
-# AndroidLab's task file -> the phone's launch screen of that app and its app key.
-APPS = {"clock": ("clock", "/clock/alarm"), "contacts": ("contacts", "/contacts")}
+# AndroidLab's task files (evaluation/config/<name>.yaml) -> the phone's app key.
+ANDROIDLAB_FILES = {"clock": "clock", "contacts": "contacts", "calendar": "calendar",
+                    "setting": "settings", "bluecoins": "bluecoins", "cantook": "cantook",
+                    "pimusic": "pimusic", "map": "mapme", "zoom": "zoom"}
+BUILT_IN = {"clock": "/clock/alarm", "contacts": "/contacts"}  # the others are app packages
+
+
+def starts() -> dict[str, str]:
+    """The launch screen of every app the phone has, by app key."""
+    return {**BUILT_IN, **{app.key: app.start for app in installed()}}
 
 
 def judges() -> dict[str, dict]:
-    text = (resources.files(__package__) / "data" / "androidlab_judges.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    texts = [(resources.files(__package__) / "data" / "androidlab_judges.yaml").read_text()]
+    texts += [(app.folder / "judges.yaml").read_text("utf-8") for app in installed()
+              if (app.folder / "judges.yaml").exists()]
+    return {task_id: spec for text in texts for task_id, spec in yaml.safe_load(text).items()}
 
 
 def convert(source: Path) -> list[Task]:
     specs = judges()
     tasks = []
-    for name, (app, start) in APPS.items():
+    have = starts()
+    for name, app in ANDROIDLAB_FILES.items():
+        if app not in have:
+            continue
+        start = have[app]
         config = yaml.safe_load((source / f"{name}.yaml").read_text("utf-8"))
         for entry in config["tasks"]:
             spec = dict(specs[entry["task_id"]])

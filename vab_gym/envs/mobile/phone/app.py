@@ -4,28 +4,32 @@ Pages render on the server from Jinja2 templates; a change is a form posted and 
 with a redirect, so a screen depends only on the database and its URL (the one exception is
 a message draft, saved as it is typed, as Android's Messages does). Each page names the
 screen Android's Back goes to (``data-back`` on ``<body>``); the status bar shows the frozen
-AndroidLab time. Each request opens its own SQLite connection, so the server can swap the
-database under it at reset.
+AndroidLab time. The request helpers every app uses are in :mod:`.web`.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 from starlette.applications import Starlette
-from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.templating import Jinja2Templates
 
+from vab_gym.envs.mobile.apps import by_key, installed
 from vab_gym.envs.mobile.phone import formats, seed
+from vab_gym.envs.mobile.phone.web import (
+    database,
+    page,
+    picked_minutes,
+    put_setting,
+    redirect,
+    setting,
+    to_int,
+)
 
 HERE = Path(__file__).parent
 # The launcher's icons: AndroidLab's nine apps (the yaml ``APP`` names they are asked by).
@@ -43,75 +47,27 @@ APPS = (
 CLOCK_TABS = ("Alarm", "Clock", "Timer", "Stopwatch", "Bedtime")
 
 
-@contextmanager
-def database(request: Request) -> Iterator[sqlite3.Connection]:
-    """One connection per request, committed on success."""
-    conn = seed.connect(request.app.state.db_path)
-    try:
-        with conn:
-            yield conn
-    finally:
-        conn.close()
-
-
-def redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
-
-
-def url_with(path: str, **params: Any) -> str:
-    kept = {k: v for k, v in params.items() if v not in (None, "")}
-    return path + ("?" + urlencode(kept) if kept else "")
-
-
-def build_templates() -> Jinja2Templates:
-    templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.filters.update(clock_time=formats.clock_time, phone=formats.phone_number,
-                                 long_date=formats.long_date)
-    templates.env.globals.update(NOW=seed.NOW, DAYS=seed.DAYS, DAY_NAMES=seed.DAY_NAMES,
-                                 url_with=url_with)
-    return templates
-
-
-def to_int(value: Any, default: int = 0) -> int:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return default
-
-
-def setting(conn: sqlite3.Connection, app: str, key: str) -> str:
-    row = conn.execute("SELECT value FROM settings WHERE app = ? AND key = ?",
-                       (app, key)).fetchone()
-    return row["value"] if row else ""
-
-
-def put_setting(conn: sqlite3.Connection, app: str, key: str, value: str) -> None:
-    conn.execute("INSERT OR REPLACE INTO settings VALUES (?, ?, ?)", (app, key, value))
-
-
-def picked_minutes(form: FormData) -> int | None:
-    """The time of a time-picker dialog (hour 1-12, minute 0-59, AM/PM), or None."""
-    hour, minute = to_int(form.get("hour"), -1), to_int(form.get("minute"), -1)
-    if not (1 <= hour <= 12 and 0 <= minute <= 59):
-        return None
-    return (hour % 12 + (12 if form.get("ampm") == "PM" else 0)) * 60 + minute
+def launcher() -> list[tuple[str, str, str | None]]:
+    """The launcher's icons: (key, title, start screen or None while the app is missing)."""
+    apps = by_key()
+    return [(key, title, apps[key].start if key in apps else url)
+            for key, title, url in APPS]
 
 
 class Phone:
-    """The routes of the launcher and the apps."""
-
-    def __init__(self) -> None:
-        self.templates = build_templates()
+    """The routes of the launcher, Clock and Contacts (the other apps are packages under
+    :mod:`vab_gym.envs.mobile.apps`)."""
 
     def page(self, request: Request, name: str, **context: Any) -> Response:
-        return self.templates.TemplateResponse(request, name, context)
+        return page(request, name, **context)
 
     # -- launcher --------------------------------------------------------------------------
     async def home(self, request: Request) -> Response:
-        return self.page(request, "home.html", apps=APPS)
+        return self.page(request, "home.html", apps=launcher())
 
     async def missing(self, request: Request) -> Response:
-        name = dict((key, title) for key, title, _ in APPS).get(request.path_params["app"], "App")
+        name = {key: title for key, title, _ in launcher()}.get(request.path_params["app"],
+                                                                 "App")
         return self.page(request, "missing.html", title=name)
 
     # -- clock -----------------------------------------------------------------------------
@@ -479,6 +435,7 @@ class Phone:
             Route("/contacts/{id:int}/call", self.call, methods=["POST"]),
             Route("/contacts/{id:int}/message", self.message),
             Route("/contacts/{id:int}/message/{what}", self.message_change, methods=["POST"]),
+            *[route for app in installed() for route in app.routes()],
             Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
         ]
 

@@ -14,6 +14,8 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+from vab_gym.envs.mobile.apps import installed
+
 NOW = dt.datetime(2024, 5, 10, 12, 0)
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -109,5 +111,8 @@ def build(path: str | Path) -> None:
                 conn.executemany(
                     "INSERT INTO emails (contact_id, address, type) VALUES (?, ?, ?)",
                     [(cid, a, t) for a, t in emails])
+            for app in installed():
+                conn.executescript(app.schema)
+                app.seed(conn)
     finally:
         conn.close()
