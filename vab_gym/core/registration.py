@@ -15,6 +15,7 @@ ENVIRONMENTS = {
     "VAB-Minecraft-v0": "vab_gym.envs.minecraft.env:MinecraftEnv",
     "VAB-OmniGibson-v0": "vab_gym.envs.omnigibson.env:OmniGibsonEnv",
     "VAB-WebArena-Lite-v0": "vab_gym.envs.webarena.env:WebArenaEnv",
+    "VAB-Mobile-v0": "vab_gym.envs.mobile.env:MobileEnv",
 }
 
 
