@@ -3,51 +3,36 @@
 ``ShopServer.shared(seed)`` is the one server per seed of this process: envs ``acquire()`` it
 (the first starts uvicorn on a background thread at a free port) and ``release()`` it (the
 last stops it and removes its temporary database). ``reset()`` copies the pristine database
-back over the live one with SQLite's backup API, which takes a few milliseconds.
+back over the live one with SQLite's backup API, which takes a few milliseconds
+(:class:`~vab_gym.core.dbserver.DatabaseServer`).
 """
 
 from __future__ import annotations
 
-import atexit
-import shutil
-import socket
-import sqlite3
-import tempfile
 import threading
-import time
-import weakref
 from pathlib import Path
 from typing import Any, ClassVar
 
-import uvicorn
+from vab_gym.core.dbserver import DatabaseServer
 
 from . import catalog
 from .app import create_app
 
-START_TIMEOUT = 20.0
 
-
-class ShopServer:
+class ShopServer(DatabaseServer):
     """The shop's uvicorn server, reference-counted and restartable."""
 
+    name = "shop"
     _shared: ClassVar[dict[int, ShopServer]] = {}
     _shared_lock: ClassVar[threading.Lock] = threading.Lock()
-    _live: ClassVar[weakref.WeakSet[ShopServer]] = weakref.WeakSet()
 
     def __init__(self, seed: int = 0, host: str = "127.0.0.1") -> None:
+        super().__init__(host)
         self.seed = seed
-        self.host = host
-        self.port: int | None = None
         self.credentials: dict[str, dict[str, str]] = {
             "customer": dict(catalog.CUSTOMER_LOGIN),
             "admin": dict(catalog.ADMIN_LOGIN),
         }
-        self._lock = threading.RLock()
-        self._refs = 0
-        self._dir: Path | None = None
-        self._pristine: sqlite3.Connection | None = None
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
 
     @classmethod
     def shared(cls, seed: int = 0) -> ShopServer:
@@ -57,126 +42,8 @@ class ShopServer:
                 cls._shared[seed] = cls(seed)
             return cls._shared[seed]
 
-    # ---------------------------------------------------------------- properties
+    def build(self, path: Path) -> None:
+        catalog.build(path, self.seed)
 
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    @property
-    def base_url(self) -> str:
-        if self.port is None:
-            raise RuntimeError("the shop server is not running; call acquire() first")
-        return f"http://{self.host}:{self.port}"
-
-    @property
-    def db_path(self) -> Path:
-        if self._dir is None:
-            raise RuntimeError("the shop server is not running; call acquire() first")
-        return self._dir / "shop.sqlite3"
-
-    @property
-    def refs(self) -> int:
-        return self._refs
-
-    # ----------------------------------------------------------------- lifecycle
-
-    def acquire(self) -> str:
-        """Count one more user, starting the server if it is the first; the base URL."""
-        with self._lock:
-            if self._refs == 0:
-                self._start()
-            self._refs += 1
-            return self.base_url
-
-    def release(self) -> None:
-        """Count one user less; the last one stops the server (extra calls are ignored)."""
-        with self._lock:
-            if self._refs == 0:
-                return
-            self._refs -= 1
-            if self._refs == 0:
-                self._stop()
-
-    def reset(self) -> float:
-        """Restore the pristine database; returns the seconds it took."""
-        with self._lock:
-            if self._pristine is None:
-                raise RuntimeError("the shop server is not running; call acquire() first")
-            began = time.perf_counter()
-            live = sqlite3.connect(self.db_path, timeout=10)
-            try:
-                self._pristine.backup(live)
-            finally:
-                live.close()
-            return time.perf_counter() - began
-
-    def sql(self, query: str, params: tuple | dict = ()) -> list[dict[str, Any]]:
-        """Rows of a read-only query on the live database (for tests and solvers)."""
-        conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=10)
-        conn.row_factory = sqlite3.Row
-        try:
-            return [dict(row) for row in conn.execute(query, params)]
-        finally:
-            conn.close()
-
-    def close(self) -> None:
-        """Stop now, whatever the count (interpreter exit, tests)."""
-        with self._lock:
-            self._refs = 0
-            self._stop()
-
-    # ----------------------------------------------------------------- internals
-
-    def _start(self) -> None:
-        self._dir = Path(tempfile.mkdtemp(prefix="vab-shop-"))
-        sock: socket.socket | None = None
-        try:
-            catalog.build(self.db_path, self.seed)
-            self._pristine = sqlite3.connect(":memory:", check_same_thread=False)
-            disk = sqlite3.connect(self.db_path)
-            try:
-                disk.backup(self._pristine)
-            finally:
-                disk.close()
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind((self.host, 0))
-            self.port = sock.getsockname()[1]
-            config = uvicorn.Config(create_app(self.db_path), log_level="warning",
-                                    access_log=False, lifespan="off", ws="none",
-                                    timeout_graceful_shutdown=2)
-            self._server = uvicorn.Server(config)
-            self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
-                                            name=f"vab-shop-{self.port}", daemon=True)
-            self._thread.start()
-            deadline = time.monotonic() + START_TIMEOUT
-            while not self._server.started:
-                if not self._thread.is_alive() or time.monotonic() > deadline:
-                    raise RuntimeError("the shop server did not start")
-                time.sleep(0.01)
-        except BaseException:
-            if sock is not None and self._thread is None:
-                sock.close()  # uvicorn closes it once it owns it
-            self._stop()
-            raise
-        ShopServer._live.add(self)
-
-    def _stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        if self._pristine is not None:
-            self._pristine.close()
-        if self._dir is not None:
-            shutil.rmtree(self._dir, ignore_errors=True)
-        self._server = self._thread = self._pristine = self._dir = None
-        self.port = None
-        ShopServer._live.discard(self)
-
-
-@atexit.register
-def _stop_all() -> None:
-    for server in list(ShopServer._live):
-        server.close()
+    def make_app(self, path: Path) -> Any:
+        return create_app(path)
