@@ -23,6 +23,7 @@ from vab_gym.envs.mobile.apps import by_key, installed
 from vab_gym.envs.mobile.phone import formats, seed
 from vab_gym.envs.mobile.phone.web import (
     database,
+    local_path,
     page,
     picked_minutes,
     put_setting,
@@ -173,7 +174,7 @@ class Phone:
                 if minutes is None:
                     return redirect(f"/clock/bedtime?dialog={key}")
                 put_setting(conn, "clock", key, str(minutes))
-        return redirect(_local(form.get("next"), "/clock/alarm"))
+        return redirect(local_path(form.get("next"), "/clock/alarm"))
 
     async def clock_settings(self, request: Request) -> Response:
         with database(request) as conn:
@@ -448,11 +449,6 @@ def _difference(hours: float, minutes: int) -> str:
     size = abs(hours)
     amount = f"{size:g} hour{'s' if size != 1 else ''}"
     return f"{day}, {amount} {'behind' if hours < 0 else 'ahead'}"
-
-
-def _local(target: Any, default: str) -> str:
-    text = str(target or "")
-    return text if text.startswith("/") and not text.startswith("//") else default
 
 
 def _name(person: dict[str, Any]) -> str:

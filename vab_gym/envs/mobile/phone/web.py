@@ -10,8 +10,7 @@ package's ``templates`` folder (:mod:`vab_gym.envs.mobile.apps`).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,27 +19,20 @@ from urllib.parse import urlencode
 import jinja2
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from vab_gym.core.webapp import local_path, redirect, request_database
 from vab_gym.envs.mobile.phone import formats, seed
 
+__all__ = ["database", "local_path", "page", "picked_minutes", "put_setting", "redirect",
+           "setting", "templates", "to_int", "url_with"]
 HERE = Path(__file__).parent
 
 
-@contextmanager
-def database(request: Request) -> Iterator[sqlite3.Connection]:
+def database(request: Request) -> AbstractContextManager[sqlite3.Connection]:
     """One connection per request, committed on success."""
-    conn = seed.connect(request.app.state.db_path)
-    try:
-        with conn:
-            yield conn
-    finally:
-        conn.close()
-
-
-def redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
+    return request_database(request, seed.connect)
 
 
 def url_with(path: str, **params: Any) -> str:

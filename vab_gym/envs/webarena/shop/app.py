@@ -15,8 +15,7 @@ import math
 import re
 import secrets
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
+
+from vab_gym.core.webapp import local_path, redirect, request_database
 
 from . import catalog
 from .catalog import (
@@ -72,30 +73,16 @@ def shop_now() -> dt.datetime:
     return dt.datetime.combine(TODAY, dt.datetime.now().time().replace(microsecond=0))
 
 
-@contextmanager
-def database(request: Request) -> Iterator[sqlite3.Connection]:
+def database(request: Request) -> AbstractContextManager[sqlite3.Connection]:
     """One connection per request, committed on success."""
-    conn = catalog.connect(request.app.state.db_path)
-    try:
-        with conn:
-            yield conn
-    finally:
-        conn.close()
-
-
-def redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
+    return request_database(request, catalog.connect)
 
 
 def flash(request: Request, text: str, kind: str = "success") -> None:
     request.session.setdefault("messages", []).append([kind, text])
 
 
-def safe_path(target: str | None, default: str) -> str:
-    """Only same-site paths are followed after sign-in (no open redirects)."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return default
+safe_path = local_path
 
 
 def to_int(value: Any, default: int | None = None) -> int | None:
