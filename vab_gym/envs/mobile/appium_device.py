@@ -258,6 +258,13 @@ class AppiumDevice:
             self.server = AppiumServer()
             self.server.start()
         url = self.given_url or self.server.url  # type: ignore[union-attr]
+        try:
+            with urllib.request.urlopen(url.rstrip("/") + "/status", timeout=5):
+                pass
+        except OSError as exc:
+            raise DeviceUnavailable(f"No Appium server answers at {url} ({exc}): start one "
+                                    "(`appium`), or leave appium_url unset to have the env "
+                                    "start its own") from exc
         if self.target == "phone":
             self._profile = tempfile.mkdtemp(prefix="vab-appium-chromium-")
             options: Any = AppiumOptions()
