@@ -99,6 +99,12 @@ def test_the_appium_backend_shows_the_same_tree_and_elements_as_the_phone(appium
         assert appium_env.screen.url == phone.screen.url == "/clock/alarm?dialog=new"
         assert observations[1]["text"] == observations[0]["text"]
         assert appium_env.elements == phone.elements
+        hour = next(i for i, e in enumerate(phone.elements, 1) if e.editable)
+        for action in (f"tap({hour})", 'text("3")'):  # a touch on the field, then typing
+            observations = [env.step(action)[0] for env in (phone, appium_env)]
+            assert observations[1]["text"] == observations[0]["text"]
+        assert phone.elements[hour - 1].text == "3" and phone.elements[hour - 1].focused
+        assert appium_env.elements == phone.elements
         assert appium_env.screenshot_png()[16:24] == phone.screenshot_png()[16:24]  # PNG size
     finally:
         phone.close()
