@@ -117,6 +117,28 @@ def test_the_solver_reaches_success_through_appium(appium_env):
     assert appium_env.screen.url.startswith("/contacts/")  # the in-call screen of ABC
 
 
+# A scrolling list laid over the screen: 300 CSS px tall, 3000 px of content.
+SCROLLER = ("document.body.insertAdjacentHTML('beforeend', '<div id=\"list\" style=\"position:"
+            "fixed;top:200px;left:0;width:412px;height:300px;overflow-y:auto;z-index:99\">"
+            "<div style=\"height:3000px\"></div></div>');")
+
+
+def test_swipes_are_touch_drags_that_scroll_as_androidlabs(appium_env):
+    appium_env.reset(options={"task_id": "clock_1"})
+    device = appium_env.screen
+    device.driver.execute_script(SCROLLER)
+    top = "return document.getElementById('list').scrollTop;"
+    centre = (540, round(350 * 2.625))  # device px, inside the list
+    # "up" moves the finger up 2 units of 108 px (and_controller.py swipe): the list's
+    # content follows the finger, by at most the drag (432 device px = 164.6 CSS px).
+    assert device.swipe(centre, "up", "medium") is True
+    after_up = device.driver.execute_script(top)
+    assert 0 < after_up <= 165
+    assert device.swipe(centre, "down", "medium") is True
+    assert device.driver.execute_script(top) < after_up
+    assert device.swipe((540, 100), "up", "medium") is False  # the app bar does not scroll
+
+
 def test_a_given_appium_url_is_used_as_is_and_a_missing_device_is_a_clear_error(appium_env):
     url = appium_env.screen.server.url  # the module env's server: running, no Android driver
     android = MobileEnv(backend="appium", appium_url=url, appium_device="android")

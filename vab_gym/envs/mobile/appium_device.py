@@ -242,7 +242,7 @@ class AppiumDevice:
         self.app = ""
         self.base_url = ""
         self._profile: str | None = None
-        self._width = 0  # device px, for the swipe unit
+        self._size = (0, 0)  # the screen in device px (the swipe unit is a tenth of its width)
         self._app_of_package: dict[str, str] = {}
 
     # -- session --------------------------------------------------------------------------
@@ -283,9 +283,11 @@ class AppiumDevice:
             raise DeviceUnavailable(f"Appium at {url} could not start {what}: "
                                     f"{str(exc).strip()[:1000]}") from exc
         if self.target == "android":
-            self._width = int(self.driver.get_window_size()["width"])
+            size = self.driver.get_window_size()
+            self._size = (int(size["width"]), int(size["height"]))
         else:
-            self._width = int(VIEWPORT["width"] * PIXEL_RATIO)
+            self._size = (int(VIEWPORT["width"] * PIXEL_RATIO),
+                          int(VIEWPORT["height"] * PIXEL_RATIO))
             self.driver.set_script_timeout(SETTLE_TIMEOUT_S)
 
     def open(self, task: Task, base_url: str | None) -> None:
@@ -403,8 +405,10 @@ class AppiumDevice:
     def swipe(self, point: tuple[int, int], direction: str, dist: str) -> bool:
         """AndroidLab's swipe from the element's centre over 400 ms; in the browser, True
         when something scrolled (on Android, always True: the device does not say)."""
-        dx, dy = swipe_offset(self._width, direction, dist)
-        end = (point[0] + dx, point[1] + dy)
+        dx, dy = swipe_offset(self._size[0], direction, dist)
+        # A drag past the edge stops at it (W3C actions reject points off the screen).
+        end = (min(max(point[0] + dx, 0), self._size[0] - 1),
+               min(max(point[1] + dy, 0), self._size[1] - 1))
         if self.target == "android":
             self._touch(point, end, move_ms=SWIPE_MS)
             return True
