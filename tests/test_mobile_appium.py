@@ -153,6 +153,13 @@ def test_a_given_appium_url_is_used_as_is_and_a_missing_device_is_a_clear_error(
         assert reply.status == 200
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("task_id", ["clock_1", "clock_17", "contacts_9"])
+def test_the_solver_solves_typing_long_press_and_draft_tasks_through_appium(appium_env, task_id):
+    result = run_episode(appium_env, make_solver(appium_env), task_id=task_id)
+    assert result.success, result.judge
+
+
 def test_close_leaves_no_appium_chromedriver_or_chromium(appium_env):
     if appium_env.screen.driver is None:
         appium_env.reset(options={"task_id": "clock_25"})
@@ -161,14 +168,3 @@ def test_close_leaves_no_appium_chromedriver_or_chromium(appium_env):
     assert {"node", "chromedriver", "chromium"} <= names
     appium_env.close()
     assert _appium_processes() & running == set()
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("task_id", ["clock_1", "clock_17", "contacts_9"])
-def test_the_solver_solves_typing_long_press_and_draft_tasks_through_appium(task_id):
-    env = MobileEnv(backend="appium", image_size=(240, 108))
-    try:
-        result = run_episode(env, make_solver(env), task_id=task_id)
-        assert result.success, result.judge
-    finally:
-        env.close()
