@@ -3,7 +3,12 @@ the embedded phone (scripts/setup.sh installs them), and UiAutomator2's page sou
 into the phone's nodes. What needs a real Android device is not tested (docs/mobile-appium.md).
 """
 
+import json
+import os
 import socket
+import subprocess
+import sys
+import time
 import urllib.request
 
 import psutil
@@ -140,6 +145,8 @@ def test_swipes_are_touch_drags_that_scroll_as_androidlabs(appium_env):
 
 
 def test_a_given_appium_url_is_used_as_is_and_a_missing_device_is_a_clear_error(appium_env):
+    if appium_env.screen.driver is None:
+        appium_env.reset(options={"task_id": "clock_25"})
     url = appium_env.screen.server.url  # the module env's server: running, no Android driver
     android = MobileEnv(backend="appium", appium_url=url, appium_device="android")
     try:
@@ -168,3 +175,30 @@ def test_close_leaves_no_appium_chromedriver_or_chromium(appium_env):
     assert {"node", "chromedriver", "chromium"} <= names
     appium_env.close()
     assert _appium_processes() & running == set()
+
+
+# A process that starts an env on a local Appium, prints what runs, and is killed outright.
+KILLED_PARENT = """
+import json, os, signal, psutil
+from vab_gym.envs.mobile.env import MobileEnv
+env = MobileEnv(backend="appium", image_size=(240, 108))
+env.reset(options={"task_id": "clock_25"})
+print(json.dumps([[p.pid, p.name()] for p in psutil.Process().children(recursive=True)]),
+      flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.slow
+def test_a_killed_parent_leaves_no_appium_chromedriver_or_chromium():
+    child = subprocess.run([sys.executable, "-c", KILLED_PARENT], capture_output=True,
+                           text=True, env=os.environ, timeout=300)
+    assert child.returncode == -9, child.stderr[-2000:]
+    running = {pid: name for pid, name in json.loads(child.stdout.splitlines()[-1])}
+    assert {"node", "chromedriver", "chromium"} <= set(running.values())
+    deadline = time.monotonic() + 30  # the guard gives Appium 5 s to end its session
+    while time.monotonic() < deadline and any(map(psutil.pid_exists, running)):
+        time.sleep(0.5)
+    left = [pid for pid in running if psutil.pid_exists(pid)
+            and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+    assert left == []

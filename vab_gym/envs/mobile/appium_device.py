@@ -63,6 +63,26 @@ requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => done(
   0)));"""
 
 
+# The local Appium runs under this guard, the leader of their process group: when the env's
+# process closes the guard's stdin (stop()) or dies (even by SIGKILL, the pipe closes too),
+# or Appium exits, the guard ends the whole group (Appium, chromedriver, Chromium).
+_GUARD = """import os, signal, subprocess, sys, threading
+child = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL)
+gone = threading.Event()
+threading.Thread(target=lambda: (sys.stdin.buffer.read(), gone.set()), daemon=True).start()
+while child.poll() is None and not gone.wait(0.2):
+    pass
+signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the group's TERM is for the others
+os.killpg(0, signal.SIGTERM)
+try:
+    child.wait(5)
+except subprocess.TimeoutExpired:
+    pass
+os.killpg(0, signal.SIGKILL)
+"""
+GUARD_STOP_TIMEOUT_S = 15.0
+
+
 def appium_home() -> Path | None:
     """Where Appium and its Chromium driver are installed: ``$VAB_APPIUM_HOME``, else the
     project's ``.appium/`` (from scripts/setup.sh), else None (an ``appium`` on PATH)."""
@@ -81,7 +101,8 @@ def _free_port() -> int:
 
 class AppiumServer:
     """A local Appium server in its own process group (its drivers, chromedriver and the
-    browsers it starts are in it too), stopped with all of them by :meth:`stop`."""
+    browsers it starts are in it too) under a guard, stopped with all of them by
+    :meth:`stop` or when this process dies."""
 
     def __init__(self) -> None:
         self.process: subprocess.Popen | None = None
@@ -105,8 +126,9 @@ class AppiumServer:
         self.url = f"http://127.0.0.1:{port}"
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 (kept open: the server writes it)
         self.process = subprocess.Popen(
-            [*command, "--address", "127.0.0.1", "--port", str(port), "--log-level", "error"],
-            env=env, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
+            [sys.executable, "-c", _GUARD, *command, "--address", "127.0.0.1", "--port",
+             str(port), "--log-level", "error"],
+            env=env, stdin=subprocess.PIPE, stdout=self._log, stderr=subprocess.STDOUT,
             start_new_session=True)
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
         while time.monotonic() < deadline:
@@ -130,16 +152,13 @@ class AppiumServer:
     def stop(self) -> None:
         process, self.process = self.process, None
         if process is not None:
-            for sig, wait in ((signal.SIGTERM, 5), (signal.SIGKILL, 5)):
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, sig)
-                try:
-                    process.wait(wait)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
-            with contextlib.suppress(ProcessLookupError):  # stragglers of the group
+            with contextlib.suppress(OSError):
+                process.stdin.close()  # type: ignore[union-attr]  # the guard ends the group
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(GUARD_STOP_TIMEOUT_S)
+            with contextlib.suppress(ProcessLookupError):  # a guard that did not finish
                 os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
         if self._log is not None:
             self._log.close()
             self._log = None
