@@ -1,7 +1,10 @@
-"""The embedded phone's screen in Chromium: a Pixel-class page with touch, fenced to the
-phone server, and AndroidLab's gestures (tap, long press, swipe, typing, Back, Home).
+"""The phone devices the env drives, and the embedded phone's screen in Chromium.
 
-Every method runs on the Chromium thread (inside ``ChromiumProcess.run``).
+:class:`PhoneDevice` is what the env needs of a device, whichever backend: open a task's
+app, read the screen (nodes and a PNG at device resolution) and AndroidLab's gestures at
+device-pixel points (tap, long press, swipe, typing, Back, Home). Backend ``phone`` is
+:class:`ChromiumPhone` (Playwright; :class:`PhoneScreen` is its page, whose methods run on
+the Chromium thread); backend ``appium`` is ``appium_device.AppiumDevice``.
 """
 
 from __future__ import annotations
@@ -9,9 +12,11 @@ from __future__ import annotations
 import base64
 import contextlib
 import time
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from vab_gym.core.browser import ChromiumProcess
+from vab_gym.core.tasks import Task
 from vab_gym.envs.mobile.screen import Node, parse_nodes, script
 
 # A Pixel-class phone: 412x915 CSS px at 2.625 device px each (about 1080x2400).
@@ -24,6 +29,63 @@ SETTLE_TIMEOUT_S = 5.0
 SWIPE_UNITS = {"short": 1, "medium": 2, "long": 10}
 LONG_PRESS_MS = 1000  # and_controller.py long_press: input swipe x y x y 1000
 TYPE_DELETES = 100  # and_controller.py text: 100 DEL key events before the text
+SWIPE_MS = 400  # and_controller.py swipe: input swipe ... 400 (not quick)
+
+# AndroidLab's 100 deletes before the cursor, in the focused field of the phone's page;
+# false when no text field has the focus. A selection is deleted by the first DEL.
+DELETE_BEFORE_CURSOR = """(deletes) => {
+  const el = document.activeElement;
+  if (!el || !(el.tagName === 'INPUT' || el.tagName === 'TEXTAREA')) return false;
+  const selected = el.selectionEnd > el.selectionStart;
+  const end = el.selectionEnd ?? el.value.length;
+  const before = selected ? deletes - 1 : deletes;
+  const start = Math.max(0, (el.selectionStart ?? end) - before);
+  el.value = el.value.slice(0, start) + el.value.slice(end);
+  el.setSelectionRange(start, start);
+  return true;
+}"""
+
+
+def swipe_offset(width: int, direction: str, dist: str) -> tuple[int, int]:
+    """The finger's move in device px for AndroidLab's swipe (``and_controller.py swipe``):
+    a unit of width/10, 1, 2 or 10 units by ``dist``; up and down move twice as far."""
+    unit = int(width / 10) * SWIPE_UNITS.get(dist, 1)
+    return {"up": (0, -2 * unit), "down": (0, 2 * unit), "left": (-unit, 0),
+            "right": (unit, 0)}[direction]
+
+
+class DeviceUnavailable(RuntimeError):
+    """The device (or the Appium server driving it) cannot be reached; the message says
+    what to start or install."""
+
+
+class PhoneDevice(Protocol):
+    """What the env drives. Points are device pixels; ``url`` and ``app`` name the screen
+    shown (``app`` is a phone app key, "launcher" on the home screen)."""
+
+    url: str
+    app: str
+    uses_phone_server: bool  # the embedded phone's apps (and judges) are served here
+
+    def open(self, task: Task, base_url: str | None) -> None:
+        """Start the episode in the task's app (``base_url``: the phone server's, if used)."""
+
+    def look(self) -> tuple[list[Node], bytes]:
+        """The screen's nodes and its screenshot (PNG, device resolution)."""
+
+    def tap(self, point: tuple[int, int]) -> None: ...
+
+    def long_press(self, point: tuple[int, int]) -> bool: ...
+
+    def swipe(self, point: tuple[int, int], direction: str, dist: str) -> bool: ...
+
+    def type_text(self, text: str) -> bool: ...
+
+    def back(self) -> None: ...
+
+    def home(self) -> None: ...
+
+    def close(self) -> None: ...
 
 
 # Resolves after two animation frames and a task: whether the page has begun to unload.
@@ -134,9 +196,8 @@ class PhoneScreen:
 
     def swipe(self, point: tuple[int, int], direction: str, dist: str) -> bool:
         """Scroll what is under ``point`` as AndroidLab's swipe would; True if it moved."""
-        unit = int(VIEWPORT["width"] * PIXEL_RATIO / 10) * SWIPE_UNITS.get(dist, 1)
-        dx, dy = {"up": (0, 2 * unit), "down": (0, -2 * unit), "left": (unit, 0),
-                  "right": (-unit, 0)}[direction]  # content moves against the finger
+        fx, fy = swipe_offset(int(VIEWPORT["width"] * PIXEL_RATIO), direction, dist)
+        dx, dy = -fx, -fy  # content moves against the finger
         x, y = self._css(point)
         return bool(self.page.evaluate(
             """([x, y, dx, dy]) => {
@@ -159,19 +220,7 @@ class PhoneScreen:
     def type_text(self, text: str) -> bool:
         """AndroidLab's typing: 100 deletes before the cursor, then the text, into the
         focused field; False when no field has the focus."""
-        focused = self.page.evaluate(
-            """(deletes) => {
-                 const el = document.activeElement;
-                 if (!el || !(el.tagName === 'INPUT' || el.tagName === 'TEXTAREA')) return false;
-                 // A selection is deleted by the first DEL, the rest delete before it.
-                 const selected = el.selectionEnd > el.selectionStart;
-                 const end = el.selectionEnd ?? el.value.length;
-                 const before = selected ? deletes - 1 : deletes;
-                 const start = Math.max(0, (el.selectionStart ?? end) - before);
-                 el.value = el.value.slice(0, start) + el.value.slice(end);
-                 el.setSelectionRange(start, start);
-                 return true;
-               }""", TYPE_DELETES)
+        focused = self.page.evaluate(DELETE_BEFORE_CURSOR, TYPE_DELETES)
         if focused:
             self.settled(lambda: self.page.keyboard.insert_text(text))
         return bool(focused)
@@ -185,3 +234,67 @@ class PhoneScreen:
     def close(self) -> None:
         with contextlib.suppress(Exception):  # the browser may already be gone
             self.context.close()
+
+
+class ChromiumPhone:
+    """Backend ``phone``: the embedded phone in the env's own Chromium (Playwright)."""
+
+    uses_phone_server = True
+
+    def __init__(self) -> None:
+        self.chromium = ChromiumProcess()
+        self.screen: PhoneScreen | None = None
+
+    @property
+    def url(self) -> str:
+        return self.screen.url if self.screen is not None else ""
+
+    @property
+    def app(self) -> str:
+        return self.screen.app if self.screen is not None else ""
+
+    def _on_screen(self, action: Any) -> Any:
+        screen = self.screen
+        assert screen is not None, "open() first"
+        return self.chromium.run(lambda _browser: action(screen))
+
+    def open(self, task: Task, base_url: str | None) -> None:
+        assert base_url is not None
+        base = base_url.rstrip("/")
+
+        def open_episode(browser: Any) -> None:
+            if self.screen is None or self.screen.base_url != base:
+                if self.screen is not None:
+                    self.screen.close()
+                self.screen = PhoneScreen(browser, base)
+            self.screen.open(task.setup.get("start", "/"))
+
+        self.chromium.run(open_episode)
+
+    def look(self) -> tuple[list[Node], bytes]:
+        return self._on_screen(lambda s: (s.read(), s.screenshot()))
+
+    def tap(self, point: tuple[int, int]) -> None:
+        self._on_screen(lambda s: s.tap(point))
+
+    def long_press(self, point: tuple[int, int]) -> bool:
+        return self._on_screen(lambda s: s.long_press(point))
+
+    def swipe(self, point: tuple[int, int], direction: str, dist: str) -> bool:
+        return self._on_screen(lambda s: s.swipe(point, direction, dist))
+
+    def type_text(self, text: str) -> bool:
+        return self._on_screen(lambda s: s.type_text(text))
+
+    def back(self) -> None:
+        self._on_screen(lambda s: s.back())
+
+    def home(self) -> None:
+        self._on_screen(lambda s: s.home())
+
+    def close(self) -> None:
+        if self.screen is not None:
+            screen, self.screen = self.screen, None
+            with contextlib.suppress(Exception):  # the browser is already gone
+                self.chromium.run(lambda _browser: screen.close())
+        self.chromium.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import re
 from typing import Any
@@ -11,13 +10,12 @@ import numpy as np
 from PIL import Image
 
 from vab_gym.core.actions import ActionCall, ActionError, format_call
-from vab_gym.core.browser import ChromiumProcess
 from vab_gym.core.env import EarlyStop, ModelView, Outcome, VabEnv
 from vab_gym.core.judge import Verdict
 from vab_gym.core.tasks import Task, TaskSet, package_tasks
 from vab_gym.envs.mobile import judges
 from vab_gym.envs.mobile.actions import DIRECTIONS, MOBILE_ACTIONS, MOBILE_ACTIONS_VAB
-from vab_gym.envs.mobile.device import PhoneScreen
+from vab_gym.envs.mobile.device import ChromiumPhone, PhoneDevice
 from vab_gym.envs.mobile.screen import (
     Node,
     compressed_xml,
@@ -53,18 +51,25 @@ class MobileEnv(VabEnv):
     Operation tasks are judged from the apps' state when the episode ends, query tasks from
     the ``finish`` message. ``info["progress"]`` is AndroidLab's sub-goal success (Sub-SR).
     Backend ``phone``: the apps served on 127.0.0.1 (one server per process) in Chromium with
-    mobile emulation.
+    mobile emulation. Backend ``appium``: the same env through an Appium server
+    (``appium_url``; none given: a local one is started and stopped at ``close()``), on the
+    embedded phone through Appium's Chromium driver (``appium_device="phone"``) or on a real
+    Android device or emulator through UiAutomator2 (``appium_device="android"``, with
+    ``appium_capabilities`` and, to override the tasks' ``metadata.package``,
+    ``app_packages``); see docs/mobile-appium.md.
     """
 
     env_id = "VAB-Mobile-v0"
     action_set = MOBILE_ACTIONS
-    backends = ("phone",)
+    backends = ("phone", "appium")
     default_image_size = (1200, 540)
     default_max_steps = 25  # configs/*.yaml: max_rounds: 25
     solver = "vab_gym.envs.mobile.solver:MobileSolver"
 
     def __init__(self, *, obs_mode: str = "som", list_elements: bool = False,
-                 **kwargs: Any) -> None:
+                 appium_url: str | None = None, appium_device: str = "phone",
+                 appium_capabilities: dict[str, Any] | None = None,
+                 app_packages: dict[str, str] | None = None, **kwargs: Any) -> None:
         if obs_mode not in OBS_MODES:
             raise ValueError(f"obs_mode must be one of {OBS_MODES}, not {obs_mode!r}")
         kwargs.setdefault("early_stop", ANDROIDLAB_STOP_VAB if kwargs.get("vab_quirks")
@@ -76,8 +81,14 @@ class MobileEnv(VabEnv):
         # is a bug kept only under vab_quirks.
         self.action_set = MOBILE_ACTIONS_VAB if self.vab_quirks else MOBILE_ACTIONS
         self.list_elements = list_elements
-        self.chromium = ChromiumProcess()
-        self.screen: PhoneScreen | None = None
+        self.screen: PhoneDevice
+        if self.backend_name == "appium":
+            from vab_gym.envs.mobile.appium_device import AppiumDevice
+
+            self.screen = AppiumDevice(appium_device, url=appium_url,
+                                       capabilities=appium_capabilities, packages=app_packages)
+        else:
+            self.screen = ChromiumPhone()
         self.elements: list[Node] = []
         self._server: Any = None
         self._png = b""
@@ -89,8 +100,9 @@ class MobileEnv(VabEnv):
         return package_tasks(__package__, split)
 
     def fidelity(self) -> dict[str, Any]:
-        return {**super().fidelity(), "backend": self.backend_name, "obs_mode": self.obs_mode,
-                "list_elements": self.list_elements}
+        device = getattr(self.screen, "target", "phone")
+        return {**super().fidelity(), "backend": self.backend_name, "device": device,
+                "obs_mode": self.obs_mode, "list_elements": self.list_elements}
 
     # -- the phone ------------------------------------------------------------------------
     @property
@@ -105,24 +117,18 @@ class MobileEnv(VabEnv):
 
     @property
     def screen_app(self) -> str:
-        return self.screen.app if self.screen is not None else ""
+        return self.screen.app
 
     def sql(self, query: str, params: tuple | dict = ()) -> list[dict[str, Any]]:
         return self.server.sql(query, params)
 
     # -- episode --------------------------------------------------------------------------
     def _start(self, task: Task) -> str:
-        base = self.server.base_url
-        self.server.reset()
-
-        def open_episode(browser: Any) -> None:
-            if self.screen is None or self.screen.base_url != base.rstrip("/"):
-                if self.screen is not None:
-                    self.screen.close()
-                self.screen = PhoneScreen(browser, base)
-            self.screen.open(task.setup.get("start", "/"))
-
-        self.chromium.run(open_episode)
+        base = None
+        if self.screen.uses_phone_server:
+            base = self.server.base_url
+            self.server.reset()
+        self.screen.open(task, base)
         return self._look("")
 
     def _execute(self, call: ActionCall) -> Outcome:
@@ -137,30 +143,28 @@ class MobileEnv(VabEnv):
         if call.name in ("tap", "long_press", "swipe"):
             element = self._element(call.name, args["index"])
         screen = self.screen
-        assert screen is not None
         if call.name == "tap":
-            self.chromium.run(lambda _b: screen.tap(element.center))
+            screen.tap(element.center)
             feedback = f"Tapped element {args['index']}."
         elif call.name == "long_press":
-            self.chromium.run(lambda _b: screen.long_press(element.center))
+            screen.long_press(element.center)
             feedback = f"Long pressed element {args['index']}."
         elif call.name == "swipe":
             direction = args["direction"].strip().lower()
             if direction not in DIRECTIONS:
                 raise ActionError(f"swipe: direction must be one of {', '.join(DIRECTIONS)}.")
-            moved = self.chromium.run(
-                lambda _b: screen.swipe(element.center, direction, args["dist"].strip().lower()))
+            moved = screen.swipe(element.center, direction, args["dist"].strip().lower())
             feedback = (f"Swiped element {args['index']} {direction}." if moved else
                         f"Swiped element {args['index']} {direction}; nothing scrolled.")
         elif call.name == "text":
-            typed = self.chromium.run(lambda _b: screen.type_text(args["input_str"]))
+            typed = screen.type_text(args["input_str"])
             feedback = ("Typed the text." if typed else
                         "No text field has the focus; nothing was typed (tap a field first).")
         elif call.name == "back":
-            self.chromium.run(lambda _b: screen.back())
+            screen.back()
             feedback = "Pressed Back."
         else:  # home
-            self.chromium.run(lambda _b: screen.home())
+            screen.home()
             feedback = "Pressed Home."
         return Outcome(self._look(feedback))
 
@@ -195,14 +199,7 @@ class MobileEnv(VabEnv):
 
     def _look(self, feedback: str) -> str:
         """Read the screen: nodes, labelled elements, the labelled picture; the text obs."""
-        screen = self.screen
-        assert screen is not None
-
-        def read(_browser: Any) -> tuple[list[Node], bytes]:
-            nodes = screen.read()
-            return nodes, screen.screenshot()
-
-        nodes, self._png = self.chromium.run(read)
+        nodes, self._png = self.screen.look()
         self.elements = som_elements(nodes)
         if self.obs_mode == "xml":
             self.xml = compressed_xml(nodes)
@@ -237,6 +234,10 @@ class MobileEnv(VabEnv):
     # -- judging --------------------------------------------------------------------------
     def _outcome(self, answer: str | None) -> judges.Outcome:
         assert self.task is not None
+        if self.task.judge["kind"] != "query" and not self.screen.uses_phone_server:
+            # A real device's apps keep their state to themselves: nothing to read it from.
+            return judges.Outcome([], False, "unjudged: state judges read the embedded "
+                                  "phone's apps, not a real device")
         return judges.judge(self.task.judge, self, answer)
 
     def _progress(self) -> float:
@@ -252,11 +253,7 @@ class MobileEnv(VabEnv):
                                 "steps": self._steps})
 
     def _close_backend(self) -> None:
-        if self.screen is not None:
-            screen, self.screen = self.screen, None
-            with contextlib.suppress(Exception):  # the browser is already gone
-                self.chromium.run(lambda _browser: screen.close())
-        self.chromium.close()
+        self.screen.close()
         if self._server is not None:
             self._server.release()
             self._server = None
