@@ -253,6 +253,11 @@ class ChromiumPhone:
     def app(self) -> str:
         return self.screen.app if self.screen is not None else ""
 
+    @property
+    def blocked(self) -> list[str]:
+        """The URLs this episode's pages asked for outside the phone server (aborted)."""
+        return list(self.screen.blocked) if self.screen is not None else []
+
     def _on_screen(self, action: Any) -> Any:
         screen = self.screen
         assert screen is not None, "open() first"
