@@ -128,9 +128,26 @@ def test_minecraft_tool_calls_reach_success(fake, minecraft):
     assert screenshot["role"] == "user" and len(user_images(screenshot)) == 1
 
 
-def test_css_replies_in_vab_format_reach_success(fake, css):
-    info = play(css, agent_for(fake), fake, css_reply, CSS_TASK)
-    assert info["success"] is True
+@pytest.fixture(scope="module")
+def css_run(server, css):
+    """One VAB-format episode of the CSS solver (select_rule, edit_rule, the finishing
+    phrase): its final info, the requests made and the two images shown at reset."""
+    server.script.clear()
+    server.requests.clear()
+    shown = []
+
+    def reply(env, action):
+        if not shown:
+            shown.extend([env.unwrapped.target_png(), env.unwrapped.screenshot_png()])
+        return css_reply(env, action)
+
+    info = play(css, agent_for(server), server, reply, CSS_TASK)
+    return info, list(server.requests), shown
+
+
+def test_css_replies_in_vab_format_reach_success(css_run):
+    info, requests, _ = css_run
+    assert info["success"] is True and len(requests) == 3
 
 
 @pytest.mark.slow
@@ -172,17 +189,9 @@ def test_minecraft_history_omits_past_images(fake, minecraft):
     assert [len(user_images(m)) for m in run(max_turns=1)] == [0, 1]
 
 
-def test_css_images_arrive_as_data_urls_and_all_are_kept(fake, css):
-    agent = agent_for(fake)
-    obs, info = css.reset(seed=0, options={"task_id": CSS_TASK})
-    agent.reset(css, obs, info)
-    view = css.unwrapped
-    shown = [view.target_png(), view.screenshot_png()]
-    for reply in ("Action: edit_rule('body', 'margin', '0')",
-                  "Action: edit_rule('body', 'padding', '0')", "Action: select_rule('body')"):
-        fake.push(reply)
-        obs, *_, info = css.step(agent.act(obs, info))
-    first, last = fake.requests[0]["messages"], fake.requests[-1]["messages"]
+def test_css_images_arrive_as_data_urls_and_all_are_kept(css_run):
+    _, requests, shown = css_run
+    first, last = requests[0]["messages"], requests[-1]["messages"]
     # CSSAgent.start_sample: the instructions as a user message, then the agent's consent
     assert first[0]["role"] == "user" and "You are a CSS agent" in first[0]["content"]
     assert first[1] == {"role": "assistant",
@@ -193,10 +202,10 @@ def test_css_images_arrive_as_data_urls_and_all_are_kept(fake, css):
     for message in last:
         if message["role"] != "user":
             assert "image_url" not in json.dumps(message)
-    # VAB keeps every image: target and page, then a screenshot after each edit (none
-    # after select_rule, which answers in text)
+    # VAB keeps every image: target and page at reset, none after select_rule (it answers
+    # in text), the new screenshot after edit_rule
     users = [m for m in last if m["role"] == "user"][1:]
-    assert [len(user_images(m)) for m in users] == [2, 1, 1]
+    assert [len(user_images(m)) for m in users] == [2, 0, 1]
 
 
 class StubEnv(gym.Env):
