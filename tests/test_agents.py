@@ -7,6 +7,7 @@ import base64
 import hashlib
 import io
 import json
+import socket
 from importlib import resources
 from typing import Any
 
@@ -402,6 +403,17 @@ def test_api_key_is_sent_as_bearer_and_seed_when_given(fake, minecraft):
     agent.act(obs, info)
     assert fake.headers[0]["authorization"] == "Bearer sk-test"
     assert fake.requests[0]["seed"] == 3 and fake.requests[0]["temperature"] == 0.0
+
+
+def test_check_names_an_unknown_model_and_a_dead_endpoint(fake):
+    LMMAgent("fake-model", fake.url).check()
+    with pytest.raises(ValueError, match=r"does not serve model 'gpt-9'; it serves \['fake-model'\]"):
+        LMMAgent("gpt-9", fake.url).check()
+    with socket.socket() as unused:  # a port nobody listens on
+        unused.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{unused.getsockname()[1]}/v1"
+    with pytest.raises(LMMError, match="does not answer"):
+        LMMAgent("fake-model", dead, timeout=2).check()
 
 
 # -- random and replay ------------------------------------------------------------------------

@@ -158,6 +158,19 @@ class LMMAgent:
         self.last_step: dict[str, Any] = {}
         self.episode = _Usage()
 
+    def check(self) -> None:
+        """Fail early and clearly: :class:`LMMError` when the endpoint does not answer,
+        ``ValueError`` when it does not serve the model (endpoints without ``/models`` pass)."""
+        try:
+            served = [m.id for m in self._client.models.list()]
+        except openai.NotFoundError:
+            return
+        except openai.OpenAIError as exc:
+            raise LMMError(f"{self.base_url} does not answer: {type(exc).__name__}: {exc}") from exc
+        if self.model not in served:
+            raise ValueError(f"{self.base_url} does not serve model {self.model!r}; "
+                             f"it serves {sorted(served)}")
+
     # -- the Agent protocol ---------------------------------------------------------------
     def reset(self, env: gym.Env, obs: dict[str, Any], info: dict[str, Any]) -> None:
         self._env = env.unwrapped
