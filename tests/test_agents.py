@@ -217,7 +217,10 @@ class StubEnv(gym.Env):
         self.png = png_bytes(np.full((8, 6, 3), 200, np.uint8))
 
     def model_view(self) -> ModelView:
-        return ModelView(f"turn {self.turn}", (self.png,))
+        return ModelView(f"turn {self.turn}", (self.png,) * (2 if self.double_first and
+                                                             self.turn == 0 else 1))
+
+    double_first = False  # CSS-like: two images on the first turn
 
 
 def stub_turns(fake: FakeOpenAI, env: StubEnv, turns: int, **options: Any) -> list[dict]:
@@ -253,6 +256,20 @@ def test_mobile_history_keeps_placeholders_and_sends_jpeg(fake):
     urls = user_images(messages[5])
     assert len(urls) == 1 and urls[0].startswith("data:image/jpeg;base64,")
     assert base64.b64decode(urls[0].split(",", 1)[1])[:2] == b"\xff\xd8"  # a JPEG file
+
+
+def test_image_budget_counts_whole_turns_and_always_sends_the_current_one(fake):
+    env = StubEnv("VAB-OmniGibson-v0", OMNIGIBSON_ACTIONS)
+    env.double_first = True
+
+    def counts(turns: int, max_images: int) -> list[int]:
+        messages = stub_turns(fake, env, turns, max_images=max_images)
+        return [len(user_images(m)) for m in messages if m["role"] == "user"]
+
+    assert counts(1, 1) == [2]  # the current turn's images, whatever the budget
+    assert counts(3, 2) == [0, 1, 1]  # the first turn's two images no longer fit
+    assert counts(3, 4) == [2, 1, 1]
+    assert counts(2, 0) == [0, 1]
 
 
 def test_image_size_cap_scales_the_longer_side(fake):

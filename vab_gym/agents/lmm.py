@@ -226,11 +226,12 @@ class LMMAgent:
         kept.append(count - 1)
         budget = policy.max_images if self.max_images is None else self.max_images
         with_images: set[int] = set()
-        for index in reversed(kept):  # the newest images first, whole turns at a time
+        for index in reversed(kept):  # the newest first, whole turns; the current one always
             images = len(self._turns[index].images)
-            if budget is None or images <= budget:
-                with_images.add(index)
-                budget = None if budget is None else budget - images
+            if budget is not None and images > budget and index != count - 1:
+                break
+            with_images.add(index)
+            budget = None if budget is None else max(0, budget - images)
         previous: int | None = None
         for index in kept:
             turn = self._turns[index]
