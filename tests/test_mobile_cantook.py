@@ -88,14 +88,15 @@ def test_state_goals(tmp_path, task_id, changes, success, progress):
     assert outcome.complete is success and outcome.progress == pytest.approx(progress)
 
 
-@pytest.mark.parametrize(("task_id", "view", "success", "progress"), [
-    ("cantook_10", "reader:Romeo and Juliet", True, 1.0),
-    ("cantook_10", "reader:Hamlet", False, 0.5),
-    ("cantook_11", "category:Tragedies", True, 1.0),
-    ("cantook_11", "categories", False, 0.5),
+@pytest.mark.parametrize(("task_id", "view", "app", "success", "progress"), [
+    ("cantook_10", "reader:Romeo and Juliet", "cantook", True, 1.0),
+    ("cantook_10", "reader:Hamlet", "cantook", False, 0.5),
+    ("cantook_10", "reader:Romeo and Juliet", "launcher", False, 0.0),  # left with Home
+    ("cantook_11", "category:Tragedies", "cantook", True, 1.0),
+    ("cantook_11", "categories", "cantook", False, 0.5),
 ])
-def test_the_open_screen_goal(tmp_path, task_id, view, success, progress):
-    state = DbState.pristine(tmp_path, "cantook")
+def test_the_open_screen_goal(tmp_path, task_id, view, app, success, progress):
+    state = DbState.pristine(tmp_path, app)
     state.execute("UPDATE settings SET value = ? WHERE app = 'cantook' AND key = 'view'",
                   (view,))
     outcome = state.judge(task_id)
@@ -108,6 +109,27 @@ def test_an_open_book_left_for_the_launcher_fails(env):
     env.step("home()")
     _reward, info = finish(env)
     assert not info["success"] and info["progress"] == 0.0
+
+
+def test_the_seed_holds_androidlabs_standard_answers(tmp_path):
+    """evaluation/tasks/cantook/cantook.py: cantook_1 "No", cantook_2 "The Scarlet Letter",
+    cantook_3 "William Shakespeare", cantook_4 "Two", cantook_5 "37.8%"; cantook_9's book
+    (the second recently read) is Oliver Twist, cantook_11's category holds Hamlet and Romeo
+    and Juliet."""
+    state = DbState.pristine(tmp_path)
+    titles = [r["title"] for r in state.sql("SELECT title FROM books")]
+    assert "Pride and Prejudice" not in titles and {"Don Quixote", "Hamlet"} <= set(titles)
+    read = [r["title"] for r in state.sql(
+        "SELECT title FROM books WHERE last_read != '' ORDER BY last_read DESC")]
+    assert read[:2] == ["The Scarlet Letter", "Oliver Twist"]
+    added = state.sql("SELECT author FROM books ORDER BY added DESC")
+    assert added[1]["author"] == "William Shakespeare"
+    assert state.sql("SELECT COUNT(*) AS n FROM books WHERE author = 'Charles Dickens'") == [
+        {"n": 2}]
+    assert state.sql("SELECT progress FROM books WHERE title = 'Romeo and Juliet'") == [
+        {"progress": 37.8}]
+    assert {r["title"] for r in state.sql(
+        "SELECT title FROM books WHERE category = 'Tragedies'")} == {"Hamlet", "Romeo and Juliet"}
 
 
 @pytest.mark.parametrize(("task_id", "answer", "success"), [

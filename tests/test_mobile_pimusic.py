@@ -99,6 +99,27 @@ def test_state_goals(tmp_path, task_id, changes, success, progress):
     assert outcome.complete is success and outcome.progress == pytest.approx(progress)
 
 
+def test_the_seed_holds_androidlabs_standard_answers(tmp_path):
+    """evaluation/tasks/pimusic/pimusic.py: "12 songs", "4 songs", "Pulse Live", "1 hour, 21
+    minutes and 3 seconds", #2 'Dark Side Of The Moon' and #4 'Future sounds' by title,
+    "11 minutes and 50 seconds"; Favorite starts with PINK BLOOD; Lightship by Sonny Boy."""
+    state = DbState.pristine(tmp_path)
+    songs = state.sql("SELECT * FROM songs")
+    assert len(songs) == 12
+    floyd = [s["seconds"] for s in songs if s["artist"] == "Pink Floyd"]
+    assert len(floyd) == 4 and max(floyd) == 3600 + 21 * 60 + 3
+    assert [s["album"] for s in songs if s["title"] == "Wish You Were Here"] == ["Pulse Live"]
+    by_title = sorted((s["title"] for s in songs), key=str.casefold)
+    assert by_title[1] == "Dark Side Of The Moon" and by_title[3] == "Future sounds"
+    assert sum(s["seconds"] for s in songs if s["artist"] == "Eason Chan") == 11 * 60 + 50
+    assert ("Lightship", "Sonny Boy") in {(s["title"], s["artist"]) for s in songs}
+    first = state.sql("SELECT s.title FROM playlists l JOIN playlist_songs p ON p.playlist_id "
+                      "= l.id JOIN songs s ON s.id = p.song_id WHERE l.name = 'Favorite' "
+                      "ORDER BY p.position LIMIT 1")
+    assert first == [{"title": "PINK BLOOD"}]
+    assert not state.sql("SELECT 1 FROM playlists WHERE name = 'Creepy'")
+
+
 @pytest.mark.parametrize(("task_id", "answer", "success"), [
     ("pimusic_1", "You have 12 songs.", True),
     ("pimusic_1", "11", False),
@@ -183,7 +204,7 @@ def test_ground_fills_query_answers_from_the_library(tmp_path):
     totals = {"Pink Floyd": "1:55:08", "Eason Chan": "11:50", "Coldplay": "4:29",
               "Eagles": "6:30", "Hikaru Utada": "3:29", "Sonny Boy": "3:12",
               "Stellar Drift": "4:05"}
-    for n in range(8):
+    for n in range(40):  # every artist is drawn
         count = APP.ground(conn, np.random.default_rng(n), by_id["pimusic_artist_count"])
         assert count["answer"] == counts[count["artist"]]
         total = APP.ground(conn, np.random.default_rng(n), by_id["pimusic_artist_total"])
