@@ -38,9 +38,9 @@ PROTOTYPES = (
                "order_text": "order", "order": "order_name"},
               _state("pimusic_sorted", list_key="artist:{artist}", key="{key}",
                      order="{order}", what="{artist}'s songs")),
-    Prototype("pimusic_seek", "Pause the currently playing song and seek to {minutes} minute "
-              "and {seconds} seconds.", {"title": "current_song", "minutes": "minutes",
-                                         "seconds": "seconds", "position": "position"},
+    Prototype("pimusic_seek", "Pause the currently playing song and seek to {minutes} and "
+              "{seconds} seconds.", {"title": "current_song", "minutes": "minutes",
+                                     "seconds": "seconds", "position": "position"},
               _state("pimusic_paused_at", title="{title}", position="{position}")),
     Prototype("pimusic_artist_count", "Help me check how many {artist}'s songs do I have?",
               {"artist": "artist", "answer": "count"},
@@ -98,7 +98,8 @@ def ground(conn: sqlite3.Connection, rng: np.random.Generator,
             return None
         position = int(rng.integers(60, min(song["seconds"], 600)))
         minutes, seconds = divmod(position, 60)
-        return {"title": song["title"], "minutes": str(minutes), "seconds": str(seconds),
+        return {"title": song["title"], "seconds": str(seconds),
+                "minutes": f"{minutes} minute{'s' if minutes != 1 else ''}",
                 "position": data.duration(position)}
     if kind in ("artist_count", "artist_total"):
         artist = _pick(rng, sorted({s["artist"] for s in songs}))
