@@ -173,6 +173,16 @@ def test_import_from_download_ebooks_by_hand(env):
     assert reward == 1.0
 
 
+def test_the_test_split_holds_androidlabs_cantook_tasks():
+    """evaluation/config/cantook.yaml: 12 tasks, the first 5 queries, APP 'Cantook'."""
+    tasks = [t for t in MobileEnv.default_tasks("test") if t.id.startswith("cantook_")]
+    assert [t.id for t in tasks] == [f"cantook_{i}" for i in range(1, 13)]
+    assert tasks[0].instruction == (
+        "You should use Cantook to complete the following task: " + "Do I have Pride and Prejudice on my bookshelf?")
+    assert [t.judge["kind"] for t in tasks] == ["query"] * 5 + ["state"] * 7
+    assert all(t.setup == {"app": "cantook", "start": APP.start} for t in tasks)
+
+
 @pytest.mark.parametrize("task_id", ["cantook_7", "cantook_11"])
 def test_the_solver_solves_a_sample(env, task_id):
     result = run_episode(env, make_solver(env), task_id=task_id)

@@ -164,6 +164,16 @@ def test_sort_pink_floyd_by_duration_by_hand(env):
     assert terminated and reward == 1.0 and info["success"]
 
 
+def test_the_test_split_holds_androidlabs_pimusic_tasks():
+    """evaluation/config/pimusic.yaml: 12 tasks, the first 6 queries, APP 'Pi Music Player'."""
+    tasks = [t for t in MobileEnv.default_tasks("test") if t.id.startswith("pimusic_")]
+    assert [t.id for t in tasks] == [f"pimusic_{i}" for i in range(1, 13)]
+    assert tasks[0].instruction == (
+        "You should use Pi Music Player to complete the following task: " + "Tell me how many songs do I have in total?")
+    assert [t.judge["kind"] for t in tasks] == ["query"] * 6 + ["state"] * 6
+    assert all(t.setup == {"app": "pimusic", "start": APP.start} for t in tasks)
+
+
 @pytest.mark.parametrize("task_id", ["pimusic_7", "pimusic_9"])
 def test_the_solver_solves_a_sample(env, task_id):
     result = run_episode(env, make_solver(env), task_id=task_id)
