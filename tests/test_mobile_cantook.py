@@ -103,14 +103,6 @@ def test_the_open_screen_goal(tmp_path, task_id, view, app, success, progress):
     assert outcome.complete is success and outcome.progress == pytest.approx(progress)
 
 
-def test_an_open_book_left_for_the_launcher_fails(env):
-    env.reset(options={"task_id": "cantook_10"})
-    env.step(f"tap({number_of(env, 'Romeo and Juliet', 'TextView')})")
-    env.step("home()")
-    _reward, info = finish(env)
-    assert not info["success"] and info["progress"] == 0.0
-
-
 def test_the_seed_holds_androidlabs_standard_answers(tmp_path):
     """evaluation/tasks/cantook/cantook.py: cantook_1 "No", cantook_2 "The Scarlet Letter",
     cantook_3 "William Shakespeare", cantook_4 "Two", cantook_5 "37.8%"; cantook_9's book
@@ -183,7 +175,7 @@ def test_the_test_split_holds_androidlabs_cantook_tasks():
     assert all(t.setup == {"app": "cantook", "start": APP.start} for t in tasks)
 
 
-@pytest.mark.parametrize("task_id", ["cantook_7", "cantook_11"])
+@pytest.mark.parametrize("task_id", ["cantook_10", "cantook_11"])
 def test_the_solver_solves_a_sample(env, task_id):
     result = run_episode(env, make_solver(env), task_id=task_id)
     assert result.success, result.judge

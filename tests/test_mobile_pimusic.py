@@ -52,9 +52,6 @@ def test_the_screens_show_androidlabs_strings(env):
         ("Another Brick In The Wall", "Pink Floyd", "3:59"),
         ("Dark Side Of The Moon", "Pink Floyd", "1:21:03"),
         ("Echoes", "Pink Floyd", "23:31"), ("Wish You Were Here", "Pink Floyd", "6:35")]
-    env.step(f"tap({number_of(env, 'Sort By')})")
-    assert "Sort By" in [e.text for e in env.elements]
-    env.step("back()")
     env.step(f"tap({number_of(env, 'Now playing')})")
     descs = {e.desc for e in env.elements}
     assert {"Now Playing list", "Equalizer", "Seek bar", "Pause"} <= descs
@@ -155,6 +152,7 @@ def test_sort_pink_floyd_by_duration_by_hand(env):
     env.step(f"tap({number_of(env, 'ARTISTS', 'TabView')})")
     env.step(f"tap({number_of(env, 'Pink Floyd', 'TextView')})")
     env.step(f"tap({number_of(env, 'Sort By')})")
+    assert "Sort By" in [e.text for e in env.elements]  # the dialog pimusic_8 looks for
     env.step(f"tap({number_of(env, 'Duration', 'RadioButton')})")
     env.step(f"tap({number_of(env, 'Descending', 'RadioButton')})")
     env.step(f"tap({number_of(env, 'OK')})")
@@ -174,7 +172,7 @@ def test_the_test_split_holds_androidlabs_pimusic_tasks():
     assert all(t.setup == {"app": "pimusic", "start": APP.start} for t in tasks)
 
 
-@pytest.mark.parametrize("task_id", ["pimusic_7", "pimusic_9"])
+@pytest.mark.parametrize("task_id", ["pimusic_7", "pimusic_11"])
 def test_the_solver_solves_a_sample(env, task_id):
     result = run_episode(env, make_solver(env), task_id=task_id)
     assert result.success, result.judge
