@@ -275,6 +275,21 @@ def _yes_no(text: str) -> str | None:
     return None
 
 
+def _seconds(length: str) -> int:
+    """``1:21:03`` or ``11:50`` as seconds."""
+    return sum(int(part) * 60 ** i for i, part in enumerate(reversed(length.split(":"))))
+
+
+def _durations(text: str) -> set[int]:
+    """Lengths written in a reply, in seconds: ``1:21:03``, ``11:50``, ``1 hour, 21 minutes
+    and 3 seconds``, ``11 min 50 s``."""
+    found = {_seconds(t) for t in re.findall(r"\b\d+(?::\d{2}){1,2}\b", text)}
+    unit = {"h": 3600, "m": 60, "s": 1}
+    total = sum(int(amount) * unit[word[0]] for amount, word in re.findall(
+        r"(\d+)\s*(hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)\b", text.casefold()))
+    return found | ({total} if total else set())
+
+
 def answer_matches(reply: str, rule: dict[str, Any]) -> bool:
     """Whether ``reply`` gives the answer ``rule`` describes."""
     kind = rule["type"]
@@ -286,6 +301,8 @@ def answer_matches(reply: str, rule: dict[str, Any]) -> bool:
         return float(rule["value"]) in _numbers(reply)
     if kind == "time":
         return minutes_of(rule["value"]) in _times(reply)
+    if kind == "duration":
+        return _seconds(rule["value"]) in _durations(reply)
     if kind == "digits":
         return rule["value"] in formats.digits_of(reply)
     if kind == "date":
