@@ -87,7 +87,8 @@ def ground(conn: sqlite3.Connection, rng: np.random.Generator,
                 "date_text": formats.long_date(chosen["day"]), "answer": chosen["item"]}
     if prototype.id == "bluecoins_income_on":
         day = data.TODAY - dt.timedelta(days=int(rng.integers(-10, 60)))
-        return {**filling, "date": day.isoformat(), "date_text": formats.long_date(day)}
+        return {**filling, "date": day.isoformat(),
+                "date_text": formats.long_date(day.isoformat())}
     if prototype.id in ("bluecoins_adjust", "bluecoins_to_income"):
         seeded = Counter((r["orig_date"], r["orig_type"]) for r in rows if r["orig_date"])
         per_day = Counter(r["day"] for r in rows)
