@@ -10,9 +10,10 @@ from vab_gym.agents.base import make_solver, run_episode
 from vab_gym.envs.mobile.apps import by_key
 from vab_gym.envs.mobile.apps.bluecoins import data
 from vab_gym.envs.mobile.env import MobileEnv
-from vab_gym.envs.mobile.judges import answer_matches
+from vab_gym.envs.mobile.judges import answer_matches, judge
 from vab_gym.envs.mobile.phone import seed
 from vab_gym.envs.mobile.phone.formats import long_date
+from vab_gym.envs.mobile.tasks import judges
 
 NEW = "INSERT INTO transactions (day, type, cents, category, item, notes) VALUES "
 SEEDED = "UPDATE transactions SET {} WHERE orig_date = '{}' AND orig_type = '{}'"
@@ -29,6 +30,18 @@ def env():
 def pristine(tmp_path):
     seed.build(tmp_path / "p.db")
     return seed.connect(tmp_path / "p.db")
+
+
+class DbState:
+    """What a judge reads, on a database file instead of the running phone."""
+
+    screen_app = "bluecoins"
+
+    def __init__(self, conn):
+        self.conn = conn
+
+    def sql(self, query, params=()):
+        return [dict(r) for r in self.conn.execute(query, params)]
 
 
 def texts(env):
@@ -119,13 +132,15 @@ def test_money_is_read_and_written_as_the_app_shows_it():
     ("bluecoins_15", [SEEDED.format("cents = 93602, item = 'Grocery Shopping'", "2024-05-12",
                                     "expense")], False, 3 / 4),
 ])
-def test_transaction_goal(env, task_id, changes, success, progress):
-    env.reset(options={"task_id": task_id})
-    for change in changes:
-        env.server.execute(change)
-    reward, info = finish(env)
-    assert info["success"] is success and reward == float(success)
-    assert info["progress"] == pytest.approx(progress)
+def test_transaction_goal(pristine, task_id, changes, success, progress):
+    """The task's judge on the pristine database changed by ``changes`` (SQL)."""
+    with pristine:
+        for change in changes:
+            pristine.execute(change)
+    spec = {k: v for k, v in judges()[task_id].items() if k != "differs"}
+    outcome = judge(spec, DbState(pristine), None)
+    assert outcome.complete is success
+    assert outcome.progress == pytest.approx(progress)
 
 
 @pytest.mark.parametrize(("task_id", "answer", "success"), [
