@@ -154,10 +154,15 @@ def test_transaction_goal(pristine, task_id, changes, success, progress):
     ("bluecoins_5", "60.12", True),
     ("bluecoins_5", "85.12 CNY", False),
 ])
-def test_query_answers(env, task_id, answer, success):
-    env.reset(options={"task_id": task_id})
-    reward, info = finish(env, answer)
-    assert info["success"] is success and reward == float(success)
+def test_query_answers(pristine, task_id, answer, success):
+    outcome = judge(judges()[task_id], DbState(pristine), answer)
+    assert outcome.complete is success
+
+
+def test_an_answer_through_finish(env):
+    env.reset(options={"task_id": "bluecoins_1"})
+    reward, info = finish(env, "You spent 11,400.00 CNY.")
+    assert info["success"] and reward == 1.0
 
 
 def test_the_edit_screen_shows_what_androidlabs_judges_read(env):
@@ -187,7 +192,7 @@ def test_an_expense_logged_by_hand(env):
     assert info["success"] and reward == 1.0
 
 
-@pytest.mark.parametrize("task_id", ["bluecoins_9", "bluecoins_12"])
+@pytest.mark.parametrize("task_id", ["bluecoins_11", "bluecoins_13"])
 def test_the_solver_solves_a_sample(env, task_id):
     result = run_episode(env, make_solver(env), task_id=task_id)
     assert result.success, result.judge

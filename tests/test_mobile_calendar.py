@@ -145,7 +145,7 @@ def test_a_repeat_set_by_hand(env):
     assert info["success"] and reward == 1.0
 
 
-@pytest.mark.parametrize("task_id", ["calendar_2", "calendar_7"])
+@pytest.mark.parametrize("task_id", ["calendar_2", "calendar_14"])
 def test_the_solver_solves_a_sample(env, task_id):
     result = run_episode(env, make_solver(env), task_id=task_id)
     assert result.success, result.judge
