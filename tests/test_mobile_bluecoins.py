@@ -223,6 +223,8 @@ def test_variants_and_groundings_are_reproducible(tmp_path):
     assert rows == [tuple(r) for r in again.execute("SELECT * FROM transactions")]
     assert rows != [tuple(r) for r in other.execute("SELECT * FROM transactions")]
     assert len(rows) > len(data.TRANSACTIONS)
+    added_days = {r[1] for r in rows[len(data.TRANSACTIONS):]}
+    assert len(added_days) > 1  # spread over days, so days' totals change
     for prototype in app.prototypes:
         one = app.ground(first, np.random.default_rng(7), prototype)
         assert one == app.ground(again, np.random.default_rng(7), prototype), prototype.id

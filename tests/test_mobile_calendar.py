@@ -180,6 +180,10 @@ def test_variants_and_groundings_are_reproducible(tmp_path):
     other = _database(tmp_path, "c", 4)
     assert _events(first) == _events(again) != _events(other)
     assert len(_events(first)) == len(data.EVENTS) + 4
+    # the added events' titles differ between variants (4 of 8 titles each)
+    added = [{r["title"] for r in _database(tmp_path, f"v{v}", v).execute(
+        "SELECT title FROM events WHERE id > ?", (len(data.EVENTS),))} for v in range(3)]
+    assert len(set.union(*added)) > 4
     for prototype in app.prototypes:
         one = app.ground(first, np.random.default_rng(7), prototype)
         two = app.ground(again, np.random.default_rng(7), prototype)
