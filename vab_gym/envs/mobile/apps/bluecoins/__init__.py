@@ -67,7 +67,10 @@ def ground(conn: sqlite3.Connection, rng: np.random.Generator,
     computed from them (totals formatted as the list shows them, ``11,400.00``)."""
     rows = [dict(r) for r in conn.execute("SELECT * FROM transactions ORDER BY id")]
     days = sorted({r["day"] for r in rows})
-    pick = lambda items: items[int(rng.integers(len(items)))]  # noqa: E731
+
+    def pick(items: list) -> Any:
+        return items[int(rng.integers(len(items)))]
+
     cents = int(rng.integers(1, 2000)) * 100 + int(rng.choice([0, 0, 50, int(rng.integers(100))]))
     filling: dict[str, Any] = {"amount": _amount_text(cents), "note": pick(NOTES)}
     if prototype.id in ("bluecoins_spent_on", "bluecoins_count_on"):
