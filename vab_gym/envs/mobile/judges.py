@@ -247,6 +247,12 @@ def _numbers(text: str) -> list[float]:
     return found
 
 
+def _amounts(text: str) -> set[float]:
+    """Sums of money in a reply, thousands separators allowed (``11,400.00``, ``60.12``)."""
+    return {round(float(n.replace(",", "")), 2)
+            for n in re.findall(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?", text)}
+
+
 def _times(text: str) -> set[int]:
     """Clock times in a reply, as minutes after midnight (``7:30 AM``, ``7:30AM``, ``19:30``,
     ``7 AM``)."""
@@ -299,6 +305,8 @@ def answer_matches(reply: str, rule: dict[str, Any]) -> bool:
         return _yes_no(reply) == rule["value"]
     if kind == "number":
         return float(rule["value"]) in _numbers(reply)
+    if kind == "amount":  # money: "11,400.00 CNY" is 11400
+        return round(float(rule["value"]), 2) in _amounts(reply)
     if kind == "time":
         return minutes_of(rule["value"]) in _times(reply)
     if kind == "duration":
