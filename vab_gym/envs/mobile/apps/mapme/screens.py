@@ -19,8 +19,15 @@ from starlette.routing import Route
 from vab_gym.envs.mobile.apps.mapme import data, drawing
 from vab_gym.envs.mobile.phone import seed
 from vab_gym.envs.mobile.phone.formats import clock_time
-from vab_gym.envs.mobile.phone.web import database, page, put_setting, redirect, setting, \
-    to_int, url_with
+from vab_gym.envs.mobile.phone.web import (
+    database,
+    page,
+    put_setting,
+    redirect,
+    setting,
+    to_int,
+    url_with,
+)
 
 PICKS = ("", "from", "to", *data.SLOTS)  # what a search result is picked for
 
@@ -198,10 +205,10 @@ async def bookmarks_screen(request: Request) -> Response:
 async def bookmark_toggle(request: Request) -> Response:
     pid = str(request.path_params["id"])
     with database(request) as conn:
-        if data.place(conn, pid) is not None and pid != data.ME:
-            if conn.execute("DELETE FROM mapme_bookmarks WHERE place_id = ?",
-                            (pid,)).rowcount == 0:
-                conn.execute("INSERT INTO mapme_bookmarks (place_id) VALUES (?)", (pid,))
+        known = data.place(conn, pid) is not None and pid != data.ME
+        if known and conn.execute("DELETE FROM mapme_bookmarks WHERE place_id = ?",
+                                  (pid,)).rowcount == 0:
+            conn.execute("INSERT INTO mapme_bookmarks (place_id) VALUES (?)", (pid,))
     return redirect(url_with("/mapme", place=pid))
 
 
