@@ -202,6 +202,23 @@ def number_of(env, text, cls=None):
     raise AssertionError(f"{text!r} is not on the screen: {[e.label for e in env.elements]}")
 
 
+def test_map_10_by_hand_reading_the_drive_from_the_screen(env):
+    env.reset(options={"task_id": "map_10"})
+    env.step(f"tap({number_of(env, 'Search')})")
+    env.step(f"tap({number_of(env, 'Search', 'EditText')})")
+    env.step('text("IKEA")')
+    distances = [e.text for e in env.elements if e.text.endswith(" km")]
+    assert distances[:3] == ["4.6 km", "52.8 km", "54.0 km"]  # nearest first
+    env.step(f"tap({number_of(env, 'IKEA', 'TextView')})")
+    env.step(f"tap({number_of(env, 'Route to')})")
+    summary = next(e.text for e in env.elements if " • " in e.text)
+    assert summary == "9 min • 4.6 km"  # driving is the default mode
+    minutes = summary.split()[0]
+    _obs, reward, terminated, _truncated, info = env.step(f"finish('about {minutes}min')")
+    assert terminated and reward == 1.0 and info["success"]
+
+
+@pytest.mark.slow
 def test_map_2_by_hand_reading_the_route_from_the_screen(env):
     env.reset(options={"task_id": "map_2"})
     env.step(f"tap({number_of(env, 'Route')})")
