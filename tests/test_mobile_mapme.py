@@ -278,6 +278,9 @@ def test_vary_is_reproducible_and_changes_the_data(tmp_path):
     pristine = seed.connect(tmp_path / "p.db")
     assert _dump(one) == _dump(two) != _dump(pristine)
     assert _dump(other) != _dump(one)
+    names = "SELECT id, name FROM mapme_places WHERE category = 'Restaurant' ORDER BY id"
+    before, after = dict(pristine.execute(names).fetchall()), dict(one.execute(names).fetchall())
+    assert sorted(before.values()) == sorted(after.values()) and before != after  # permuted
     for conn in (one, two, other, pristine):
         conn.close()
 
@@ -289,16 +292,23 @@ def _haversine(lat1, lon1, lat2, lon2):
     return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 
-def test_ground_is_deterministic_and_its_nearest_answer_matches_the_data(tmp_path):
+def test_ground_is_deterministic_and_its_nearest_answers_match_the_data(tmp_path):
     conn = _variant(tmp_path / "v.db", 3)
     proto = next(p for p in APP.prototypes if p.id == "mapme_nearest")
-    fillings = [train.ground(conn, np.random.default_rng(5), proto) for _ in range(2)]
-    assert fillings[0] == fillings[1] and fillings[0] is not None
-    category = train.NEARBY[fillings[0]["category"]]
-    rows = conn.execute("SELECT name, lat, lon FROM mapme_places WHERE category = ?",
-                        (category,)).fetchall()
-    nearest = min(rows, key=lambda r: _haversine(*HERE, r["lat"], r["lon"]))
-    assert fillings[0]["answer"] == nearest["name"]
+    assert (train.ground(conn, np.random.default_rng(5), proto)
+            == train.ground(conn, np.random.default_rng(5), proto))
+    checked = set()
+    for number in range(40):
+        filling = train.ground(conn, np.random.default_rng(number), proto)
+        if filling is None:
+            continue
+        category = train.NEARBY[filling["category"]]
+        rows = conn.execute("SELECT name, lat, lon FROM mapme_places WHERE category = ?",
+                            (category,)).fetchall()
+        nearest = min(rows, key=lambda r: _haversine(*HERE, r["lat"], r["lon"]))
+        assert filling["answer"] == nearest["name"]
+        checked.add(category)
+    assert {"Restaurant", "Hotel"} <= checked
     conn.close()
 
 
