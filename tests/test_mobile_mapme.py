@@ -3,10 +3,10 @@
 made to pass and to fail, query answers, a task done by hand, the solver, and the train
 prototypes' grounding and data variants."""
 
+import dataclasses
 import math
 import re
-import tempfile
-from pathlib import Path
+import sqlite3
 
 import numpy as np
 import pytest
@@ -46,6 +46,19 @@ def plan(client, start, end, mode):
     client.post("/mapme/route/to", data={"place": end})
     client.post("/mapme/route/from", data={"place": start})
     return visible_text(client.post("/mapme/route/mode", data={"mode": mode}).text)
+
+
+def test_the_test_split_holds_androidlabs_map_tasks():
+    """evaluation/config/map.yaml: 15 tasks, APP 'map.me', map_1-10 queries, map_14's
+    metric_type spelled 'operations'."""
+    tasks = [t for t in MobileEnv.default_tasks("test") if t.setup["app"] == "mapme"]
+    assert [t.id for t in tasks] == [f"map_{i}" for i in range(1, 16)]
+    assert tasks[10].instruction == ("You should use map.me to complete the following task: "
+                                     "Add the address of openai to my Work place")
+    assert [t.id for t in tasks if t.judge["kind"] == "query"] == [
+        f"map_{i}" for i in range(1, 11)]
+    assert tasks[13].metadata["metric_type"] == "operations"
+    assert {t.setup["start"] for t in tasks} == {"/mapme"}
 
 
 # -- the screens show AndroidLab's figures -------------------------------------------------
@@ -234,8 +247,13 @@ def test_map_2_by_hand_reading_the_route_from_the_screen(env):
     assert terminated and reward == 1.0 and info["success"]
 
 
-def run(env, task_id=None):
+def run(env, task_id=None, data=None):
+    """The solver's episode; ``data`` (a database) replaces the phone's after the reset."""
     obs, info = env.reset(options={"task_id": task_id} if task_id else None)
+    if data is not None:
+        live = sqlite3.connect(env.server.db_path)
+        data.backup(live)
+        live.close()
     solver = MobileSolver()
     solver.reset(env, obs, info)
     while True:
@@ -337,19 +355,23 @@ def _train_tasks(conn, count, rng):
 
 
 @pytest.mark.slow
-def test_the_solver_solves_train_instances():
-    """Instances grounded in the pristine data (the train split's variants are built on
-    branch m-train)."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "p.db"
-        seed.build(path)
-        conn = seed.connect(path)
-        tasks = _train_tasks(conn, 24, np.random.default_rng(1))
-        conn.close()
-    env = MobileEnv(tasks=TaskSet(tasks))
+def test_the_solver_solves_train_instances(tmp_path):
+    """Instances grounded in the pristine data and in three variants, each episode on its
+    data (the phone's live database is replaced after the reset; the start screen drawn
+    before stays until the first tap)."""
+    databases = [_variant(tmp_path / f"v{n}.db", n) for n in (1, 2, 3)]
+    seed.build(tmp_path / "p.db")
+    databases.append(seed.connect(tmp_path / "p.db"))
+    cases = []
+    for number, conn in enumerate(databases):
+        for task in _train_tasks(conn, 8, np.random.default_rng(number)):
+            task = dataclasses.replace(task, id=f"{task.id}_{number}")
+            cases.append((task, conn))
+    env = MobileEnv(tasks=TaskSet(t for t, _ in cases))
     try:
-        failed = [t.id for t in tasks if not run(env, t.id)["success"]]
+        failed = [t.id for t, conn in cases if not run(env, t.id, conn)["success"]]
     finally:
         env.close()
-    assert len(failed) <= len(tasks) // 10, failed
-
+        for conn in databases:
+            conn.close()
+    assert len(failed) <= len(cases) // 10, failed
