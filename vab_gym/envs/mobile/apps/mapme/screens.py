@@ -30,6 +30,7 @@ from vab_gym.envs.mobile.phone.web import (
 )
 
 PICKS = ("", "from", "to", *data.SLOTS)  # what a search result is picked for
+LISTED_CATEGORIES = 11  # the search screen lists the first ones; the others are typed
 
 
 def _route_state(conn: sqlite3.Connection) -> dict[str, str]:
@@ -90,8 +91,9 @@ async def search_screen(request: Request) -> Response:
         mine = my_places(conn) if pick in ("", "from", "to") else []
     hint = {"from": "Search for a start point", "to": "Search for a destination",
             "Home": "Search for the Home address", "Work": "Search for the Work address"}
+    listed = list(data.world()["categories"])[:LISTED_CATEGORIES]
     return page(request, "mapme/search.html", query=query, pick=pick, back=back,
-                results=results, mine=mine, categories=list(data.world()["categories"])[:11],
+                results=results, mine=mine, categories=listed,
                 placeholder=hint.get(pick, "Search"), category=data.category_of(query))
 
 
