@@ -189,6 +189,7 @@ def test_bookmark_goal(db_path):
     ("map_7", "Teleferic Barcelona", True),  # without the accent
     ("map_7", "Nola", False),
     ("map_8", "Teléferic Barcelona, about 3 minutes on foot", True),
+    ("map_8", "About three minutes", True),
     ("map_8", "Teléferic Barcelona, about 12 minutes", False),
     ("map_9", "The Clement Hotel - All Inclusive", True),
     ("map_9", "Hotel Keen", False),

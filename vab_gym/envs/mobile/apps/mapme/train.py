@@ -115,9 +115,7 @@ def ground(conn: sqlite3.Connection, rng: np.random.Generator,
         if walk is None or walk.km > MAX_WALK_KM:
             return None
         return {"category": word, "answer": f"{spot['name']}, about {walk.minutes}min",
-                "match": {"type": "all_of", "of": [{"type": "text", "value": spot["name"]},
-                                                   {"type": "number",
-                                                    "value": walk.minutes}]}}
+                "match": {"type": "number", "value": walk.minutes}}  # the time is asked
     if pid == "mapme_drive_time":
         name = _pick(rng, sorted({p["name"] for p in data.places(conn)}))
         found = data.search(conn, name)
