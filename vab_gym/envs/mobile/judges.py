@@ -189,7 +189,9 @@ def label(state: State, name: str, members: list[str]) -> SubGoals:
 
 
 def _plain(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
+    """Case-, accent- and punctuation-free text ("Teleferic" reads as "Teléferic")."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     return re.sub(r"[^\w@.]+", " ", text).strip()
 
 
