@@ -54,7 +54,7 @@ def convert(source: Path) -> list[Task]:
             differs = spec.pop("differs", None)
             metadata = {"source": f"AndroidLab evaluation/config/{name}.yaml (MIT licence, "
                                   "data/LICENSE-AndroidLab.txt)",
-                        "category": entry["category"], "metric_type": entry["metric_type"],
+                        "category": entry.get("category", ""), "metric_type": entry["metric_type"],
                         "package": config["package"]}
             if differs:
                 metadata["androidlab_judge_differs"] = differs

@@ -30,7 +30,7 @@ import numpy as np
 from vab_gym.core.templates import Prototype
 
 # Package names under apps/, in launcher order after Clock and Contacts.
-INSTALLED: tuple[str, ...] = ()
+INSTALLED: tuple[str, ...] = ("settings", "zoom")
 
 
 def _no_seed(conn: sqlite3.Connection) -> None:
