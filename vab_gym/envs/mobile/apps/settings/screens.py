@@ -65,23 +65,24 @@ def info(title: str, summary: str = "") -> Row:
 # -- the pages: name -> (title, parent page, rows) ---------------------------------------
 
 def _main(v: dict[str, str], conn: sqlite3.Connection) -> list[Row]:
-    return [
-        link("Network & internet", "/settings/network", f"Mobile, {WIFI}, hotspot", "📶"),
-        link("Connected devices", "/settings/connected", "Bluetooth, pairing", "🔗"),
-        link("Apps", "/settings/apps", "Recent apps, default apps", "▦"),
-        link("Notifications", "/settings/notifications", "Notification history, conversations",
-             "🔔"),
-        link("Battery", "/settings/battery", "100%", "🔋"),
-        link("Storage", "/settings/storage", f"{_used(conn)} used - {data.TOTAL_STORAGE}",
-             "☰"),
+    rows = [
+        link("Network & internet", "/settings/network", f"Mobile, {WIFI}, hotspot"),
+        link("Connected devices", "/settings/connected", "Bluetooth, pairing"),
+        link("Apps", "/settings/apps", "Recent apps, default apps"),
+        link("Notifications", "/settings/notifications", "Notification history, conversations"),
+        link("Battery", "/settings/battery", "100%"),
+        link("Storage", "/settings/storage", f"{_used(conn)} used - {data.TOTAL_STORAGE}"),
         link("Sound & vibration", "/settings/sound",
-             "Volume, haptics, Do Not Disturb", "🔊"),
-        link("Display", "/settings/display", "Dark theme, font size, brightness", "☀"),
-        link("Security & privacy", "/settings/security", "App security, device lock", "🔒"),
-        link("Location", "/settings/location", "On - 3 apps have access to location", "📍"),
-        link("System", "/settings/system", "Languages, gestures, time, backup", "ⓘ"),
-        link("About emulated device", "/settings/about", data.DEVICE_NAME, "📱"),
+             "Volume, haptics, Do Not Disturb"),
+        link("Display", "/settings/display", "Dark theme, font size, brightness"),
+        link("Security & privacy", "/settings/security", "App security, device lock"),
+        link("Location", "/settings/location", "On - 3 apps have access to location"),
+        link("System", "/settings/system", "Languages, gestures, time, backup"),
+        link("About emulated device", "/settings/about", data.DEVICE_NAME),
     ]
+    for row in rows:  # the category icons: a disc with the initial (Android draws glyphs)
+        row["icon"] = row["title"][0]
+    return rows
 
 
 def _network(v: dict[str, str], conn: sqlite3.Connection) -> list[Row]:

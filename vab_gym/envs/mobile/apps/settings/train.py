@@ -121,6 +121,9 @@ def vary(conn: sqlite3.Connection, rng: np.random.Generator) -> None:
         if key in values:
             conn.execute("UPDATE settings SET value = ? WHERE app = 'settings' AND key = ?",
                          (value, key))
+    if rng.random() < 0.5:  # a second system language, so a new one comes third
+        extra = _pick(rng, [n for n in data.LOCALES if n != "English (United States)"])
+        conn.execute("INSERT OR IGNORE INTO settings_languages VALUES (2, ?)", (extra,))
     for (package, size) in conn.execute("SELECT package, storage_mb FROM settings_apps"
                                         ).fetchall():
         conn.execute("UPDATE settings_apps SET storage_mb = ?, notifications = ? "
