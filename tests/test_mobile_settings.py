@@ -205,3 +205,23 @@ def test_vary_and_ground_are_reproducible_and_answers_match_the_data(tmp_path):
                             setup={})
     assert judges.judge(task.judge, state, f"It uses {filling['answer']}.").complete
     assert not judges.judge(task.judge, state, "It uses 1234 TB.").complete
+
+
+def test_the_test_split_holds_androidlabs_settings_and_zoom_tasks():
+    """evaluation/config/setting.yaml (23 tasks, APP 'Settings') and zoom.yaml (5, APP
+    'zoom'); setting_0, 9-12 are labelled query_detect but are operations, setting_22 the
+    other way round."""
+    tasks = MobileEnv.default_tasks("test")
+    ids = [t for t in tasks.ids if t.startswith(("setting_", "zoom_"))]
+    assert ids == SETTINGS_IDS + [f"zoom_{n}" for n in range(1, 6)]
+    assert tasks["setting_4"].instruction == ("You should use Settings to complete the "
+                                              "following task: change my bluetooth device "
+                                              "name to \"my AVD\"")
+    assert tasks["zoom_5"].instruction == ("You should use zoom to complete the following "
+                                           "task: Change my reaction skin to Medium-light in "
+                                           "zoom settings.")
+    queries = [t for t in ids if tasks[t].judge["kind"] == "query"]
+    assert queries == ["setting_6", "setting_14", "setting_16", "setting_17", "setting_22"]
+    assert tasks["setting_0"].metadata["metric_type"] == "query_detect"
+    assert tasks["setting_22"].metadata["metric_type"] == "operation"
+    assert all(tasks[t].setup == {"app": "settings", "start": "/settings"} for t in SETTINGS_IDS)
