@@ -37,9 +37,17 @@ class DbState:
             conn.close()
 
 
+_PRISTINE: list[bytes] = []  # the seeded database's bytes, built once per test process
+
+
 def pristine(tmp_path: Path, screen_app: str) -> DbState:
+    """A fresh copy of the pristine phone database in ``tmp_path``."""
     path = tmp_path / "phone.db"
-    seed.build(path)
+    if not _PRISTINE:
+        seed.build(path)
+        _PRISTINE.append(path.read_bytes())
+    else:
+        path.write_bytes(_PRISTINE[0])
     return DbState(path, screen_app)
 
 
