@@ -303,6 +303,8 @@ def answer_matches(reply: str, rule: dict[str, Any]) -> bool:
     kind = rule["type"]
     if kind == "all_of":
         return all(answer_matches(reply, r) for r in rule["of"])
+    if kind == "any_of":  # an answer with several right spellings (a time zone's names)
+        return any(answer_matches(reply, r) for r in rule["of"])
     if kind == "yes_no":
         return _yes_no(reply) == rule["value"]
     if kind == "number":

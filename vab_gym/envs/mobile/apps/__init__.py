@@ -30,7 +30,8 @@ import numpy as np
 from vab_gym.core.templates import Prototype
 
 # Package names under apps/, in launcher order after Clock and Contacts.
-INSTALLED: tuple[str, ...] = ("calendar", "bluecoins", "cantook", "pimusic", "mapme")
+INSTALLED: tuple[str, ...] = ("calendar", "settings", "bluecoins", "cantook", "pimusic", "mapme",
+                             "zoom")
 
 
 def _no_seed(conn: sqlite3.Connection) -> None:
