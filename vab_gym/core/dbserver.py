@@ -157,6 +157,7 @@ class DatabaseServer:
             self._pristine = self._in_memory(self.db_path)
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             sock.bind((self.host, 0))
             self.port = sock.getsockname()[1]
             config = uvicorn.Config(self.make_app(self.db_path), log_level="warning",

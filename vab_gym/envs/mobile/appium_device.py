@@ -252,6 +252,7 @@ class AppiumDevice:
             raise ValueError(f"appium_device must be one of {TARGETS}, not {target!r}")
         self.target = target
         self.uses_phone_server = target == "phone"
+        self.scales_screenshots = False  # WebDriver screenshots come at device resolution
         self.given_url = url
         self.capabilities = dict(capabilities or {})
         self.packages = dict(packages or {})
@@ -343,7 +344,8 @@ class AppiumDevice:
             self._profile = None
 
     # -- observation ----------------------------------------------------------------------
-    def look(self) -> tuple[list[Node], bytes]:
+    def look(self, width: int | None = None) -> tuple[list[Node], bytes]:
+        """Nodes and the screenshot at device resolution (WebDriver cannot scale it)."""
         if self.target == "phone":
             found = self.driver.execute_script(f"return ({script()})(arguments[0]);",
                                                PIXEL_RATIO)
@@ -355,6 +357,9 @@ class AppiumDevice:
             self.url = f"{package}/{self.driver.current_activity}"
             self.app = self._app_of_package.get(package, package)
         return nodes, self.driver.get_screenshot_as_png()
+
+    def screenshot(self, width: int | None = None) -> bytes:
+        return self.driver.get_screenshot_as_png()
 
     # -- gestures -------------------------------------------------------------------------
     def _point(self, point: tuple[int, int]) -> tuple[int, int]:

@@ -22,6 +22,7 @@ from vab_gym.envs.mobile.screen import Node, parse_nodes, script
 # A Pixel-class phone: 412x915 CSS px at 2.625 device px each (about 1080x2400).
 VIEWPORT = {"width": 412, "height": 915}
 PIXEL_RATIO = 2.625
+DEVICE_WIDTH = 1082  # px of a full-resolution screenshot: 412 CSS px x 2.625, rounded up
 ACTION_TIMEOUT_MS = 5000
 SETTLE_TIMEOUT_S = 5.0
 # and_controller.py swipe: unit = width / 10 device px; short 1, medium 2, long 10 units;
@@ -66,12 +67,18 @@ class PhoneDevice(Protocol):
     url: str
     app: str
     uses_phone_server: bool  # the embedded phone's apps (and judges) are served here
+    scales_screenshots: bool  # look(width) renders at that width (else device resolution)
 
     def open(self, task: Task, base_url: str | None) -> None:
         """Start the episode in the task's app (``base_url``: the phone server's, if used)."""
 
-    def look(self) -> tuple[list[Node], bytes]:
-        """The screen's nodes and its screenshot (PNG, device resolution)."""
+    def look(self, width: int | None = None) -> tuple[list[Node], bytes]:
+        """The screen's nodes and its screenshot (PNG), ``width`` px wide if the device can
+        scale it (the observation needs less than the device's resolution), else at device
+        resolution."""
+
+    def screenshot(self, width: int | None = None) -> bytes:
+        """The screenshot alone (PNG), as :meth:`look` takes it."""
 
     def tap(self, point: tuple[int, int]) -> None: ...
 
@@ -168,9 +175,12 @@ class PhoneScreen:
         self.url, self.app = found["url"], found["app"]
         return self.nodes
 
-    def screenshot(self) -> bytes:
-        """The screen at device resolution as PNG, through CDP's fast encoder."""
-        clip = {"x": 0, "y": 0, **VIEWPORT, "scale": PIXEL_RATIO}  # else CDP gives CSS px
+    def screenshot(self, width: int | None = None) -> bytes:
+        """The screen as PNG through CDP's fast encoder, ``width`` px wide (default: device
+        resolution). Chromium renders at that scale, much cheaper than a full-size picture
+        scaled down afterwards."""
+        scale = PIXEL_RATIO if width is None else min(PIXEL_RATIO, width / VIEWPORT["width"])
+        clip = {"x": 0, "y": 0, **VIEWPORT, "scale": scale}  # else CDP gives CSS px
         shot = self._cdp.send("Page.captureScreenshot",
                               {"format": "png", "optimizeForSpeed": True, "clip": clip})
         return base64.b64decode(shot["data"])
@@ -240,6 +250,7 @@ class ChromiumPhone:
     """Backend ``phone``: the embedded phone in the env's own Chromium (Playwright)."""
 
     uses_phone_server = True
+    scales_screenshots = True
 
     def __init__(self) -> None:
         self.chromium = ChromiumProcess()
@@ -276,8 +287,11 @@ class ChromiumPhone:
 
         self.chromium.run(open_episode)
 
-    def look(self) -> tuple[list[Node], bytes]:
-        return self._on_screen(lambda s: (s.read(), s.screenshot()))
+    def look(self, width: int | None = None) -> tuple[list[Node], bytes]:
+        return self._on_screen(lambda s: (s.read(), s.screenshot(width)))
+
+    def screenshot(self, width: int | None = None) -> bytes:
+        return self._on_screen(lambda s: s.screenshot(width))
 
     def tap(self, point: tuple[int, int]) -> None:
         self._on_screen(lambda s: s.tap(point))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import re
 from typing import Any
 
@@ -15,7 +16,7 @@ from vab_gym.core.judge import Verdict
 from vab_gym.core.tasks import Task, TaskSet, package_tasks
 from vab_gym.envs.mobile import judges
 from vab_gym.envs.mobile.actions import DIRECTIONS, MOBILE_ACTIONS, MOBILE_ACTIONS_VAB
-from vab_gym.envs.mobile.device import ChromiumPhone, PhoneDevice
+from vab_gym.envs.mobile.device import DEVICE_WIDTH, VIEWPORT, ChromiumPhone, PhoneDevice
 from vab_gym.envs.mobile.screen import (
     Node,
     compressed_xml,
@@ -91,8 +92,8 @@ class MobileEnv(VabEnv):
             self.screen = ChromiumPhone()
         self.elements: list[Node] = []
         self._server: Any = None
-        self._png = b""
-        self._labelled: Image.Image | None = None
+        self._full_png: bytes | None = None  # taken when first asked for after a step
+        self._full_labelled: bytes | None = None
         self._image = np.zeros((*self.image_size, 3), np.uint8)
 
     @classmethod
@@ -198,19 +199,32 @@ class MobileEnv(VabEnv):
         return f"Invalid action: {error}"
 
     def _look(self, feedback: str) -> str:
-        """Read the screen: nodes, labelled elements, the labelled picture; the text obs."""
-        nodes, self._png = self.screen.look()
+        """Read the screen: nodes, labelled elements, the labelled picture; the text obs.
+
+        The observation's picture is taken at the width ``image_size`` needs (a device
+        that can scale renders it so: a quarter of the pixels at the default size); the
+        full-resolution one is taken only when asked for (:meth:`screenshot_png`,
+        :meth:`model_view`). The phone's screens do not change between actions."""
+        width = self._capture_width() if self.screen.scales_screenshots else None
+        nodes, png = self.screen.look(width)
+        self._full_png = png if width is None else None
+        self._full_labelled = None
         self.elements = som_elements(nodes)
+        device_width = DEVICE_WIDTH if width is not None else Image.open(io.BytesIO(png)).width
         if self.obs_mode == "xml":
             self.xml = compressed_xml(nodes)
-            self._labelled = None
-            self._image = fit(Image.open(io.BytesIO(self._png)).convert("RGB"), self.image_size)
+            self._image = fit(Image.open(io.BytesIO(png)).convert("RGB"), self.image_size)
             return (feedback + "\n" if feedback else "") + self.xml
-        self._labelled = draw_labels(self._png, self.elements)
-        self._image = fit(self._labelled, self.image_size)
+        self._image = fit(draw_labels(png, self.elements, device_width), self.image_size)
         if self.list_elements:
             return (feedback + "\n" if feedback else "") + element_lines(self.elements)
         return feedback
+
+    def _capture_width(self) -> int:
+        """The narrowest screenshot (px) that covers ``image_size`` at the phone's aspect."""
+        height, width = self.image_size
+        scale = max(width / VIEWPORT["width"], height / VIEWPORT["height"])
+        return min(DEVICE_WIDTH, math.ceil(VIEWPORT["width"] * scale))
 
     def _observe(self) -> dict[str, np.ndarray]:
         return {"image": self._image.copy()}  # each observation owns its array
@@ -219,17 +233,23 @@ class MobileEnv(VabEnv):
         """AndroidLab's turn: in SoM mode the text ``"** XML **\\n"`` and the labelled
         screenshot at device resolution (AndroidLab sends it as JPEG; here PNG); in XML mode
         ``"** XML **\\n"`` and the compressed tree, no image."""
-        if self.obs_mode == "xml" and self._last_obs is not None:
-            return ModelView(SOM_TURN_TEXT + self.xml)
-        if self._labelled is None:
+        if self._last_obs is None:
             return super().model_view()
-        buffer = io.BytesIO()
-        self._labelled.save(buffer, format="PNG")
-        return ModelView(SOM_TURN_TEXT, (buffer.getvalue(),))
+        if self.obs_mode == "xml":
+            return ModelView(SOM_TURN_TEXT + self.xml)
+        if self._full_labelled is None:
+            full = self.screenshot_png()
+            labelled = draw_labels(full, self.elements, Image.open(io.BytesIO(full)).width)
+            buffer = io.BytesIO()
+            labelled.save(buffer, format="PNG")
+            self._full_labelled = buffer.getvalue()
+        return ModelView(SOM_TURN_TEXT, (self._full_labelled,))
 
     def screenshot_png(self) -> bytes:
         """The current screenshot at device resolution, without labels."""
-        return self._png
+        if self._full_png is None:
+            self._full_png = self.screen.screenshot()
+        return self._full_png
 
     # -- judging --------------------------------------------------------------------------
     def _outcome(self, answer: str | None) -> judges.Outcome:

@@ -116,18 +116,23 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
-def draw_labels(png: bytes, elements: list[Node]) -> Image.Image:
-    """The screenshot with each element's number (from 1), as ``draw_bbox_multi`` draws it."""
+def draw_labels(png: bytes, elements: list[Node], device_width: int) -> Image.Image:
+    """The screenshot with each element's number (from 1), as ``draw_bbox_multi`` draws it.
+
+    Element centres are in device px; a screenshot narrower than ``device_width`` gets the
+    labels scaled with it, as if drawn at device resolution and then scaled down."""
     image = Image.open(io.BytesIO(png)).convert("RGB")
+    scale = image.width / device_width
     shade = Image.new("RGB", image.size, (10, 10, 10))
     mask = Image.new("L", image.size, 0)
     mask_draw = ImageDraw.Draw(mask)
-    font = _font(LABEL_FONT_PX)
+    font = _font(max(1, round(LABEL_FONT_PX * scale)))
+    offset, pad = LABEL_OFFSET * scale, LABEL_PAD * scale
     spots = []
     for number, element in enumerate(elements, 1):
-        x, y = (c + LABEL_OFFSET for c in element.center)
+        x, y = (c * scale + offset for c in element.center)
         _left, top, right, bottom = font.getbbox(str(number))
-        box = (x - LABEL_PAD, y - LABEL_PAD, x + right + LABEL_PAD, y + bottom - top + LABEL_PAD)
+        box = (x - pad, y - pad, x + right + pad, y + bottom - top + pad)
         mask_draw.rectangle(box, fill=128)  # putBText's alpha 0.5
         spots.append((x, y - top, str(number)))
     image = Image.composite(shade, image, mask)
@@ -140,7 +145,9 @@ def draw_labels(png: bytes, elements: list[Node]) -> Image.Image:
 def fit(image: Image.Image, size: tuple[int, int]) -> np.ndarray:
     """The picture scaled to ``size`` (height, width) as an RGB array."""
     height, width = size
-    return np.asarray(image.resize((width, height), Image.Resampling.BILINEAR), dtype=np.uint8)
+    if image.size != (width, height):
+        image = image.resize((width, height), Image.Resampling.BILINEAR)
+    return np.asarray(image, dtype=np.uint8)
 
 
 def element_lines(elements: list[Node]) -> str:
