@@ -113,7 +113,7 @@ class MobileEnv(VabEnv):
     # -- episode --------------------------------------------------------------------------
     def _start(self, task: Task) -> str:
         base = self.server.base_url
-        self.server.reset()
+        self.server.reset(task.setup.get("variant", 0))  # train tasks name a data variant
 
         def open_episode(browser: Any) -> None:
             if self.screen is None or self.screen.base_url != base.rstrip("/"):
