@@ -116,9 +116,10 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
-def draw_labels(png: bytes, elements: list[Node]) -> Image.Image:
-    """The screenshot with each element's number (from 1), as ``draw_bbox_multi`` draws it."""
-    image = Image.open(io.BytesIO(png)).convert("RGB")
+def draw_labels(png: bytes | Image.Image, elements: list[Node]) -> Image.Image:
+    """The screenshot (PNG bytes or a decoded RGB picture, left unchanged) with each element's
+    number (from 1), as ``draw_bbox_multi`` draws it."""
+    image = png if isinstance(png, Image.Image) else Image.open(io.BytesIO(png)).convert("RGB")
     shade = Image.new("RGB", image.size, (10, 10, 10))
     mask = Image.new("L", image.size, 0)
     mask_draw = ImageDraw.Draw(mask)
