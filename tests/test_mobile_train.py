@@ -18,8 +18,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from vab_gym import cli
+from vab_gym.agents.base import make_solver, run_episode
 from vab_gym.core.llm import ChatClient
-from vab_gym.core.tasks import read_jsonl
+from vab_gym.core.tasks import TaskSet, read_jsonl
 from vab_gym.envs.mobile import apps, judges, metrics, train
 from vab_gym.envs.mobile.env import MobileEnv
 from vab_gym.envs.mobile.phone import seed
@@ -253,6 +254,8 @@ def test_the_llm_judges_verdicts(llm):
     silent = judges.judge(SPEC, STATE, "three", llm.client, QUESTION)
     assert not silent.complete and silent.reason == "the LLM judge gave no verdict"
     assert len(llm.seen) == 6
+    llm.replies.append((200, "[True], it is not False"))  # "True" is looked for first
+    assert judges.judge(SPEC, STATE, "a pair", llm.client, QUESTION).complete
 
 
 def test_the_typed_rules_come_first_and_no_judge_means_unjudged(llm):
@@ -299,28 +302,52 @@ def test_reversed_redundancy_ratio_by_hand():
     assert metrics.reversed_redundancy_ratio(None, 10, True) is None
 
 
-def test_rrr_and_ror_of_an_episode():
-    env = MobileEnv(image_size=(240, 108))
-    try:
-        env.reset(options={"task_id": "clock_10"})  # AndroidLab's human did it in 1 step
-        assert env.task.judge["reference_steps"] == 1
-        env.step("wait(0)")  # the screen stays as it was
-        env.step("tap(999)")  # out of range: feedback, same screen
-        clock_tab = [n for n, e in enumerate(env.elements, 1) if e.text == "Clock"][-1]
-        env.step(f"tap({clock_tab})")  # another tab: a new screen
-        _obs, reward, terminated, _trunc, info = env.step("finish('7:30 AM')")
-        details = info["judge"]["details"]
-        assert terminated and reward == 1.0 and details["steps"] == 4
-        # screens before the 4 actions: s0, s0, s0, s3; the last is dropped; 2 unchanged pairs
-        assert details["ror"] == pytest.approx(1 - 2 / 3)
-        assert details["rrr"] == pytest.approx(1 / 4)
-        env.reset(options={"task_id": "clock_10"})
-        _obs, reward, *_rest, info = env.step("finish('noon')")
-        details = info["judge"]["details"]
-        assert reward == 0.0 and details["unjudged"] and details["rrr"] is None
-        assert details["ror"] == 1.0
-    finally:
-        env.close()
+@pytest.fixture(scope="module")
+def env():
+    both = TaskSet([*MobileEnv.default_tasks("test"), *MobileEnv.default_tasks("train")])
+    env = MobileEnv(image_size=(240, 108), tasks=both)
+    yield env
+    env.close()
+
+
+def test_rrr_and_ror_of_an_episode(env):
+    env.reset(options={"task_id": "clock_10"})  # AndroidLab's human did it in 1 step
+    assert env.task.judge["reference_steps"] == 1
+    env.step("wait(0)")  # the screen stays as it was
+    env.step("tap(999)")  # out of range: feedback, same screen
+    clock_tab = [n for n, e in enumerate(env.elements, 1) if e.text == "Clock"][-1]
+    env.step(f"tap({clock_tab})")  # another tab: a new screen
+    _obs, reward, terminated, _trunc, info = env.step("finish('7:30 AM')")
+    details = info["judge"]["details"]
+    assert terminated and reward == 1.0 and details["steps"] == 4
+    # screens before the 4 actions: s0, s0, s0, s3; the last is dropped; 2 unchanged pairs
+    assert details["ror"] == pytest.approx(1 - 2 / 3)
+    assert details["rrr"] == pytest.approx(1 / 4)
+    env.reset(options={"task_id": "clock_10"})
+    _obs, reward, *_rest, info = env.step("finish('noon')")
+    details = info["judge"]["details"]
+    assert reward == 0.0 and details["unjudged"] and details["rrr"] is None
+    assert details["ror"] == 1.0
+
+
+def test_the_solver_solves_a_train_task_on_its_variant(env):
+    # a label over two people who exist only in the task's data variant
+    task = env.tasks["contacts_train_4"]
+    assert task.setup["variant"] != 0 and task.metadata["prototype"] == "contacts_label"
+    result = run_episode(env, make_solver(env), task_id=task.id)
+    assert result.success, result.judge
+    members = task.judge["params"]["members"]
+    assert sorted(r["first"] + " " + r["last"] for r in env.sql(
+        "SELECT c.first, c.last FROM contacts c JOIN label_members m ON m.contact_id = c.id"
+    )) == sorted(members)
+
+
+@pytest.mark.slow
+def test_the_solver_solves_nine_tenths_of_the_train_split(env):
+    solver = make_solver(env)
+    ids = [t.id for t in env.tasks if t.split == "train"]
+    failed = [t for t in ids if not run_episode(env, solver, task_id=t).success]
+    assert len(failed) <= len(ids) // 10, failed
 
 
 def test_the_shipped_test_tasks_carry_androidlabs_human_step_counts():
