@@ -7,6 +7,7 @@ import sqlite3
 import sys
 import threading
 import time
+import zlib
 from types import SimpleNamespace
 
 import numpy as np
@@ -189,11 +190,14 @@ def test_the_builder_picks_up_an_installed_apps_prototypes(fake_app):
         conn = train.variant_database(task.setup["variant"])
         body = conn.execute("SELECT body FROM notes").fetchone()[0]
         assert body.startswith("note ") and task.judge["answer"] == body
-    # one generator per app: installing an app leaves Clock's variant as Clock alone makes it
+    # one generator per app, seeded [variant, crc32(key)]: installing an app leaves the other
+    # apps' variants as each app alone makes them
     alone = train.variant_database(0)
-    train.vary_clock(alone, train.variant_rng(2, "clock"))
-    assert rows(train.variant_database(2), "SELECT * FROM alarms") == rows(
-        alone, "SELECT * FROM alarms")
+    train.vary_clock(alone, np.random.default_rng([2, zlib.crc32(b"clock")]))
+    train.vary_contacts(alone, np.random.default_rng([2, zlib.crc32(b"contacts")]))
+    varied = train.variant_database(2)
+    for table in ("alarms", "world_clocks", "contacts", "phones"):
+        assert rows(varied, f"SELECT * FROM {table}") == rows(alone, f"SELECT * FROM {table}")
 
 
 # -- the LLM judge ------------------------------------------------------------------------------
