@@ -347,9 +347,7 @@ def variant_database(variant: int) -> sqlite3.Connection:
     """The pristine database of ``variant``, in memory."""
     from vab_gym.envs.mobile.phone import seed
 
-    conn = sqlite3.connect(":memory:")
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA foreign_keys = ON")
+    conn = seed.connect(":memory:")
     seed.populate(conn, variant)
     return conn
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from vab_gym.envs.mobile.apps import installed
 
@@ -82,8 +83,8 @@ CONTACTS = (  # first, last, company, birthday, website, phones, emails
 )
 
 
-def connect(path: str | Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=10)
+def connect(path: str | Path, **options: Any) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=10, **options)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
     return conn

@@ -114,9 +114,7 @@ class PhoneServer:
         if variant in self._pristine:
             self._pristine.move_to_end(variant)
         else:
-            conn = sqlite3.connect(":memory:", check_same_thread=False)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA foreign_keys = ON")
+            conn = seed.connect(":memory:", check_same_thread=False)
             seed.populate(conn, variant)
             self._pristine[variant] = conn
             others = [v for v in self._pristine if v != 0]
