@@ -137,6 +137,17 @@ def cmd_omnigibson_tasks(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mobile_tasks(args: argparse.Namespace) -> int:
+    from vab_gym.core.tasks import write_jsonl
+    from vab_gym.envs.mobile.train import build_tasks, train_apps
+
+    tasks = build_tasks(args.count, args.seed)
+    write_jsonl(tasks, args.out)
+    prototypes = sum(len(app.prototypes) for app in train_apps())
+    console.print(f"{len(tasks)} phone tasks from {prototypes} prototypes -> {args.out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vab-gym", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -177,10 +188,17 @@ def main(argv: list[str] | None = None) -> int:
     og.add_argument("--seed", type=int, default=0)
     og.add_argument("--out", required=True)
 
+    mobile = sub.add_parser("mobile-tasks",
+                            help="make VAB-Mobile train tasks from the apps' prototypes")
+    mobile.add_argument("--count", type=int, default=320)
+    mobile.add_argument("--seed", type=int, default=0)
+    mobile.add_argument("--out", required=True)
+
     args = parser.parse_args(argv)
     handler = {"list": cmd_list, "run": cmd_run, "css-build": cmd_css_build,
                "minecraft-tasks": cmd_minecraft_tasks,
-               "omnigibson-tasks": cmd_omnigibson_tasks}[args.command]
+               "omnigibson-tasks": cmd_omnigibson_tasks,
+               "mobile-tasks": cmd_mobile_tasks}[args.command]
     return handler(args)
 
 

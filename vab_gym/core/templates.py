@@ -68,6 +68,19 @@ def fill(template: Any, filling: Mapping[str, Any]) -> Any:
     return template
 
 
+def place_values(template: Any, filling: Mapping[str, Any]) -> Any:
+    """``template`` with every string that is exactly one ``"{slot}"`` replaced by that slot's
+    value, whatever its type (a list, a number, a bool), recursively; :func:`fill` then writes
+    the remaining placeholders as text."""
+    if isinstance(template, str) and template.startswith("{") and template.endswith("}"):
+        return filling.get(template[1:-1], template)
+    if isinstance(template, dict):
+        return {k: place_values(v, filling) for k, v in template.items()}
+    if isinstance(template, list):
+        return [place_values(v, filling) for v in template]
+    return template
+
+
 class _Filling(dict):
     """Leaves unknown placeholders as they are, so literal braces survive."""
 

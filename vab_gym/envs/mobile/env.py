@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import re
 from typing import Any
@@ -13,8 +14,9 @@ from PIL import Image
 from vab_gym.core.actions import ActionCall, ActionError, format_call
 from vab_gym.core.env import EarlyStop, ModelView, Outcome, VabEnv
 from vab_gym.core.judge import Verdict
+from vab_gym.core.llm import ChatClient
 from vab_gym.core.tasks import Task, TaskSet, package_tasks
-from vab_gym.envs.mobile import judges
+from vab_gym.envs.mobile import judges, metrics
 from vab_gym.envs.mobile.actions import DIRECTIONS, MOBILE_ACTIONS, MOBILE_ACTIONS_VAB
 from vab_gym.envs.mobile.device import DEVICE_WIDTH, VIEWPORT, ChromiumPhone, PhoneDevice
 from vab_gym.envs.mobile.screen import (
@@ -50,7 +52,10 @@ class MobileEnv(VabEnv):
     ``list_elements=True`` also the labelled elements, one per line); ``instruction`` is
     AndroidLab's. Each task starts in its app, as AndroidLab's ``in_app`` mode launches it.
     Operation tasks are judged from the apps' state when the episode ends, query tasks from
-    the ``finish`` message. ``info["progress"]`` is AndroidLab's sub-goal success (Sub-SR).
+    the ``finish`` message (an answer the typed rules miss goes to the LLM judge ``judge``, an
+    OpenAI-compatible :class:`~vab_gym.core.llm.ChatClient`, with AndroidLab's prompt; without
+    one it is unjudged, never passed). ``info["progress"]`` is AndroidLab's sub-goal success
+    (Sub-SR); the verdict's details also hold AndroidLab's RRR and ROR.
     Backend ``phone``: the apps served on 127.0.0.1 (one server per process) in Chromium with
     mobile emulation. Backend ``appium``: the same env through an Appium server
     (``appium_url``; none given: a local one is started and stopped at ``close()``), on the
@@ -70,7 +75,8 @@ class MobileEnv(VabEnv):
     def __init__(self, *, obs_mode: str = "som", list_elements: bool = False,
                  appium_url: str | None = None, appium_device: str = "phone",
                  appium_capabilities: dict[str, Any] | None = None,
-                 app_packages: dict[str, str] | None = None, **kwargs: Any) -> None:
+                 app_packages: dict[str, str] | None = None,
+                 judge: ChatClient | None = None, **kwargs: Any) -> None:
         if obs_mode not in OBS_MODES:
             raise ValueError(f"obs_mode must be one of {OBS_MODES}, not {obs_mode!r}")
         kwargs.setdefault("early_stop", ANDROIDLAB_STOP_VAB if kwargs.get("vab_quirks")
@@ -82,6 +88,12 @@ class MobileEnv(VabEnv):
         # is a bug kept only under vab_quirks.
         self.action_set = MOBILE_ACTIONS_VAB if self.vab_quirks else MOBILE_ACTIONS
         self.list_elements = list_elements
+        self.llm_judge = judge
+        # ROR's inputs: the screen each action was taken on (an index into the screens read),
+        # and whether each screen read is similar to the one before it.
+        self._screen_of_step: list[int] = []
+        self._unchanged: list[bool] = []
+        self._pixels: np.ndarray | None = None
         self.screen: PhoneDevice
         if self.backend_name == "appium":
             from vab_gym.envs.mobile.appium_device import AppiumDevice
@@ -128,9 +140,16 @@ class MobileEnv(VabEnv):
         base = None
         if self.screen.uses_phone_server:
             base = self.server.base_url
-            self.server.reset()
+            self.server.reset(task.setup.get("variant", 0))  # train tasks name a data variant
+        self._screen_of_step, self._unchanged, self._pixels = [], [], None
         self.screen.open(task, base)
         return self._look("")
+
+    def step(self, action: str) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
+        # json_recoder.update_before: each step records the screenshot its action is taken on
+        if not self._done:
+            self._screen_of_step.append(len(self._unchanged))
+        return super().step(action)
 
     def _execute(self, call: ActionCall) -> Outcome:
         args = call.args
@@ -210,12 +229,18 @@ class MobileEnv(VabEnv):
         self._full_png = png if width is None else None
         self._full_labelled = None
         self.elements = som_elements(nodes)
-        device_width = DEVICE_WIDTH if width is not None else Image.open(io.BytesIO(png)).width
+        picture = Image.open(io.BytesIO(png)).convert("RGB")
+        device_width = DEVICE_WIDTH if width is not None else picture.width
+        pixels = np.asarray(picture)
+        if self._pixels is not None:
+            self._unchanged.append(metrics.screen_similarity(self._pixels, pixels)
+                                   > metrics.SIMILAR)
+        self._pixels = pixels
         if self.obs_mode == "xml":
             self.xml = compressed_xml(nodes)
-            self._image = fit(Image.open(io.BytesIO(png)).convert("RGB"), self.image_size)
+            self._image = fit(picture, self.image_size)
             return (feedback + "\n" if feedback else "") + self.xml
-        self._image = fit(draw_labels(png, self.elements, device_width), self.image_size)
+        self._image = fit(draw_labels(picture, self.elements, device_width), self.image_size)
         if self.list_elements:
             return (feedback + "\n" if feedback else "") + element_lines(self.elements)
         return feedback
@@ -258,7 +283,7 @@ class MobileEnv(VabEnv):
             # A real device's apps keep their state to themselves: nothing to read it from.
             return judges.Outcome([], False, "unjudged: state judges read the embedded "
                                   "phone's apps, not a real device")
-        return judges.judge(self.task.judge, self, answer)
+        return judges.judge(self.task.judge, self, answer, self.llm_judge, self.task.instruction)
 
     def _progress(self) -> float:
         if self.task is None or self.task.judge.get("kind") == "query":
@@ -266,11 +291,22 @@ class MobileEnv(VabEnv):
         return self._outcome(None).progress
 
     def _judge(self, answer: str | None) -> Verdict:
+        assert self.task is not None
         outcome = self._outcome(answer)
         return Verdict(success=outcome.complete, score=outcome.progress, reason=outcome.reason,
                        details={"subgoals": [{"goal": g, "ok": ok} for g, ok in outcome.subgoals],
                                 "sub_sr": outcome.progress, "answer": answer,
-                                "steps": self._steps})
+                                "unjudged": outcome.unjudged, "steps": self._steps,
+                                "rrr": metrics.reversed_redundancy_ratio(
+                                    self.task.judge.get("reference_steps"), self._steps,
+                                    outcome.complete),
+                                "ror": metrics.reasonable_operation_ratio(self._step_unchanged())})
+
+    def _step_unchanged(self) -> list[bool]:
+        """For each pair of consecutive actions: was the screen before them similar? (An
+        action that failed read no screen, so the next one is taken on the same screen.)"""
+        screens = self._screen_of_step
+        return [all(self._unchanged[a:b]) for a, b in itertools.pairwise(screens)]
 
     def _close_backend(self) -> None:
         self.screen.close()

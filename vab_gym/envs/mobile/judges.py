@@ -6,7 +6,9 @@ the goal checks below, each returning AndroidLab-style sub-goals (its judges' ``
 ``"2"``, ... keys); ``{"kind": "query", "answer": ..., "match": {...}}`` holds AndroidLab's
 standard answer and the rule that recognises it in a reply. AndroidLab's own judges read the
 screen's XML (``evaluation/tasks/<app>/<app>.py``) and an LLM for answers; differences are
-listed per task in docs/mobile-status.md.
+listed per task in docs/mobile-status.md. An answer the typed rules do not recognise goes to
+the suite's LLM judge (:class:`vab_gym.core.llm.ChatClient`) with AndroidLab's prompt when one
+is configured, and is reported unjudged (not passed) when none is.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from vab_gym.core.llm import ChatClient, JudgeError
 from vab_gym.envs.mobile.phone import formats
 from vab_gym.envs.mobile.phone.seed import DAYS
 
@@ -39,6 +42,7 @@ class Outcome:
     subgoals: SubGoals
     complete: bool
     reason: str
+    unjudged: bool = False  # an answer only an LLM judge could decide, and none is configured
 
     @property
     def progress(self) -> float:
@@ -335,14 +339,59 @@ def _date_candidates(reply: str) -> list[str]:
             if f[0].isalpha() else f for f in found]
 
 
-def judge(spec: dict[str, Any], state: State, answer: str | None) -> Outcome:
-    """Decide a task from its judge ``spec``."""
+# evaluation/definition.py detect_answer: its prompt word for word, sent as the only (user)
+# message; get_completion_gpt's temperature 0.001 and 512 tokens; up to 6 calls
+# (``while call_time <= 5``) until the reply holds "True" (checked first) or "False".
+DETECT_PROMPT = ("You need to judge the model answer is True or False based on Standard Answer "
+                 "we provided. You should whether answer [True] or [False]. \n\nQuestion: "
+                 "{question}\n\nModel Answer: {model_answer}\n\nStandard Answer: "
+                 "{standard_answer}")
+DETECT_CALLS = 6
+DETECT_PARAMS = {"temperature": 0.001, "max_tokens": 512}
+
+
+def detect_answer(llm: ChatClient, question: str, model_answer: str,
+                  standard_answer: str) -> bool | None:
+    """AndroidLab's LLM verdict on an answer; None when no reply says True or False (its
+    ``check_answer`` then fails the task). Transport failures raise :class:`JudgeError`."""
+    prompt = DETECT_PROMPT.format(question=question, model_answer=model_answer,
+                                  standard_answer=standard_answer)
+    for _ in range(DETECT_CALLS):
+        reply = llm.chat([{"role": "user", "content": prompt}], **DETECT_PARAMS)
+        if "True" in reply:
+            return True
+        if "False" in reply:
+            return False
+    return None
+
+
+def _answer(spec: dict[str, Any], answer: str, llm: ChatClient | None,
+            question: str) -> Outcome:
+    """A query task: the typed rule first, then the LLM judge (AndroidLab's only judge)."""
+    if answer_matches(answer, spec["match"]):
+        return Outcome([("answer", True)], True, f"answer matches {spec['answer']!r}")
+    if llm is None:
+        return Outcome([("answer", False)], False,
+                       f"unjudged: the rules do not recognise {spec['answer']!r} in the answer "
+                       "and no LLM judge is configured", unjudged=True)
+    try:
+        verdict = detect_answer(llm, question, answer, spec["answer"])
+    except JudgeError as exc:
+        return Outcome([("answer", False)], False, f"the LLM judge failed: {exc}")
+    if verdict is None:
+        return Outcome([("answer", False)], False, "the LLM judge gave no verdict")
+    return Outcome([("answer", verdict)], verdict,
+                   f"LLM judge: {'True' if verdict else 'False'} against {spec['answer']!r}")
+
+
+def judge(spec: dict[str, Any], state: State, answer: str | None,
+          llm: ChatClient | None = None, question: str = "") -> Outcome:
+    """Decide a task from its judge ``spec``; ``llm`` and ``question`` (the instruction, as
+    AndroidLab's ``line["target"]``) serve answers the typed rules do not recognise."""
     if spec["kind"] == "query":
         if answer is None:
             return Outcome([("answered with finish(message)", False)], False, "no answer given")
-        ok = answer_matches(answer, spec["match"])
-        return Outcome([("answer", ok)], ok, f"answer {'matches' if ok else 'does not match'} "
-                       f"{spec['answer']!r}")
+        return _answer(spec, answer, llm, question)
     goals = all_goals()[spec["goal"]](state, **spec.get("params", {}))
     complete = all(ok for _, ok in goals)
     missing = [name for name, ok in goals if not ok]

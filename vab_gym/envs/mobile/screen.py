@@ -116,12 +116,15 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
-def draw_labels(png: bytes, elements: list[Node], device_width: int) -> Image.Image:
-    """The screenshot with each element's number (from 1), as ``draw_bbox_multi`` draws it.
+def draw_labels(picture: bytes | Image.Image, elements: list[Node],
+                device_width: int) -> Image.Image:
+    """The screenshot (PNG bytes or a decoded RGB picture, left unchanged) with each
+    element's number (from 1), as ``draw_bbox_multi`` draws it.
 
     Element centres are in device px; a screenshot narrower than ``device_width`` gets the
     labels scaled with it, as if drawn at device resolution and then scaled down."""
-    image = Image.open(io.BytesIO(png)).convert("RGB")
+    image = (picture if isinstance(picture, Image.Image)
+             else Image.open(io.BytesIO(picture)).convert("RGB"))
     scale = image.width / device_width
     shade = Image.new("RGB", image.size, (10, 10, 10))
     mask = Image.new("L", image.size, 0)

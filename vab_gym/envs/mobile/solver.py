@@ -67,11 +67,20 @@ class MobileSolver:
             number = self.index(accept)
             if number is not None:
                 return number
-            scroller = self.index(lambda e: e.scrollable)
+            scroller = self.index(lambda e: e.scrollable) or self._inside_content()
             if direction is None or scroller is None:
                 break
             yield format_call("swipe", [scroller, direction, "medium"])
         raise NotOnScreen(what)
+
+    def _inside_content(self) -> int | None:
+        """When no labelled element is scrollable (a list's container has no label), the
+        element in the middle of the screen: a swipe there scrolls the list it is in."""
+        elements = self.elements()
+        if not elements:
+            return None
+        middle = sorted(elements, key=lambda e: e.center[1])[len(elements) // 2]
+        return elements.index(middle) + 1
 
     def tap(self, accept: Callable[[Node], bool], what: str) -> Plan:
         number = yield from self.find(accept, what)
@@ -120,9 +129,8 @@ class MobileSolver:
             yield from self.tap_named("OK")
         if days is not None:
             for day, name in zip(DAYS, DAY_NAMES, strict=True):
-                chip = self.index(lambda e, n=name: e.desc == n)
-                if chip is None:
-                    raise NotOnScreen(name)
+                # a new alarm low on a long list opens below the fold: scroll to its chips
+                chip = yield from self.find(lambda e, n=name: e.desc == n, name)
                 if self.elements()[chip - 1].checked != (day in days):
                     yield format_call("tap", [chip])
         if ringtone is not None:

@@ -5,11 +5,14 @@
 ``data/test.jsonl``: AndroidLab's instruction ("You should use {APP} to complete the
 following task: {task}", with the yaml's ``APP``), the app the episode starts in (AndroidLab
 launches it), and the judge of ``data/androidlab_judges.yaml`` (Clock, Contacts) or of the
-app package's ``judges.yaml``. Only the apps the embedded phone has so far are converted.
+app package's ``judges.yaml``, with the human step count of AndroidLab's
+``ground_truth_length.json`` (``data/androidlab_reference_steps.json``) as ``reference_steps``
+for the reversed redundancy ratio. Only the apps the embedded phone has so far are converted.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from importlib import resources
 from pathlib import Path
@@ -40,8 +43,15 @@ def judges() -> dict[str, dict]:
     return {task_id: spec for text in texts for task_id, spec in yaml.safe_load(text).items()}
 
 
+def reference_steps() -> dict[str, int]:
+    """AndroidLab's human step counts per task id (evaluation/tasks/human_ground_turth)."""
+    path = resources.files(__package__) / "data" / "androidlab_reference_steps.json"
+    return json.loads(path.read_text("utf-8"))
+
+
 def convert(source: Path) -> list[Task]:
     specs = judges()
+    steps = reference_steps()
     tasks = []
     have = starts()
     for name, app in ANDROIDLAB_FILES.items():
@@ -52,6 +62,8 @@ def convert(source: Path) -> list[Task]:
         for entry in config["tasks"]:
             spec = dict(specs[entry["task_id"]])
             differs = spec.pop("differs", None)
+            if entry["task_id"] in steps:
+                spec["reference_steps"] = steps[entry["task_id"]]
             metadata = {"source": f"AndroidLab evaluation/config/{name}.yaml (MIT licence, "
                                   "data/LICENSE-AndroidLab.txt)",
                         "category": entry.get("category", ""), "metric_type": entry["metric_type"],

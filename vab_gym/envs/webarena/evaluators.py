@@ -18,9 +18,7 @@ dispatched to the helpers below; ``locator`` JavaScript runs in the page, as in 
 from __future__ import annotations
 
 import ast
-import json
 import re
-import urllib.request
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -30,6 +28,8 @@ from urllib.parse import urlsplit
 from nltk.tokenize import NLTKWordTokenizer
 from nltk.tokenize.punkt import PunktSentenceTokenizer
 from playwright.sync_api import Error as PlaywrightError
+
+from vab_gym.core.llm import ChatClient, JudgeError
 
 OR = " |OR| "
 SITES = ("shopping", "shopping_admin", "reddit", "gitlab", "map", "wikipedia", "homepage")
@@ -44,10 +44,6 @@ JUDGE_MODEL = "gpt-4-1106-preview"  # llm_fuzzy_match / llm_ua_match
 
 class Unsupported(NotImplementedError):
     """The config needs something this implementation does not provide (named in the message)."""
-
-
-class JudgeError(RuntimeError):
-    """The LLM judge could not be asked (network, HTTP or reply format)."""
 
 
 class VabAssertion(AssertionError):
@@ -214,7 +210,7 @@ def _same(reply: str) -> bool | None:
     return True if "same" in reply else None
 
 
-class OpenAICompatibleJudge:
+class OpenAICompatibleJudge(ChatClient):
     """VAB's LLM judge behind any OpenAI-compatible ``/chat/completions`` endpoint.
 
     ``base_url`` is the API root (e.g. ``http://127.0.0.1:8000/v1``); the request is VAB's
@@ -225,12 +221,7 @@ class OpenAICompatibleJudge:
 
     def __init__(self, base_url: str, model: str = JUDGE_MODEL, api_key: str | None = None, *,
                  timeout: float = 60.0, max_tokens: int = 768) -> None:
-        if urlsplit(base_url).scheme not in ("http", "https"):
-            raise ValueError(f"judge base_url must be http(s): {base_url!r}")
-        self.url = base_url.rstrip("/") + "/chat/completions"
-        self.model = model
-        self.api_key = api_key
-        self.timeout = timeout
+        super().__init__(base_url, model, api_key, timeout=timeout)
         self.max_tokens = max_tokens
 
     def judge(self, question: str, answer: str, reference: str) -> bool | None:
@@ -243,21 +234,9 @@ class OpenAICompatibleJudge:
 
     def complete(self, prompt: str) -> str:
         """The model's reply to ``prompt``."""
-        body = {"model": self.model, "messages": [{"role": "system", "content": SYSTEM_PROMPT},
-                                                  {"role": "user", "content": prompt}],
-                "temperature": 0, "max_tokens": self.max_tokens, "top_p": 1.0}
-        headers = {"Content-Type": "application/json"}
-        if self.api_key:
-            headers["Authorization"] = f"Bearer {self.api_key}"
-        request = urllib.request.Request(self.url, json.dumps(body).encode(), headers)
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                content = json.load(response)["choices"][0]["message"]["content"]
-        except (OSError, ValueError, LookupError, TypeError) as exc:  # URLError is an OSError
-            raise JudgeError(f"{self.url}: {exc}") from exc
-        if not isinstance(content, str):
-            raise JudgeError(f"{self.url}: reply has no text content")
-        return content
+        return self.chat([{"role": "system", "content": SYSTEM_PROMPT},
+                          {"role": "user", "content": prompt}],
+                         temperature=0, max_tokens=self.max_tokens, top_p=1.0)
 
 
 def _ask(judge: LLMJudge | None, question: str, answer: str, reference: str, *,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from vab_gym.envs.mobile.apps import installed
 
@@ -82,37 +83,48 @@ CONTACTS = (  # first, last, company, birthday, website, phones, emails
 )
 
 
-def connect(path: str | Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=10)
+def connect(path: str | Path, **options: Any) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=10, **options)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
 
 
-def build(path: str | Path) -> None:
-    """Write the pristine database to ``path``."""
+def build(path: str | Path, variant: int = 0) -> None:
+    """Write the pristine database of data ``variant`` (0: the test tasks' data) to ``path``."""
     conn = connect(path)
     try:
-        with conn:
-            conn.executescript(SCHEMA)
-            conn.executemany(
-                "INSERT INTO alarms (minutes, label, days, enabled, vibrate, ringtone) "
-                "VALUES (?, ?, ?, ?, ?, ?)", [(*a, RINGTONES[0]) for a in ALARMS])
-            conn.execute("INSERT INTO world_clocks (city) VALUES ('Barcelona')")
-            conn.executemany("INSERT INTO settings VALUES ('clock', ?, ?)",
-                             CLOCK_SETTINGS.items())
-            for first, last, company, birthday, website, phones, emails in CONTACTS:
-                cid = conn.execute(
-                    "INSERT INTO contacts (first, last, company, birthday, website) "
-                    "VALUES (?, ?, ?, ?, ?)", (first, last, company, birthday, website)
-                ).lastrowid
-                conn.executemany("INSERT INTO phones (contact_id, number, type) VALUES (?, ?, ?)",
-                                 [(cid, n, t) for n, t in phones])
-                conn.executemany(
-                    "INSERT INTO emails (contact_id, address, type) VALUES (?, ?, ?)",
-                    [(cid, a, t) for a, t in emails])
-            for app in installed():
-                conn.executescript(app.schema)
-                app.seed(conn)
+        populate(conn, variant)
     finally:
         conn.close()
+
+
+def populate(conn: sqlite3.Connection, variant: int = 0) -> None:
+    """Create every app's tables in ``conn`` and write the seed; a ``variant`` other than 0
+    then lets each app's ``vary`` change its data reproducibly (train tasks, see
+    :mod:`vab_gym.envs.mobile.train`)."""
+    from vab_gym.envs.mobile.train import vary  # it reads this module's constants
+
+    with conn:
+        conn.executescript(SCHEMA)
+        conn.executemany(
+            "INSERT INTO alarms (minutes, label, days, enabled, vibrate, ringtone) "
+            "VALUES (?, ?, ?, ?, ?, ?)", [(*a, RINGTONES[0]) for a in ALARMS])
+        conn.execute("INSERT INTO world_clocks (city) VALUES ('Barcelona')")
+        conn.executemany("INSERT INTO settings VALUES ('clock', ?, ?)",
+                         CLOCK_SETTINGS.items())
+        for first, last, company, birthday, website, phones, emails in CONTACTS:
+            cid = conn.execute(
+                "INSERT INTO contacts (first, last, company, birthday, website) "
+                "VALUES (?, ?, ?, ?, ?)", (first, last, company, birthday, website)
+            ).lastrowid
+            conn.executemany("INSERT INTO phones (contact_id, number, type) VALUES (?, ?, ?)",
+                             [(cid, n, t) for n, t in phones])
+            conn.executemany(
+                "INSERT INTO emails (contact_id, address, type) VALUES (?, ?, ?)",
+                [(cid, a, t) for a, t in emails])
+        for app in installed():
+            conn.executescript(app.schema)
+            app.seed(conn)
+        if variant:
+            vary(conn, variant)

@@ -3,8 +3,9 @@
 ``PhoneServer.shared()`` is the one server of this process (as the WebArena shop's
 ``ShopServer``): envs ``acquire()`` it (the first starts uvicorn on a background thread at a
 free port) and ``release()`` it (the last stops it and removes its temporary database).
-``reset()`` copies the pristine database back over the live one with SQLite's backup API,
-which takes a few milliseconds.
+``reset(variant)`` copies the pristine database of that data variant (0: the seed of the
+test tasks; train tasks name others) back over the live one with SQLite's backup API, which
+takes a few milliseconds; the few variants in use are kept in memory, each built once.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import tempfile
 import threading
 import time
 import weakref
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -26,6 +28,7 @@ from vab_gym.envs.mobile.phone import seed
 from vab_gym.envs.mobile.phone.app import create_app
 
 START_TIMEOUT = 20.0
+CACHED_VARIANTS = 16  # pristine databases kept besides variant 0 (built in ~0.1 s each)
 
 
 class PhoneServer:
@@ -41,7 +44,8 @@ class PhoneServer:
         self._lock = threading.RLock()
         self._refs = 0
         self._dir: Path | None = None
-        self._pristine: sqlite3.Connection | None = None
+        # variant -> its pristine database in memory; variant 0 first and never evicted
+        self._pristine: OrderedDict[int, sqlite3.Connection] = OrderedDict()
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -90,18 +94,33 @@ class PhoneServer:
             if self._refs == 0:
                 self._stop()
 
-    def reset(self) -> float:
-        """Restore the pristine database; returns the seconds it took."""
+    def reset(self, variant: int = 0) -> float:
+        """Restore the pristine database of data ``variant``; returns the seconds it took."""
         with self._lock:
-            if self._pristine is None:
+            if not self._pristine:
                 raise RuntimeError("the phone server is not running; call acquire() first")
             began = time.perf_counter()
+            pristine = self._variant(variant)
             live = sqlite3.connect(self.db_path, timeout=10)
             try:
-                self._pristine.backup(live)
+                pristine.backup(live)
             finally:
                 live.close()
             return time.perf_counter() - began
+
+    def _variant(self, variant: int) -> sqlite3.Connection:
+        """The pristine database of ``variant``, built on first use; the least recently used
+        of more than CACHED_VARIANTS others is dropped."""
+        if variant in self._pristine:
+            self._pristine.move_to_end(variant)
+        else:
+            conn = seed.connect(":memory:", check_same_thread=False)
+            seed.populate(conn, variant)
+            self._pristine[variant] = conn
+            others = [v for v in self._pristine if v != 0]
+            if len(others) > CACHED_VARIANTS:
+                self._pristine.pop(others[0]).close()
+        return self._pristine[variant]
 
     def sql(self, query: str, params: tuple | dict = ()) -> list[dict[str, Any]]:
         """Rows of a read-only query on the live database (judges, tests, solvers)."""
@@ -132,10 +151,10 @@ class PhoneServer:
         sock: socket.socket | None = None
         try:
             seed.build(self.db_path)
-            self._pristine = sqlite3.connect(":memory:", check_same_thread=False)
+            self._pristine[0] = sqlite3.connect(":memory:", check_same_thread=False)
             disk = sqlite3.connect(self.db_path)
             try:
-                disk.backup(self._pristine)
+                disk.backup(self._pristine[0])
             finally:
                 disk.close()
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -166,11 +185,12 @@ class PhoneServer:
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=10)
-        if self._pristine is not None:
-            self._pristine.close()
+        for conn in self._pristine.values():
+            conn.close()
+        self._pristine.clear()
         if self._dir is not None:
             shutil.rmtree(self._dir, ignore_errors=True)
-        self._server = self._thread = self._pristine = self._dir = None
+        self._server = self._thread = self._dir = None
         self.port = None
         PhoneServer._live.discard(self)
 
