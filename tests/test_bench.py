@@ -174,6 +174,7 @@ def test_crashes_are_retried_once_then_recorded_and_hangs_time_out(tmp_path):
                                "RuntimeError: injected crash in mc-test-glass_bottle")
     glass = rows["mc-test-glass"]  # its worker died; the retry ran on a fresh worker
     assert glass["success"] and glass["attempts"] == 2
+    assert glass["earlier_errors"] == ["the worker process died"]
     assert rows["mc-test-sand"]["error"] == "timeout: the episode ran over 60 s"
     assert summary["envs"][MC]["successes"] == 3 and summary["errors"] == 2
     # the agent's tokens and cost per step add up per job (10 + 2 tokens, $0.001 a step)
@@ -197,7 +198,7 @@ def test_crashes_are_retried_once_then_recorded_and_hangs_time_out(tmp_path):
     for name in ("summary.json", "leaderboard.md", "results.png", "run.json"):
         assert (out / name).is_file()
     run = json.loads((out / "run.json").read_text())
-    assert run["seeds"] == {"reset": 0, "agent": 0} and run["envs"][MC]["backend"] == "embedded"
+    assert run["seeds"] == {"reset": 0, "agent": 0} and run["envs"][MC]["backend"] == "sim"
 
 
 def _bench_process(out: Path, *extra: str) -> subprocess.Popen:

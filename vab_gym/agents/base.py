@@ -76,6 +76,7 @@ class EpisodeResult:
     first_text: str = ""  # the text observation after reset
     first_progress: float = 0.0
     seconds: float = 0.0  # the whole episode, reset included
+    reset_seconds: float = 0.0  # inside env.reset and agent.reset
 
     @property
     def progress(self) -> float:
@@ -109,10 +110,12 @@ def run_episode(
     options = {"task_id": task_id} if task_id is not None else None
     obs, info = env.reset(seed=seed, options=options)
     agent.reset(env, obs, info)
+    reset_seconds = time.perf_counter() - start
     result = EpisodeResult(task_id=info["task_id"], backend=info["backend"],
                            fidelity=info.get("fidelity", {}), seed=seed,
                            instruction=obs.get("instruction", ""), first_text=obs["text"],
-                           first_progress=float(info.get("progress", 0.0)))
+                           first_progress=float(info.get("progress", 0.0)),
+                           reset_seconds=reset_seconds)
     if on_step:
         on_step(0, "", obs, 0.0, info)
     while True:

@@ -129,12 +129,12 @@ class LocalEngine:
     def kill(self, slot: int) -> None:
         self._replace(slot)
 
-    def close(self) -> None:
+    def close(self, force: bool = False) -> None:
         for _proc, conn in self.slots:
             with contextlib.suppress(OSError):
                 conn.send(None)
         for proc, conn in self.slots:
-            proc.join(30)
+            proc.join(0 if force else 30)
             if proc.is_alive():
                 _kill_tree(proc.pid)
                 proc.join(5)
@@ -157,7 +157,11 @@ class RayEngine:
         if self._started:
             local = {} if address else {"num_cpus": num_cpus or os.cpu_count(),
                                         "include_dashboard": False}
-            ray.init(address=address, log_to_driver=False, **local)
+            try:
+                ray.init(address=address, log_to_driver=False, **local)
+            except Exception:  # a loaded machine can miss Ray's fixed 30 s start-up wait
+                ray.shutdown()
+                ray.init(address=address, log_to_driver=False, **local)
         self._actor = ray.remote(num_cpus=1)(Worker)
         self.config = config
         self.actors = [self._actor.remote(config) for _ in range(workers)]
@@ -194,9 +198,10 @@ class RayEngine:
     def kill(self, slot: int) -> None:
         self._replace(slot)
 
-    def close(self) -> None:
+    def close(self, force: bool = False) -> None:
         with contextlib.suppress(Exception):
-            self.ray.get([actor.close.remote() for actor in self.actors], timeout=60)
+            self.ray.get([actor.close.remote() for actor in self.actors],
+                         timeout=1 if force else 60)
         for actor in self.actors:
             with contextlib.suppress(Exception):
                 self.ray.kill(actor)

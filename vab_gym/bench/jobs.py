@@ -225,6 +225,9 @@ class Worker:
             "tokens": {"prompt": int(usage["prompt_tokens"]),
                        "completion": int(usage["completion_tokens"])},
             "cost": usage["cost"], "seconds": round(result.seconds, 3),
+            "time": {"reset": result.reset_seconds,  # where the episode's seconds went
+                     "agent": sum(s.agent_seconds for s in result.steps),
+                     "env": sum(s.env_seconds for s in result.steps)},
             "error": None, "attempts": attempt, "earlier_errors": errors,
             "agent_errors": len(step_errors), "backend": result.backend,
             "truncated": result.truncated,
@@ -266,4 +269,5 @@ def error_row(job: Job, error: str, *, attempts: int) -> dict[str, Any]:
 
 def row_fields(row: dict[str, Any]) -> dict[str, Any]:
     """A row without what differs between two runs of the same jobs (times)."""
-    return {k: v for k, v in row.items() if k not in ("seconds", "finished_at", "episode")}
+    return {k: v for k, v in row.items()
+            if k not in ("seconds", "time", "finished_at", "episode")}

@@ -294,8 +294,10 @@ def execute(options: BenchOptions, jobs: list[Job], on_row: Any) -> None:
                 job, _, attempt = running.pop(slot)
                 if kind == "done":
                     row, episode, images = output
-                    if attempt > 1:
+                    if attempt > 1:  # the first attempt's worker died
                         row["attempts"] = max(row.get("attempts", 1), attempt)
+                        row["earlier_errors"] = ["the worker process died",
+                                                 *row.get("earlier_errors", [])]
                     on_row(row, episode, images)
                     continue
                 open_envs[slot] = set()  # the worker died: its replacement has no envs
@@ -313,8 +315,10 @@ def execute(options: BenchOptions, jobs: list[Job], on_row: Any) -> None:
                     open_envs[slot] = set()
                     on_row(error_row(job, f"timeout: the episode ran over {options.timeout:g} s",
                                      attempts=attempt), None, {})
-    finally:
-        engine.close()
+    except BaseException:  # Ctrl-C or a failure of the driver: end the workers now
+        engine.close(force=True)
+        raise
+    engine.close()
 
 
 def run_bench(options: BenchOptions, console: Console | None = None) -> dict[str, Any]:
