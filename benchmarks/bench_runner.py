@@ -3,11 +3,12 @@
     python benchmarks/bench_runner.py [--tasks 4] [--envs ID,...] [--out FILE]
 
 1. Overhead per step, agent and env excluded: a bench Worker (the code every engine runs)
-   plays the program solver on each env; per job, its wall time minus the env's reset, the
-   agent's ``act`` and the env's ``step`` is what the runner adds (the step loop, the
-   images handed to the store's encoder thread and waited for at the end, the results row
-   and the episode record). Beside it, the driver's side per step: writing the episode,
-   its PNGs and the results line.
+   plays the program solver on each env and its results rows split each job's time
+   (``row["time"]``): ``runner`` is what the runner adds on the episode's thread (the
+   step loop's bookkeeping, handing images to the store's thread, the results row and the
+   episode record); ``images`` is the hashing and PNG encoding on the store's thread, and
+   ``images_waited`` what of it was still left when the episode ended. Beside them, the
+   driver's side: writing the episode, its PNGs and the results line.
 2. Throughput: the same jobs through ``run_bench`` with 1 and with 2 local workers
    (episodes per minute, worker start-up included).
 """
@@ -33,27 +34,27 @@ def overhead(env_id: str, tasks: int) -> dict:
     worker = Worker(WorkerConfig(agent=AgentSpec("solver")))
     jobs = plan_jobs([env_id], "test", tasks, None, 0)
     worker.run(jobs[0])  # the env's start-up (browser, numba) is no runner cost
-    per_step, driver_per_step, steps = [], [], 0
+    runner, images, waited, driver, steps = [], [], [], [], 0
     with tempfile.TemporaryDirectory() as folder:
         store, log = EpisodeStore(folder), ResultsLog(Path(folder) / "results.jsonl")
         for job in jobs:
-            start = time.perf_counter()
-            row, episode, images = worker.run(job)
-            wall = time.perf_counter() - start
+            row, episode, blobs = worker.run(job)
             if row["error"]:
                 continue
             n = max(1, row["steps"])
-            spent = row["time"]
-            per_step.append((wall - spent["reset"] - spent["agent"] - spent["env"]) / n)
+            runner.append(row["time"]["runner"] / n)
+            images.append(row["time"]["images"] / n)
+            waited.append(row["time"]["images_waited"] / n)
             start = time.perf_counter()
-            row["episode"] = store.write(episode, images)
+            row["episode"] = store.write(episode, blobs)
             log.append(row)
-            driver_per_step.append((time.perf_counter() - start) / n)
+            driver.append((time.perf_counter() - start) / n)
             steps += n
         log.close()
     worker.close()
-    return {"runner_ms_per_step": summary(per_step), "driver_ms_per_step": summary(driver_per_step),
-            "steps": steps, "jobs": len(per_step)}
+    return {"runner_ms_per_step": summary(runner), "images_ms_per_step": summary(images),
+            "images_waited_ms_per_step": summary(waited), "driver_ms_per_step": summary(driver),
+            "steps": steps, "jobs": len(runner)}
 
 
 def throughput(env_id: str, tasks: int, workers: int) -> dict:

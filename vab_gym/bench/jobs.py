@@ -12,6 +12,7 @@ import ast
 import contextlib
 import importlib
 import itertools
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -205,8 +206,17 @@ class Worker:
                 result = run_episode(env, agent, task_id=job.task_id, seed=job.seed,
                                      on_step=lambda step, _a, obs, _r, _i:
                                      self.recorder.add(step, obs))
+                ended = time.perf_counter()
                 refs, blobs = self.recorder.finish()
-                return self._finished(job, env, agent, result, refs, blobs, attempt, errors)
+                waited = time.perf_counter() - ended
+                output = self._finished(job, env, agent, result, refs, blobs, attempt, errors)
+                output[0]["time"].update(
+                    # the runner's own share: the loop's bookkeeping and the records
+                    runner=result.seconds - result.reset_seconds - output[0]["time"]["agent"]
+                    - output[0]["time"]["env"] + time.perf_counter() - ended - waited,
+                    images=self.recorder.encode_seconds,  # on the store's thread
+                    images_waited=waited)  # what of it was left when the episode ended
+                return output
             except Exception as exc:
                 errors.append(f"{type(exc).__name__}: {exc}".strip()[:2000])
                 self.drop(job.env_id)

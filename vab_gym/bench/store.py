@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -38,10 +39,12 @@ def image_path(digest: str) -> str:
     return f"images/{digest[:2]}/{digest}.png"
 
 
-def _encode(pixels: np.ndarray) -> tuple[str, bytes]:
+def _encode(pixels: np.ndarray) -> tuple[str, bytes, float]:
+    start = time.thread_time()  # CPU time: the thread waits for the GIL on a busy step
     buffer = io.BytesIO()
     Image.fromarray(pixels).save(buffer, "PNG", compress_level=1)  # fast; PNG stays lossless
-    return image_hash(pixels), buffer.getvalue()
+    digest = image_hash(pixels)
+    return digest, buffer.getvalue(), time.thread_time() - start
 
 
 class ImageRecorder:
@@ -50,10 +53,12 @@ class ImageRecorder:
 
     def __init__(self) -> None:
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="vab-store")
-        self._pending: list[dict[str, Future[tuple[str, bytes]]]] = []
+        self._pending: list[dict[str, Future[tuple[str, bytes, float]]]] = []
+        self.encode_seconds = 0.0  # the last episode's hashing and PNG encoding, CPU time
 
     def start(self) -> None:
         self._pending = []
+        self.encode_seconds = 0.0
 
     def add(self, step: int, obs: dict[str, Any]) -> None:
         """Keep a step's ``image`` (and, at the reset, every image key such as CSS's target).
@@ -69,7 +74,8 @@ class ImageRecorder:
         for futures in self._pending:
             step_refs = {}
             for key, future in futures.items():
-                digest, png = future.result()
+                digest, png, seconds = future.result()
+                self.encode_seconds += seconds
                 blobs[digest] = png
                 step_refs[key] = image_path(digest)
             refs.append(step_refs)
