@@ -278,3 +278,28 @@ def test_ray_engine_gives_the_local_engines_results(tmp_path):
     assert sorted(p.name for p in EpisodeStore(remote).paths()) == \
         sorted(p.name for p in EpisodeStore(local).paths())
     assert (remote / "leaderboard.md").read_text() == (local / "leaderboard.md").read_text()
+
+
+def test_without_images_an_episode_keeps_its_steps_and_no_image_files():
+    from vab_gym.bench import Job, Worker, WorkerConfig
+
+    worker = Worker(WorkerConfig(agent=AgentSpec("solver"), keep_images=False))
+    try:
+        row, episode, images = worker.run(Job(MC, "mc-test-sugar", 0))
+    finally:
+        worker.close()
+    assert row["success"] and images == {}
+    assert len(episode["steps"]) == row["steps"] and episode["reset"]["images"] == {}
+    assert all(step["images"] == {} for step in episode["steps"])
+    # the recorder itself encodes nothing then, but still names each image by its pixels
+    import numpy as np
+
+    from vab_gym.bench.store import ImageRecorder, image_hash
+
+    recorder = ImageRecorder(keep_png=False)
+    pixels = np.zeros((4, 6, 3), np.uint8)
+    recorder.add(0, {"image": pixels, "text": "x"})
+    refs, blobs = recorder.finish()
+    recorder.close()
+    assert blobs == {} and refs == [{"image": f"images/{image_hash(pixels)[:2]}/"
+                                              f"{image_hash(pixels)}.png"}]

@@ -168,7 +168,7 @@ class Worker:
 
         self.config = config
         self.envs: dict[str, tuple[gym.Env, Agent]] = {}
-        self.recorder = ImageRecorder()
+        self.recorder = ImageRecorder(keep_png=config.keep_images)
 
     def ready(self) -> bool:
         return True

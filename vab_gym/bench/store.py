@@ -39,10 +39,11 @@ def image_path(digest: str) -> str:
     return f"images/{digest[:2]}/{digest}.png"
 
 
-def _encode(pixels: np.ndarray) -> tuple[str, bytes, float]:
+def _encode(pixels: np.ndarray, png: bool = True) -> tuple[str, bytes, float]:
     start = time.thread_time()  # CPU time: the thread waits for the GIL on a busy step
     buffer = io.BytesIO()
-    Image.fromarray(pixels).save(buffer, "PNG", compress_level=1)  # fast; PNG stays lossless
+    if png:
+        Image.fromarray(pixels).save(buffer, "PNG", compress_level=1)  # fast, lossless
     digest = image_hash(pixels)
     return digest, buffer.getvalue(), time.thread_time() - start
 
@@ -51,7 +52,8 @@ class ImageRecorder:
     """Collects an episode's images off the episode loop: hashing and PNG encoding run on a
     background thread (zlib releases the GIL), so a step only pays for a queue hand-off."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep_png: bool = True) -> None:
+        self.keep_png = keep_png  # False: hashes only (``--no-images``), no files
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="vab-store")
         self._pending: list[dict[str, Future[tuple[str, bytes, float]]]] = []
         self.encode_seconds = 0.0  # the last episode's hashing and PNG encoding, CPU time
@@ -63,12 +65,13 @@ class ImageRecorder:
     def add(self, step: int, obs: dict[str, Any]) -> None:
         """Keep a step's ``image`` (and, at the reset, every image key such as CSS's target).
         The env hands out fresh arrays each step, so no copy is needed."""
-        self._pending.append({key: self._pool.submit(_encode, value)
+        self._pending.append({key: self._pool.submit(_encode, value, self.keep_png)
                               for key, value in obs.items()
                               if isinstance(value, np.ndarray) and (key == "image" or step == 0)})
 
     def finish(self) -> tuple[list[dict[str, str]], dict[str, bytes]]:
-        """Per step, ``{key: image path}``; and the PNG bytes by hash."""
+        """Per step, ``{key: image path}``; and the PNG bytes by hash (none without
+        ``keep_png``: the paths then name images that were not kept)."""
         refs: list[dict[str, str]] = []
         blobs: dict[str, bytes] = {}
         for futures in self._pending:
@@ -76,7 +79,8 @@ class ImageRecorder:
             for key, future in futures.items():
                 digest, png, seconds = future.result()
                 self.encode_seconds += seconds
-                blobs[digest] = png
+                if png:
+                    blobs[digest] = png
                 step_refs[key] = image_path(digest)
             refs.append(step_refs)
         self._pending = []
