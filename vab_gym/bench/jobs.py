@@ -48,15 +48,15 @@ class AgentSpec:
     def build(self, env: gym.Env) -> Agent:
         if self.kind == "solver":
             return make_solver(env)
-        if self.kind == "lmm":
-            from vab_gym.agents.lmm import LMMAgent
+        if self.kind == "lmm":  # vab_gym.agents imports the LMM agent (openai) on first use
+            from vab_gym import agents
 
-            return LMMAgent(self.model, self.base_url, api_key=self.api_key, mode=self.mode,
-                            **self.params)
+            return agents.LMMAgent(self.model, self.base_url, api_key=self.api_key,
+                                   mode=self.mode, **self.params)
         if self.kind == "random":
-            from vab_gym.agents.lmm import RandomAgent
+            from vab_gym import agents
 
-            return RandomAgent(self.seed)
+            return agents.RandomAgent(self.seed)
         module, _, name = self.kind.partition(":")
         if not name:
             raise BenchError(f"unknown agent {self.kind!r}: solver, random, lmm or module:name")

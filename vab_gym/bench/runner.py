@@ -202,7 +202,7 @@ def _describe_agent(options: BenchOptions) -> dict[str, Any]:
     if options.agent.kind in ("lmm", "random"):  # built without an env
         try:
             agent = options.agent.build(None)  # type: ignore[arg-type]
-        except ImportError:
+        except (ImportError, AttributeError):  # the LMM agent's extra is not installed
             agent = None
     return options.agent.describe(agent)
 
