@@ -155,6 +155,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from vab_gym.bench import AgentSpec, BenchError, BenchOptions, run_bench
     from vab_gym.bench.jobs import parse_params
 
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = 140  # a log file gets the whole table, not 80 columns of it
     try:
         agent = AgentSpec(kind=args.agent, model=args.model, base_url=args.base_url,
                           api_key=_api_key(args.api_key_env) if args.agent == "lmm" else None,
