@@ -1,9 +1,11 @@
-"""The ``vab-gym`` command: list the environments, run agents on tasks, build task sets."""
+"""The ``vab-gym`` command: list the environments, run agents on tasks, benchmark an agent,
+build task sets."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -139,12 +141,49 @@ def cmd_omnigibson_tasks(args: argparse.Namespace) -> int:
 
 def cmd_mobile_tasks(args: argparse.Namespace) -> int:
     from vab_gym.core.tasks import write_jsonl
-    from vab_gym.envs.mobile.train import build_tasks, train_apps
+    from vab_gym.envs.mobile.train import TRAIN_COUNT, build_tasks, train_apps
 
-    tasks = build_tasks(args.count, args.seed)
+    tasks = build_tasks(args.count or TRAIN_COUNT, args.seed)
     write_jsonl(tasks, args.out)
     prototypes = sum(len(app.prototypes) for app in train_apps())
     console.print(f"{len(tasks)} phone tasks from {prototypes} prototypes -> {args.out}")
+    return 0
+
+
+def _api_key(var: str | None) -> str | None:
+    """``--api-key-env VAR`` names the variable holding the key (an error if unset); without
+    it, ``OPENAI_API_KEY`` if set, else no key (local vLLM/SGLang servers need none)."""
+    from vab_gym.bench import BenchError
+
+    if var is None:
+        return os.environ.get("OPENAI_API_KEY") or None
+    if not os.environ.get(var):
+        raise BenchError(f"--api-key-env {var}: the variable {var} is not set")
+    return os.environ[var]
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from vab_gym.bench import AgentSpec, BenchError, BenchOptions, run_bench
+    from vab_gym.bench.jobs import parse_params
+
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = 140  # a log file gets the whole table, not 80 columns of it
+    try:
+        agent = AgentSpec(kind=args.agent, model=args.model, base_url=args.base_url,
+                          api_key=_api_key(args.api_key_env) if args.agent == "lmm" else None,
+                          mode=args.mode, params=parse_params(args.param or []),
+                          seed=args.seed)
+        env_kwargs = {"backend": args.backend} if args.backend else {}
+        options = BenchOptions(
+            agent=agent, out=Path(args.out), envs=args.envs, split=args.split,
+            tasks=args.tasks, task_ids=args.task_ids.split(",") if args.task_ids else None,
+            seed=args.seed, workers=args.workers, engine=args.engine,
+            ray_address=args.ray_address, ray_cpus=args.ray_cpus, resume=args.resume,
+            timeout=args.timeout, env_kwargs=env_kwargs, keep_images=not args.no_images)
+        run_bench(options, console)
+    except BenchError as exc:
+        console.print(f"[red]vab-gym bench: {escape(str(exc))}[/]")
+        return 2
     return 0
 
 
@@ -190,12 +229,42 @@ def main(argv: list[str] | None = None) -> int:
 
     mobile = sub.add_parser("mobile-tasks",
                             help="make VAB-Mobile train tasks from the apps' prototypes")
-    mobile.add_argument("--count", type=int, default=320)
+    mobile.add_argument("--count", type=int, help="how many (default: the shipped split's 360)")
     mobile.add_argument("--seed", type=int, default=0)
     mobile.add_argument("--out", required=True)
 
+    bench = sub.add_parser("bench", help="benchmark an agent: VAB's leaderboard table")
+    bench.add_argument("--agent", default="solver",
+                       help="solver, random, lmm, or module:name of an agent factory")
+    bench.add_argument("--model", help="lmm: the model name the endpoint serves")
+    bench.add_argument("--base-url", help="lmm: an OpenAI-compatible endpoint, e.g. "
+                       "http://127.0.0.1:8000/v1")
+    bench.add_argument("--api-key-env", metavar="VAR",
+                       help="lmm: the variable holding the key (default: OPENAI_API_KEY if set)")
+    bench.add_argument("--mode", default="text", choices=["text", "tools"],
+                       help="lmm: VAB's reply format, or one tool call per turn")
+    bench.add_argument("--param", action="append", metavar="KEY=VALUE",
+                       help="an agent keyword argument, e.g. temperature=0 (repeatable)")
+    bench.add_argument("--envs", default="all", help="all, or env ids separated by commas")
+    bench.add_argument("--split", default="test")
+    which = bench.add_mutually_exclusive_group()
+    which.add_argument("--tasks", type=int, metavar="N", help="the first N tasks of each env")
+    which.add_argument("--task-ids", metavar="ID[,ID...]", help="these tasks only")
+    bench.add_argument("--seed", type=int, default=0, help="every reset's seed")
+    bench.add_argument("--workers", type=int, default=1, metavar="K")
+    bench.add_argument("--engine", default="local", choices=["local", "ray"])
+    bench.add_argument("--ray-address", help="join this Ray cluster (default: a local Ray)")
+    bench.add_argument("--ray-cpus", type=int, help="CPUs of the local Ray (default: all)")
+    bench.add_argument("--timeout", type=float, default=1800.0,
+                       help="seconds an episode may take before it is recorded as an error")
+    bench.add_argument("--backend", help="the envs' backend (default: each env's embedded one)")
+    bench.add_argument("--no-images", action="store_true",
+                       help="keep episodes without their images")
+    bench.add_argument("--out", required=True, metavar="DIR")
+    bench.add_argument("--resume", action="store_true", help="finish the run in DIR")
+
     args = parser.parse_args(argv)
-    handler = {"list": cmd_list, "run": cmd_run, "css-build": cmd_css_build,
+    handler = {"list": cmd_list, "run": cmd_run, "css-build": cmd_css_build, "bench": cmd_bench,
                "minecraft-tasks": cmd_minecraft_tasks,
                "omnigibson-tasks": cmd_omnigibson_tasks,
                "mobile-tasks": cmd_mobile_tasks}[args.command]

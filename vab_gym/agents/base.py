@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -45,10 +46,18 @@ def make_solver(env: gym.Env) -> Agent:
 
 @dataclass
 class StepRecord:
+    """One step: the action sent, what the env answered, and (for agents that have one) the
+    agent's own record of the turn (``agent.last_step``: reply, tokens, cost, retries...)."""
+
     action: str
     reward: float
     text: str
     info: dict[str, Any]
+    agent: dict[str, Any] | None = None
+    agent_seconds: float = 0.0  # inside agent.act
+    env_seconds: float = 0.0  # inside env.step
+    terminated: bool = False
+    truncated: bool = False
 
 
 @dataclass
@@ -62,6 +71,29 @@ class EpisodeResult:
     judge: dict[str, Any] = field(default_factory=dict)
     truncated: bool = False
     fidelity: dict[str, Any] = field(default_factory=dict)  # the env's departures from VAB
+    seed: int | None = None
+    instruction: str = ""
+    first_text: str = ""  # the text observation after reset
+    first_progress: float = 0.0
+    seconds: float = 0.0  # the whole episode, reset included
+    reset_seconds: float = 0.0  # inside env.reset and agent.reset
+
+    @property
+    def progress(self) -> float:
+        return float(self.steps[-1].info.get("progress", 0.0)) if self.steps \
+            else self.first_progress
+
+    @property
+    def invalid_actions(self) -> int:
+        return sum(step.info.get("action_error") is not None for step in self.steps)
+
+    def usage(self) -> dict[str, float]:
+        """Tokens and cost summed over the agent's steps (zeros for agents without them)."""
+        total = {"prompt_tokens": 0, "completion_tokens": 0, "cost": 0.0}
+        for step in self.steps:
+            for key in total:
+                total[key] += (step.agent or {}).get(key) or 0
+        return total
 
 
 def run_episode(
@@ -72,22 +104,36 @@ def run_episode(
     seed: int | None = None,
     on_step: Callable[[int, str, dict[str, Any], float, dict[str, Any]], None] | None = None,
 ) -> EpisodeResult:
-    """Play one episode; ``on_step(step, action, obs, reward, info)`` sees each step."""
+    """Play one episode; ``on_step(step, action, obs, reward, info)`` sees each step (step 0
+    is the reset). An agent's ``last_step`` dict, when it has one, is kept with each step."""
+    start = time.perf_counter()
     options = {"task_id": task_id} if task_id is not None else None
     obs, info = env.reset(seed=seed, options=options)
     agent.reset(env, obs, info)
+    reset_seconds = time.perf_counter() - start
     result = EpisodeResult(task_id=info["task_id"], backend=info["backend"],
-                           fidelity=info.get("fidelity", {}))
+                           fidelity=info.get("fidelity", {}), seed=seed,
+                           instruction=obs.get("instruction", ""), first_text=obs["text"],
+                           first_progress=float(info.get("progress", 0.0)),
+                           reset_seconds=reset_seconds)
     if on_step:
         on_step(0, "", obs, 0.0, info)
     while True:
+        before_act = time.perf_counter()
         action = agent.act(obs, info)
+        before_step = time.perf_counter()
         obs, reward, terminated, truncated, info = env.step(action)
-        result.steps.append(StepRecord(action, reward, obs["text"], info))
+        after_step = time.perf_counter()
+        last = getattr(agent, "last_step", None)
+        result.steps.append(StepRecord(
+            action, reward, obs["text"], info, agent=dict(last) if last else None,
+            agent_seconds=before_step - before_act, env_seconds=after_step - before_step,
+            terminated=terminated, truncated=truncated))
         if on_step:
             on_step(info["step"], action, obs, reward, info)
         if terminated or truncated:
             result.success = bool(info.get("success"))
             result.judge = info.get("judge", {})
             result.truncated = truncated
+            result.seconds = time.perf_counter() - start
             return result

@@ -31,7 +31,7 @@ from vab_gym.core.templates import Prototype, place_values
 from vab_gym.envs.mobile.apps import installed
 from vab_gym.envs.mobile.phone import formats
 
-TRAIN_COUNT = 320  # the shipped split
+TRAIN_COUNT = 360  # the shipped split
 VARIANTS = 16  # data variants 1..VARIANTS (0 is the test tasks' seed); the server caches them
 TRIES = 20  # groundings tried per prototype and round before it counts as exhausted
 SOURCE = "vab-gym train prototypes (AndroidLab's phrasing), grounded in data variant {variant}"
