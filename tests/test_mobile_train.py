@@ -76,7 +76,7 @@ def test_the_server_restores_each_tasks_variant():
         assert [r["minutes"] for r in server.sql("SELECT minutes FROM alarms")] == [450, 540, 960]
         for variant in range(1, CACHED_VARIANTS + 3):
             server.reset(variant)
-        assert len(server._pristine) == CACHED_VARIANTS + 1 and 0 in server._pristine
+        assert len(server._variants) == CACHED_VARIANTS and 0 not in server._variants
         server.reset(1)  # evicted, built again: the same data
         assert rows(train.variant_database(1), "SELECT first FROM contacts") == [
             (r["first"],) for r in server.sql("SELECT first FROM contacts")]
@@ -111,9 +111,10 @@ def test_spoken_times_as_androidlab_writes_them():
 
 
 def test_the_builder_goes_round_robin_and_each_task_has_its_own_judge():
-    tasks = train.build_tasks(40, seed=1)
-    assert [t.to_dict() for t in tasks] == [t.to_dict() for t in train.build_tasks(40, seed=1)]
     order = [p.id for a in train.train_apps() for p in a.prototypes]
+    count = len(order) + 9
+    tasks = train.build_tasks(count, seed=1)
+    assert [t.to_dict() for t in tasks] == [t.to_dict() for t in train.build_tasks(count, seed=1)]
     assert [t.metadata["prototype"] for t in tasks[:len(order)]] == order
     task = next(t for t in tasks if t.metadata["prototype"] == "clock_alarm_repeat")
     filling = task.metadata["filling"]
@@ -125,7 +126,7 @@ def test_the_builder_goes_round_robin_and_each_task_has_its_own_judge():
     timer = next(t for t in tasks if t.metadata["prototype"] == "clock_timer")
     assert isinstance(timer.judge["params"]["hours"], int)
     assert all(1 <= t.setup["variant"] <= train.VARIANTS and t.split == "train" for t in tasks)
-    assert len({t.id for t in tasks}) == 40
+    assert len({t.id for t in tasks}) == count
 
 
 def test_the_shipped_train_split():
@@ -133,7 +134,7 @@ def test_the_shipped_train_split():
     assert len(tasks) >= 300
     assert [t.to_dict() for t in tasks] == [t.to_dict() for t in train.build_tasks(len(tasks))]
     assert {t.metadata["prototype"] for t in tasks} == {
-        p.id for a in train.built_in() for p in a.prototypes}
+        p.id for a in train.train_apps() for p in a.prototypes}
 
 
 def test_the_mobile_tasks_command(tmp_path):
