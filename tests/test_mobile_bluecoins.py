@@ -199,14 +199,6 @@ def test_the_solver_solves_a_sample(env, task_id):
     assert all(step.info["action_error"] is None for step in result.steps)
 
 
-@pytest.mark.slow
-def test_the_solver_solves_every_bluecoins_task(env):
-    solver = make_solver(env)
-    ids = [t for t in env.tasks.ids if t.startswith("bluecoins_")]
-    assert len(ids) == 15
-    assert [t for t in ids if not run_episode(env, solver, task_id=t).success] == []
-
-
 def _database(tmp_path, name, variant):
     seed.build(tmp_path / f"{name}.db")
     conn = seed.connect(tmp_path / f"{name}.db")

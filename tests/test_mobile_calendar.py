@@ -152,14 +152,6 @@ def test_the_solver_solves_a_sample(env, task_id):
     assert all(step.info["action_error"] is None for step in result.steps)
 
 
-@pytest.mark.slow
-def test_the_solver_solves_every_calendar_task(env):
-    solver = make_solver(env)
-    ids = [t for t in env.tasks.ids if t.startswith("calendar_")]
-    assert len(ids) == 14
-    assert [t for t in ids if not run_episode(env, solver, task_id=t).success] == []
-
-
 def _database(tmp_path, name, variant=None):
     path = tmp_path / f"{name}.db"
     seed.build(path)

@@ -162,13 +162,6 @@ def test_the_solver_solves_a_sample(env, task_id):
     assert all(step.info["action_error"] is None for step in result.steps)
 
 
-@pytest.mark.slow
-def test_the_solver_solves_every_settings_task(env):
-    solver = make_solver(env)
-    failed = [t for t in SETTINGS_IDS if not run_episode(env, solver, task_id=t).success]
-    assert failed == []
-
-
 def _dump(path):
     conn = seed.connect(path)
     try:
