@@ -6,9 +6,10 @@ the goal checks below, each returning AndroidLab-style sub-goals (its judges' ``
 ``"2"``, ... keys); ``{"kind": "query", "answer": ..., "match": {...}}`` holds AndroidLab's
 standard answer and the rule that recognises it in a reply. AndroidLab's own judges read the
 screen's XML (``evaluation/tasks/<app>/<app>.py``) and an LLM for answers; differences are
-listed per task in docs/mobile-status.md. An answer the typed rules do not recognise goes to
-the suite's LLM judge (:class:`vab_gym.core.llm.ChatClient`) with AndroidLab's prompt when one
-is configured, and is reported unjudged (not passed) when none is.
+listed per task in docs/mobile.md and the apps' docs. An answer the typed rules do not
+recognise goes to the suite's LLM judge (:class:`vab_gym.core.llm.ChatClient`) with
+AndroidLab's prompt when one is configured, and is reported unjudged (not passed) when none
+is.
 """
 
 from __future__ import annotations
