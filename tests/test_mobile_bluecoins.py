@@ -235,3 +235,11 @@ def test_a_grounded_answer_is_the_varied_data(tmp_path):
                                  setup={})
     assert answer_matches(f"I spent {spent / 100:.2f} CNY", task.judge["match"])
     assert not answer_matches(f"I spent {(spent + 1) / 100:.2f} CNY", task.judge["match"])
+
+
+@pytest.mark.parametrize(("reply", "ok"), [("It was 11,650.02 CNY", True), ("11650.02", True),
+                                           ("11,650.03 CNY", False)])
+def test_a_grouped_stored_amount_is_read_as_a_number(reply, ok):
+    """Train answers are stored as the app shows them ("11,650.02"): the rule reads them as
+    numbers instead of raising at the agent's finish (bluecoins_train_15 crashed so)."""
+    assert answer_matches(reply, {"type": "amount", "value": "11,650.02"}) is ok

@@ -314,8 +314,8 @@ def answer_matches(reply: str, rule: dict[str, Any]) -> bool:
         return _yes_no(reply) == rule["value"]
     if kind == "number":
         return float(rule["value"]) in _numbers(reply)
-    if kind == "amount":  # money: "11,400.00 CNY" is 11400
-        return round(float(rule["value"]), 2) in _amounts(reply)
+    if kind == "amount":  # money: "11,400.00 CNY" is 11400 (the stored value may be grouped too)
+        return round(float(str(rule["value"]).replace(",", "")), 2) in _amounts(reply)
     if kind == "time":
         return minutes_of(rule["value"]) in _times(reply)
     if kind == "duration":
