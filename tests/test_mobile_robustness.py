@@ -97,3 +97,19 @@ def test_no_process_outlives_a_killed_parent():
     child.wait()
     _gone, alive = psutil.wait_procs(spawned, timeout=15)
     assert not alive, [p.pid for p in alive]
+
+
+def test_a_broken_judge_fails_the_task_in_words():
+    from vab_gym.core.tasks import Task, TaskSet
+
+    task = Task("broken", MobileEnv.env_id, "test", "You should use clock to ...",
+                {"app": "clock", "start": "/clock/alarm"},
+                {"kind": "query", "answer": "x", "match": {"type": "amount", "value": "lots"}})
+    env = MobileEnv(tasks=TaskSet([task]), image_size=(120, 54))
+    try:
+        env.reset()
+        _obs, reward, terminated, _truncated, info = env.step("finish('12 CNY')")
+        assert terminated and reward == 0.0 and not info["success"]
+        assert info["judge"]["reason"].startswith("judge error: ValueError")
+    finally:
+        env.close()

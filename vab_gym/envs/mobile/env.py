@@ -283,7 +283,11 @@ class MobileEnv(VabEnv):
             # A real device's apps keep their state to themselves: nothing to read it from.
             return judges.Outcome([], False, "unjudged: state judges read the embedded "
                                   "phone's apps, not a real device")
-        return judges.judge(self.task.judge, self, answer, self.llm_judge, self.task.instruction)
+        try:
+            return judges.judge(self.task.judge, self, answer, self.llm_judge,
+                                self.task.instruction)
+        except Exception as exc:  # a broken judge spec fails the task; it never ends the run
+            return judges.Outcome([], False, f"judge error: {type(exc).__name__}: {exc}")
 
     def _progress(self) -> float:
         if self.task is None or self.task.judge.get("kind") == "query":
