@@ -411,8 +411,8 @@ def test_mobile_metrics_are_the_verdicts():
     from vab_gym.bench.jobs import env_metrics
 
     result = EpisodeResult("clock_1", "embedded", judge={"details": {
-        "sub_sr": 0.5, "rrr": None, "ror": 0.75, "steps": 4}})
-    assert env_metrics("VAB-Mobile-v0", result, None) == {"sub_sr": 0.5, "rrr": None,
+        "sub_sr": 1.0, "rrr": 0.8, "ror": 0.75, "steps": 5}}, success=True)
+    assert env_metrics("VAB-Mobile-v0", result, None) == {"sub_sr": 1.0, "rrr": 0.8,
                                                            "ror": 0.75}
     rows = [row("VAB-Mobile-v0", True, metrics={"sub_sr": 1.0, "rrr": 0.8, "ror": 1.0}),
             row("VAB-Mobile-v0", False, metrics={"sub_sr": 0.5, "rrr": None, "ror": 0.5}),
