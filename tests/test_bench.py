@@ -341,7 +341,8 @@ def test_lmm_agent_through_the_bench_cli(tmp_path, monkeypatch, capsys):
 
     tasks = ["mc-test-cake", "mc-test-sugar"]  # the split's first two: 9 and 2 solver steps
     actions = solver_actions(MC, tasks)
-    replies = {t: [f"OBSERVATION: a field.\nTHOUGHT: 1. step {i} of {t}.\nACTION: {a}"
+    # VAB's Minecraft harness reads "Thought:" and "Action:" as "THOUGHT:" and "ACTION:"
+    replies = {t: [f"Observation: a field.\nThought: 1. step {i} of {t}.\nAction: {a}"
                    for i, a in enumerate(actions[t])] for t in tasks}
     key = "sk-bench-secret-4711"
     monkeypatch.setenv("VAB_TEST_BENCH_KEY", key)
@@ -379,6 +380,9 @@ def test_lmm_agent_through_the_bench_cli(tmp_path, monkeypatch, capsys):
     for task_id in tasks:
         steps = episodes[task_id]["steps"]
         assert [s["reply"] for s in steps] == replies[task_id]
+        assert [s["action"] for s in steps] == [
+            r.replace("Observation:", "OBSERVATION:").replace("Thought:", "THOUGHT:")
+            .replace("Action:", "ACTION:") for r in replies[task_id]]
         assert [s["action_error"] for s in steps] == [None] * len(actions[task_id])
     board = (out / "leaderboard.md").read_text()
     assert "| fake-model | 100.0* | — | 100.0 ± 0.0 | — | — | — |" in board
