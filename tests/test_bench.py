@@ -349,6 +349,13 @@ def test_lmm_agent_through_the_bench_cli(tmp_path, monkeypatch, capsys):
     out = tmp_path / "run"
     with FakeOpenAI([r for t in tasks for r in replies[t]]) as fake:
         url = fake.url
+        # an unknown model, or a keyword the agent does not take: named, before any job
+        for flags, message in ((["--model", "gpt-9"], "does not serve model 'gpt-9'"),
+                               (["--model", "fake-model", "--param", "tempo=1"], "'tempo'")):
+            assert cli.main(["bench", "--agent", "lmm", *flags, "--base-url", url, "--envs",
+                             MC, "--out", str(out)]) == 2
+            assert message in " ".join(capsys.readouterr().out.split())
+        assert not out.exists() and fake.requests == []
         code = cli.main(["bench", "--agent", "lmm", "--model", "fake-model", "--base-url",
                          url, "--api-key-env", "VAB_TEST_BENCH_KEY", "--param",
                          "prices={'prompt': 2.5, 'completion': 10.0}", "--envs", MC,
