@@ -5,6 +5,7 @@ a task)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -96,7 +97,7 @@ def test_bad_endpoints_are_clear_errors_before_any_job(tmp_path, models_server):
     assert not any((tmp_path / name).exists() for name in "abc")
 
 
-def test_api_key_env_must_be_set(monkeypatch, tmp_path):
+def test_api_key_env_must_be_set(monkeypatch, tmp_path, capsys):
     from vab_gym import cli
 
     monkeypatch.delenv("VAB_TEST_NO_SUCH_KEY", raising=False)
@@ -104,6 +105,7 @@ def test_api_key_env_must_be_set(monkeypatch, tmp_path):
                      "http://127.0.0.1:9/v1", "--api-key-env", "VAB_TEST_NO_SUCH_KEY",
                      "--envs", MC, "--out", str(tmp_path / "run")])
     assert code == 2 and not (tmp_path / "run").exists()
+    assert "the variable VAB_TEST_NO_SUCH_KEY is not set" in " ".join(capsys.readouterr().out.split())
 
 
 # -- the results file ----------------------------------------------------------------------
@@ -303,3 +305,151 @@ def test_without_images_an_episode_keeps_its_steps_and_no_image_files():
     recorder.close()
     assert blobs == {} and refs == [{"image": f"images/{image_hash(pixels)[:2]}/"
                                               f"{image_hash(pixels)}.png"}]
+
+
+# -- the agents end to end through `vab-gym bench` ------------------------------------------
+def solver_actions(env_id: str, task_ids: list[str]) -> dict[str, list[str]]:
+    """The program solver's actions per task, played here with the bench's reset seed (0)."""
+    import gymnasium as gym
+
+    from vab_gym.agents import make_solver
+
+    env = gym.make(env_id)
+    actions: dict[str, list[str]] = {}
+    try:
+        for task_id in task_ids:
+            solver = make_solver(env)
+            obs, info = env.reset(seed=0, options={"task_id": task_id})
+            solver.reset(env, obs, info)
+            actions[task_id] = []
+            while True:
+                actions[task_id].append(solver.act(obs, info))
+                obs, _, terminated, truncated, info = env.step(actions[task_id][-1])
+                if terminated or truncated:
+                    break
+    finally:
+        env.close()
+    return actions
+
+
+def test_lmm_agent_through_the_bench_cli(tmp_path, monkeypatch, capsys):
+    """`vab-gym bench --agent lmm` against tests/fake_openai.py, whose replies carry the
+    solver's actions in VAB's Minecraft format (container.py: OBSERVATION/THOUGHT/ACTION)."""
+    from tests.fake_openai import FakeOpenAI
+    from vab_gym import cli
+    from vab_gym.agents.prompting import templates
+
+    tasks = ["mc-test-cake", "mc-test-sugar"]  # the split's first two: 9 and 2 solver steps
+    actions = solver_actions(MC, tasks)
+    # VAB's Minecraft harness reads "Thought:" and "Action:" as "THOUGHT:" and "ACTION:"
+    replies = {t: [f"Observation: a field.\nThought: 1. step {i} of {t}.\nAction: {a}"
+                   for i, a in enumerate(actions[t])] for t in tasks}
+    key = "sk-bench-secret-4711"
+    monkeypatch.setenv("VAB_TEST_BENCH_KEY", key)
+    out = tmp_path / "run"
+    with FakeOpenAI([r for t in tasks for r in replies[t]]) as fake:
+        url = fake.url
+        # an unknown model, or a keyword the agent does not take: named, before any job
+        for flags, message in ((["--model", "gpt-9"], "does not serve model 'gpt-9'"),
+                               (["--model", "fake-model", "--param", "tempo=1"], "'tempo'")):
+            assert cli.main(["bench", "--agent", "lmm", *flags, "--base-url", url, "--envs",
+                             MC, "--out", str(out)]) == 2
+            assert message in " ".join(capsys.readouterr().out.split())
+        assert not out.exists() and fake.requests == []
+        code = cli.main(["bench", "--agent", "lmm", "--model", "fake-model", "--base-url",
+                         url, "--api-key-env", "VAB_TEST_BENCH_KEY", "--param",
+                         "prices={'prompt': 2.5, 'completion': 10.0}", "--envs", MC,
+                         "--tasks", "2", "--out", str(out)])
+        assert code == 0, capsys.readouterr().out
+        assert len(fake.requests) == 11 and not fake.script
+        assert {h["authorization"] for h in fake.headers} == {f"Bearer {key}"}
+    rows = {r["task_id"]: r for r in read_results(out / "results.jsonl")}
+    assert sorted(rows) == sorted(tasks)
+    for task_id, steps in (("mc-test-cake", 9), ("mc-test-sugar", 2)):
+        r = rows[task_id]
+        assert r["success"] and r["error"] is None and r["steps"] == steps
+        assert r["invalid_actions"] == 0 and r["agent_errors"] == 0
+        # the fake's usage, 1000 prompt + 100 completion tokens a request, at $2.5 and $10 /M
+        assert r["tokens"] == {"prompt": 1000 * steps, "completion": 100 * steps}
+        assert math.isclose(r["cost"], 0.0035 * steps)
+    run = json.loads((out / "run.json").read_text())
+    agent = run["agent"]
+    assert (agent["class"], agent["model"], agent["base_url"], agent["temperature"]) == (
+        "LMMAgent", "fake-model", url, 0.0)
+    assert agent["prices"] == {"prompt": 2.5, "completion": 10.0}
+    folder = ROOT / "vab_gym" / "agents" / "prompts"
+    assert agent["prompts"][MC] == hashlib.sha256(
+        (folder / "minecraft.yaml").read_bytes()).hexdigest()
+    assert set(agent["prompts"]) == set(templates())
+    for path in out.rglob("*"):  # the key is in no file of the run
+        assert not path.is_file() or key.encode() not in path.read_bytes(), path
+    episodes = {e["task_id"]: e for e in EpisodeStore(out)}
+    for task_id in tasks:
+        steps = episodes[task_id]["steps"]
+        assert [s["reply"] for s in steps] == replies[task_id]
+        assert [s["action"] for s in steps] == [
+            r.replace("Observation:", "OBSERVATION:").replace("Thought:", "THOUGHT:")
+            .replace("Action:", "ACTION:") for r in replies[task_id]]
+        assert [s["action_error"] for s in steps] == [None] * len(actions[task_id])
+    board = (out / "leaderboard.md").read_text()
+    assert "| fake-model | 100.0* | — | 100.0 ± 0.0 | — | — | — |" in board
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["tokens"] == {"prompt": 11000, "completion": 1100}
+    assert math.isclose(summary["cost"], 0.0385)
+
+
+def test_random_agent_through_the_bench_cli(tmp_path, capsys):
+    from vab_gym import cli
+
+    out = tmp_path / "run"
+    code = cli.main(["bench", "--agent", "random", "--envs", "VAB-CSS-v0", "--tasks", "1",
+                     "--out", str(out)])
+    assert code == 0, capsys.readouterr().out
+    (row_,) = read_results(out / "results.jsonl")
+    assert row_["task_id"] == "css-test-0000" and row_["error"] is None
+    # a random edit almost never fixes the page: VAB-CSS's 10 rounds run out
+    assert row_["steps"] == 10 and row_["truncated"] and not row_["success"]
+    assert json.loads((out / "run.json").read_text())["agent"]["class"] == "RandomAgent"
+    (episode,) = EpisodeStore(out)
+    assert len(episode["steps"]) == 10
+    assert "| random | 0.0* | — | — | — | — | 0.0 ± 0.0 |" in (out / "leaderboard.md").read_text()
+
+
+def test_mobile_metrics_are_the_verdicts():
+    """The bench reads Sub-SR, RRR and ROR from VAB-Mobile's verdict (the env computes them
+    as AndroidLab does); rows without a verdict give none."""
+    from vab_gym.agents.base import EpisodeResult
+    from vab_gym.bench.jobs import env_metrics
+
+    result = EpisodeResult("clock_1", "embedded", judge={"details": {
+        "sub_sr": 1.0, "rrr": 0.8, "ror": 0.75, "steps": 5}}, success=True)
+    assert env_metrics("VAB-Mobile-v0", result, None) == {"sub_sr": 1.0, "rrr": 0.8,
+                                                           "ror": 0.75}
+    rows = [row("VAB-Mobile-v0", True, metrics={"sub_sr": 1.0, "rrr": 0.8, "ror": 1.0}),
+            row("VAB-Mobile-v0", False, metrics={"sub_sr": 0.5, "rrr": None, "ror": 0.5}),
+            {**row("VAB-Mobile-v0", False), "error": "timeout", "steps": 0}]
+    mobile = summarize(rows, "m")["envs"]["VAB-Mobile-v0"]
+    # Sub-SR over all 3 tasks; RRR over the completed one; ROR over the 2 played
+    assert (mobile["sub_sr"], mobile["rrr"], mobile["ror"]) == (50.0, 80.0, 75.0)
+    assert "Sub-SR 50.0%, RRR 80.0%, ROR 75.0%" in leaderboard_markdown(summarize(rows, "m"))
+
+
+@pytest.mark.slow  # ~25 s: the embedded phone starts Chromium, 23 solver steps
+def test_mobile_through_the_bench(tmp_path, capsys):
+    from vab_gym import cli
+
+    out = tmp_path / "run"
+    code = cli.main(["bench", "--agent", "solver", "--envs", "VAB-Mobile-v0", "--tasks", "2",
+                     "--out", str(out)])
+    assert code == 0, capsys.readouterr().out
+    rows = {r["task_id"]: r for r in read_results(out / "results.jsonl")}
+    assert sorted(rows) == ["clock_1", "clock_2"] and all(r["success"] for r in rows.values())
+    # RRR: AndroidLab's human step counts (ground_truth_length.json: clock_1 8, clock_2 10)
+    # over the episode's; the solver's screens change after every action (ROR 1)
+    rrr = (8 / rows["clock_1"]["steps"] + 10 / rows["clock_2"]["steps"]) / 2
+    mobile = json.loads((out / "summary.json").read_text())["envs"]["VAB-Mobile-v0"]
+    assert mobile["success_rate"] == 100.0 and mobile["sub_sr"] == 100.0
+    assert math.isclose(mobile["rrr"], 100 * rrr) and mobile["ror"] == 100.0
+    board = (out / "leaderboard.md").read_text()
+    assert "| solver | 100.0* | — | — | 100.0 ± 0.0 | — | — |" in board
+    assert f"Sub-SR 100.0%, RRR {100 * rrr:.1f}%, ROR 100.0%" in board

@@ -158,15 +158,21 @@ class LMMAgent:
         self.last_step: dict[str, Any] = {}
         self.episode = _Usage()
 
-    def check(self) -> None:
-        """Fail early and clearly: :class:`LMMError` when the endpoint does not answer,
-        ``ValueError`` when it does not serve the model (endpoints without ``/models`` pass)."""
+    def check(self, timeout: float = 20.0) -> None:
+        """Fail early and clearly, before the first episode: :class:`LMMError` when the
+        endpoint does not answer or refuses the key, ``ValueError`` naming the served models
+        when the model is not among them (an endpoint without ``GET /models`` passes)."""
+        client = self._client.with_options(timeout=min(timeout, self.timeout))
         try:
-            served = [m.id for m in self._client.models.list()]
+            served = [m.id for m in client.models.list()]
         except openai.NotFoundError:
             return
+        except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
+            raise LMMError(f"{self.base_url} refused the key (HTTP {exc.status_code}); "
+                           "check --api-key-env") from exc
         except openai.OpenAIError as exc:
-            raise LMMError(f"{self.base_url} does not answer: {type(exc).__name__}: {exc}") from exc
+            raise LMMError(f"{self.base_url} does not answer: {type(exc).__name__}: {exc}; "
+                           "is the server running?") from exc
         if self.model not in served:
             raise ValueError(f"{self.base_url} does not serve model {self.model!r}; "
                              f"it serves {sorted(served)}")

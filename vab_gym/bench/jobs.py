@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import importlib
-import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -118,8 +117,7 @@ ENV_NAMES = {
 }
 
 
-def env_metrics(env_id: str, result: EpisodeResult, env: gym.Env,
-                images: list[dict[str, str]]) -> dict[str, Any]:
+def env_metrics(env_id: str, result: EpisodeResult, env: gym.Env) -> dict[str, Any]:
     """The numbers behind VAB's per-env partial metrics, for one episode."""
     details = result.judge.get("details", {})
     if env_id == "VAB-OmniGibson-v0":  # VAB's average_reward term (the env's judge has it)
@@ -131,18 +129,8 @@ def env_metrics(env_id: str, result: EpisodeResult, env: gym.Env,
     if env_id == "VAB-WebArena-Lite-v0":
         task = env.unwrapped.task
         return {"site": "+".join(task.setup.get("sites", [])) if task else ""}
-    if env_id == "VAB-Mobile-v0":
-        # AndroidLab: RRR = ground-truth length / trace length for completed tasks; ROR =
-        # 1 - (consecutive identical screens) / (len - 1). Identical = same pixels here
-        # (AndroidLab: similarity > 0.999).
-        task = env.unwrapped.task
-        golden = (task.metadata.get("ground_truth_length") if task else None)
-        screens = [step.get("image") for step in images]
-        same = sum(a == b for a, b in itertools.pairwise(screens))
-        return {"sub_sr": details.get("sub_sr", float(result.success)),
-                "rrr": golden / len(result.steps) if golden and result.success
-                and result.steps else None,
-                "ror": 1 - same / (len(screens) - 1) if len(screens) > 1 else None}
+    if env_id == "VAB-Mobile-v0":  # the env's verdict has AndroidLab's three (mobile/metrics.py)
+        return {key: details.get(key) for key in ("sub_sr", "rrr", "ror")}
     return {}
 
 
@@ -241,7 +229,7 @@ class Worker:
             "error": None, "attempts": attempt, "earlier_errors": errors,
             "agent_errors": len(step_errors), "backend": result.backend,
             "truncated": result.truncated,
-            "metrics": env_metrics(job.env_id, result, env, refs[1:]),
+            "metrics": env_metrics(job.env_id, result, env),
         }
         if not self.config.keep_images:
             refs, blobs = [{} for _ in refs], {}

@@ -70,7 +70,7 @@ def env_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
             by_site[r.get("metrics", {}).get("site") or "unknown"].append(bool(r["success"]))
         summary["per_site"] = {site: 100 * sum(v) / len(v) for site, v in sorted(by_site.items())}
     elif env_id == "VAB-Mobile-v0":
-        summary["sub_sr"] = 100 * sum(m.get("sub_sr", 0.0) for m in metrics) / n
+        summary["sub_sr"] = 100 * sum(m.get("sub_sr") or 0.0 for m in metrics) / n
         for key in ("rrr", "ror"):
             value = _mean([m[key] for m in metrics if m.get(key) is not None])
             summary[key] = None if value is None else 100 * value

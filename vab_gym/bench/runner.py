@@ -90,30 +90,22 @@ def plan_jobs(env_ids: list[str], split: str, tasks: int | None, task_ids: list[
     return jobs
 
 
-def check_endpoint(base_url: str, model: str, api_key: str | None,
-                   timeout: float = 20.0) -> None:
-    """An OpenAI-compatible endpoint must answer ``GET /models`` and list the model."""
-    import httpx
-
-    url = base_url.rstrip("/") + "/models"
-    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+def check_agent(spec: AgentSpec) -> None:
+    """``--agent lmm``: the agent's own :meth:`~vab_gym.agents.LMMAgent.check` (the endpoint
+    answers ``GET /models``, takes the key and serves the model), as a BenchError."""
+    if not spec.model or not spec.base_url:
+        raise BenchError("--agent lmm needs --model and --base-url")
     try:
-        response = httpx.get(url, headers=headers, timeout=timeout)
-    except httpx.HTTPError as exc:
-        raise BenchError(f"the endpoint {base_url} does not answer ({type(exc).__name__}: "
-                         f"{exc}); is the server running?") from exc
-    if response.status_code in (401, 403):
-        raise BenchError(f"the endpoint {base_url} refused the key (HTTP "
-                         f"{response.status_code}); check --api-key-env")
-    if response.status_code != 200:
-        raise BenchError(f"{url} answered HTTP {response.status_code}: {response.text[:200]}")
+        from vab_gym.agents import LMMError
+    except ImportError as exc:  # openai, the lmm extra
+        raise BenchError(f"--agent lmm needs the lmm extra (pip install 'vab-gym[lmm]'): "
+                         f"{exc}") from exc
     try:
-        served = [entry["id"] for entry in response.json()["data"]]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise BenchError(f"{url} did not answer an OpenAI model list") from exc
-    if model not in served:
-        raise BenchError(f"the endpoint {base_url} does not serve model {model!r}; it serves: "
-                         f"{', '.join(served) or 'none'}")
+        spec.build(None).check()  # type: ignore[arg-type]  (built without an env)
+    except (LMMError, ValueError) as exc:
+        raise BenchError(str(exc)) from exc
+    except TypeError as exc:  # a --param the agent does not take
+        raise BenchError(f"--agent lmm: {exc}") from exc
 
 
 # -- the results file ---------------------------------------------------------------------
@@ -172,11 +164,8 @@ def prepare(options: BenchOptions) -> tuple[list[Job], list[dict[str, Any]]]:
         raise BenchError(f"unknown engine {options.engine!r}: local or ray")
     env_ids = resolve_envs(options.envs)
     jobs = plan_jobs(env_ids, options.split, options.tasks, options.task_ids, options.seed)
-    agent = options.agent
-    if agent.kind == "lmm":
-        if not agent.model or not agent.base_url:
-            raise BenchError("--agent lmm needs --model and --base-url")
-        check_endpoint(agent.base_url, agent.model, agent.api_key)
+    if options.agent.kind == "lmm":
+        check_agent(options.agent)
     results = options.out / RESULTS
     run_file = options.out / "run.json"
     if results.exists() and not options.resume:
