@@ -6,6 +6,7 @@ train split's grounding and variants."""
 import numpy as np
 import pytest
 
+from tests.mobile_helpers import finish
 from vab_gym.agents.base import make_solver, run_episode
 from vab_gym.envs.mobile.apps import by_key
 from vab_gym.envs.mobile.apps.bluecoins import data
@@ -55,13 +56,6 @@ def tap(env, accept):
             assert info["action_error"] is None
             return
     raise AssertionError(f"not on the screen: {texts(env)}")
-
-
-def finish(env, message=None):
-    _obs, reward, terminated, _truncated, info = env.step(
-        "finish()" if message is None else f"finish({message!r})")
-    assert terminated
-    return reward, info
 
 
 def test_the_seed_gives_androidlabs_answers(pristine):

@@ -7,6 +7,7 @@ import sqlite3
 import numpy as np
 import pytest
 
+from tests.mobile_helpers import finish
 from vab_gym.agents.base import make_solver, run_episode
 from vab_gym.envs.mobile.apps import by_key
 from vab_gym.envs.mobile.apps.calendar import data
@@ -55,12 +56,6 @@ def tap(env, accept):
             assert info["action_error"] is None
             return
     raise AssertionError(f"not on the screen: {texts(env)}")
-
-
-def finish(env):
-    _obs, reward, terminated, _truncated, info = env.step("finish()")
-    assert terminated
-    return reward, info
 
 
 @pytest.mark.parametrize(("task_id", "changes", "success", "progress"), [

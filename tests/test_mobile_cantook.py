@@ -5,11 +5,10 @@ train split's grounding and variations."""
 import numpy as np
 import pytest
 
+from tests.mobile_helpers import DbState, finish, number_of
 from vab_gym.agents.base import make_solver, run_episode
 from vab_gym.envs.mobile.apps.cantook import APP
 from vab_gym.envs.mobile.env import MobileEnv
-
-from .mobile_state import DbState
 
 # evaluation/tasks/cantook/cantook.py SingleTask_cantook_10: the reader's line, verbatim.
 ROMEO_LINE = "Mer. Thou desir'st me to stop in my tale against the haire"
@@ -22,22 +21,8 @@ def env():
     env.close()
 
 
-def number_of(env, text, cls=None):
-    for number, element in enumerate(env.elements, 1):
-        if text in (element.text, element.desc) and cls in (None, element.cls):
-            return number
-    raise AssertionError(f"{text!r} is not on the screen: {[e.label for e in env.elements]}")
-
-
 def texts(env):
     return [e.text for e in env.elements if e.cls == "TextView"]
-
-
-def finish(env, message=None):
-    _obs, reward, terminated, _truncated, info = env.step(
-        "finish()" if message is None else f"finish({message!r})")
-    assert terminated
-    return reward, info
 
 
 def test_the_shelf_and_the_screens_show_androidlabs_strings(env):

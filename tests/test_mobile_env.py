@@ -5,6 +5,7 @@ import psutil
 import pytest
 from gymnasium.utils.env_checker import check_env
 
+from tests.mobile_helpers import finish, number_of
 from vab_gym.envs.mobile.env import MobileEnv
 from vab_gym.envs.mobile.phone.server import PhoneServer
 
@@ -14,21 +15,6 @@ def env():
     env = MobileEnv()
     yield env
     env.close()
-
-
-def number_of(env, text, cls=None):
-    """The label number of the first element reading ``text`` (as a person finds it)."""
-    for number, element in enumerate(env.elements, 1):
-        if text in (element.text, element.desc, element.content) and cls in (None, element.cls):
-            return number
-    raise AssertionError(f"{text!r} is not on the screen: {[e.label for e in env.elements]}")
-
-
-def finish(env, message=None):
-    _obs, reward, terminated, _truncated, info = env.step(
-        "finish()" if message is None else f"finish({message!r})")
-    assert terminated
-    return reward, info
 
 
 def test_check_env(env):
@@ -51,17 +37,17 @@ def test_an_alarm_set_by_hand_through_tap_and_text(env):
     env.reset(options={"task_id": "clock_1"})
     env.step("Action: tap(15)")  # the "Add alarm" button: element 15 on the alarm list
     assert env.screen.url == "/clock/alarm?dialog=new"
-    hour = number_of(env, "Hour", "EditText")
+    hour = number_of(env, "Hour", "EditText", content=True)
     env.step(f"tap({hour})")
     env.step('text("3")')
-    env.step(f"tap({number_of(env, 'Minute', 'EditText')})")
+    env.step(f"tap({number_of(env, 'Minute', 'EditText', content=True)})")
     env.step('text("00")')
-    env.step(f"tap({number_of(env, 'PM')})")
-    env.step(f"tap({number_of(env, 'OK')})")
-    env.step(f"tap({number_of(env, 'Add label')})")
-    env.step(f"tap({number_of(env, 'Label', 'EditText')})")
+    env.step(f"tap({number_of(env, 'PM', content=True)})")
+    env.step(f"tap({number_of(env, 'OK', content=True)})")
+    env.step(f"tap({number_of(env, 'Add label', content=True)})")
+    env.step(f"tap({number_of(env, 'Label', 'EditText', content=True)})")
     env.step('text("meeting")')
-    _obs, _reward, _terminated, _truncated, info = env.step(f"tap({number_of(env, 'OK')})")
+    _obs, _reward, _terminated, _truncated, info = env.step(f"tap({number_of(env, 'OK', content=True)})")
     assert info["action_error"] is None
     assert env.sql("SELECT minutes, label, enabled FROM alarms WHERE minutes = 900") == [
         {"minutes": 900, "label": "meeting", "enabled": 1}]
@@ -87,7 +73,7 @@ def test_bad_actions_are_feedback(env):
 
 def test_back_and_home(env):
     env.reset(options={"task_id": "contacts_12"})
-    env.step(f"tap({number_of(env, 'ABC', 'TextView')})")
+    env.step(f"tap({number_of(env, 'ABC', 'TextView', content=True)})")
     assert env.screen.url.startswith("/contacts/") and env.screen.app == "contacts"
     env.step("back()")
     assert env.screen.url == "/contacts"
@@ -238,8 +224,8 @@ def test_valid_actions_ground_the_screen(env):
     assert len(switches) == 3 and all(f"tap({n})" in calls for n in switches)
     assert calls[-3:] == ["back()", "home()", "finish()"]
     assert not any(c.startswith("text(") for c in calls)  # no field has the focus
-    env.step(f"tap({number_of(env, 'Add alarm')})")
-    env.step(f"tap({number_of(env, 'Hour', 'EditText')})")
+    env.step(f"tap({number_of(env, 'Add alarm', content=True)})")
+    env.step(f"tap({number_of(env, 'Hour', 'EditText', content=True)})")
     assert "text('meeting')" in env.valid_actions()  # the instruction's quoted label
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from starlette.testclient import TestClient
 
+from tests.mobile_helpers import number_of
 from vab_gym.envs.mobile import judges
 from vab_gym.envs.mobile.apps.mapme import APP, train
 from vab_gym.envs.mobile.env import MobileEnv
@@ -205,13 +206,6 @@ def env():
     env = MobileEnv()
     yield env
     env.close()
-
-
-def number_of(env, text, cls=None):
-    for number, element in enumerate(env.elements, 1):
-        if text in (element.text, element.desc) and cls in (None, element.cls):
-            return number
-    raise AssertionError(f"{text!r} is not on the screen: {[e.label for e in env.elements]}")
 
 
 def test_map_10_by_hand_reading_the_drive_from_the_screen(env):

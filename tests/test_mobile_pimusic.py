@@ -7,12 +7,11 @@ import re
 import numpy as np
 import pytest
 
+from tests.mobile_helpers import DbState, number_of
 from vab_gym.agents.base import make_solver, run_episode
 from vab_gym.envs.mobile.apps.pimusic import APP
 from vab_gym.envs.mobile.env import MobileEnv
 from vab_gym.envs.mobile.judges import answer_matches
-
-from .mobile_state import DbState
 
 # evaluation/tasks/pimusic/pimusic.py extract_songs: a row's third TextView is its length.
 DURATION = re.compile(r"^(\d+:)?[0-5]?\d:[0-5]?\d$")
@@ -23,13 +22,6 @@ def env():
     env = MobileEnv(image_size=(240, 108))
     yield env
     env.close()
-
-
-def number_of(env, text, cls=None):
-    for number, element in enumerate(env.elements, 1):
-        if text in (element.text, element.desc) and cls in (None, element.cls):
-            return number
-    raise AssertionError(f"{text!r} is not on the screen: {[e.label for e in env.elements]}")
 
 
 def rows(env):

@@ -6,7 +6,7 @@ train split's grounding."""
 import numpy as np
 import pytest
 
-from tests.mobile_offline import DbState, client, judge_task, pristine, screen_text
+from tests.mobile_helpers import DbState, client, number_of, screen_text
 from vab_gym.agents.base import make_solver, run_episode
 from vab_gym.envs.mobile import judges
 from vab_gym.envs.mobile.apps import by_key
@@ -60,17 +60,17 @@ def put(key, value):
      False, 0.0),
 ])
 def test_state_judges(tmp_path, task_id, changes, success, progress):
-    state = pristine(tmp_path, "settings")
+    state = DbState.pristine(tmp_path, "settings")
     for change in changes:
         state.execute(change)
-    outcome = judge_task(task_id, state)
+    outcome = state.judge(task_id)
     assert outcome.complete is success and outcome.progress == pytest.approx(progress)
 
 
 def test_open_settings_asks_for_the_settings_app(tmp_path):
-    state = pristine(tmp_path, "settings")
-    assert judge_task("setting_21", state).complete
-    assert not judge_task("setting_21", DbState(state.path, "launcher")).complete
+    state = DbState.pristine(tmp_path, "settings")
+    assert state.judge("setting_21").complete
+    assert not DbState(state.path, "launcher").judge("setting_21").complete
 
 
 @pytest.mark.parametrize(("task_id", "answer", "success"), [
@@ -87,11 +87,11 @@ def test_open_settings_asks_for_the_settings_app(tmp_path):
     ("setting_22", "Airplane mode is on", False),
 ])
 def test_query_judges(tmp_path, task_id, answer, success):
-    assert judge_task(task_id, pristine(tmp_path, "settings"), answer).complete is success
+    assert DbState.pristine(tmp_path, "settings").judge(task_id, answer).complete is success
 
 
 def test_the_strings_androidlabs_judges_search_for_are_on_the_screens(tmp_path):
-    state = pristine(tmp_path, "settings")
+    state = DbState.pristine(tmp_path, "settings")
     web = client(state)
     pages = {
         "/settings": ["Settings", "Search settings"],
@@ -135,22 +135,15 @@ def env():
     env.close()
 
 
-def number_of(env, text, cls=None):
-    for number, e in enumerate(env.elements, 1):
-        if text in (e.text, e.desc, e.content) and cls in (None, e.cls):
-            return number
-    raise AssertionError(f"{text!r} is not on the screen: {[e.label for e in env.elements]}")
-
-
 def test_ring_vibration_turned_off_by_hand(env):
     env.reset(options={"task_id": "setting_13"})
     assert env.screen.url == "/settings" and env.screen_app == "settings"
-    env.step(f"tap({number_of(env, 'Sound & vibration')})")
-    env.step(f"tap({number_of(env, 'Vibration & haptics')})")
-    switch = number_of(env, "Ring vibration", "Switch")
+    env.step(f"tap({number_of(env, 'Sound & vibration', content=True)})")
+    env.step(f"tap({number_of(env, 'Vibration & haptics', content=True)})")
+    switch = number_of(env, "Ring vibration", "Switch", content=True)
     assert env.elements[switch - 1].checked
     env.step(f"tap({switch})")
-    assert not env.elements[number_of(env, "Ring vibration", "Switch") - 1].checked
+    assert not env.elements[number_of(env, "Ring vibration", "Switch", content=True) - 1].checked
     _obs, reward, terminated, _truncated, info = env.step("finish()")
     assert terminated and info["success"] and reward == 1.0
 
@@ -175,7 +168,7 @@ def test_vary_and_ground_are_reproducible_and_answers_match_the_data(tmp_path):
     dumps = []
     for name in ("a", "b"):
         (tmp_path / name).mkdir()
-        state = pristine(tmp_path / name, "settings")
+        state = DbState.pristine(tmp_path / name, "settings")
         conn = seed.connect(state.path)
         with conn:
             app.vary(conn, np.random.default_rng(7))
@@ -183,7 +176,7 @@ def test_vary_and_ground_are_reproducible_and_answers_match_the_data(tmp_path):
         dumps.append(_dump(state.path))
     assert dumps[0] == dumps[1]
     (tmp_path / "p").mkdir()
-    assert dumps[0] != _dump(pristine(tmp_path / "p", "settings").path)
+    assert dumps[0] != _dump(DbState.pristine(tmp_path / "p", "settings").path)
     conn = seed.connect(state.path)
     fillings = [[app.ground(conn, np.random.default_rng(3), p) for p in app.prototypes]
                 for _ in range(2)]

@@ -5,7 +5,7 @@ screens, a meeting ID typed by hand, solver samples and the train split's ground
 import numpy as np
 import pytest
 
-from tests.mobile_offline import client, judge_task, pristine, screen_text
+from tests.mobile_helpers import DbState, client, number_of, screen_text
 from vab_gym.agents.base import make_solver, run_episode
 from vab_gym.envs.mobile import judges
 from vab_gym.envs.mobile.apps import by_key
@@ -38,15 +38,15 @@ def put(key, value):
     ("zoom_5", [put("reaction_skin_tone", "Medium")], False, 0.0),
 ])
 def test_state_judges(tmp_path, task_id, changes, success, progress):
-    state = pristine(tmp_path, "zoom")
+    state = DbState.pristine(tmp_path, "zoom")
     for change in changes:
         state.execute(change)
-    outcome = judge_task(task_id, state)
+    outcome = state.judge(task_id)
     assert outcome.complete is success and outcome.progress == pytest.approx(progress)
 
 
 def test_the_strings_androidlabs_judges_search_for_are_on_the_screens(tmp_path):
-    state = pristine(tmp_path, "zoom")
+    state = DbState.pristine(tmp_path, "zoom")
     web = client(state)
     web.post("/zoom/join/start")
     text = screen_text(web.get("/zoom/join"))
@@ -77,18 +77,11 @@ def env():
     env.close()
 
 
-def number_of(env, text, cls=None):
-    for number, e in enumerate(env.elements, 1):
-        if text in (e.text, e.desc, e.content) and cls in (None, e.cls):
-            return number
-    raise AssertionError(f"{text!r} is not on the screen: {[e.label for e in env.elements]}")
-
-
 def test_a_meeting_id_typed_by_hand_is_grouped_and_judged(env):
     env.reset(options={"task_id": "zoom_1"})
     assert env.screen.url == "/zoom" and env.screen_app == "zoom"
-    env.step(f"tap({number_of(env, 'Join a Meeting')})")
-    env.step(f"tap({number_of(env, 'Meeting ID', 'EditText')})")
+    env.step(f"tap({number_of(env, 'Join a Meeting', content=True)})")
+    env.step(f"tap({number_of(env, 'Meeting ID', 'EditText', content=True)})")
     env.step('text("1234567890")')
     assert any(e.editable and e.text == "123 456 7890" for e in env.elements)
     _obs, reward, terminated, _truncated, info = env.step("finish()")
@@ -107,7 +100,7 @@ def test_vary_and_ground_are_reproducible(tmp_path):
     dumps = []
     for name in ("a", "b"):
         (tmp_path / name).mkdir()
-        state = pristine(tmp_path / name, "zoom")
+        state = DbState.pristine(tmp_path / name, "zoom")
         conn = seed.connect(state.path)
         with conn:
             app.vary(conn, np.random.default_rng(11))
