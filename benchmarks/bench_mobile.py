@@ -16,7 +16,7 @@ import json
 import os
 from pathlib import Path
 
-from common import machine, pss_mib, summary, timed
+from common import browser_env_report, machine, pss_mib, timed
 
 from vab_gym.envs.mobile.env import MobileEnv
 
@@ -35,18 +35,16 @@ def bench_env(episodes: int) -> dict:
         resets.append(seconds)
         for action in (lambda: f"tap({number_of(env, 'Add alarm')})",
                        lambda: f"tap({number_of(env, 'Hour')})", lambda: 'text("7")',
-                       lambda: "back()", lambda: f"tap({number_of(env, 'Clock')})",
-                       lambda: f"tap({number_of(env, 'Alarm')})", lambda: "swipe(1, 'up', 'medium')",
-                       lambda: "wait(1)"):
+                       lambda: "back()",
+                       lambda: f"tap({number_of(env, 'Clock')})",
+                       lambda: f"tap({number_of(env, 'Alarm')})",
+                       lambda: "swipe(1, 'up', 'medium')", lambda: "wait(1)"):
             text = action()
             seconds, _ = timed(lambda t=text: env.step(t))
             steps.append(seconds)
-    python_mib, children_mib = pss_mib(os.getpid())
+    report = browser_env_report(resets, steps, base_mib)
     env.close()
-    return {"reset": summary(resets), "step": summary(steps),
-            "memory_mib": {"python_growth": round(python_mib - base_mib, 1),
-                           "chromium_and_driver": round(children_mib, 1),
-                           "total": round(python_mib - base_mib + children_mib, 1)}}
+    return report
 
 
 def main() -> None:

@@ -18,7 +18,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from common import machine, pss_mib, summary, timed
+from common import browser_env_report, machine, pss_mib, timed
 
 from vab_gym.core.tasks import Task, TaskSet
 from vab_gym.envs.webarena.env import WebArenaEnv
@@ -40,12 +40,9 @@ def bench_env(episodes: int) -> dict:
                        "type [4] [coffee] [1]", "scroll [down]", "go_back", "hover [5]"):
             seconds, _ = timed(lambda a=action: env.step(a))
             steps.append(seconds)
-    python_mib, children_mib = pss_mib(os.getpid())
+    report = browser_env_report(resets, steps, base_mib)
     env.close()
-    return {"reset": summary(resets), "step": summary(steps),
-            "memory_mib": {"python_growth": round(python_mib - base_mib, 1),
-                           "chromium_and_driver": round(children_mib, 1),
-                           "total": round(python_mib - base_mib + children_mib, 1)}}
+    return report
 
 
 def bench_browsergym(python: str, url: str) -> dict:

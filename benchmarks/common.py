@@ -49,3 +49,13 @@ def pss_mib(pid: int) -> tuple[float, float]:
         with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
             children += proc.memory_full_info().pss
     return own / 2**20, children / 2**20
+
+
+def browser_env_report(resets: list[float], steps: list[float], base_mib: float) -> dict:
+    """Reset and step timings and one env's memory (Python's growth since ``base_mib``, and
+    its Chromium and Playwright driver), measured now, before the env is closed."""
+    python_mib, children_mib = pss_mib(os.getpid())
+    return {"reset": summary(resets), "step": summary(steps),
+            "memory_mib": {"python_growth": round(python_mib - base_mib, 1),
+                           "chromium_and_driver": round(children_mib, 1),
+                           "total": round(python_mib - base_mib + children_mib, 1)}}
