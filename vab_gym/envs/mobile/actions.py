@@ -16,6 +16,10 @@ from vab_gym.core.actions import ActionSet, ActionSpec, Param
 INDEX = "the number of the labelled UI element in the screenshot (from 1)"
 DIRECTIONS = ("up", "down", "left", "right")
 DISTANCES = ("short", "medium", "long")
+# page_executor/text_executor.py TextOnlyExecutor.do: the actions its assert accepts (XML mode).
+DO_ACTIONS = ("Tap", "Type", "Swipe", "Enter", "Home", "Back", "Long Press", "Wait", "Launch",
+              "Call_API")
+BOX = ("[x1, y1, x2, y2] in device px (its centre is acted on), or a point [x, y]")
 
 # evaluation/definition.py: get_code_snippet: the last line of the first ``` block.
 _FENCE = re.compile(r"```.*?([\s\S]+?)```")
@@ -79,6 +83,17 @@ SPECS = (
     ActionSpec("home", "Simulates a home button press on the smartphone."),
     ActionSpec("wait", "Pauses the execution for the given number of seconds.",
                (Param("interval", int, "seconds, 0 to 10", 5),)),
+    # AndroidLab's XML-mode call (templates/text_only_mobile.py SYSTEM_PROMPT_ANDROID_TEXT_GPT;
+    # TextOnlyExecutor.do): the keyword arguments its actions read.
+    ActionSpec("do", "Performs one operation on the phone: action is one of "
+               + ", ".join(f'"{a}"' for a in DO_ACTIONS[:8]) + ".",
+               (Param("action", str, "the operation"),
+                Param("element", list, BOX + "; for Tap, Long Press and Swipe (Swipe's "
+                      "default: the screen centre)", None),
+                Param("text", str, "the text to type (Type; Enter is pressed after it)", None),
+                Param("direction", str, "Swipe: one of 'up', 'down', 'left', 'right'", None),
+                Param("dist", str, "Swipe: one of 'short', 'medium', 'long'", "medium"),
+                Param("app", str, "Launch: the app's name", None))),
     ActionSpec("finish", "Ends the task and provides the final output (the answer when the "
                "task asks a question).", (Param("message", str, "the final output", None),)),
 )
