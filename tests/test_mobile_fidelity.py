@@ -212,6 +212,17 @@ XML_CORPUS = [
     ("finish()", "finish(None)"),
     ('Round 3\n```\ndo(action="Tap", element=[408, 1626, 672, 1890])\n```\nthen ```finish()```',
      "do('Tap', [408, 1626, 672, 1890], None, None, 'medium', None)"),  # the first block
+    # TextOnlyExecutor's own methods, also in its exec context: the do call each makes.
+    ("tap([462, 1693, 619, 1870])", "do('Tap', [462, 1693, 619, 1870], None, None, 'medium', None)"),
+    ("long_press(element=[1, 2])", "do('Long Press', [1, 2], None, None, 'medium', None)"),
+    ('swipe(direction="up")', "do('Swipe', None, None, 'up', 'medium', None)"),
+    ('type(text="Hello")', "do('Type', None, 'Hello', None, 'medium', None)"),
+    ("press_back()", "do('Back', None, None, None, 'medium', None)"),
+    ("press_enter()", "do('Enter', None, None, None, 'medium', None)"),
+    # ... while the SoM calls of the same names keep their meaning.
+    ("tap(index=3)", "tap(3)"),
+    ('swipe(2, "up", "long")', "swipe(2, 'up', 'long')"),
+    ('type(input_str="abc")', "text('abc')"),
 ]
 # Replies TextOnlyExecutor cannot run (exec raises): errors here too.
 XML_UNREADABLE = [

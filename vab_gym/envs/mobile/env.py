@@ -56,7 +56,8 @@ OBS_MODES = ("som", "xml")  # VisionExecutor.wait: outside 0..10 it waits the de
 
 
 class MobileEnv(VabEnv):
-    """VAB-Mobile (AndroidLab): operate phone apps by tapping numbered elements.
+    """VAB-Mobile (AndroidLab): operate phone apps by tapping numbered elements (or boxes, with
+    AndroidLab's XML-mode ``do(action=..., element=[x1, y1, x2, y2])``).
 
     Observation: ``image`` is the phone's screenshot (1080x2400 device px, at ``image_size``)
     with AndroidLab's numbered labels; ``text`` is the previous action's feedback (with
