@@ -249,3 +249,46 @@ def test_vab_quirks_end_the_episode_on_an_unreadable_reply():
         assert info["success"]  # the Clock app is open: the judge still runs
     finally:
         quirky.close()
+
+
+def _box(env, text, cls=None):
+    """The [x1, y1, x2, y2] device-px box of an element, as the XML tree shows it."""
+    return list(env.elements[number_of(env, text, cls, content=True) - 1].bounds)
+
+
+def test_an_xml_mode_tap_by_box_opens_the_add_alarm_dialog():
+    """TextOnlyExecutor.do(action="Tap", element=box) taps the box's centre."""
+    env = MobileEnv(obs_mode="xml", image_size=(240, 108))
+    try:
+        env.reset(options={"task_id": "clock_1"})
+        box = _box(env, "Add alarm")
+        _obs, _, _, _, info = env.step(f'```\ndo(action="Tap", element={box})\n```')
+        assert info["action_error"] is None
+        assert env.screen.url == "/clock/alarm?dialog=new"
+    finally:
+        env.close()
+
+
+def test_do_type_fills_the_focused_field_and_presses_enter(env):
+    """TextOnlyExecutor.type: controller.text, then controller.enter (Enter moves a one-line
+    field's focus on, as Android's IME "Next" does)."""
+    env.reset(options={"task_id": "clock_1"})
+    env.step(f'do(action="Tap", element={_box(env, "Add alarm")})')
+    env.step(f'do(action="Tap", element={_box(env, "Hour", "EditText")})')
+    obs, _, _, _, info = env.step('do(action="Type", text="3")')
+    assert info["action_error"] is None and obs["text"] == "Typed the text and pressed Enter."
+    hour = env.elements[number_of(env, "Hour", "EditText", content=True) - 1]
+    minute = env.elements[number_of(env, "Minute", "EditText", content=True) - 1]
+    assert hour.text == "3" and not hour.focused and minute.focused
+
+
+def test_bad_boxes_and_actions_in_do_are_feedback(env):
+    env.reset(options={"task_id": "clock_1"})
+    _, _, terminated, _, info = env.step('do(action="Tap", element=[1, 2, 3])')
+    assert info["action_error"] == "Invalid element format" and not terminated
+    _, _, _, _, info = env.step('do(action="Tap", element=[2000, 100, 2200, 300])')
+    assert info["action_error"] == ("The point (2100, 200) of element [2000, 100, 2200, 300] "
+                                    "is outside the screen (0..1081, 0..2401).")
+    _, _, _, _, info = env.step('do(action="Press Back")')
+    assert info["action_error"] == "Unsupported Action"
+    assert env.screen.url == "/clock/alarm"

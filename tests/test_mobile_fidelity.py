@@ -6,7 +6,7 @@ import pytest
 
 from vab_gym.core.actions import ActionError
 from vab_gym.envs.mobile.actions import MOBILE_ACTIONS, MOBILE_ACTIONS_VAB
-from vab_gym.envs.mobile.env import ANDROIDLAB_STOP, MobileEnv, instruction
+from vab_gym.envs.mobile.env import ANDROIDLAB_STOP, MobileEnv, _box_point, instruction
 from vab_gym.envs.mobile.phone import formats
 from vab_gym.envs.mobile.screen import Node, som_elements
 
@@ -179,3 +179,121 @@ def test_the_compressed_tree_is_written_as_uixmltree_writes_it():
         "[n0004] Switch ;click check ; unchecked ;;Vibrate : ",
         "    bounds: [900,720][1000,800]",
     ]
+
+
+# Replies in the shapes templates/text_only_mobile.py SYSTEM_PROMPT_ANDROID_TEXT_GPT (and its
+# ReAct variant) makes models write, with the call TextOnlyExecutor.do receives.
+XML_CORPUS = [
+    ('```\ndo(action="Swipe", element=[680, 2016, 760, 2276], direction="up", dist="long")\n```',
+     "do('Swipe', [680, 2016, 760, 2276], None, 'up', 'long', None)"),
+    ('* Analysis: open the Clock app. #[863,390][1021,672]#\n* Operation:\n\n```\n'
+     'do(action="Tap", element=[863, 390, 1021, 672])\n```',
+     "do('Tap', [863, 390, 1021, 672], None, None, 'medium', None)"),
+    ('```\nfinish(message="The alarm has been set to go off at 9:00 a.m. once every Monday")\n'
+     '```', "finish('The alarm has been set to go off at 9:00 a.m. once every Monday')"),
+    ('Obs: the clock app is open.\nThought: tap the Alarm tab #[66,115][228,192]#\nAction: \n'
+     '```\ndo(action="Tap", element=[66,115,228,192])\n```',
+     "do('Tap', [66, 115, 228, 192], None, None, 'medium', None)"),
+    ('do(action="Type", text="meeting")', "do('Type', None, 'meeting', None, 'medium', None)"),
+    ('do(action="Long Press", element=[0, 1170, 1080, 1302])',
+     "do('Long Press', [0, 1170, 1080, 1302], None, None, 'medium', None)"),
+    ('do(action="Swipe", direction="down")', "do('Swipe', None, None, 'down', 'medium', None)"),
+    ('do(action="Swipe", element=[540, 1200], direction="left", dist="short")',
+     "do('Swipe', [540, 1200], None, 'left', 'short', None)"),
+    ('do(action="Back")', "do('Back', None, None, None, 'medium', None)"),
+    ('do(action="Home")', "do('Home', None, None, None, 'medium', None)"),
+    ('do(action="Enter")', "do('Enter', None, None, None, 'medium', None)"),
+    ('do(action="Wait")', "do('Wait', None, None, None, 'medium', None)"),
+    ('do("Tap", [209, 694, 341, 826])',  # do(self, action=None, element=None, **kwargs)
+     "do('Tap', [209, 694, 341, 826], None, None, 'medium', None)"),
+    ('do(action="Tap", element=[066, 0115, 228, 192])',  # remove_leading_zeros_in_string
+     "do('Tap', [66, 115, 228, 192], None, None, 'medium', None)"),
+    ('do(action="Type", text="007")', "do('Type', None, '007', None, 'medium', None)"),
+    ("finish()", "finish(None)"),
+    ('Round 3\n```\ndo(action="Tap", element=[408, 1626, 672, 1890])\n```\nthen ```finish()```',
+     "do('Tap', [408, 1626, 672, 1890], None, None, 'medium', None)"),  # the first block
+    # TextOnlyExecutor's own methods, also in its exec context: the do call each makes.
+    ("tap([462, 1693, 619, 1870])", "do('Tap', [462, 1693, 619, 1870], None, None, 'medium', None)"),
+    ("long_press(element=[1, 2])", "do('Long Press', [1, 2], None, None, 'medium', None)"),
+    ('swipe(direction="up")', "do('Swipe', None, None, 'up', 'medium', None)"),
+    ('type(text="Hello")', "do('Type', None, 'Hello', None, 'medium', None)"),
+    ("press_back()", "do('Back', None, None, None, 'medium', None)"),
+    ("press_enter()", "do('Enter', None, None, None, 'medium', None)"),
+    # ... while the SoM calls of the same names keep their meaning.
+    ("tap(index=3)", "tap(3)"),
+    ('swipe(2, "up", "long")', "swipe(2, 'up', 'long')"),
+    ('type(input_str="abc")', "text('abc')"),
+]
+# Replies TextOnlyExecutor cannot run (exec raises): errors here too.
+XML_UNREADABLE = [
+    'do(action="Tap", element=[1, 2, 3, 4]',  # SyntaxError
+    'do(action="Tap", element=find_element_by_instruction(instruction="the OK button"))',
+    'do(action="Tap", element=[1, 2, 3, 4], argument=None)',  # declared kwargs only here
+    'do(action="Tap", element=(1, 2, 3, 4))',  # tap: isinstance(element, list) fails
+]
+
+
+@pytest.mark.parametrize(("reply", "call"), XML_CORPUS)
+def test_xml_mode_replies_are_read_as_androidlab_reads_them(reply, call):
+    """templates/text_only_mobile.py SYSTEM_PROMPT_ANDROID_TEXT_GPT (do's keyword arguments,
+    dist defaulting to "medium"); text_executor.py TextOnlyExecutor.__call__ and .do."""
+    assert str(MOBILE_ACTIONS.parse(reply)) == call
+
+
+@pytest.mark.parametrize("reply", XML_UNREADABLE)
+def test_xml_mode_replies_androidlab_cannot_execute_are_errors(reply):
+    with pytest.raises(ActionError):
+        MOBILE_ACTIONS.parse(reply)
+
+
+@pytest.mark.parametrize(("element", "point"), [
+    ([462, 1693, 619, 1870], (540, 1781)),  # the prompt's tap example: centre [540.5, 1781.5]
+    ([863, 390, 1021, 672], (942, 531)),
+    ([540, 1200], (540, 1200)),  # a point [x, y] is used as it is
+    ([0.5, 0, 1.5, 4], (1, 2)),
+])
+def test_a_box_is_acted_on_at_its_centre(element, point):
+    """text_executor.py TextOnlyExecutor.tap/long_press/swipe: ((x1 + x2) / 2, (y1 + y2) / 2)
+    for four numbers, the point itself for two (whole px here)."""
+    assert _box_point(element) == point
+
+
+@pytest.mark.parametrize(("element", "error"), [
+    ([1, 2, 3], "Invalid element format"),  # TextOnlyExecutor.tap's ValueError
+    (None, "Invalid element format"),
+    (["a", "b"], "Invalid element format"),
+    ([True, 2], "Invalid element format"),
+    ([-10, -10, -2, -2], "The point (-6, -6) of element [-10, -10, -2, -2] is outside the screen "
+                         "(0..1081, 0..2401)."),
+    ([0, 2400, 10, 2410], "The point (5, 2405) of element [0, 2400, 10, 2410] is outside the "
+                          "screen (0..1081, 0..2401)."),
+])
+def test_bad_boxes_are_feedback(element, error):
+    with pytest.raises(ActionError) as raised:
+        _box_point(element)
+    assert str(raised.value) == error
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    ({"action": "Press Back"}, "Unsupported Action"),  # TextOnlyExecutor.do's assert
+    ({"action": "tap"}, "Unsupported Action"),
+    ({"action": "Type", "text": None}, "text is required for type"),  # TextOnlyExecutor.type
+    ({"action": "Swipe", "direction": None}, "direction is required for swipe"),
+    ({"action": "Call_API"}, "'TextOnlyExecutor' object has no attribute 'call_api'"),
+])
+def test_do_refuses_what_textonlyexecutor_refuses(args, error):
+    """TextOnlyExecutor.do/type/swipe raise these before touching the device (call_api is
+    commented out), so no phone is opened here."""
+    env = MobileEnv(obs_mode="xml")
+    call = MOBILE_ACTIONS.bind("do", [], args)
+    with pytest.raises(ActionError) as raised:
+        env._do(dict(call.args))
+    assert str(raised.value) == error
+
+
+def test_do_is_not_callable_in_som_mode_under_vab_quirks():
+    """simple_vision_executor.py VisionExecutor: __get_class_methods__ (exclude_inherited)
+    puts only VisionExecutor's own methods in exec's context, so do(...) is a NameError."""
+    call = MOBILE_ACTIONS.bind("do", [], {"action": "Back"})
+    with pytest.raises(ActionError, match="name 'do' is not defined"):
+        MobileEnv(vab_quirks=True)._do(dict(call.args))

@@ -50,7 +50,8 @@ from vab_gym.envs.mobile.screen import Node, parse_nodes, script
 
 TARGETS = ("phone", "android")
 SERVER_START_TIMEOUT_S = 60.0
-KEYCODE_BACK, KEYCODE_HOME = 4, 3  # and_controller.py back/home: input keyevent
+# and_controller.py back/home/enter: input keyevent
+KEYCODE_BACK, KEYCODE_HOME, KEYCODE_ENTER = 4, 3, 66
 INSTALL_HINT = ("run scripts/setup.sh (npm appium@3 and appium-chromium-driver into .appium/, "
                 "apt chromium-driver), or set VAB_APPIUM_HOME to an APPIUM_HOME that has them")
 
@@ -477,3 +478,11 @@ class AppiumDevice:
             self.driver.press_keycode(KEYCODE_HOME)
         else:
             self._settled(lambda: self.driver.execute_script("phoneHome();"))
+
+    def enter(self) -> None:
+        if self.target == "android":
+            self.driver.press_keycode(KEYCODE_ENTER)
+        else:  # the Enter key to the page's focused element
+            from selenium.webdriver.common.keys import Keys
+
+            self._settled(lambda: self.driver.switch_to.active_element.send_keys(Keys.ENTER))

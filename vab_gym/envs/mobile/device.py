@@ -23,6 +23,7 @@ from vab_gym.envs.mobile.screen import Node, parse_nodes, script
 VIEWPORT = {"width": 412, "height": 915}
 PIXEL_RATIO = 2.625
 DEVICE_WIDTH = 1082  # px of a full-resolution screenshot: 412 CSS px x 2.625, rounded up
+DEVICE_HEIGHT = 2402  # 915 CSS px x 2.625, rounded up
 ACTION_TIMEOUT_MS = 5000
 SETTLE_TIMEOUT_S = 5.0
 # and_controller.py swipe: unit = width / 10 device px; short 1, medium 2, long 10 units;
@@ -91,6 +92,8 @@ class PhoneDevice(Protocol):
     def back(self) -> None: ...
 
     def home(self) -> None: ...
+
+    def enter(self) -> None: ...
 
     def close(self) -> None: ...
 
@@ -241,6 +244,11 @@ class PhoneScreen:
     def home(self) -> None:
         self.settled(lambda: self.page.evaluate("phoneHome()"))
 
+    def enter(self) -> None:
+        """The Enter key (``and_controller.py enter``: KEYCODE_ENTER) to the focused field:
+        the phone's one-line fields move on to the next, as Android's IME "Next" does."""
+        self.settled(lambda: self.page.keyboard.press("Enter"))
+
     def close(self) -> None:
         with contextlib.suppress(Exception):  # the browser may already be gone
             self.context.close()
@@ -310,6 +318,9 @@ class ChromiumPhone:
 
     def home(self) -> None:
         self._on_screen(lambda s: s.home())
+
+    def enter(self) -> None:
+        self._on_screen(lambda s: s.enter())
 
     def close(self) -> None:
         if self.screen is not None:

@@ -17,8 +17,19 @@ from vab_gym.core.judge import Verdict
 from vab_gym.core.llm import ChatClient
 from vab_gym.core.tasks import Task, TaskSet, package_tasks
 from vab_gym.envs.mobile import judges, metrics
-from vab_gym.envs.mobile.actions import DIRECTIONS, MOBILE_ACTIONS, MOBILE_ACTIONS_VAB
-from vab_gym.envs.mobile.device import DEVICE_WIDTH, VIEWPORT, ChromiumPhone, PhoneDevice
+from vab_gym.envs.mobile.actions import (
+    DIRECTIONS,
+    DO_ACTIONS,
+    MOBILE_ACTIONS,
+    MOBILE_ACTIONS_VAB,
+)
+from vab_gym.envs.mobile.device import (
+    DEVICE_HEIGHT,
+    DEVICE_WIDTH,
+    VIEWPORT,
+    ChromiumPhone,
+    PhoneDevice,
+)
 from vab_gym.envs.mobile.screen import (
     Node,
     compressed_xml,
@@ -45,7 +56,8 @@ OBS_MODES = ("som", "xml")  # VisionExecutor.wait: outside 0..10 it waits the de
 
 
 class MobileEnv(VabEnv):
-    """VAB-Mobile (AndroidLab): operate phone apps by tapping numbered elements.
+    """VAB-Mobile (AndroidLab): operate phone apps by tapping numbered elements (or boxes, with
+    AndroidLab's XML-mode ``do(action=..., element=[x1, y1, x2, y2])``).
 
     Observation: ``image`` is the phone's screenshot (1080x2400 device px, at ``image_size``)
     with AndroidLab's numbered labels; ``text`` is the previous action's feedback (with
@@ -155,6 +167,8 @@ class MobileEnv(VabEnv):
         args = call.args
         if call.name == "finish":
             return Outcome(self._look("Finished."), finished=True, answer=args["message"])
+        if call.name == "do":
+            return Outcome(self._look(self._do(args)))
         if call.name == "wait":
             interval = args["interval"]
             if not WAIT_RANGE[0] <= interval <= WAIT_RANGE[1]:
@@ -187,6 +201,58 @@ class MobileEnv(VabEnv):
             screen.home()
             feedback = "Pressed Home."
         return Outcome(self._look(feedback))
+
+    def _do(self, args: dict[str, Any]) -> str:
+        """AndroidLab's XML-mode call (``page_executor/text_executor.py``
+        ``TextOnlyExecutor.do``); returns the feedback."""
+        action, element = args["action"], args["element"]
+        if self.vab_quirks and self.obs_mode == "som":
+            # VisionExecutor's exec context holds only its own methods, not the inherited do.
+            raise ActionError("name 'do' is not defined")
+        if action not in DO_ACTIONS:
+            raise ActionError("Unsupported Action")  # TextOnlyExecutor.do's assert
+        screen = self.screen
+        if action in ("Tap", "Long Press"):
+            point = _box_point(element)
+            if action == "Tap":
+                screen.tap(point)
+            else:
+                screen.long_press(point)
+            return f"{'Tapped' if action == 'Tap' else 'Long pressed'} {element} at {point}."
+        if action == "Swipe":
+            point = (DEVICE_WIDTH // 2, DEVICE_HEIGHT // 2) if element is None else \
+                _box_point(element)
+            if args["direction"] is None:
+                raise ActionError("direction is required for swipe")  # TextOnlyExecutor.swipe
+            direction = args["direction"].strip().lower()
+            if direction not in DIRECTIONS:
+                raise ActionError(f"Swipe: direction must be one of {', '.join(DIRECTIONS)}.")
+            moved = screen.swipe(point, direction, args["dist"].strip().lower())
+            return (f"Swiped {direction} from {point}." if moved else
+                    f"Swiped {direction} from {point}; nothing scrolled.")
+        if action == "Type":
+            if args["text"] is None:
+                raise ActionError("text is required for type")  # TextOnlyExecutor.type
+            if not screen.type_text(args["text"]):
+                return "No text field has the focus; nothing was typed (tap a field first)."
+            screen.enter()  # TextOnlyExecutor.type: controller.text, then controller.enter
+            return "Typed the text and pressed Enter."
+        if action == "Enter":
+            screen.enter()
+            return "Pressed Enter."
+        if action == "Back":
+            screen.back()
+            return "Pressed Back."
+        if action == "Home":
+            screen.home()
+            return "Pressed Home."
+        if action == "Wait":
+            return "Waited 5 seconds."  # TextOnlyExecutor.wait: time.sleep(5); the phone is idle
+        if action == "Launch":
+            raise ActionError("Launch is not available: each task starts in its app (Home, "
+                              "then tap an app's icon, opens another).")
+        # Call_API: TextOnlyExecutor.call_api is commented out in AndroidLab.
+        raise ActionError("'TextOnlyExecutor' object has no attribute 'call_api'")
 
     def _element(self, action: str, index: int) -> Node:
         if not 0 < index <= len(self.elements):
@@ -317,6 +383,22 @@ class MobileEnv(VabEnv):
         if self._server is not None:
             self._server.release()
             self._server = None
+
+
+def _box_point(element: Any) -> tuple[int, int]:
+    """The device-px point TextOnlyExecutor.tap acts on: a box's centre ((x1 + x2) / 2,
+    (y1 + y2) / 2; here rounded down to whole px) or a point [x, y]; feedback for
+    anything else and for a point off the screen."""
+    numbers = isinstance(element, list) and all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in element)
+    if not numbers or len(element) not in (2, 4):
+        raise ActionError("Invalid element format")  # TextOnlyExecutor.tap's ValueError
+    x, y = element if len(element) == 2 else \
+        ((element[0] + element[2]) / 2, (element[1] + element[3]) / 2)
+    if not (0 <= x < DEVICE_WIDTH and 0 <= y < DEVICE_HEIGHT):
+        raise ActionError(f"The point ({x:g}, {y:g}) of element {element} is outside the "
+                          f"screen (0..{DEVICE_WIDTH - 1}, 0..{DEVICE_HEIGHT - 1}).")
+    return int(x), int(y)
 
 
 def _quoted(text: str) -> list[str]:
