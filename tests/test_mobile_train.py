@@ -348,16 +348,20 @@ def test_the_solver_solves_a_train_task_on_its_variant(env):
 
 
 @pytest.mark.slow
-def test_the_solver_solves_nine_tenths_of_every_prototypes_first_task(env):
-    """One shipped train task per prototype (71, on their data variants): the whole split's
-    rate is measured outside the suite (README), its 360 episodes take ~12 minutes."""
+def test_the_solver_solves_nine_tenths_of_a_train_sample(env):
+    """The first shipped train task of every other prototype (36 of 71, on their data
+    variants, every app among them): the whole split's rate is measured outside the suite
+    (README), its 360 episodes take ~12 minutes."""
     solver = make_solver(env)
     firsts: dict[str, str] = {}
     for task in env.tasks:
         if task.split == "train":
             firsts.setdefault(task.metadata["prototype"], task.id)
-    failed = [t for t in firsts.values() if not run_episode(env, solver, task_id=t).success]
-    assert len(firsts) >= 70 and len(failed) <= len(firsts) // 10, failed
+    sample = list(firsts.values())[::2]
+    assert len(firsts) >= 70 and {env.tasks[t].setup["app"] for t in sample} == {
+        t.setup["app"] for t in env.tasks}
+    failed = [t for t in sample if not run_episode(env, solver, task_id=t).success]
+    assert len(failed) <= len(sample) // 10, failed
 
 
 def test_the_shipped_test_tasks_carry_androidlabs_human_step_counts():

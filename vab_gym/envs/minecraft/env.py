@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections import Counter
 from functools import cache
 from importlib import resources
@@ -302,7 +303,8 @@ class MinecraftEnv(VabEnv):
 
     def _step_reward(self) -> float:
         weights = self._weights()
-        return float(min(1.0, sum(weights[k] for k in self._rewarded)))
+        # fsum: the same float whatever order the set (hash-seeded per process) gives
+        return float(min(1.0, math.fsum(weights[k] for k in self._rewarded)))
 
     def _text(self, feedback: str) -> str:
         """VAB's text observation (``Agent.step``, ``assembly/core.py``'s translations)."""

@@ -160,6 +160,13 @@ class AppiumServer:
             with contextlib.suppress(ProcessLookupError):  # a guard that did not finish
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+            deadline = time.monotonic() + GUARD_STOP_TIMEOUT_S
+            while time.monotonic() < deadline:  # return once the group's last process is gone
+                try:
+                    os.killpg(process.pid, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.05)
         if self._log is not None:
             self._log.close()
             self._log = None
