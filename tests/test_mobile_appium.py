@@ -20,12 +20,6 @@ from vab_gym.envs.mobile.device import DeviceUnavailable
 from vab_gym.envs.mobile.env import MobileEnv
 from vab_gym.envs.mobile.screen import compressed_xml, som_elements
 
-APPIUM_PROCESSES = {"node", "chromedriver", "chromium", "chrome"}
-
-
-def _appium_processes() -> set[int]:
-    return {p.pid for p in psutil.Process().children(recursive=True)
-            if p.name() in APPIUM_PROCESSES and p.status() != psutil.STATUS_ZOMBIE}
 
 
 def _free_port() -> int:
@@ -170,11 +164,14 @@ def test_the_solver_solves_typing_long_press_and_draft_tasks_through_appium(appi
 def test_close_leaves_no_appium_chromedriver_or_chromium(appium_env):
     if appium_env.screen.driver is None:
         appium_env.reset(options={"task_id": "clock_25"})
-    running = _appium_processes()
-    names = {psutil.Process(pid).name() for pid in running}
+    # Only the local Appium's tree: on a shared test worker other envs' Chromiums may live on.
+    guard = psutil.Process(appium_env.screen.server.process.pid)
+    tree = [guard, *guard.children(recursive=True)]
+    names = {p.name() for p in tree}
     assert {"node", "chromedriver", "chromium"} <= names
     appium_env.close()
-    assert _appium_processes() & running == set()
+    _gone, alive = psutil.wait_procs(tree, timeout=15)
+    assert [p for p in alive if p.status() != psutil.STATUS_ZOMBIE] == []
 
 
 # A process that starts an env on a local Appium, prints what runs, and is killed outright.
