@@ -21,7 +21,6 @@ from vab_gym.envs.mobile.env import MobileEnv
 from vab_gym.envs.mobile.screen import compressed_xml, som_elements
 
 
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
