@@ -6,7 +6,7 @@ train split's grounding and variants."""
 import numpy as np
 import pytest
 
-from tests.mobile_helpers import finish
+from tests.mobile_helpers import DbState, finish
 from vab_gym.agents.base import make_solver, run_episode
 from vab_gym.envs.mobile.apps import by_key
 from vab_gym.envs.mobile.apps.bluecoins import data
@@ -29,20 +29,8 @@ def env():
 
 @pytest.fixture
 def pristine(tmp_path):
-    seed.build(tmp_path / "p.db")
-    return seed.connect(tmp_path / "p.db")
-
-
-class DbState:
-    """What a judge reads, on a database file instead of the running phone."""
-
-    screen_app = "bluecoins"
-
-    def __init__(self, conn):
-        self.conn = conn
-
-    def sql(self, query, params=()):
-        return [dict(r) for r in self.conn.execute(query, params)]
+    """The pristine phone database as a judge's state, bluecoins on screen."""
+    return DbState.pristine(tmp_path, "bluecoins")
 
 
 def texts(env):
@@ -62,7 +50,7 @@ def test_the_seed_gives_androidlabs_answers(pristine):
     """evaluation/tasks/bluecoins/bluecoins.py SingleTask_bluecoins_1..5's answers, summed
     by SQL over the seed."""
     def one(query):
-        return pristine.execute(query).fetchone()[0]
+        return next(iter(pristine.sql(query)[0].values()))
     assert one("SELECT SUM(cents) FROM transactions WHERE day = '2024-05-10' "
                "AND type = 'expense'") == 1_140_000  # "11,400.00 CNY"
     assert one("SELECT item FROM transactions WHERE day = '2024-05-03' AND cents = 38888") \
@@ -128,11 +116,10 @@ def test_money_is_read_and_written_as_the_app_shows_it():
 ])
 def test_transaction_goal(pristine, task_id, changes, success, progress):
     """The task's judge on the pristine database changed by ``changes`` (SQL)."""
-    with pristine:
-        for change in changes:
-            pristine.execute(change)
+    for change in changes:
+        pristine.execute(change)
     spec = {k: v for k, v in judges()[task_id].items() if k != "differs"}
-    outcome = judge(spec, DbState(pristine), None)
+    outcome = judge(spec, pristine, None)
     assert outcome.complete is success
     assert outcome.progress == pytest.approx(progress)
 
@@ -149,7 +136,7 @@ def test_transaction_goal(pristine, task_id, changes, success, progress):
     ("bluecoins_5", "85.12 CNY", False),
 ])
 def test_query_answers(pristine, task_id, answer, success):
-    outcome = judge(judges()[task_id], DbState(pristine), answer)
+    outcome = judge(judges()[task_id], pristine, answer)
     assert outcome.complete is success
 
 

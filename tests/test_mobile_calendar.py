@@ -7,7 +7,7 @@ import sqlite3
 import numpy as np
 import pytest
 
-from tests.mobile_helpers import finish
+from tests.mobile_helpers import DbState, finish
 from vab_gym.agents.base import make_solver, run_episode
 from vab_gym.envs.mobile.apps import by_key
 from vab_gym.envs.mobile.apps.calendar import data
@@ -27,22 +27,10 @@ def env():
     env.close()
 
 
-class DbState:
-    """What a judge reads, on a database file instead of the running phone."""
-
-    screen_app = "calendar"
-
-    def __init__(self, conn):
-        self.conn = conn
-
-    def sql(self, query, params=()):
-        return [dict(r) for r in self.conn.execute(query, params)]
-
-
 @pytest.fixture
 def pristine(tmp_path):
-    seed.build(tmp_path / "p.db")
-    return seed.connect(tmp_path / "p.db")
+    """The pristine phone database as a judge's state, calendar on screen."""
+    return DbState.pristine(tmp_path, "calendar")
 
 
 def texts(env):
@@ -91,11 +79,10 @@ def tap(env, accept):
 ])
 def test_event_goal(pristine, task_id, changes, success, progress):
     """The task's judge on the pristine database changed by ``changes`` (SQL)."""
-    with pristine:
-        for change in changes:
-            pristine.execute(change)
+    for change in changes:
+        pristine.execute(change)
     spec = {k: v for k, v in judges()[task_id].items() if k != "differs"}
-    outcome = judge(spec, DbState(pristine), None)
+    outcome = judge(spec, pristine, None)
     assert outcome.complete is success
     assert outcome.progress == pytest.approx(progress)
 
