@@ -25,6 +25,17 @@ CSS = """body { margin: 0; font-family: "DejaVu Sans", sans-serif; }
 """
 
 
+def pytest_addoption(parser):
+    parser.addoption("--full-splits", action="store_true", default=False,
+                     help="whole-split solver tests play every task (default: a stratified "
+                          "third, tests/splits.py)")
+
+
+@pytest.fixture(scope="session")
+def full_splits(request) -> bool:
+    return request.config.getoption("--full-splits")
+
+
 def make_task(task_id: str, site: Path, corruption: dict | None) -> Task:
     setup = {"site": str(site), "css_file": "style.css"}
     if corruption:

@@ -113,3 +113,36 @@ def test_a_broken_judge_fails_the_task_in_words():
         assert info["judge"]["reason"].startswith("judge error: ValueError")
     finally:
         env.close()
+
+
+class RefusingCdp:
+    """A CDP session that refuses the first ``refusals`` screenshots, as Chromium does while
+    it has no frame to give; everything else goes to the real session."""
+
+    def __init__(self, cdp, refusals: int) -> None:
+        self.cdp, self.refusals, self.refused = cdp, refusals, 0
+
+    def send(self, method, params=None):
+        from playwright.sync_api import Error
+
+        if method == "Page.captureScreenshot" and self.refused < self.refusals:
+            self.refused += 1
+            raise Error("Protocol error (Page.captureScreenshot): Unable to capture screenshot")
+        return self.cdp.send(method, params)
+
+
+def test_a_refused_screenshot_is_retried_and_a_persistent_refusal_raised(env):
+    from vab_gym.envs.mobile.device import SCREENSHOT_RETRIES
+
+    env.reset(options={"task_id": "clock_1"})
+    screen = env.screen.screen
+    real = screen._cdp
+    try:
+        screen._cdp = RefusingCdp(real, SCREENSHOT_RETRIES)  # the last try succeeds
+        obs, *_ = env.step("wait()")
+        assert screen._cdp.refused == SCREENSHOT_RETRIES and obs["image"].std() > 0
+        screen._cdp = RefusingCdp(real, SCREENSHOT_RETRIES + 1)
+        with pytest.raises(Exception, match="Unable to capture screenshot"):
+            env.step("wait()")
+    finally:
+        screen._cdp = real

@@ -23,17 +23,24 @@ class Agent(Protocol):
 
 class ScriptedAgent:
     """A program solver: reads the task's privileged record at reset, then plays its plan
-    through the public actions. ``plan`` maps a task to its action texts."""
+    through the public actions. ``plan`` maps a task to its steps: action texts, or
+    ``(action, thought)`` pairs whose thought (the step's rationale) goes to
+    :attr:`last_step`, as every solver's does."""
 
-    def __init__(self, plan: Callable[[Task], list[str]]) -> None:
+    def __init__(self, plan: Callable[[Task], list[str | tuple[str, str]]]) -> None:
         self._plan_for = plan
-        self._plan: list[str] = []
+        self._plan: list[tuple[str, str]] = []
+        self.last_step: dict[str, Any] = {}
 
     def reset(self, env: gym.Env, obs: dict[str, Any], info: dict[str, Any]) -> None:
-        self._plan = list(self._plan_for(env.unwrapped.task))
+        self._plan = [(step, "") if isinstance(step, str) else step
+                      for step in self._plan_for(env.unwrapped.task)]
+        self.last_step = {}
 
     def act(self, obs: dict[str, Any], info: dict[str, Any]) -> str:
-        return self._plan.pop(0) if self._plan else "done()"
+        action, thought = self._plan.pop(0) if self._plan else ("done()", "")
+        self.last_step = {"thought": thought}
+        return action
 
 
 def make_solver(env: gym.Env) -> Agent:

@@ -145,7 +145,33 @@ def _step_record(step: Any, images: dict[str, str]) -> dict[str, Any]:
             "usage": {k: agent.get(k) for k in ("prompt_tokens", "completion_tokens", "cost",
                                                 "retries", "error") if k in agent},
             "seconds": {"agent": round(step.agent_seconds, 4),
-                        "env": round(step.env_seconds, 4)}}
+                        "env": round(step.env_seconds, 4)},
+            # recovery episodes (vab_gym.trajectories.recovery): the mistake and its undo
+            **{key: agent[key] for key in ("injected", "mistake", "recovery") if key in agent}}
+
+
+def episode_document(env: gym.Env, result: EpisodeResult, *, episode_id: str, split: str,
+                     strategy: str, agent: dict[str, Any], metrics: dict[str, Any],
+                     refs: list[dict[str, str]]) -> dict[str, Any]:
+    """The stored episode (docs/episode-store.md) of ``result``, played on ``env``;
+    ``refs`` are the image paths of the reset and of each step (empty dicts without images).
+    Every writer of the store (bench, collect, the UI) builds its episodes here."""
+    task = env.unwrapped.task
+    return {
+        "format": FORMAT, "id": episode_id,
+        "env_id": env.unwrapped.env_id, "task_id": result.task_id, "split": split,
+        "seed": result.seed, "backend": result.backend, "fidelity": result.fidelity,
+        "strategy": strategy, "agent": agent, "instruction": result.instruction,
+        "task_metadata": task.metadata if task is not None else {},
+        "success": result.success, "truncated": result.truncated,
+        "judge": result.judge, "progress": result.progress, "metrics": metrics,
+        "usage": {**result.usage(), "steps": len(result.steps)},
+        "seconds": round(result.seconds, 3),
+        "reset": {"text": result.first_text, "progress": result.first_progress,
+                  "images": refs[0] if refs else {}},
+        "steps": [_step_record(step, images) for step, images
+                  in zip(result.steps, refs[1:] or [{}] * len(result.steps), strict=True)],
+    }
 
 
 class Worker:
@@ -233,22 +259,10 @@ class Worker:
         }
         if not self.config.keep_images:
             refs, blobs = [{} for _ in refs], {}
-        task = env.unwrapped.task
-        episode = {
-            "format": FORMAT, "id": f"{job.task_id}.seed{job.seed}",
-            "env_id": job.env_id, "task_id": job.task_id, "split": self.config.split,
-            "seed": job.seed, "backend": result.backend, "fidelity": result.fidelity,
-            "strategy": "bench", "agent": self.config.agent.describe(agent),
-            "instruction": result.instruction,
-            "task_metadata": task.metadata if task is not None else {},
-            "success": result.success, "truncated": result.truncated,
-            "judge": result.judge, "progress": result.progress, "metrics": row["metrics"],
-            "usage": {**usage, "steps": len(result.steps)}, "seconds": row["seconds"],
-            "reset": {"text": result.first_text, "progress": result.first_progress,
-                      "images": refs[0] if refs else {}},
-            "steps": [_step_record(step, images) for step, images
-                      in zip(result.steps, refs[1:] or [{}] * len(result.steps), strict=True)],
-        }
+        episode = episode_document(
+            env, result, episode_id=f"{job.task_id}.seed{job.seed}", split=self.config.split,
+            strategy="bench", agent=self.config.agent.describe(agent), metrics=row["metrics"],
+            refs=refs)
         return row, episode, blobs
 
     def close(self) -> None:

@@ -15,6 +15,8 @@ import time
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from playwright.sync_api import Error as PlaywrightError
+
 from vab_gym.core.browser import ChromiumProcess
 from vab_gym.core.tasks import Task
 from vab_gym.envs.mobile.screen import Node, parse_nodes, script
@@ -26,6 +28,7 @@ DEVICE_WIDTH = 1082  # px of a full-resolution screenshot: 412 CSS px x 2.625, r
 DEVICE_HEIGHT = 2402  # 915 CSS px x 2.625, rounded up
 ACTION_TIMEOUT_MS = 5000
 SETTLE_TIMEOUT_S = 5.0
+SCREENSHOT_RETRIES = 4  # CDP refusals retried a frame later before one is raised
 # and_controller.py swipe: unit = width / 10 device px; short 1, medium 2, long 10 units;
 # up/down move twice the distance.
 SWIPE_UNITS = {"short": 1, "medium": 2, "long": 10}
@@ -184,9 +187,16 @@ class PhoneScreen:
         scaled down afterwards."""
         scale = PIXEL_RATIO if width is None else min(PIXEL_RATIO, width / VIEWPORT["width"])
         clip = {"x": 0, "y": 0, **VIEWPORT, "scale": scale}  # else CDP gives CSS px
-        shot = self._cdp.send("Page.captureScreenshot",
-                              {"format": "png", "optimizeForSpeed": True, "clip": clip})
-        return base64.b64decode(shot["data"])
+        request = {"format": "png", "optimizeForSpeed": True, "clip": clip}
+        for _ in range(SCREENSHOT_RETRIES):
+            try:
+                return base64.b64decode(self._cdp.send("Page.captureScreenshot", request)["data"])
+            except PlaywrightError:
+                # Chromium refuses ("Unable to capture screenshot") while it has no frame to
+                # give, e.g. between a navigation's commit and its first paint: wait a frame.
+                with contextlib.suppress(PlaywrightError):  # the page may be mid-navigation
+                    self.page.evaluate("() => new Promise(r => requestAnimationFrame(r))")
+        return base64.b64decode(self._cdp.send("Page.captureScreenshot", request)["data"])
 
     # -- gestures (device pixels in, CSS pixels to the page) ------------------------------
     @staticmethod

@@ -1,0 +1,24 @@
+"""The tasks a whole-split solver test plays: a stratified third of the split by default (so
+the README test command stays within its time), every task with ``pytest --full-splits``.
+The whole splits' rates are measured with ``vab-gym bench --agent solver`` (README)."""
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
+
+STRIDE = 3
+
+
+def split_sample(items: Sequence[T], full: bool, group: Callable[[T], str]) -> list[T]:
+    """Every ``STRIDE``-th item, plus the first item of each group the stride missed (so every
+    prototype, app or activity is played); all items when ``full``."""
+    if full:
+        return list(items)
+    chosen = list(items[::STRIDE])
+    covered = {group(item) for item in chosen}
+    for item in items:
+        if group(item) not in covered:
+            covered.add(group(item))
+            chosen.append(item)
+    return chosen

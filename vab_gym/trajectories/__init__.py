@@ -1,0 +1,1 @@
+"""Training trajectories: the episode store's reading API, collection, recovery and exports."""
