@@ -58,6 +58,9 @@ class SiteRenderer:
         self._page: _Page | None = None
         self._site: tuple[Path, str] | None = None
         self._css = ""
+        # The page is static between CSS changes, so its full-page shot (the judge's, the
+        # model view's, the frozen turn images') is taken once per change, not per caller.
+        self._full: Shot | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
     def open(self, site_dir: Path, css_file: str, css_text: str) -> None:
@@ -80,12 +83,15 @@ class SiteRenderer:
     # -- actions --------------------------------------------------------------------------
     def set_css(self, css_text: str) -> None:
         self._css = css_text
+        self._full = None
         self._call(lambda p: p.cdp.send(
             "CSS.setStyleSheetText", {"styleSheetId": p.sheet_id, "text": css_text}))
 
     def full_page(self) -> Shot:
         """The full page at its own size (what VAB's judge compares)."""
-        return self._call(lambda p: self._capture(p, None))
+        if self._full is None:
+            self._full = self._call(lambda p: self._capture(p, None))
+        return self._full
 
     def fitted(self, height: int, width: int) -> np.ndarray:
         """The full page scaled (by Chromium, without distortion) into ``height x width``,
@@ -117,6 +123,7 @@ class SiteRenderer:
 
     def _open(self, browser) -> None:
         assert self._site is not None
+        self._full = None
         self._discard()
         site_dir, css_file = self._site
         context = browser.new_context(viewport=VIEWPORT, service_workers="block",
