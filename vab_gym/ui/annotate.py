@@ -181,6 +181,7 @@ class AnnotationSession:
         self.env_kwargs = env_kwargs or {}
         self.env: gym.Env | None = None
         self.turn = Turn()
+        self.observation: tuple[dict[str, Any], dict[str, Any]] | None = None  # (obs, info)
         self.done = False  # the episode ended (judged) or the session did
         self.error: str | None = None
         self.verdict: dict[str, Any] | None = None
@@ -248,6 +249,7 @@ class AnnotationSession:
     def _publish(self, env: gym.Env, obs: dict[str, Any], info: dict[str, Any], step: int,
                  history: list[dict[str, Any]]) -> None:
         base = env.unwrapped
+        self.observation = (obs, info)
         ended = "judge" in info
         grounded: list[str] = []
         if not ended:

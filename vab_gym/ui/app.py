@@ -208,7 +208,7 @@ def create_app(store: str | os.PathLike[str], *, host: str = "127.0.0.1",
             error = "the seed is a whole number"
         elif task_id is not None and task_id not in await run_in_threadpool(
                 task_ids, env_id, split):
-            error = f"no task {task_id!r} in {env_id}'s {split} split"
+            error = f"no task {task_id} in {env_id}'s {split} split"
         if error is None:
             try:
                 session = sessions.start(env_id, split, task_id, int(seed))
