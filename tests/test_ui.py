@@ -88,10 +88,13 @@ def start_session(page, ui, env_id: str, task_id: str) -> AnnotationSession:
     return ui.app.state.sessions.get(session_id)
 
 
-def annotate_with_solver(page, session: AnnotationSession, click) -> list[tuple[str, str]]:
+def annotate_with_solver(page, session: AnnotationSession, click,
+                         ways: list[str] | None = None) -> list[tuple[str, str]]:
     """Play the env's program solver through the page until the verdict shows; ``click``
-    decides, per action, whether to click on the screenshot (and does it). Returns the
-    (action, thought) pairs typed."""
+    decides, per action, whether to click on the screenshot (and does it); the grounded
+    list is used where it has the action, else the action is typed. Returns the (action,
+    thought) pairs played; ``ways`` gets how each action was given."""
+    ways = [] if ways is None else ways
     env = session.env
     solver = make_solver(env)
     session.call(lambda: solver.reset(env, *session.observation))
@@ -104,10 +107,13 @@ def annotate_with_solver(page, session: AnnotationSession, click) -> list[tuple[
         options = page.eval_on_selector_all("#grounded option", "os => os.map(o => o.value)")
         if click(page, session, action):
             assert page.input_value("#action") == action
+            ways.append("click")
         elif action in options:
             page.select_option("#grounded", action)
+            ways.append("grounded")
         else:
             page.fill("#action", action)
+            ways.append("typed")
         page.fill("#thought", thought)
         page.click("#step")
         page.wait_for_load_state()
@@ -159,8 +165,11 @@ def check_saved(ui, episode: dict, env_id: str, task_id: str, played) -> None:
 def test_annotate_minecraft_by_typing_and_grounded_actions(ui, page):
     session = start_session(page, ui, "VAB-Minecraft-v0", MC_TASK)
     assert page.inner_text("#instruction") == "Your task is to get a clay in your inventory."
-    played = annotate_with_solver(page, session, no_click)
+    ways: list[str] = []
+    played = annotate_with_solver(page, session, no_click, ways)
     assert [a for a, _ in played] == ["execute('mine clay', 'clay_ball', 4)", "craft('clay', 1)"]
+    # mining four balls is no grounded call (those mine one); crafting the clay is
+    assert ways == ["typed", "grounded"]
     assert page.inner_text("#verdict").startswith("success")
     episode = saved_episode(ui, session)
     check_saved(ui, episode, "VAB-Minecraft-v0", MC_TASK, played)
@@ -227,8 +236,10 @@ def test_side_by_side_and_marked_steps(ui, page):
 
 def test_annotate_mobile_by_clicking_the_screenshot(ui, page):
     session = start_session(page, ui, "VAB-Mobile-v0", MOBILE_TASK)
-    played = annotate_with_solver(page, session, tap_on_screenshot)
+    ways: list[str] = []
+    played = annotate_with_solver(page, session, tap_on_screenshot, ways)
     assert [a for a, _ in played] == ["tap(4)", "finish()"]
+    assert ways == ["click", "grounded"]
     assert page.inner_text("#verdict").startswith("success")
     episode = saved_episode(ui, session)
     check_saved(ui, episode, "VAB-Mobile-v0", MOBILE_TASK, played)
