@@ -345,10 +345,28 @@ def test_server_refuses_hosts_cross_site_posts_big_bodies_and_escapes(tmp_path):
                            headers={"origin": "http://attacker.example"}).status_code == 403
         answer = client.post("/annotate", data=form, headers={"origin": "http://127.0.0.1:8765"})
         assert answer.status_code == 200 and "no task nope in VAB-Minecraft-v0" in answer.text
+        urlencoded = {"content-type": "application/x-www-form-urlencoded"}
         big = client.post("/annotate", content=b"action=" + b"x" * 10_000_000,
-                          headers={"content-type": "application/x-www-form-urlencoded"})
-        assert big.status_code == 413
+                          headers=urlencoded)
+        assert big.status_code == 413  # refused from its Content-Length
+
+        def chunks():  # no Content-Length: the body is cut off as it streams in
+            yield b"action="
+            for _ in range(100):
+                yield b"x" * 100_000
+
+        assert client.post("/annotate", content=chunks(), headers=urlencoded).status_code == 413
         assert client.get("/image/@/../run.json").status_code == 404
         assert client.get("/image/@/%2E%2E/run.json").status_code == 404
         assert client.get("/episode", params={"key": "@/../../run"}).status_code == 404
         assert client.get("/annotate/nosuchsession").status_code == 404
+
+
+def test_a_declared_huge_body_is_refused_before_it_is_sent(ui):
+    """Content-Length 1 GB and no body: 413 at once, without waiting for (or buffering) it."""
+    with socket.create_connection(("127.0.0.1", int(ui.url.rsplit(":", 1)[1])), timeout=10) \
+            as conn:
+        conn.sendall(b"POST /annotate HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     b"Content-Type: application/x-www-form-urlencoded\r\n"
+                     b"Content-Length: 1000000000\r\n\r\naction=x")
+        assert conn.recv(64).startswith(b"HTTP/1.1 413")
