@@ -31,6 +31,7 @@ from vab_gym.ui.annotate import (
 from vab_gym.ui.browse import OutsideStore, inside
 
 MC_TASK = "mc-train-0-clay"  # the solver: mine clay balls, craft clay (2 steps)
+WEBARENA_TASK = "wal-local-train-189"  # the solver: click [1] (My Account), click [2], stop
 MOBILE_TASK = "clock_train_3"  # the solver: tap the 5:15 AM alarm's switch, finish()
 
 
@@ -141,6 +142,22 @@ def tap_on_screenshot(page, session, action) -> bool:
     return True
 
 
+def click_on_screenshot(page, session, action) -> bool:
+    """``click [N]``: click the centre of mark N's box (CSS px of the 1280x720 viewport,
+    which the observation shows unscaled) on the displayed image."""
+    match = re.fullmatch(r"click \[(\d+)\]", action)
+    if not match:
+        return False
+    mark = next(m for m in session.env.unwrapped.session.marks if m.id == int(match.group(1)))
+    x, y, w, h = mark.box
+    height, width = session.env.unwrapped.image_size
+    box = page.locator("#observation").bounding_box()
+    page.mouse.click(box["x"] + (x + w / 2) * box["width"] / width,
+                     box["y"] + (y + h / 2) * box["height"] / height)
+    page.wait_for_function("document.getElementById('picked').textContent.length > 0")
+    return True
+
+
 def saved_episode(ui, session: AnnotationSession) -> dict:
     assert session.saved is not None
     return EpisodeStore(ui.store).load(session.saved)
@@ -245,6 +262,17 @@ def test_annotate_mobile_by_clicking_the_screenshot(ui, page):
     check_saved(ui, episode, "VAB-Mobile-v0", MOBILE_TASK, played)
     page.click("#saved")
     assert page.inner_text("#verdict").startswith("success")
+
+
+@pytest.mark.slow  # a third env (Mobile already covers clicking); ~8 s on an idle machine
+def test_annotate_webarena_by_clicking_the_screenshot(ui, page):
+    session = start_session(page, ui, "VAB-WebArena-Lite-v0", WEBARENA_TASK)
+    ways: list[str] = []
+    played = annotate_with_solver(page, session, click_on_screenshot, ways)
+    assert [a for a, _ in played] == ["click [1]", "click [2]", "stop []"]
+    assert ways == ["click", "click", "typed"]  # the env has no grounding: stop is typed
+    assert page.inner_text("#verdict").startswith("success")
+    check_saved(ui, saved_episode(ui, session), "VAB-WebArena-Lite-v0", WEBARENA_TASK, played)
 
 
 def test_shutdown_closes_the_envs_of_open_sessions(tmp_path, browser):
