@@ -298,9 +298,12 @@ def test_shutdown_closes_the_envs_of_open_sessions(tmp_path, browser):
 
 
 def test_idle_session_ends_and_closes_its_env(tmp_path):
-    session = AnnotationSession(EpisodeStore(tmp_path), "VAB-Minecraft-v0", "train", MC_TASK,
+    """(With no task id: a random task of the split.)"""
+    session = AnnotationSession(EpisodeStore(tmp_path), "VAB-Minecraft-v0", "train", None,
                                 0, idle_timeout=0.5)
     session.wait_ready()
+    assert session.error is None and session.task_id.startswith("mc-train-")
+    assert session.turn.instruction.startswith("Your task is to get")
     session._thread.join(30)
     assert session.done and session.saved is None and session.env.unwrapped._closed
     assert not list(EpisodeStore(tmp_path))

@@ -168,7 +168,7 @@ class HumanAgent:
 
 class AnnotationSession:
     """One annotated episode of ``env_id``'s ``task_id`` (``None``: a random task of the
-    split), saved to ``store`` with strategy ``human`` when it ends."""
+    split, not fixed by ``seed``, which seeds the reset), saved to ``store`` with strategy ``human`` when it ends."""
 
     def __init__(self, store: EpisodeStore, env_id: str, split: str, task_id: str | None,
                  seed: int, *, idle_timeout: float = 1800.0,
@@ -205,7 +205,7 @@ class AnnotationSession:
             self.env = env = gym.make(self.env_id, split=self.split, **self.env_kwargs)
             if self.task_id is None:
                 ids = env.unwrapped.tasks.ids
-                self.task_id = ids[np.random.default_rng(self.seed).integers(len(ids))]
+                self.task_id = ids[np.random.default_rng().integers(len(ids))]  # any task
             recorder.start()
 
             def on_step(step: int, action: str, obs: dict[str, Any], reward: float,
