@@ -168,7 +168,8 @@ class HumanAgent:
 
 class AnnotationSession:
     """One annotated episode of ``env_id``'s ``task_id`` (``None``: a random task of the
-    split, not fixed by ``seed``, which seeds the reset), saved to ``store`` with strategy ``human`` when it ends."""
+    split, not fixed by ``seed``, which seeds the reset), saved to ``store`` with strategy
+    ``human`` when it ends."""
 
     def __init__(self, store: EpisodeStore, env_id: str, split: str, task_id: str | None,
                  seed: int, *, idle_timeout: float = 1800.0,
