@@ -401,3 +401,23 @@ def test_a_declared_huge_body_is_refused_before_it_is_sent(ui):
                      b"Content-Type: application/x-www-form-urlencoded\r\n"
                      b"Content-Length: 1000000000\r\n\r\naction=x")
         assert conn.recv(64).startswith(b"HTTP/1.1 413")
+
+
+def test_an_action_posted_twice_is_played_once(tmp_path):
+    """A double click (two posts from the page of one step) plays its action once."""
+    session = AnnotationSession(EpisodeStore(tmp_path), "VAB-Minecraft-v0", "train", MC_TASK,
+                                0)
+    try:
+        session.wait_ready()
+        look = "look_up('clay')"
+        posts = [threading.Thread(target=session.submit, args=(look, None, 0))
+                 for _ in range(2)]
+        for post in posts:
+            post.start()
+        for post in posts:
+            post.join(60)
+        assert session.submit(look, None, 0) is False  # a stale page: step 0 is gone
+        assert session.turn.step == 1 and [h["action"] for h in session.turn.history] == [look]
+    finally:
+        session.end()
+    assert session.env.unwrapped._closed and not list(EpisodeStore(tmp_path))

@@ -192,6 +192,7 @@ class AnnotationSession:
         self._agent = HumanAgent(self._inbox, idle_timeout)
         self._changed = threading.Condition()
         self._version = 0
+        self._pending = False  # an action is on its way to the env
         self._thread = threading.Thread(target=self._play, name=f"vab-ui-{self.id}",
                                         daemon=True)
         self._thread.start()
@@ -269,6 +270,7 @@ class AnnotationSession:
 
     def _bump(self) -> None:
         with self._changed:
+            self._pending = False
             self._version += 1
             self._changed.notify_all()
 
@@ -278,18 +280,23 @@ class AnnotationSession:
         with self._changed:
             self._changed.wait_for(lambda: self.turn.image_png or self.done, timeout)
 
-    def submit(self, action: str, thought: str | None, timeout: float = 300.0) -> None:
-        """Play one action; return once the env has answered it."""
+    def submit(self, action: str, thought: str | None, at_step: int,
+               timeout: float = 300.0) -> bool:
+        """Play one action, given on the page of step ``at_step``; return once the env has
+        answered it. A second post for the same step (a double click, a reloaded form) is
+        ignored (``False``): each action is played once, on the state it was chosen on."""
         self.last_active = time.monotonic()
-        if self.done:
-            return
         with self._changed:
+            if self.done or self._pending or at_step != self.turn.step:
+                return False
+            self._pending = True
             version = self._version
             self._inbox.put(("act", action[:ACTION_MAX_CHARS],
                              (thought or "")[:THOUGHT_MAX_CHARS].strip() or None))
             # the next turn; after the last action, the saved episode
             self._changed.wait_for(lambda: self.done or (
                 self._version != version and not self.turn.ended), timeout)
+        return True
 
     def call(self, fn: Callable[[], Any], timeout: float = 300.0) -> Any:
         """Run ``fn()`` on the env's thread between two actions (reads of the env's state)."""
@@ -302,9 +309,13 @@ class AnnotationSession:
         self.last_active = time.monotonic()
         return region_at(self.turn.regions, x, y)
 
+    def request_end(self) -> None:
+        """Ask the env's thread to stop (it closes the env); see :meth:`end`."""
+        self._inbox.put(("stop",))
+
     def end(self, timeout: float = 60.0) -> None:
         """End the session (an unfinished episode is not saved); the env is closed."""
-        self._inbox.put(("stop",))
+        self.request_end()
         self._thread.join(timeout)
 
     @property
@@ -356,6 +367,6 @@ class Sessions:
     def close(self) -> None:
         """End every session and close its env (the server is shutting down)."""
         for session in self.all():
-            session._inbox.put(("stop",))
+            session.request_end()
         for session in self.all():
             session.end()

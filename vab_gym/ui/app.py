@@ -51,7 +51,6 @@ from vab_gym.ui.browse import (
     ROOT_RUN,
     OutsideStore,
     StoreIndex,
-    Summary,
     inside,
     matches,
     progress_points,
@@ -126,10 +125,10 @@ def create_app(store: str | os.PathLike[str], *, host: str = "127.0.0.1",
     sessions = Sessions(EpisodeStore(root), idle_timeout=idle_timeout, env_kwargs=env_kwargs,
                         annotator=annotator)
 
-    def load(key: str) -> tuple[Summary | None, dict[str, Any]]:
+    def load(key: str) -> dict[str, Any]:
         run, env_id, name = split_key(key)
         try:
-            return None, index.load(run, env_id, name)
+            return index.load(run, env_id, name)
         except (KeyError, OutsideStore, ValueError, OSError):
             raise HTTPException(404, "no such episode") from None
 
@@ -158,16 +157,16 @@ def create_app(store: str | os.PathLike[str], *, host: str = "127.0.0.1",
 
     async def episode(request: Request) -> Response:
         key = request.query_params.get("key", "")
-        _, data = load(key)
+        data = load(key)
         run, env_id, _ = split_key(key)
-        others = [s for s in index.summaries() if s.env_id == env_id
+        others = [s for s in await run_in_threadpool(index.summaries) if s.env_id == env_id
                   and s.task_id == data.get("task_id") and s.key != key]
         return render("episode.html", key=key, run=run, episode=data, others=others,
                       points=progress_points(data))
 
     async def compare(request: Request) -> Response:
         keys = [request.query_params.get("a", ""), request.query_params.get("b", "")]
-        pair = [(key, split_key(key)[0], load(key)[1]) for key in keys]
+        pair = [(key, split_key(key)[0], load(key)) for key in keys]
         rows = max(len(data.get("steps", [])) for _, _, data in pair)
         return render("compare.html", pair=pair, rows=rows,
                       points=[progress_points(data, 400, 90) for _, _, data in pair])
@@ -250,8 +249,9 @@ def create_app(store: str | os.PathLike[str], *, host: str = "127.0.0.1",
         action = form.get("action", "").strip() or form.get("grounded", "").strip()
         if len(action) > ACTION_MAX_CHARS or len(form.get("thought", "")) > THOUGHT_MAX_CHARS:
             raise HTTPException(413, "action or thought too long")
-        if action:
-            await run_in_threadpool(session.submit, action, form.get("thought"))
+        at_step = form.get("at", "")
+        if action and at_step.isdigit():
+            await run_in_threadpool(session.submit, action, form.get("thought"), int(at_step))
         return RedirectResponse(f"/annotate/{session.id}", 303)
 
     async def annotate_point(request: Request) -> Response:
