@@ -58,6 +58,7 @@ from vab_gym.ui.browse import (
 )
 
 LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1"}
+LIST_MAX_ROWS = 1000  # rows of the episode list (the rates count every match)
 BODY_MAX_BYTES = 256 * 1024  # a form post: an action, a thought and a few fields
 STATIC = Path(__file__).with_name("static")
 
@@ -152,8 +153,9 @@ def create_app(store: str | os.PathLike[str], *, host: str = "127.0.0.1",
                    "env": sorted({s.env_id for s in summaries}),
                    "strategy": sorted({s.strategy for s in summaries}),
                    "model": sorted({s.model for s in summaries})}
-        return render("episodes.html", episodes=shown, filters=filters, choices=choices,
-                      rates=success_rates(shown), total=len(summaries))
+        return render("episodes.html", episodes=shown[:LIST_MAX_ROWS], matching=len(shown),
+                      filters=filters, choices=choices, rates=success_rates(shown),
+                      total=len(summaries))
 
     async def episode(request: Request) -> Response:
         key = request.query_params.get("key", "")
