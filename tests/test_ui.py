@@ -71,6 +71,19 @@ def ui(tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def solver_episode(ui) -> dict:
+    """The program solver's episode of MC_TASK, as ``vab-gym bench`` stores it, in the run
+    ``solver-run`` of the viewer's store."""
+    worker = Worker(WorkerConfig(AgentSpec("solver"), split="train"))
+    try:
+        _row, episode, blobs = worker.run(Job("VAB-Minecraft-v0", MC_TASK, 0))
+    finally:
+        worker.close()
+    EpisodeStore(ui.store / "solver-run").write(episode, blobs)
+    return episode
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -179,7 +192,7 @@ def check_saved(ui, episode: dict, env_id: str, task_id: str, played) -> None:
     assert (ui.store / loaded[0]["reset"]["images"]["image"]).is_file()
 
 
-def test_annotate_minecraft_by_typing_and_grounded_actions(ui, page):
+def test_annotate_minecraft_by_typing_and_grounded_actions(ui, page, solver_episode):
     session = start_session(page, ui, "VAB-Minecraft-v0", MC_TASK)
     assert page.inner_text("#instruction") == "Your task is to get a clay in your inventory."
     ways: list[str] = []
@@ -194,14 +207,16 @@ def test_annotate_minecraft_by_typing_and_grounded_actions(ui, page):
 
     # browse: the filters find it, the episode page steps through it
     page.goto(f"{ui.url}/episodes?strategy=human&env=VAB-Minecraft-v0&success=yes")
-    rows = page.locator("table.episodes tbody tr")
+    rows = page.locator("table.episodes tbody tr")  # (the solver's episode is filtered out)
     assert rows.count() == 1 and MC_TASK in rows.inner_text()
     page.goto(f"{ui.url}/episodes?strategy=human&env=VAB-Minecraft-v0&success=no")
     assert page.locator("table.episodes tbody tr").count() == 0
     page.goto(f"{ui.url}/episodes?strategy=solver")
     assert page.locator("table.episodes tbody tr").count() == 0
-    page.goto(f"{ui.url}/episodes?env=VAB-Minecraft-v0&task=clay")
-    assert page.locator("tr[data-env='VAB-Minecraft-v0'] td.rate").inner_text() == "100.0%"
+    page.goto(f"{ui.url}/episodes?env=VAB-Minecraft-v0&task=clay")  # human + solver
+    rate = page.locator("tr[data-env='VAB-Minecraft-v0'] td")
+    assert rate.all_inner_texts() == ["VAB-Minecraft-v0", "2", "2", "100.0%"]
+    page.goto(f"{ui.url}/episodes?env=VAB-Minecraft-v0&task=clay&strategy=human")
     page.click(f"text={MC_TASK}")
     assert page.inner_text("#strategy") == "human"
     assert page.locator("section.step:visible h2").inner_text() == "Reset"
@@ -214,16 +229,19 @@ def test_annotate_minecraft_by_typing_and_grounded_actions(ui, page):
     assert page.locator("section.step:visible .action").inner_text() == played[1][0]
     assert page.locator("svg.curve circle").count() == 3  # the reset and two steps
 
+    # side by side with the solver's episode of the same task
+    page.select_option("form.compare select", f"solver-run/VAB-Minecraft-v0/{MC_TASK}.seed0")
+    page.click("form.compare button")
+    heads = page.locator("table.compare thead th")
+    assert "human" in heads.nth(0).inner_text() and "bench" in heads.nth(1).inner_text()
+    thoughts = page.locator("table.compare tbody tr").nth(1).locator("td").nth(0)
+    assert thoughts.locator(".thought").inner_text() == played[0][1]
 
-def test_side_by_side_and_marked_steps(ui, page):
+
+def test_side_by_side_and_marked_steps(ui, page, solver_episode):
     """Two episodes of one task side by side (a solver's and a recovery episode made from
     it), the recovery episode's injected and recovery steps highlighted."""
-    worker = Worker(WorkerConfig(AgentSpec("solver"), split="train"))
-    try:
-        _row, bench, blobs = worker.run(Job("VAB-Minecraft-v0", MC_TASK, 0))
-    finally:
-        worker.close()
-    EpisodeStore(ui.store / "solver-run").write(bench, blobs)
+    bench = solver_episode
     marked = {**bench, "id": f"{MC_TASK}.recovery.0", "strategy": "recovery",
               "steps": [{**bench["steps"][0], "injected": True, "mistake": {"kind": "test"}},
                         {**bench["steps"][1], "recovery": True}]}
