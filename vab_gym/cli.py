@@ -187,6 +187,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ui(args: argparse.Namespace) -> int:
+    from vab_gym.ui import serve
+
+    console.print(f"vab-gym ui: http://{args.host}:{args.port}/ (store {escape(args.store)})")
+    serve(args.store, host=args.host, port=args.port, idle_timeout=args.idle_timeout,
+          annotator=args.annotator)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vab-gym", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -263,11 +272,20 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--out", required=True, metavar="DIR")
     bench.add_argument("--resume", action="store_true", help="finish the run in DIR")
 
+    ui = sub.add_parser("ui", help="a local web app: browse a store, annotate episodes")
+    ui.add_argument("--store", required=True, metavar="DIR",
+                    help="the store to browse (and its sub-stores); annotations go here")
+    ui.add_argument("--host", default="127.0.0.1")
+    ui.add_argument("--port", type=int, default=8765)
+    ui.add_argument("--annotator", help="a name recorded in annotated episodes' agent")
+    ui.add_argument("--idle-timeout", type=float, default=1800.0, metavar="SECONDS",
+                    help="end an annotation session (closing its env) after this idle time")
+
     args = parser.parse_args(argv)
     handler = {"list": cmd_list, "run": cmd_run, "css-build": cmd_css_build, "bench": cmd_bench,
                "minecraft-tasks": cmd_minecraft_tasks,
                "omnigibson-tasks": cmd_omnigibson_tasks,
-               "mobile-tasks": cmd_mobile_tasks}[args.command]
+               "mobile-tasks": cmd_mobile_tasks, "ui": cmd_ui}[args.command]
     return handler(args)
 
 
