@@ -115,8 +115,8 @@ def _tool_call(actions: ActionSet, step: dict[str, Any]) -> tuple[str, dict[str,
     if isinstance(recorded, dict) and "name" in recorded:
         arguments = recorded.get("arguments") or {}
         return recorded["name"], json.loads(arguments) if isinstance(arguments, str) else arguments
-    try:
-        call = ActionSet(*actions).parse(step.get("action") or "")  # the declaration only
+    try:  # the env's syntaxes (its preparsers), read into a plain call (CSS reads replies)
+        call = ActionSet.parse(actions, step.get("action") or "")
     except ActionError:
         return None
     spec = actions.specs[call.name]
