@@ -24,6 +24,7 @@ from vab_gym.agents.prompting import edit_reply, template_for
 from vab_gym.bench.jobs import episode_document
 from vab_gym.bench.store import EpisodeStore, ImageRecorder, image_hash, image_path
 from vab_gym.cli import main
+from vab_gym.core.actions import ActionSet
 from vab_gym.trajectories import Trajectories
 from vab_gym.trajectories.export import _tool_call, action_set_for
 from vab_gym.trajectories.recovery import Mistake, RecoveryAgent
@@ -273,7 +274,9 @@ def test_trl_and_hf_exports_load_with_their_images(made, tmp_path):
                              ("trl", ("--mode", "tools"), "train.parquet")):
         out = run_export(store, tmp_path / f"{fmt}{len(flags)}", fmt, *flags)
         rows = datasets.load_dataset("parquet", data_files=str(out / path))["train"]
-        for row in rows:
+        metas = lines(out / "meta.jsonl")
+        assert len(metas) == len(rows) == (5 if fmt == "hf" else 10)
+        for row, meta in zip(rows, metas, strict=True):
             parts = [p for m in row["prompt"] + row["completion"] for p in m["content"]]
             assert sum(p["type"] == "image" for p in parts) == len(row["images"])
             assert all(isinstance(image, Image.Image) for image in row["images"])
@@ -281,9 +284,21 @@ def test_trl_and_hf_exports_load_with_their_images(made, tmp_path):
             if "tools" in flags:
                 call = row["completion"][0]["tool_calls"][0]["function"]
                 assert isinstance(call["arguments"], dict) and json.loads(row["tools"])
+                # the call's own arguments only (no other action's keys), so it reads back
+                action = action_set_for(meta["env_id"]).from_tool_call(call["name"],
+                                                                       call["arguments"])
+                episode = Trajectories(store.root).load(meta["env_id"], meta["episode"])
+                step = episode["steps"][meta["steps"][0] - 1]
+                assert reading_plain(meta["env_id"], action) == reading_plain(
+                    meta["env_id"], step["action"])
         if fmt == "hf":  # the samples' metadata as columns, one row per episode here
             assert sorted(rows["episode"]) == ["css.solver", "mc.failed", "mc.lmm",
                                                "mc.recovery", "mc.solver"]
+
+
+def reading_plain(env_id: str, action: str) -> str:
+    """An action read by the env's declared actions, as a plain call."""
+    return str(ActionSet.parse(action_set_for(env_id), action))
 
 
 def test_openai_images_only_in_user_messages(made, tmp_path):

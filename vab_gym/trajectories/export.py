@@ -248,22 +248,22 @@ def llamafactory_rows(sample: Sample, head: int) -> list[dict[str, Any]]:
     return rows
 
 
-def _trl_message(message: dict[str, Any]) -> dict[str, Any]:
+def _trl_message(message: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
     """A message in TRL's vision shape: content parts ``{"type": "image"}`` /
-    ``{"type": "text"}``; tool calls with dict arguments; tool results named."""
+    ``{"type": "text"}``; tool calls with dict arguments; tool results named. Every message
+    has every key (``None`` where it does not apply), so all rows share one schema."""
     content = message.get("content")
     if isinstance(content, list):
         parts = [{"type": "image", "text": None} if part["type"] == "image_url"
                  else {"type": "text", "text": part["text"]} for part in content]
     else:
         parts = [{"type": "text", "text": content}] if content else []
-    out: dict[str, Any] = {"role": message["role"], "content": parts}
-    if message.get("tool_calls"):
-        out["tool_calls"] = [{"type": "function", "function": {
-            "name": call["function"]["name"],
-            "arguments": json.loads(call["function"]["arguments"])}}
-            for call in message["tool_calls"]]
-    return out
+    calls = [{"type": "function", "function": {
+        "name": call["function"]["name"], "arguments": json.loads(call["function"]["arguments"])}}
+        for call in message.get("tool_calls") or []]
+    return {"role": message["role"], "content": parts, "tool_calls": calls or None,
+            "name": names.get(message.get("tool_call_id", "")) if message["role"] == "tool"
+            else None}
 
 
 def trl_rows(sample: Sample) -> list[dict[str, Any]]:
@@ -278,19 +278,13 @@ def trl_rows(sample: Sample) -> list[dict[str, Any]]:
         names = {call["id"]: call["function"]["name"] for m in sample.messages
                  for call in m.get("tool_calls") or []}
         row: dict[str, Any] = {
-            "prompt": [_trl_named(_trl_message(m), m, names) for m in prompt],
-            "completion": [_trl_named(_trl_message(m), m, names) for m in completion],
+            "prompt": [_trl_message(m, names) for m in prompt],
+            "completion": [_trl_message(m, names) for m in completion],
             "images": _images_of(prompt + completion)}
         if sample.tools is not None:
             row["tools"] = json.dumps(sample.tools)
         rows.append(row)
     return rows
-
-
-def _trl_named(out: dict[str, Any], message: dict[str, Any], names: dict[str, str]):
-    if message["role"] == "tool":
-        out["name"] = names.get(message.get("tool_call_id", ""), "")
-    return out
 
 
 def openai_row(sample: Sample, root: Path, image_format: str) -> dict[str, Any]:
@@ -334,15 +328,29 @@ def _copy_images(root: Path, out: Path, paths: set[str]) -> None:
 
 
 def _parquet(rows: list[dict[str, Any]], root: Path, path: Path) -> Any:
-    """Rows as a ``datasets.Dataset`` with ``images`` as ``List(Image())`` (bytes embedded),
-    written to ``path`` as parquet."""
+    """Rows as a ``datasets.Dataset`` with ``images`` as ``List(Image())`` (bytes embedded)
+    and tool-call arguments as ``Json()`` (TRL docs/source/dataset_formats.md), written to
+    ``path`` as parquet."""
     import datasets
 
+    sequence = getattr(datasets, "List", None) or datasets.Sequence  # List: datasets >= 4
+    text = datasets.Value("string")
+    # Json (datasets >= 4.7) keeps each call's arguments a dict of its own keys and types
+    json_type = datasets.Json() if hasattr(datasets, "Json") else text
+    message = {"role": text, "content": sequence({"type": text, "text": text}),
+               "tool_calls": sequence(json_type), "name": text}
+    features = {"prompt": sequence(message), "completion": sequence(message),
+                "images": sequence(datasets.Image())}
     for row in rows:
         row["images"] = [{"bytes": (root / p).read_bytes(), "path": Path(p).name}
                          for p in row["images"]]
-    dataset = datasets.Dataset.from_list(rows)
-    dataset = dataset.cast_column("images", datasets.List(datasets.Image()))
+        if json_type is text:
+            for m in row["prompt"] + row["completion"]:
+                m["tool_calls"] = [json.dumps(c) for c in m["tool_calls"] or []] or None
+    for key in rows[0] if rows else ():
+        if key not in features:
+            features[key] = datasets.Value("bool") if key == "success" else text
+    dataset = datasets.Dataset.from_list(rows, features=datasets.Features(features))
     path.parent.mkdir(parents=True, exist_ok=True)
     dataset.to_parquet(str(path))
     return dataset
