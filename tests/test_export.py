@@ -204,6 +204,10 @@ def test_per_step_prompts_are_the_lmm_agents_requests(made, tmp_path):
         assert target["content"].startswith(f"OBSERVATION: cane.\nTHOUGHT: {MC_THOUGHT}\n")
         assert "Feedback on the Action" not in target["content"]
     assert rows[1]["messages"][-3]["content"] == rows[0]["messages"][-1]["content"]  # history
+    # VAB's container.py: the past turn keeps its text + "Omitted.\n", not its image
+    past = rows[1]["messages"][1]
+    assert isinstance(past["content"], str) and past["content"].endswith("Vision Input: Omitted.\n")
+    assert past["content"].startswith("Your task is to get a sugar in your inventory.")
     assert all(m["weight"] == 0 for m in rows[1]["messages"][:-1] if m["role"] == "assistant")
     meta = lines(out / "meta.jsonl")
     assert [m["source"] for m in meta] == ["view", "view"]
@@ -294,6 +298,22 @@ def test_trl_and_hf_exports_load_with_their_images(made, tmp_path):
         if fmt == "hf":  # the samples' metadata as columns, one row per episode here
             assert sorted(rows["episode"]) == ["css.solver", "mc.failed", "mc.lmm",
                                                "mc.recovery", "mc.solver"]
+
+
+def test_tool_calls_name_only_the_arguments_given():
+    """A tool call carries the arguments the action gives, not the parameters' defaults
+    (so a model trained on it does not learn to write nulls)."""
+    css = action_set_for("VAB-CSS-v0")
+    assert _tool_call(css, {"action": "get_selectors_by_html_elements('div')"}) == (
+        "get_selectors_by_html_elements", {"name": "div"})
+    assert _tool_call(css, {"action": "edit_rule('.a', 'display', 'flex')"}) == (
+        "edit_rule", {"selector": ".a", "property": "display", "value": "flex"})
+    # VAB's own syntax through the env's preparsers; an unreadable action is no call
+    webarena = action_set_for("VAB-WebArena-Lite-v0")
+    assert _tool_call(webarena, {"action": "type [3] [shoes] [0]"}) == (
+        "type", {"id": 3, "text": "shoes", "press_enter": False})
+    assert _tool_call(webarena, {"action": "click [7]"}) == ("click", {"id": 7})
+    assert _tool_call(webarena, {"action": "dance()"}) is None
 
 
 def reading_plain(env_id: str, action: str) -> str:
