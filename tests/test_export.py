@@ -386,6 +386,28 @@ def test_success_only_drops_failures(made, tmp_path):
 
 
 # -- every env's reply format reads back as the action ------------------------------------
+# Each env's reply, as its prompt asks for it (VAB css_agent/task.py's example and phrase;
+# minecraft/omnigibson prompt.py's output sections; VisualWebArena's CoT phrase and ```;
+# AndroidLab's SYSTEM_PROMPT_ANDROID_MLLM_DIRECT: the action part only).
+REPLIES = {
+    "VAB-CSS-v0": ("select_rule('.nav')", "Thought: The menu is off.\n Action: select_rule('.nav')"),
+    "VAB-Minecraft-v0": ("craft('stick', 4)", "THOUGHT: The menu is off.\nACTION: craft('stick', 4)"),
+    "VAB-OmniGibson-v0": ("grasp(2.apple)", "THOUGHT: The menu is off.\nACTION: grasp(2.apple)"),
+    "VAB-WebArena-Lite-v0": ("click [12]", "The menu is off. In summary, the next action I will "
+                             "perform is ```click [12]```"),
+    "VAB-Mobile-v0": ("tap(5)", "Action: tap(5)"),
+}
+
+
+@pytest.mark.parametrize("env_id", sorted(REPLIES))
+def test_reply_formats_are_the_envs_prompts(env_id):
+    action, reply = REPLIES[env_id]
+    assert template_for(env_id).render_reply(action, "The menu is off.") == reply
+    if env_id == "VAB-CSS-v0":
+        assert template_for(env_id).render_reply("done()", "It matches.") == (
+            "Thought: It matches.\n I have fixed the css style")
+
+
 def reading(env: gym.Env, text: str) -> str:
     """What the env's own parser makes of a reply (VAB-CSS: its finishing phrase and a
     done() call both finish)."""
