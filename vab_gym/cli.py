@@ -207,6 +207,24 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_export_parser(sub: Any) -> None:
+    exp = sub.add_parser("export", help="an episode store as SFT data (LLaMA-Factory, TRL, "
+                         "OpenAI fine-tuning, HF parquet)")
+    exp.add_argument("store", help="an episode store (e.g. a bench or collect --out)")
+    exp.add_argument("--format", required=True, choices=["llamafactory", "trl", "openai", "hf"])
+    exp.add_argument("--out", required=True, metavar="DIR")
+    exp.add_argument("--per", default="step", choices=["step", "episode"])
+    exp.add_argument("--images", help="last, all or N (default: last per step, all per episode)")
+    exp.add_argument("--success-only", action="store_true", help="only judged successes")
+    exp.add_argument("--mode", default="text", choices=["text", "tools"],
+                     help="targets as the env's reply text, or as tool calls")
+    exp.add_argument("--env", help="only this env id")
+    exp.add_argument("--strategy", help="only this strategy (solver, lmm, recovery, human, bench)")
+    exp.add_argument("--model", help="only this model's episodes")
+    exp.add_argument("--split", help="only this split")
+    exp.add_argument("--push-to-hub", metavar="REPO", help="hf: push to this Hub dataset repo")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vab-gym", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -283,27 +301,14 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--out", required=True, metavar="DIR")
     bench.add_argument("--resume", action="store_true", help="finish the run in DIR")
 
-    exp = sub.add_parser("export", help="an episode store as SFT data (LLaMA-Factory, TRL, "
-                         "OpenAI fine-tuning, HF parquet)")
-    exp.add_argument("store", help="an episode store (e.g. a bench or collect --out)")
-    exp.add_argument("--format", required=True, choices=["llamafactory", "trl", "openai", "hf"])
-    exp.add_argument("--out", required=True, metavar="DIR")
-    exp.add_argument("--per", default="step", choices=["step", "episode"])
-    exp.add_argument("--images", help="last, all or N (default: last per step, all per episode)")
-    exp.add_argument("--success-only", action="store_true", help="only judged successes")
-    exp.add_argument("--mode", default="text", choices=["text", "tools"],
-                     help="targets as the env's reply text, or as tool calls")
-    exp.add_argument("--env", help="only this env id")
-    exp.add_argument("--strategy", help="only this strategy (solver, lmm, recovery, human, bench)")
-    exp.add_argument("--model", help="only this model's episodes")
-    exp.add_argument("--split", help="only this split")
-    exp.add_argument("--push-to-hub", metavar="REPO", help="hf: push to this Hub dataset repo")
+    add_export_parser(sub)
 
     args = parser.parse_args(argv)
     handler = {"list": cmd_list, "run": cmd_run, "css-build": cmd_css_build, "bench": cmd_bench,
                "minecraft-tasks": cmd_minecraft_tasks,
                "omnigibson-tasks": cmd_omnigibson_tasks,
-               "mobile-tasks": cmd_mobile_tasks, "export": cmd_export}[args.command]
+               "mobile-tasks": cmd_mobile_tasks,
+               "export": cmd_export}[args.command]
     return handler(args)
 
 
