@@ -41,7 +41,7 @@ def pixels(data: bytes) -> bytes:
 
 
 def record(store: EpisodeStore, env: gym.Env, agent: Any, episode_id: str, strategy: str,
-           views: bool) -> dict[str, Any]:
+           views: bool, task_id: str = MC_TASK) -> dict[str, Any]:
     """Play one episode and write it as the suite's writers do (episode_document), with
     each step's model view (issue 13's ``view``) when ``views``."""
     recorder = ImageRecorder()
@@ -53,7 +53,7 @@ def record(store: EpisodeStore, env: gym.Env, agent: Any, episode_id: str, strat
         view = env.unwrapped.model_view()
         shown.append((view.text, list(view.images)))
 
-    result = run_episode(env, agent, task_id=agent.task_id, seed=0, on_step=on_step)
+    result = run_episode(env, agent, task_id=task_id, seed=0, on_step=on_step)
     refs, blobs = recorder.finish()
     recorder.close()
     describe = getattr(agent, "describe", None)
@@ -78,10 +78,10 @@ def record(store: EpisodeStore, env: gym.Env, agent: Any, episode_id: str, strat
 
 
 class Solver:
-    """The env's solver, with the task to play and a rationale for every step."""
+    """The env's solver, with a rationale for every step."""
 
-    def __init__(self, env: gym.Env, task_id: str) -> None:
-        self.solver, self.task_id = make_solver(env), task_id
+    def __init__(self, env: gym.Env) -> None:
+        self.solver = make_solver(env)
         self.last_step: dict[str, Any] = {}
 
     def reset(self, env, obs, info):
@@ -113,10 +113,9 @@ def made(tmp_path_factory, minecraft, css):
     Minecraft recovery (an injected step), a Minecraft failure, a CSS solver episode
     (no views: prompts from the text observation)."""
     store = EpisodeStore(tmp_path_factory.mktemp("store"))
-    record(store, minecraft, Solver(minecraft, MC_TASK), "mc.solver", "solver", True)
+    record(store, minecraft, Solver(minecraft), "mc.solver", "solver", True)
     with FakeOpenAI() as fake:
         agent = LMMAgent("fake-model", fake.url, backoff=0.01)
-        agent.task_id = MC_TASK
         plan = make_solver(minecraft)
         obs, info = minecraft.reset(seed=0, options={"task_id": MC_TASK})
         plan.reset(minecraft, obs, info)
@@ -132,15 +131,14 @@ def made(tmp_path_factory, minecraft, css):
     def propose(env, obs, info, rng):
         return Mistake(action=WRONG, thought="Sticks might help.", kind="wrong_item")
 
-    recovery = RecoveryAgent(Solver(minecraft, MC_TASK), propose,
-                             np.random.default_rng(0), at=1)
-    recovery.task_id = MC_TASK
+    recovery = RecoveryAgent(Solver(minecraft), propose, np.random.default_rng(0), at=1)
     record(store, minecraft, recovery, "mc.recovery", "recovery", True)
-    minecraft.unwrapped.max_steps = 1  # a real failure: out of steps after one
-    failed = record(store, minecraft, Solver(minecraft, MC_TASK), "mc.failed", "solver",
-                    True)
-    minecraft.unwrapped.max_steps = 100
-    record(store, css, Solver(css, CSS_TASK), "css.solver", "solver", False)
+    limit, minecraft.unwrapped.max_steps = minecraft.unwrapped.max_steps, 1
+    try:  # a real failure: out of steps after one
+        failed = record(store, minecraft, Solver(minecraft), "mc.failed", "solver", True)
+    finally:
+        minecraft.unwrapped.max_steps = limit
+    record(store, css, Solver(css), "css.solver", "solver", False, CSS_TASK)
     assert lmm["success"] and not failed["success"]
     return store, requests
 
