@@ -49,7 +49,11 @@ class Trajectories:
         unknown = set(filters) - set(FILTERS)
         if unknown:
             raise TypeError(f"unknown filters {sorted(unknown)}; have {FILTERS}")
-        for episode in self.store:
+        env = filters.get("env")
+        paths = (sorted((self.store.root / "episodes" / safe_name(env)).glob("*.json"))
+                 if env else self.store.paths())  # an env's episodes are in its folder
+        for path in paths:
+            episode = self.store.load(path)
             if matches(episode, **filters):
                 yield episode
 
