@@ -196,6 +196,44 @@ def cmd_ui(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from vab_gym.trajectories.export import ExportOptions, export
+
+    filters = {key: value for key, value in (("env", args.env), ("strategy", args.strategy),
+                                             ("model", args.model), ("split", args.split))
+               if value}
+    options = ExportOptions(format=args.format, per=args.per, images=args.images,
+                            success_only=args.success_only, mode=args.mode, filters=filters)
+    try:
+        manifest = export(args.store, args.out, options, push_to_hub=args.push_to_hub)
+    except ValueError as exc:
+        console.print(f"[red]vab-gym export: {escape(str(exc))}[/]")
+        return 2
+    console.print(f"{manifest['samples']} samples from {manifest['episodes']} episodes -> "
+                  f"{args.out} ({args.format}, per {args.per}, {args.mode})")
+    if manifest.get("train_with"):
+        console.print(f"train with: {escape(json.dumps(manifest['train_with']))}")
+    return 0
+
+
+def add_export_parser(sub: Any) -> None:
+    exp = sub.add_parser("export", help="an episode store as SFT data (LLaMA-Factory, TRL, "
+                         "OpenAI fine-tuning, HF parquet)")
+    exp.add_argument("store", help="an episode store (e.g. a bench or collect --out)")
+    exp.add_argument("--format", required=True, choices=["llamafactory", "trl", "openai", "hf"])
+    exp.add_argument("--out", required=True, metavar="DIR")
+    exp.add_argument("--per", default="step", choices=["step", "episode"])
+    exp.add_argument("--images", help="last, all or N (default: last per step, all per episode)")
+    exp.add_argument("--success-only", action="store_true", help="only judged successes")
+    exp.add_argument("--mode", default="text", choices=["text", "tools"],
+                     help="targets as the env's reply text, or as tool calls")
+    exp.add_argument("--env", help="only this env id")
+    exp.add_argument("--strategy", help="only this strategy (solver, lmm, recovery, human, bench)")
+    exp.add_argument("--model", help="only this model's episodes")
+    exp.add_argument("--split", help="only this split")
+    exp.add_argument("--push-to-hub", metavar="REPO", help="hf: push to this Hub dataset repo")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vab-gym", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -280,12 +318,14 @@ def main(argv: list[str] | None = None) -> int:
     ui.add_argument("--annotator", help="a name recorded in annotated episodes' agent")
     ui.add_argument("--idle-timeout", type=float, default=1800.0, metavar="SECONDS",
                     help="end an annotation session (closing its env) after this idle time")
+    add_export_parser(sub)
 
     args = parser.parse_args(argv)
     handler = {"list": cmd_list, "run": cmd_run, "css-build": cmd_css_build, "bench": cmd_bench,
                "minecraft-tasks": cmd_minecraft_tasks,
                "omnigibson-tasks": cmd_omnigibson_tasks,
-               "mobile-tasks": cmd_mobile_tasks, "ui": cmd_ui}[args.command]
+               "mobile-tasks": cmd_mobile_tasks, "ui": cmd_ui,
+               "export": cmd_export}[args.command]
     return handler(args)
 
 

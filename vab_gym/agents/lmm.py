@@ -21,6 +21,7 @@ import gymnasium as gym
 import openai
 from PIL import Image
 
+from vab_gym.agents.conversation import POLICY, Conversation, text_reply, tool_call_reply
 from vab_gym.agents.prompting import PromptTemplate, edit_reply, template_for, templates
 from vab_gym.core.actions import ActionError
 
@@ -30,16 +31,6 @@ MODES = ("text", "tools")
 class LMMError(RuntimeError):
     """The endpoint failed for good (retries used up, or an error retrying cannot fix);
     ``agent.last_step`` says what happened."""
-
-
-@dataclass
-class _Turn:
-    """One turn: the view shown (text, image data URLs) and the model's reply to it."""
-
-    text: str
-    images: list[str]
-    reply: dict[str, Any] | None = None  # the assistant message kept in the history
-    tool_call_id: str | None = None
 
 
 @dataclass
@@ -152,8 +143,7 @@ class LMMAgent:
                                      timeout=timeout, max_retries=0)
         self._env: gym.Env | None = None
         self._template: PromptTemplate | None = None
-        self._system = ""
-        self._turns: list[_Turn] = []
+        self._conversation: Conversation | None = None
         self._calls = 0
         self.last_step: dict[str, Any] = {}
         self.episode = _Usage()
@@ -181,19 +171,22 @@ class LMMAgent:
     def reset(self, env: gym.Env, obs: dict[str, Any], info: dict[str, Any]) -> None:
         self._env = env.unwrapped
         self._template = template_for(self._env.env_id)
-        self._system = self._template.system_text(self._env.action_set, self.mode,
-                                                  str(obs.get("instruction", "")))
-        self._turns = []
+        system = self._template.system_text(self._env.action_set, self.mode,
+                                            str(obs.get("instruction", "")))
+        self._conversation = Conversation(
+            self._template, system,
+            max_images=POLICY if self.max_images is None else self.max_images,
+            max_turns=POLICY if self.max_turns is None else self.max_turns)
         self.last_step = {}
         self.episode = _Usage()
 
     def act(self, obs: dict[str, Any], info: dict[str, Any]) -> str:
-        if self._env is None or self._template is None:
+        if self._env is None or self._template is None or self._conversation is None:
             raise RuntimeError("call reset() before act()")
         view = self._env.model_view()
         image_format = self.image_format or self._template.image_format
-        self._turns.append(_Turn(view.text, [data_url(png, image_format, self.max_image_side)
-                                             for png in view.images]))
+        self._conversation.add(view.text, [data_url(png, image_format, self.max_image_side)
+                                           for png in view.images])
         request: dict[str, Any] = {"model": self.model, "messages": self.messages(),
                                    "temperature": self.temperature,
                                    "max_tokens": self.max_tokens, **self.params}
@@ -215,73 +208,8 @@ class LMMAgent:
     def messages(self) -> list[dict[str, Any]]:
         """The request's messages: the system text, then the turns the history policy
         keeps (the newest is the current one, without a reply yet)."""
-        assert self._template is not None
-        template, policy = self._template, self._template.history
-        if template.system_role == "user":  # VAB-CSS: instructions, then the agent's consent
-            messages: list[dict[str, Any]] = [{"role": "user", "content": self._system}]
-            if template.acknowledgement:
-                messages.append({"role": "assistant", "content": template.acknowledgement})
-        else:
-            messages = [{"role": "system", "content": self._system}]
-        count = len(self._turns)
-        kept = list(range(count - 1))  # past turns; the current one is always sent
-        max_turns = policy.max_turns if self.max_turns is None else self.max_turns
-        if max_turns is not None and len(kept) > max_turns:
-            recent = kept[len(kept) - max_turns:] if max_turns > 0 else []
-            kept = sorted(set(kept[:policy.pinned_turns]) | set(recent))
-        kept.append(count - 1)
-        budget = policy.max_images if self.max_images is None else self.max_images
-        with_images: set[int] = set()
-        for index in reversed(kept):  # the newest first, whole turns; the current one always
-            images = len(self._turns[index].images)
-            if budget is not None and images > budget and index != count - 1:
-                break
-            with_images.add(index)
-            budget = None if budget is None else max(0, budget - images)
-        previous: int | None = None
-        for index in kept:
-            turn = self._turns[index]
-            text = turn.text
-            if index != count - 1 and policy.past_user_text is not None:
-                text = policy.past_user_text
-            images = turn.images if index in with_images else []
-            if turn.images and not images:
-                text += policy.image_placeholder
-            call = self._turns[previous] if previous is not None else None
-            if call is not None and call.tool_call_id is None:
-                call = None
-            if call is not None and previous != index - 1:  # the call's result was dropped
-                messages.append({"role": "tool", "tool_call_id": call.tool_call_id,
-                                 "content": "Omitted."})
-                call = None
-            messages.extend(self._observation(text, images, call))
-            if turn.reply is not None:
-                messages.append(turn.reply)
-            previous = index
-        return messages
-
-    def _observation(self, text: str, images: list[str],
-                     after_call: _Turn | None) -> list[dict[str, Any]]:
-        """A view as messages: after a tool call, the ``tool`` result and then the images in
-        a user message; otherwise one user message."""
-        assert self._template is not None
-        parts: list[dict[str, Any]] = []
-        if images and self._template.image_caption:
-            parts.append({"type": "text", "text": self._template.image_caption})
-        for url in images:
-            image_url: dict[str, Any] = {"url": url}
-            if self._template.image_detail:
-                image_url["detail"] = self._template.image_detail
-            parts.append({"type": "image_url", "image_url": image_url})
-        if after_call is not None:
-            out: list[dict[str, Any]] = [{"role": "tool", "tool_call_id": after_call.tool_call_id,
-                                          "content": text}]
-            if parts:
-                out.append({"role": "user", "content": parts})
-            return out
-        if not parts:
-            return [{"role": "user", "content": text}]
-        return [{"role": "user", "content": [{"type": "text", "text": text}, *parts]}]
+        assert self._conversation is not None
+        return self._conversation.messages()
 
     # -- the request ----------------------------------------------------------------------
     def _complete(self, request: dict[str, Any]) -> tuple[Any, _Usage]:
@@ -329,7 +257,8 @@ class LMMAgent:
     def _read(self, response: Any) -> tuple[str, str]:
         """The raw reply and the action text; keeps the reply in the current turn."""
         assert self._template is not None and self._env is not None
-        turn = self._turns[-1]
+        assert self._conversation is not None
+        turn = self._conversation.turns[-1]
         message = response.choices[0].message if response.choices else None
         content = (message.content if message is not None else None) or ""
         calls = (message.tool_calls if message is not None else None) or []
@@ -342,12 +271,10 @@ class LMMAgent:
                 action = _call_text(name, arguments)  # the env explains what is wrong
             self._calls += 1
             turn.tool_call_id = call.id or f"call_{self._calls}"
-            turn.reply = {"role": "assistant", "content": content or None, "tool_calls": [
-                {"id": turn.tool_call_id, "type": "function",
-                 "function": {"name": name, "arguments": arguments}}]}
+            turn.reply = tool_call_reply(turn.tool_call_id, name, arguments, content or None)
             return json.dumps({"name": name, "arguments": arguments}), action
         edited = edit_reply(self._template.reply_edits, content)
-        turn.reply = {"role": "assistant", "content": edited}
+        turn.reply = text_reply(edited)
         return content, edited
 
     # -- the record -----------------------------------------------------------------------

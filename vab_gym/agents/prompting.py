@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -36,6 +36,25 @@ class HistoryPolicy:
 
 
 @dataclass(frozen=True)
+class ReplyFormat:
+    """How a thought and an action are written in the env's text-mode reply (the file's
+    ``reply`` key): ``thought`` (with ``{thought}``) before ``action`` (with ``{action}``);
+    no ``thought`` key: the format has no place for one. ``phrases``: actions written as a
+    phrase of their own (VAB-CSS's "I have fixed the css style" for ``done()``)."""
+
+    action: str = "{action}"
+    thought: str | None = None
+    phrases: dict[str, str] = field(default_factory=dict)
+
+    def render(self, action: str, thought: str | None = None) -> str:
+        name = action.split("(", 1)[0].strip()
+        text = self.phrases.get(name) or self.action.replace("{action}", action)
+        if thought and self.thought:
+            text = self.thought.replace("{thought}", thought.strip()) + text
+        return text
+
+
+@dataclass(frozen=True)
 class PromptTemplate:
     """One env's prompt file, read."""
 
@@ -44,6 +63,7 @@ class PromptTemplate:
     output: dict[str, str]
     history: HistoryPolicy
     reply_edits: str = "none"
+    reply: ReplyFormat = ReplyFormat()
     system_role: str = "system"
     acknowledgement: str | None = None
     image_caption: str | None = None
@@ -58,6 +78,11 @@ class PromptTemplate:
         values = {"actions": actions.prompt(), "output": self.output[mode],
                   "instruction": instruction}
         return _PLACEHOLDER.sub(lambda m: values[m.group(1)], self.system).strip()
+
+    def render_reply(self, action: str, thought: str | None = None) -> str:
+        """A thought and an action as a text-mode reply in the env's format (the target an
+        export trains on when no model reply was recorded)."""
+        return self.reply.render(action, thought)
 
 
 def _files() -> dict[str, Any]:
@@ -78,6 +103,7 @@ def templates() -> dict[str, PromptTemplate]:
             output=data["output"],
             history=HistoryPolicy(**data.get("history", {})),
             reply_edits=data.get("reply_edits", "none"),
+            reply=ReplyFormat(**data.get("reply", {})),
             system_role=data.get("system_role", "system"),
             acknowledgement=data.get("acknowledgement"),
             image_caption=data.get("image_caption"),
