@@ -79,13 +79,7 @@ class MinecraftSolver:
             self._fails = self._fails + 1 if stuck else 0
             if not stuck:  # a fresh search may go back to the spawn and explore again
                 self._teleported = self._explored = False
-        self._why = {"kind": "look_up", "item": self.target}
-        try:
-            action = self.plan(player.inventory, player.equipped, self.target, self.count,
-                               role="goal")
-        except _Unreachable:
-            action = None
-        action = action or format_call("look_up", [self.target])
+        action = self.next_step()[0] or format_call("look_up", [self.target])
         if self._fails and action == self._last:
             if any(ore in action for ore in DEEP_ORES) and player.pos[1] > DEEP_ENOUGH:
                 action = format_call("execute", ["dig down"])  # deep ores are out of sight
@@ -106,14 +100,30 @@ class MinecraftSolver:
         self.last_step = {"thought": self.thought()}
         return action
 
+    def next_step(self) -> tuple[str | None, dict[str, Any]]:
+        """The action the plan takes from the current inventory (None when there is none),
+        and the plan step behind it: the rationale's values (``kind``, ``item``, ``need``...)."""
+        player = self.env.player
+        self._why = {"kind": "look_up", "item": self.target}
+        try:
+            action = self.plan(player.inventory, player.equipped, self.target, self.count,
+                               role="goal")
+        except _Unreachable:
+            action = None
+        return action, self.why()
+
     # -- rationales -----------------------------------------------------------------------
+    def why(self) -> dict[str, Any]:
+        """The values of the plan step behind the action planned last, ``need`` filled in."""
+        why = dict(self._why)
+        if "role" in why:
+            why["need"] = self.data["thoughts"]["need"][why["role"]].format(**why)
+        return why
+
     def thought(self) -> str:
         """The rationale of the action planned last, from ``solver.yaml``'s templates."""
-        why = dict(self._why)
-        templates = self.data["thoughts"]
-        if "role" in why:
-            why["need"] = templates["need"][why["role"]].format(**why)
-        return templates["step"][why["kind"]].format(**why)
+        why = self.why()
+        return self.data["thoughts"]["step"][why["kind"]].format(**why)
 
     def _note(self, kind: str, item: str, **values: Any) -> None:
         """Remember the plan step behind the action being returned: the item, its role for
