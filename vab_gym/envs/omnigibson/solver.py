@@ -172,6 +172,10 @@ class OmniGibsonSolver:
             return templates["put_lower" if kind == "lower" else "put"].format(**values)
         return templates["state"].format(verb=name.replace("_", " "), **values)
 
+    def next_literal(self) -> list[str] | None:
+        """The goal literal the plan would work on next from the present state."""
+        return self._next_literal(self._option())
+
     # -- the goal -------------------------------------------------------------------------
     @property
     def robot(self):
@@ -193,7 +197,7 @@ class OmniGibsonSolver:
 
         def score(terms: list[list[str]]) -> tuple[bool, float]:
             possible = not any(len(t) == 3 and t[1] == t[2] for t in terms)  # "a on a"
-            return possible, sum(map(self._holds, terms)) / max(1, len(terms))
+            return possible, sum(map(self.holds, terms)) / max(1, len(terms))
 
         return max(options, key=score)
 
@@ -221,9 +225,9 @@ class OmniGibsonSolver:
             fixed.append(t)
         return fixed
 
-    def _holds(self, literal: list[str]) -> bool:
+    def holds(self, literal: list[str]) -> bool:
         if literal[0] == "not":
-            return not self._holds(literal[1:])
+            return not self.holds(literal[1:])
         objects = self.world.objects
         if len(literal) == 2:
             return objects[literal[1]].state(literal[0])
@@ -232,7 +236,7 @@ class OmniGibsonSolver:
 
     def _next_literal(self, option: list[list[str]]) -> list[str] | None:
         literals = [
-            t for t in option if not self._holds(t) and self._tries[str(t)] < TRIES_PER_LITERAL
+            t for t in option if not self.holds(t) and self._tries[str(t)] < TRIES_PER_LITERAL
         ]
         # states first (cook before packing), then placements, then closing things; a
         # container is filled where it stands before it is moved (into a fridge, onto a
