@@ -25,7 +25,6 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from vab_gym.core.actions import format_call
 from vab_gym.envs.omnigibson.robot import MAX_MASS, PUT, PUT_TRIES, Robot
 from vab_gym.envs.omnigibson.solver import RELATION_ACTION, OmniGibsonSolver, thoughts
 from vab_gym.envs.omnigibson.world import Obj
@@ -76,9 +75,9 @@ def _wrong_object(env, planner: OmniGibsonSolver, literal: list[str],
     target = world.objects[literal[2]].label if len(literal) == 3 else ""
     step = ("grasp_carry" if target else "grasp_hold")
     values = {"obj": obj.label, "target": target}
-    back_action = format_call(RELATION_ACTION[relation], [obj.label, support.label])
+    back_action = f"{RELATION_ACTION[relation]}({obj.label}, {support.label})"
     return Mistake(
-        action=format_call("grasp", [obj.label]),
+        action=f"grasp({obj.label})",  # VAB's syntax, as the solver writes it
         thought=f"{goal}. {words['step'][step].format(**values)}",
         kind="wrong_object", replan=True,
         recovery=((back_action,
@@ -116,10 +115,10 @@ def _wrong_place(env, planner: OmniGibsonSolver, literal: list[str],
     where = words["relation"][relation]
     values = {"obj": held.label, "other": wrong.label, "relation": where}
     return Mistake(
-        action=format_call(RELATION_ACTION[relation], [held.label, wrong.label]),
+        action=f"{RELATION_ACTION[relation]}({held.label}, {wrong.label})",
         thought=f"{goal}. {words['step']['put'].format(**values)}",
         kind="wrong_place", replan=True,
-        recovery=((format_call("grasp", [held.label]),
+        recovery=((f"grasp({held.label})",
                    f"I put the {held.label} {where} the {wrong.label} by mistake: "
                    f"{_lower(goal)}, not the {wrong.label}. I pick it up again."),),
         details={"wanted": target.label, "wrong": wrong.label, "object": held.label})
@@ -146,18 +145,20 @@ def _receptacle(obj: Obj) -> bool:
 
 
 def _put_back(robot: Robot, obj: Obj) -> tuple[str, Obj] | None:
-    """Where ``obj`` came from (what it is inside or on, labelled and within reach), if a
-    grasp and a put there would both be carried out from here."""
+    """Where ``obj`` came from (what it is inside or on, labelled and within reach; the
+    smallest such, so a thing on a tray in the fridge goes back onto the tray), if a grasp and
+    a put there would both be carried out from here."""
     world = robot.world
-    for relation in PLACEMENTS:
-        for support in world.placed():
-            if (support is obj or not support.vab_id
-                    or not world.relation_holds(obj, support, relation)
-                    or (relation == "inside" and not _receptacle(support))
-                    or not robot.in_sight(support) or not robot.within_reach(support)):
-                continue
-            if _would_place(robot, obj, support, relation, in_hand=False):
-                return relation, support
+    places = sorted(((r, o) for r in PLACEMENTS for o in world.placed()),
+                    key=lambda place: np.prod(place[1].box.half))
+    for relation, support in places:
+        if (support is obj or not support.vab_id
+                or not world.relation_holds(obj, support, relation)
+                or (relation == "inside" and not _receptacle(support))
+                or not robot.in_sight(support) or not robot.within_reach(support)):
+            continue
+        if _would_place(robot, obj, support, relation, in_hand=False):
+            return relation, support
     return None
 
 
