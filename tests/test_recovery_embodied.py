@@ -109,6 +109,26 @@ def test_minecraft_crafts_a_sibling_tool_then_replans(seed):
     assert notice.startswith(f"I crafted a {wrong} by mistake: the task asks for 1 "
                              "wooden_pickaxe.")
     assert result.success and result.judge["details"]["have"] == 1
+    assert result.invalid_actions == 0  # the replanned steps fit the new inventory
+
+
+def test_minecraft_slips_never_use_up_what_the_world_cannot_give_back():
+    # 3 planks make the pressure plate (2) at once; a button (1 plank) or sticks (2 planks)
+    # are the slips at hand. Crimson planks come from the Nether's crimson stems, which the
+    # plains do not have, so nothing may be made of them by mistake.
+    from vab_gym.envs.minecraft.mistakes import propose
+
+    offered = {}
+    for wood in ("crimson", "oak"):
+        item = f"{wood}_pressure_plate"
+        env = MinecraftEnv(tasks=TaskSet([mc_task(item, {f"{wood}_planks": 3})]),
+                           image_size=(32, 32))
+        obs, info = env.reset(options={"task_id": f"t-{item}"})
+        offered[wood] = propose(env, obs, info, np.random.default_rng(0))
+        env.close()
+    assert offered["crimson"] is None
+    assert offered["oak"].kind == "wrong_item"
+    assert offered["oak"].action in {"craft('oak_button', 1)", "craft('stick', 1)"}
 
 
 def test_minecraft_equips_the_wrong_tool_then_the_right_one():
@@ -123,7 +143,7 @@ def test_minecraft_equips_the_wrong_tool_then_the_right_one():
     assert result.steps[at + 1].action == "equip('wooden_pickaxe')"
     assert result.steps[at + 1].agent["thought"].startswith(
         "I equipped the wooden_axe by mistake: to mine stone I must hold a wooden_pickaxe.")
-    assert result.success
+    assert result.success and result.invalid_actions == 0
 
 
 def test_minecraft_mines_the_wrong_block_then_the_right_one():
@@ -139,7 +159,7 @@ def test_minecraft_mines_the_wrong_block_then_the_right_one():
     assert result.steps[at + 1].agent["thought"].startswith(
         f"I went for {step.agent['mistake']['wrong']} instead of cobblestone by mistake")
     assert result.steps[at + 1].action == "execute('mine stone', 'cobblestone', 1)"
-    assert result.success
+    assert result.success and result.invalid_actions == 0
 
 
 # -- OmniGibson mistakes on shipped tasks -----------------------------------------------------
