@@ -77,6 +77,7 @@ class MinecraftEnv(VabEnv):
     default_max_steps = 100
     checks_goal_every_step = True
     solver = "vab_gym.envs.minecraft.solver:MinecraftSolver"
+    mistakes = "vab_gym.envs.minecraft.mistakes:propose"
 
     def __init__(self, *, vab_early_stop: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)

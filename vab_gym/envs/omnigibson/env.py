@@ -81,6 +81,7 @@ class OmniGibsonEnv(VabEnv):
     default_max_steps = 100
     checks_goal_every_step = True
     solver = "vab_gym.envs.omnigibson.solver:OmniGibsonSolver"
+    mistakes = "vab_gym.envs.omnigibson.mistakes:propose"
 
     def __init__(
         self,

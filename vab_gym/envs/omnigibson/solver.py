@@ -5,17 +5,22 @@ It reads the grounded goal option closest to done, takes its unsatisfied literal
 actions: find the object (go to its room, look around, open what encloses it), go to it,
 grasp it, go to the target, put it. It plays through the public actions only, written in
 VAB's syntax (``grasp(3.apple)``); it reads the world to know where things are, as a
-solver that "knows the task" may.
+solver that "knows the task" may. Each step's rationale (``last_step["thought"]``) names the
+goal literal being worked on and why this action, from ``solver.yaml``'s templates: each
+macro marks what it is for while its plan runs (:func:`_purpose`).
 """
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from importlib import resources
 from typing import Any
 
 import gymnasium as gym
 import numpy as np
+import yaml
 
 from vab_gym.envs.omnigibson.robot import (
     CAMERA_HEIGHTS,
@@ -45,18 +50,131 @@ RAISED = 0.8  # a target this high is mostly out of reach from VAB's landing: lo
 Plan = Iterator[str]
 
 
+@functools.cache
+def thoughts() -> dict[str, Any]:
+    return yaml.safe_load((resources.files(__package__) / "solver.yaml").read_text())
+
+
+def _purpose(kind: str) -> Callable[[Callable[..., Plan]], Callable[..., Plan]]:
+    """Mark a macro: while its plan runs, ``(kind, args)`` is on the solver's purposes, so a
+    step's rationale can say what the action is for."""
+
+    def wrap(macro: Callable[..., Plan]) -> Callable[..., Plan]:
+        @functools.wraps(macro)
+        def run(self: OmniGibsonSolver, *args: Any, **kwargs: Any) -> Plan:
+            stack = self._purposes  # this plan's own: a plan dropped at a reset pops its own
+            stack.append((kind, args))
+            try:
+                yield from macro(self, *args, **kwargs)
+            finally:
+                stack.pop()
+
+        return run
+
+    return wrap
+
+
 class OmniGibsonSolver:
     """The scripted expert (an :class:`~vab_gym.agents.Agent`)."""
+
+    def __init__(self) -> None:
+        self.last_step: dict[str, Any] = {}
 
     def reset(self, env: gym.Env, obs: dict[str, Any], info: dict[str, Any]) -> None:
         self.env = env.unwrapped
         self._tries: Counter[str] = Counter()
         self._neighbours: dict[str, set[str]] = {}
         self._relocating: set[str] = set()
+        self._purposes: list[tuple[str, tuple[Any, ...]]] = []
+        self._literal: list[str] | None = None
+        self.last_step = {}
         self._plan = self._play()
 
     def act(self, obs: dict[str, Any], info: dict[str, Any]) -> str:
-        return next(self._plan, "done()")
+        action = next(self._plan, "done()")
+        self.last_step = {"thought": self.thought(action)}
+        return action
+
+    # -- rationales -----------------------------------------------------------------------
+    def thought(self, action: str) -> str:
+        """Why ``action``: the goal literal worked on, then the step (``solver.yaml``)."""
+        step = self._step_text(action)
+        if action == "done()" or self._literal is None:
+            return step
+        return f"{self.literal_text(self._literal)}. {step}"
+
+    def literal_text(self, literal: list[str]) -> str:
+        """A goal literal in words: "The 3.apple must be inside the 7.fridge"."""
+        data = thoughts()
+        negated = literal[0] == "not"
+        head, *names = literal[1:] if negated else literal
+        labels = [self.world.objects[n].label if n in self.world.objects else n for n in names]
+        values = {"a": labels[0], "b": labels[-1], "state": head.replace("_", " "),
+                  "relation": data["relation"].get(head, head)}
+        if negated:
+            key = "not_relation" if len(names) == 2 else f"not_{head}"
+            return data["literal"].get(key, data["literal"]["not_state"]).format(**values)
+        return data["literal"][head].format(**values)
+
+    def _step_text(self, action: str) -> str:
+        templates = thoughts()["step"]
+        name, _, rest = action.partition("(")
+        args = [a.strip() for a in rest.rstrip(")").split(",") if a.strip()]
+        purposes = self._purposes
+
+        def innermost(*kinds: str) -> tuple[str | None, tuple[Any, ...]]:
+            return next(((k, a) for k, a in reversed(purposes) if k in kinds), (None, ()))
+
+        sought_kind, sought = innermost("find", "look_at", "approach")
+        seek = sought[0].label if sought else "thing I need"
+        held = self.robot.held_obj()
+        values: dict[str, Any] = {"seek": seek, "held": held.label if held else "thing",
+                                  "obj": args[0] if args else "", "room": args[0] if args else "",
+                                  "other": args[-1] if args else ""}
+        if name in PUT:
+            values["relation"] = thoughts()["relation"][PUT[name][0]]
+        if name == "done":
+            return templates["done"]
+        if name == "move_to_room":
+            return templates["move_to_floor" if sought and sought[0].is_floor
+                             else "move_to_room"].format(**values)
+        if name == "move":
+            return templates["move" if args[0] == seek else "move_near"].format(**values)
+        if name in ("turn_left", "turn_right"):
+            return templates["turn_to" if sought_kind == "look_at" else "turn"].format(**values)
+        if name in ("raise_camera", "lower_camera"):
+            return templates["camera"].format(verb=name.split("_")[0], **values)
+        if name == "open":
+            kind, what = innermost("find", "place", "set_state")
+            if kind == "set_state":  # opening the container a held thing goes into
+                at = max(i for i, (k, _) in enumerate(purposes) if k == "set_state")
+                if at > 0 and purposes[at - 1][0] == "place":
+                    kind, what = purposes[at - 1]
+            if kind == "find":
+                return templates["open_host"].format(**{**values, "seek": what[0].label})
+            if kind == "place":
+                return templates["open_target"].format(**{**values, "held": what[0].label})
+        if name == "grasp":
+            takes = [i for i, (k, _) in enumerate(purposes) if k == "take"]
+            above = purposes[takes[-1] - 1] if takes and takes[-1] > 0 else (None, ())
+            key = {"place": "grasp_carry", "lower": "grasp_lower",
+                   "set_state": "grasp_hold"}.get(above[0], "grasp_away")
+            target = above[1][1].label if above[0] == "place" else ""
+            return templates[key].format(target=target, **values)
+        if name in PUT:
+            kind, _ = innermost("put_down", "lower", "place")
+            if kind == "put_down":
+                downs = [i for i, (k, _) in enumerate(purposes) if k == "put_down"]
+                above = purposes[downs[-1] - 1] if downs[-1] > 0 else (None, ())
+                if above[0] == "take":
+                    return templates["put_down"].format(next=above[1][0].label, **values)
+                return templates["set_down"].format(**values)
+            return templates["put_lower" if kind == "lower" else "put"].format(**values)
+        return templates["state"].format(verb=name.replace("_", " "), **values)
+
+    def next_literal(self) -> list[str] | None:
+        """The goal literal the plan would work on next from the present state."""
+        return self._next_literal(self._option())
 
     # -- the goal -------------------------------------------------------------------------
     @property
@@ -79,7 +197,7 @@ class OmniGibsonSolver:
 
         def score(terms: list[list[str]]) -> tuple[bool, float]:
             possible = not any(len(t) == 3 and t[1] == t[2] for t in terms)  # "a on a"
-            return possible, sum(map(self._holds, terms)) / max(1, len(terms))
+            return possible, sum(map(self.holds, terms)) / max(1, len(terms))
 
         return max(options, key=score)
 
@@ -107,9 +225,9 @@ class OmniGibsonSolver:
             fixed.append(t)
         return fixed
 
-    def _holds(self, literal: list[str]) -> bool:
+    def holds(self, literal: list[str]) -> bool:
         if literal[0] == "not":
-            return not self._holds(literal[1:])
+            return not self.holds(literal[1:])
         objects = self.world.objects
         if len(literal) == 2:
             return objects[literal[1]].state(literal[0])
@@ -118,7 +236,7 @@ class OmniGibsonSolver:
 
     def _next_literal(self, option: list[list[str]]) -> list[str] | None:
         literals = [
-            t for t in option if not self._holds(t) and self._tries[str(t)] < TRIES_PER_LITERAL
+            t for t in option if not self.holds(t) and self._tries[str(t)] < TRIES_PER_LITERAL
         ]
         # states first (cook before packing), then placements, then closing things; a
         # container is filled where it stands before it is moved (into a fridge, onto a
@@ -145,6 +263,7 @@ class OmniGibsonSolver:
                 if literal is None:
                     return
             self._tries[str(literal)] += 1
+            self._literal = literal
             yield from self._achieve(literal)
 
     def _achieve(self, literal: list[str]) -> Plan:
@@ -168,6 +287,7 @@ class OmniGibsonSolver:
         yield from self._place(obj, target, RELATION_ACTION[relation])
 
     # -- macros ---------------------------------------------------------------------------
+    @_purpose("set_state")
     def _set_state(self, obj: Obj, action: str) -> Plan:
         if obj.movable and obj.box.bottom > REACHABLE_BOTTOM and self.robot.held != obj.name:
             yield from self._take(obj)  # too high to reach from the floor: hold it instead
@@ -178,6 +298,7 @@ class OmniGibsonSolver:
             yield from self._take(obj)
         yield f"{action}({obj.label})"
 
+    @_purpose("take")
     def _take(self, obj: Obj) -> Plan:
         robot = self.robot
         if robot.held and robot.held != obj.name:
@@ -186,6 +307,7 @@ class OmniGibsonSolver:
             yield from self._approach(obj, footprint=True)
             yield f"grasp({obj.label})"
 
+    @_purpose("place")
     def _place(self, obj: Obj, target: Obj, action: str) -> Plan:
         robot = self.robot
         if (target.movable and target.box.bottom > RAISED
@@ -213,6 +335,7 @@ class OmniGibsonSolver:
             yield from self._approach(target)
         yield f"{action}({obj.label}, {target.label})"
 
+    @_purpose("lower")
     def _lower(self, obj: Obj, max_top: float = REACHABLE_BOTTOM) -> Plan:
         """Bring a thing that is too high to act on down onto a low surface, or the floor."""
         yield from self._take(obj)
@@ -235,6 +358,7 @@ class OmniGibsonSolver:
                 return
         yield from self._put_down()
 
+    @_purpose("put_down")
     def _put_down(self) -> Plan:
         """Free the hand: put what it holds on the floor here, or next to something near."""
         held = self.robot.held_obj()
@@ -254,6 +378,7 @@ class OmniGibsonSolver:
             if self.robot.held is None:
                 return
 
+    @_purpose("approach")
     def _approach(self, obj: Obj, footprint: bool = False) -> Plan:
         """Come within reach of ``obj`` and in sight of it (as VAB's checks need)."""
         robot = self.robot
@@ -281,6 +406,7 @@ class OmniGibsonSolver:
         robot = self.robot
         return robot.in_sight(obj) and robot.within_reach(obj, footprint=footprint)
 
+    @_purpose("find")
     def _find(self, obj: Obj) -> Plan:
         """Get ``obj`` into the robot's sight: open what shuts it in, or go and look."""
         robot = self.robot
@@ -322,6 +448,7 @@ class OmniGibsonSolver:
                 yield f"move_to_room({room})"
             yield from self._look_at(obj)
 
+    @_purpose("look_at")
     def _look_at(self, obj: Obj) -> Plan:
         """Turn and tilt straight to a view that shows ``obj`` from here, if one does: the
         solver knows where things are, and VAB's reward stops leave no steps for a blind
