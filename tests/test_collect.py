@@ -86,10 +86,13 @@ def test_fresh_train_tasks_beyond_the_shipped_split(tmp_path):
     _, more = env_tasks("VAB-WebArena-Lite-v0", "train", len(web) + 4, tmp_path, QUIET)
     fresh_web = more[len(web):]
     assert len(set(fresh_web)) == 4 and not set(fresh_web) & set(web.ids)
-    # a larger count keeps the first fresh tasks (ids name prototype and rank)
+    # a larger count (here: a second round over every prototype) keeps the first fresh
+    # tasks as they were, ids included, so a collect can grow
+    prototypes = {web[i].metadata["prototype"] for i in web.ids}
     (tmp_path / "tasks" / "VAB-WebArena-Lite-v0.jsonl").unlink()
-    _, most = env_tasks("VAB-WebArena-Lite-v0", "train", len(web) + 9, tmp_path, QUIET)
-    assert most[:len(more)] == more
+    _, most = env_tasks("VAB-WebArena-Lite-v0", "train", len(web) + len(prototypes) + 4,
+                        tmp_path, QUIET)
+    assert most[:len(more)] == more and len(most) == len(more) + len(prototypes)
 
 
 def test_a_split_without_a_generator_is_capped_with_a_message(tmp_path):
