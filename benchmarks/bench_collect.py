@@ -10,8 +10,9 @@ model views recorded as collect always does. Two rates come from it:
 - ``wall``: kept episodes per minute of the run's wall time, worker start-up (Chromium,
   the phone, the simulator) included: with a few tasks that start-up dominates.
 - ``steady``: kept episodes per minute of episode time with ``workers`` episodes at a time
-  (the sum of the episodes' own seconds, reset included, over the workers): what a long
-  collect approaches, rejected episodes' time included.
+  (the sum of the episodes' own seconds over the workers), each reset counted at the
+  median reset's time: a worker's first reset also starts its env (Chromium, the phone),
+  a cost a long collect pays once per worker. Rejected episodes' time is included.
 
 The projection plays VAB's per-env training counts (OmniGibson 872, Minecraft 382, Mobile
 1,213, WebArena-Lite 1,186, CSS 829), four fifths ``solver`` and one fifth ``recovery``,
@@ -55,13 +56,18 @@ def measure(env_id: str, strategy: str, count: int, workers: int,
         wall = time.monotonic() - start
         rows = read_results(store / "collect" / f"{strategy}.jsonl")
     kept = sum(r["kept_as"] == "success" for r in rows)
-    episode_seconds = sum(r["seconds"] for r in rows)
+    resets = sorted(r.get("time", {}).get("reset", 0.0) for r in rows)
+    median_reset = resets[len(resets) // 2] if resets else 0.0
+    episode_seconds = sum(r["seconds"] - r.get("time", {}).get("reset", 0.0) + median_reset
+                          for r in rows)
     steps = sorted(r["steps"] for r in rows)
     return {"episodes": len(rows), "kept": kept,
             "rejected": {reason: sum(r["rejected"] == reason for r in rows)
                          for reason in ("judge", "no_mistake", "error")},
             "median_episode_seconds": sorted(r["seconds"] for r in rows)[len(rows) // 2],
-            "median_steps": steps[len(steps) // 2], "wall_seconds": round(wall, 1),
+            "median_steps": steps[len(steps) // 2], "median_reset_seconds": median_reset,
+            "max_reset_seconds": resets[-1] if resets else None,
+            "wall_seconds": round(wall, 1),
             "wall_kept_per_minute": round(60 * kept / wall, 2),
             "steady_kept_per_minute": round(60 * kept * workers / episode_seconds, 2)
             if episode_seconds else None}

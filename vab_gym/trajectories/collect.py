@@ -179,7 +179,9 @@ def env_tasks(env_id: str, split: str, count: int, out: Path,
                       f"{len(shipped)}")
         fresh = FRESH[env_id](need, shipped, out / "tasks")
         cache.parent.mkdir(parents=True, exist_ok=True)
-        write_jsonl(fresh, cache)
+        partial = cache.with_name(f".{cache.name}.tmp")  # a kill leaves no torn task file
+        write_jsonl(fresh, partial)
+        partial.replace(cache)
     fresh = fresh[:need]
     if len(fresh) < need:
         console.print(f"[yellow]{env_id}: its generator gives only {len(fresh)} fresh tasks; "
