@@ -37,16 +37,15 @@ def log_rows(store: Path, strategy: str) -> list[dict]:
 # -- solver episodes ----------------------------------------------------------------------
 def test_solver_episodes_on_two_envs_keep_their_model_views(tmp_path):
     out = tmp_path / "store"
-    summary = run_collect(CollectOptions("solver", out, count=2, envs=f"{MC},{CSS}",
+    summary = run_collect(CollectOptions("solver", out, count=1, envs=f"{MC},{CSS}",
                                          split="test", workers=2), QUIET)
     rows = {r["task_id"]: r for r in log_rows(out, "solver")}
-    assert sorted(rows) == ["css-test-0000", "css-test-0001", "mc-test-cake", "mc-test-sugar"]
+    assert sorted(rows) == ["css-test-0000", "mc-test-cake"]
     assert all(r["kept_as"] == "success" and r["attempt"] == 1 for r in rows.values())
-    assert summary["envs"][MC]["kept"] == 2 and summary["envs"][CSS]["kept"] == 2
+    assert summary["envs"][MC]["kept"] == 1 and summary["envs"][CSS]["kept"] == 1
     store = EpisodeStore(out)
     episodes = {e["id"]: e for e in store}
-    assert sorted(episodes) == ["css-test-0000.solver.1", "css-test-0001.solver.1",
-                                "mc-test-cake.solver.1", "mc-test-sugar.solver.1"]
+    assert sorted(episodes) == ["css-test-0000.solver.1", "mc-test-cake.solver.1"]
     css = episodes["css-test-0000.solver.1"]
     assert (css["strategy"], css["attempt"], css["kept_as"]) == ("solver", 1, "success")
     # VAB-CSS's first message (css_agent/task.py): target, html, current page, instruction
@@ -63,8 +62,9 @@ def test_solver_episodes_on_two_envs_keep_their_model_views(tmp_path):
     edit = css["steps"][1]["view"]
     assert edit["text"] == css["steps"][1]["text"] and len(edit["images"]) == 1
     assert (store.image(edit["images"][0]) == target).all()  # the fix restores the target
-    sugar = episodes["mc-test-sugar.solver.1"]
-    assert [bool(s.get("view")) for s in sugar["steps"]] == [True] * len(sugar["steps"])
+    cake = episodes["mc-test-cake.solver.1"]
+    assert [bool(s.get("view")) for s in cake["steps"]] == [True] * len(cake["steps"]) == \
+        [True] * 9  # the solver's 9 steps (test_bench.py)
     assert all((out / p).is_file() for e in episodes.values()
                for v in [e["reset"]["view"], *(s["view"] for s in e["steps"])]
                for p in v["images"])
@@ -114,6 +114,7 @@ def _collect_process(out: Path) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
+@pytest.mark.slow  # 16-45 s: three collect processes
 def test_a_collect_sigkilled_mid_run_resumes_with_each_episode_once(tmp_path):
     out = tmp_path / "store"
     log = out / "collect" / "solver.jsonl"
@@ -149,6 +150,7 @@ def css_plan(task_id: str) -> list[str]:
 GIVE_UP = "Thought: the page looks right to me.\nI have fixed the css style"
 
 
+@pytest.mark.slow  # 25-65 s: five CSS episodes, each judged on full-page screenshots
 def test_lmm_keeps_only_judged_successes_and_stops_at_the_first(tmp_path, capsys):
     from vab_gym import cli
 
@@ -188,7 +190,7 @@ def test_lmm_keeps_only_judged_successes_and_stops_at_the_first(tmp_path, capsys
     assert summary["envs"][CSS]["rejected"] == {"judge": 3, "no_mistake": 0, "error": 0}
 
 
-@pytest.mark.slow  # ~25 s: another CSS worker with its Chromium
+@pytest.mark.slow  # 25 s: another CSS worker with its Chromium
 def test_keep_failures_keeps_the_failed_attempts_flagged(tmp_path):
     from vab_gym.bench import AgentSpec
 
