@@ -190,6 +190,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
     from vab_gym.bench import BenchError
     from vab_gym.trajectories.collect import CollectOptions, run_collect
 
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = 140  # as bench: a log file gets the whole table
     try:
         options = CollectOptions(
             strategy=args.strategy, out=Path(args.out), count=args.count, envs=args.envs,
