@@ -48,12 +48,17 @@ def _encode(pixels: np.ndarray, png: bool = True) -> tuple[str, bytes, float]:
     return digest, buffer.getvalue(), time.thread_time() - start
 
 
-def _png_digest(png: bytes, keep: bool = True) -> tuple[str, bytes, float]:
-    """A model view's PNG, named like every stored image by the hash of its RGB pixels; the
-    bytes are kept as the env made them (lossless already)."""
-    start = time.thread_time()
+def png_hash(png: bytes) -> str:
+    """The name of a PNG (e.g. a model view's image) in the store: :func:`image_hash` of its
+    RGB pixels, so it is stored once with an observation of the same pixels."""
     with Image.open(io.BytesIO(png)) as image:
-        digest = image_hash(np.asarray(image.convert("RGB")))
+        return image_hash(np.asarray(image.convert("RGB")))
+
+
+def _png_digest(png: bytes, keep: bool = True) -> tuple[str, bytes, float]:
+    """A model view's PNG by its hash; the bytes are kept as the env made them (lossless)."""
+    start = time.thread_time()
+    digest = png_hash(png)
     return digest, png if keep else b"", time.thread_time() - start
 
 
