@@ -162,17 +162,62 @@ def _api_key(var: str | None) -> str | None:
     return os.environ[var]
 
 
-def cmd_bench(args: argparse.Namespace) -> int:
-    from vab_gym.bench import AgentSpec, BenchError, BenchOptions, run_bench
+def _agent_spec(args: argparse.Namespace, kind: str) -> Any:
+    """The AgentSpec the agent flags (_add_agent_flags) give."""
+    from vab_gym.bench import AgentSpec
     from vab_gym.bench.jobs import parse_params
+
+    return AgentSpec(kind=kind, model=args.model, base_url=args.base_url,
+                     api_key=_api_key(args.api_key_env) if kind == "lmm" else None,
+                     mode=args.mode, params=parse_params(args.param or []), seed=args.seed)
+
+
+def _add_agent_flags(parser: argparse.ArgumentParser) -> None:
+    """The LMM agent's flags, shared by bench and collect."""
+    parser.add_argument("--model", help="lmm: the model name the endpoint serves")
+    parser.add_argument("--base-url", help="lmm: an OpenAI-compatible endpoint, e.g. "
+                        "http://127.0.0.1:8000/v1")
+    parser.add_argument("--api-key-env", metavar="VAR",
+                        help="lmm: the variable holding the key (default: OPENAI_API_KEY "
+                        "if set)")
+    parser.add_argument("--mode", default="text", choices=["text", "tools"],
+                        help="lmm: VAB's reply format, or one tool call per turn")
+    parser.add_argument("--param", action="append", metavar="KEY=VALUE",
+                        help="an agent keyword argument, e.g. temperature=0 (repeatable)")
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    from vab_gym.bench import BenchError
+    from vab_gym.trajectories.collect import CollectOptions, run_collect
+
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = 140  # as bench: a log file gets the whole table
+    try:
+        options = CollectOptions(
+            strategy=args.strategy, out=Path(args.out), count=args.count, envs=args.envs,
+            split=args.split,
+            agent=_agent_spec(args, "lmm") if args.strategy == "lmm" else None,
+            attempts=args.attempts,
+            temperatures=tuple(float(t) for t in args.temperatures.split(","))
+            if args.temperatures else (),
+            keep_failures=args.keep_failures, seed=args.seed, workers=args.workers,
+            engine=args.engine, ray_address=args.ray_address, ray_cpus=args.ray_cpus,
+            timeout=args.timeout,
+            env_kwargs={"backend": args.backend} if args.backend else {})
+        run_collect(options, console)
+    except BenchError as exc:
+        console.print(f"[red]vab-gym collect: {escape(str(exc))}[/]")
+        return 2
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from vab_gym.bench import BenchError, BenchOptions, run_bench
 
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console.width = 140  # a log file gets the whole table, not 80 columns of it
     try:
-        agent = AgentSpec(kind=args.agent, model=args.model, base_url=args.base_url,
-                          api_key=_api_key(args.api_key_env) if args.agent == "lmm" else None,
-                          mode=args.mode, params=parse_params(args.param or []),
-                          seed=args.seed)
+        agent = _agent_spec(args, args.agent)
         env_kwargs = {"backend": args.backend} if args.backend else {}
         options = BenchOptions(
             agent=agent, out=Path(args.out), envs=args.envs, split=args.split,
@@ -283,15 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     bench = sub.add_parser("bench", help="benchmark an agent: VAB's leaderboard table")
     bench.add_argument("--agent", default="solver",
                        help="solver, random, lmm, or module:name of an agent factory")
-    bench.add_argument("--model", help="lmm: the model name the endpoint serves")
-    bench.add_argument("--base-url", help="lmm: an OpenAI-compatible endpoint, e.g. "
-                       "http://127.0.0.1:8000/v1")
-    bench.add_argument("--api-key-env", metavar="VAR",
-                       help="lmm: the variable holding the key (default: OPENAI_API_KEY if set)")
-    bench.add_argument("--mode", default="text", choices=["text", "tools"],
-                       help="lmm: VAB's reply format, or one tool call per turn")
-    bench.add_argument("--param", action="append", metavar="KEY=VALUE",
-                       help="an agent keyword argument, e.g. temperature=0 (repeatable)")
+    _add_agent_flags(bench)
     bench.add_argument("--envs", default="all", help="all, or env ids separated by commas")
     bench.add_argument("--split", default="test")
     which = bench.add_mutually_exclusive_group()
@@ -320,8 +357,32 @@ def main(argv: list[str] | None = None) -> int:
                     help="end an annotation session (closing its env) after this idle time")
     add_export_parser(sub)
 
+    collect = sub.add_parser("collect", help="collect judge-verified training episodes")
+    collect.add_argument("--strategy", required=True, choices=["solver", "lmm", "recovery"])
+    collect.add_argument("--envs", default="all", help="all, or env ids separated by commas")
+    collect.add_argument("--split", default="train")
+    collect.add_argument("--count", type=int, required=True, metavar="N",
+                         help="tasks per env (beyond the shipped train split: fresh ones)")
+    collect.add_argument("--out", required=True, metavar="STORE")
+    collect.add_argument("--workers", type=int, default=1, metavar="K")
+    collect.add_argument("--engine", default="local", choices=["local", "ray"])
+    collect.add_argument("--ray-address", help="join this Ray cluster (default: a local Ray)")
+    collect.add_argument("--ray-cpus", type=int, help="CPUs of the local Ray (default: all)")
+    collect.add_argument("--attempts", type=int, default=1, metavar="k",
+                         help="lmm: tries per task, until the first judged success")
+    collect.add_argument("--temperatures", metavar="T[,T...]",
+                         help="lmm: attempt i's temperature (the last one repeats)")
+    collect.add_argument("--keep-failures", action="store_true",
+                         help="keep failed episodes too, flagged kept_as: failure")
+    collect.add_argument("--seed", type=int, default=0, help="every reset's seed")
+    collect.add_argument("--timeout", type=float, default=1800.0,
+                         help="seconds an episode may take before it is recorded as an error")
+    collect.add_argument("--backend", help="the envs' backend (default: each env's embedded one)")
+    _add_agent_flags(collect)
+
     args = parser.parse_args(argv)
     handler = {"list": cmd_list, "run": cmd_run, "css-build": cmd_css_build, "bench": cmd_bench,
+               "collect": cmd_collect,
                "minecraft-tasks": cmd_minecraft_tasks,
                "omnigibson-tasks": cmd_omnigibson_tasks,
                "mobile-tasks": cmd_mobile_tasks, "ui": cmd_ui,

@@ -13,13 +13,14 @@ import contextlib
 import importlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import gymnasium as gym
 
 from vab_gym.agents.base import Agent, EpisodeResult, make_solver, run_episode
 from vab_gym.bench.store import FORMAT, ImageRecorder
+from vab_gym.core.tasks import TaskSet
 
 
 class BenchError(Exception):
@@ -90,21 +91,45 @@ def parse_params(pairs: list[str]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Job:
+    """One episode to play. ``vab-gym collect`` (vab_gym/trajectories/collect.py) sets its
+    ``strategy`` and, counting from 1, the ``attempt`` at the task."""
+
     env_id: str
     task_id: str
     seed: int
+    strategy: str = "bench"
+    attempt: int = 0
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.env_id, self.task_id)
 
+    @property
+    def episode_id(self) -> str:
+        """Unique per (task, strategy, attempt) within an env's folder of the store."""
+        if self.strategy == "bench":
+            return f"{self.task_id}.seed{self.seed}"
+        return f"{self.task_id}.{self.strategy}.{self.attempt}"
+
 
 @dataclass(frozen=True)
 class WorkerConfig:
+    """What every worker slot shares. Collect's extras: ``env_tasks`` (an env id's task
+    list, e.g. fresh train tasks beyond the shipped split, instead of its split),
+    ``record_views`` (store each step's ``env.model_view()``), ``attempt_params`` (agent
+    keyword arguments per attempt, e.g. the LMM's seed and temperature) and ``wrap``
+    (``module:name`` of ``(env, agent, job, **wrap_params) -> Agent``: collect's recovery
+    agent)."""
+
     agent: AgentSpec
     split: str = "test"
     env_kwargs: dict[str, Any] = field(default_factory=dict)
     keep_images: bool = True
+    env_tasks: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    record_views: bool = False
+    attempt_params: tuple[dict[str, Any], ...] = ()
+    wrap: str | None = None
+    wrap_params: dict[str, Any] = field(default_factory=dict)
 
 
 # Each env's partial metrics as VAB computes them, from one episode (see report.py).
@@ -152,12 +177,15 @@ def _step_record(step: Any, images: dict[str, str]) -> dict[str, Any]:
 
 def episode_document(env: gym.Env, result: EpisodeResult, *, episode_id: str, split: str,
                      strategy: str, agent: dict[str, Any], metrics: dict[str, Any],
-                     refs: list[dict[str, str]]) -> dict[str, Any]:
+                     refs: list[dict[str, str]],
+                     views: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The stored episode (docs/episode-store.md) of ``result``, played on ``env``;
-    ``refs`` are the image paths of the reset and of each step (empty dicts without images).
+    ``refs`` are the image paths of the reset and of each step (empty dicts without images);
+    ``views``, where recorded, the model view (``{"text", "images"}``) after the reset and
+    after each step, kept as ``reset.view`` and ``steps[i].view``.
     Every writer of the store (bench, collect, the UI) builds its episodes here."""
     task = env.unwrapped.task
-    return {
+    document = {
         "format": FORMAT, "id": episode_id,
         "env_id": env.unwrapped.env_id, "task_id": result.task_id, "split": split,
         "seed": result.seed, "backend": result.backend, "fidelity": result.fidelity,
@@ -172,6 +200,11 @@ def episode_document(env: gym.Env, result: EpisodeResult, *, episode_id: str, sp
         "steps": [_step_record(step, images) for step, images
                   in zip(result.steps, refs[1:] or [{}] * len(result.steps), strict=True)],
     }
+    if views:
+        document["reset"]["view"] = views[0]
+        for record, view in zip(document["steps"], views[1:], strict=True):
+            record["view"] = view
+    return document
 
 
 class Worker:
@@ -189,13 +222,36 @@ class Worker:
 
     def _env(self, env_id: str) -> tuple[gym.Env, Agent]:
         if env_id not in self.envs:
-            env = gym.make(env_id, split=self.config.split, **self.config.env_kwargs)
+            kwargs = dict(self.config.env_kwargs)
+            if env_id in self.config.env_tasks:
+                kwargs["tasks"] = TaskSet(self.config.env_tasks[env_id])
+            env = gym.make(env_id, split=self.config.split, **kwargs)
             try:
                 self.envs[env_id] = (env, self.config.agent.build(env))
             except BaseException:
                 env.close()
                 raise
         return self.envs[env_id]
+
+    def _agent_for(self, job: Job, env: gym.Env, agent: Agent) -> Agent:
+        """The env's agent, or for a collect attempt with its own parameters (another seed
+        or temperature) a fresh one; wrapped by ``config.wrap`` where set."""
+        params = self.config.attempt_params
+        if job.attempt and params:
+            spec = self.config.agent
+            overrides = params[min(job.attempt, len(params)) - 1]
+            agent = replace(spec, params={**spec.params, **overrides}).build(env)
+        if self.config.wrap:
+            module, _, name = self.config.wrap.partition(":")
+            agent = getattr(importlib.import_module(module), name)(env, agent, job,
+                                                                   **self.config.wrap_params)
+        return agent
+
+    def _record(self, env: gym.Env, step: int, obs: dict[str, Any]) -> None:
+        self.recorder.add(step, obs)
+        if self.config.record_views:
+            view = env.unwrapped.model_view()
+            self.recorder.add_view(view.text, view.images)
 
     def drop(self, env_id: str) -> None:
         """Close an env that failed, so the next job of its id gets a fresh one."""
@@ -216,10 +272,11 @@ class Worker:
                 env, agent = self._env(job.env_id)
                 if on_start is not None:
                     on_start()
+                agent = self._agent_for(job, env, agent)
                 self.recorder.start()
                 result = run_episode(env, agent, task_id=job.task_id, seed=job.seed,
-                                     on_step=lambda step, _a, obs, _r, _i:
-                                     self.recorder.add(step, obs))
+                                     on_step=lambda step, _a, obs, _r, _i, env=env:
+                                     self._record(env, step, obs))
                 ended = time.perf_counter()
                 refs, blobs = self.recorder.finish()
                 waited = time.perf_counter() - ended
@@ -260,9 +317,9 @@ class Worker:
         if not self.config.keep_images:
             refs, blobs = [{} for _ in refs], {}
         episode = episode_document(
-            env, result, episode_id=f"{job.task_id}.seed{job.seed}", split=self.config.split,
-            strategy="bench", agent=self.config.agent.describe(agent), metrics=row["metrics"],
-            refs=refs)
+            env, result, episode_id=job.episode_id, split=self.config.split,
+            strategy=job.strategy, agent=self.config.agent.describe(agent),
+            metrics=row["metrics"], refs=refs, views=self.recorder.views)
         return row, episode, blobs
 
     def close(self) -> None:

@@ -254,17 +254,25 @@ def _next_job(pending: list[Job], open_envs: set[str], others_open: set[str]) ->
     return pending[0]
 
 
-def execute(options: BenchOptions, jobs: list[Job], on_row: Any) -> None:
-    """Run ``jobs`` on the engine; ``on_row(row, episode, images)`` for each finished one."""
-    config = WorkerConfig(agent=options.agent, split=options.split,
-                          env_kwargs=options.env_kwargs, keep_images=options.keep_images)
+def execute(options: BenchOptions, jobs: list[Job], on_row: Any,
+            config: WorkerConfig | None = None) -> None:
+    """Run ``jobs`` on the engine; ``on_row(job, row, episode, images)`` for each finished
+    one may return follow-up jobs (collect's next attempt at a task), which are run too.
+    ``config``: the workers' (default: the bench's, from ``options``)."""
+    config = config or WorkerConfig(agent=options.agent, split=options.split,
+                                    env_kwargs=options.env_kwargs,
+                                    keep_images=options.keep_images)
     workers = min(options.workers, len(jobs))
     engine = (RayEngine(config, workers, address=options.ray_address, num_cpus=options.ray_cpus)
               if options.engine == "ray" else LocalEngine(config, workers))
     pending = list(jobs)
     running: dict[int, tuple[Job, float, int]] = {}  # slot -> (job, started, attempt)
     open_envs: dict[int, set[str]] = {slot: set() for slot in range(workers)}
-    retry: dict[tuple[str, str], int] = {}
+    retry: dict[Job, int] = {}
+
+    def finished(job: Job, row: dict[str, Any], episode: dict[str, Any] | None,
+                 images: dict[str, bytes]) -> None:
+        pending.extend(on_row(job, row, episode, images) or [])
     try:
         while pending or running:
             for slot in range(workers):
@@ -274,7 +282,7 @@ def execute(options: BenchOptions, jobs: list[Job], on_row: Any) -> None:
                     pending.remove(job)
                     engine.submit(slot, job)
                     open_envs[slot].add(job.env_id)
-                    running[slot] = (job, time.monotonic(), retry.get(job.key, 1))
+                    running[slot] = (job, time.monotonic(), retry.get(job, 1))
             for slot, kind, output in engine.poll(0.25):
                 if kind == "started":  # the env is up: the episode's clock starts now
                     job, _, attempt = running[slot]
@@ -287,23 +295,24 @@ def execute(options: BenchOptions, jobs: list[Job], on_row: Any) -> None:
                         row["attempts"] = max(row.get("attempts", 1), attempt)
                         row["earlier_errors"] = ["the worker process died",
                                                  *row.get("earlier_errors", [])]
-                    on_row(row, episode, images)
+                    finished(job, row, episode, images)
                     continue
                 open_envs[slot] = set()  # the worker died: its replacement has no envs
                 if attempt == 1:  # a crashed env: once more, on a fresh worker
-                    retry[job.key] = 2
+                    retry[job] = 2
                     pending.insert(0, job)
                 else:
-                    on_row(error_row(job, "the worker died twice while playing this job",
-                                     attempts=2), None, {})
+                    finished(job, error_row(job, "the worker died twice while playing this "
+                                            "job", attempts=2), None, {})
             now = time.monotonic()
             for slot, (job, started, attempt) in list(running.items()):
                 if now - started > options.timeout:
                     running.pop(slot)
                     engine.kill(slot)
                     open_envs[slot] = set()
-                    on_row(error_row(job, f"timeout: the episode ran over {options.timeout:g} s",
-                                     attempts=attempt), None, {})
+                    finished(job, error_row(job, "timeout: the episode ran over "
+                                            f"{options.timeout:g} s", attempts=attempt),
+                             None, {})
     except BaseException:  # Ctrl-C or a failure of the driver: end the workers now
         engine.close(force=True)
         raise
@@ -322,7 +331,7 @@ def run_bench(options: BenchOptions, console: Console | None = None) -> dict[str
     rows = list(finished)
     progress = _Progress(console, jobs, finished)
 
-    def on_row(row: dict[str, Any], episode: dict[str, Any] | None,
+    def on_row(job: Job, row: dict[str, Any], episode: dict[str, Any] | None,
                images: dict[str, bytes]) -> None:
         if episode is not None:
             row["episode"] = store.write(episode, images)

@@ -48,6 +48,20 @@ def _encode(pixels: np.ndarray, png: bool = True) -> tuple[str, bytes, float]:
     return digest, buffer.getvalue(), time.thread_time() - start
 
 
+def png_hash(png: bytes) -> str:
+    """The name of a PNG (e.g. a model view's image) in the store: :func:`image_hash` of its
+    RGB pixels, so it is stored once with an observation of the same pixels."""
+    with Image.open(io.BytesIO(png)) as image:
+        return image_hash(np.asarray(image.convert("RGB")))
+
+
+def _png_digest(png: bytes, keep: bool = True) -> tuple[str, bytes, float]:
+    """A model view's PNG by its hash; the bytes are kept as the env made them (lossless)."""
+    start = time.thread_time()
+    digest = png_hash(png)
+    return digest, png if keep else b"", time.thread_time() - start
+
+
 class ImageRecorder:
     """Collects an episode's images off the episode loop: hashing and PNG encoding run on a
     background thread (zlib releases the GIL), so a step only pays for a queue hand-off."""
@@ -56,10 +70,13 @@ class ImageRecorder:
         self.keep_png = keep_png  # False: hashes only (``--no-images``), no files
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="vab-store")
         self._pending: list[dict[str, Future[tuple[str, bytes, float]]]] = []
+        self._views: list[tuple[str, list[Future[tuple[str, bytes, float]]]]] = []
         self.encode_seconds = 0.0  # the last episode's hashing and PNG encoding, CPU time
+        self.views: list[dict[str, Any]] = []  # the last episode's model views (finish)
 
     def start(self) -> None:
         self._pending = []
+        self._views = []
         self.encode_seconds = 0.0
 
     def add(self, step: int, obs: dict[str, Any]) -> None:
@@ -69,21 +86,30 @@ class ImageRecorder:
                               for key, value in obs.items()
                               if isinstance(value, np.ndarray) and (key == "image" or step == 0)})
 
+    def add_view(self, text: str, images: tuple[bytes, ...]) -> None:
+        """Keep a step's model view (``env.model_view()``: its text and PNG images)."""
+        self._views.append((text, [self._pool.submit(_png_digest, png, self.keep_png)
+                                   for png in images]))
+
     def finish(self) -> tuple[list[dict[str, str]], dict[str, bytes]]:
         """Per step, ``{key: image path}``; and the PNG bytes by hash (none without
-        ``keep_png``: the paths then name images that were not kept)."""
+        ``keep_png``: the paths then name images that were not kept). The model views, if
+        any were added, are then in :attr:`views`."""
         refs: list[dict[str, str]] = []
         blobs: dict[str, bytes] = {}
+
+        def path(future: Future[tuple[str, bytes, float]]) -> str:
+            digest, png, seconds = future.result()
+            self.encode_seconds += seconds
+            if png:
+                blobs[digest] = png
+            return image_path(digest)
+
         for futures in self._pending:
-            step_refs = {}
-            for key, future in futures.items():
-                digest, png, seconds = future.result()
-                self.encode_seconds += seconds
-                if png:
-                    blobs[digest] = png
-                step_refs[key] = image_path(digest)
-            refs.append(step_refs)
-        self._pending = []
+            refs.append({key: path(future) for key, future in futures.items()})
+        self.views = [{"text": text, "images": [path(f) for f in futures]}
+                      for text, futures in self._views]
+        self._pending, self._views = [], []
         return refs, blobs
 
     def close(self) -> None:
