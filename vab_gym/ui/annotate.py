@@ -11,7 +11,6 @@ the episode ends, when the session is ended or idle too long, and at shutdown.
 from __future__ import annotations
 
 import contextlib
-import io
 import queue
 import threading
 import time
@@ -23,11 +22,10 @@ from typing import Any
 
 import gymnasium as gym
 import numpy as np
-from PIL import Image
 
 from vab_gym.agents.base import run_episode
 from vab_gym.bench.jobs import env_metrics, episode_document
-from vab_gym.bench.store import EpisodeStore, ImageRecorder, image_hash, image_path
+from vab_gym.bench.store import EpisodeStore, ImageRecorder
 from vab_gym.core.images import png_bytes
 
 ACTION_MAX_CHARS = 20_000  # a typed call (CSS's longest edits are far shorter)
@@ -101,20 +99,6 @@ def region_at(regions: list[Region], x: float, y: float) -> Region | None:
 
 
 # -- the model's view -----------------------------------------------------------------------
-def view_record(env: gym.Env) -> tuple[dict[str, Any], dict[str, bytes]]:
-    """``env.model_view()`` as the step field ``view`` (docs/episode-store.md, issue 13):
-    its text and its images as store paths by pixel hash; and their PNG bytes by hash.
-    TODO(merge): use collect's helper for this (helper H2) once it is on main."""
-    view = env.unwrapped.model_view()
-    paths, blobs = [], {}
-    for png in view.images:
-        with Image.open(io.BytesIO(png)) as image:
-            digest = image_hash(np.asarray(image.convert("RGB")))
-        blobs[digest] = png
-        paths.append(image_path(digest))
-    return {"text": view.text, "images": paths}, blobs
-
-
 # -- the session ----------------------------------------------------------------------------
 @dataclass
 class Turn:
@@ -200,8 +184,6 @@ class AnnotationSession:
     # -- the env's thread ---------------------------------------------------------------
     def _play(self) -> None:
         recorder = ImageRecorder()
-        views: list[dict[str, Any]] = []
-        view_blobs: dict[str, bytes] = {}
         history: list[dict[str, Any]] = []
         try:
             self.env = env = gym.make(self.env_id, split=self.split, **self.env_kwargs)
@@ -213,9 +195,8 @@ class AnnotationSession:
             def on_step(step: int, action: str, obs: dict[str, Any], reward: float,
                         info: dict[str, Any]) -> None:
                 recorder.add(step, obs)
-                view, blobs = view_record(env)
-                views.append(view)
-                view_blobs.update(blobs)
+                view = env.unwrapped.model_view()
+                recorder.add_view(view.text, view.images)
                 if step:
                     history.append({"step": step, "action": action, "text": obs["text"],
                                     "error": info.get("action_error"),
@@ -230,11 +211,8 @@ class AnnotationSession:
             episode = episode_document(
                 env, result, episode_id=f"{result.task_id}.human.{self.id}", split=self.split,
                 strategy="human", agent=agent, metrics=env_metrics(self.env_id, result, env),
-                refs=refs)
-            episode["reset"]["view"] = views[0]
-            for step, view in zip(episode["steps"], views[1:], strict=True):
-                step["view"] = view
-            self.saved = self.store.write(episode, {**blobs, **view_blobs})
+                refs=refs, views=recorder.views)
+            self.saved = self.store.write(episode, blobs)
             self.verdict = {"success": result.success, **result.judge}
         except SessionEnded:
             pass
