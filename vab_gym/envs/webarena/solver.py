@@ -68,7 +68,7 @@ class WebArenaSolver:
         # one way first (forms go on below), then back the other way past the start
         then = "up" if first == "down" else "down"
         for direction in [first] * MAX_SCROLLS + [then] * (2 * MAX_SCROLLS) + [None]:
-            mark = next((m for m in self.marks() if m.interactive and _in_view(m)
+            mark = next((m for m in self.marks() if m.interactive and in_view(m)
                          and accept(m)), None)
             if mark is not None:
                 return mark
@@ -253,7 +253,7 @@ class WebArenaSolver:
         yield from self.stop(why="the order is canceled")
 
 
-def _in_view(mark: Mark) -> bool:
+def in_view(mark: Mark) -> bool:
     """Whether the mouse can reach the mark: VAB clicks the centre of its whole box."""
     x, y = mark.center
     return mark.shown and 0 <= x < VIEWPORT[0] and 0 <= y < VIEWPORT[1]
