@@ -25,6 +25,7 @@ import numpy as np
 from vab_gym.envs.webarena.solver import in_view
 from vab_gym.envs.webarena.som import Mark
 from vab_gym.trajectories.recovery import Mistake
+from vab_gym.trajectories.slips import misspell
 
 # GET pages whose visit changes the shop's state (shop/app.py routes: logout, record_search).
 STATEFUL_PATHS = ("/logout", "/catalogsearch/")
@@ -116,13 +117,3 @@ def _wrong_text(web: Any, marks: list[Mark], probes: dict[int, dict[str, Any]],
         details={"mark": field.id, "field": label, "typed": typed, "meant": meant},
     )
 
-
-def misspell(text: str, rng: np.random.Generator) -> str | None:
-    """``text`` with two neighbouring characters swapped (a typist's slip), or None when
-    no swap changes it."""
-    spots = [i for i in range(len(text) - 1) if text[i] != text[i + 1]
-             and not (text[i].isspace() or text[i + 1].isspace())]
-    if not spots:
-        return None
-    i = spots[int(rng.integers(len(spots)))]
-    return text[:i] + text[i + 1] + text[i] + text[i + 2:]
