@@ -33,7 +33,7 @@ TYPED_KEYS = ("query", "city", "title", "detail", "new_price")  # the plans' typ
 TEXT_INPUTS = ("", "text", "search", "email", "tel", "number")
 # What VAB's click at each mark's centre would hit: the link there, and whether an empty
 # text field is the mark.
-PROBE = """(marks) => marks.map(([id, x, y]) => {
+PROBE = """(marks) => ({here: location.href, marks: marks.map(([id, x, y]) => {
   const el = document.querySelector(`[data-som-id="${id}"]`);
   const hit = document.elementFromPoint(x, y);
   if (!el || !hit || !(el.contains(hit) || hit.contains(el))) return null;
@@ -42,7 +42,7 @@ PROBE = """(marks) => marks.map(([id, x, y]) => {
     && !el.readOnly && el.value === '' ? (el.type || '') : null;
   return {id, href: link ? link.href : '', target: link ? link.target : '',
           text: link ? link.innerText.replace(/\\s+/g, ' ').trim().slice(0, 60) : '', field};
-})"""
+})})"""
 
 
 def propose(env: gym.Env, obs: dict[str, Any], info: dict[str, Any],
@@ -51,24 +51,20 @@ def propose(env: gym.Env, obs: dict[str, Any], info: dict[str, Any],
     if web.session is None:
         return None
     marks = [m for m in web.session.marks if m.interactive and in_view(m)]
-    probes = _probe(web, marks)
+    args = [[m.id, *m.center] for m in marks]
+    found = web.chromium.run(lambda _browser: web.session.page.evaluate(PROBE, args))
+    probes = {p["id"]: p for p in found["marks"] if p}
     makers = [_wrong_link, _wrong_text]
     for index in rng.permutation(len(makers)):
-        mistake = makers[index](web, marks, probes, rng)
+        mistake = makers[index](web, found["here"], marks, probes, rng)
         if mistake is not None:
             return mistake
     return None
 
 
-def _probe(web: Any, marks: list[Mark]) -> dict[int, dict[str, Any]]:
-    args = [[m.id, *m.center] for m in marks]
-    found = web.chromium.run(lambda _browser: web.session.page.evaluate(PROBE, args))
-    return {p["id"]: p for p in found if p}
-
-
-def _wrong_link(web: Any, marks: list[Mark], probes: dict[int, dict[str, Any]],
+def _wrong_link(web: Any, url: str, marks: list[Mark], probes: dict[int, dict[str, Any]],
                 rng: np.random.Generator) -> Mistake | None:
-    here = urlsplit(web.session.page.url)
+    here = urlsplit(url)
     links = []
     for mark in marks:
         probe = probes.get(mark.id)
@@ -95,7 +91,7 @@ def _wrong_link(web: Any, marks: list[Mark], probes: dict[int, dict[str, Any]],
     )
 
 
-def _wrong_text(web: Any, marks: list[Mark], probes: dict[int, dict[str, Any]],
+def _wrong_text(web: Any, url: str, marks: list[Mark], probes: dict[int, dict[str, Any]],
                 rng: np.random.Generator) -> Mistake | None:
     solution = web.task.metadata.get("solution", {})
     texts = [str(solution[k]) for k in TYPED_KEYS if k in solution]
