@@ -8,7 +8,9 @@ the judge reads (the shop's and the phone's databases end as without them)."""
 
 import re
 import sqlite3
+import urllib.request
 
+import lxml.html
 import numpy as np
 import pytest
 
@@ -58,6 +60,7 @@ def recovered(result, states):
     undo = [s for s in steps[k + 1:] if (s.agent or {}).get("recovery")]
     assert undo and all((s.agent or {}).get("recovery") for s in steps[k + 1:k + 1 + len(undo)])
     assert not any((s.agent or {}).get("recovery") for s in steps[:k])
+    assert all((s.agent or {}).get("thought") for s in steps), "a step without a rationale"
     # states[i] is the state after step i (states[0]: after the reset)
     assert states[k + 1] != states[k], "the mistake changed nothing"
     assert states[k + 1 + len(undo)] == states[k], "the recovery did not give the state back"
@@ -89,15 +92,31 @@ def test_css_wrong_value_is_reverted_and_the_solver_repairs_the_page(env):
     assert f"display: {mistake['value']}" in thought and "'.cards'" in thought
 
 
-def test_css_wrong_selector_edits_another_real_rule(env):
-    result, states = play(env, only(mistake_model(env), "wrong_selector"), "card-rule-gone",
-                          seed=3, at=1, state=css_state)
+@pytest.mark.parametrize(("task", "broken", "fixes"), [
+    ("card-rule-gone", ".card", {"height": "240px", "background-color": "#e63946",
+                                 "color": "#ffffff"}),
+    ("grid-gone", ".cards", {"display": "grid"})])
+def test_css_wrong_selector_edits_another_real_rule(env, task, broken, fixes):
+    result, states = play(env, only(mistake_model(env), "wrong_selector"), task, seed=3, at=1,
+                          state=css_state)
     mistake, undo = recovered(result, states)
     [(action, thought)] = undo
     assert action == "revert_last_edit()"
-    assert mistake["selector"] in FIXTURE_SELECTORS - {".card"}
-    assert mistake["property"] in ("height", "background-color", "color")
+    assert mistake["selector"] in FIXTURE_SELECTORS - {broken}
+    assert fixes[mistake["property"]] == mistake["value"]  # the repair, on the wrong rule
     assert f"'{mistake['selector']}'" in thought and mistake["property"] in thought
+
+
+def test_css_solver_steps_say_why(tasks):
+    from vab_gym.envs.css.solver import plan
+
+    steps = plan(tasks["grid-gone"])
+    assert [a for a, _ in steps] == ["select_rule('.cards')",
+                                     "edit_rule('.cards', 'display', 'grid')", "done()"]
+    assert "'.cards'" in steps[0][1] and "layout" in steps[0][1]
+    assert "display to block" in steps[1][1] and "to grid" in steps[1][1]
+    insert, _ = plan(tasks["card-rule-gone"])
+    assert "'.card'" in insert[1] and "height: 240px" in insert[1]
 
 
 def test_css_offers_no_mistake_once_the_page_is_repaired(env):
@@ -156,6 +175,8 @@ def test_webarena_wrong_link_goes_back_and_changes_no_state(web, address_db):
     assert states[k + 1]["url"].endswith(mistake["to"])
     assert states[k + 1]["url"] != states[k]["url"]
     assert dump(web.unwrapped._shop.db_path) == address_db
+    thoughts = {s.action.split(" [")[0]: s.agent["thought"] for s in result.steps}
+    assert "City field" in thoughts["clear"] and "Enter" in thoughts["type"]
 
 
 def injected_at(result):
@@ -171,7 +192,9 @@ def test_webarena_wrong_text_is_cleared_and_changes_no_state(web, address_db):
     assert mistake["typed"] != mistake["meant"]
     assert sorted(mistake["typed"]) == sorted(mistake["meant"])  # two letters swapped
     assert action == f"clear [{mistake['mark']}]" and f"'{mistake['typed']}'" in thought
-    assert mistake["typed"] in states[injected_at(result) + 1]["values"]
+    k = injected_at(result)
+    assert mistake["typed"] in states[k + 1]["values"]
+    assert states[k + 1]["url"] == states[k]["url"]  # typed, nothing submitted
     assert dump(web.unwrapped._shop.db_path) == address_db
 
 
@@ -201,6 +224,24 @@ def test_mobile_wrong_tap_is_undone_by_back_and_changes_no_state(phone):
     k = injected_at(result)
     assert states[k + 1][0] == mistake["to"] != states[k][0]
     assert dump(phone.unwrapped.server.db_path) == without
+    assert result.steps[-2].agent["thought"] == \
+        "The Dark theme switch is off; I tap it to turn it on."
+
+
+def test_mobile_wrong_taps_lead_only_where_back_returns(phone):
+    """On Clock's alarm list the tabs (Clock, Timer...) go back to the launcher, the alarm
+    menus to the list: only screens whose Back returns to the list are offered."""
+    from vab_gym.envs.mobile.mistakes import propose
+
+    obs, info = phone.reset(options={"task_id": "clock_1"})
+    here = phone.unwrapped.screen.url
+    offered = {m.details["to"] for seed in range(12)
+               if (m := only(propose, "wrong_tap")(phone, obs, info,
+                                                     np.random.default_rng(seed)))}
+    assert offered
+    for to in offered:  # the screen's own page, read over HTTP, names its Back
+        with urllib.request.urlopen(phone.unwrapped.server.base_url + to) as reply:
+            assert lxml.html.fromstring(reply.read()).body.get("data-back") == here, to
 
 
 def test_mobile_wrong_text_is_typed_over(phone):
