@@ -180,6 +180,22 @@ def test_webarena_wrong_link_goes_back_and_changes_no_state(web, address_db):
     assert "City field" in thoughts["clear"] and "Enter" in thoughts["type"]
 
 
+def test_webarena_offers_no_wrong_link_from_a_search_page(web):
+    """The shop records every search results page it serves (app.py record_search), so a
+    go_back to one would record the search again."""
+    from vab_gym.envs.webarena.mistakes import propose
+
+    task = next(t for t in web.tasks if t.metadata["prototype"] == "search_by_price")
+    obs, info = web.reset(options={"task_id": task.id})
+    solver = make_solver(web)
+    solver.reset(web, obs, info)
+    obs, *_, info = web.step(solver.act(obs, info))  # the query typed, Enter pressed
+    assert "/catalogsearch/result/" in web_state(web)["url"]
+    kinds = {m.kind for seed in range(8)
+             if (m := propose(web, obs, info, np.random.default_rng(seed)))}
+    assert "wrong_link" not in kinds
+
+
 def injected_at(result):
     return next(i for i, s in enumerate(result.steps) if (s.agent or {}).get("injected"))
 

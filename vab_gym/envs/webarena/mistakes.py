@@ -5,7 +5,8 @@ pick them:
 
 - ``wrong_link``: a link mark in the viewport (what VAB's click at its box centre would
   follow) to another page of the same site, never one whose visit changes state (signing
-  out; a search, which the shop records as a search term); recovered by ``go_back``.
+  out; a search, which the shop records as a search term), nor from such a page (going
+  back loads it again); recovered by ``go_back``.
 - ``wrong_text``: a misspelling of a text the task types (its search query, city, review,
   price) into an empty text field in view, without Enter, so nothing is submitted;
   recovered by ``clear`` on that field.
@@ -65,6 +66,8 @@ def propose(env: gym.Env, obs: dict[str, Any], info: dict[str, Any],
 def _wrong_link(web: Any, url: str, marks: list[Mark], probes: dict[int, dict[str, Any]],
                 rng: np.random.Generator) -> Mistake | None:
     here = urlsplit(url)
+    if any(p in here.path for p in STATEFUL_PATHS):  # go_back would load this page again
+        return None
     links = []
     for mark in marks:
         probe = probes.get(mark.id)
