@@ -132,7 +132,7 @@ def _new_value(
 ) -> str | None:
     if proto.values == "scale":
         factor = float(rng.choice(proto.factors))
-        new = _LENGTH.sub(lambda m: f"{float(m.group(1)) * factor:g}{m.group(2)}", old)
+        new = scale_lengths(old, factor)
     else:
         pool = colors if proto.values == "color" else proto.values
         if isinstance(pool, dict):
@@ -140,6 +140,11 @@ def _new_value(
         options = [v for v in pool if v.lower() != old.lower()]
         new = str(rng.choice(options)) if options else old
     return None if new == old else new
+
+
+def scale_lengths(value: str, factor: float) -> str:
+    """``value`` with every length in it times ``factor`` (``8px 4px``, 2 -> ``16px 8px``)."""
+    return _LENGTH.sub(lambda m: f"{float(m.group(1)) * factor:g}{m.group(2)}", value)
 
 
 def apply(sheet: Stylesheet, record: dict[str, Any]) -> Stylesheet:

@@ -95,6 +95,7 @@ class CssEnv(VabEnv):
     default_max_steps = 10
     extra_images = ("target",)
     solver = "vab_gym.envs.css.solver:plan"
+    mistakes = "vab_gym.envs.css.mistakes:propose"
 
     def __init__(self, *, dense_progress: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -229,6 +230,11 @@ class CssEnv(VabEnv):
             return ModelView(text, (self.target_png(), self.screenshot_png()))
         images = [self._image_bytes(slot) for slot in self._turn_images]
         return ModelView(self._last_obs["text"], tuple(i for i in images if i is not None))
+
+    @property
+    def stylesheet(self) -> Stylesheet:
+        """The page's stylesheet as it is now (read it; edit it only through the actions)."""
+        return self._sheet
 
     def screenshot_png(self) -> bytes:
         """The current page as a full-page PNG at its own size."""

@@ -83,6 +83,7 @@ class MobileEnv(VabEnv):
     default_image_size = (1200, 540)
     default_max_steps = 25  # configs/*.yaml: max_rounds: 25
     solver = "vab_gym.envs.mobile.solver:MobileSolver"
+    mistakes = "vab_gym.envs.mobile.mistakes:propose"
 
     def __init__(self, *, obs_mode: str = "som", list_elements: bool = False,
                  appium_url: str | None = None, appium_device: str = "phone",

@@ -4,6 +4,9 @@ only through AndroidLab's public actions.
 Each judge goal has a plan, a generator of action texts. Between two actions the plan reads
 the screen's labelled elements again (``env.elements``), so it finds buttons, fields and
 rows by their text or description at every step, as a person reading the labels would.
+Each step's rationale (:attr:`MobileSolver.last_step`) is said from the action and the
+element it acts on (a switch turned on, a field typed into, a row opened), or by the plan's
+search when it scrolls for something.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ class MobileSolver:
     def __init__(self) -> None:
         self.env: Any = None
         self._plan: Plan = iter(())
+        self._note = ""  # a plan's own rationale for the step it yields next
+        self.last_step: dict[str, Any] = {}
 
     def reset(self, env: gym.Env, obs: dict[str, Any], info: dict[str, Any]) -> None:
         self.env = env.unwrapped
@@ -41,14 +46,47 @@ class MobileSolver:
             self._plan = iter([format_call("finish", [spec["answer"]])])
         else:
             self._plan = all_plans()[spec["goal"]](self, **spec.get("params", {}))
+        self.last_step = {}
 
     def act(self, obs: dict[str, Any], info: dict[str, Any]) -> str:
+        self._note = ""
         try:
-            return next(self._plan)
+            action = next(self._plan)
         except StopIteration:
-            return "finish('done')"
+            action = "finish('done')"
         except NotOnScreen as exc:
-            return format_call("finish", [f"cannot solve: {exc}"])
+            action = format_call("finish", [f"cannot solve: {exc}"])
+            self._note = f"I cannot find {exc} on this screen, so I give up."
+        self.last_step = {"thought": self._note or self.rationale(action)}
+        return action
+
+    def rationale(self, action: str) -> str:
+        """Why ``action``, in the agent's words, from the element it acts on."""
+        call = self.env.action_set.parse(action)
+        args, elements = call.args, self.elements()
+        if call.name in ("tap", "long_press", "swipe"):
+            element = elements[args["index"] - 1]
+            name = element.label[:60] or element.cls
+            if element.cls == "Switch" and name.startswith(("On,", "Off,")) \
+                    and args["index"] > 1:  # a switch described by its state: its row's title
+                name = elements[args["index"] - 2].label[:60]
+            if call.name == "swipe":
+                return f"I swipe {args['direction']} on '{name}' to see more of it."
+            if call.name == "long_press":
+                return f"I long-press '{name}' to select it."
+            return tap_rationale(element, name)
+        if call.name == "text":
+            field = next((e for e in elements if e.focused and e.editable), None)
+            where = f"The {field.desc} field" if field is not None and field.desc else \
+                "The field"
+            return f"{where} has the focus; I type '{args['input_str']}'."
+        if call.name == "finish":
+            message = args["message"]
+            if self.env.task.judge["kind"] == "query":
+                return f"The answer to the question is {message}, so I finish with it."
+            return "Everything the task asks for is done, so I finish."
+        return {"back": "I press Back to return to the previous screen.",
+                "home": "I press Home to leave the app."}.get(call.name, "")
 
     # -- reading the screen ---------------------------------------------------------------
     def elements(self) -> list[Node]:
@@ -70,6 +108,8 @@ class MobileSolver:
             scroller = self.index(lambda e: e.scrollable) or self._inside_content()
             if direction is None or scroller is None:
                 break
+            self._note = (f"I do not see {what} on this screen; I swipe {direction} to look "
+                          "for it.")
             yield format_call("swipe", [scroller, direction, "medium"])
         raise NotOnScreen(what)
 
@@ -306,6 +346,22 @@ class MobileSolver:
         yield from self.tap_named("Delete")
         yield from self.tap(lambda e: e.text == "Delete" and e.cls == "Button", "Delete button")
         yield "finish()"
+
+
+def tap_rationale(element: Node, name: str) -> str:
+    """Why tap ``element``: type into a field, flip a switch or box, or open what it names."""
+    if element.editable:
+        return f"I tap the {element.desc or 'text'} field to type into it."
+    if element.checkable:
+        state, turn = ("on", "off") if element.checked else ("off", "on")
+        if element.cls == "Switch":
+            return f"The {name} switch is {state}; I tap it to turn it {turn}."
+        if element.cls == "CheckBox":
+            return f"I tap '{name}' to {'untick' if element.checked else 'tick'} it."
+        return f"I choose '{name}'."
+    return {"Button": f"I press '{name}'.", "ImageButton": f"I press '{name}'.",
+            "TabView": f"I switch to the '{name}' tab.",
+            "LinearLayout": f"I open '{name}'."}.get(element.cls, f"I tap '{name}'.")
 
 
 def _alarm_minutes(desc: str) -> int:

@@ -84,6 +84,7 @@ class WebArenaEnv(VabEnv):
     default_max_steps = 30  # run.py: --max_steps 30
 
     solver = "vab_gym.envs.webarena.solver:WebArenaSolver"
+    mistakes = "vab_gym.envs.webarena.mistakes:propose"
 
     def __init__(self, *, judge: evaluators.LLMJudge | None = None, shop_seed: int = 0,
                  early_stop: EarlyStop | None = VAB_EARLY_STOP, som: str = "vab",

@@ -2,9 +2,11 @@
 only through VAB's public actions. An information task's answer is taken from the page's
 Set-of-Marks text where VAB's text shows it.
 
-Each prototype has a plan, a generator of action texts. Between two actions the plan reads
-the page's current Set-of-Marks (``session.marks``), so it finds buttons and fields by their
-text at each step, scrolling down while what it needs is not in the viewport.
+Each prototype has a plan, a generator of steps: ``(action, thought)`` pairs, the thought
+being the step's rationale in the agent's voice (:attr:`WebArenaSolver.last_step`). Between
+two actions the plan reads the page's current Set-of-Marks (``session.marks``), so it finds
+buttons and fields by their text at each step, scrolling down while what it needs is not in
+the viewport.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import gymnasium as gym
 
@@ -20,7 +23,8 @@ from vab_gym.envs.webarena.som import Mark
 MAX_SCROLLS = 4
 FIELDS = ("INPUT", "SELECT", "TEXTAREA")
 VIEWPORT = (1280, 720)
-Plan = Iterator[str]
+Step = tuple[str, str]  # (action, thought)
+Plan = Iterator[Step]
 
 
 class NotOnPage(LookupError):
@@ -33,18 +37,22 @@ class WebArenaSolver:
     def __init__(self) -> None:
         self.env: Any = None
         self._plan: Plan = iter(())
+        self.last_step: dict[str, Any] = {}
 
     def reset(self, env: gym.Env, obs: dict[str, Any], info: dict[str, Any]) -> None:
         self.env = env.unwrapped
         task = self.env.task
         plan = PLANS.get(task.metadata.get("prototype", ""))
         self._plan = plan(self, task.metadata["solution"]) if plan else iter(())
+        self.last_step = {}
 
     def act(self, obs: dict[str, Any], info: dict[str, Any]) -> str:
         try:
-            return next(self._plan)
+            action, thought = next(self._plan)
         except (StopIteration, NotOnPage):
-            return "stop [N/A]"
+            action, thought = "stop [N/A]", "I cannot find what the task needs here, so I stop."
+        self.last_step = {"thought": thought}
+        return action
 
     # -- the page -------------------------------------------------------------------------
     def url(self, site: str, path: str = "") -> str:
@@ -53,43 +61,69 @@ class WebArenaSolver:
     def marks(self) -> list[Mark]:
         return list(self.env.session.marks)
 
-    def find(self, accept: Callable[[Mark], bool], first: str = "down") -> Iterator[str]:
-        """Scroll until an interactive mark passes ``accept``; ``yield from`` gives it."""
+    def find(self, accept: Callable[[Mark], bool], what: str,
+             first: str = "down") -> Iterator[Step]:
+        """Scroll until an interactive mark passes ``accept`` (``what`` names it in the
+        thoughts); ``yield from`` gives it."""
         # one way first (forms go on below), then back the other way past the start
         then = "up" if first == "down" else "down"
         for direction in [first] * MAX_SCROLLS + [then] * (2 * MAX_SCROLLS) + [None]:
-            mark = next((m for m in self.marks() if m.interactive and _in_view(m)
+            mark = next((m for m in self.marks() if m.interactive and in_view(m)
                          and accept(m)), None)
             if mark is not None:
                 return mark
             if direction is None:
                 break
-            yield f"scroll [{direction}]"
+            yield (f"scroll [{direction}]",
+                   f"I do not see {what} in the viewport; I scroll {direction} to find it.")
         raise NotOnPage("no such element on the page")
 
     def button(self, text: str, tags: tuple[str, ...] = ("BUTTON",),
-               first: str = "down") -> Iterator[str]:
-        mark = yield from self.find(lambda m: m.tag in tags and m.text.strip() == text, first)
+               first: str = "down") -> Iterator[Step]:
+        mark = yield from self.find(lambda m: m.tag in tags and m.text.strip() == text,
+                                    f"the '{text}' {'link' if tags == ('A',) else 'button'}",
+                                    first)
         return mark
 
-    def field(self, label: str) -> Iterator[str]:
+    def field(self, label: str) -> Iterator[Step]:
         """The form field that the label ``label`` names (its <label>, placeholder or
         aria-label: the mark's ``label``, which the agent is not shown)."""
-        mark = yield from self.find(lambda m: m.tag in FIELDS and m.label.strip() == label)
+        mark = yield from self.find(lambda m: m.tag in FIELDS and m.label.strip() == label,
+                                    f"the {label} field")
         return mark
 
-    def replace_text(self, mark: Mark, text: str, enter: bool) -> Plan:
+    def replace_text(self, mark: Mark, label: str, text: str, enter: bool, why: str) -> Plan:
         """VAB's ``type`` adds to what a field holds: clear it first."""
-        yield f"clear [{mark.id}]"
-        yield f"type [{mark.id}] [{text}] [{int(enter)}]"
+        yield (f"clear [{mark.id}]", f"The {label} field [{mark.id}] already holds a value and "
+               "typing adds to it, so I clear it first.")
+        yield from self.type_into(mark, label, text, enter, why)
+
+    def type_into(self, mark: Mark, label: str, text: str, enter: bool, why: str) -> Plan:
+        how = " and press Enter" if enter else ""
+        yield (f"type [{mark.id}] [{text}] [{int(enter)}]",
+               f"I type '{text}' into the {label} field [{mark.id}]{how}: {why}.")
+
+    def click(self, mark: Mark, why: str) -> Plan:
+        named = f" '{mark.text.strip()}'" if mark.text.strip() else ""
+        yield f"click [{mark.id}]", f"I click [{mark.id}]{named}: {why}."
+
+    def goto(self, site: str, path: str, why: str) -> Plan:
+        url = urlsplit(self.url(site, path))  # the whole path: admin pages under /admin
+        shown = url.path + (f"?{url.query}" if url.query else "")
+        yield f"goto [{self.url(site, path)}]", f"I open {shown}: {why}."
+
+    def stop(self, answer: str = "", why: str = "the task is done") -> Plan:
+        thought = (f"The page shows the answer: {answer}. I stop and give it." if answer
+                   else f"{why[:1].upper()}{why[1:]}, so I stop.")
+        yield f"stop [{answer}]", thought
 
     # -- plans: information seeking -------------------------------------------------------
-    def look_and_answer(self, site: str, path: str, answer: str) -> Plan:
-        yield f"goto [{self.url(site, path)}]"
+    def look_and_answer(self, site: str, path: str, answer: str, page: str) -> Plan:
+        yield from self.goto(site, path, f"{page} shows what the task asks about")
         shown = yield from self.read(answer)
-        yield f"stop [{answer if shown is None else shown}]"
+        yield from self.stop(answer if shown is None else shown)
 
-    def read(self, answer: str) -> Iterator[str]:
+    def read(self, answer: str) -> Iterator[Step]:
         """The answer as the page's Set-of-Marks text shows it, scrolling down to it; None
         where VAB's text does not show it (a table cell, a count to make: the screenshot
         does), and the plan answers from the task's record."""
@@ -101,112 +135,125 @@ class WebArenaSolver:
                     return found.group()
             if direction is None:
                 break
-            yield f"scroll [{direction}]"
+            yield (f"scroll [{direction}]",
+                   "The answer is not in view yet; I scroll down to read more of the page.")
         return None
 
     def product_fact(self, s: dict) -> Plan:
-        yield from self.look_and_answer("shopping", s["product_url"], s["answer"])
+        yield from self.look_and_answer("shopping", s["product_url"], s["answer"],
+                                        "the product's page")
 
     def order_fact(self, s: dict) -> Plan:
-        yield from self.look_and_answer("shopping", s["order_path"], s["answer"])
+        yield from self.look_and_answer("shopping", s["order_path"], s["answer"],
+                                        "the order's page")
 
     def address_fact(self, s: dict) -> Plan:
-        yield from self.look_and_answer("shopping", s["path"], s["answer"])
+        yield from self.look_and_answer("shopping", s["path"], s["answer"], "this account page")
 
     def category_fact(self, s: dict) -> Plan:
-        yield from self.look_and_answer("shopping", s["category_url"], s["answer"])
+        yield from self.look_and_answer("shopping", s["category_url"], s["answer"],
+                                        "the category's listing")
 
     def admin_fact(self, s: dict) -> Plan:
-        yield from self.look_and_answer("shopping_admin", s["admin_path"], s["answer"])
+        yield from self.look_and_answer("shopping_admin", s["admin_path"], s["answer"],
+                                        "this admin page")
 
     # -- plans: navigation ----------------------------------------------------------------
     def open_url(self, s: dict) -> Plan:
-        yield f"goto [{self.url('shopping', s['url'])}]"
-        yield "stop []"
+        yield from self.goto("shopping", s["url"], "it is the page the task wants open")
+        yield from self.stop(why="the page the task asks for is open")
 
     def search_by_price(self, s: dict) -> Plan:
-        box = yield from self.find(lambda m: m.tag == "INPUT" and "Search" in m.label)
-        yield f"type [{box.id}] [{s['query']}] [1]"
+        box = yield from self.find(lambda m: m.tag == "INPUT" and "Search" in m.label,
+                                   "the search box")
+        yield from self.type_into(box, "search", s["query"], True, "that searches the shop")
         page = self.env.session.page.url
-        yield f"goto [{page}{'&' if '?' in page else '?'}product_list_order=price]"
-        yield "stop []"
+        yield (f"goto [{page}{'&' if '?' in page else '?'}product_list_order=price]",
+               "These are the search results; I sort them by price by opening the same "
+               "listing with product_list_order=price.")
+        yield from self.stop(why="the results are sorted by price")
 
     def open_reviews(self, s: dict) -> Plan:
-        yield f"goto [{self.url('shopping', s['product_url'])}]"
+        yield from self.goto("shopping", s["product_url"], "it is the product's page")
         reviews = f"/review/product/list/id/{s['product_id']}/"
-        yield f"goto [{self.url('shopping', reviews)}]"
-        yield "stop []"
+        yield from self.goto("shopping", reviews, "it lists this product's reviews")
+        yield from self.stop(why="the product's reviews are open")
 
     def open_account_page(self, s: dict) -> Plan:
         account = yield from self.button("My Account", ("A",))
-        yield f"click [{account.id}]"
+        yield from self.click(account, "the account pages are reached from there")
         link = yield from self.button(s["link"], ("A",))
-        yield f"click [{link.id}]"
-        yield "stop []"
+        yield from self.click(link, "it is the account page the task asks for")
+        yield from self.stop(why=f"the {s['link']} page is open")
 
     def admin_open(self, s: dict) -> Plan:
-        yield f"goto [{self.url('shopping_admin', s['path'])}]"
-        yield "stop []"
+        yield from self.goto("shopping_admin", s["path"], "it is the admin page the task "
+                             "wants open")
+        yield from self.stop(why="the admin page the task asks for is open")
 
     def admin_product_edit(self, s: dict) -> Plan:
         path = f"/catalog/product/edit/id/{s['product_id']}/"
-        yield f"goto [{self.url('shopping_admin', path)}]"
-        yield "stop []"
+        yield from self.goto("shopping_admin", path, "it is the product's edit page")
+        yield from self.stop(why="the product's edit page is open")
 
     # -- plans: changes of state ----------------------------------------------------------
     def add_to(self, s: dict, button: str) -> Plan:
-        yield f"goto [{self.url('shopping', s['product_url'])}]"
+        yield from self.goto("shopping", s["product_url"], "it is the product's page")
         mark = yield from self.button(button)
-        yield f"click [{mark.id}]"
+        yield from self.click(mark, f"that is the product's {button} button")
 
     def add_to_cart(self, s: dict) -> Plan:
         yield from self.add_to(s, "Add to Cart")
-        yield "stop []"
+        yield from self.stop(why="the product is in the cart")
 
     def add_to_wishlist(self, s: dict) -> Plan:
         yield from self.add_to(s, "Add to Wish List")
-        yield "stop []"
+        yield from self.stop(why="the product is on the wish list")
 
     def place_order(self, s: dict) -> Plan:
         yield from self.add_to(s, "Add to Cart")
-        yield f"goto [{self.url('shopping', '/checkout/')}]"
+        yield from self.goto("shopping", "/checkout/", "the cart holds the product, so I "
+                             "check out")
         mark = yield from self.button("Place Order")  # ships to the saved default address
-        yield f"click [{mark.id}]"
-        yield "stop []"
+        yield from self.click(mark, "it places the order, shipped to the default address")
+        yield from self.stop(why="the order is placed")
 
     def change_address_city(self, s: dict) -> Plan:
-        yield f"goto [{self.url('shopping', s['address_path'])}]"
+        yield from self.goto("shopping", s["address_path"], "it is the address's edit form")
         city = yield from self.field("City")
-        yield from self.replace_text(city, s["city"], enter=True)  # Enter submits the form
-        yield "stop []"
+        yield from self.replace_text(city, "City", s["city"], True,  # Enter submits the form
+                                     "Enter saves the address")
+        yield from self.stop(why="the address is saved with the new city")
 
     def post_review(self, s: dict) -> Plan:
-        yield f"goto [{self.url('shopping', s['review_path'])}]"
+        yield from self.goto("shopping", s["review_path"], "it has the product's review form")
         label = f"{s['stars']} star" + ("s" if s["stars"] > 1 else "")
-        stars = yield from self.find(lambda m: label in (m.text.strip(), m.label.strip()))
-        yield f"click [{stars.id}]"
+        stars = yield from self.find(lambda m: label in (m.text.strip(), m.label.strip()),
+                                     f"the {label} rating")
+        yield from self.click(stars, f"the review gives {label}")
         summary = yield from self.field("Summary")
-        yield f"type [{summary.id}] [{s['title']}] [0]"
+        yield from self.type_into(summary, "Summary", s["title"], False, "the review's title")
         detail = yield from self.field("Review")
-        yield f"type [{detail.id}] [{s['detail']}] [0]"
+        yield from self.type_into(detail, "Review", s["detail"], False, "the review's text")
         submit = yield from self.button("Submit Review")
-        yield f"click [{submit.id}]"
-        yield "stop []"
+        yield from self.click(submit, "the form is filled in, so I submit it")
+        yield from self.stop(why="the review is posted")
 
     def update_price(self, s: dict) -> Plan:
-        yield f"goto [{self.url('shopping_admin', s['edit_path'])}]"
+        yield from self.goto("shopping_admin", s["edit_path"], "it is the product's edit page")
         price = yield from self.field("Price")
-        yield from self.replace_text(price, str(s["new_price"]), enter=True)  # submits
-        yield "stop []"
+        yield from self.replace_text(price, "Price", str(s["new_price"]), True,  # submits
+                                     "Enter saves the product")
+        yield from self.stop(why="the product is saved with the new price")
 
     def cancel_order(self, s: dict) -> Plan:
-        yield f"goto [{self.url('shopping_admin', s['path'])}]"
+        yield from self.goto("shopping_admin", s["path"], "it is the order's admin page")
         cancel = yield from self.button("Cancel")
-        yield f"click [{cancel.id}]"
-        yield "stop []"
+        yield from self.click(cancel, "it cancels the order")
+        yield from self.stop(why="the order is canceled")
 
 
-def _in_view(mark: Mark) -> bool:
+def in_view(mark: Mark) -> bool:
     """Whether the mouse can reach the mark: VAB clicks the centre of its whole box."""
     x, y = mark.center
     return mark.shown and 0 <= x < VIEWPORT[0] and 0 <= y < VIEWPORT[1]
