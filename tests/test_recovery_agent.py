@@ -121,3 +121,27 @@ def test_the_step_is_drawn_from_one_to_max_at_per_episode():
         drawn.append(agent.inject_at)
     assert drawn == expected.tolist() and set(drawn) <= {1, 2, 3}
     assert agent.describe()["max_at"] == 3
+
+
+def test_a_mistake_that_is_the_planned_action_waits_for_the_next_step():
+    """The mistake model cannot see the solver's plan: offering the planned action as the
+    "mistake" would mark a correct step as injected."""
+    same = Mistake("a1", "a1 is wrong here.", "wrong_link", recovery=(("back", "Undo a1."),))
+    agent = RecoveryAgent(PlanSolver(["a1", "a2", "done"]), propose_at({1: same, 2: UNDO}, []),
+                          np.random.default_rng(0), at=1)
+    played = play(agent, 4)
+    assert [action for action, _ in played] == ["a1", "edit('.a', 'red')", "revert()", "a2"]
+    assert "injected" not in played[0][1] and played[1][1]["injected"]
+
+
+def test_the_window_comes_from_the_env_class_unless_given():
+    class ShortEnv:
+        mistake_window = 1
+
+    draws = set()
+    for seed in range(20):
+        agent = RecoveryAgent(PlanSolver(["a", "done"]), propose_at({}, []),
+                              np.random.default_rng(seed))
+        agent.reset(ShortEnv(), {"step": 0}, {})
+        draws.add(agent.inject_at)
+    assert draws == {1}

@@ -69,7 +69,8 @@ class CollectOptions:
     timeout: float = 1800.0
     env_kwargs: dict[str, Any] = field(default_factory=dict)
     mistakes: dict[str, str] = field(default_factory=dict)  # env id -> module:propose
-    max_at: int = 4  # recovery: the mistake goes in at a step drawn from 1..max_at
+    # recovery: the mistake step is drawn from 1..max_at (None: the env's mistake_window)
+    max_at: int | None = None
 
 
 # -- the tasks ----------------------------------------------------------------------------
@@ -200,7 +201,7 @@ def _propose(env: gym.Env, mistakes: dict[str, str]) -> MistakeModel:
 
 
 def recovery_agent(env: gym.Env, solver: Agent, job: Job, *, mistakes: dict[str, str],
-                   max_at: int) -> RecoveryAgent:
+                   max_at: int | None) -> RecoveryAgent:
     """The worker's wrap for ``--strategy recovery``: the env's solver with its mistake
     model, drawing from a generator seeded by (seed, task) so a replay draws the same."""
     rng = np.random.default_rng([job.seed, zlib.crc32(job.task_id.encode())])

@@ -67,13 +67,15 @@ class RecoveryAgent:
     """A solver with one injected mistake and its recovery (an :class:`Agent`).
 
     The mistake goes in at step ``at`` (1-based; drawn from ``1..max_at`` per episode when
-    None), or at the first later step where the mistake model has one to offer. After each
+    None), or at the first later step where the mistake model has one to offer that is not
+    the solver's own next action. ``max_at`` defaults to the env class's ``mistake_window``
+    (4 where it has none): envs whose solvers finish in two or three steps set it lower. After each
     :meth:`act`, :attr:`last_step` holds the step's ``thought`` and, on the mistake,
     ``injected`` and ``mistake``; on its undo steps, ``recovery``.
     """
 
     def __init__(self, solver: Agent, propose: MistakeModel, rng: np.random.Generator,
-                 at: int | None = None, max_at: int = 4) -> None:
+                 at: int | None = None, max_at: int | None = None) -> None:
         self.solver, self.propose, self.rng = solver, propose, rng
         self.at, self.max_at = at, max_at
         self.last_step: dict[str, Any] = {}
@@ -82,7 +84,9 @@ class RecoveryAgent:
     def reset(self, env: gym.Env, obs: dict[str, Any], info: dict[str, Any]) -> None:
         self.env = env
         self.solver.reset(env, obs, info)
-        drawn = int(self.rng.integers(1, self.max_at + 1))
+        env_class = type(getattr(env, "unwrapped", env))
+        max_at = self.max_at or getattr(env_class, "mistake_window", 4)
+        drawn = int(self.rng.integers(1, max_at + 1))
         self.inject_at = self.at if self.at is not None else drawn
         self.steps = 0
         self.mistake = None
@@ -103,7 +107,8 @@ class RecoveryAgent:
         thought = self._solver_thought()
         if self.mistake is None and self.steps >= self.inject_at:
             mistake = self.propose(self.env, obs, info, self.rng)
-            if mistake is not None:
+            # a "wrong" action that is the planned one is no mistake: try again next step
+            if mistake is not None and mistake.action != action:
                 return self._inject(mistake, action, thought)
         if self._notice:
             thought, self._notice = f"{self._notice} {thought}".strip(), ""

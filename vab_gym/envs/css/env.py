@@ -96,6 +96,7 @@ class CssEnv(VabEnv):
     extra_images = ("target",)
     solver = "vab_gym.envs.css.solver:plan"
     mistakes = "vab_gym.envs.css.mistakes:propose"
+    mistake_window = 2  # the solver repairs in 2-3 steps: the mistake goes in at step 1 or 2
 
     def __init__(self, *, dense_progress: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)

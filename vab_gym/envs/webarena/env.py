@@ -85,6 +85,7 @@ class WebArenaEnv(VabEnv):
 
     solver = "vab_gym.envs.webarena.solver:WebArenaSolver"
     mistakes = "vab_gym.envs.webarena.mistakes:propose"
+    mistake_window = 2  # most plans are 2-4 steps: the mistake goes in at step 1 or 2
 
     def __init__(self, *, judge: evaluators.LLMJudge | None = None, shop_seed: int = 0,
                  early_stop: EarlyStop | None = VAB_EARLY_STOP, som: str = "vab",
