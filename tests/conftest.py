@@ -2,8 +2,10 @@
 
 from pathlib import Path
 
+import gymnasium as gym
 import pytest
 
+import vab_gym  # noqa: F401  (registers the envs)
 from vab_gym.core.tasks import Task, TaskSet
 
 HTML = """<!DOCTYPE html>
@@ -72,6 +74,22 @@ def env(tasks):
     from vab_gym.envs.css.env import CssEnv
 
     env = CssEnv(tasks=tasks, image_size=(96, 128))
+    yield env
+    env.close()
+
+
+@pytest.fixture(scope="module")
+def minecraft():
+    """VAB-Minecraft-v0 as gym.make gives it, one per test module."""
+    env = gym.make("VAB-Minecraft-v0")
+    yield env
+    env.close()
+
+
+@pytest.fixture(scope="module")
+def css():
+    """VAB-CSS-v0 as gym.make gives it, one per test module (Chromium starts once)."""
+    env = gym.make("VAB-CSS-v0")
     yield env
     env.close()
 

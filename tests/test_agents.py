@@ -48,20 +48,6 @@ def fake(server):
     return server
 
 
-@pytest.fixture(scope="module")
-def minecraft():
-    env = gym.make("VAB-Minecraft-v0")
-    yield env
-    env.close()
-
-
-@pytest.fixture(scope="module")
-def css():
-    env = gym.make("VAB-CSS-v0")
-    yield env
-    env.close()
-
-
 def agent_for(fake: FakeOpenAI, mode: str = "text", **options: Any) -> LMMAgent:
     return LMMAgent("fake-model", fake.url, mode=mode, backoff=0.01, **options)
 

@@ -94,20 +94,6 @@ class Solver:
 
 
 @pytest.fixture(scope="module")
-def minecraft():
-    env = gym.make("VAB-Minecraft-v0")
-    yield env
-    env.close()
-
-
-@pytest.fixture(scope="module")
-def css():
-    env = gym.make("VAB-CSS-v0")
-    yield env
-    env.close()
-
-
-@pytest.fixture(scope="module")
 def made(tmp_path_factory, minecraft, css):
     """The store: Minecraft solver (views), Minecraft LMM (views; the requests kept),
     Minecraft recovery (an injected step), a Minecraft failure, a CSS solver episode
