@@ -22,7 +22,7 @@ from tests.test_agents import css_reply
 from vab_gym.bench import EpisodeStore
 from vab_gym.bench.runner import read_results
 from vab_gym.core.tasks import package_tasks
-from vab_gym.trajectories.collect import CollectOptions, env_tasks, run_collect
+from vab_gym.trajectories.collect import CollectOptions, _config_record, env_tasks, run_collect
 from vab_gym.trajectories.recovery import Mistake
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -223,6 +223,11 @@ def wrong_craft(env, obs, info, rng) -> Mistake | None:
 
 def test_recovery_keeps_only_injected_judged_successes(tmp_path):
     out = tmp_path / "store"
+    # As if a killed run had written mc-test-sugar's episode but not its log line: the
+    # rerun rejects it, and the stale episode must not stay in the store.
+    stale = out / EpisodeStore.relative_path(MC, "mc-test-sugar.recovery.1")
+    stale.parent.mkdir(parents=True)
+    stale.write_text(json.dumps({"id": "mc-test-sugar.recovery.1", "env_id": MC}))
     summary = run_collect(CollectOptions(
         "recovery", out, count=2, envs=MC, split="test",
         mistakes={MC: "tests.test_collect:wrong_craft"}, max_at=1), QUIET)
@@ -244,3 +249,12 @@ def test_recovery_keeps_only_injected_judged_successes(tmp_path):
     after = episode["steps"][injected[0] + 1]
     assert after["thought"].startswith(f"{step['action']} was a mistake: the cake")
     assert episode["agent"]["class"] == "RecoveryAgent"
+
+
+def test_a_config_with_tuples_still_resumes(tmp_path):
+    """The stored config reads back from JSON with lists for tuples; the comparison on
+    resume must not refuse the same flags because of it."""
+    options = CollectOptions("solver", tmp_path, count=1, envs=MC,
+                             env_kwargs={"image_size": (36, 64)})
+    stored = json.loads(json.dumps({"config": _config_record(options)}, default=str))
+    assert stored["config"] == _config_record(options)

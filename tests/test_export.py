@@ -130,8 +130,23 @@ def made(tmp_path_factory, minecraft, css):
 
 
 def run_export(store: EpisodeStore, out: Path, fmt: str, *flags: str) -> Path:
-    assert main(["export", str(store.root), "--format", fmt, "--out", str(out), *flags]) == 0
+    """The CLI's export; the test store's episodes are test-split, so ``--split test``."""
+    split = [] if "--split" in flags else ["--split", "test"]
+    assert main(["export", str(store.root), "--format", fmt, "--out", str(out), *split,
+                 *flags]) == 0
     return out
+
+
+def test_the_cli_exports_train_episodes_unless_told_otherwise(made, tmp_path):
+    store, _ = made
+    out = run_export(store, tmp_path / "default", "openai", "--split", "train")
+    assert json.loads((out / "manifest.json").read_text())["episodes"] == 0
+    assert main(["export", str(store.root), "--format", "openai",
+                 "--out", str(tmp_path / "implicit")]) == 0
+    implicit = json.loads((tmp_path / "implicit" / "manifest.json").read_text())
+    assert implicit["episodes"] == 0  # the store holds only test-split episodes
+    every = run_export(store, tmp_path / "all", "openai", "--split", "all")
+    assert json.loads((every / "manifest.json").read_text())["episodes"] == len(list(store))
 
 
 def lines(path: Path) -> list[dict[str, Any]]:

@@ -408,7 +408,16 @@ def test_server_refuses_hosts_cross_site_posts_big_bodies_and_escapes(tmp_path):
         assert client.get("/image/@/../run.json").status_code == 404
         assert client.get("/image/@/%2E%2E/run.json").status_code == 404
         assert client.get("/episode", params={"key": "@/../../run"}).status_code == 404
+        # inside the store but not an episode: a run's files are not served as episodes
+        assert client.get("/episode", params={"key": "@/../run"}).status_code == 404
         assert client.get("/annotate/nosuchsession").status_code == 404
+
+
+def test_the_cli_serves_on_loopback_only(tmp_path, capsys):
+    from vab_gym.cli import main
+
+    assert main(["ui", "--store", str(tmp_path), "--host", "0.0.0.0"]) == 2
+    assert "127.0.0.1 or localhost only" in capsys.readouterr().out
 
 
 def test_a_declared_huge_body_is_refused_before_it_is_sent(ui):

@@ -236,16 +236,21 @@ def cmd_ui(args: argparse.Namespace) -> int:
     from vab_gym.ui import serve
 
     console.print(f"vab-gym ui: http://{args.host}:{args.port}/ (store {escape(args.store)})")
-    serve(args.store, host=args.host, port=args.port, idle_timeout=args.idle_timeout,
-          annotator=args.annotator)
+    try:
+        serve(args.store, host=args.host, port=args.port, idle_timeout=args.idle_timeout,
+              annotator=args.annotator)
+    except ValueError as exc:
+        console.print(f"[red]vab-gym ui: {escape(str(exc))}[/]")
+        return 2
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from vab_gym.trajectories.export import ExportOptions, export
 
+    split = None if args.split == "all" else args.split
     filters = {key: value for key, value in (("env", args.env), ("strategy", args.strategy),
-                                             ("model", args.model), ("split", args.split))
+                                             ("model", args.model), ("split", split))
                if value}
     options = ExportOptions(format=args.format, per=args.per, images=args.images,
                             success_only=args.success_only, mode=args.mode, filters=filters)
@@ -256,6 +261,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 2
     console.print(f"{manifest['samples']} samples from {manifest['episodes']} episodes -> "
                   f"{args.out} ({args.format}, per {args.per}, {args.mode})")
+    if not manifest["episodes"] and split == "train":
+        console.print("[yellow]no train-split episodes matched; bench runs are test-split: "
+                      "add --split test (or all) to export them[/]")
     if manifest.get("train_with"):
         console.print(f"train with: {escape(json.dumps(manifest['train_with']))}")
     return 0
@@ -275,7 +283,9 @@ def add_export_parser(sub: Any) -> None:
     exp.add_argument("--env", help="only this env id")
     exp.add_argument("--strategy", help="only this strategy (solver, lmm, recovery, human, bench)")
     exp.add_argument("--model", help="only this model's episodes")
-    exp.add_argument("--split", help="only this split")
+    exp.add_argument("--split", default="train",
+                     help="only this split (default train: test tasks are for evaluation); "
+                          "all for every split")
     exp.add_argument("--push-to-hub", metavar="REPO", help="hf: push to this Hub dataset repo")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,6 +9,7 @@ from typing import Any, Protocol
 
 import gymnasium as gym
 
+from vab_gym.core.registration import load_object
 from vab_gym.core.tasks import Task
 
 
@@ -46,8 +46,7 @@ class ScriptedAgent:
 def make_solver(env: gym.Env) -> Agent:
     """The program solver of ``env``, named by its ``solver`` attribute: ``"module:name"`` of
     an :class:`Agent` class, or of a function giving a task's fixed plan."""
-    module, name = type(env.unwrapped).solver.split(":")
-    solver = getattr(importlib.import_module(module), name)
+    solver = load_object(type(env.unwrapped).solver)
     return solver() if isinstance(solver, type) else ScriptedAgent(solver)
 
 

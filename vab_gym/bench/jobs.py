@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import importlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -20,6 +19,7 @@ import gymnasium as gym
 
 from vab_gym.agents.base import Agent, EpisodeResult, make_solver, run_episode
 from vab_gym.bench.store import FORMAT, ImageRecorder
+from vab_gym.core.registration import load_object
 from vab_gym.core.tasks import TaskSet
 
 
@@ -57,10 +57,13 @@ class AgentSpec:
             from vab_gym import agents
 
             return agents.RandomAgent(self.seed)
-        module, _, name = self.kind.partition(":")
-        if not name:
+        if ":" not in self.kind:
             raise BenchError(f"unknown agent {self.kind!r}: solver, random, lmm or module:name")
-        return getattr(importlib.import_module(module), name)(env, **self.params)
+        try:
+            agent_class = load_object(self.kind)
+        except ValueError as exc:
+            raise BenchError(str(exc)) from exc
+        return agent_class(env, **self.params)
 
     def describe(self, agent: Agent | None = None) -> dict[str, Any]:
         """What run.json records about the agent: ``agent.describe()`` where it has one."""
@@ -242,9 +245,7 @@ class Worker:
             overrides = params[min(job.attempt, len(params)) - 1]
             agent = replace(spec, params={**spec.params, **overrides}).build(env)
         if self.config.wrap:
-            module, _, name = self.config.wrap.partition(":")
-            agent = getattr(importlib.import_module(module), name)(env, agent, job,
-                                                                   **self.config.wrap_params)
+            agent = load_object(self.config.wrap)(env, agent, job, **self.config.wrap_params)
         return agent
 
     def _record(self, env: gym.Env, step: int, obs: dict[str, Any]) -> None:

@@ -144,9 +144,18 @@ class EpisodeStore:
             target = self.root / image_path(digest)
             if not target.exists():
                 _atomic_write(target, png)
-        relative = f"episodes/{safe_name(episode['env_id'])}/{safe_name(episode['id'])}.json"
+        relative = self.relative_path(episode["env_id"], episode["id"])
         _atomic_write(self.root / relative, json.dumps(episode, default=_jsonable).encode())
         return relative
+
+    @staticmethod
+    def relative_path(env_id: str, episode_id: str) -> str:
+        """Where an episode is kept, relative to the root."""
+        return f"episodes/{safe_name(env_id)}/{safe_name(episode_id)}.json"
+
+    def remove(self, env_id: str, episode_id: str) -> None:
+        """Forget an episode (its images stay: other episodes may share them)."""
+        (self.root / self.relative_path(env_id, episode_id)).unlink(missing_ok=True)
 
     def paths(self) -> list[Path]:
         return sorted((self.root / "episodes").glob("*/*.json"))

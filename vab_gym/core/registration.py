@@ -7,6 +7,9 @@ because the judge must run when the step limit truncates an episode.
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 import gymnasium as gym
 
 # id -> entry point; only environments that exist are registered.
@@ -23,3 +26,15 @@ def register_all() -> None:
     for env_id, entry_point in ENVIRONMENTS.items():
         if env_id not in gym.registry:
             gym.register(env_id, entry_point=entry_point, disable_env_checker=False)
+
+
+def load_object(name: str) -> Any:
+    """The object a ``"module:attribute"`` name points to (an env's ``solver`` or
+    ``mistakes``, an agent kind, a worker's wrap), with a message naming what is wrong."""
+    module, sep, attribute = name.partition(":")
+    if not sep or not module or not attribute:
+        raise ValueError(f"{name!r} is not of the form 'module:attribute'")
+    try:
+        return getattr(importlib.import_module(module), attribute)
+    except (ImportError, AttributeError) as exc:
+        raise ValueError(f"cannot load {name!r}: {exc}") from exc

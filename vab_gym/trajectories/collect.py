@@ -13,7 +13,6 @@ with each (task, attempt) played once.
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import json
 import math
@@ -43,6 +42,7 @@ from vab_gym.bench.runner import (
     resolve_envs,
 )
 from vab_gym.bench.store import EpisodeStore
+from vab_gym.core.registration import load_object
 from vab_gym.core.tasks import Task, TaskSet, package_tasks, read_jsonl, write_jsonl
 from vab_gym.trajectories.recovery import MistakeModel, RecoveryAgent, mistake_model
 
@@ -196,8 +196,7 @@ def _propose(env: gym.Env, mistakes: dict[str, str]) -> MistakeModel:
     name = mistakes.get(env.unwrapped.env_id)
     if name is None:
         return mistake_model(env)
-    module, _, function = name.partition(":")
-    return getattr(importlib.import_module(module), function)
+    return load_object(name)
 
 
 def recovery_agent(env: gym.Env, solver: Agent, job: Job, *, mistakes: dict[str, str],
@@ -218,15 +217,17 @@ def _check_mistakes(env_ids: list[str], mistakes: dict[str, str]) -> None:
 
 # -- the run ------------------------------------------------------------------------------
 def _config_record(options: CollectOptions) -> dict[str, Any]:
-    """What must match for a second collect into the same store to continue the first."""
+    """What must match for a second collect into the same store to continue the first, as
+    it reads back from JSON (tuples become lists), so a record compares with a stored one."""
     agent = asdict(options.agent) if options.agent else None
     if agent:
         agent.pop("api_key")
-    return {"strategy": options.strategy, "split": options.split, "seed": options.seed,
-            "agent": agent, "attempts": options.attempts,
-            "temperatures": list(options.temperatures), "keep_failures": options.keep_failures,
-            "env_kwargs": options.env_kwargs, "mistakes": options.mistakes,
-            "max_at": options.max_at}
+    record = {"strategy": options.strategy, "split": options.split, "seed": options.seed,
+              "agent": agent, "attempts": options.attempts,
+              "temperatures": list(options.temperatures),
+              "keep_failures": options.keep_failures, "env_kwargs": options.env_kwargs,
+              "mistakes": options.mistakes, "max_at": options.max_at}
+    return json.loads(json.dumps(record, default=str))
 
 
 def _agent_spec(options: CollectOptions) -> AgentSpec:
@@ -354,6 +355,8 @@ def run_collect(options: CollectOptions, console: Console | None = None) -> dict
         if kept_as is not None and episode is not None:
             episode.update(attempt=job.attempt, kept_as=kept_as)
             row["episode"] = store.write(episode, images)
+        else:  # a run killed after writing this job's episode but before its line kept it
+            store.remove(job.env_id, job.episode_id)
         row["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         log.append(row)  # the commit point: a job without its line runs again
         all_rows.append(row)

@@ -13,7 +13,6 @@ exports can leave it out of the loss; only episodes the judge calls a success ar
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +21,7 @@ import gymnasium as gym
 import numpy as np
 
 from vab_gym.agents.base import Agent
+from vab_gym.core.registration import load_object
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,7 @@ def mistake_model(env: gym.Env) -> MistakeModel:
     name = getattr(type(env.unwrapped), "mistakes", None)
     if not name:
         raise ValueError(f"{type(env.unwrapped).__name__} has no mistake model")
-    module, function = name.split(":")
-    return getattr(importlib.import_module(module), function)
+    return load_object(name)
 
 
 class RecoveryAgent:

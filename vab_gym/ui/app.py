@@ -306,8 +306,13 @@ def create_app(store: str | os.PathLike[str], *, host: str = "127.0.0.1",
 
 def serve(store: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 8765,
           **kwargs: Any) -> None:
-    """Run the app with uvicorn until interrupted."""
+    """Run the app with uvicorn until interrupted, on a loopback address only: the app has
+    no login, starts envs and writes to the store."""
     import uvicorn
+
+    if host not in LOOPBACK_NAMES:
+        raise ValueError(f"vab-gym ui serves on 127.0.0.1 or localhost only, not {host!r} "
+                         "(it has no login); reach it from elsewhere through an SSH tunnel")
 
     uvicorn.run(create_app(store, host=host, **kwargs), host=host, port=port,
                 log_level="warning")

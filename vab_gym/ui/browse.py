@@ -99,7 +99,7 @@ class StoreIndex:
         return EpisodeStore(self.run_root(run))
 
     def episode_path(self, run: str, env_id: str, name: str) -> Path:
-        path = inside(self.run_root(run), f"episodes/{env_id}/{name}.json")
+        path = inside(self.run_root(run) / "episodes", f"{env_id}/{name}.json")
         if not path.is_file():
             raise KeyError(name)
         return path
