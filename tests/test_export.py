@@ -448,3 +448,15 @@ def test_rendered_replies_and_tool_calls_read_back_as_the_solvers_actions(env_id
         if not shared:
             env.close()
     assert re.search(r"\{(thought|action)\}", template.render_reply("x()", "y")) is None
+
+
+def test_llamafactory_text_holds_no_literal_media_placeholders():
+    """LLaMA-Factory counts every <image>, <video> and <audio> in a message as media: a
+    page's HTML that holds such tags must not break its image count."""
+    from vab_gym.trajectories.export import _lf_text
+
+    html = "<video src='a.mp4'></video><audio></audio><image> and <img>"
+    text = _lf_text([{"type": "text", "text": html}, {"type": "image_url", "image_url": {}}])
+    assert text.count("<image>") == 1 and text.endswith("\n<image>")
+    assert "<video>" not in _lf_text("<video>") and "<audio>" not in _lf_text("<audio>")
+    assert "<img>" in text  # other tags are left as they are

@@ -34,6 +34,7 @@ from vab_gym.trajectories import Trajectories
 
 FORMATS = ("llamafactory", "trl", "openai", "hf")
 IMAGE_TOKEN = "<image>"  # LLaMA-Factory's placeholder (data/README.md, mllm_demo.json)
+LF_PLACEHOLDERS = (IMAGE_TOKEN, "<video>", "<audio>")  # all counted by its mm_plugin
 DATASET_NAME = "vab_sft"
 
 
@@ -208,11 +209,19 @@ def _images_of(messages: list[dict[str, Any]]) -> list[str]:
             for part in m["content"] if part.get("type") == "image_url"]
 
 
+def _lf_literal(text: str) -> str:
+    """Text with LLaMA-Factory's media placeholders broken up: it counts every literal
+    ``<image>``, ``<video>`` and ``<audio>`` (a page's HTML may hold them) as media."""
+    for token in LF_PLACEHOLDERS:
+        text = text.replace(token, token[:-1] + " >")
+    return text
+
+
 def _lf_text(content: Any) -> str:
     if isinstance(content, str):
-        return content.replace(IMAGE_TOKEN, "<image >")  # a literal tag is no image
-    pieces = [IMAGE_TOKEN if part["type"] == "image_url"
-              else part["text"].replace(IMAGE_TOKEN, "<image >") for part in content]
+        return _lf_literal(content)
+    pieces = [IMAGE_TOKEN if part["type"] == "image_url" else _lf_literal(part["text"])
+              for part in content]
     return "\n".join(pieces)
 
 
