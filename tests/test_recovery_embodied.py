@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import vab_gym  # noqa: F401  (registers the envs)
+from tests.splits import thin
 from vab_gym.agents import make_solver, run_episode
 from vab_gym.core.tasks import Task, TaskSet
 from vab_gym.envs.minecraft.env import MinecraftEnv
@@ -249,23 +250,25 @@ def recovery_rate(env_id, split, ids, size):
 
 
 @pytest.mark.slow
-def test_minecraft_recovers_from_nine_in_ten_mistakes():
+def test_minecraft_recovers_from_nine_in_ten_mistakes(full_splits):
     counts = Counter()
     for split, stride in (("test", 2), ("train", 4)):
-        ids = MinecraftEnv.default_tasks(split).ids[::stride]
+        ids = thin(MinecraftEnv.default_tasks(split).ids[::stride], full_splits)
         counts += recovery_rate("VAB-Minecraft-v0", split, ids, (32, 32))
     print(f"Minecraft recoveries {counts['recovered']}/{counts['injected']}")
-    assert counts["injected"] >= 60 and counts["recovered"] >= 0.9 * counts["injected"]
+    assert counts["injected"] >= (60 if full_splits else 12)
+    assert counts["recovered"] >= 0.9 * counts["injected"]
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(1500)
-def test_omnigibson_recovers_from_nine_in_ten_mistakes():
+def test_omnigibson_recovers_from_nine_in_ten_mistakes(full_splits):
     from vab_gym.envs.omnigibson.env import OmniGibsonEnv
 
     counts = Counter()
     for split, stride in (("test", 9), ("train", 15)):
-        ids = OmniGibsonEnv.default_tasks(split).ids[::stride]
+        ids = thin(OmniGibsonEnv.default_tasks(split).ids[::stride], full_splits)
         counts += recovery_rate("VAB-OmniGibson-v0", split, ids, OG_SIZE)
     print(f"OmniGibson recoveries {counts['recovered']}/{counts['injected']}")
-    assert counts["injected"] >= 15 and counts["recovered"] >= 0.9 * counts["injected"]
+    assert counts["injected"] >= (15 if full_splits else 4)
+    assert counts["recovered"] >= 0.9 * counts["injected"]

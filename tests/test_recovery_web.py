@@ -14,7 +14,7 @@ import lxml.html
 import numpy as np
 import pytest
 
-from tests.splits import split_sample
+from tests.splits import split_sample, thin
 from vab_gym.agents import make_solver, run_episode
 from vab_gym.core.tasks import TaskSet
 from vab_gym.envs.css.env import CssEnv
@@ -306,8 +306,9 @@ def rate(env, tasks, max_at, db=None):
 
 
 @pytest.mark.slow
-def test_css_recovery_rate():
-    tasks = list(CssEnv.default_tasks("test"))[::11] + list(CssEnv.default_tasks("train"))[::22]
+def test_css_recovery_rate(full_splits):
+    tasks = thin(list(CssEnv.default_tasks("test"))[::11]
+                 + list(CssEnv.default_tasks("train"))[::22], full_splits)
     env = CssEnv(tasks=TaskSet(tasks), image_size=(64, 64))
     try:
         made, succeeded, failures = rate(env, tasks, max_at=2)
@@ -318,16 +319,17 @@ def test_css_recovery_rate():
 
 
 @pytest.mark.slow
-def test_webarena_recovery_rate(web):
-    tasks = split_sample(list(web.tasks), False, lambda t: t.metadata["prototype"])[::3]
+def test_webarena_recovery_rate(web, full_splits):
+    tasks = thin(split_sample(list(web.tasks), False, lambda t: t.metadata["prototype"])[::3],
+                 full_splits)
     made, succeeded, failures = rate(web, tasks, max_at=2,
                                      db=lambda env: env.unwrapped._shop.db_path)
     assert made >= 0.5 * len(tasks) and succeeded >= 0.9 * made, failures
 
 
 @pytest.mark.slow
-def test_mobile_recovery_rate(phone):
-    tasks = [t for t in phone.tasks if t.judge["kind"] != "query"][::4]
+def test_mobile_recovery_rate(phone, full_splits):
+    tasks = thin([t for t in phone.tasks if t.judge["kind"] != "query"][::4], full_splits)
     made, succeeded, failures = rate(phone, tasks, max_at=3,
                                      db=lambda env: env.unwrapped.server.db_path)
     assert made >= 0.5 * len(tasks) and succeeded >= 0.9 * made, failures
