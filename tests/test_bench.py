@@ -453,3 +453,10 @@ def test_mobile_through_the_bench(tmp_path, capsys):
     board = (out / "leaderboard.md").read_text()
     assert "| solver | 100.0* | — | — | 100.0 ± 0.0 | — | — |" in board
     assert f"Sub-SR 100.0%, RRR {100 * rrr:.1f}%, ROR 100.0%" in board
+
+
+def test_a_store_given_a_relative_path_reads_back_its_episodes(tmp_path, monkeypatch):
+    """`vab-gym export data ...` names the store relative to the working directory."""
+    monkeypatch.chdir(tmp_path)
+    EpisodeStore("data").write({"env_id": "VAB-CSS-v0", "id": "a.seed0", "steps": []}, {})
+    assert [episode["id"] for episode in EpisodeStore("data")] == ["a.seed0"]

@@ -135,7 +135,8 @@ class EpisodeStore:
     """A store folder: write episodes with their images, iterate and load them."""
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
-        self.root = Path(root)
+        # absolute: paths() already start with the root, and load() joins relative ones to it
+        self.root = Path(root).absolute()
 
     def write(self, episode: dict[str, Any], images: dict[str, bytes]) -> str:
         """Write the images not yet present, then the episode (atomically, replacing an
