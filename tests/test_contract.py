@@ -140,10 +140,47 @@ def test_judge_runs_on_truncation_and_rewards_only_the_last_step():
 def test_fidelity_switches_are_recorded_in_info_and_verdict():
     env = CounterEnv(vab_quirks=True)
     _, info = env.reset(options={"task_id": "count-00"})
-    assert info["fidelity"] == {"vab_quirks": True, "hints": False}
+    recorded = {"vab_quirks": True, "hints": False, "reward_mode": "sparse"}
+    assert info["fidelity"] == recorded
     _, _, terminated, _, info = env.step("done()")
-    assert terminated and info["judge"]["fidelity"] == {"vab_quirks": True, "hints": False}
-    assert CounterEnv(hints=True).fidelity() == {"vab_quirks": False, "hints": True}
+    assert terminated and info["judge"]["fidelity"] == recorded
+    assert CounterEnv(hints=True, reward_mode="progress").fidelity() == {
+        "vab_quirks": False, "hints": True, "reward_mode": "progress"}
+
+
+@pytest.mark.parametrize(("goal_task", "actions", "expected"), [
+    # goal 4: progress 0.25, 0.75, falls to 0.5, then 1.0 and a judged success
+    ("count-03", ["add(1)", "add(2)", "add(-1)", "add(2)", "done()"],
+     [0.25, 0.5, -0.25, 0.5, 0.0]),
+    # goal 4, truncated at 8 steps short of it: the return is the final progress, 0.5
+    ("count-03", ["add(1)", "fail()", "add(1)", "fail()", "add(0)", "add(0)", "add(0)",
+                  "add(0)"], [0.25, 0.0, 0.25, 0.0, 0.0, 0.0, 0.0, 0.0]),
+    # goal 2 reached, then 'done': the judge pays nothing more than progress did
+    ("count-01", ["add(2)", "done()"], [1.0, 0.0]),
+    # goal 10, done at 0.3: no success, so no top-up
+    ("count-09", ["add(3)", "done()"], [0.3, 0.0]),
+])
+def test_progress_rewards_pay_each_change_and_sum_to_the_judged_result(goal_task, actions,
+                                                                       expected):
+    env = CounterEnv(reward_mode="progress")
+    env.reset(options={"task_id": goal_task})
+    rewards = []
+    for action in actions:
+        _, reward, terminated, truncated, info = env.step(action)
+        rewards.append(reward)
+    assert terminated or truncated
+    assert rewards == pytest.approx(expected)
+    assert sum(rewards) == pytest.approx(1.0 if info["success"] else info["progress"])
+
+
+def test_sparse_and_progress_modes_agree_on_success_and_unknown_modes_are_refused():
+    for mode in ("sparse", "progress"):
+        env = CounterEnv(reward_mode=mode)
+        env.reset(options={"task_id": "count-02"})
+        returns = sum(env.step(a)[1] for a in ("add(1)", "add(2)", "done()"))
+        assert returns == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="reward_mode='dense'"):
+        CounterEnv(reward_mode="dense")
 
 
 def test_model_view_defaults_to_the_observation():

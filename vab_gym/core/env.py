@@ -23,6 +23,7 @@ from vab_gym.core.spaces import UnicodeText, image_space
 from vab_gym.core.tasks import Task, TaskSet, read_jsonl
 
 TEXT_MAX_CHARS = 1_000_000
+REWARD_MODES = ("sparse", "progress")
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,13 @@ class VabEnv(gym.Env[dict[str, Any], str]):
     """Base class of the VAB environments.
 
     Observation: ``Dict(image, text, instruction, *extra_images)``. Action: one call as
-    text, parsed by ``action_set``. Reward: 1.0 on the last step if the judge says success,
-    else 0.0. ``terminated`` when the agent finishes (or, for envs with
-    ``checks_goal_every_step``, the goal holds); ``truncated`` at ``max_steps`` or an early
-    stop. The judge runs in both cases.
+    text, parsed by ``action_set``. Reward (``reward_mode="sparse"``, VAB's): 1.0 on the last
+    step if the judge says success, else 0.0. With ``reward_mode="progress"`` (not VAB's,
+    recorded in ``fidelity()``) each step pays the change of ``info["progress"]`` and a
+    judged success pays the rest up to 1.0, so an episode returns 1.0 on success and its
+    final progress otherwise, less the progress the task starts with. ``terminated`` when
+    the agent finishes (or, for envs with ``checks_goal_every_step``, the goal holds);
+    ``truncated`` at ``max_steps`` or an early stop. The judge runs in both cases.
     """
 
     metadata: ClassVar[dict[str, Any]] = {"render_modes": ["rgb_array"], "render_fps": 1}
@@ -88,6 +92,7 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         early_stop: EarlyStop | None = None,
         vab_quirks: bool = False,
         hints: bool = False,
+        reward_mode: str = "sparse",
         render_mode: str | None = None,
     ) -> None:
         self.backend_name = backend or self.backends[0]
@@ -96,6 +101,9 @@ class VabEnv(gym.Env[dict[str, Any], str]):
                 f"{self.env_id}: unknown backend {self.backend_name!r}; "
                 f"choose one of {self.backends}"
             )
+        if reward_mode not in REWARD_MODES:
+            raise ValueError(f"reward_mode={reward_mode!r}: choose one of {REWARD_MODES}")
+        self.reward_mode = reward_mode
         if render_mode not in (None, "rgb_array"):
             raise ValueError(f"unsupported render_mode {render_mode!r}")
         self.render_mode = render_mode
@@ -129,6 +137,7 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         self._repeat_streak = 0
         self._stalled = 0
         self._best_progress = 0.0
+        self._paid_progress = 0.0  # the progress already paid out (reward_mode="progress")
         self._last_action: str | None = None
 
     # -- to be supplied by each env -------------------------------------------------------
@@ -171,7 +180,8 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         """Which departures from VAB's code are on; envs add their own options. Recorded in
         every ``info``, verdict and result, so numbers made under other settings are never
         mistaken for VAB-comparable ones."""
-        return {"vab_quirks": self.vab_quirks, "hints": self.hints}
+        return {"vab_quirks": self.vab_quirks, "hints": self.hints,
+                "reward_mode": self.reward_mode}
 
     def model_view(self) -> ModelView:
         """What VAB's harness would show the model now (envs give VAB's own text and
@@ -192,7 +202,7 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         self._invalid_streak = self._repeat_streak = self._stalled = 0
         self._last_action = None
         text = self._start(self.task)
-        self._best_progress = self._progress()
+        self._best_progress = self._paid_progress = self._progress()
         obs = self._observation(text)
         return obs, self._info(action_error=None, progress=self._best_progress)
 
@@ -223,12 +233,23 @@ class VabEnv(gym.Env[dict[str, Any], str]):
             self._done = True
             verdict = self._judge(outcome.answer)
             reward = 1.0 if verdict.success else 0.0
+            progress = self._progress()  # the judge may have measured more
             info.update(success=verdict.success,
                         judge={**verdict.to_dict(), "fidelity": self.fidelity()},
-                        progress=self._progress())  # the judge may have measured more
+                        progress=progress)
             if stop_reason:
                 info["early_stop"] = stop_reason
+            if self.reward_mode == "progress":
+                reward = self._pay_progress(1.0 if verdict.success else progress)
+        elif self.reward_mode == "progress":
+            reward = self._pay_progress(progress)
         return obs, reward, terminated, truncated, info
+
+    def _pay_progress(self, level: float) -> float:
+        """``reward_mode="progress"``: the change since the last payment, so that rewards
+        telescope to the final level (falls cost what rises paid)."""
+        reward, self._paid_progress = level - self._paid_progress, level
+        return reward
 
     def render(self) -> np.ndarray | None:
         if self.render_mode == "rgb_array" and self._last_obs is not None:
