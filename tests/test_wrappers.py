@@ -3,7 +3,7 @@
 import numpy as np
 from gymnasium.utils.env_checker import check_env
 
-from vab_gym.wrappers import GroundedActions, ImageObservation
+from vab_gym.wrappers import GroundedActions, ImageObservation, TextFeatures
 
 
 def test_grounded_actions_with_mask_reach_the_repair(env):
@@ -33,3 +33,20 @@ def test_image_observation_stacks_channels_and_passes_check_env(tasks):
         check_env(env.unwrapped)
     finally:
         env.close()
+
+
+def test_text_features_hash_each_text_key_the_same_in_every_process(minecraft):
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    wrapped = TextFeatures(minecraft, n_features=256)
+    assert set(wrapped.keys) == {"text", "instruction"}
+    obs, _ = wrapped.reset(seed=0)
+    raw = minecraft.unwrapped._last_obs
+    assert obs["image"] is raw["image"] and wrapped.observation_space.contains(obs)
+    for key in ("text", "instruction"):
+        # a vectorizer made here, not the wrapper's: hashing needs no fitted state
+        expected = HashingVectorizer(n_features=256, ngram_range=(1, 2), alternate_sign=False,
+                                     dtype=np.float32).transform([raw[key]]).toarray()[0]
+        assert np.allclose(obs[key], expected, atol=1e-6)
+        assert np.isclose(np.linalg.norm(obs[key]), 1.0)
+    assert not np.allclose(obs["text"], obs["instruction"])
