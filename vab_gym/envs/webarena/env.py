@@ -18,6 +18,7 @@ from vab_gym.core.judge import Verdict
 from vab_gym.core.tasks import Task, TaskSet, package_tasks, read_jsonl
 from vab_gym.envs.webarena import evaluators
 from vab_gym.envs.webarena.actions import WEBARENA_ACTIONS
+from vab_gym.envs.webarena.grounding import PageState, grounded_calls, page_state
 from vab_gym.envs.webarena.magento import MagentoRestSite
 from vab_gym.envs.webarena.session import (
     LOCAL_TIMEOUTS_S,
@@ -114,6 +115,7 @@ class WebArenaEnv(VabEnv):
         self._parse_streak = 0
         self._failed: tuple[str, str] | None = None  # (call, VAB's words) of a failed action
         self._reply: Any = None
+        self._page_state: PageState | None = None  # read by valid_actions, once a snapshot
 
     def fidelity(self) -> dict[str, Any]:
         return {**super().fidelity(), "som": self.som, "max_steps": self.max_steps,
@@ -288,6 +290,7 @@ class WebArenaEnv(VabEnv):
 
         assert self.task is not None
         png, marks, tabs, url, blocked = self.chromium.run(look)
+        self._page_state = None
         image = draw_marks(png, marks, first_id=1 if self.som == "vab" else 0)
         self._som_png = png_bytes(image)
         self._image = _fit(image, self.image_size)
@@ -309,6 +312,20 @@ class WebArenaEnv(VabEnv):
             lines.append("BLOCKED (outside the task's websites): " + ", ".join(
                 b[:120] for b in blocked[:5]))
         return "\n".join(lines)
+
+    def valid_actions(self) -> list[str]:
+        """Grounding (:mod:`~vab_gym.envs.webarena.grounding`): clicks, typing, scrolls,
+        stops with candidate answers, navigation, tabs and hovers for the page the last
+        observation shows; at most ``grounding.MAX_CALLS`` (256), the same list for the
+        same state. Costs one page read per observation (cached)."""
+        if self.session is None or self.task is None or self._last_obs is None:
+            raise gym.error.ResetNeeded("call reset() before valid_actions()")
+        session = self.session
+        if self._page_state is None:
+            self._page_state = self.chromium.run(lambda _browser: page_state(session.page))
+        homes = [self.urls[s] for s in self.task.setup.get("sites", []) if s in self.urls]
+        return grounded_calls(session.marks, self.task.instruction, self._page_state,
+                              tabs=len(session.pages), active=session.active, homes=homes)
 
     def model_view(self) -> ModelView:
         """VAB's turn: the SoM prompt's text and the marked 1280x720 screenshot (PNG)."""

@@ -8,6 +8,10 @@
   // Not shown to the agent: what names a field (for the program solver).
   const labelOf = (el) => [el.getAttribute('placeholder'), el.getAttribute('aria-label'),
     ...Array.from(el.labels || [], (l) => l.textContent)].filter(Boolean).join(' ').trim();
+  // Not shown either: whether typing into the element enters text (for grounding).
+  const TEXT_TYPES = new Set(['text', 'search', 'email', 'password', 'number', 'tel', 'url']);
+  const typeableOf = (el) => !el.disabled && !el.readOnly && (el.isContentEditable
+    || el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && TEXT_TYPES.has(el.type)));
   if (mode === 'vab') {
     // get_page_bboxes: VAB's 19 selectors; text elements whose parent is no control.
     const VAB_INTERACTIVE = [
@@ -41,13 +45,14 @@
       const item = {
         id: -1, tag: el.tagName, text: content(el), box: [r.left, r.top, r.width, r.height],
         center: [(r.left + r.right) / 2, (r.top + r.bottom) / 2], interactive: isControl,
-        shown: true, label: '',
+        shown: true, label: '', typeable: false,
       };
       if (isControl) {
         id += 1; // a control under 8 px uses up an id and stays clickable, unlisted
         item.id = id;
         item.shown = r.width >= 8 && r.height >= 8;
         item.label = labelOf(el);
+        item.typeable = typeableOf(el);
         el.setAttribute('data-som-id', String(id));
       }
       out.push(item);
@@ -172,7 +177,7 @@
     const top = Math.max(0, r.top);
     const box = [left, top, Math.min(vw, r.right) - left, Math.min(vh, r.bottom) - top];
     out.push({ id, tag: el.tagName, text, box, center: point, interactive, shown: true,
-      label: interactive ? labelOf(el) : '' });
+      label: interactive ? labelOf(el) : '', typeable: interactive && typeableOf(el) });
   }
   return out;
 }

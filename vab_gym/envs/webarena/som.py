@@ -55,6 +55,7 @@ class Mark:
     interactive: bool
     shown: bool = True  # listed and drawn (vab: controls under 8 px are neither)
     label: str = ""  # a field's placeholder, aria-label or <label>: for tools, never shown
+    typeable: bool = False  # a text field (typing enters text): for grounding, never shown
 
 
 @functools.cache
@@ -110,7 +111,8 @@ def _mark(item: dict[str, Any]) -> Mark:
     interactive = bool(item["interactive"])
     tag = str(item["tag"]) if interactive else STATIC_TAG
     return Mark(int(item["id"]), tag, str(item["text"]), (x, y, w, h), (cx, cy), interactive,
-                bool(item.get("shown", True)), str(item.get("label") or ""))
+                bool(item.get("shown", True)), str(item.get("label") or ""),
+                bool(item.get("typeable", False)))
 
 
 def marks_text(marks: list[Mark]) -> str:
