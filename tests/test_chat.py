@@ -6,8 +6,11 @@ requests, caught by a local fake OpenAI server); images as PIL images are the en
 from __future__ import annotations
 
 import base64
+import importlib.util
+import inspect
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -235,3 +238,112 @@ def test_bad_use_is_refused_clearly(chats):
     fresh.close()
     fresh.close()  # a view of someone else's env leaves it open, however often closed
     assert fresh.step("craft('sugar')")[4]["step"] == 1
+
+
+# -- the trainer examples' vab-gym side (TRL and verl are not installed here) -----------------
+def example(name: str) -> Any:
+    """An example script as a module (examples/ is no package); its trainer imports are
+    inside main() or guarded, so it imports without TRL or verl."""
+    path = Path(__file__).parent.parent / "examples" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"examples_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def solver_calls(chat: ChatEnv, info: dict[str, Any]):
+    """The solver's actions as (tool name, arguments), reading the chat view's observation."""
+    solver = make_solver(chat.env)
+    solver.reset(chat.env, chat.observation, info)
+    while True:
+        call = chat.env.unwrapped.action_set.parse(solver.act(chat.observation, info))
+        info = yield call.name, dict(call.args)
+
+
+def test_trl_environment_plays_an_episode_through_its_tools():
+    """TRL's environment contract (no-argument class; reset(**row) returns the first view;
+    one typed, documented method per action returning content blocks; get_reward): the
+    solver's calls through the tool methods reach the judge's 1.0."""
+    trl = example("trl_grpo_chat")
+    environment = trl.environment_class("VAB-Minecraft-v0")()
+    try:
+        chat = environment._chat
+        public = {n for n, m in inspect.getmembers(environment, inspect.ismethod)
+                  if not n.startswith("_")}
+        assert public == {"reset", "get_reward", "craft", "smelt", "equip",
+                          "teleport_to_spawn", "look_up", "execute"}
+        craft = inspect.signature(environment.craft)
+        assert [(p.name, p.annotation, p.default) for p in craft.parameters.values()] == [
+            ("item", str, inspect.Parameter.empty), ("num", int, 1)]
+        assert "Args:\n    item: " in environment.craft.__doc__
+        assert inspect.signature(environment.execute).parameters["num"].annotation == int | None
+
+        rows = trl.dataset_rows(chat, "test")
+        row = next(r for r in rows if r["task_id"] == TASKS["VAB-Minecraft-v0"])
+        assert row["prompt"][0]["role"] == "system" and row["prompt"][-1] == {
+            "role": "user", "content": ""}
+        assert "by calling exactly one of the tools" in row["prompt"][0]["content"]
+        first = environment.reset(**row)
+        assert [part["type"] for part in first] == ["text", "image"]
+        assert isinstance(first[1]["image"], Image.Image)
+        assert row["prompt"][:-1] == chat.messages()[:-1]  # the row's head is the request's
+
+        calls = solver_calls(chat, {})
+        name, arguments = next(calls)
+        for _ in range(10):
+            blocks = getattr(environment, name)(**arguments)
+            assert blocks[0]["type"] == "text" and blocks[-1]["type"] == "image"
+            if chat.done:
+                break
+            name, arguments = calls.send({})
+        assert environment.get_reward() == 1.0
+        with pytest.raises(ValueError, match="The episode has ended"):
+            environment.craft(item="sugar")
+    finally:
+        chat.close()
+
+
+def test_trl_tool_result_keeps_the_turns_text_and_images():
+    trl = example("trl_grpo_chat")
+    image = Image.new("RGB", (2, 2))
+    turn = [{"role": "tool", "tool_call_id": "c", "content": "Crafted."},
+            {"role": "user", "content": [{"type": "text", "text": "IMAGES:"},
+                                         {"type": "image", "image": image}]}]
+    assert trl.tool_result(turn) == [{"type": "text", "text": "Crafted."},
+                                     {"type": "text", "text": "IMAGES:"},
+                                     {"type": "image", "image": image}]
+
+
+def test_verl_turns_tokenize_as_verl_reads_them(chats):
+    """verl's side: placeholders where the images were, the images beside them in order;
+    the env half of the loop plays the solver's replies to the judge's 1.0; rows name the
+    loop and the episode; the pool reuses a view."""
+    verl = example("verl_agent_loop")
+    chat = ChatEnv(chats("VAB-CSS-v0").env, images="pil")
+    turns = verl.play_turns(chat, TASKS["VAB-CSS-v0"], 0)
+    messages, done = next(turns)
+    placeheld, images = verl.verl_turn(messages)
+    parts = [p for m in placeheld if isinstance(m["content"], list) for p in m["content"]]
+    assert [p for p in parts if p["type"] == "image"] == [{"type": "image"}] * 2
+    assert len(images) == 2 and all(isinstance(i, Image.Image) for i in images)
+    assert [p["image"] for p in images_of(messages)] == images
+    assert [m["role"] for m in placeheld] == [m["role"] for m in messages]
+    replies = solver_replies(chat, {})
+    reply = next(replies)
+    for _ in range(chat.env.unwrapped.max_steps):
+        turn, done = turns.send(reply)
+        if done:
+            break
+        assert len(images_of(turn)) == 1
+        reply = replies.send({})
+    assert done and chat.episode_return == 1.0
+
+    rows = verl.dataset_rows("VAB-CSS-v0", "test")
+    row = next(r for r in rows if r["extra_info"]["task_id"] == TASKS["VAB-CSS-v0"])
+    assert row["agent_name"] == "vab_chat" and row["extra_info"]["seed"] == 0
+    assert row["prompt"][0]["role"] == "user"
+
+    pool = verl.ChatPool(lambda env_id: ChatEnv(chats(env_id).env))
+    first = pool.take("VAB-CSS-v0")
+    pool.give("VAB-CSS-v0", first)
+    assert pool.take("VAB-CSS-v0") is first and pool.take("VAB-CSS-v0") is not first

@@ -48,7 +48,8 @@ class ChatEnv:
     plus ``action`` (the text the env got), ``parsed_action`` (the call its parser read, or
     ``None``) and ``reply`` (the assistant message the history keeps). After the last step
     ``turn`` is the env's final feedback; no request follows it. :attr:`observation` is the
-    env's latest observation (for a solver, or a policy that also reads arrays).
+    env's latest observation (for a solver, or a policy that also reads arrays),
+    :attr:`episode_return` the rewards summed since the reset.
     """
 
     def __init__(self, env: gym.Env | str, *, mode: str = "text", images: str = "url",
@@ -75,8 +76,14 @@ class ChatEnv:
         self._done = True
         self._calls = 0
         self.observation: dict[str, Any] | None = None  # the env's latest observation
+        self.episode_return = 0.0  # the rewards since reset (sparse: 1.0 on a judged success)
 
     # -- the conversation -----------------------------------------------------------------
+    @property
+    def done(self) -> bool:
+        """Whether the episode has ended (or never began): ``step`` wants a ``reset``."""
+        return self._done
+
     @property
     def tools(self) -> list[dict[str, Any]] | None:
         """The action set's tool schemas (OpenAI style) in ``mode="tools"``, else ``None``."""
@@ -104,6 +111,7 @@ class ChatEnv:
         self._decoded = {}
         self._calls = 0
         self._done = False
+        self.episode_return = 0.0
         self._view()
         return self.messages(), info
 
@@ -121,6 +129,7 @@ class ChatEnv:
         turn = self._conversation.turns[-1]
         turn.reply, turn.tool_call_id = read.message, read.tool_call_id
         self.observation, reward, terminated, truncated, info = self.env.step(read.action)
+        self.episode_return += float(reward)
         info = {**info, "action": read.action, "parsed_action": _parsed(base, read.action),
                 "reply": read.message}
         if terminated or truncated:
