@@ -37,7 +37,7 @@ from __future__ import annotations
 import argparse
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Optional
 
 import vab_gym  # noqa: F401  (registers the envs)
 from vab_gym.chat import ChatEnv
@@ -61,7 +61,11 @@ def tool_result(turn: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _annotation(param: Any) -> Any:
-    return param.type if param.required or param.default is not None else param.type | None
+    """The parameter's type; ``Optional`` (a ``typing.Union``, which older transformers'
+    ``get_json_schema`` reads, unlike ``X | None``) where its default is ``None``."""
+    if param.required or param.default is not None:
+        return param.type
+    return Optional[param.type]  # noqa: UP045
 
 
 def tool_method(spec: ActionSpec) -> Callable[..., list[dict[str, Any]]]:

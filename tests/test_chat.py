@@ -11,7 +11,7 @@ import inspect
 import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 import pytest
@@ -174,7 +174,7 @@ def play_chat(chat: ChatEnv, task_id: str, tools: bool) -> tuple[list[Any], list
 @pytest.mark.parametrize(("env_id", "mode"), [
     ("VAB-Minecraft-v0", "text"),  # one image kept, VAB's reply edits
     ("VAB-Minecraft-v0", "tools"),  # tool results and the screenshot after them
-    ("VAB-Mobile-v0", "text"),  # JPEG, past turns' text replaced by "** XML **"
+    ("VAB-Mobile-v0", "text"),  # JPEG, the newest image only
     ("VAB-WebArena-Lite-v0", "text"),  # a fresh prompt every turn
 ])
 def test_every_request_is_the_lmm_agents(env_id, mode, chats):
@@ -276,7 +276,7 @@ def test_trl_environment_plays_an_episode_through_its_tools():
         assert [(p.name, p.annotation, p.default) for p in craft.parameters.values()] == [
             ("item", str, inspect.Parameter.empty), ("num", int, 1)]
         assert "Args:\n    item: " in environment.craft.__doc__
-        assert inspect.signature(environment.execute).parameters["num"].annotation == int | None
+        assert inspect.signature(environment.execute).parameters["num"].annotation == Optional[int]  # noqa: UP045
 
         rows = trl.dataset_rows(chat, "test")
         row = next(r for r in rows if r["task_id"] == TASKS["VAB-Minecraft-v0"])
