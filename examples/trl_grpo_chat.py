@@ -94,8 +94,9 @@ def tool_method(spec: ActionSpec) -> Callable[..., list[dict[str, Any]]]:
 def environment_class(env_id: str, **chat_kwargs: Any) -> type:
     """A TRL environment class for ``env_id``: ``reset(task_id=..., seed=...)`` starts the
     row's task and returns the first view, one tool method per action plays it, and
-    ``get_reward`` is the episode's return. One env per instance (TRL reuses instances
-    across rollouts, so an env starts once)."""
+    ``get_reward`` is the episode's return. ``chat_kwargs`` go to each instance's
+    :class:`ChatEnv` (``split=...`` and the env's other options). One env per instance
+    (TRL reuses instances across rollouts, so an env starts once)."""
 
     class VabEnvironment:
         def __init__(self) -> None:
@@ -128,10 +129,11 @@ def environment_class(env_id: str, **chat_kwargs: Any) -> type:
     return VabEnvironment
 
 
-def dataset_rows(chat: ChatEnv, split: str = "train", seeds: int = 1) -> list[dict[str, Any]]:
-    """One row per task and seed: ``prompt`` (the head with the task's instruction, and an
-    empty user message ``reset`` fills), ``task_id`` and ``seed`` (passed to ``reset``)."""
-    tasks = type(chat.env.unwrapped).default_tasks(split)
+def dataset_rows(chat: ChatEnv, seeds: int = 1) -> list[dict[str, Any]]:
+    """One row per task of the chat view's env (its split) and seed: ``prompt`` (the head
+    with the task's instruction, and an empty user message ``reset`` fills), ``task_id``
+    and ``seed`` (passed to ``reset``)."""
+    tasks = chat.env.unwrapped.tasks
     rows = []
     for task_id in tasks.ids:
         head = chat.head(tasks[task_id].instruction)
@@ -153,12 +155,12 @@ def main() -> None:  # pragma: no cover - needs TRL, transformers>=5.2 and a GPU
     from datasets import Dataset
     from trl import GRPOConfig, GRPOTrainer
 
-    with ChatEnv(args.env) as chat:
-        rows = dataset_rows(chat, args.split)
+    with ChatEnv(args.env, mode="tools", split=args.split) as chat:
+        rows = dataset_rows(chat)
     trainer = GRPOTrainer(
         model=args.model,
         train_dataset=Dataset.from_list(rows),
-        environment_factory=environment_class(args.env),
+        environment_factory=environment_class(args.env, split=args.split),
         args=GRPOConfig(
             max_steps=args.max_steps,
             num_generations=args.num_generations,

@@ -84,24 +84,25 @@ def play_turns(chat: ChatEnv, task_id: str | None, seed: int | None,
 
 
 class ChatPool:
-    """Chat views kept per env id and reused across samples: an env (a browser, a world)
-    starts once per worker, not once per rollout; one sample holds a view at a time."""
+    """Chat views kept per env id and split, reused across samples: an env (a browser, a
+    world) starts once per worker, not once per rollout; one sample holds a view at a time."""
 
-    def __init__(self, factory: Callable[[str], ChatEnv] | None = None) -> None:
-        self._factory = factory or (lambda env_id: ChatEnv(env_id, images="pil"))
-        self._free: dict[str, list[ChatEnv]] = {}
+    def __init__(self, factory: Callable[[str, str], ChatEnv] | None = None) -> None:
+        self._factory = factory or (lambda env_id, split: ChatEnv(env_id, images="pil",
+                                                                  split=split))
+        self._free: dict[tuple[str, str], list[ChatEnv]] = {}
         self._lock = threading.Lock()
 
-    def take(self, env_id: str) -> ChatEnv:
+    def take(self, env_id: str, split: str) -> ChatEnv:
         with self._lock:
-            free = self._free.setdefault(env_id, [])
+            free = self._free.setdefault((env_id, split), [])
             if free:
                 return free.pop()
-        return self._factory(env_id)
+        return self._factory(env_id, split)
 
-    def give(self, env_id: str, chat: ChatEnv) -> None:
+    def give(self, env_id: str, split: str, chat: ChatEnv) -> None:
         with self._lock:
-            self._free.setdefault(env_id, []).append(chat)
+            self._free.setdefault((env_id, split), []).append(chat)
 
 
 def dataset_rows(env_id: str, split: str = "train", seeds: int = 1) -> list[dict[str, Any]]:
@@ -112,7 +113,8 @@ def dataset_rows(env_id: str, split: str = "train", seeds: int = 1) -> list[dict
     return [{"data_source": env_id, "agent_name": AGENT_NAME,
              "prompt": [{"role": "user", "content": tasks[task_id].instruction}],
              "reward_model": {"style": "env", "ground_truth": ""},
-             "extra_info": {"env_id": env_id, "task_id": task_id, "seed": seed}}
+             "extra_info": {"env_id": env_id, "split": split, "task_id": task_id,
+                            "seed": seed}}
             for task_id in tasks.ids for seed in range(seeds)]
 
 
@@ -136,7 +138,8 @@ if AgentLoopBase is not None:  # pragma: no cover - needs verl, an inference ser
             extra = kwargs["extra_info"]
             loop = asyncio.get_running_loop()
             response_length = self.config.actor_rollout_ref.rollout.response_length
-            chat = await loop.run_in_executor(None, POOL.take, extra["env_id"])
+            where = (extra["env_id"], extra["split"])
+            chat = await loop.run_in_executor(None, POOL.take, *where)
             try:
                 turns = play_turns(chat, extra.get("task_id"), extra.get("seed"))
                 messages, done = await loop.run_in_executor(None, next, turns)
@@ -173,7 +176,7 @@ if AgentLoopBase is not None:  # pragma: no cover - needs verl, an inference ser
                     reward_score=chat.episode_return, num_turns=2 * turns_played + 1,
                     metrics={}, extra_fields={"task_id": extra.get("task_id")})
             finally:
-                POOL.give(extra["env_id"], chat)
+                POOL.give(*where, chat)
 
 
 def main() -> None:  # pragma: no cover - writes the data verl trains on

@@ -278,7 +278,7 @@ def test_trl_environment_plays_an_episode_through_its_tools():
         assert "Args:\n    item: " in environment.craft.__doc__
         assert inspect.signature(environment.execute).parameters["num"].annotation == Optional[int]  # noqa: UP045
 
-        rows = trl.dataset_rows(chat, "test")
+        rows = trl.dataset_rows(chat)
         row = next(r for r in rows if r["task_id"] == TASKS["VAB-Minecraft-v0"])
         assert row["prompt"][0]["role"] == "system" and row["prompt"][-1] == {
             "role": "user", "content": ""}
@@ -341,9 +341,12 @@ def test_verl_turns_tokenize_as_verl_reads_them(chats):
     rows = verl.dataset_rows("VAB-CSS-v0", "test")
     row = next(r for r in rows if r["extra_info"]["task_id"] == TASKS["VAB-CSS-v0"])
     assert row["agent_name"] == "vab_chat" and row["extra_info"]["seed"] == 0
+    assert row["extra_info"]["split"] == "test" and row["data_source"] == "VAB-CSS-v0"
     assert row["prompt"][0]["role"] == "user"
 
-    pool = verl.ChatPool(lambda env_id: ChatEnv(chats(env_id).env))
-    first = pool.take("VAB-CSS-v0")
-    pool.give("VAB-CSS-v0", first)
-    assert pool.take("VAB-CSS-v0") is first and pool.take("VAB-CSS-v0") is not first
+    pool = verl.ChatPool(lambda env_id, split: ChatEnv(chats(env_id).env))
+    first = pool.take("VAB-CSS-v0", "test")
+    pool.give("VAB-CSS-v0", "test", first)
+    assert pool.take("VAB-CSS-v0", "train") is not first
+    assert pool.take("VAB-CSS-v0", "test") is first
+    assert pool.take("VAB-CSS-v0", "test") is not first
