@@ -171,20 +171,21 @@ def play_chat(chat: ChatEnv, task_id: str, tools: bool) -> tuple[list[Any], list
         requests.append(chat.messages())
 
 
-@pytest.mark.parametrize(("env_id", "mode"), [
-    ("VAB-Minecraft-v0", "text"),  # one image kept, VAB's reply edits
-    ("VAB-Minecraft-v0", "tools"),  # tool results and the screenshot after them
-    ("VAB-Mobile-v0", "text"),  # JPEG, the newest image only
-    ("VAB-WebArena-Lite-v0", "text"),  # a fresh prompt every turn
+@pytest.mark.parametrize(("env_id", "mode", "options"), [
+    ("VAB-Minecraft-v0", "text", {}),  # one image kept, VAB's reply edits
+    ("VAB-Minecraft-v0", "text", {"max_images": 2}),  # the agent's override of the policy
+    ("VAB-Minecraft-v0", "tools", {}),  # tool results and the screenshot after them
+    ("VAB-Mobile-v0", "text", {}),  # JPEG, the newest image only
+    ("VAB-WebArena-Lite-v0", "text", {}),  # a fresh prompt every turn
 ])
-def test_every_request_is_the_lmm_agents(env_id, mode, chats):
+def test_every_request_is_the_lmm_agents(env_id, mode, options, chats):
     """The same episode played by LMMAgent against a fake OpenAI server answering with the
     same replies: each request it sent equals the chat view's messages at that turn."""
-    chat = ChatEnv(chats(env_id).env, mode=mode)
+    chat = ChatEnv(chats(env_id).env, mode=mode, **options)
     requests, replies = play_chat(chat, TASKS[env_id], mode == "tools")
     assert len(requests) >= 2
     with FakeOpenAI(replies) as fake:
-        agent = LMMAgent("fake-model", fake.url, mode=mode, backoff=0.01)
+        agent = LMMAgent("fake-model", fake.url, mode=mode, backoff=0.01, **options)
         assert run_episode(chat.env, agent, task_id=TASKS[env_id], seed=0).success
     assert len(fake.requests) == len(requests)
     for sent, ours in zip(fake.requests, requests, strict=True):
@@ -193,7 +194,8 @@ def test_every_request_is_the_lmm_agents(env_id, mode, chats):
     if env_id == "VAB-Minecraft-v0" and mode == "text":
         kept = [m["content"] for m in requests[-1] if m["role"] == "assistant"]
         assert kept and all("invented" not in text for text in kept)  # VAB's edit, kept
-        assert len(images_of(requests[-1])) == 1  # VAB keeps the newest image only
+        # VAB keeps the newest image only; the override keeps two
+        assert len(images_of(requests[-1])) == options.get("max_images", 1)
 
 
 def pixels(image: Image.Image) -> np.ndarray:
