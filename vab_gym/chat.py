@@ -39,7 +39,7 @@ class ChatEnv:
     and closed by :meth:`close`). ``mode``: ``text`` (VAB's reply formats) or ``tools``
     (one tool call per turn, :attr:`tools` are the schemas). ``images``: ``url`` or ``pil``.
     ``image_format`` (png | jpeg), ``max_image_side``, ``max_images`` and ``max_turns``
-    are the LMM agent's options of the same names (default: the env's prompt file).
+    are the LMM agent's options of the same names (``None``: the env's prompt file).
 
     ``step`` returns ``(turn, reward, terminated, truncated, info)``: ``turn`` is the new
     user turn as messages (a ``tool`` result and a user message with the screenshot after a
@@ -54,7 +54,7 @@ class ChatEnv:
 
     def __init__(self, env: gym.Env | str, *, mode: str = "text", images: str = "url",
                  image_format: str | None = None, max_image_side: int | None = None,
-                 max_images: int | None = POLICY, max_turns: int | None = POLICY,
+                 max_images: int | None = None, max_turns: int | None = None,
                  **make_kwargs: Any) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
@@ -106,8 +106,10 @@ class ChatEnv:
         self.observation = obs
         actions = self.env.unwrapped.action_set
         system = self.template.system_text(actions, self.mode, str(obs.get("instruction", "")))
-        self._conversation = Conversation(self.template, system, max_images=self.max_images,
-                                          max_turns=self.max_turns)
+        self._conversation = Conversation(
+            self.template, system,
+            max_images=POLICY if self.max_images is None else self.max_images,
+            max_turns=POLICY if self.max_turns is None else self.max_turns)
         self._decoded = {}
         self._calls = 0
         self._done = False
