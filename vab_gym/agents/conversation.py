@@ -5,16 +5,20 @@ agent's requests (:class:`~vab_gym.agents.lmm.LMMAgent`) and the SFT exports
 
 A :class:`Conversation` holds the system text and the turns (a view's text and images, and
 the assistant message that answered it); :meth:`Conversation.messages` applies the env's
-history policy (``prompts/<env>.yaml``). Images are opaque here: the agent passes data URLs,
+history policy (``prompts/<env>.yaml``); :func:`read_reply` turns a model's reply into the
+env's action and the assistant message the history keeps (the agent and the chat view
+:mod:`vab_gym.chat` read replies with it). Images are opaque here: the agent passes data URLs,
 the exporter store paths; each lands in an ``image_url`` part as its ``url``.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from vab_gym.agents.prompting import PromptTemplate
+from vab_gym.agents.prompting import PromptTemplate, edit_reply
+from vab_gym.core.actions import ActionError, ActionSet
 
 POLICY: Any = object()  # sentinel: use the template's history policy for this setting
 
@@ -38,6 +42,48 @@ def tool_call_reply(call_id: str, name: str, arguments: str,
     """An assistant tool call as the chat-completions API returns it (arguments: JSON text)."""
     return {"role": "assistant", "content": content, "tool_calls": [
         {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments}}]}
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A model's reply, read: ``raw`` (the text, or the tool call as JSON), ``action`` (the
+    text the env gets), ``message`` (the assistant message the history keeps) and
+    ``tool_call_id`` (set for a tool call)."""
+
+    raw: str
+    action: str
+    message: dict[str, Any]
+    tool_call_id: str | None = None
+
+
+def _call_text(name: str, arguments: str) -> str:
+    """A tool call the action set rejected, written as call text for the env to answer."""
+    try:
+        args = json.loads(arguments or "{}")
+    except json.JSONDecodeError:
+        return f"{name}({arguments})"
+    if not isinstance(args, dict):
+        return f"{name}({arguments})"
+    return f"{name}({', '.join(f'{k}={v!r}' for k, v in args.items())})"
+
+
+def read_reply(template: PromptTemplate, actions: ActionSet, mode: str, content: str,
+               call: tuple[str, str, str] | None = None) -> Reply:
+    """A reply as the LMM agent reads it. ``call``: the reply's (first) tool call as
+    ``(id, name, arguments JSON text)``, read in ``mode="tools"``; otherwise the text,
+    after VAB's harness edits (``reply_edits``), is both the action and the kept message.
+    A reply the env cannot read is passed on as it is: the env answers it with its
+    invalid-action feedback."""
+    if mode == "tools" and call is not None:
+        call_id, name, arguments = call
+        try:
+            action = actions.from_tool_call(name, arguments)
+        except ActionError:
+            action = _call_text(name, arguments)  # the env explains what is wrong
+        return Reply(json.dumps({"name": name, "arguments": arguments}), action,
+                     tool_call_reply(call_id, name, arguments, content or None), call_id)
+    edited = edit_reply(template.reply_edits, content)
+    return Reply(content, edited, text_reply(edited))
 
 
 class Conversation:

@@ -10,20 +10,16 @@ is passed on as it is: the env answers it with its invalid-action feedback.
 
 from __future__ import annotations
 
-import base64
-import io
-import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import gymnasium as gym
 import openai
-from PIL import Image
 
-from vab_gym.agents.conversation import POLICY, Conversation, text_reply, tool_call_reply
-from vab_gym.agents.prompting import PromptTemplate, edit_reply, template_for, templates
-from vab_gym.core.actions import ActionError
+from vab_gym.agents.conversation import POLICY, Conversation, read_reply
+from vab_gym.agents.prompting import PromptTemplate, template_for, templates
+from vab_gym.core.images import data_url
 
 MODES = ("text", "tools")
 
@@ -44,43 +40,12 @@ class _Usage:
     errors: list[str] = field(default_factory=list)
 
 
-def data_url(png: bytes, image_format: str = "png", max_side: int | None = None,
-             jpeg_quality: int = 90) -> str:
-    """A PNG as a base64 data URL, re-encoded as ``image_format`` (png | jpeg) and scaled
-    down so its longer side is at most ``max_side`` pixels when given."""
-    if image_format not in ("png", "jpeg"):
-        raise ValueError(f"image_format must be 'png' or 'jpeg', not {image_format!r}")
-    data = png
-    if image_format != "png" or max_side is not None:
-        image = Image.open(io.BytesIO(png))
-        if max_side is not None and max(image.size) > max_side:
-            image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
-        buffer = io.BytesIO()
-        if image_format == "jpeg":
-            image.convert("RGB").save(buffer, format="JPEG", quality=jpeg_quality)
-        else:
-            image.save(buffer, format="PNG")
-        data = buffer.getvalue()
-    return f"data:image/{image_format};base64,{base64.b64encode(data).decode('ascii')}"
-
-
 def _retryable(exc: Exception) -> bool:
     """Rate limits, server errors, timeouts and lost connections are worth another try."""
     if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
         return True
     return isinstance(exc, openai.APIStatusError) and (
         exc.status_code in (408, 409, 429) or exc.status_code >= 500)
-
-
-def _call_text(name: str, arguments: str) -> str:
-    """A tool call the action set rejected, written as call text for the env to answer."""
-    try:
-        args = json.loads(arguments or "{}")
-    except json.JSONDecodeError:
-        return f"{name}({arguments})"
-    if not isinstance(args, dict):
-        return f"{name}({arguments})"
-    return f"{name}({', '.join(f'{k}={v!r}' for k, v in args.items())})"
 
 
 class LMMAgent:
@@ -262,20 +227,15 @@ class LMMAgent:
         message = response.choices[0].message if response.choices else None
         content = (message.content if message is not None else None) or ""
         calls = (message.tool_calls if message is not None else None) or []
+        call = None
         if self.mode == "tools" and calls:
-            call = calls[0]  # one tool call per turn; any others are dropped unanswered
-            name, arguments = call.function.name, call.function.arguments or "{}"
-            try:
-                action = self._env.action_set.from_tool_call(name, arguments)
-            except ActionError:
-                action = _call_text(name, arguments)  # the env explains what is wrong
+            first = calls[0]  # one tool call per turn; any others are dropped unanswered
             self._calls += 1
-            turn.tool_call_id = call.id or f"call_{self._calls}"
-            turn.reply = tool_call_reply(turn.tool_call_id, name, arguments, content or None)
-            return json.dumps({"name": name, "arguments": arguments}), action
-        edited = edit_reply(self._template.reply_edits, content)
-        turn.reply = text_reply(edited)
-        return content, edited
+            call = (first.id or f"call_{self._calls}", first.function.name,
+                    first.function.arguments or "{}")
+        reply = read_reply(self._template, self._env.action_set, self.mode, content, call)
+        turn.reply, turn.tool_call_id = reply.message, reply.tool_call_id
+        return reply.raw, reply.action
 
     # -- the record -----------------------------------------------------------------------
     def describe(self) -> dict[str, Any]:

@@ -27,9 +27,9 @@ import gymnasium as gym
 from gymnasium.envs.registration import load_env_creator
 
 from vab_gym.agents.conversation import POLICY, Conversation, Turn, text_reply, tool_call_reply
-from vab_gym.agents.lmm import data_url
 from vab_gym.agents.prompting import PromptTemplate, edit_reply, template_for
 from vab_gym.core.actions import ActionError, ActionSet
+from vab_gym.core.images import data_url
 from vab_gym.trajectories import Trajectories
 
 FORMATS = ("llamafactory", "trl", "openai", "hf")
