@@ -1,10 +1,12 @@
-"""Train sb3-contrib's MaskablePPO on VAB-CSS from pixels, over grounded actions.
+"""Train sb3-contrib's MaskablePPO on any vab-gym env through the standard stack.
 
-    python examples/sb3_maskable_ppo.py --steps 2048
+    python examples/sb3_maskable_ppo.py --env VAB-Minecraft-v0 --envs 2 --steps 2048
+    python examples/sb3_maskable_ppo.py --curriculum success --split test
 
-Each state's grounded calls (``env.unwrapped.valid_actions()``) become ``Discrete(N)`` with
-an action mask. The policy sees the current page only: SB3 treats 1, 3 or 4 channels as an
-image, so stacking the target (6 channels) would need a custom feature extractor.
+``rl_env`` gives ``Discrete`` grounded actions with ``action_masks()`` and a ``Dict`` of
+``Box`` es (the image and hashed text features) that ``MultiInputPolicy`` takes; rewards
+are ``reward_mode="progress"`` (not VAB's, see docs/rl.md). ``--curriculum`` picks tasks by
+difficulty tier, or by recent success within the tiers.
 """
 
 from __future__ import annotations
@@ -13,23 +15,28 @@ import argparse
 
 import gymnasium as gym
 from sb3_contrib import MaskablePPO
-from stable_baselines3.common.vec_env import DummyVecEnv
+from stable_baselines3.common.vec_env import SubprocVecEnv
 
-import vab_gym  # noqa: F401  (registers the envs)
-from vab_gym.wrappers import GroundedActions, ImageObservation
+from vab_gym.wrappers import Curriculum, rl_env
 
 
-def make_env() -> gym.Env:
-    env = gym.make("VAB-CSS-v0", image_size=(84, 84))
-    return GroundedActions(ImageObservation(env, keys=("image",)), max_actions=256)
+def make_env(env_id: str, split: str, curriculum: str | None) -> gym.Env:
+    env = rl_env(env_id, max_actions=64, image_size=(64, 64), reward_mode="progress",
+                 split=split)
+    return Curriculum(env, by=curriculum) if curriculum else env
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--env", default="VAB-Minecraft-v0")
+    parser.add_argument("--envs", type=int, default=2)
     parser.add_argument("--steps", type=int, default=2048)
+    parser.add_argument("--split", default="train")
+    parser.add_argument("--curriculum", choices=("tier", "success"))
     args = parser.parse_args()
-    envs = DummyVecEnv([make_env])
-    model = MaskablePPO("CnnPolicy", envs, n_steps=128, batch_size=64, verbose=1)
+    envs = SubprocVecEnv([lambda: make_env(args.env, args.split, args.curriculum)] * args.envs)
+    model = MaskablePPO("MultiInputPolicy", envs, n_steps=32, batch_size=64, verbose=1,
+                        device="cpu")
     model.learn(total_timesteps=args.steps)
     envs.close()
 

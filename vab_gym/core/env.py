@@ -9,7 +9,7 @@ stops and the ``info`` keys.
 from __future__ import annotations
 
 from abc import abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 import gymnasium as gym
@@ -24,6 +24,19 @@ from vab_gym.core.tasks import Task, TaskSet, read_jsonl
 
 TEXT_MAX_CHARS = 1_000_000
 REWARD_MODES = ("sparse", "progress")
+
+
+def check_difficulty(task_id: str, difficulty: Any) -> None:
+    """A task's ``metadata["difficulty"]`` must be ``{"tier": int >= 0, "kind": str, ...}``;
+    say which task and what is wrong otherwise."""
+    if not isinstance(difficulty, dict):
+        raise ValueError(f"task {task_id!r}: metadata['difficulty'] must be a dict, "
+                         f"got {difficulty!r}")
+    tier, kind = difficulty.get("tier"), difficulty.get("kind")
+    if isinstance(tier, bool) or not isinstance(tier, int) or tier < 0:
+        raise ValueError(f"task {task_id!r}: difficulty tier must be an int >= 0, got {tier!r}")
+    if not isinstance(kind, str):
+        raise ValueError(f"task {task_id!r}: difficulty kind must be a str, got {kind!r}")
 
 
 @dataclass(frozen=True)
@@ -109,7 +122,7 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         self.render_mode = render_mode
         self.split = split
         self.task_id = task_id
-        self.tasks = self._resolve_tasks(tasks, split)
+        self.tasks = self.with_difficulty(self._resolve_tasks(tasks, split))
         if task_id is not None and task_id not in self.tasks:
             raise ValueError(f"{self.env_id}: no task {task_id!r} in split {split!r}")
         height, width = image_size or self.default_image_size
@@ -278,6 +291,29 @@ class VabEnv(gym.Env[dict[str, Any], str]):
     def default_tasks(cls, split: str) -> TaskSet:
         """The tasks the env ships for ``split``."""
         raise NotImplementedError
+
+    @classmethod
+    def difficulty(cls, task: Task) -> dict[str, Any]:
+        """How hard ``task`` is, for curricula: ``{"tier": int >= 0, "kind": str, ...facts}``,
+        tier 0 the easiest. Each env overrides it with its own measure (docs/rl.md has the
+        table); the base knows nothing of the world, so every task is tier 0."""
+        return {"tier": 0, "kind": "task"}
+
+    @classmethod
+    def with_difficulty(cls, tasks: TaskSet) -> TaskSet:
+        """``tasks`` with ``metadata["difficulty"]`` filled by :meth:`difficulty` where
+        absent (new ``Task`` objects: the caller's are left as they were); a difficulty the
+        task already has is kept, once checked."""
+        rated = []
+        for task in tasks:
+            given = task.metadata.get("difficulty")
+            if given is None:
+                task = replace(task, metadata={**task.metadata,
+                                               "difficulty": cls.difficulty(task)})
+            else:
+                check_difficulty(task.id, given)
+            rated.append(task)
+        return TaskSet(rated)
 
     def _choose_task(self, options: dict[str, Any]) -> Task:
         task_id = options.get("task_id", self.task_id)

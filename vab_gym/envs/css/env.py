@@ -119,6 +119,22 @@ class CssEnv(VabEnv):
     def default_tasks(cls, split: str) -> TaskSet:
         return package_tasks(__package__, split)
 
+    @classmethod
+    def difficulty(cls, task: Task) -> dict[str, Any]:
+        """Corruption kind: tier 0 a value changed to another keyword of a short list
+        (``display: block`` for ``grid``), 1 any other changed value (a length, a colour),
+        2 a deleted property, 3 a deleted rule (every declaration to restore); an
+        uncorrupted page is tier 0."""
+        corruption = task.setup.get("corruption") or {}
+        operation = corruption.get("operation", "none")
+        restore = len(corruption.get("declarations", {})) if operation == "delete_rule" else 1
+        keyword = corruption.get("old_value") in corruptions.categorical_values().get(
+            corruption.get("property"), [])
+        tier = {"none": 0, "change_value": 0 if keyword else 1, "delete_property": 2,
+                "delete_rule": 3}.get(operation, 3)
+        return {"tier": tier, "kind": operation, "declarations": restore,
+                "prototype": task.metadata.get("prototype")}
+
     # -- episode --------------------------------------------------------------------------
     def _start(self, task: Task) -> str:
         setup = task.setup

@@ -22,6 +22,7 @@ from vab_gym.envs.minecraft.actions import MINECRAFT_ACTIONS
 from vab_gym.envs.minecraft.render import Renderer
 from vab_gym.envs.minecraft.replies import TERMINATE, extract_action
 from vab_gym.envs.minecraft.rules import RuleError, normalize, rules
+from vab_gym.envs.minecraft.tasks import obtain_steps
 from vab_gym.envs.minecraft.world import Player, World
 
 # Useful executor calls for grounding: prompt -> the item it fetches.
@@ -39,6 +40,7 @@ TIP = ("Tip: If you're having difficulty finding certain mobs or plants, conside
 INVALID_STOP = (15, 19, "The agent has failed 15 times in a row. The task is terminated.")
 REPEAT_STOP = (15, 19, "The agent has taken the same action 15 times in a row. The task is "
                        "terminated.")
+MAX_TIER = 4  # difficulty(): tiers 0..3 are 0..3 recipe steps, 4 the rest
 STUCK_STOP = (30, 39, "The agent has been stuck for 30 steps. The task is terminated.")
 
 
@@ -96,6 +98,17 @@ class MinecraftEnv(VabEnv):
     @classmethod
     def default_tasks(cls, split: str) -> TaskSet:
         return package_tasks(__package__, split)
+
+    @classmethod
+    def difficulty(cls, task: Task) -> dict[str, Any]:
+        """Recipe depth (:func:`~vab_gym.envs.minecraft.tasks.obtain_steps`, tools
+        counted): tier = steps for 0..3 (logs, planks, sticks and the table, wooden tools),
+        tier 4 for more or no known chain."""
+        steps = obtain_steps(task)
+        if steps is None:
+            return {"tier": MAX_TIER, "kind": "unknown", "steps": None}
+        return {"tier": min(steps, MAX_TIER), "kind": "gather" if steps == 0 else "craft",
+                "steps": steps}
 
     def fidelity(self) -> dict[str, Any]:
         return {**super().fidelity(), "vab_early_stop": self.vab_early_stop}

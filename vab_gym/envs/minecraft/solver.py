@@ -22,7 +22,7 @@ import yaml
 
 from vab_gym.core.actions import format_call
 from vab_gym.envs.minecraft.rules import Inventory, Rules, normalize, rules
-from vab_gym.envs.minecraft.tasks import BIOME_RESOURCES, reachable
+from vab_gym.envs.minecraft.tasks import reachable, start_items
 
 MAX_DEPTH = 16
 DEEP_ORES = ("diamond", "redstone", "gold", "lapis")
@@ -63,12 +63,7 @@ class MinecraftSolver:
         self._gathering = ""
         self._explored = False
         self._before: dict[str, int] = {}  # the inventory before the last execute
-        base = set(BIOME_RESOURCES.get(task.setup.get("biome", "plains"),
-                                       BIOME_RESOURCES["plains"]))
-        base |= set(task.setup.get("init_inventory", {}))
-        for kit in task.setup.get("kits", []):
-            base |= set(self.data["kit_items"].get(kit, []))
-        self.depth = reachable(base, self.book)
+        self.depth = reachable(start_items(task), self.book)
         self.last_step = {}
 
     def act(self, obs: dict[str, Any], info: dict[str, Any]) -> str:

@@ -9,11 +9,15 @@ spawn); its ``judge`` is ``{"type": "inventory", "item": ..., "count": ...}`` an
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
+from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import yaml
 
 from vab_gym.core.tasks import Task
 from vab_gym.core.templates import Prototype, sample_instances
@@ -113,6 +117,77 @@ def reachable(base: Iterable[str], book: Rules | None = None) -> dict[str, int]:
                 depth[recipe.result] = 1 + max(needs, default=0)
                 changed = True
     return depth
+
+
+@cache
+def _solver_data() -> dict[str, Any]:
+    """``solver.yaml``: how raw items are gathered and what VAB's kits make available."""
+    return yaml.safe_load((resources.files(__package__) / "solver.yaml").read_text("utf-8"))
+
+
+def start_items(task: Task) -> frozenset[str]:
+    """The items a task's world offers from the start: its biome's resources, its starting
+    inventory and what its kits place around the spawn."""
+    base = set(BIOME_RESOURCES.get(task.setup.get("biome", "plains"), BIOME_RESOURCES["plains"]))
+    base |= set(task.setup.get("init_inventory", {}))
+    for kit in task.setup.get("kits", []):
+        base |= set(_solver_data()["kit_items"].get(kit, []))
+    return frozenset(base)
+
+
+@cache
+def _recipes_by_result() -> dict[str, list[Any]]:
+    book = rules()
+    found: dict[str, list[Any]] = {}
+    for recipe in [r for rs in book.recipes.values() for r in rs] + [
+            r for rs in book.smelting.values() for r in rs]:
+        found.setdefault(recipe.result, []).append(recipe)
+    return found
+
+
+def obtain_steps(task: Task) -> int | None:
+    """How many steps the cheapest chain to the task's item takes, for difficulty tiers:
+    each recipe (crafting or smelting) is a step after its ingredients, its crafting table
+    and its furnace; an item the world offers (:func:`start_items`) is free unless it needs
+    a tool or a held item (``solver.yaml``'s ``gather``: stone needs a wooden pickaxe, so
+    cobblestone is one step after it); a starting-inventory item is free. A tag counts by
+    its cheapest member. ``None``: no chain known. Unlike :func:`reachable` it charges for
+    tools, so a diamond (behind an iron pickaxe) is not as easy as a log; it searches depth
+    first without revisiting an item, so it is the cheapest chain it finds."""
+    book, gather, recipes = rules(), _solver_data()["gather"], _recipes_by_result()
+    world, held = start_items(task), {normalize(k) for k in task.setup.get("init_inventory", {})}
+    known: dict[str, float] = {}
+
+    def steps(name: str, visiting: frozenset[str]) -> float:
+        options = [cost(m, visiting) for m in dict.fromkeys((name, *book.members(name)))]
+        return min(options, default=math.inf)
+
+    def cost(item: str, visiting: frozenset[str]) -> float:
+        if item in known:
+            return known[item]
+        if item in held:
+            return 0
+        if item in visiting:
+            return math.inf
+        visiting = visiting | {item}
+        best = math.inf
+        if item in world:
+            how = gather.get(item, {})
+            need = how.get("tool") or how.get("hold")
+            best = 0 if need is None else 1 + steps(need, visiting)
+        for recipe in recipes.get(item, []) if best > 0 else []:
+            needs = [steps(normalize(i).removeprefix("#"), visiting) for i, _ in recipe.ingredients]
+            if recipe.needs_table:
+                needs.append(steps("crafting_table", visiting))
+            if recipe.smelting:
+                needs.append(steps("furnace", visiting))
+            best = min(best, 1 + max(needs, default=0))
+        if best < math.inf:
+            known[item] = best
+        return best
+
+    found = steps(normalize(task.judge["item"]), frozenset())
+    return None if found == math.inf else int(found)
 
 
 def train_tasks(count: int, seed: int, biome: str = "plains",

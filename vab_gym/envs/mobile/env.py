@@ -125,6 +125,19 @@ class MobileEnv(VabEnv):
     def default_tasks(cls, split: str) -> TaskSet:
         return package_tasks(__package__, split)
 
+    @classmethod
+    def difficulty(cls, task: Task) -> dict[str, Any]:
+        """App and step count, the latter as the judge's subgoals
+        (:func:`~vab_gym.envs.mobile.judges.subgoals`: every split has them, with no phone
+        running): tier = subgoals - 1, 3 for four and more. AndroidLab's reference step
+        count is kept as a fact where the task has it (the test split)."""
+        count = judges.subgoals(task.judge)
+        facts = {"app": task.setup.get("app", ""), "judge_kind": task.judge.get("kind", ""),
+                 "subgoals": count}
+        if task.judge.get("reference_steps") is not None:
+            facts["reference_steps"] = task.judge["reference_steps"]
+        return {"tier": min(count - 1, 3), "kind": facts["app"], **facts}
+
     def fidelity(self) -> dict[str, Any]:
         device = getattr(self.screen, "target", "phone")
         return {**super().fidelity(), "backend": self.backend_name, "device": device,

@@ -15,13 +15,15 @@ is.
 from __future__ import annotations
 
 import re
+import sqlite3
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Protocol
 
 from vab_gym.core.llm import ChatClient, JudgeError
-from vab_gym.envs.mobile.phone import formats
+from vab_gym.envs.mobile.phone import formats, seed
 from vab_gym.envs.mobile.phone.seed import DAYS
 
 SubGoals = list[tuple[str, bool]]
@@ -383,6 +385,32 @@ def _answer(spec: dict[str, Any], answer: str, llm: ChatClient | None,
         return Outcome([("answer", False)], False, "the LLM judge gave no verdict")
     return Outcome([("answer", verdict)], verdict,
                    f"LLM judge: {'True' if verdict else 'False'} against {spec['answer']!r}")
+
+
+@cache
+def _pristine_phone() -> sqlite3.Connection:
+    """The test tasks' data (variant 0) in memory, built once per process."""
+    conn = seed.connect(":memory:", check_same_thread=False)
+    seed.populate(conn, 0)
+    return conn
+
+
+class _PristinePhone:
+    """A state with the seed's data and no screen: enough to list a goal's sub-goals, whose
+    number does not depend on the data (only whether each holds does)."""
+
+    screen_app = ""
+
+    def sql(self, query: str, params: tuple | dict = ()) -> list[dict[str, Any]]:
+        return [dict(row) for row in _pristine_phone().execute(query, params)]
+
+
+def subgoals(spec: dict[str, Any]) -> int:
+    """How many sub-goals a judge spec checks (AndroidLab's Sub-SR denominator): one answer
+    for a query, else the goal's own list, read without a phone."""
+    if spec["kind"] == "query":
+        return 1
+    return len(all_goals()[spec["goal"]](_PristinePhone(), **spec.get("params", {})))
 
 
 def judge(spec: dict[str, Any], state: State, answer: str | None,

@@ -14,7 +14,7 @@ from vab_gym.core.judge import Verdict
 from vab_gym.core.tasks import Task, TaskSet, package_tasks
 from vab_gym.envs.omnigibson import appearance
 from vab_gym.envs.omnigibson.actions import OMNIGIBSON_ACTIONS, actions_with_world, vab_action
-from vab_gym.envs.omnigibson.goal import Goal, conditions
+from vab_gym.envs.omnigibson.goal import BINARY_PREDICATES, Goal, conditions, goal_literals
 from vab_gym.envs.omnigibson.house import House, build_house
 from vab_gym.envs.omnigibson.render import BoxRenderer, Camera, draw_marks, visible_keys
 from vab_gym.envs.omnigibson.robot import PUT, STATE_ACTIONS, Robot, camera_yaw
@@ -30,6 +30,7 @@ VAB_VISIBLE_PIXELS = 1
 VAB_BOXED_PIXELS = 2
 SCAN_SIZE = (160, 90)  # VAB's move looks four ways and compares shares: small is enough
 MOVE_RULES = ("vab", "free")
+LITERAL_TIERS = (3, 6, 10)  # difficulty(): goal literals above each bound add a tier
 
 
 def vab_reward_stop(rewards: list[float], n_actions: int) -> str | None:
@@ -120,6 +121,19 @@ class OmniGibsonEnv(VabEnv):
     @classmethod
     def default_tasks(cls, split: str) -> TaskSet:
         return package_tasks(__package__, split)
+
+    @classmethod
+    def difficulty(cls, task: Task) -> dict[str, Any]:
+        """Goal literals: the fewest grounded literals a goal option asks for (tier 0 up to
+        3, 1 up to 6, 2 up to 10, 3 more); kind ``rearrange`` (only relations: ontop,
+        inside...), ``state`` (only states: open, cooked...) or ``mixed``."""
+        literals, predicates = goal_literals(task.setup["activity"], problem_text(task.setup))
+        relations = predicates & set(BINARY_PREDICATES)
+        kind = ("mixed" if relations and predicates - relations
+                else "rearrange" if relations else "state")
+        tier = sum(literals > bound for bound in LITERAL_TIERS)
+        return {"tier": tier, "kind": kind, "literals": literals,
+                "predicates": sorted(predicates)}
 
     # -- episode --------------------------------------------------------------------------
     def _start(self, task: Task) -> str:

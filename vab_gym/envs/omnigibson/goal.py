@@ -89,6 +89,31 @@ def conditions(activity: str, problem: str) -> Conditions:
     return Conditions(activity, 0, "omnigibson", predefined_problem=problem)
 
 
+@cache
+def goal_literals(activity: str, problem: str) -> tuple[int, frozenset[str]]:
+    """The fewest grounded literals any of the goal's options asks for (the denominator of
+    VAB's reward for that option), and the predicates the goal uses. Grounding needs no
+    world: the entities are only looked up when a literal is evaluated."""
+    conds = conditions(activity, problem)
+    goal = Goal.__new__(Goal)  # unbound: nothing here evaluates a literal
+    backend = HouseBackend()
+    scope = {name: Entity(goal, name) for name in get_object_scope(conds)}
+    top = get_goal_conditions(conds, backend, scope)
+    options = get_ground_goal_state_options(conds, backend, scope, top)
+    fewest = min((len(option) for option in options), default=len(top))
+    return fewest, frozenset(_predicate_names(conds.parsed_goal_conditions))
+
+
+def _predicate_names(terms: Any) -> set[str]:
+    if not isinstance(terms, list) or not terms:
+        return set()
+    head = terms[0]
+    names = {head} if isinstance(head, str) and head in GOAL_PREDICATES else set()
+    for term in terms[1:] if isinstance(head, str) else terms:
+        names |= _predicate_names(term)
+    return names
+
+
 class Goal:
     """A problem's goal bound to a world."""
 

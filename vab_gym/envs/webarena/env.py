@@ -130,6 +130,21 @@ class WebArenaEnv(VabEnv):
         """The local shop's tasks (``test`` / ``train``)."""
         return package_tasks(__package__, split)
 
+    @classmethod
+    def difficulty(cls, task: Task) -> dict[str, Any]:
+        """Task kind, from what the judge checks (the local tasks' ``metadata["kind"]``
+        says the same): ``nav`` (reach a page: url_match) tier 0, ``info`` (answer from the
+        page: string_match) 1, ``change`` (change the site's state: program_html) 2; one
+        more tier for a task over several sites or judged on several kinds of evidence."""
+        checks = set(task.judge.get("eval_types", []))
+        kind = task.metadata.get("kind") or (
+            "change" if "program_html" in checks else "info" if "string_match" in checks
+            else "nav")
+        sites = list(task.setup.get("sites", []))
+        tier = {"nav": 0, "info": 1, "change": 2}.get(kind, 2)
+        tier += len(sites) > 1 or len(checks) > 1
+        return {"tier": tier, "kind": kind, "sites": sites, "eval_types": sorted(checks)}
+
     def _resolve_tasks(self, tasks: str | TaskSet | None, split: str) -> TaskSet:
         if tasks is None and self.backend_name == "webarena":  # VAB's 165, on WebArena's sites
             path = resources.files(__package__) / "data" / "webarena_lite.jsonl"
