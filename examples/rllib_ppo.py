@@ -83,7 +83,7 @@ def main() -> None:
     args = parser.parse_args()
 
     register_env(ENV_NAME, make_env)
-    ray.init(num_cpus=args.num_cpus, include_dashboard=False)
+    ray.init(address="local", num_cpus=args.num_cpus, include_dashboard=False)
     try:
         algo = ppo_config({"env_id": args.env, "max_steps": args.max_steps,
                            "reward_mode": args.reward_mode},
