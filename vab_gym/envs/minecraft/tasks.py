@@ -190,6 +190,23 @@ def obtain_steps(task: Task) -> int | None:
     return None if found == math.inf else int(found)
 
 
+def obtain_task(item: str, world_seed: int, *, task_id: str, split: str = "train",
+                biome: str = "plains", depth: dict[str, int] | None = None) -> Task:
+    """One "obtain {item}" task from an empty inventory in world ``world_seed``, with VAB's
+    step rewards for ``item`` (``step_weights``, as the test tasks get theirs), so
+    ``reward_mode="progress"`` pays for the ingredients on the way."""
+    depth = depth if depth is not None else reachable(BIOME_RESOURCES[biome])
+    return OBTAIN.instantiate(
+        {"item": item},
+        task_id=task_id,
+        env=ENV_ID,
+        split=split,
+        setup={"biome": biome, "init_inventory": {}, "kits": [], "mobs": [],
+               "world_seed": int(world_seed)},
+        metadata={"recipe_steps": depth[item], "step_rewards": step_weights(item, {})},
+    )
+
+
 def train_tasks(count: int, seed: int, biome: str = "plains",
                 exclude: Iterable[str] = ()) -> list[Task]:
     """``count`` "obtain {item}" tasks for items reachable from ``biome``'s resources, each
@@ -200,14 +217,17 @@ def train_tasks(count: int, seed: int, biome: str = "plains",
     rng = np.random.default_rng(seed)
 
     def make(item: str) -> Task:
-        return OBTAIN.instantiate(
-            {"item": item},
-            task_id=f"mc-train-{seed}-{item}",
-            env=ENV_ID,
-            split="train",
-            setup={"biome": biome, "init_inventory": {}, "kits": [], "mobs": [],
-                   "world_seed": int(rng.integers(2**31))},
-            metadata={"recipe_steps": depth[item], "step_rewards": {}},
-        )
+        return obtain_task(item, int(rng.integers(2**31)), task_id=f"mc-train-{seed}-{item}",
+                           biome=biome, depth=depth)
 
     return sample_instances(items, make, count, rng)
+
+
+def tier_tasks(items: Iterable[str], world_seeds: Iterable[int], *, split: str = "train",
+               biome: str = "plains") -> list[Task]:
+    """Every item in every world: a fixed task set for training on a few low tiers and
+    evaluating on held-out worlds (``benchmarks/train_rl.py``)."""
+    depth = reachable(BIOME_RESOURCES[biome])
+    return [obtain_task(item, seed, task_id=f"mc-{split}-w{seed}-{item}", split=split,
+                        biome=biome, depth=depth)
+            for seed in world_seeds for item in items]
