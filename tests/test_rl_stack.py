@@ -14,15 +14,8 @@ from stable_baselines3.common.env_checker import check_env
 from vab_gym.core.registration import ENVIRONMENTS
 from vab_gym.wrappers import rl_env
 
-WEBARENA_PENDING = pytest.mark.xfail(
-    strict=True, raises=NotImplementedError,
-    reason="VAB-WebArena-Lite-v0's valid_actions() is on branch t-wagrounding; flip this "
-           "mark when it merges")
 
-
-@pytest.mark.parametrize("env_id", [
-    pytest.param(env_id, marks=WEBARENA_PENDING) if "WebArena" in env_id else env_id
-    for env_id in sorted(ENVIRONMENTS)])
+@pytest.mark.parametrize("env_id", sorted(ENVIRONMENTS))
 def test_the_stack_passes_sb3_check_env_and_shows_the_mask_it_acts_on(env_id):
     env = rl_env(env_id, max_actions=64, n_features=128, mask_in_obs=True,
                  image_size=(48, 48))
