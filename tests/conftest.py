@@ -30,7 +30,7 @@ CSS = """body { margin: 0; font-family: "DejaVu Sans", sans-serif; }
 def pytest_addoption(parser):
     parser.addoption("--full-splits", action="store_true", default=False,
                      help="whole-split solver tests play every task (default: a stratified "
-                          "quarter, tests/splits.py)")
+                          "fifth, tests/splits.py)")
 
 
 @pytest.fixture(scope="session")

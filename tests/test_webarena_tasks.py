@@ -115,7 +115,7 @@ def test_the_solver_solves_a_task_of_every_plan(env):
 
 @pytest.mark.slow
 def test_the_solver_solves_the_test_split(env, full_splits):
-    """A quarter of the test tasks (all 27 prototypes), to keep the suite short; the whole
+    """A fifth of the test tasks (all 27 prototypes), to keep the suite short; the whole
     split is measured the same way for the README (189/189)."""
     agent = make_solver(env)
     tasks = split_sample(TEST, full_splits, lambda t: t.metadata["prototype"])
