@@ -39,6 +39,8 @@ def run():
     """Two PPO iterations with one env runner (a Ray actor), then Ray shut down."""
     example = load_example()
     register_env(example.ENV_NAME, example.make_env)
+    # other test modules on this worker may hold browsers of their own: only what Ray starts
+    earlier = {proc.pid for proc in psutil.Process().children(recursive=True)}
     ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         config = example.ppo_config(
@@ -48,7 +50,8 @@ def run():
         before = flat_weights(algo)
         results = [algo.train() for _ in range(ITERATIONS)]
         after = flat_weights(algo)
-        ray_processes = psutil.Process().children(recursive=True)
+        ray_processes = [proc for proc in psutil.Process().children(recursive=True)
+                         if proc.pid not in earlier]
         names = {proc.name() for proc in ray_processes}
         algo.stop()
     finally:

@@ -224,7 +224,8 @@ def test_annotate_minecraft_by_typing_and_grounded_actions(ui, page, solver_epis
     step = page.locator("section.step:visible")
     assert step.locator(".action").inner_text() == played[0][0]
     assert step.locator(".thought").inner_text() == played[0][1]
-    assert step.locator("img").evaluate("img => img.complete && img.naturalWidth") == 640
+    # decode() waits for the image to load (it may still be loading right after the click)
+    assert step.locator("img").evaluate("img => img.decode().then(() => img.naturalWidth)") == 640
     page.click("[data-goto='2']")
     assert page.locator("section.step:visible .action").inner_text() == played[1][0]
     assert page.locator("svg.curve circle").count() == 3  # the reset and two steps
