@@ -76,19 +76,12 @@ RECIPES: dict[str, Callable[[int], Recipe]] = {
 # -- the env stack ----------------------------------------------------------------------------
 def make_env(env_id: str, tasks: list[Task], make_kwargs: dict[str, Any],
              max_actions: int) -> gym.Env:
-    """GroundedActions + TextFeatures + only the Box keys: ``vab_gym.wrappers.rl_env`` when
-    it is there, else the same stack composed here."""
+    """The standard RL stack (``vab_gym.wrappers.rl_env``: GroundedActions + TextFeatures +
+    only the Box keys) over ``tasks``, with progress rewards unless ``make_kwargs`` says."""
     import vab_gym  # noqa: F401  (registers the envs in a fresh worker process)
-    from vab_gym.wrappers import GroundedActions, TextFeatures
+    from vab_gym.wrappers import rl_env
 
     kwargs = {"reward_mode": "progress", "tasks": TaskSet(tasks), **make_kwargs}
-    try:
-        from vab_gym.wrappers import rl_env
-    except ImportError:
-        env = TextFeatures(GroundedActions(gym.make(env_id, **kwargs), max_actions=max_actions))
-        boxes = [k for k, s in env.observation_space.spaces.items()
-                 if isinstance(s, gym.spaces.Box)]
-        return gym.wrappers.FilterObservation(env, boxes)
     return rl_env(env_id, max_actions=max_actions, **kwargs)
 
 

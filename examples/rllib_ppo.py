@@ -2,9 +2,10 @@
 
     python examples/rllib_ppo.py --iterations 5 --env-runners 1
 
-The env is the stack stable-baselines3 sees: ``GroundedActions`` numbers the state's grounded
-calls as ``Discrete(max_actions)`` and ``TextFeatures`` turns the text and the instruction into
-hashed n-gram ``Box`` es, so every observation key is a ``Box``. RLlib's default encoders
+The env is the stack stable-baselines3 sees (``vab_gym.wrappers.rl_env``, with every image the
+env shows): ``GroundedActions`` numbers the state's grounded calls as ``Discrete(max_actions)``
+and ``TextFeatures`` turns the text and the instruction into hashed n-gram ``Box`` es, so every
+observation key is a ``Box``. RLlib's default encoders
 (``Catalog``) take a 1-D ``Box`` (an MLP) or a 3-D one (a CNN) and refuse a ``Dict``, so the
 env-to-module connectors ``FlattenObservations`` (image pixels and text features in one 1-D
 vector) and ``MeanStdFilter`` (running normalisation: raw pixels are 0..255, hashed features
@@ -26,7 +27,7 @@ from ray.rllib.core.rl_module.default_model_config import DefaultModelConfig
 from ray.tune.registry import register_env
 
 import vab_gym  # noqa: F401  (registers the envs, in every Ray worker that unpickles make_env)
-from vab_gym.wrappers import GroundedActions, TextFeatures
+from vab_gym.wrappers import rl_env
 
 ENV_NAME = "vab-gym-grounded"
 
@@ -39,7 +40,9 @@ def make_env(env_config: dict[str, Any]) -> gym.Env:
     max_actions = kwargs.pop("max_actions", 256)
     n_features = kwargs.pop("n_features", 1024)
     env = gym.make(env_id, **{"image_size": (64, 64), **kwargs})
-    return TextFeatures(GroundedActions(env, max_actions=max_actions), n_features=n_features)
+    # every image the env shows (VAB-CSS's target too), beside the text features
+    images = ("image", *env.unwrapped.extra_images)
+    return rl_env(env, max_actions=max_actions, n_features=n_features, image_keys=images)
 
 
 def observation_connectors(env: Any, spaces: Any, device: Any) -> list:
