@@ -243,3 +243,47 @@ def test_information_answers_are_read_from_the_set_of_marks():
         assert not wrong
     finally:
         e.close()
+
+
+def chromium_of(env: WebArenaEnv) -> list:
+    """The env's own Chromium processes (other envs of this test process keep theirs)."""
+    import psutil
+
+    return psutil.Process(env.chromium._driver_pid).children(recursive=True)
+
+
+@pytest.mark.parametrize("trouble", ["crash", "hang"])
+def test_an_episode_survives_a_crashed_or_hung_browser(trouble):
+    """The cart task is judged by the final URL: reached before the browser dies, the
+    episode goes on in a new browser at that URL and is still judged a success."""
+    env = WebArenaEnv(tasks=TaskSet([TASKS["cart"]]), image_size=(90, 160))
+    try:
+        env.reset(options={"task_id": "cart"})
+        cart = env.urls["shopping"] + "/checkout/cart/"
+        _, _, _, _, info = env.step(f"goto [{cart}]")
+        assert info["action_error"] is None
+        if trouble == "crash":
+            for proc in chromium_of(env):
+                proc.kill()
+        else:  # the page's script never yields: the click waits forever
+            env.in_session(lambda s: s.page.evaluate(
+                "document.addEventListener('mousedown', () => { while (true) {} }, true)"))
+            run, calls = env.chromium.run, []
+
+            def first_call_hangs_soon(fn, timeout_s=None):  # the rest: the default deadline
+                calls.append(fn)
+                return run(fn, 3 if len(calls) == 1 else timeout_s)
+
+            env.chromium.run = first_call_hangs_soon
+        mark = next(m.id for m in env.session.marks if m.interactive)
+        _, _, terminated, _, info = env.step(f"click [{mark}]" if trouble == "hang"
+                                             else "scroll [down]")
+        assert not terminated
+        if trouble == "hang":
+            assert "hung" in info["action_error"]
+        assert env.browser_restarts == 1
+        assert env.session.page.url == cart
+        _, reward, terminated, _, _ = env.step("stop [done]")
+        assert terminated and reward == 1.0
+    finally:
+        env.close()

@@ -4,7 +4,8 @@ Each env owns one :class:`ChromiumProcess`. Playwright's sync API runs on a priv
 thread, so an env works the same from a script, a notebook with a running asyncio loop,
 or a vector-env worker. Pages reach only what the env serves itself and 127.0.0.1: every
 request is routed through the env, and anything else is aborted (and, as a second fence,
-sent to a proxy that does not exist).
+sent to a proxy that does not exist). A call that hangs (Chromium or its driver stops
+answering) is cut off by a watchdog, which ends that browser so the next call starts afresh.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import shutil
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -32,11 +34,23 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
 # Nothing listens here; requests that escape routing fail instead of leaving the machine.
 DEAD_PROXY = "http://127.0.0.1:9"
 
+# A call longer than this is a hang: local pages answer in milliseconds, and Playwright's own
+# action and load timeouts (seconds) end a slow call well before it.
+HANG_TIMEOUT_S = 60.0
+# How long a killed browser's blocked call gets to fail before its thread is given up on.
+KILL_GRACE_S = 10.0
 T = TypeVar("T")
+# Launches are serialized so each driver is told apart from the other child processes.
+_LAUNCH_LOCK = threading.Lock()
 
 
 class BrowserUnavailable(RuntimeError):
     """No Chromium could be started; the message says how to install one."""
+
+
+class BrowserHung(RuntimeError):
+    """A browser call outlived its deadline; that browser was ended, and the next call
+    starts a new one (pages and contexts of the old one are gone)."""
 
 
 def find_chromium() -> str | None:
@@ -63,11 +77,13 @@ def is_local(url: str) -> bool:
 class ChromiumProcess:
     """One headless Chromium, driven from a dedicated thread.
 
-    ``run(fn)`` calls ``fn(browser)`` on that thread, starting Chromium first if needed.
-    ``close()`` ends the browser and Playwright's driver; it is idempotent.
+    ``run(fn)`` calls ``fn(browser)`` on that thread, starting Chromium first if needed;
+    a call longer than ``hang_timeout_s`` raises :class:`BrowserHung`. ``close()`` ends the
+    browser and Playwright's driver; it is idempotent.
     """
 
-    def __init__(self, bypass_hosts: tuple[str, ...] = ()) -> None:
+    def __init__(self, bypass_hosts: tuple[str, ...] = (), *,
+                 hang_timeout_s: float = HANG_TIMEOUT_S) -> None:
         # Hosts (besides 127.0.0.1) that requests may reach, past the dead proxy: the
         # remote sites an env is configured to use. The env's own routing still fences them.
         self.bypass_hosts = tuple(bypass_hosts)
@@ -75,17 +91,74 @@ class ChromiumProcess:
         self._playwright: Any = None
         self._browser: Any = None
         self._lock = threading.Lock()
+        self._driver_pid: int | None = None
+        self._ended = False  # killed after a hang: Playwright may not have noticed yet
+        self.hang_timeout_s = hang_timeout_s
         self.executable: str | None = None
 
-    def run(self, fn: Callable[[Any], T]) -> T:
+    def run(self, fn: Callable[[Any], T], timeout_s: float | None = None) -> T:
+        """``fn(browser)`` on the Chromium thread; :class:`BrowserHung` after ``timeout_s``
+        (default ``hang_timeout_s``)."""
         with self._lock:
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(1, thread_name_prefix="vab-chromium")
             executor = self._executor
-        return executor.submit(self._call, fn).result()
+        future = executor.submit(self._call, fn)
+        limit = self.hang_timeout_s if timeout_s is None else timeout_s
+        try:
+            return future.result(timeout=limit)
+        except FutureTimeout:
+            pass
+        self._end_hung_call(future, executor)
+        raise BrowserHung(f"Chromium did not answer within {limit:g} s; it was ended, and "
+                          "the next call starts a new browser")
+
+    def _end_hung_call(self, future: Any, executor: ThreadPoolExecutor) -> None:
+        """Kill Chromium so the blocked call fails; if it still does not return, the driver
+        too; if even that does not free the thread, give the thread up for a new one."""
+        self._ended = True
+        for kill in (self._kill_chromium, self._kill_driver):
+            kill()
+            with contextlib.suppress(Exception):  # the call fails now: that is the point
+                future.result(timeout=KILL_GRACE_S)
+            if future.done():
+                return
+        with self._lock:
+            if self._executor is executor:
+                self._executor = None
+        executor.shutdown(wait=False)
+        self._browser = self._playwright = None
+
+    def _driver(self) -> Any:
+        import psutil
+
+        if self._driver_pid is None:
+            return None
+        with contextlib.suppress(psutil.NoSuchProcess):
+            return psutil.Process(self._driver_pid)
+        return None
+
+    def _kill_chromium(self) -> None:
+        import psutil
+
+        driver = self._driver()
+        if driver is None:
+            return
+        with contextlib.suppress(psutil.NoSuchProcess):
+            for child in driver.children(recursive=True):
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    child.kill()
+
+    def _kill_driver(self) -> None:
+        import psutil
+
+        driver = self._driver()
+        if driver is not None:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                driver.kill()
 
     def _call(self, fn: Callable[[Any], T]) -> T:
-        if self._browser is None or not self._browser.is_connected():
+        if self._ended or self._browser is None or not self._browser.is_connected():
             self._launch()
         return fn(self._browser)
 
@@ -98,7 +171,11 @@ class ChromiumProcess:
                 "Playwright is missing: pip install 'vab-gym[browser]'"
             ) from exc
         self.executable = find_chromium()
-        self._playwright = sync_playwright().start()
+        with _LAUNCH_LOCK:
+            before = _child_pids()
+            self._playwright = sync_playwright().start()
+            started = _child_pids() - before
+        self._driver_pid = next(iter(started)) if len(started) == 1 else None
         try:
             self._browser = self._playwright.chromium.launch(
                 executable_path=self.executable,
@@ -125,6 +202,8 @@ class ChromiumProcess:
             with contextlib.suppress(Exception):  # already dead: nothing to release
                 closer()
         self._browser = self._playwright = None
+        self._driver_pid = None
+        self._ended = False
 
     def restart(self) -> None:
         """Drop the current browser (e.g. after a crash); the next ``run`` starts a new one."""
@@ -137,3 +216,10 @@ class ChromiumProcess:
         if executor is not None:
             executor.submit(self._shutdown_browser).result()
             executor.shutdown(wait=True)
+
+
+def _child_pids() -> set[int]:
+    """This process's direct children (Playwright's driver is one)."""
+    import psutil
+
+    return {child.pid for child in psutil.Process().children()}

@@ -4,14 +4,15 @@ evaluators."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 import gymnasium as gym
 import numpy as np
 
 from vab_gym.core.actions import ActionCall, ActionError
-from vab_gym.core.browser import ChromiumProcess
+from vab_gym.core.browser import HANG_TIMEOUT_S, BrowserHung, ChromiumProcess
 from vab_gym.core.env import EarlyStop, ModelView, Outcome, VabEnv
 from vab_gym.core.images import png_bytes
 from vab_gym.core.judge import Verdict
@@ -46,6 +47,7 @@ LOCAL_SITES = ("shopping", "shopping_admin")
 # turn (early_stop, with the action strings passed, so its "Same typing action" rule never
 # runs).
 VAB_EARLY_STOP = EarlyStop(max_invalid=3, max_repeats=5, no_progress=None)
+T = TypeVar("T")
 VAB_SLEEP_AFTER_S = 3.0  # run.py's __main__: args.sleep_after_execution = 3.0
 # get_action_description's text for a reply VAB cannot parse (action_splitter "```").
 PARSE_FAILURE = ('The previous prediction you issued was "{reply}". However, the format was '
@@ -105,7 +107,10 @@ class WebArenaEnv(VabEnv):
         self.llm_judge = judge
         self.shop_seed = shop_seed
         bypass = self.extra_hosts + (tuple(webarena_hosts()) if real_sites else ())
-        self.chromium = ChromiumProcess(bypass_hosts=tuple(h.split(":")[0] for h in bypass))
+        # A step may take an action's timeout, then a page load's, then VAB's pause.
+        self.chromium = ChromiumProcess(
+            bypass_hosts=tuple(h.split(":")[0] for h in bypass),
+            hang_timeout_s=HANG_TIMEOUT_S + sum(self.timeouts_s) + self.sleep_after_s)
         self.session: BrowserSession | None = None
         self.urls: dict[str, str] = {}
         self._shop = None
@@ -116,6 +121,9 @@ class WebArenaEnv(VabEnv):
         self._failed: tuple[str, str] | None = None  # (call, VAB's words) of a failed action
         self._reply: Any = None
         self._page_state: PageState | None = None  # read by valid_actions, once a snapshot
+        self._tabs: list[tuple[str, str]] = []  # (title, url) of each tab, at the last look
+        self._active_tab = 0
+        self.browser_restarts = 0  # episodes carried on in a new browser (crash or hang)
 
     def fidelity(self) -> dict[str, Any]:
         return {**super().fidelity(), "som": self.som, "max_steps": self.max_steps,
@@ -181,29 +189,12 @@ class WebArenaEnv(VabEnv):
     def _start(self, task: Task) -> str:
         self.urls = self._site_urls(task)
         start_urls = evaluators.substitute_sites(task.setup["start_url"], self.urls)
-        hosts = {host_of(u) for u in self.urls.values()} | set(self.extra_hosts)
-        accounts = self._accounts()
-
-        def open_episode(browser: Any) -> None:
-            if self.session is not None:
-                self.session.close()
-            self.session = BrowserSession(browser, hosts, timeouts_s=self.timeouts_s,
-                                          sleep_after_s=self.sleep_after_s)
-            self.session.som_mode = self.som
-            if task.setup.get("require_login"):
-                for site in login_sites(task.id, task.setup.get("sites", [])):
-                    if site in LOGINS and site in accounts:
-                        LOGINS[site].perform(self.session.page, self.urls[site], *accounts[site])
-            for i, url in enumerate(start_urls.split(" |AND| ")):
-                if i:
-                    self.session.open_tab()
-                self.session.page.goto(url.strip())
-            # envs.py:setup: "set the first page as the current page"
-            self.session.active = 0
-            self.session.page.bring_to_front()
-
+        tabs = [url.strip() for url in start_urls.split(" |AND| ")]
         try:
-            self.chromium.run(open_episode)
+            try:
+                self.chromium.run(lambda browser: self._open_session(browser, tabs))
+            except BrowserHung:  # the watchdog ended that browser: once more, on a new one
+                self.chromium.run(lambda browser: self._open_session(browser, tabs))
         except SiteUnavailable:
             raise
         except Exception as exc:
@@ -215,6 +206,43 @@ class WebArenaEnv(VabEnv):
         self._parse_streak = 0
         self._failed = None
         return self._snapshot(None)
+
+    def _open_session(self, browser: Any, tabs: list[str], active: int = 0) -> None:
+        """A new browser session, logged in as the task says, with a tab at each URL."""
+        assert self.task is not None
+        if self.session is not None:
+            self.session.close()
+        hosts = {host_of(u) for u in self.urls.values()} | set(self.extra_hosts)
+        self.session = BrowserSession(browser, hosts, timeouts_s=self.timeouts_s,
+                                      sleep_after_s=self.sleep_after_s)
+        self.session.som_mode = self.som
+        if self.task.setup.get("require_login"):
+            accounts = self._accounts()
+            for site in login_sites(self.task.id, self.task.setup.get("sites", [])):
+                if site in LOGINS and site in accounts:
+                    LOGINS[site].perform(self.session.page, self.urls[site], *accounts[site])
+        for i, url in enumerate(tabs):
+            if i:
+                self.session.open_tab()
+            self.session.page.goto(url)
+        # envs.py:setup: "set the first page as the current page"
+        self.session.active = min(active, len(self.session.pages) - 1)
+        self.session.page.bring_to_front()
+
+    def in_session(self, fn: Callable[[BrowserSession], T]) -> T:
+        """``fn(session)`` on the Chromium thread. If the browser crashed or was ended as
+        hung since the last call, the episode goes on in a new one: logged in again, each
+        tab reopened at its last address (what the sites store is kept; the pages' own
+        state, such as a half-filled form, is not)."""
+        def call(browser: Any) -> T:
+            assert self.session is not None
+            if self.session.browser is not browser:
+                tabs = [url for _title, url in self._tabs] or ["about:blank"]
+                self._open_session(browser, tabs, active=self._active_tab)
+                self.browser_restarts += 1
+            return fn(self.session)
+
+        return self.chromium.run(call)
 
     def step(self, action: str) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
         self._reply = action  # VAB's history quotes the reply as the model wrote it
@@ -228,7 +256,11 @@ class WebArenaEnv(VabEnv):
                            answer=call.args["answer"])
         described = self._described(call)
         try:
-            message = self.chromium.run(lambda _browser: self.session.act(call))
+            try:
+                message = self.in_session(lambda session: session.act(call))
+            except BrowserHung:
+                raise ActionError(f"{call.name} got no answer: the browser hung and was "
+                                  "restarted, with the tabs at their last addresses") from None
         except ActionError:
             self._failed = (str(call), described)  # parsed: VAB's history shows the action
             raise
@@ -297,14 +329,17 @@ class WebArenaEnv(VabEnv):
                   message: str | None = None) -> str:
         """Observe the page: the marked screenshot (kept for ``_observe`` and
         ``model_view``) and the text: VAB's prompt, with the suite's lines under ``hints``."""
-        def look(_browser: Any) -> tuple[bytes, list, list, str, list[str]]:
-            session = self.session
+        def look(session: BrowserSession) -> tuple[bytes, list, list, str, list[str]]:
             blocked, session.blocked = session.blocked, []
             png, marks = session.observe()
             return png, marks, session.tabs(), session.page.url, blocked
 
         assert self.task is not None
-        png, marks, tabs, url, blocked = self.chromium.run(look)
+        try:
+            png, marks, tabs, url, blocked = self.in_session(look)
+        except BrowserHung:  # once more, on the new browser
+            png, marks, tabs, url, blocked = self.in_session(look)
+        self._tabs, self._active_tab = tabs, self.session.active
         self._page_state = None
         image = draw_marks(png, marks, first_id=1 if self.som == "vab" else 0)
         self._som_png = png_bytes(image)
@@ -335,9 +370,9 @@ class WebArenaEnv(VabEnv):
         same state. Costs one page read per observation (cached)."""
         if self.session is None or self.task is None or self._last_obs is None:
             raise gym.error.ResetNeeded("call reset() before valid_actions()")
-        session = self.session
         if self._page_state is None:
-            self._page_state = self.chromium.run(lambda _browser: page_state(session.page))
+            self._page_state = self.in_session(lambda session: page_state(session.page))
+        session = self.session  # after the read: a restarted browser has a new session
         homes = [self.urls[s] for s in self.task.setup.get("sites", []) if s in self.urls]
         return grounded_calls(session.marks, self.task.instruction, self._page_state,
                               tabs=len(session.pages), active=session.active, homes=homes)
@@ -359,8 +394,8 @@ class WebArenaEnv(VabEnv):
         else:  # WebArena's Magento, through its REST API as VAB's helpers call it
             site, visits = MagentoRestSite.for_urls(self.urls), evaluators.PageVisits()
 
-        def judge(_browser: Any) -> evaluators.EvalResult:
-            return evaluators.evaluate(config, answer=answer, page=self.session.page,
+        def judge(session: BrowserSession) -> evaluators.EvalResult:
+            return evaluators.evaluate(config, answer=answer, page=session.page,
                                        judge=self.llm_judge, intent=self.task.instruction,
                                        site=site, vab_quirks=self.vab_quirks, visits=visits)
 
@@ -368,7 +403,7 @@ class WebArenaEnv(VabEnv):
             reason = self._early_stop_reason() or f"Reach max steps {self.max_steps}"
             answer = f"Early stop: {reason}"
         try:
-            result = self.chromium.run(judge)
+            result = self.in_session(judge)
         except Exception as exc:  # evaluate() never raises; the browser may: fail, with why
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             return Verdict(success=False, score=0.0,

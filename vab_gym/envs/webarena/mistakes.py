@@ -53,7 +53,7 @@ def propose(env: gym.Env, obs: dict[str, Any], info: dict[str, Any],
         return None
     marks = [m for m in web.session.marks if m.interactive and in_view(m)]
     args = [[m.id, *m.center] for m in marks]
-    found = web.chromium.run(lambda _browser: web.session.page.evaluate(PROBE, args))
+    found = web.in_session(lambda session: session.page.evaluate(PROBE, args))
     probes = {p["id"]: p for p in found["marks"] if p}
     makers = [_wrong_link, _wrong_text]
     for index in rng.permutation(len(makers)):

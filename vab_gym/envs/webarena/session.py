@@ -30,8 +30,11 @@ if (window.navigation) navigation.addEventListener('navigate', (e) => {
   if (!e.hashChange) window.__vabNavigating = true;
 });
 """
-NAVIGATING = """() => new Promise((done) => requestAnimationFrame(
-  () => setTimeout(() => done(window.__vabNavigating === true), 0)))"""
+NAVIGATING = """() => new Promise((done) => {
+  const answer = () => done(window.__vabNavigating === true);
+  requestAnimationFrame(() => setTimeout(answer, 0));
+  setTimeout(answer, 1000);  // a page that draws no frame (hidden, stalled) still answers
+})"""
 POLL_MS = 20
 # VAB's actions.py:create_key_press_action maps these names (browser_env/constants.py).
 KEY_NAMES = {name.lower(): name for name in (
@@ -55,6 +58,7 @@ class BrowserSession:
     def __init__(self, browser: Any, allowed_hosts: set[str], *,
                  timeouts_s: tuple[float, float] = LOCAL_TIMEOUTS_S,
                  sleep_after_s: float = 0.0) -> None:
+        self.browser = browser  # the env notices a restarted browser by this
         self.allowed_hosts = allowed_hosts
         self.blocked: list[str] = []
         self.action_timeout_ms = int(timeouts_s[0] * 1000)
