@@ -105,7 +105,7 @@ def test_api_key_env_must_be_set(monkeypatch, tmp_path, capsys):
                      "http://127.0.0.1:9/v1", "--api-key-env", "VAB_TEST_NO_SUCH_KEY",
                      "--envs", MC, "--out", str(tmp_path / "run")])
     assert code == 2 and not (tmp_path / "run").exists()
-    assert "the variable VAB_TEST_NO_SUCH_KEY is not set" in " ".join(capsys.readouterr().out.split())
+    assert "the variable VAB_TEST_NO_SUCH_KEY is not set" in " ".join(capsys.readouterr().err.split())
 
 
 # -- the results file ----------------------------------------------------------------------
@@ -354,7 +354,7 @@ def test_lmm_agent_through_the_bench_cli(tmp_path, monkeypatch, capsys):
                                (["--model", "fake-model", "--param", "tempo=1"], "'tempo'")):
             assert cli.main(["bench", "--agent", "lmm", *flags, "--base-url", url, "--envs",
                              MC, "--out", str(out)]) == 2
-            assert message in " ".join(capsys.readouterr().out.split())
+            assert message in " ".join(capsys.readouterr().err.split())
         assert not out.exists() and fake.requests == []
         code = cli.main(["bench", "--agent", "lmm", "--model", "fake-model", "--base-url",
                          url, "--api-key-env", "VAB_TEST_BENCH_KEY", "--param",

@@ -418,7 +418,7 @@ def test_the_cli_serves_on_loopback_only(tmp_path, capsys):
     from vab_gym.cli import main
 
     assert main(["ui", "--store", str(tmp_path), "--host", "0.0.0.0"]) == 2
-    assert "127.0.0.1 or localhost only" in capsys.readouterr().out
+    assert "127.0.0.1 or localhost only" in capsys.readouterr().err
 
 
 def test_a_declared_huge_body_is_refused_before_it_is_sent(ui):

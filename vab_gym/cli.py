@@ -4,6 +4,7 @@ build task sets."""
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import sys
@@ -16,16 +17,38 @@ from gymnasium.envs.registration import load_env_creator
 from PIL import Image
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
+from rich.table import Column, Table
 
 import vab_gym
 from vab_gym.agents import make_solver, run_episode
+from vab_gym.core.errors import VabError
 
 console = Console()
+error_console = Console(stderr=True)
+
+
+class UsageError(VabError):
+    """A mistake on the command line, answered in one line."""
+
+
+# What a user's mistake raises (a bad id, flag, file, endpoint or backend): one line on
+# stderr and exit status 2, not a traceback (VAB_GYM_DEBUG=1 shows it).
+USER_ERRORS = (VabError, ValueError, FileNotFoundError, gym.error.Error)
+
+
+def known_env(env_id: str) -> str:
+    """``env_id`` if it is one of the suite's, else a UsageError naming the close ones."""
+    if env_id in vab_gym.ENVIRONMENTS:
+        return env_id
+    near = difflib.get_close_matches(env_id, vab_gym.ENVIRONMENTS, n=2, cutoff=0.4)
+    hint = f"did you mean {' or '.join(near)}?" if near else \
+        "`vab-gym list` shows the suite's envs"
+    raise UsageError(f"unknown env {env_id!r}: {hint}")
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    table = Table("id", "backends", "test tasks", "train tasks", "max steps", "image (HxW)")
+    table = Table("backends", "test tasks", "train tasks", "max steps", "image (HxW)")
+    table.columns.insert(0, Column("id", no_wrap=True))  # ids whole, in any terminal
     for env_id in vab_gym.ENVIRONMENTS:
         env_cls = load_env_creator(gym.spec(env_id).entry_point)
         counts = [str(len(env_cls.default_tasks(split))) for split in ("test", "train")]
@@ -44,7 +67,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         kwargs["tasks"] = args.tasks_file
     if args.image_size:
         kwargs["image_size"] = tuple(args.image_size)
-    env = gym.make(args.env, **kwargs)
+    env = gym.make(known_env(args.env), **kwargs)
     out = Path(args.out) if args.out else None
     try:
         task_ids = args.task or env.unwrapped.tasks.ids[: args.n]
@@ -101,8 +124,7 @@ def cmd_css_build(args: argparse.Namespace) -> int:
         root = Path(args.sites).resolve()
         sites = [(p.name, p) for p in sorted(root.iterdir()) if (p / "index.html").is_file()]
     else:
-        console.print("[red]give --sites DIR or --generate N[/]")
-        return 2
+        raise UsageError("give --sites DIR or --generate N")
     sites = [(str(folder.resolve()), folder) for _, folder in sites]
     report = css_tasks.build_tasks(sites, split=args.split, per_site=args.per_site,
                                    total=args.count, seed=args.seed, css_file=args.css_file)
@@ -187,48 +209,39 @@ def _add_agent_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
-    from vab_gym.bench import BenchError
     from vab_gym.trajectories.collect import CollectOptions, run_collect
 
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console.width = 140  # as bench: a log file gets the whole table
-    try:
-        options = CollectOptions(
-            strategy=args.strategy, out=Path(args.out), count=args.count, envs=args.envs,
-            split=args.split,
-            agent=_agent_spec(args, "lmm") if args.strategy == "lmm" else None,
-            attempts=args.attempts,
-            temperatures=tuple(float(t) for t in args.temperatures.split(","))
-            if args.temperatures else (),
-            keep_failures=args.keep_failures, seed=args.seed, workers=args.workers,
-            engine=args.engine, ray_address=args.ray_address, ray_cpus=args.ray_cpus,
-            timeout=args.timeout,
-            env_kwargs={"backend": args.backend} if args.backend else {})
-        run_collect(options, console)
-    except BenchError as exc:
-        console.print(f"[red]vab-gym collect: {escape(str(exc))}[/]")
-        return 2
+    options = CollectOptions(
+        strategy=args.strategy, out=Path(args.out), count=args.count, envs=args.envs,
+        split=args.split,
+        agent=_agent_spec(args, "lmm") if args.strategy == "lmm" else None,
+        attempts=args.attempts,
+        temperatures=tuple(float(t) for t in args.temperatures.split(","))
+        if args.temperatures else (),
+        keep_failures=args.keep_failures, seed=args.seed, workers=args.workers,
+        engine=args.engine, ray_address=args.ray_address, ray_cpus=args.ray_cpus,
+        timeout=args.timeout,
+        env_kwargs={"backend": args.backend} if args.backend else {})
+    run_collect(options, console)
     return 0
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from vab_gym.bench import BenchError, BenchOptions, run_bench
+    from vab_gym.bench import BenchOptions, run_bench
 
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console.width = 140  # a log file gets the whole table, not 80 columns of it
-    try:
-        agent = _agent_spec(args, args.agent)
-        env_kwargs = {"backend": args.backend} if args.backend else {}
-        options = BenchOptions(
-            agent=agent, out=Path(args.out), envs=args.envs, split=args.split,
-            tasks=args.tasks, task_ids=args.task_ids.split(",") if args.task_ids else None,
-            seed=args.seed, workers=args.workers, engine=args.engine,
-            ray_address=args.ray_address, ray_cpus=args.ray_cpus, resume=args.resume,
-            timeout=args.timeout, env_kwargs=env_kwargs, keep_images=not args.no_images)
-        run_bench(options, console)
-    except BenchError as exc:
-        console.print(f"[red]vab-gym bench: {escape(str(exc))}[/]")
-        return 2
+    options = BenchOptions(
+        agent=_agent_spec(args, args.agent), out=Path(args.out), envs=args.envs,
+        split=args.split, tasks=args.tasks,
+        task_ids=args.task_ids.split(",") if args.task_ids else None,
+        seed=args.seed, workers=args.workers, engine=args.engine,
+        ray_address=args.ray_address, ray_cpus=args.ray_cpus, resume=args.resume,
+        timeout=args.timeout, env_kwargs={"backend": args.backend} if args.backend else {},
+        keep_images=not args.no_images)
+    run_bench(options, console)
     return 0
 
 
@@ -236,12 +249,8 @@ def cmd_ui(args: argparse.Namespace) -> int:
     from vab_gym.ui import serve
 
     console.print(f"vab-gym ui: http://{args.host}:{args.port}/ (store {escape(args.store)})")
-    try:
-        serve(args.store, host=args.host, port=args.port, idle_timeout=args.idle_timeout,
-              annotator=args.annotator)
-    except ValueError as exc:
-        console.print(f"[red]vab-gym ui: {escape(str(exc))}[/]")
-        return 2
+    serve(args.store, host=args.host, port=args.port, idle_timeout=args.idle_timeout,
+          annotator=args.annotator)
     return 0
 
 
@@ -254,11 +263,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                if value}
     options = ExportOptions(format=args.format, per=args.per, images=args.images,
                             success_only=args.success_only, mode=args.mode, filters=filters)
-    try:
-        manifest = export(args.store, args.out, options, push_to_hub=args.push_to_hub)
-    except ValueError as exc:
-        console.print(f"[red]vab-gym export: {escape(str(exc))}[/]")
-        return 2
+    manifest = export(args.store, args.out, options, push_to_hub=args.push_to_hub)
     console.print(f"{manifest['samples']} samples from {manifest['episodes']} episodes -> "
                   f"{args.out} ({args.format}, per {args.per}, {args.mode})")
     if not manifest["episodes"] and split == "train":
@@ -397,7 +402,14 @@ def main(argv: list[str] | None = None) -> int:
                "omnigibson-tasks": cmd_omnigibson_tasks,
                "mobile-tasks": cmd_mobile_tasks, "ui": cmd_ui,
                "export": cmd_export}[args.command]
-    return handler(args)
+    try:
+        return handler(args)
+    except USER_ERRORS as exc:
+        if os.environ.get("VAB_GYM_DEBUG"):
+            raise
+        message = str(exc).strip() or type(exc).__name__  # ours end with the fix
+        error_console.print(f"vab-gym {args.command}: {escape(message)}", style="red")
+        return 2
 
 
 if __name__ == "__main__":

@@ -19,12 +19,13 @@ import openai
 
 from vab_gym.agents.conversation import POLICY, Conversation, read_reply
 from vab_gym.agents.prompting import PromptTemplate, template_for, templates
+from vab_gym.core.errors import VabError
 from vab_gym.core.images import data_url
 
 MODES = ("text", "tools")
 
 
-class LMMError(RuntimeError):
+class LMMError(VabError, RuntimeError):
     """The endpoint failed for good (retries used up, or an error retrying cannot fix);
     ``agent.last_step`` says what happened."""
 

@@ -19,11 +19,12 @@ import gymnasium as gym
 
 from vab_gym.agents.base import Agent, EpisodeResult, make_solver, run_episode
 from vab_gym.bench.store import FORMAT, ImageRecorder
+from vab_gym.core.errors import VabError
 from vab_gym.core.registration import load_object
 from vab_gym.core.tasks import TaskSet
 
 
-class BenchError(Exception):
+class BenchError(VabError):
     """A run that cannot start: bad ids, endpoints, flags. Raised before any job runs."""
 
 

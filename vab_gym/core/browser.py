@@ -20,6 +20,8 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from vab_gym.core.errors import BackendUnavailable
+
 CHROMIUM_ARGS = (
     "--no-sandbox",
     "--disable-gpu",
@@ -44,11 +46,11 @@ T = TypeVar("T")
 _LAUNCH_LOCK = threading.Lock()
 
 
-class BrowserUnavailable(RuntimeError):
+class BrowserUnavailable(BackendUnavailable):
     """No Chromium could be started; the message says how to install one."""
 
 
-class BrowserHung(RuntimeError):
+class BrowserHung(BackendUnavailable):
     """A browser call outlived its deadline; that browser was ended, and the next call
     starts a new one (pages and contexts of the old one are gone)."""
 

@@ -8,6 +8,7 @@ stops and the ``info`` keys.
 
 from __future__ import annotations
 
+import difflib
 from abc import abstractmethod
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
@@ -16,7 +17,9 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
+from vab_gym.core import arguments
 from vab_gym.core.actions import ActionCall, ActionError, ActionSet
+from vab_gym.core.errors import TaskError
 from vab_gym.core.images import png_bytes
 from vab_gym.core.judge import Verdict
 from vab_gym.core.spaces import UnicodeText, image_space
@@ -108,26 +111,26 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         reward_mode: str = "sparse",
         render_mode: str | None = None,
     ) -> None:
-        self.backend_name = backend or self.backends[0]
-        if self.backend_name not in self.backends:
-            raise ValueError(
-                f"{self.env_id}: unknown backend {self.backend_name!r}; "
-                f"choose one of {self.backends}"
-            )
-        if reward_mode not in REWARD_MODES:
-            raise ValueError(f"reward_mode={reward_mode!r}: choose one of {REWARD_MODES}")
-        self.reward_mode = reward_mode
-        if render_mode not in (None, "rgb_array"):
-            raise ValueError(f"unsupported render_mode {render_mode!r}")
-        self.render_mode = render_mode
+        # Arguments are checked before the (slower) task set loads.
+        self.backend_name = arguments.choice(f"{self.env_id}: backend",
+                                             backend or self.backends[0], self.backends)
+        self.reward_mode = arguments.choice("reward_mode", reward_mode, REWARD_MODES)
+        self.render_mode = arguments.choice("render_mode", render_mode, (None, "rgb_array"))
+        if not isinstance(split, str) or not split:
+            raise ValueError(f"split={split!r}: give a split name, e.g. 'test' or 'train'")
+        if task_id is not None and not isinstance(task_id, str):
+            raise ValueError(f"task_id={task_id!r}: give a task id (a string) or None")
+        if early_stop is not None and not isinstance(early_stop, EarlyStop):
+            raise ValueError(f"early_stop={early_stop!r}: give an EarlyStop or None")
+        self.image_size = arguments.image_size(
+            self.default_image_size if image_size is None else image_size)
+        self.max_steps = (self.default_max_steps if max_steps is None
+                          else arguments.integer("max_steps", max_steps, 1))
         self.split = split
         self.task_id = task_id
         self.tasks = self.with_difficulty(self._resolve_tasks(tasks, split))
         if task_id is not None and task_id not in self.tasks:
-            raise ValueError(f"{self.env_id}: no task {task_id!r} in split {split!r}")
-        height, width = image_size or self.default_image_size
-        self.image_size = (int(height), int(width))
-        self.max_steps = max_steps or self.default_max_steps
+            raise self._unknown_task(task_id)
         self.early_stop = early_stop
         # The two departures from VAB's code (DESIGN.md, Principles): fixes of VAB's own bugs
         # are on unless ``vab_quirks``; help VAB does not give is off unless ``hints``.
@@ -315,14 +318,21 @@ class VabEnv(gym.Env[dict[str, Any], str]):
             rated.append(task)
         return TaskSet(rated)
 
+    def _unknown_task(self, task_id: Any) -> TaskError:
+        near = difflib.get_close_matches(str(task_id), self.tasks.ids, n=3)
+        hint = f"; did you mean {', '.join(near)}?" if near else (
+            f"; its {len(self.tasks)} tasks run from {self.tasks.ids[0]} to "
+            f"{self.tasks.ids[-1]}" if len(self.tasks) else "")
+        return TaskError(f"{self.env_id}: no task {task_id!r} in split {self.split!r}{hint}")
+
     def _choose_task(self, options: dict[str, Any]) -> Task:
         task_id = options.get("task_id", self.task_id)
         if task_id is not None:
             if task_id not in self.tasks:
-                raise ValueError(f"{self.env_id}: no task {task_id!r}")
+                raise self._unknown_task(task_id)
             return self.tasks[task_id]
         if len(self.tasks) == 0:
-            raise ValueError(f"{self.env_id}: split {self.split!r} has no tasks")
+            raise TaskError(f"{self.env_id}: split {self.split!r} has no tasks")
         ids = self.tasks.ids
         return self.tasks[ids[int(self.np_random.integers(len(ids)))]]
 

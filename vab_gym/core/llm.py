@@ -12,9 +12,7 @@ import urllib.request
 from typing import Any
 from urllib.parse import urlsplit
 
-
-class JudgeError(RuntimeError):
-    """The LLM judge could not be asked (network, HTTP or reply format)."""
+from vab_gym.core.errors import JudgeError
 
 
 class ChatClient:

@@ -42,6 +42,9 @@ class Trajectories:
     """The episodes of a store, filtered; ``store`` is a folder or an :class:`EpisodeStore`."""
 
     def __init__(self, store: str | os.PathLike[str] | EpisodeStore) -> None:
+        if not isinstance(store, EpisodeStore) and not os.path.isdir(store):
+            raise FileNotFoundError(f"no episode store at {store} (a folder that `vab-gym "
+                                    "bench --out` or `vab-gym collect --out` wrote)")
         self.store = store if isinstance(store, EpisodeStore) else EpisodeStore(store)
 
     def episodes(self, **filters: Any) -> Iterator[dict[str, Any]]:

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Error as PlaywrightError
 
 from vab_gym.core.browser import ChromiumProcess
+from vab_gym.core.errors import BackendUnavailable
 from vab_gym.core.tasks import Task
 from vab_gym.envs.mobile.screen import Node, parse_nodes, script
 
@@ -59,7 +60,7 @@ def swipe_offset(width: int, direction: str, dist: str) -> tuple[int, int]:
             "right": (unit, 0)}[direction]
 
 
-class DeviceUnavailable(RuntimeError):
+class DeviceUnavailable(BackendUnavailable):
     """The device (or the Appium server driving it) cannot be reached; the message says
     what to start or install."""
 

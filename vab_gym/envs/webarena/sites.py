@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from vab_gym.core.errors import BackendUnavailable
+
 SITE_VARIABLES = {
     "shopping": "WA_SHOPPING",
     "shopping_admin": "WA_SHOPPING_ADMIN",
@@ -23,7 +25,7 @@ SITE_VARIABLES = {
 }
 
 
-class SiteUnavailable(RuntimeError):
+class SiteUnavailable(BackendUnavailable):
     """A task's website is not configured or does not answer."""
 
 
