@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 import gymnasium as gym
 
+from vab_gym.core.env import vab_env
 from vab_gym.core.registration import load_object
 from vab_gym.core.tasks import Task
 
@@ -33,8 +34,11 @@ class ScriptedAgent:
         self.last_step: dict[str, Any] = {}
 
     def reset(self, env: gym.Env, obs: dict[str, Any], info: dict[str, Any]) -> None:
+        task = vab_env(env).task
+        if task is None:
+            raise RuntimeError("reset the env before the agent")
         self._plan = [(step, "") if isinstance(step, str) else step
-                      for step in self._plan_for(env.unwrapped.task)]
+                      for step in self._plan_for(task)]
         self.last_step = {}
 
     def act(self, obs: dict[str, Any], info: dict[str, Any]) -> str:
@@ -46,7 +50,7 @@ class ScriptedAgent:
 def make_solver(env: gym.Env) -> Agent:
     """The program solver of ``env``, named by its ``solver`` attribute: ``"module:name"`` of
     an :class:`Agent` class, or of a function giving a task's fixed plan."""
-    solver = load_object(type(env.unwrapped).solver)
+    solver = load_object(type(vab_env(env)).solver)
     return solver() if isinstance(solver, type) else ScriptedAgent(solver)
 
 
@@ -128,8 +132,8 @@ def run_episode(
         before_act = time.perf_counter()
         action = agent.act(obs, info)
         before_step = time.perf_counter()
-        obs, reward, terminated, truncated, info = env.step(action)
-        after_step = time.perf_counter()
+        obs, paid, terminated, truncated, info = env.step(action)
+        after_step, reward = time.perf_counter(), float(paid)
         last = getattr(agent, "last_step", None)
         result.steps.append(StepRecord(
             action, reward, obs["text"], info, agent=dict(last) if last else None,

@@ -133,11 +133,11 @@ class Conversation:
         budget = self.max_images
         with_images: set[int] = set()
         for index in reversed(kept):  # the newest first, whole turns; the current one always
-            images = len(self.turns[index].images)
-            if budget is not None and images > budget and index != count - 1:
+            shown = len(self.turns[index].images)
+            if budget is not None and shown > budget and index != count - 1:
                 break
             with_images.add(index)
-            budget = None if budget is None else max(0, budget - images)
+            budget = None if budget is None else max(0, budget - shown)
         previous: int | None = None
         for index in kept:
             turn = self.turns[index]

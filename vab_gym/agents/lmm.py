@@ -19,6 +19,7 @@ import openai
 
 from vab_gym.agents.conversation import POLICY, Conversation, read_reply
 from vab_gym.agents.prompting import PromptTemplate, template_for, templates
+from vab_gym.core.env import VabEnv, vab_env
 from vab_gym.core.errors import VabError
 from vab_gym.core.images import data_url
 
@@ -107,7 +108,7 @@ class LMMAgent:
         # Local servers need no key, but the client insists on one.
         self._client = openai.OpenAI(base_url=base_url, api_key=api_key or "EMPTY",
                                      timeout=timeout, max_retries=0)
-        self._env: gym.Env | None = None
+        self._env: VabEnv | None = None
         self._template: PromptTemplate | None = None
         self._conversation: Conversation | None = None
         self._calls = 0
@@ -135,7 +136,7 @@ class LMMAgent:
 
     # -- the Agent protocol ---------------------------------------------------------------
     def reset(self, env: gym.Env, obs: dict[str, Any], info: dict[str, Any]) -> None:
-        self._env = env.unwrapped
+        self._env = vab_env(env)
         self._template = template_for(self._env.env_id)
         system = self._template.system_text(self._env.action_set, self.mode,
                                             str(obs.get("instruction", "")))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -190,10 +190,10 @@ class ActionSet:
             ) from None
         if None in keywords:  # a **kwargs expansion
             raise ActionError(f"{name}: '**' arguments are not allowed.")
-        return self.bind(name, positional, keywords)
+        return self.bind(name, positional, {str(k): v for k, v in keywords.items()})
 
     def bind(
-        self, name: str, positional: list[Any] = (), keywords: Mapping[str, Any] | None = None
+        self, name: str, positional: Sequence[Any] = (), keywords: Mapping[str, Any] | None = None
     ) -> ActionCall:
         """Check arguments against the declaration and fill in defaults."""
         spec = self.specs.get(name)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from abc import abstractmethod
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import gymnasium as gym
 import numpy as np
@@ -85,7 +85,7 @@ class VabEnv(gym.Env[dict[str, Any], str]):
     ``truncated`` at ``max_steps`` or an early stop. The judge runs in both cases.
     """
 
-    metadata: ClassVar[dict[str, Any]] = {"render_modes": ["rgb_array"], "render_fps": 1}
+    metadata = {"render_modes": ["rgb_array"], "render_fps": 1}  # noqa: RUF012 (Gymnasium's)
 
     env_id: ClassVar[str]
     action_set: ClassVar[ActionSet]
@@ -377,3 +377,10 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         if rules.no_progress and self._stalled >= rules.no_progress:
             return f"no progress in {self._stalled} steps"
         return None
+
+
+def vab_env(env: gym.Env) -> VabEnv:
+    """The env under ``env``'s wrappers, typed as the suite's, for code that needs more than
+    Gymnasium's API (tasks, grounding, the model's view). Not checked: an env of one's own
+    with the same attributes works as well."""
+    return cast(VabEnv, env.unwrapped)

@@ -46,6 +46,13 @@ class UnicodeText(spaces.Text):
         )
 
 
+def dict_space(space: spaces.Space) -> spaces.Dict:
+    """``space`` if it is a ``Dict`` (every vab-gym observation is), else a ``TypeError``."""
+    if not isinstance(space, spaces.Dict):
+        raise TypeError(f"expected a Dict observation space, got {space}")
+    return space
+
+
 def image_space(height: int, width: int) -> spaces.Box:
     """An RGB image of a fixed size."""
     return spaces.Box(0, 255, (height, width, 3), np.uint8)

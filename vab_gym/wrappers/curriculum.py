@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, SupportsFloat
 
 import gymnasium as gym
 import numpy as np
+
+from vab_gym.core.env import vab_env
 
 BY = ("tier", "success")
 
@@ -39,7 +41,7 @@ class Curriculum(gym.Wrapper):
             raise ValueError(f"by={by!r}: choose one of {BY}")
         if window < 1 or not 0.0 < threshold <= 1.0 or not 0.0 <= explore <= 1.0:
             raise ValueError("need window >= 1, 0 < threshold <= 1 and 0 <= explore <= 1")
-        tasks = env.unwrapped.tasks
+        tasks = vab_env(env).tasks
         self.tier_of = {t.id: int(t.metadata["difficulty"]["tier"]) for t in tasks}
         if not self.tier_of:
             raise ValueError("Curriculum needs an env with tasks")
@@ -98,7 +100,7 @@ class Curriculum(gym.Wrapper):
         self._task_id = options["task_id"]
         return self.env.reset(seed=seed, options=options)
 
-    def step(self, action: Any) -> tuple[Any, float, bool, bool, dict[str, Any]]:
+    def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
         obs, reward, terminated, truncated, info = self.env.step(action)
         if (terminated or truncated) and self._task_id is not None:
             self.record(self._task_id, bool(info.get("success", False)))

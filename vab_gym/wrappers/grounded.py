@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, SupportsFloat
 
 import gymnasium as gym
 import numpy as np
+
+from vab_gym.core.env import vab_env
 
 
 class GroundedActions(gym.Wrapper):
@@ -29,7 +31,7 @@ class GroundedActions(gym.Wrapper):
         obs, info = self.env.reset(**kwargs)
         return obs, self._ground(info)
 
-    def step(self, action: int) -> tuple[Any, float, bool, bool, dict[str, Any]]:
+    def step(self, action: int) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
         index = int(action)
         text = (self._calls[index] if 0 <= index < len(self._calls)
                 else f"no_grounded_action({index})")
@@ -45,7 +47,7 @@ class GroundedActions(gym.Wrapper):
         return mask
 
     def _ground(self, info: dict[str, Any]) -> dict[str, Any]:
-        self._calls = self.env.unwrapped.valid_actions()[: self.max_actions]
+        self._calls = vab_env(self.env).valid_actions()[: self.max_actions]
         info["action_mask"] = self.action_masks()
         info["action_texts"] = list(self._calls)
         return info

@@ -7,6 +7,8 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
+from vab_gym.core.spaces import dict_space
+
 
 class ImageObservation(gym.ObservationWrapper):
     """Keep only image keys (e.g. ``("image", "target")``), stacked along channels.
@@ -17,8 +19,10 @@ class ImageObservation(gym.ObservationWrapper):
 
     def __init__(self, env: gym.Env, keys: tuple[str, ...] = ("image",)) -> None:
         super().__init__(env)
-        spaces = [env.observation_space[k] for k in keys]
-        height, width, _ = spaces[0].shape
+        first = dict_space(env.observation_space)[keys[0]]
+        if not isinstance(first, gym.spaces.Box):
+            raise TypeError(f"{keys[0]!r} is not an image (a Box): {first}")
+        height, width, _ = first.shape
         self.keys = keys
         self.observation_space = gym.spaces.Box(
             0, 255, (height, width, 3 * len(keys)), np.uint8)

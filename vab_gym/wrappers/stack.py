@@ -8,6 +8,7 @@ from typing import Any
 import gymnasium as gym
 from gymnasium.wrappers import FilterObservation
 
+from vab_gym.core.spaces import dict_space
 from vab_gym.wrappers.grounded import GroundedActions
 from vab_gym.wrappers.mask import ActionMaskObservation
 from vab_gym.wrappers.text_features import TextFeatures
@@ -34,10 +35,10 @@ def rl_env(env_id_or_env: str | gym.Env, *, max_actions: int = 256, n_features: 
                         "pass them to gym.make yourself, or pass an env id")
     else:
         env = env_id_or_env
-    missing = set(image_keys) - set(env.observation_space.spaces)
+    have = list(dict_space(env.observation_space).spaces)
+    missing = set(image_keys) - set(have)
     if missing:
-        raise KeyError(f"no image keys {sorted(missing)}; the env has "
-                       f"{list(env.observation_space.spaces)}")
+        raise KeyError(f"no image keys {sorted(missing)}; the env has {have}")
     env = TextFeatures(GroundedActions(env, max_actions=max_actions), n_features=n_features)
     keep = [*image_keys, *env.keys]
     if mask_in_obs:

@@ -1,0 +1,51 @@
+"""The house rules that keep the code readable (docs/DESIGN.md): ``core`` depends on nothing
+else of the suite, the layers above it never reach into an env's internals, and every env
+folder has the same rooms."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import vab_gym
+
+PACKAGE = Path(vab_gym.__file__).parent
+ENV_FOLDERS = sorted(p for p in (PACKAGE / "envs").iterdir()
+                     if p.is_dir() and (p / "__init__.py").exists())
+# The rooms every env has: its actions, its env, its solver, its mistake model, its data.
+ROOMS = ("actions.py", "env.py", "solver.py", "mistakes.py", "data")
+
+
+def imported_modules(folder: Path) -> set[tuple[str, str]]:
+    """(file, module) for every ``vab_gym`` import under ``folder``, lazy ones included."""
+    found = set()
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) \
+                else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level \
+                else []
+            found |= {(str(path.relative_to(PACKAGE)), n) for n in names
+                      if n.startswith("vab_gym")}
+    return found
+
+
+def test_core_imports_only_core():
+    outside = sorted((f, m) for f, m in imported_modules(PACKAGE / "core")
+                     if m != "vab_gym" and not m.startswith("vab_gym.core"))
+    assert outside == []
+
+
+@pytest.mark.parametrize("layer", ["agents", "wrappers"])
+def test_agents_and_wrappers_use_envs_through_their_api(layer):
+    """They may name an env module's public entry points (a solver, an action set), never
+    its internals: no import of ``vab_gym.envs.<env>.<module>`` beyond env and actions."""
+    allowed = {"env", "actions"}
+    reaching = sorted((f, m) for f, m in imported_modules(PACKAGE / layer)
+                      if m.startswith("vab_gym.envs.") and len(m.split(".")) > 3
+                      and m.split(".")[3] not in allowed)
+    assert reaching == []
+
+
+@pytest.mark.parametrize("folder", ENV_FOLDERS, ids=lambda p: p.name)
+def test_every_env_folder_has_its_rooms(folder):
+    assert [room for room in ROOMS if not (folder / room).exists()] == []
