@@ -1,7 +1,6 @@
 """VAB-WebArena-Lite's env on the local shop: observation, actions, the fence, the judge."""
 
 import pytest
-from gymnasium.utils.env_checker import check_env
 from hypothesis import HealthCheck, given, settings
 
 from tests.strategies import actions
@@ -117,15 +116,6 @@ def test_webarena_backend_names_the_missing_variable(monkeypatch):
         e.close()
 
 
-def test_check_env():
-    e = WebArenaEnv(tasks=TaskSet([TASKS["answer"]]), image_size=(180, 320))
-    try:
-        check_env(e, skip_render_check=True)
-    finally:
-        e.close()
-        e.close()
-
-
 @settings(max_examples=12, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(action=actions(["click", "type", "goto", "tab_focus", "press", "scroll", "stop"]))
@@ -150,26 +140,6 @@ def test_garbage_is_refused_in_words(env, action):
     else:
         assert info["action_error"] and reward == 0.0 and not terminated
     assert env.session.page.url.startswith(env.urls["shopping"])
-
-
-def test_async_vector_env_2_and_no_processes_left():
-    import gymnasium as gym
-    import psutil
-
-    def make():
-        return WebArenaEnv(tasks=TaskSet([TASKS["answer"]]), image_size=(90, 160))
-
-    before = {p.pid for p in psutil.Process().children(recursive=True)}
-    envs = gym.vector.AsyncVectorEnv([make] * 2, shared_memory=False)
-    try:
-        obs, _ = envs.reset(seed=[0, 1])
-        assert obs["image"].shape == (2, 90, 160, 3)
-        obs, _, terminated, _, _infos = envs.step(["scroll [down]", "stop [Emma]"])
-        assert terminated[1] and not terminated[0]
-    finally:
-        envs.close()
-    left = {p.pid for p in psutil.Process().children(recursive=True)} - before
-    assert not left
 
 
 def test_webarena_backend_runs_vab_s_165_tasks():
