@@ -180,12 +180,13 @@ def test_math_random_is_seeded_by_the_site(renderer, tmp_path):
 # -- fonts and images --------------------------------------------------------------------
 class SlowFontRenderer(SiteRenderer):
     """A renderer whose site answers ``slow.ttf`` (a system font) FONT_DELAY_S late, as a
-    slow web-font server would. (A real server on 127.0.0.1 is out of reach: Chromium
-    refuses a public page's font requests to the local network.)"""
+    slow web-font server would: the handler waits in Playwright (not in a sleep, which
+    would hold the page's other calls too), so captures go on meanwhile. (A real server on
+    127.0.0.1 is out of reach: Chromium refuses a public page's requests to it.)"""
 
     def _serve(self, route, site_dir, css_file, blocked):
         if route.request.url.endswith("/slow.ttf"):
-            time.sleep(FONT_DELAY_S)
+            route.request.frame.page.wait_for_timeout(FONT_DELAY_S * 1000)
             route.fulfill(body=font_file().read_bytes(), content_type="font/ttf")
         else:
             super()._serve(route, site_dir, css_file, blocked)
@@ -208,7 +209,9 @@ def test_a_font_an_edit_asks_for_is_loaded_before_capture(env):
         from_start = renderer.full_page().array()
     finally:
         renderer.close()
-    assert not np.array_equal(edited, fallback)  # the font changes the page
+    title = slice(0, 160)  # the 64 px title, under the body's 30 px padding
+    assert (edited[title] < 100).any()  # the text shows (no invisible "block period" text)
+    assert not np.array_equal(edited[title], fallback[title])  # in the web font
     assert np.array_equal(edited, from_start)
 
 
@@ -251,20 +254,27 @@ def shipped_sites(every: int) -> list[str]:
     return sorted(p.name for p in sites_root().iterdir() if p.is_dir())[::every]
 
 
+# Every element transitions, as in framework stylesheets: an edit undone then moves back.
+MOVING = "\n* { transition: all 1s; }"
+
+
 def untouched_distances(renderer: SiteRenderer, names: list[str]) -> dict[str, float]:
-    """Per site: the judge's distance from the page as opened (the target) to the page
-    after a no-op edit and after an edit undone."""
+    """Per site, with every element transitioning: the judge's distance from the page as
+    opened (the target) to the page after a no-op edit (the env's untouched page) and
+    after an edit undone; 0 when both are the target pixel for pixel."""
     out = {}
     for name in names:
         site = sites_root() / name
-        css = (site / "style.css").read_text("utf-8")
+        css = (site / "style.css").read_text("utf-8") + MOVING
         renderer.open(site, "style.css", css)
         target = renderer.full_page().array()
-        renderer.set_css(css + "\nbody { margin-left: 300px; transition: margin 1s; }")
+        untouched = recapture(renderer)
+        renderer.set_css(css + "\nbody { margin-left: 300px; opacity: 0.5; }")
         renderer.full_page()
         renderer.set_css(css)
         undone = renderer.full_page().array()
-        out[name] = 0.0 if np.array_equal(target, undone) else distance(target, undone)
+        out[name] = max(0.0 if np.array_equal(target, shot) else distance(target, shot)
+                        for shot in (untouched, undone))
     return out
 
 
