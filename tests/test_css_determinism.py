@@ -151,30 +151,25 @@ def test_finite_animations_end_and_infinite_ones_start(renderer):
 
 
 # -- time, timers and randomness ---------------------------------------------------------
-def test_dates_and_timers_are_frozen(renderer):
-    """The page prints Date.now(), ticks a 100 ms interval and fires a 300 ms timeout: the
-    page shows a fixed moment (2024-01-01 00:00:01 UTC) after one second of its timers,
-    and nothing moves afterwards however long the capture waits."""
+def test_dates_timers_and_random_numbers_are_frozen(renderer, tmp_path):
+    """The page prints Date.now() and Math.random(), ticks a 100 ms interval and fires a
+    300 ms timeout: it shows a fixed moment (2024-01-01 00:00:01 UTC) after one second of
+    its timers, nothing moves afterwards however long the capture waits, the same site
+    draws the same numbers in every context and another site other numbers."""
     first = page(renderer, "timers")
     assert text(renderer, "#now") == "Date.now() = 1704067201000"
     assert text(renderer, "#late") == "a timer fired"
     assert text(renderer, "#count") == "ticks 10"
     assert text(renderer, "#clock") == "2024-01-01T00:00:02.000Z"
+    drawn = text(renderer, "#random")
+    assert 0.0 <= float(drawn.split("= ")[1]) < 1.0
     time.sleep(0.5)
     assert np.array_equal(recapture(renderer), first)
     assert np.array_equal(page(renderer, "timers"), first)  # opened again, a second later
-
-
-def test_math_random_is_seeded_by_the_site(renderer, tmp_path):
-    """The same site draws the same numbers in every context; another site others."""
-    page(renderer, "timers")
-    drawn = text(renderer, "#random")
-    page(renderer, "timers")
     assert text(renderer, "#random") == drawn
     other = shutil.copytree(PAGES / "timers", tmp_path / "another-site")
     renderer.open(other, "style.css", (other / "style.css").read_text("utf-8"))
     assert text(renderer, "#random") != drawn
-    assert 0.0 <= float(drawn.split("= ")[1]) < 1.0
 
 
 # -- fonts and images --------------------------------------------------------------------
