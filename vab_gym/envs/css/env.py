@@ -85,7 +85,8 @@ class CssEnv(VabEnv):
 
     ``dense_progress=True`` computes the judge's distance after every edit, so
     ``info["progress"]`` moves during the episode (costs an SSIM per edit); by default it
-    is computed when the episode ends.
+    is computed when the episode ends. ``assets`` is a folder of local copies of what
+    sites fetch from outside (``assets/HOST/PATH`` answers ``https://HOST/PATH``).
     """
 
     env_id = "VAB-CSS-v0"
@@ -98,10 +99,12 @@ class CssEnv(VabEnv):
     mistakes = "vab_gym.envs.css.mistakes:propose"
     mistake_window = 2  # the solver repairs in 2-3 steps: the mistake goes in at step 1 or 2
 
-    def __init__(self, *, dense_progress: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *, dense_progress: bool = False, assets: str | Path | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.action_set = CSS_ACTIONS.configured(quirks=self.vab_quirks, hints=self.hints)
         self.dense_progress = dense_progress
+        self.assets = Path(assets) if assets is not None else None
         self._vab_file: bytes | str | None = None  # VAB's new_screenshot.png
         self._turn_images: list[bytes | str] = []
         self._reply_feedback: str | None = None
@@ -153,11 +156,11 @@ class CssEnv(VabEnv):
         self._initial_css = self._sheet.css()
         original_css = original.css()
         key = hashlib.sha256(
-            f"{site_dir}\0{css_file}\0{original_css}\0{self.image_size}".encode()
+            f"{site_dir}\0{css_file}\0{original_css}\0{self.image_size}\0{self.assets}".encode()
         ).hexdigest()
         self._target = self._targets.get(key)
         if self._target is None:  # render the target first, then break the page
-            self._renderer.open(site_dir, css_file, original_css)
+            self._renderer.open(site_dir, css_file, original_css, assets=self.assets)
             shot = self._renderer.full_page()
             self._target = _Target(shot, judge.quantize(judge.gray(shot.array())),
                                    self._renderer.fitted(*self.image_size))
@@ -167,7 +170,7 @@ class CssEnv(VabEnv):
             self._renderer.set_css(self._initial_css)
         else:
             self._targets.move_to_end(key)
-            self._renderer.open(site_dir, css_file, self._initial_css)
+            self._renderer.open(site_dir, css_file, self._initial_css, assets=self.assets)
         self._image = self._renderer.fitted(*self.image_size)
         return f"Here is the html content.\n{self.html}"
 
@@ -259,7 +262,8 @@ class CssEnv(VabEnv):
 
     @property
     def blocked_requests(self) -> list[str]:
-        """URLs the page tried to reach outside its site and 127.0.0.1; all were refused."""
+        """URLs the page tried to reach outside its site, 127.0.0.1 and ``assets``; all
+        were refused."""
         return self._renderer.blocked
 
     def target_png(self) -> bytes:

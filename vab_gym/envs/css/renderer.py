@@ -2,14 +2,18 @@
 
 The site is served by the env itself from its folder (no server process): requests to
 ``SITE_ORIGIN`` are answered from disk, the edited stylesheet from memory, 127.0.0.1 is
-let through and everything else is blocked. Stylesheet edits go through the DevTools
-protocol (``CSS.setStyleSheetText``), which restyles the page without reloading it.
+let through, ``https://HOST/PATH`` is answered from ``assets/HOST/PATH`` when the caller
+gave an assets folder holding that file (local copies of CDN stylesheets and web fonts),
+and everything else is blocked. Stylesheet edits go through the DevTools protocol
+(``CSS.setStyleSheetText``), which restyles the page without reloading it. Every capture
+shows the page at rest (:mod:`vab_gym.envs.css.at_rest`).
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import datetime as dt
 import io
 import math
 import mimetypes
@@ -22,11 +26,14 @@ import numpy as np
 from PIL import Image
 
 from vab_gym.core.browser import BrowserUnavailable, ChromiumProcess, is_local
+from vab_gym.envs.css import at_rest
 
 SITE_ORIGIN = "http://site.vab-css.invalid"
 VIEWPORT = {"width": 1280, "height": 720}  # VAB's default Playwright viewport
 MAX_PAGE_HEIGHT = 16_384  # Chromium's largest capture; taller pages are cut
 PAD_RGB = (128, 128, 128)
+# An asset without a known suffix (``/css?family=...``) gets the type its request expects.
+_TYPE_BY_RESOURCE = {"stylesheet": "text/css", "script": "text/javascript"}
 
 
 @dataclass
@@ -53,6 +60,8 @@ class _Page:
 class SiteRenderer:
     """One open site in one browser context. All calls run on the Chromium thread."""
 
+    _assets: Path | None = None  # local copies of the site's outside requests (see open)
+
     def __init__(self, chromium: ChromiumProcess) -> None:
         self.chromium = chromium
         self._page: _Page | None = None
@@ -63,9 +72,12 @@ class SiteRenderer:
         self._full: Shot | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
-    def open(self, site_dir: Path, css_file: str, css_text: str) -> None:
-        """Open ``site_dir/index.html`` in a fresh context with ``css_file`` as ``css_text``."""
+    def open(self, site_dir: Path, css_file: str, css_text: str, *,
+             assets: Path | None = None) -> None:
+        """Open ``site_dir/index.html`` in a fresh context with ``css_file`` as ``css_text``;
+        requests outside the site are answered from ``assets/HOST/PATH`` when it exists."""
         self._site = (site_dir.resolve(), css_file)
+        self._assets = assets.resolve() if assets is not None else None
         self._css = css_text
         self._call(lambda page: None, reopen=True)
 
@@ -127,11 +139,17 @@ class SiteRenderer:
         self._discard()
         site_dir, css_file = self._site
         context = browser.new_context(viewport=VIEWPORT, service_workers="block",
-                                      java_script_enabled=True)
+                                      java_script_enabled=True, timezone_id="UTC",
+                                      locale="en-US")
         blocked: list[str] = []
         context.route("**/*", lambda route: self._serve(route, site_dir, css_file, blocked))
+        # Before the clock: the init script keeps the browser's own timers for captures.
+        context.add_init_script(at_rest.init_script(at_rest.seed_for(site_dir.name)))
         page = context.new_page()
+        page.clock.install(time=at_rest.FROZEN_TIME)
+        page.clock.pause_at(at_rest.FROZEN_TIME + dt.timedelta(seconds=1))
         page.goto(f"{SITE_ORIGIN}/index.html", wait_until="load")
+        page.clock.run_for(at_rest.SETTLE_MS)
         cdp = context.new_cdp_session(page)
         sheets: list[dict[str, Any]] = []
         cdp.on("CSS.styleSheetAdded", lambda event: sheets.append(event["header"]))
@@ -165,13 +183,33 @@ class SiteRenderer:
                 route.fulfill(status=404, body="not found")
         elif is_local(url):
             route.continue_()
+        elif (asset := self._asset(url)) is not None:
+            kind = (mimetypes.guess_type(asset.name)[0]
+                    or _TYPE_BY_RESOURCE.get(route.request.resource_type)
+                    or "application/octet-stream")
+            # Playwright adds the CORS header a cross-origin font needs (tested).
+            route.fulfill(body=asset.read_bytes(), content_type=kind)
         else:
             blocked.append(url[:200])
             route.abort("blockedbyclient")
 
+    def _asset(self, url: str) -> Path | None:
+        """The local copy of ``http(s)://HOST/PATH``: ``assets/HOST/PATH`` (a path ending
+        in ``/`` names its ``index.html``), or None."""
+        parts = urlsplit(url)
+        if self._assets is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            return None
+        rel = unquote(parts.path).lstrip("/")
+        if not rel or rel.endswith("/"):
+            rel += "index.html"
+        path = (self._assets / parts.hostname / rel).resolve()
+        return path if path.is_relative_to(self._assets) and path.is_file() else None
+
     @staticmethod
     def _capture(p: _Page, fit_to: tuple[int, int] | None) -> Shot:
-        size = p.cdp.send("Page.getLayoutMetrics")["cssContentSize"]
+        """The page at rest (one evaluate: it waits, stops motion and measures the page, as
+        Playwright's ``full_page`` does), then one capture."""
+        size = p.page.evaluate(at_rest.SETTLE_JS, at_rest.WAIT_CAP_MS)
         width = max(math.ceil(size["width"]), VIEWPORT["width"])
         height = min(max(math.ceil(size["height"]), VIEWPORT["height"]), MAX_PAGE_HEIGHT)
         scale = 1.0 if fit_to is None else min(fit_to[0] / height, fit_to[1] / width)
