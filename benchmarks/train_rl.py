@@ -91,13 +91,14 @@ OMNIGIBSON_ACTIVITIES = (
 OMNIGIBSON_TRAIN_HOUSES, OMNIGIBSON_HELD_OUT_HOUSES = 4, 2
 
 
-def omnigibson_recipe(max_steps: int) -> Recipe:
+def omnigibson_recipe(max_steps: int, activities: tuple[str, ...] = OMNIGIBSON_ACTIVITIES
+                      ) -> Recipe:
     """Short BEHAVIOR activities (``OMNIGIBSON_ACTIVITIES``), trained in 4 seeded houses each
     and evaluated in 2 new houses each, of another scene wherever the activity has one: the
     same goals, new rooms, furniture, object placement and marks (``train_tasks``)."""
     from vab_gym.envs.omnigibson.tasks import Support, survey, train_tasks
 
-    supported = [s for s in survey(OMNIGIBSON_ACTIVITIES) if s.ok]
+    supported = [s for s in survey(activities) if s.ok]
     train = train_tasks(OMNIGIBSON_TRAIN_HOUSES * len(supported), seed=1, supported=supported,
                         houses=OMNIGIBSON_TRAIN_HOUSES)
     trained = {(t.setup["activity"], t.setup["scene"]) for t in train}
@@ -229,6 +230,9 @@ def main() -> int:
                         help="sampled-policy episodes per held-out task per evaluation")
     parser.add_argument("--random-episodes", type=int, default=10,
                         help="random-policy episodes per held-out task")
+    parser.add_argument("--activities", nargs="+",
+                        help="VAB-OmniGibson-v0 only: these activities instead of the "
+                             "recipe's OMNIGIBSON_ACTIVITIES")
     parser.add_argument("--eval-train-tasks", type=int, default=0,
                         help="also play the first N training tasks greedily at each "
                              "evaluation (does the policy fit what it trained on?)")
@@ -238,6 +242,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, help="results JSON (default benchmarks/results/)")
     parser.add_argument("--checkpoints", type=Path, default=Path("/tmp/vab-rl-checkpoints"))
     args = parser.parse_args()
+    if args.activities and args.env != "VAB-OmniGibson-v0":
+        parser.error("--activities is for VAB-OmniGibson-v0 only")
 
     import torch
     from sb3_contrib import MaskablePPO
@@ -247,7 +253,8 @@ def main() -> int:
 
     torch.set_num_threads(1)  # the workers have the other core
     began = time.perf_counter()
-    recipe = RECIPES[args.env](args.max_steps)
+    recipe = (RECIPES[args.env](args.max_steps, activities=tuple(args.activities))
+              if args.activities else RECIPES[args.env](args.max_steps))
     recipe_seconds = round(time.perf_counter() - began, 1)
     slug = args.env.removeprefix("VAB-").removesuffix("-v0").lower()
     out = args.out or RESULTS / f"rl-{slug}.json"
