@@ -148,12 +148,12 @@ def main() -> None:
                      "stack": f"vab_gym.wrappers.rl_env(max_actions={MAX_ACTIONS})",
                      "async_shared_memory": {"raw": False, "stack": True}},
         "envs": {}}
-    for env_id in args.envs:
-        result["envs"][env_id] = bench_env(env_id, args)
-    result["load_average_at_end"] = _load()
-    result["wall_s"] = round(time.perf_counter() - began, 1)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(result, indent=2))
+    for env_id in args.envs:  # written after every env, so a run cut short still reports
+        result["envs"][env_id] = bench_env(env_id, args)
+        result["load_average_at_end"] = _load()
+        result["wall_s"] = round(time.perf_counter() - began, 1)
+        Path(args.out).write_text(json.dumps(result, indent=2))
     print(f"wrote {args.out} in {result['wall_s']} s; load average "
           f"{result['load_average_at_start']} -> {result['load_average_at_end']}")
 
