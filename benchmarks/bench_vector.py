@@ -1,16 +1,16 @@
 """Vector-env throughput: env steps per second of Gymnasium's SyncVectorEnv and AsyncVectorEnv
-(``shared_memory=False``: text spaces cannot live in shared memory) with 1, 2 and 4 copies of
-each env at 64x64 images, driven by random grounded actions.
+(the bare envs with ``shared_memory=False``: text spaces cannot live in it) with 1, 2 and 4
+copies of each env at 64x64 images, driven by random grounded actions.
 
     python benchmarks/bench_vector.py [--quick] [--envs VAB-Minecraft-v0 ...]
         [--out benchmarks/results/vector.json]
 
 Two stacks per env: ``raw``, the env itself with text actions, a random one of each copy's
 ``valid_actions()`` per step (fetched with ``vec.call``, one more round trip per step for the
-async workers, as a driver of text actions pays); and ``stack``, what stable-baselines3 sees
-(``GroundedActions`` + ``TextFeatures``), a random index among the live ones of
-``info["action_mask"]``. An env without grounding yet gets a fixed action instead
-(``FALLBACK_ACTION``), and its ``stack`` is ``TextFeatures`` alone; the JSON says which.
+async workers, as a driver of text actions pays); and ``stack``, the standard RL stack
+(``vab_gym.wrappers.rl_env``: ``GroundedActions`` + ``TextFeatures`` + only the ``Box`` keys,
+what stable-baselines3 sees), a random index among the live ones of ``info["action_mask"]``.
+The stack's observation is all arrays, so its ``AsyncVectorEnv`` keeps shared memory.
 Episodes are ``max_steps`` long and the vector envs reset finished copies within the same
 step (``AutoresetMode.SAME_STEP``), so resets are in the figures, as a trainer meets them.
 Each configuration is started and warmed up untimed, then timed over ``repeats`` windows of
@@ -36,44 +36,33 @@ from common import machine
 from gymnasium.vector import AsyncVectorEnv, AutoresetMode, SyncVectorEnv
 
 import vab_gym  # noqa: F401  (registers the envs)
-from vab_gym.core.env import VabEnv
-from vab_gym.core.registration import ENVIRONMENTS, load_object
-from vab_gym.wrappers import GroundedActions, TextFeatures
+from vab_gym.wrappers import rl_env
 
 ENV_IDS = ("VAB-Minecraft-v0", "VAB-OmniGibson-v0", "VAB-CSS-v0", "VAB-Mobile-v0",
            "VAB-WebArena-Lite-v0")
-FALLBACK_ACTION = "scroll('down')"  # VAB-WebArena-Lite until its valid_actions() lands
 COPIES = (1, 2, 4)
 VECTORS = {"sync": SyncVectorEnv, "async": AsyncVectorEnv}
-
-
-def grounded(env_id: str) -> bool:
-    """Whether the env's class implements ``valid_actions()`` (without starting it)."""
-    env_class = load_object(ENVIRONMENTS[env_id])
-    return env_class.valid_actions is not VabEnv.valid_actions
+MAX_ACTIONS = 256  # rl_env's default
 
 
 def env_maker(env_id: str, stack: bool, max_steps: int) -> Callable[[], gym.Env]:
     def make() -> gym.Env:
-        env = gym.make(env_id, image_size=(64, 64), max_steps=max_steps)
-        if not stack:
-            return env
-        return TextFeatures(GroundedActions(env) if grounded(env_id) else env)
+        kwargs = {"image_size": (64, 64), "max_steps": max_steps}
+        if stack:
+            return rl_env(env_id, max_actions=MAX_ACTIONS, **kwargs)
+        return gym.make(env_id, **kwargs)
     return make
 
 
-def choose_actions(vec: gym.vector.VectorEnv, infos: dict[str, Any], env_id: str, stack: bool,
+def choose_actions(vec: gym.vector.VectorEnv, infos: dict[str, Any], stack: bool,
                    rng: np.random.Generator) -> Any:
     """One random grounded action per copy, in the form the stack takes."""
-    n = vec.num_envs
-    if not grounded(env_id):
-        return (FALLBACK_ACTION,) * n
     if stack:
-        masks = infos["action_mask"]
-        return np.array([rng.choice(np.flatnonzero(mask)) if mask.any() else 0
-                         for mask in masks])
+        return np.array([rng.choice(np.flatnonzero(mask)) for mask in infos["action_mask"]])
     calls = vec.call("valid_actions")
-    return tuple(str(rng.choice(c)) if c else FALLBACK_ACTION for c in calls)
+    if not all(calls):
+        raise RuntimeError("a copy grounded no action: valid_actions() returned []")
+    return tuple(str(rng.choice(c)) for c in calls)
 
 
 def measure(env_id: str, stack: bool, vector: str, copies: int, *, max_steps: int,
@@ -81,21 +70,21 @@ def measure(env_id: str, stack: bool, vector: str, copies: int, *, max_steps: in
     start = time.perf_counter()
     fns = [env_maker(env_id, stack, max_steps) for _ in range(copies)]
     kwargs = {"autoreset_mode": AutoresetMode.SAME_STEP}
-    if vector == "async":
-        kwargs["shared_memory"] = False
+    if vector == "async" and not stack:
+        kwargs["shared_memory"] = False  # the bare envs' text keys are not arrays
     vec = VECTORS[vector](fns, **kwargs)
     rng = np.random.default_rng(seed)
     try:
         _, infos = vec.reset(seed=seed)
         started = time.perf_counter() - start
         for _ in range(warmup):
-            _, _, _, _, infos = vec.step(choose_actions(vec, infos, env_id, stack, rng))
+            _, _, _, _, infos = vec.step(choose_actions(vec, infos, stack, rng))
         rates, episodes = [], 0
         for _ in range(repeats):
             steps, begin = 0, time.perf_counter()
             while True:
                 _, _, terminated, truncated, infos = vec.step(
-                    choose_actions(vec, infos, env_id, stack, rng))
+                    choose_actions(vec, infos, stack, rng))
                 steps += 1
                 episodes += int(np.sum(terminated | truncated))
                 elapsed = time.perf_counter() - begin
@@ -110,9 +99,7 @@ def measure(env_id: str, stack: bool, vector: str, copies: int, *, max_steps: in
 
 
 def bench_env(env_id: str, args: argparse.Namespace) -> dict[str, Any]:
-    out: dict[str, Any] = {"grounded": grounded(env_id),
-                           "action": "random valid_actions()" if grounded(env_id)
-                           else f"fixed {FALLBACK_ACTION}"}
+    out: dict[str, Any] = {}
     for stack_name, stack in (("raw", False), ("stack", True)):
         table: dict[str, Any] = {}
         for vector in VECTORS:
@@ -157,14 +144,16 @@ def main() -> None:
         "settings": {"image_size": [64, 64], "max_steps": args.max_steps,
                      "window_s": args.window, "repeats": args.repeats,
                      "warmup_steps": args.warmup, "copies": args.copies, "autoreset": "same_step",
-                     "async_shared_memory": False},
+                     "action": "random valid_actions() (raw), random live index (stack)",
+                     "stack": f"vab_gym.wrappers.rl_env(max_actions={MAX_ACTIONS})",
+                     "async_shared_memory": {"raw": False, "stack": True}},
         "envs": {}}
-    for env_id in args.envs:
-        result["envs"][env_id] = bench_env(env_id, args)
-    result["load_average_at_end"] = _load()
-    result["wall_s"] = round(time.perf_counter() - began, 1)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(result, indent=2))
+    for env_id in args.envs:  # written after every env, so a run cut short still reports
+        result["envs"][env_id] = bench_env(env_id, args)
+        result["load_average_at_end"] = _load()
+        result["wall_s"] = round(time.perf_counter() - began, 1)
+        Path(args.out).write_text(json.dumps(result, indent=2))
     print(f"wrote {args.out} in {result['wall_s']} s; load average "
           f"{result['load_average_at_start']} -> {result['load_average_at_end']}")
 

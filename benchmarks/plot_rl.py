@@ -34,10 +34,13 @@ def plot(report: dict[str, Any], prefix: Path) -> list[Path]:
     fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
     for ax, xs, label in ((axes[0], steps, "environment steps"),
                           (axes[1], minutes, "training wall time (min, 2 shared cores)")):
-        for mode, style in (("sampled", "-o"), ("greedy", "--s")):
+        modes = [("sampled", "-o", "policy, sampled"), ("greedy", "--s", "policy, greedy")]
+        if "train_greedy" in evals[0]:
+            modes.append(("train_greedy", ":^", "policy, greedy, on training tasks"))
+        for mode, style, name in modes:
             ys = [e[mode]["overall"]["success"] for e in evals]
             se = [e[mode]["overall"]["success_se"] for e in evals]
-            ax.errorbar(xs, ys, yerr=se, fmt=style, capsize=2, label=f"policy, {mode}")
+            ax.errorbar(xs, ys, yerr=se, fmt=style, capsize=2, label=name)
         _band(ax, random, "success")
         ax.set_xlabel(label)
         ax.set_ylim(0, 1)
@@ -51,8 +54,13 @@ def plot(report: dict[str, Any], prefix: Path) -> list[Path]:
     plt.close(fig)
 
     fig, ax = plt.subplots(figsize=(6.5, 4))
-    episodes = np.array(report["episodes"]) if report["episodes"] else np.zeros((0, 4))
-    if len(episodes):
+    curve = report.get("training_curve")
+    episodes = np.array(report.get("episodes") or np.zeros((0, 4)))
+    if curve:
+        curve = np.array(curve)
+        ax.plot(curve[:, 0], curve[:, 2], alpha=0.7, label=f"training episodes (mean per "
+                f"{report['training_curve_bin_steps']} steps)")
+    elif len(episodes):
         window = max(1, min(200, len(episodes) // 10))
         smooth = np.convolve(episodes[:, 1], np.ones(window) / window, mode="valid")
         ax.plot(episodes[window - 1:, 0], smooth, alpha=0.7,

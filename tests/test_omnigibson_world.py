@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from vab_gym.envs.omnigibson import geometry
+from vab_gym.envs.omnigibson import catalog, geometry
 from vab_gym.envs.omnigibson.catalog import category
 from vab_gym.envs.omnigibson.geometry import Box
 from vab_gym.envs.omnigibson.goal import Goal, conditions
@@ -139,6 +139,21 @@ VAB_SCENES = {
     "remove_sod": "Pomaria_0_garden",
     "opening_doors": "Wainscott_0_int",
 }
+
+
+def test_scene_furniture_is_looked_up_in_the_taxonomy_once_per_name(monkeypatch):
+    """bddl's synset lookup scans the whole taxonomy and a house build asks it for every piece
+    of the scene's furniture: each name is asked once (a reset took ~4x longer without)."""
+    catalog.category_of_scene_object.cache_clear()
+    asked = []
+    lookup = catalog.taxonomy().get_synset_from_category
+    monkeypatch.setattr(catalog.taxonomy(), "get_synset_from_category",
+                        lambda name: asked.append(name) or lookup(name))
+    names = ["countertop", "bottom_cabinet", "countertop", "no_such_thing", "no_such_thing"]
+    found = [catalog.category_of_scene_object(name) for name in names]
+    assert [c.synset if c else None for c in found] == [
+        "countertop.n.01", "cabinet.n.01", "countertop.n.01", None, None]
+    assert asked == ["countertop", "bottom_cabinet", "no_such_thing"]
 
 
 @pytest.mark.parametrize(("activity", "scene"), VAB_SCENES.items())

@@ -80,8 +80,12 @@ def category(synset: str) -> Category:
     return Category(name, synset, size, kind, mass, abilities)  # type: ignore[arg-type]
 
 
+@cache
 def category_of_scene_object(name: str) -> Category | None:
-    """The category of an OmniGibson scene object name (``countertop``), if it has a synset."""
+    """The category of an OmniGibson scene object name (``countertop``), if it has a synset.
+
+    Cached: bddl's lookup scans every synset of the taxonomy, and a house build asks it for
+    each piece of the scene's furniture (most of a reset's time before the cache)."""
     synset = taxonomy().get_synset_from_category(name)
     return category(synset) if synset else None
 
