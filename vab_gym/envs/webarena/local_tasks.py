@@ -29,6 +29,7 @@ from faker import Faker
 from vab_gym.core.tasks import Task, write_jsonl
 from vab_gym.core.templates import Prototype, fill
 from vab_gym.envs.webarena.shop import catalog
+from vab_gym.envs.webarena.shop.formats import as_date, long_date, money, short_date
 
 ENV_ID = "VAB-WebArena-Lite-v0"
 SHOP_SEED = 0
@@ -81,20 +82,12 @@ def shop_database(seed: int = SHOP_SEED) -> sqlite3.Connection:
     return memory
 
 
-def money(value: float) -> str:
-    return f"${value:,.2f}"
-
-
-def long_date(day: str) -> str:
-    d = dt.date.fromisoformat(day[:10])
-    return f"{d:%B} {d.day}, {d.year}"
-
-
 def date_answers(day: str) -> str:
-    """The ways an answer may write a date, WebArena's ``|OR|`` alternatives."""
-    d = dt.date.fromisoformat(day[:10])
-    return " |OR| ".join([long_date(day), f"{d:%b} {d.day}, {d.year}", d.isoformat(),
-                          f"{d.month}/{d.day}/{d.year}", f"{d.month}/{d.day}/{d.year % 100:02d}"])
+    """The ways an answer may write a date, WebArena's ``|OR|`` alternatives (the first is
+    the storefront's, the last the admin's short date)."""
+    d = as_date(day)
+    return " |OR| ".join([long_date(d), f"{d:%b} {d.day}, {d.year}", d.isoformat(),
+                          f"{d.month}/{d.day}/{d.year}", short_date(d)])
 
 
 # --- groundings: every filling of a prototype, with its solution ------------------------
@@ -270,8 +263,7 @@ def bestseller_months(db: sqlite3.Connection) -> list[Candidate]:
                 names = [r["name"] for r in ranked[:n]]
                 first, last = _month_range(month)
                 report = ("/reports/report_sales/bestsellers/?period_type=month&from="
-                          f"{first.month}/{first.day}/{first.year % 100:02d}&to="
-                          f"{last.month}/{last.day}/{last.year % 100:02d}")
+                          f"{short_date(first)}&to={short_date(last)}")
                 out.append(({"n": str(n), "month_name": _month_name(month), "names": names},
                             {"answer": "; ".join(names), "admin_path": report}))
     return out
