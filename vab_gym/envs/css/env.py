@@ -88,7 +88,7 @@ class CssEnv(VabEnv):
     ``dense_progress=True`` computes the judge's distance after every edit, so
     ``info["progress"]`` moves during the episode (costs an SSIM per edit); by default it
     is computed when the episode ends.
-    
+
     ``media="viewport"`` (the default) makes the rules of the ``@media`` blocks that apply
     at the viewport editable like top-level rules (found by ``select_rule``, edited by
     ``edit_rule``, listed by ``get_selectors_by_html_elements``); ``media="none"`` is
