@@ -9,6 +9,7 @@ solve is dropped and reported, so every shipped task is known to be solvable.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -92,6 +93,9 @@ def build_tasks(
     rules of the ``@media`` blocks that apply at the viewport are corrupted too. ``assets``
     is passed to the renderer, which answers requests outside a site from it.
     """
+    if assets is not None and "assets" not in inspect.signature(SiteRenderer.open).parameters:
+        raise ValueError("assets: this renderer cannot serve local copies of outside "
+                         "requests (SiteRenderer.open has no assets keyword)")
     rng = np.random.default_rng(seed)
     report = BuildReport()
     chromium = ChromiumProcess()
@@ -154,7 +158,7 @@ def _site_tasks(name, folder, css_file, renderer, rng, wanted, attempts, split,
     sheet.applicable = applicable_media(renderer, sheet, media)
     target_png = renderer.full_page().png
     target = judge.quantize(judge.page_gray(renderer))
-    by_prototype, area = _grounded(sheet, renderer, rng)
+    by_prototype, area = grounded_candidates(sheet, renderer, rng)
     if not by_prototype:
         row.reasons.append(f"no rule styles rendered elements covering {MIN_AREA:.0%} "
                            "of the page")
@@ -199,7 +203,7 @@ def _site_tasks(name, folder, css_file, renderer, rng, wanted, attempts, split,
     return kept
 
 
-def _grounded(sheet: Stylesheet, renderer: SiteRenderer, rng: np.random.Generator):
+def grounded_candidates(sheet: Stylesheet, renderer: SiteRenderer, rng: np.random.Generator):
     """The corruptions worth rendering, by prototype, and each rule's area.
 
     A corruption is grounded in a rule that visibly applies: the rule is the one
