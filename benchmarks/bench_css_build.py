@@ -81,7 +81,7 @@ def main() -> None:
         seconds, rows, loads = [], [], []
         for run in range(args.runs):
             start = time.perf_counter()
-            report = build_tasks([(name, folder)], split="train", per_site=args.per_site,
+            report = build_tasks([(str(folder.resolve()), folder)], split="train", per_site=args.per_site,
                                  seed=run, css_file=css_file, progress=False)
             seconds.append(time.perf_counter() - start)
             rows.append(report.sites[0].to_dict())
