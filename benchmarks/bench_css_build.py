@@ -81,10 +81,12 @@ def main() -> None:
         seconds, rows, loads = [], [], []
         for run in range(args.runs):
             start = time.perf_counter()
-            report = build_tasks([(str(folder.resolve()), folder)], split="train", per_site=args.per_site,
-                                 seed=run, css_file=css_file, progress=False)
+            report = build_tasks([(str(folder.resolve()), folder)], split="train",
+                                 per_site=args.per_site, seed=run, css_file=css_file,
+                                 progress=False)
             seconds.append(time.perf_counter() - start)
-            rows.append(report.sites[0].to_dict())
+            rows.append({**report.sites[0].to_dict(),
+                         "verify_seconds": round(report.verify_seconds, 1)})
             loads.append(round(os.getloadavg()[0], 1))
             print(f"{name} run {run}: {seconds[-1]:.1f} s, {rows[-1]}", flush=True)
         results[name] = {

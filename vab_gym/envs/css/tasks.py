@@ -10,6 +10,7 @@ solve is dropped and reported, so every shipped task is known to be solvable.
 from __future__ import annotations
 
 import inspect
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -43,6 +44,7 @@ class SiteReport:
     rejected_unsolvable: int = 0  # the program solver could not repair them
     blocked: list[str] = field(default_factory=list)  # URLs outside the site, refused
     reasons: list[str] = field(default_factory=list)  # why tasks are missing, in words
+    seconds: float = 0.0  # opening, grounding, corrupting and measuring (not verifying)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -52,6 +54,7 @@ class SiteReport:
 class BuildReport:
     tasks: list[Task] = field(default_factory=list)
     sites: list[SiteReport] = field(default_factory=list)
+    verify_seconds: float = 0.0  # playing the solver on every kept task
 
     @property
     def rejected_close(self) -> int:
@@ -64,7 +67,8 @@ class BuildReport:
         return [r for site in self.sites for r in site.reasons if r.startswith("unsolvable ")]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"tasks": len(self.tasks), "sites": [site.to_dict() for site in self.sites]}
+        return {"tasks": len(self.tasks), "verify_seconds": round(self.verify_seconds, 2),
+                "sites": [site.to_dict() for site in self.sites]}
 
 
 def generate_sites(seeds: Iterable[int], root: Path) -> list[tuple[str, Path]]:
@@ -109,13 +113,17 @@ def build_tasks(
             if wanted <= 0:
                 row.reasons.append("not tried: the total was reached")
                 continue
+            start = time.perf_counter()
             report.tasks += _site_tasks(name, folder, css_file, renderer, rng, wanted,
                                         attempts_per_task, split, row, media, assets)
+            row.seconds = round(time.perf_counter() - start, 2)
     finally:
         renderer.close()
         chromium.close()
     if verify:
+        start = time.perf_counter()
         report.tasks = _solvable(report.tasks, report.sites, media, progress)
+        report.verify_seconds = time.perf_counter() - start
     report.tasks = [replace(t, id=f"{id_prefix}-{split}-{i:04d}")
                     for i, t in enumerate(report.tasks)]
     return report
