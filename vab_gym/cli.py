@@ -126,14 +126,30 @@ def cmd_css_build(args: argparse.Namespace) -> int:
     else:
         raise UsageError("give --sites DIR or --generate N")
     sites = [(str(folder.resolve()), folder) for _, folder in sites]
+    assets = Path(args.assets).resolve() if args.assets else None
+    if assets is not None and not assets.is_dir():
+        console.print(f"[red]--assets {escape(args.assets)} is not a folder[/]")
+        return 2
     report = css_tasks.build_tasks(sites, split=args.split, per_site=args.per_site,
-                                   total=args.count, seed=args.seed, css_file=args.css_file)
+                                   total=args.count, seed=args.seed, css_file=args.css_file,
+                                   media=args.media, assets=assets)
     write_jsonl(report.tasks, args.out)
-    console.print(f"{len(report.tasks)} tasks -> {args.out} ({report.rejected_close} "
-                  f"corruptions under the distance filter; {len(report.unsolved)} unsolved)")
-    for line in report.unsolved:
-        console.print(f"  unsolved: {line}")
+    report_path = Path(args.out).with_suffix(".report.json")
+    report_path.write_text(json.dumps(report.to_dict(), indent=2))
+    console.print(build_table(report))
+    console.print(f"{len(report.tasks)} tasks -> {args.out}; report -> {report_path}")
     return 0
+
+
+def build_table(report: Any) -> Table:
+    """One row per site of a css-build report: what was asked, kept and rejected, and why."""
+    table = Table("site", "asked", "kept", "too close", "unsolvable", "blocked", "reasons",
+                  title="css-build")
+    for site in report.sites:
+        table.add_row(escape(Path(site.name).name or site.name), str(site.asked),
+                      str(site.kept), str(site.rejected_close), str(site.rejected_unsolvable),
+                      str(len(site.blocked)), escape("; ".join(site.reasons)))
+    return table
 
 
 def cmd_minecraft_tasks(args: argparse.Namespace) -> int:
@@ -321,6 +337,11 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--count", type=int, help="stop after this many tasks")
     build.add_argument("--seed", type=int, default=0)
     build.add_argument("--css-file", default="style.css")
+    build.add_argument("--media", default="viewport", choices=["viewport", "none"],
+                       help="corrupt rules of @media blocks that apply at the viewport "
+                            "(viewport) or top-level rules only, as VAB (none)")
+    build.add_argument("--assets", help="folder of local copies of outside requests "
+                                        "(ASSETS/HOST/PATH for https://HOST/PATH)")
 
     mc = sub.add_parser("minecraft-tasks", help="make VAB-Minecraft train tasks from a seed")
     mc.add_argument("--count", type=int, default=100)

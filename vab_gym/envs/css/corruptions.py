@@ -18,7 +18,7 @@ import yaml
 
 from vab_gym.core.templates import Prototype
 from vab_gym.envs.css.actions import canonical
-from vab_gym.envs.css.stylesheet import Stylesheet
+from vab_gym.envs.css.stylesheet import Rule, Stylesheet
 
 INSTRUCTION = "Fix the css rules used in the html file to match the target screenshot."  # VAB
 JUDGE_SPEC = {"type": "ssim_distance", "threshold": 0.1}
@@ -104,13 +104,23 @@ def candidates(
     sheet: Stylesheet, rng: np.random.Generator
 ) -> list[tuple[CorruptionPrototype, dict[str, Any]]]:
     """Every (prototype, corruption record) this stylesheet affords, with values drawn."""
+    return [(proto, record) for proto, record, _ in rule_candidates(sheet, rng)]
+
+
+def rule_candidates(
+    sheet: Stylesheet, rng: np.random.Generator
+) -> list[tuple[CorruptionPrototype, dict[str, Any], Rule]]:
+    """Every (prototype, corruption record, rule) this stylesheet's editable rules afford,
+    with values drawn. A record of a rule inside ``@media`` names its query (``media``)."""
     prototypes, shared = load_prototypes()
     found = []
     for proto in prototypes:
         for rule in sheet.rules:
+            where = {"media": rule.media} if rule.media else {}
             if proto.operation == "delete_rule":
                 found.append((proto, {"operation": "delete_rule", "selector": rule.selector,
-                                      "declarations": dict(rule.declarations)}))
+                                      "declarations": dict(rule.declarations), **where},
+                              rule))
                 continue
             for prop in proto.properties:
                 if prop not in rule.declarations:
@@ -123,7 +133,7 @@ def candidates(
                     if new is None:
                         continue
                     record["new_value"] = new
-                found.append((proto, record))
+                found.append((proto, {**record, **where}, rule))
     return found
 
 

@@ -24,6 +24,7 @@ import numpy as np
 from bs4 import BeautifulSoup
 from PIL import Image
 
+from vab_gym.core import arguments
 from vab_gym.core.actions import ActionCall, ActionError
 from vab_gym.core.browser import ChromiumProcess
 from vab_gym.core.env import ModelView, Outcome, VabEnv
@@ -45,6 +46,7 @@ EDITED = ("You have successfully {what}. Here is the updated screenshot. If you 
           "edit is not useful, you can revert the last edit by calling revert_last_edit().")
 REVERTED = "You have successfully reverted the last edit."
 NOTHING_TO_REVERT = "No edit to revert."
+MEDIA_MODES = ("viewport", "none")
 _TARGET_CACHE = 8
 _CURRENT = "current page"  # an image slot still showing the page as it is now
 _VAB_FILE = "new_screenshot.png"  # an image slot that VAB's client reads when it sends it
@@ -70,6 +72,7 @@ class _Target:
     shot: Shot
     gray: np.ndarray
     image: np.ndarray
+    applicable: frozenset[str] = frozenset()  # the media queries that apply
     initial_distances: dict[str, float] = field(default_factory=dict)  # by initial CSS
 
 
@@ -87,6 +90,11 @@ class CssEnv(VabEnv):
     ``info["progress"]`` moves during the episode (costs an SSIM per edit); by default it
     is computed when the episode ends. ``assets`` is a folder of local copies of what
     sites fetch from outside (``assets/HOST/PATH`` answers ``https://HOST/PATH``).
+
+    ``media="viewport"`` (the default) makes the rules of the ``@media`` blocks that apply
+    at the viewport editable like top-level rules (found by ``select_rule``, edited by
+    ``edit_rule``, listed by ``get_selectors_by_html_elements``); ``media="none"`` is
+    VAB's behaviour, where only top-level rules can be found.
     """
 
     env_id = "VAB-CSS-v0"
@@ -99,9 +107,11 @@ class CssEnv(VabEnv):
     mistakes = "vab_gym.envs.css.mistakes:propose"
     mistake_window = 2  # the solver repairs in 2-3 steps: the mistake goes in at step 1 or 2
 
-    def __init__(self, *, dense_progress: bool = False, assets: str | Path | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(self, *, dense_progress: bool = False, media: str = "viewport",
+                 assets: str | Path | None = None, **kwargs: Any) -> None:
+        arguments.choice("media", media, MEDIA_MODES)
         super().__init__(**kwargs)
+        self.media = media
         self.action_set = CSS_ACTIONS.configured(quirks=self.vab_quirks, hints=self.hints)
         self.dense_progress = dense_progress
         self.assets = Path(assets) if assets is not None else None
@@ -146,33 +156,50 @@ class CssEnv(VabEnv):
         self.html = (site_dir / "index.html").read_text("utf-8")
         original = Stylesheet.parse((site_dir / css_file).read_text("utf-8"))
         corruption = setup.get("corruption")
-        self._sheet = corruptions.apply(original, corruption) if corruption else original
         self._undo = []
         self._distance = None
         self._vab_file = None
         self._turn_images = []
         self._reply_feedback = None
         self._soup = BeautifulSoup(self.html, "html.parser")  # VAB's parser
-        self._initial_css = self._sheet.css()
         original_css = original.css()
         key = hashlib.sha256(
             f"{site_dir}\0{css_file}\0{original_css}\0{self.image_size}\0{self.assets}".encode()
         ).hexdigest()
         self._target = self._targets.get(key)
-        if self._target is None:  # render the target first, then break the page
+        fresh = self._target is None
+        if fresh:  # render the target first, then break the page
             self._renderer.open(site_dir, css_file, original_css, assets=self.assets)
             shot = self._renderer.full_page()
             self._target = _Target(shot, judge.quantize(judge.gray(shot.array())),
-                                   self._renderer.fitted(*self.image_size))
+                                   self._renderer.fitted(*self.image_size),
+                                   self._renderer.applying(original.media_queries
+                                                           if self.media == "viewport" else []))
             self._targets[key] = self._target
             if len(self._targets) > _TARGET_CACHE:
                 self._targets.popitem(last=False)
-            self._renderer.set_css(self._initial_css)
         else:
             self._targets.move_to_end(key)
+        original.applicable = self._target.applicable
+        self._sheet = self._corrupted(original, corruption) if corruption else original
+        self._initial_css = self._sheet.css()
+        if fresh:
+            self._renderer.set_css(self._initial_css)
+        else:
             self._renderer.open(site_dir, css_file, self._initial_css, assets=self.assets)
         self._image = self._renderer.fitted(*self.image_size)
         return f"Here is the html content.\n{self.html}"
+
+    def _corrupted(self, original: Stylesheet, corruption: dict[str, Any]) -> Stylesheet:
+        try:
+            return corruptions.apply(original, corruption)
+        except ValueError as exc:
+            if corruption.get("media") and self.media == "none":
+                raise ValueError(
+                    f"{exc}: the task corrupts a rule inside '@media {corruption['media']}', "
+                    "which media='none' (VAB's behaviour) cannot edit; use media='viewport'"
+                ) from None
+            raise
 
     def _observe(self) -> dict[str, np.ndarray]:
         assert self._image is not None and self._target is not None
@@ -226,7 +253,8 @@ class CssEnv(VabEnv):
         self._chromium.close()
 
     def fidelity(self) -> dict[str, Any]:
-        return {**super().fidelity(), "dense_progress": self.dense_progress}
+        return {**super().fidelity(), "dense_progress": self.dense_progress,
+                "media": self.media}
 
     # -- what VAB shows the model -----------------------------------------------------------
     def model_view(self) -> ModelView:

@@ -115,6 +115,18 @@ class SiteRenderer:
         """The share of the page each selector's elements cover (0 for a bad selector)."""
         return self._call(lambda p: p.page.evaluate(_AREAS_JS, selectors))
 
+    def media_matches(self, queries: list[str]) -> list[bool]:
+        """Whether each media query applies to the open page, as the browser decides
+        (``matchMedia``); a query it cannot read applies nowhere."""
+        return self._call(lambda p: p.page.evaluate(_MEDIA_JS, queries))
+
+    def applying(self, queries: list[str]) -> frozenset[str]:
+        """The ``queries`` that apply to the open page (:meth:`media_matches`)."""
+        if not queries:
+            return frozenset()
+        return frozenset(q for q, ok in zip(queries, self.media_matches(queries), strict=True)
+                         if ok)
+
     # -- internals ------------------------------------------------------------------------
     def _call(self, fn, *, reopen: bool = False):
         """Run ``fn(page)`` on the Chromium thread; after a crash, reopen once and retry."""
@@ -236,6 +248,9 @@ _AREAS_JS = """(selectors) => {
     return Math.min(1, area / page);
   });
 }"""
+
+
+_MEDIA_JS = "(queries) => queries.map((query) => window.matchMedia(query).matches)"
 
 
 def fit(image: np.ndarray, height: int, width: int) -> np.ndarray:

@@ -1,9 +1,14 @@
 """An editable stylesheet: style rules by selector, everything else kept verbatim.
 
-Parsing is tinycss2's. Like VAB (which used cssutils), only top-level style rules can be
-selected and edited; at-rules such as ``@media`` are kept as they are. Selectors are kept
-in cssutils' ``selectorText`` form, the text VAB's ``actions.py:CSSInteractor.select_rule``
-compares an agent's selector with.
+Parsing is tinycss2's. VAB (cssutils) selects and edits top-level style rules only: its
+``actions.py:CSSInteractor.select_rule`` and ``get_selectors_by_html_elements`` loop over
+the sheet's ``cssRules`` and skip every rule whose type is not ``STYLE_RULE``, so the rules
+inside an ``@media`` block can be neither found nor edited. Here the style rules of an
+``@media`` block are parsed too (:class:`MediaBlock`); they become editable when the
+stylesheet is told which media queries apply (:attr:`Stylesheet.applicable`, set by the env
+from the browser's ``matchMedia``), and stay out of reach otherwise, as in VAB. Other
+at-rules are kept verbatim. Selectors are kept in cssutils' ``selectorText`` form, the text
+VAB's ``select_rule`` compares an agent's selector with.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import tinycss2
 
@@ -55,46 +61,114 @@ class Rule:
 
     selector: str
     declarations: dict[str, str] = field(default_factory=dict)
+    media: str | None = None  # the query of the @media block holding it, if any
 
     def css(self) -> str:
         body = "".join(f"  {name}: {value};\n" for name, value in self.declarations.items())
         return f"{self.selector} {{\n{body}}}\n"
 
 
-class Stylesheet:
-    """Rules (editable) and raw at-rules (kept), in source order."""
+@dataclass
+class MediaBlock:
+    """An ``@media`` block: its query (``(min-width: 768px)``) and its rules, in order
+    (nested at-rules kept verbatim)."""
 
-    def __init__(self, items: list[Rule | str]) -> None:
-        self.items = items
-
-    @classmethod
-    def parse(cls, text: str) -> Stylesheet:
-        items: list[Rule | str] = []
-        for node in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
-            if node.type == "qualified-rule":
-                rule = Rule(normalize_selector(tinycss2.serialize(node.prelude)))
-                for decl in tinycss2.parse_blocks_contents(
-                    node.content, skip_comments=True, skip_whitespace=True
-                ):
-                    if decl.type == "declaration":
-                        value = tinycss2.serialize(decl.value).strip()
-                        if decl.important:
-                            value += " !important"
-                        rule.declarations[decl.lower_name] = value
-                items.append(rule)
-            elif node.type == "at-rule":
-                items.append(node.serialize().strip() + "\n")
-        return cls(items)
+    query: str
+    items: list[Rule | str] = field(default_factory=list)
 
     def css(self) -> str:
-        return "\n".join(item.css() if isinstance(item, Rule) else item for item in self.items)
-
-    def copy(self) -> Stylesheet:
-        return Stylesheet(copy.deepcopy(self.items))
+        body = "".join(item.css() if isinstance(item, Rule) else item for item in self.items)
+        return f"@media {self.query} {{\n{body}}}\n"
 
     @property
     def rules(self) -> list[Rule]:
         return [item for item in self.items if isinstance(item, Rule)]
+
+
+def _parse_items(nodes: list, media: str | None) -> list[Rule | MediaBlock | str]:
+    items: list[Rule | MediaBlock | str] = []
+    for node in nodes:
+        if node.type == "qualified-rule":
+            items.append(_parse_rule(node, media))
+        elif node.type == "at-rule" and node.lower_at_keyword == "media" \
+                and node.content is not None and media is None:
+            query = " ".join(tinycss2.serialize(node.prelude).split())
+            content = tinycss2.parse_rule_list(node.content, skip_comments=True,
+                                               skip_whitespace=True)
+            block = MediaBlock(query)
+            block.items = [i for i in _parse_items(content, query)
+                           if not isinstance(i, MediaBlock)]
+            items.append(block)
+        elif node.type == "at-rule":
+            items.append(node.serialize().strip() + "\n")
+    return items
+
+
+def _parse_rule(node, media: str | None) -> Rule:
+    rule = Rule(normalize_selector(tinycss2.serialize(node.prelude)), media=media)
+    for decl in tinycss2.parse_blocks_contents(node.content, skip_comments=True,
+                                               skip_whitespace=True):
+        if decl.type == "declaration":
+            value = tinycss2.serialize(decl.value).strip()
+            if decl.important:
+                value += " !important"
+            rule.declarations[decl.lower_name] = value
+    return rule
+
+
+class Stylesheet:
+    """Rules and ``@media`` blocks (editable) and raw at-rules (kept), in source order.
+
+    ``applicable`` holds the media queries that apply where the page is shown; the rules
+    of those blocks join the top-level rules in :attr:`rules` (what the actions select,
+    edit and match). Empty, the default, is VAB's behaviour: top-level rules only.
+    """
+
+    def __init__(self, items: list[Rule | MediaBlock | str],
+                 applicable: frozenset[str] = frozenset()) -> None:
+        self.items = items
+        self.applicable = applicable
+
+    @classmethod
+    def parse(cls, text: str) -> Stylesheet:
+        """A new stylesheet from ``text``. Parsing a 240 KB framework stylesheet takes about
+        half a second, and the env and the builder read the same few files again and
+        again, so the parse of recent texts is kept and copied."""
+        return _parsed(text).copy()
+
+    def css(self) -> str:
+        return "\n".join(item if isinstance(item, str) else item.css() for item in self.items)
+
+    def copy(self) -> Stylesheet:
+        return Stylesheet(copy.deepcopy(self.items), self.applicable)
+
+    @property
+    def media_queries(self) -> list[str]:
+        """The queries of the stylesheet's ``@media`` blocks, each once, in order."""
+        return list(dict.fromkeys(i.query for i in self.items if isinstance(i, MediaBlock)))
+
+    @property
+    def rules(self) -> list[Rule]:
+        """The editable rules in source order: top-level ones, and those of the ``@media``
+        blocks whose query is in :attr:`applicable`."""
+        found: list[Rule] = []
+        for item in self.items:
+            if isinstance(item, Rule):
+                found.append(item)
+            elif isinstance(item, MediaBlock) and item.query in self.applicable:
+                found.extend(item.rules)
+        return found
+
+    @property
+    def all_rules(self) -> list[Rule]:
+        """Every style rule, editable or not (media blocks that do not apply included)."""
+        found: list[Rule] = []
+        for item in self.items:
+            if isinstance(item, Rule):
+                found.append(item)
+            elif isinstance(item, MediaBlock):
+                found.extend(item.rules)
+        return found
 
     def find(self, selector: str) -> Rule | None:
         """The first rule whose selector text is exactly ``selector``, as VAB's
@@ -103,13 +177,29 @@ class Stylesheet:
         return next((r for r in self.rules if r.selector == selector), None)
 
     def remove(self, rule: Rule) -> int:
-        """Remove ``rule``; return the index it had, for putting it back."""
-        index = next(i for i, item in enumerate(self.items) if item is rule)
-        del self.items[index]
-        return index
+        """Remove ``rule`` (top-level or in its ``@media`` block); return the index it had
+        in its list, for putting it back."""
+        for items in self._lists():
+            index = next((i for i, item in enumerate(items) if item is rule), None)
+            if index is not None:
+                del items[index]
+                return index
+        raise ValueError(f"rule {rule.selector!r} is not in the stylesheet")
+
+    def _lists(self):
+        yield self.items
+        for item in self.items:
+            if isinstance(item, MediaBlock):
+                yield item.items
 
     def insert(self, rule: Rule, index: int | None = None) -> None:
         self.items.insert(len(self.items) if index is None else index, rule)
+
+
+@lru_cache(maxsize=8)
+def _parsed(text: str) -> Stylesheet:
+    nodes = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
+    return Stylesheet(_parse_items(nodes, None))
 
 
 def check_selector(selector: str) -> str:
