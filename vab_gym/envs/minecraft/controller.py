@@ -370,6 +370,40 @@ def _dig_estimate(cells, costs, targets, per_step):
     return best, where
 
 
+@njit(cache=True)
+def _box_targets(blocks, solid, lut):
+    """The box's targets (cells whose block ``lut`` marks), those exposed (a face-adjacent
+    cell inside the box is not solid), the exposed cells in ``np.argwhere`` order, and
+    whether any target is buried: one pass, where numpy made a dozen box-sized arrays."""
+    sx, sy, sz = blocks.shape
+    target = np.zeros((sx, sy, sz), np.bool_)
+    exposed = np.zeros((sx, sy, sz), np.bool_)
+    cells = np.empty((4096, 3), np.int64)
+    count = 0
+    any_buried = False
+    for x in range(sx):
+        for y in range(sy):
+            for z in range(sz):
+                if not lut[blocks[x, y, z]]:
+                    continue
+                target[x, y, z] = True
+                if ((x > 0 and not solid[x - 1, y, z]) or (x + 1 < sx and not solid[x + 1, y, z])
+                        or (y > 0 and not solid[x, y - 1, z])
+                        or (y + 1 < sy and not solid[x, y + 1, z])
+                        or (z > 0 and not solid[x, y, z - 1])
+                        or (z + 1 < sz and not solid[x, y, z + 1])):
+                    exposed[x, y, z] = True
+                    if count == cells.shape[0]:
+                        grown = np.empty((2 * count, 3), np.int64)
+                        grown[:count] = cells
+                        cells = grown
+                    cells[count, 0], cells[count, 1], cells[count, 2] = x, y, z
+                    count += 1
+                else:
+                    any_buried = True
+    return target, exposed, cells[:count].copy(), any_buried
+
+
 def _cells(mask: np.ndarray) -> np.ndarray:
     """``np.argwhere(mask)`` (the same cells, in the same order), through the flat indices:
     ``argwhere`` of a big, mostly False 3-D mask costs ~15x more."""
@@ -480,6 +514,9 @@ def warm_up() -> None:
     dist = dist.reshape(stand.shape)
     _approach(dist, np.zeros((1, 3), np.int64), _offsets("block"))
     _dig_estimate(np.zeros((1, 3), np.int64), np.zeros(1), np.zeros((1, 3), np.int64), 1.0)
+    crop = (slice(1, None),) * 3  # the box is a crop of the world: strided views, as here
+    _box_targets(np.zeros((4, 4, 4), np.uint8)[crop], np.zeros((4, 4, 4), bool)[crop],
+                 np.ones(1, bool))
 
 
 # -- the search box -----------------------------------------------------------------------
@@ -500,27 +537,15 @@ class _Box:
         self.solid = self.masks.solid[crop]
         self.water = self.masks.water[crop]
         self.stand = self.masks.stand[crop]
-        # A prompt names a few block ids: comparing uint8 cells to each beats a lookup, which
-        # widens every cell to an index first.
-        self.target = np.zeros(blocks.shape, bool)
-        for block_id in np.flatnonzero(lut):
-            self.target |= blocks == block_id
         if not lut.any():
+            self.target = np.zeros(blocks.shape, bool)
             self.exposed = np.zeros_like(self.target)
             self.exposed_cells = np.zeros((0, 3), np.int64)
             self.any_buried = False
             return
-        opened = np.zeros_like(self.target)
-        free = ~self.solid
-        opened[1:] |= free[:-1]
-        opened[:-1] |= free[1:]
-        opened[:, 1:] |= free[:, :-1]
-        opened[:, :-1] |= free[:, 1:]
-        opened[:, :, 1:] |= free[:, :, :-1]
-        opened[:, :, :-1] |= free[:, :, 1:]
-        self.exposed = self.target & opened
-        self.exposed_cells = _cells(self.exposed)
-        self.any_buried = bool((self.target & ~opened).any())
+        self.target, self.exposed, self.exposed_cells, any_buried = _box_targets(
+            blocks, self.solid, lut)
+        self.any_buried = bool(any_buried)
 
     def local(self, cell: np.ndarray) -> np.ndarray:
         return np.asarray(cell) - self.lo
