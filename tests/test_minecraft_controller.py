@@ -474,7 +474,7 @@ def test_the_box_finds_the_exposed_targets_numpy_finds():
     lut = np.zeros(len(P.names), bool)
     lut[P.id("stone")] = lut[P.id("dirt")] = True
     box = _Box(world, np.array([24, FEET, 24]), 12, lut)
-    blocks = world.blocks[tuple(slice(a, b) for a, b in zip(box.lo, box.hi))]
+    blocks = world.blocks[tuple(slice(a, b) for a, b in zip(box.lo, box.hi, strict=True))]
     target = lut[blocks]
     free = ~box.solid
     opened = np.zeros_like(target)
