@@ -420,3 +420,70 @@ def test_stripping_logs_needs_an_axe_held():
     body = player("wooden_axe")
     result = run(world, body, "strip oak logs", "stripped_oak_log", 2)
     assert result.ok and result.gained == Counter(stripped_oak_log=2)
+
+
+def _field_run(world):
+    from vab_gym.envs.minecraft.controller import Intent, _Run
+
+    return _Run(world, player(), np.random.default_rng(0), 800, Intent("collect", None), None, 1)
+
+
+def test_a_resumed_search_equals_a_new_search_to_the_wider_limit():
+    """collect() widens a search's limit (near, the turn, beyond) by resuming it: the
+    distances, predecessors and settle order must be those of a fresh search."""
+    world = flat()
+    world.blocks[20:30, FEET, 30] = P.id("stone")  # a wall and a step, so paths bend
+    world.blocks[22, FEET, 20] = P.id("stone")
+    widened = _field_run(world)
+    near, _ = widened.field(30.0)
+    assert np.isfinite(near).sum() > 0 and np.nanmax(near[near <= 30.0]) <= 30.0
+    small = len(widened.reached)
+    dist, prev = widened.field(np.inf, wider=True)
+    got = (dist.copy(), prev.copy(), widened.reached.copy())
+    fresh = _field_run(world)
+    dist, prev = fresh.field(np.inf)
+    finite = np.isfinite(dist).reshape(-1)
+    assert len(fresh.reached) > small
+    np.testing.assert_array_equal(got[0], dist)
+    np.testing.assert_array_equal(got[1][finite], prev[finite])
+    np.testing.assert_array_equal(got[2], fresh.reached)
+
+
+def test_a_block_change_ends_resuming():
+    """A block broken after a search: widening searches again, and the new wall counts."""
+    world = flat()
+    widened = _field_run(world)
+    widened.field(30.0)
+    widened.ensure_box()
+    widened.world.blocks[26, FEET:FEET + 2, 24] = P.id("stone")  # through the executor:
+    from vab_gym.envs.minecraft.controller import _world_masks
+    widened.box.masks = _world_masks(world)  # (masks remade for the new wall)
+    widened.box = None
+    widened.set_air(np.array([0, FEET + 5, 0]))  # any change ends the resumable search
+    dist, _ = widened.field(np.inf, wider=True)
+    fresh_dist, _ = _field_run(world).field(np.inf)
+    np.testing.assert_array_equal(dist, fresh_dist)
+
+
+def test_the_box_finds_the_exposed_targets_numpy_finds():
+    from vab_gym.envs.minecraft.controller import _Box
+
+    rng = np.random.default_rng(1)
+    world = flat()
+    world.blocks[rng.random(world.blocks.shape) < 0.1] = 0  # caves: exposed stone inside
+    lut = np.zeros(len(P.names), bool)
+    lut[P.id("stone")] = lut[P.id("dirt")] = True
+    box = _Box(world, np.array([24, FEET, 24]), 12, lut)
+    blocks = world.blocks[tuple(slice(a, b) for a, b in zip(box.lo, box.hi, strict=True))]
+    target = lut[blocks]
+    free = ~box.solid
+    opened = np.zeros_like(target)
+    for axis in range(3):
+        lo, hi = [slice(None)] * 3, [slice(None)] * 3
+        lo[axis], hi[axis] = slice(1, None), slice(None, -1)
+        opened[tuple(lo)] |= free[tuple(hi)]
+        opened[tuple(hi)] |= free[tuple(lo)]
+    np.testing.assert_array_equal(box.target, target)
+    np.testing.assert_array_equal(box.exposed, target & opened)
+    np.testing.assert_array_equal(box.exposed_cells, np.argwhere(target & opened))
+    assert box.any_buried == bool((target & ~opened).any()) and box.any_buried

@@ -219,31 +219,41 @@ def _before(d_a, i_a, d_b, i_b):
 
 @njit(cache=True)
 def _dijkstra(solid, water, stand, start, limit, walk, jump, water_factor, fall,
-              dist, prev, done, stale):
+              dist, prev, done, count, heap_d, heap_i, size, resume):
     """Ticks to walk from ``start`` to every standable cell (8 directions, step up 1, drop 3)
-    within ``limit``, into the flat work arrays ``dist`` (distance, inf where unreached),
+    within ``limit``, into the flat work arrays ``dist`` (distance; exact where settled,
+    an upper bound above ``limit`` at cells left in the heap, inf where unreached),
     ``prev`` (predecessor, read only where ``dist`` is finite) and ``done`` (the cells
-    reached, in the order they were settled); returns how many cells were reached.
+    settled, in order); returns ``(count, heap_d, heap_i, size)``: the settled cells and
+    the heap left over.
 
-    The work arrays outlive a search (``_Paths``): the ``stale`` cells the last search
-    reached are set back to inf first, which is cheaper than filling a box-sized array. The
-    heap is two arrays ordered as heapq orders ``(d, i)`` tuples, so cells settle in the
-    same order, with the same predecessors, as with heapq."""
-    for k in range(stale):
-        dist[done[k]] = np.inf
+    The search stops at the first heap entry beyond ``limit`` instead of never pushing
+    it, so ``resume`` (same box, start and blocks) continues a search to a wider limit
+    where a new one would settle the same cells again: cells settle in the order of
+    ``(d, i)`` either way, with the same predecessors, so the result is the one a fresh
+    search to the wider limit gives. The work arrays outlive a search (``_Paths``): a new
+    search sets the cells the last one wrote (settled, and still in its heap) back to inf,
+    which is cheaper than filling a box-sized array. The heap is two arrays ordered as
+    heapq orders ``(d, i)`` tuples, so cells settle in the same order, with the same
+    predecessors, as with heapq."""
     sx, sy, sz = stand.shape
-    count = 0
-    s = (start[0] * sy + start[1]) * sz + start[2]
-    dist[s] = 0.0
-    prev[s] = -1
-    heap_d = np.empty(4096)
-    heap_i = np.empty(4096, np.int64)
-    heap_d[0], heap_i[0] = 0.0, s
-    size = 1
+    if not resume:
+        for k in range(count):
+            dist[done[k]] = np.inf
+        for k in range(size):
+            dist[heap_i[k]] = np.inf
+        count = 0
+        s = (start[0] * sy + start[1]) * sz + start[2]
+        dist[s] = 0.0
+        prev[s] = -1
+        heap_d[0], heap_i[0] = 0.0, s
+        size = 1
     dxs = (1, -1, 0, 0, 1, 1, -1, -1)
     dzs = (0, 0, 1, -1, 1, -1, 1, -1)
     while size > 0:
         d, i = heap_d[0], heap_i[0]
+        if d > limit:  # the rest lies beyond the limit: left for a resumed search
+            break
         size -= 1
         if size > 0:  # sift the last entry down from the root
             last_d, last_i = heap_d[size], heap_i[size]
@@ -300,8 +310,6 @@ def _dijkstra(solid, water, stand, start, limit, walk, jump, water_factor, fall,
             if water[nx, ny, nz] or water[nx, ny - 1, nz]:
                 cost *= water_factor
             nd = d + cost
-            if nd > limit:
-                continue
             j = (nx * sy + ny) * sz + nz
             if nd < dist[j]:
                 dist[j] = nd
@@ -321,7 +329,7 @@ def _dijkstra(solid, water, stand, start, limit, walk, jump, water_factor, fall,
                     heap_d[pos], heap_i[pos] = heap_d[parent], heap_i[parent]
                     pos = parent
                 heap_d[pos], heap_i[pos] = nd, j
-    return count
+    return count, heap_d, heap_i, size
 
 
 @njit(cache=True)
@@ -360,6 +368,40 @@ def _dig_estimate(cells, costs, targets, per_step):
                 best[t] = total
                 where[t] = c
     return best, where
+
+
+@njit(cache=True)
+def _box_targets(blocks, solid, lut):
+    """The box's targets (cells whose block ``lut`` marks), those exposed (a face-adjacent
+    cell inside the box is not solid), the exposed cells in ``np.argwhere`` order, and
+    whether any target is buried: one pass, where numpy made a dozen box-sized arrays."""
+    sx, sy, sz = blocks.shape
+    target = np.zeros((sx, sy, sz), np.bool_)
+    exposed = np.zeros((sx, sy, sz), np.bool_)
+    cells = np.empty((4096, 3), np.int64)
+    count = 0
+    any_buried = False
+    for x in range(sx):
+        for y in range(sy):
+            for z in range(sz):
+                if not lut[blocks[x, y, z]]:
+                    continue
+                target[x, y, z] = True
+                if ((x > 0 and not solid[x - 1, y, z]) or (x + 1 < sx and not solid[x + 1, y, z])
+                        or (y > 0 and not solid[x, y - 1, z])
+                        or (y + 1 < sy and not solid[x, y + 1, z])
+                        or (z > 0 and not solid[x, y, z - 1])
+                        or (z + 1 < sz and not solid[x, y, z + 1])):
+                    exposed[x, y, z] = True
+                    if count == cells.shape[0]:
+                        grown = np.empty((2 * count, 3), np.int64)
+                        grown[:count] = cells
+                        cells = grown
+                    cells[count, 0], cells[count, 1], cells[count, 2] = x, y, z
+                    count += 1
+                else:
+                    any_buried = True
+    return target, exposed, cells[:count].copy(), any_buried
 
 
 def _cells(mask: np.ndarray) -> np.ndarray:
@@ -435,10 +477,13 @@ class _Paths:
     filling a fresh box-sized ``dist`` took longer than a short search itself. A search's
     ``dist`` and ``prev`` hold until the next search in the same world."""
 
-    dist: np.ndarray  # float64, inf except at done[:count]
+    dist: np.ndarray  # float64, inf except at done[:count] and heap_i[:size]
     prev: np.ndarray  # int64
     done: np.ndarray  # int64
-    count: int = 0  # the cells the last search reached
+    count: int = 0  # the cells the last search settled
+    heap_d: np.ndarray = field(default_factory=lambda: np.empty(4096))
+    heap_i: np.ndarray = field(default_factory=lambda: np.empty(4096, np.int64))
+    size: int = 0  # the entries the last search left in its heap (beyond its limit)
 
 
 def _paths(world: World, size: int) -> _Paths:
@@ -461,13 +506,17 @@ def warm_up() -> None:
     solid = np.zeros((3, 4, 3), bool)
     solid[:, 0] = True
     stand = _stand_mask(solid, np.zeros_like(solid))
-    dist, prev, done = np.full(stand.size, np.inf), np.empty(stand.size, np.int64), \
-        np.empty(stand.size, np.int64)
+    paths = _Paths(np.full(stand.size, np.inf), np.empty(stand.size, np.int64),
+                   np.empty(stand.size, np.int64))
     _dijkstra(solid, np.zeros_like(solid), stand, np.array([1, 1, 1]), 100.0, 4.6, 2.0, 2.0,
-              0.5, dist, prev, done, 0)
+              0.5, paths.dist, paths.prev, paths.done, 0, paths.heap_d, paths.heap_i, 0, False)
+    dist = paths.dist
     dist = dist.reshape(stand.shape)
     _approach(dist, np.zeros((1, 3), np.int64), _offsets("block"))
     _dig_estimate(np.zeros((1, 3), np.int64), np.zeros(1), np.zeros((1, 3), np.int64), 1.0)
+    crop = (slice(1, None),) * 3  # the box is a crop of the world: strided views, as here
+    _box_targets(np.zeros((4, 4, 4), np.uint8)[crop], np.zeros((4, 4, 4), bool)[crop],
+                 np.ones(1, bool))
 
 
 # -- the search box -----------------------------------------------------------------------
@@ -488,27 +537,15 @@ class _Box:
         self.solid = self.masks.solid[crop]
         self.water = self.masks.water[crop]
         self.stand = self.masks.stand[crop]
-        # A prompt names a few block ids: comparing uint8 cells to each beats a lookup, which
-        # widens every cell to an index first.
-        self.target = np.zeros(blocks.shape, bool)
-        for block_id in np.flatnonzero(lut):
-            self.target |= blocks == block_id
         if not lut.any():
+            self.target = np.zeros(blocks.shape, bool)
             self.exposed = np.zeros_like(self.target)
             self.exposed_cells = np.zeros((0, 3), np.int64)
             self.any_buried = False
             return
-        opened = np.zeros_like(self.target)
-        free = ~self.solid
-        opened[1:] |= free[:-1]
-        opened[:-1] |= free[1:]
-        opened[:, 1:] |= free[:, :-1]
-        opened[:, :-1] |= free[:, 1:]
-        opened[:, :, 1:] |= free[:, :, :-1]
-        opened[:, :, :-1] |= free[:, :, 1:]
-        self.exposed = self.target & opened
-        self.exposed_cells = _cells(self.exposed)
-        self.any_buried = bool((self.target & ~opened).any())
+        self.target, self.exposed, self.exposed_cells, any_buried = _box_targets(
+            blocks, self.solid, lut)
+        self.any_buried = bool(any_buried)
 
     def local(self, cell: np.ndarray) -> np.ndarray:
         return np.asarray(cell) - self.lo
@@ -564,6 +601,7 @@ class _Run:
     box: _Box | None = None
     arrived: bool = False
     skip: list = field(default_factory=list)  # buried targets a staircase could not reach
+    search: tuple | None = None  # (box, start) of the last search, while it can be resumed
 
     def __post_init__(self) -> None:
         data = vocabulary().data
@@ -637,20 +675,27 @@ class _Run:
                     self.box.target[tuple(self.box.local(cell))] = False
         return self.box
 
-    def field(self, limit: float | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Walking ticks from the player to every cell of the box (within ``limit``), and
-        each cell's predecessor: views of the world's work arrays, good until the next
-        search."""
+    def field(self, limit: float | None = None, wider: bool = False
+              ) -> tuple[np.ndarray, np.ndarray]:
+        """Walking ticks from the player to every cell of the box (within ``limit``: exact
+        there, above ``limit`` or inf beyond), and each cell's predecessor: views of the
+        world's work arrays, good until the next search. ``wider``: the last search, from
+        here in this box with no block changed since, goes on to the wider ``limit``
+        (the same result as a new search, without settling its cells again)."""
         box = self.ensure_box()
         t = self.ticks
         start = np.clip(box.local(self.feet()), 0, np.array(box.solid.shape) - 1)
         shape, size = box.solid.shape, box.solid.size
         paths = _paths(self.world, size)
-        paths.count = _dijkstra(
+        key = (id(box), tuple(int(c) for c in start))
+        resume = wider and self.search == key
+        paths.count, paths.heap_d, paths.heap_i, paths.size = _dijkstra(
             box.solid, box.water, box.stand, start.astype(np.int64),
             float(self.remaining if limit is None else limit), float(t["walk"]),
             float(t["jump"]), float(t["water"]), float(t["fall"]),
-            paths.dist, paths.prev, paths.done, paths.count)
+            paths.dist, paths.prev, paths.done, paths.count, paths.heap_d, paths.heap_i,
+            paths.size, resume)
+        self.search = key
         self.reached = np.stack(np.unravel_index(paths.done[:paths.count], shape), -1)
         return paths.dist[:size].reshape(shape), paths.prev[:size]
 
@@ -766,6 +811,7 @@ class _Run:
 
     def set_air(self, cell: np.ndarray) -> None:
         self.world.blocks[tuple(cell)] = 0
+        self.search = None  # a search made before this change cannot be resumed
         if self.box is not None:
             _clear_masks(self.box.masks, cell)
             self.box.cleared(np.asarray(cell))
@@ -1034,8 +1080,10 @@ class _Run:
                         return
                     continue
             # Near first (a small field is cheap), then the whole turn, then beyond it.
-            for limit in (min(_NEAR_TICKS, self.remaining), self.remaining, np.inf):
-                dist, prev = self.field(limit)
+            # Each wider limit resumes the last search (nothing changed in between).
+            for k, limit in enumerate((min(_NEAR_TICKS, self.remaining), self.remaining,
+                                       np.inf)):
+                dist, prev = self.field(limit, wider=k > 0)
                 choice = self.choose(dist)
                 if choice is not None and choice.cost <= limit:
                     break
