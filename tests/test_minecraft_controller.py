@@ -449,22 +449,6 @@ def test_a_resumed_search_equals_a_new_search_to_the_wider_limit():
     np.testing.assert_array_equal(got[2], fresh.reached)
 
 
-def test_a_block_change_ends_resuming():
-    """A block broken after a search: widening searches again, and the new wall counts."""
-    world = flat()
-    widened = _field_run(world)
-    widened.field(30.0)
-    widened.ensure_box()
-    widened.world.blocks[26, FEET:FEET + 2, 24] = P.id("stone")  # through the executor:
-    from vab_gym.envs.minecraft.controller import _world_masks
-    widened.box.masks = _world_masks(world)  # (masks remade for the new wall)
-    widened.box = None
-    widened.set_air(np.array([0, FEET + 5, 0]))  # any change ends the resumable search
-    dist, _ = widened.field(np.inf, wider=True)
-    fresh_dist, _ = _field_run(world).field(np.inf)
-    np.testing.assert_array_equal(dist, fresh_dist)
-
-
 def test_the_box_finds_the_exposed_targets_numpy_finds():
     from vab_gym.envs.minecraft.controller import _Box
 
