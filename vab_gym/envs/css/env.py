@@ -25,7 +25,7 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from vab_gym.core.actions import ActionCall, ActionError
-from vab_gym.core.browser import ChromiumProcess
+from vab_gym.core.browser import open_chromium
 from vab_gym.core.env import ModelView, Outcome, VabEnv
 from vab_gym.core.judge import Verdict
 from vab_gym.core.tasks import Task, TaskSet, package_tasks
@@ -86,6 +86,9 @@ class CssEnv(VabEnv):
     ``dense_progress=True`` computes the judge's distance after every edit, so
     ``info["progress"]`` moves during the episode (costs an SSIM per edit); by default it
     is computed when the episode ends.
+
+    ``browser="shared"`` (the default) renders in this process's shared Chromium, in a
+    browser context of the env's own; ``"own"`` starts a Chromium for this env alone.
     """
 
     env_id = "VAB-CSS-v0"
@@ -98,14 +101,16 @@ class CssEnv(VabEnv):
     mistakes = "vab_gym.envs.css.mistakes:propose"
     mistake_window = 2  # the solver repairs in 2-3 steps: the mistake goes in at step 1 or 2
 
-    def __init__(self, *, dense_progress: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *, dense_progress: bool = False, browser: str = "shared",
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.action_set = CSS_ACTIONS.configured(quirks=self.vab_quirks, hints=self.hints)
         self.dense_progress = dense_progress
         self._vab_file: bytes | str | None = None  # VAB's new_screenshot.png
         self._turn_images: list[bytes | str] = []
         self._reply_feedback: str | None = None
-        self._chromium = ChromiumProcess()
+        self.browser = browser
+        self._chromium = open_chromium(browser)
         self._renderer = SiteRenderer(self._chromium)
         self._targets: OrderedDict[str, _Target] = OrderedDict()
         self._target: _Target | None = None

@@ -105,9 +105,16 @@ class SiteRenderer:
 
     # -- internals ------------------------------------------------------------------------
     def _call(self, fn, *, reopen: bool = False):
-        """Run ``fn(page)`` on the Chromium thread; after a crash, reopen once and retry."""
+        """Run ``fn(page)`` on the Chromium thread. The site is reopened (a new context at
+        the current CSS) when asked, when the browser is a new one (the old one crashed or
+        hung), and once more after a failed call (e.g. the page's renderer crashed). Only
+        this renderer's context is replaced: other envs on a shared browser keep theirs."""
         def attempt(browser):
-            if reopen or self._page is None:
+            if self._page is not None and (reopen or self._page.context.browser is not browser):
+                if self._page.context.browser is browser:
+                    self._discard()  # a live browser's context: close it
+                self._page = None  # a dead browser's context: nothing to close
+            if self._page is None:
                 self._open(browser)
             return fn(self._page)
 
@@ -116,8 +123,6 @@ class SiteRenderer:
         except BrowserUnavailable:
             raise
         except Exception:
-            self._page = None
-            self.chromium.restart()
             reopen = True
             return self.chromium.run(attempt)
 

@@ -56,7 +56,7 @@ def build_tasks(
     """Tasks from ``sites`` (name written into each task's setup, folder to read)."""
     rng = np.random.default_rng(seed)
     report = BuildReport()
-    chromium = ChromiumProcess()
+    chromium = ChromiumProcess.shared()
     renderer = SiteRenderer(chromium)
     try:
         for name, folder in track(sites, description=f"corrupting {len(sites)} sites"):
