@@ -148,7 +148,9 @@ class PhoneScreen:
         self._loads += 1
 
     def _on_crash(self, _page: Any) -> None:
+        """Close the context now: a crashed page's DevTools session never answers."""
         self.crashed = True
+        self.close()
 
     # -- navigation and settling ----------------------------------------------------------
     def open(self, path: str) -> None:

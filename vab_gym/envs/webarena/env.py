@@ -239,7 +239,11 @@ class WebArenaEnv(VabEnv):
         self.session.page.bring_to_front()
 
     def _note_crash(self, _page: Any) -> None:
+        """Close the session's context now (a crashed page never answers); the next call
+        reopens the tabs."""
         self._page_crashed = True
+        if self.session is not None:
+            self.session.close()
 
     def in_session(self, fn: Callable[[BrowserSession], T]) -> T:
         """``fn(session)`` on the Chromium thread. If the browser crashed or was ended as
