@@ -234,3 +234,60 @@ def test_a_forked_child_starts_its_own_shared_browser():
         assert hold.run(lambda browser: browser.is_connected())  # the parent's still works
     finally:
         hold.close()
+
+
+def test_webarena_keeps_its_fence_and_its_tabs_beside_a_css_env(tmp_path):
+    from tests.test_webarena_env import TASKS
+    from vab_gym.envs.webarena.env import WebArenaEnv
+
+    css = css_env(write_site(tmp_path / "s", "S"))
+    web = WebArenaEnv(tasks=TaskSet([TASKS["cart"]]), image_size=(90, 160))
+    try:
+        web.reset(options={"task_id": "cart"})
+        assert web.chromium.process is css._chromium.process
+        cart = web.urls["shopping"] + "/checkout/cart/"
+        web.step(f"goto [{cart}]")
+        # The CSS env's route answers its site's address in its own context only.
+        fetch = ("fetch('http://site.vab-css.invalid/index.html')"
+                 ".then(r => r.status, () => 'blocked')")
+        assert in_page(css, fetch) == 200
+        assert web.in_session(lambda s: s.page.evaluate(fetch)) == "blocked"
+        css_page = css._renderer._page
+        crash_renderer(web.chromium, web.session.page)
+        _, _, terminated, _, info = web.step("scroll [down]")
+        assert not terminated and info["action_error"] is None
+        assert web.browser_restarts == 1 and web.session.page.url == cart
+        _, _, _, _, info = css.step(SAME_COLOUR)
+        assert info["action_error"] is None and css._renderer._page is css_page
+        _, reward, terminated, _, _ = web.step("stop [done]")
+        assert terminated and reward == 1.0  # judged on the URL the crashed tab had
+    finally:
+        web.close()
+        css.close()
+
+
+def test_the_phone_comes_back_on_its_screen_after_either_crash(tmp_path):
+    from vab_gym.envs.mobile.env import MobileEnv
+
+    css = css_env(write_site(tmp_path / "s", "S"))
+    phone = MobileEnv(image_size=(400, 180))
+    try:
+        phone.reset(options={"task_id": "clock_1"})
+        phone.step("Action: tap(15)")  # "Add alarm": a dialog the URL names
+        dialog = "/clock/alarm?dialog=new"
+        assert phone.screen.url == dialog
+        device = phone.screen
+        assert device.chromium.process is css._chromium.process
+        css_page = css._renderer._page
+        crash_renderer(device.chromium, device.screen.page)
+        _, _, _, _, info = phone.step("Action: wait(0)")
+        assert info["action_error"] is None and phone.screen.url == dialog
+        assert css._renderer._page is css_page and css.step(SAME_COLOUR)[4]["action_error"] is None
+        driver = device.chromium.driver_pid
+        kill_chromium(driver)
+        _, _, _, _, info = phone.step("Action: wait(0)")
+        assert info["action_error"] is None and phone.screen.url == dialog
+        assert device.chromium.driver_pid != driver
+    finally:
+        phone.close()
+        css.close()
