@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
 
-from vab_gym.core.browser import open_chromium
+from vab_gym.core.browser import BrowserHung, open_chromium
 from vab_gym.core.tasks import Task
 from vab_gym.envs.mobile.screen import Node, parse_nodes, script
 
@@ -302,7 +302,8 @@ class ChromiumPhone:
         a new context, at its last URL: the apps keep their state on the phone server (its
         database, and message drafts saved as typed), so the screen is the one left; what
         lived only in the page (a field typed but not saved, scroll positions, Back's
-        browser history) is lost."""
+        browser history) is lost. An action that failed because the page crashed meanwhile
+        runs once more, on the new screen."""
         assert self.screen is not None, "open() first"
 
         def call(browser: Any) -> Any:
@@ -311,7 +312,14 @@ class ChromiumPhone:
                 self._reopen(browser)
             return action(self.screen)
 
-        return self.chromium.run(call)
+        try:
+            return self.chromium.run(call)
+        except BrowserHung:
+            raise
+        except Exception:
+            if not self.screen.crashed:
+                raise
+            return self.chromium.run(call)
 
     def _reopen(self, browser: Any) -> None:
         old = self.screen

@@ -251,7 +251,8 @@ class WebArenaEnv(VabEnv):
         tab reopened at its last address (what the sites store is kept; the pages' own
         state, such as a half-filled form, is not). A tab whose renderer crashed is
         recovered the same way, in a new context of the same browser (other envs sharing
-        it are not touched)."""
+        it are not touched); a call that failed because it crashed meanwhile runs once more
+        there."""
         def call(browser: Any) -> T:
             assert self.session is not None
             if self.session.browser is not browser or self._page_crashed:
@@ -260,7 +261,14 @@ class WebArenaEnv(VabEnv):
                 self.browser_restarts += 1
             return fn(self.session)
 
-        return self.chromium.run(call)
+        try:
+            return self.chromium.run(call)
+        except BrowserHung:
+            raise
+        except Exception:
+            if not self._page_crashed:
+                raise
+            return self.chromium.run(call)
 
     def step(self, action: str) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
         self._reply = action  # VAB's history quotes the reply as the model wrote it
