@@ -1,5 +1,6 @@
 """VAB-CSS-v0 end to end: contract, actions, judge, safety, processes, vector envs."""
 
+import contextlib
 import io
 import os
 import signal
@@ -155,6 +156,34 @@ def test_state_survives_a_crashed_browser(tasks):
         assert reward == 1.0  # the edit made before the crash still counts
     finally:
         env.close()
+
+
+def test_close_is_idempotent_and_ends_chromium(tasks):
+    """A browser of the env's own (a shared one ends with its last holder, which
+    tests/test_shared_browser.py checks): closing the env ends its driver and Chromium."""
+    env = CssEnv(tasks=tasks, image_size=(32, 32), browser="own")
+    env.reset()
+    driver = env._chromium.driver_pid
+
+    def ours() -> list[psutil.Process]:
+        try:
+            procs = [psutil.Process(driver), *psutil.Process(driver).children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return []
+        alive = []
+        for proc in procs:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                if proc.status() != psutil.STATUS_ZOMBIE:
+                    alive.append(proc)
+        return alive
+
+    assert len(ours()) > 1
+    env.close()
+    env.close()
+    deadline = time.time() + 10
+    while ours() and time.time() < deadline:
+        time.sleep(0.2)
+    assert not ours()
 
 
 def test_no_chromium_outlives_a_killed_parent(site):

@@ -219,7 +219,7 @@ def chromium_of(env: WebArenaEnv) -> list:
     """The env's own Chromium processes (other envs of this test process keep theirs)."""
     import psutil
 
-    return psutil.Process(env.chromium._driver_pid).children(recursive=True)
+    return psutil.Process(env.chromium.driver_pid).children(recursive=True)
 
 
 @pytest.mark.parametrize("trouble", ["crash", "hang"])

@@ -26,7 +26,7 @@ from PIL import Image
 
 from vab_gym.core import arguments
 from vab_gym.core.actions import ActionCall, ActionError
-from vab_gym.core.browser import ChromiumProcess
+from vab_gym.core.browser import open_chromium
 from vab_gym.core.env import ModelView, Outcome, VabEnv
 from vab_gym.core.judge import Verdict
 from vab_gym.core.tasks import Task, TaskSet, package_tasks
@@ -95,6 +95,9 @@ class CssEnv(VabEnv):
     at the viewport editable like top-level rules (found by ``select_rule``, edited by
     ``edit_rule``, listed by ``get_selectors_by_html_elements``); ``media="none"`` is
     VAB's behaviour, where only top-level rules can be found.
+
+    ``browser="shared"`` (the default) renders in this process's shared Chromium, in a
+    browser context of the env's own; ``"own"`` starts a Chromium for this env alone.
     """
 
     env_id = "VAB-CSS-v0"
@@ -108,7 +111,8 @@ class CssEnv(VabEnv):
     mistake_window = 2  # the solver repairs in 2-3 steps: the mistake goes in at step 1 or 2
 
     def __init__(self, *, dense_progress: bool = False, media: str = "viewport",
-                 assets: str | Path | None = None, **kwargs: Any) -> None:
+                 assets: str | Path | None = None, browser: str = "shared",
+                 **kwargs: Any) -> None:
         arguments.choice("media", media, MEDIA_MODES)
         super().__init__(**kwargs)
         self.media = media
@@ -118,7 +122,8 @@ class CssEnv(VabEnv):
         self._vab_file: bytes | str | None = None  # VAB's new_screenshot.png
         self._turn_images: list[bytes | str] = []
         self._reply_feedback: str | None = None
-        self._chromium = ChromiumProcess()
+        self.browser = browser
+        self._chromium = open_chromium(browser)
         self._renderer = SiteRenderer(self._chromium)
         self._targets: OrderedDict[str, _Target] = OrderedDict()
         self._target: _Target | None = None

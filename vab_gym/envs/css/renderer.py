@@ -129,10 +129,23 @@ class SiteRenderer:
 
     # -- internals ------------------------------------------------------------------------
     def _call(self, fn, *, reopen: bool = False):
-        """Run ``fn(page)`` on the Chromium thread; after a crash, reopen once and retry."""
+        """Run ``fn(page)`` on the Chromium thread. The site is reopened (a new context at
+        the current CSS) when asked, when the browser is a new one (the old one crashed or
+        hung), and once more after a failed call (e.g. the page's renderer crashed: its
+        context is closed at once, since a crashed page's DevTools session never answers).
+        Only this renderer's context is replaced: other envs on a shared browser keep theirs.
+        """
         def attempt(browser):
-            if reopen or self._page is None:
+            page = self._page
+            if page is not None and (reopen or page.context.browser is not browser
+                                     or page.page.is_closed()):
+                if page.context.browser is browser:
+                    self._discard()  # a live browser's context: close it
+                self._page = None  # a dead browser's context: nothing to close
+            if self._page is None:
                 self._open(browser)
+                context = self._page.context
+                self._page.page.on("crash", lambda _page: close_quietly(context))
             return fn(self._page)
 
         try:
@@ -140,8 +153,6 @@ class SiteRenderer:
         except BrowserUnavailable:
             raise
         except Exception:
-            self._page = None
-            self.chromium.restart()
             reopen = True
             return self.chromium.run(attempt)
 
@@ -251,6 +262,12 @@ _AREAS_JS = """(selectors) => {
 
 
 _MEDIA_JS = "(queries) => queries.map((query) => window.matchMedia(query).matches)"
+
+
+def close_quietly(context: Any) -> None:
+    """Close a browser context that may be gone already."""
+    with contextlib.suppress(Exception):
+        context.close()
 
 
 def fit(image: np.ndarray, height: int, width: int) -> np.ndarray:

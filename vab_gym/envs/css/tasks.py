@@ -98,7 +98,7 @@ def build_tasks(
     """
     rng = np.random.default_rng(seed)
     report = BuildReport()
-    chromium = ChromiumProcess()
+    chromium = ChromiumProcess.shared()
     renderer = SiteRenderer(chromium)
     try:
         for name, folder in track(sites, description=f"corrupting {len(sites)} sites",

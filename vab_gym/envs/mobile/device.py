@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
 
-from vab_gym.core.browser import ChromiumProcess
+from vab_gym.core.browser import BrowserHung, open_chromium
 from vab_gym.core.errors import BackendUnavailable
 from vab_gym.core.tasks import Task
 from vab_gym.envs.mobile.screen import Node, parse_nodes, script
@@ -125,6 +125,8 @@ class PhoneScreen:
         self.page.on("request", self._on_request)
         self.page.on("load", self._on_load)
         self._cdp = self.context.new_cdp_session(self.page)
+        self.crashed = False  # the page's renderer crashed: the phone opens a new screen
+        self.page.on("crash", self._on_crash)
         self.nodes: list[Node] = []
         self.url = ""
         self.app = ""
@@ -145,6 +147,11 @@ class PhoneScreen:
 
     def _on_load(self, _page: Any) -> None:
         self._loads += 1
+
+    def _on_crash(self, _page: Any) -> None:
+        """Close the context now: a crashed page's DevTools session never answers."""
+        self.crashed = True
+        self.close()
 
     # -- navigation and settling ----------------------------------------------------------
     def open(self, path: str) -> None:
@@ -266,13 +273,15 @@ class PhoneScreen:
 
 
 class ChromiumPhone:
-    """Backend ``phone``: the embedded phone in the env's own Chromium (Playwright)."""
+    """Backend ``phone``: the embedded phone in Chromium (Playwright): in a context of its
+    own in this process's shared browser (``browser="shared"``), or in a browser of its own
+    (``"own"``)."""
 
     uses_phone_server = True
     scales_screenshots = True
 
-    def __init__(self) -> None:
-        self.chromium = ChromiumProcess()
+    def __init__(self, browser: str = "shared") -> None:
+        self.chromium = open_chromium(browser)
         self.screen: PhoneScreen | None = None
 
     @property
@@ -289,15 +298,48 @@ class ChromiumPhone:
         return list(self.screen.blocked) if self.screen is not None else []
 
     def _on_screen(self, action: Any) -> Any:
-        screen = self.screen
-        assert screen is not None, "open() first"
-        return self.chromium.run(lambda _browser: action(screen))
+        """``action(screen)`` on the Chromium thread. If the browser is a new one (the old
+        one crashed or hung) or the page's renderer crashed, the screen is opened again, in
+        a new context, at its last URL: the apps keep their state on the phone server (its
+        database, and message drafts saved as typed), so the screen is the one left; what
+        lived only in the page (a field typed but not saved, scroll positions, Back's
+        browser history) is lost. An action that failed because the page crashed meanwhile
+        runs once more, on the new screen."""
+        assert self.screen is not None, "open() first"
+
+        def call(browser: Any) -> Any:
+            assert self.screen is not None
+            if self.screen.context.browser is not browser or self.screen.crashed:
+                self._reopen(browser)
+            return action(self.screen)
+
+        try:
+            return self.chromium.run(call)
+        except BrowserHung:
+            raise
+        except Exception:
+            if not self.screen.crashed:
+                raise
+            return self.chromium.run(call)
+
+    def _reopen(self, browser: Any) -> None:
+        old = self.screen
+        assert old is not None
+        last = urlsplit(old.page.url)  # known without asking the dead page
+        if old.context.browser is browser:
+            old.close()  # the live browser's context (its page crashed): release it
+        path = last.path + (f"?{last.query}" if last.query else "")
+        self.screen = PhoneScreen(browser, old.base_url)
+        self.screen.open(path if last.netloc == old.host else "/")
 
     def open(self, task: Task, base_url: str | None) -> None:
         assert base_url is not None
         base = base_url.rstrip("/")
 
         def open_episode(browser: Any) -> None:
+            if self.screen is not None and (self.screen.context.browser is not browser
+                                            or self.screen.crashed):
+                self.screen = None  # a dead browser's or a crashed page's: start afresh
             if self.screen is None or self.screen.base_url != base:
                 if self.screen is not None:
                     self.screen.close()

@@ -69,7 +69,9 @@ class MobileEnv(VabEnv):
     one it is unjudged, never passed). ``info["progress"]`` is AndroidLab's sub-goal success
     (Sub-SR); the verdict's details also hold AndroidLab's RRR and ROR.
     Backend ``phone``: the apps served on 127.0.0.1 (one server per process) in Chromium with
-    mobile emulation. Backend ``appium``: the same env through an Appium server
+    mobile emulation (``browser="shared"``, the default: a context in this process's shared
+    Chromium; ``"own"``: a Chromium for this env alone). Backend ``appium``: the same env
+    through an Appium server
     (``appium_url``; none given: a local one is started and stopped at ``close()``), on the
     embedded phone through Appium's Chromium driver (``appium_device="phone"``) or on a real
     Android device or emulator through UiAutomator2 (``appium_device="android"``, with
@@ -89,7 +91,8 @@ class MobileEnv(VabEnv):
                  appium_url: str | None = None, appium_device: str = "phone",
                  appium_capabilities: dict[str, Any] | None = None,
                  app_packages: dict[str, str] | None = None,
-                 judge: ChatClient | None = None, **kwargs: Any) -> None:
+                 judge: ChatClient | None = None, browser: str = "shared",
+                 **kwargs: Any) -> None:
         if obs_mode not in OBS_MODES:
             raise ValueError(f"obs_mode must be one of {OBS_MODES}, not {obs_mode!r}")
         kwargs.setdefault("early_stop", ANDROIDLAB_STOP_VAB if kwargs.get("vab_quirks")
@@ -114,7 +117,7 @@ class MobileEnv(VabEnv):
             self.screen = AppiumDevice(appium_device, url=appium_url,
                                        capabilities=appium_capabilities, packages=app_packages)
         else:
-            self.screen = ChromiumPhone()
+            self.screen = ChromiumPhone(browser)
         self.elements: list[Node] = []
         self._server: Any = None
         self._full_png: bytes | None = None  # taken when first asked for after a step

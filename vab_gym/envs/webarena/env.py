@@ -12,7 +12,7 @@ import gymnasium as gym
 import numpy as np
 
 from vab_gym.core.actions import ActionCall, ActionError
-from vab_gym.core.browser import HANG_TIMEOUT_S, BrowserHung, ChromiumProcess
+from vab_gym.core.browser import HANG_TIMEOUT_S, BrowserHung, open_chromium
 from vab_gym.core.env import EarlyStop, ModelView, Outcome, VabEnv
 from vab_gym.core.images import png_bytes
 from vab_gym.core.judge import Verdict
@@ -78,6 +78,8 @@ class WebArenaEnv(VabEnv):
     (``som="suite"`` for this project's visible-and-topmost filter), 120 s timeouts and a
     3 s pause after each action on WebArena's sites (``timeout_s``, ``sleep_after_s``).
     ``extra_hosts`` (or $WA_EXTRA_HOSTS) lets the browser reach more host[:port]s.
+    ``browser="shared"`` (the default) opens the episode's context in this process's shared
+    Chromium (envs reaching the same remote hosts share one); ``"own"``: a Chromium of its own.
     """
 
     env_id = "VAB-WebArena-Lite-v0"
@@ -93,7 +95,8 @@ class WebArenaEnv(VabEnv):
     def __init__(self, *, judge: evaluators.LLMJudge | None = None, shop_seed: int = 0,
                  early_stop: EarlyStop | None = VAB_EARLY_STOP, som: str = "vab",
                  timeout_s: float | None = None, sleep_after_s: float | None = None,
-                 extra_hosts: tuple[str, ...] = (), **kwargs: Any) -> None:
+                 extra_hosts: tuple[str, ...] = (), browser: str = "shared",
+                 **kwargs: Any) -> None:
         super().__init__(early_stop=early_stop, **kwargs)
         if som not in SOM_MODES:
             raise ValueError(f"som={som!r}: choose one of {SOM_MODES}")
@@ -108,8 +111,9 @@ class WebArenaEnv(VabEnv):
         self.shop_seed = shop_seed
         bypass = self.extra_hosts + (tuple(webarena_hosts()) if real_sites else ())
         # A step may take an action's timeout, then a page load's, then VAB's pause.
-        self.chromium = ChromiumProcess(
-            bypass_hosts=tuple(h.split(":")[0] for h in bypass),
+        self.browser = browser
+        self.chromium = open_chromium(
+            browser, tuple(sorted({h.split(":")[0] for h in bypass})),
             hang_timeout_s=HANG_TIMEOUT_S + sum(self.timeouts_s) + self.sleep_after_s)
         self.session: BrowserSession | None = None
         self.urls: dict[str, str] = {}
@@ -123,7 +127,8 @@ class WebArenaEnv(VabEnv):
         self._page_state: PageState | None = None  # read by valid_actions, once a snapshot
         self._tabs: list[tuple[str, str]] = []  # (title, url) of each tab, at the last look
         self._active_tab = 0
-        self.browser_restarts = 0  # episodes carried on in a new browser (crash or hang)
+        self.browser_restarts = 0  # episodes carried on in a new context (crash or hang)
+        self._page_crashed = False  # a tab's renderer crashed: the session is reopened
 
     def fidelity(self) -> dict[str, Any]:
         return {**super().fidelity(), "som": self.som, "max_steps": self.max_steps,
@@ -215,6 +220,10 @@ class WebArenaEnv(VabEnv):
         hosts = {host_of(u) for u in self.urls.values()} | set(self.extra_hosts)
         self.session = BrowserSession(browser, hosts, timeouts_s=self.timeouts_s,
                                       sleep_after_s=self.sleep_after_s)
+        self._page_crashed = False
+        for page in self.session.pages:
+            page.on("crash", self._note_crash)
+        self.session.context.on("page", lambda page: page.on("crash", self._note_crash))
         self.session.som_mode = self.som
         if self.task.setup.get("require_login"):
             accounts = self._accounts()
@@ -229,20 +238,37 @@ class WebArenaEnv(VabEnv):
         self.session.active = min(active, len(self.session.pages) - 1)
         self.session.page.bring_to_front()
 
+    def _note_crash(self, _page: Any) -> None:
+        """Close the session's context now (a crashed page never answers); the next call
+        reopens the tabs."""
+        self._page_crashed = True
+        if self.session is not None:
+            self.session.close()
+
     def in_session(self, fn: Callable[[BrowserSession], T]) -> T:
         """``fn(session)`` on the Chromium thread. If the browser crashed or was ended as
         hung since the last call, the episode goes on in a new one: logged in again, each
         tab reopened at its last address (what the sites store is kept; the pages' own
-        state, such as a half-filled form, is not)."""
+        state, such as a half-filled form, is not). A tab whose renderer crashed is
+        recovered the same way, in a new context of the same browser (other envs sharing
+        it are not touched); a call that failed because it crashed meanwhile runs once more
+        there."""
         def call(browser: Any) -> T:
             assert self.session is not None
-            if self.session.browser is not browser:
+            if self.session.browser is not browser or self._page_crashed:
                 tabs = [url for _title, url in self._tabs] or ["about:blank"]
                 self._open_session(browser, tabs, active=self._active_tab)
                 self.browser_restarts += 1
             return fn(self.session)
 
-        return self.chromium.run(call)
+        try:
+            return self.chromium.run(call)
+        except BrowserHung:
+            raise
+        except Exception:
+            if not self._page_crashed:
+                raise
+            return self.chromium.run(call)
 
     def step(self, action: str) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
         self._reply = action  # VAB's history quotes the reply as the model wrote it
