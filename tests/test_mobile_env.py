@@ -172,7 +172,7 @@ def _descendants():
 
 def test_close_leaves_no_process_or_server():
     before = _descendants()
-    env = MobileEnv(image_size=(240, 108))
+    env = MobileEnv(image_size=(240, 108), browser="own")  # a shared one outlives this env
     env.reset(options={"task_id": "clock_25"})
     server = env.server
     url = server.base_url
