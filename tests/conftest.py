@@ -1,8 +1,10 @@
 """Shared fixtures: a small hand-written site and tasks on it, independent of the shipped split."""
 
+import contextlib
 from pathlib import Path
 
 import gymnasium as gym
+import psutil
 import pytest
 
 import vab_gym  # noqa: F401  (registers the envs)
@@ -105,3 +107,18 @@ def browser():
         chromium = p.chromium.launch(executable_path=find_chromium(), args=list(CHROMIUM_ARGS))
         yield chromium
         chromium.close()
+
+
+def processes_of(driver_pid: int) -> list[psutil.Process]:
+    """The driver and everything under it (Chromium's processes), still running."""
+    try:
+        driver = psutil.Process(driver_pid)
+        procs = [driver, *driver.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+    alive = []
+    for proc in procs:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            if proc.status() != psutil.STATUS_ZOMBIE:
+                alive.append(proc)
+    return alive

@@ -1,6 +1,5 @@
 """VAB-CSS-v0 end to end: contract, actions, judge, safety, processes, vector envs."""
 
-import contextlib
 import io
 import os
 import signal
@@ -16,6 +15,7 @@ import pytest
 from PIL import Image
 
 import vab_gym
+from tests.conftest import processes_of
 from vab_gym.core.env import EarlyStop
 from vab_gym.envs.css.env import CssEnv
 
@@ -166,16 +166,7 @@ def test_close_is_idempotent_and_ends_chromium(tasks):
     driver = env._chromium.driver_pid
 
     def ours() -> list[psutil.Process]:
-        try:
-            procs = [psutil.Process(driver), *psutil.Process(driver).children(recursive=True)]
-        except psutil.NoSuchProcess:
-            return []
-        alive = []
-        for proc in procs:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                if proc.status() != psutil.STATUS_ZOMBIE:
-                    alive.append(proc)
-        return alive
+        return processes_of(driver)
 
     assert len(ours()) > 1
     env.close()

@@ -11,7 +11,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.conftest import CSS, HTML, make_task
+from tests.conftest import CSS, HTML, make_task, processes_of
 from vab_gym.core import browser as browser_module
 from vab_gym.core.browser import ChromiumProcess
 from vab_gym.core.tasks import TaskSet
@@ -49,21 +49,6 @@ def css_env(site: Path, corruption: dict | None = None, **kwargs) -> CssEnv:
 
 def in_page(env: CssEnv, script: str):
     return env._renderer._call(lambda p: p.page.evaluate(script))
-
-
-def processes_of(driver_pid: int) -> list[psutil.Process]:
-    """The driver and everything under it (Chromium's processes), still running."""
-    try:
-        driver = psutil.Process(driver_pid)
-        procs = [driver, *driver.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return []
-    alive = []
-    for proc in procs:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            if proc.status() != psutil.STATUS_ZOMBIE:
-                alive.append(proc)
-    return alive
 
 
 def kill_chromium(driver_pid: int) -> None:
