@@ -133,7 +133,7 @@ def side_by_side(repeats: int, blocks: int, block_steps: int) -> dict:
 # time; none of them calls another (the goal check is taken from the step's own call only).
 PHASES = {
     ("core/actions.py", "parse"): "parse",
-    ("minecraft/controller.py", "execute"): "execute (controller)",
+    ("minecraft/controller/execute.py", "execute"): "execute (controller)",
     ("minecraft/env.py", "_ruled"): "craft / smelt (rules)",
     ("minecraft/env.py", "_do_equip"): "equip / teleport / look_up",
     ("minecraft/env.py", "_do_teleport_to_spawn"): "equip / teleport / look_up",

@@ -423,9 +423,10 @@ def test_stripping_logs_needs_an_axe_held():
 
 
 def _field_run(world):
-    from vab_gym.envs.minecraft.controller import Intent, _Run
+    from vab_gym.envs.minecraft.controller import Intent
+    from vab_gym.envs.minecraft.controller.run import Run
 
-    return _Run(world, player(), np.random.default_rng(0), 800, Intent("collect", None), None, 1)
+    return Run(world, player(), np.random.default_rng(0), 800, Intent("collect", None), None, 1)
 
 
 def test_a_resumed_search_equals_a_new_search_to_the_wider_limit():
@@ -450,14 +451,14 @@ def test_a_resumed_search_equals_a_new_search_to_the_wider_limit():
 
 
 def test_the_box_finds_the_exposed_targets_numpy_finds():
-    from vab_gym.envs.minecraft.controller import _Box
+    from vab_gym.envs.minecraft.controller.pathing import Box
 
     rng = np.random.default_rng(1)
     world = flat()
     world.blocks[rng.random(world.blocks.shape) < 0.1] = 0  # caves: exposed stone inside
     lut = np.zeros(len(P.names), bool)
     lut[P.id("stone")] = lut[P.id("dirt")] = True
-    box = _Box(world, np.array([24, FEET, 24]), 12, lut)
+    box = Box(world, np.array([24, FEET, 24]), 12, lut)
     blocks = world.blocks[tuple(slice(a, b) for a, b in zip(box.lo, box.hi, strict=True))]
     target = lut[blocks]
     free = ~box.solid
