@@ -170,3 +170,38 @@ def test_the_empty_space_rays_skip_is_numpys(shape):
     np.testing.assert_array_equal(got[0], bricks)
     np.testing.assert_array_equal(got[1], tile_top)
     assert got[2] == tile_top.max() > 0
+
+
+def test_a_renderer_that_keeps_its_last_frame_draws_every_change():
+    """A renderer reuses the grid's occupancy and its last frame while they still hold:
+    after each change below (a block mined in place, a mob killed, moved or added, the
+    eye moved or turned, nothing at all) its frame must be a fresh renderer's."""
+    world = make_world(shape=(32, 16, 32), stone=[np.s_[:, :4, :]],
+                       oak_log=[np.s_[16, 4:9, 14]], iron_ore=[np.s_[12:20, 3, 10:14]])
+    world.mobs.append(Mob("cow", np.array([19.0, 4.0, 14.0])))
+    eye, view = np.array([16.0, 5.62, 8.0]), [0.0, 10.0]
+    kept = Renderer(height=36, width=64)
+
+    def check():
+        frame = kept.render(world, eye, *view)
+        fresh = Renderer(height=36, width=64).render(world, eye, *view)
+        assert frame.tobytes() == fresh.tobytes()
+        frame[:] = 0  # the caller's copy: the kept frame stays as it was
+        return fresh
+
+    first = check()
+    assert check().tobytes() == first.tobytes()  # nothing changed
+    changes = [
+        lambda: world.blocks.__setitem__((16, 6, 14), 0),  # a log mined, in place
+        lambda: world.blocks.__setitem__(np.s_[12:20, 3, 10:12], 0),
+        lambda: world.mobs.pop(),
+        lambda: world.mobs.append(Mob("pig", np.array([14.0, 4.0, 13.0]))),
+        lambda: world.mobs[0].pos.__setitem__(0, 15.0),  # moved in place
+        lambda: eye.__setitem__(1, 6.0),
+        lambda: view.__setitem__(0, 20.0),
+    ]
+    shown = {first.tobytes()}
+    for change in changes:
+        change()
+        shown.add(check().tobytes())
+    assert len(shown) == len(changes) + 1  # every change showed

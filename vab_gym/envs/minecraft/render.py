@@ -10,11 +10,12 @@ The kernel is serial on purpose: vector envs run one env per core.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from numba import njit
 
-from vab_gym.envs.minecraft.world import World, palette
+from vab_gym.envs.minecraft.world import World, palette, same_grid
 
 # Shape codes the kernel understands (blocks.yaml `shape`).
 AIR, CUBE, LIQUID, PLANT, LEAVES = 0, 1, 2, 3, 4
@@ -455,6 +456,7 @@ class Renderer:
                    np.array(e.get("speckle", e["color"]), dtype=np.float32),
                    "speckle" in e)
             for kind, e in pal.entities.items()}
+        self._last: _Scene | None = None  # see render()
 
     def _basis(self, yaw: float, pitch: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Forward, right and up unit vectors for Minecraft's yaw (0 = +z, 90 = -x) and pitch."""
@@ -497,19 +499,50 @@ class Renderer:
                 np.ascontiguousarray(rects[keep]))
 
     def render(self, world: World, eye: np.ndarray, yaw: float, pitch: float) -> np.ndarray:
-        """(height, width, 3) uint8 image from the eye position (x, y, z floats)."""
+        """(height, width, 3) uint8 image from the eye position (x, y, z floats).
+
+        The grid's occupancy is kept while the blocks stay the same (most steps break
+        nothing), and so is the frame while nothing it shows changed either (a craft, an
+        equip, an ``execute`` that found nothing): the same pixels either way."""
         eye = np.asarray(eye, dtype=np.float64).reshape(3)
+        blocks = np.ascontiguousarray(world.blocks, dtype=np.uint8)
+        view = (eye.tobytes(), np.array([yaw, pitch], np.float64).tobytes(),  # bit for bit
+                tuple((mob.kind, np.asarray(mob.pos, np.float64).tobytes())
+                      for mob in world.mobs))
+        last = self._last
+        if last is not None and same_grid(last.blocks, blocks):
+            if last.view == view:
+                return last.frame.copy()
+        else:
+            last = self._last = _Scene(blocks.copy(), *_occupied(blocks))
         fwd, right, up = self._basis(float(yaw), float(pitch))
         boxes, cols, specks, has, rects = self._mobs(world, eye, fwd, right, up)
-        blocks = np.ascontiguousarray(world.blocks, dtype=np.uint8)
         out = np.empty((self.height, self.width, 3), dtype=np.uint8)
-        sz = blocks.shape[2]
-        if BRICK_SHIFT == 3 and sz % 8 == 0:
-            bricks, tile_top, y_top = _occupancy(blocks.view(np.uint64), 0, sz >> 3)
-        else:
-            bricks, tile_top, y_top = _occupancy(blocks, BRICK_SHIFT, ((sz - 1) >> BRICK_SHIFT) + 1)
-        _kernel(blocks, bricks, tile_top, y_top, eye, fwd, right, up, self._tan_h, self._tan_v,
-                self.view_distance, self._top, self._side, self._speck, self._has_speck,
-                self._shape, self._style, self._bedrock, _FACE_LIGHT, SKY_HORIZON, SKY_ZENITH,
-                boxes, cols, specks, has, rects, out)
-        return out
+        _kernel(blocks, last.bricks, last.tile_top, last.y_top, eye, fwd, right, up,
+                self._tan_h, self._tan_v, self.view_distance, self._top, self._side,
+                self._speck, self._has_speck, self._shape, self._style, self._bedrock,
+                _FACE_LIGHT, SKY_HORIZON, SKY_ZENITH, boxes, cols, specks, has, rects, out)
+        last.view, last.frame = view, out
+        return out.copy()
+
+
+def _occupied(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """``_occupancy`` of a C-contiguous uint8 grid, in words of 8 cells where z allows."""
+    sz = blocks.shape[2]
+    if BRICK_SHIFT == 3 and sz % 8 == 0:
+        return _occupancy(blocks.view(np.uint64), 0, sz >> 3)
+    return _occupancy(blocks, BRICK_SHIFT, ((sz - 1) >> BRICK_SHIFT) + 1)
+
+
+@dataclass
+class _Scene:
+    """What the last frame was made from: a copy of the grid and its occupancy, and the
+    eye, view and mobs (kind, feet) of the frame itself (their bytes: the same inputs,
+    bit for bit, give the same pixels)."""
+
+    blocks: np.ndarray
+    bricks: np.ndarray
+    tile_top: np.ndarray
+    y_top: int
+    view: tuple | None = None
+    frame: np.ndarray | None = None

@@ -188,18 +188,6 @@ def _brick_kinds(blocks, n_kinds):
 
 
 @njit(cache=True)
-def _same(a, b):
-    """Whether two flat arrays are equal, stopping at the first difference (the world's
-    grid against the masks' copy of it, before every search box)."""
-    if a.shape[0] != b.shape[0]:
-        return False
-    for i in range(a.shape[0]):  # noqa: SIM110 (numba compiles the loop, not a generator)
-        if a[i] != b[i]:
-            return False
-    return True
-
-
-@njit(cache=True)
 def _box_targets(blocks, solid, lut, kinds, lo):
     """The box's targets (cells whose block ``lut`` marks), those exposed (a face-adjacent
     cell inside the box is not solid), the exposed cells in ``np.argwhere`` order, and

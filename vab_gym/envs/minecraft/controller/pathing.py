@@ -17,10 +17,9 @@ from vab_gym.envs.minecraft.controller.kernels import (
     _brick_kinds,
     _dig_estimate,
     _dijkstra,
-    _same,
 )
 from vab_gym.envs.minecraft.controller.vocabulary import vocabulary
-from vab_gym.envs.minecraft.world import World, palette
+from vab_gym.envs.minecraft.world import World, palette, same_grid
 
 MARGIN = 8  # blocks the search box extends beyond the search radius (reach, walking)
 
@@ -71,17 +70,9 @@ class _Masks:
     kinds: np.ndarray  # kernels._brick_kinds: (bricks x, y, z, block id) -> may occur
 
 
-def _words(grid: np.ndarray) -> np.ndarray:
-    """A C-contiguous grid's bytes as one flat array, 8 to a word where they divide."""
-    flat = grid.reshape(-1)
-    return flat.view(np.uint64) if flat.size % 8 == 0 else flat
-
-
 def _world_masks(world: World) -> _Masks:
     masks = world.__dict__.get("_masks")
-    if (masks is None or masks.blocks.shape != world.blocks.shape
-            or not world.blocks.flags.c_contiguous
-            or not _same(_words(masks.blocks), _words(world.blocks))):
+    if masks is None or not same_grid(masks.blocks, world.blocks):
         solid_lut, water_id = block_tables()
         solid = np.take(solid_lut, world.blocks)
         water = world.blocks == water_id
@@ -151,7 +142,7 @@ def warm_up() -> None:
     grid = np.zeros((4, 4, 4), np.uint8)
     _box_targets(grid[crop], np.zeros((4, 4, 4), bool)[crop], np.ones(1, bool),
                  _brick_kinds(grid, 1), np.ones(3, np.int64))
-    _same(_words(grid), _words(grid))
+    same_grid(grid, grid)
 
 
 
