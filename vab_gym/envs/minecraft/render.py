@@ -457,6 +457,7 @@ class Renderer:
                    "speckle" in e)
             for kind, e in pal.entities.items()}
         self._last: _Scene | None = None  # see render()
+        self._shapes: tuple[tuple, _MobShapes | None] | None = None  # see _mob_shapes()
 
     def _basis(self, yaw: float, pitch: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Forward, right and up unit vectors for Minecraft's yaw (0 = +z, 90 = -x) and pitch."""
@@ -466,23 +467,43 @@ class Renderer:
         up = np.cross(right, fwd)
         return fwd, right, up
 
-    def _mobs(self, world: World, eye: np.ndarray, fwd: np.ndarray, right: np.ndarray,
-              up: np.ndarray) -> tuple[np.ndarray, ...]:
-        """Mob boxes and colours, plus the screen rectangle each can cover (to skip most rays)."""
+    def _mob_shapes(self, world: World, key: tuple) -> _MobShapes | None:
+        """The mobs' boxes, corners and colours, which depend on the mobs alone: kept
+        while ``key`` (each mob's kind and feet, as ``render`` sees them) stays the same."""
+        if self._shapes is not None and self._shapes[0] == key:
+            return self._shapes[1]
         kinds = [(mob, self._entities[mob.kind]) for mob in world.mobs
                  if mob.kind in self._entities]
         n = len(kinds)
-        empty = (np.zeros((0, 6)), np.zeros((0, 3), np.float32), np.zeros((0, 3), np.float32),
-                 np.zeros(0, np.bool_), np.zeros((0, 4), np.int64))
-        if n == 0:
-            return empty
-        pos = np.array([mob.pos for mob, _ in kinds], dtype=np.float64)
-        size = np.array([spec[0] for _, spec in kinds], dtype=np.float64)  # (width, height)
-        half = np.stack([size[:, 0] / 2, np.zeros(n), size[:, 0] / 2], 1)
-        lo = pos - half
-        hi = pos + half + np.stack([np.zeros(n), size[:, 1], np.zeros(n)], 1)
+        shapes = None
+        if n:
+            pos = np.array([mob.pos for mob, _ in kinds], dtype=np.float64)
+            size = np.array([spec[0] for _, spec in kinds], dtype=np.float64)  # (width, height)
+            half = np.stack([size[:, 0] / 2, np.zeros(n), size[:, 0] / 2], 1)
+            lo = pos - half
+            hi = pos + half + np.stack([np.zeros(n), size[:, 1], np.zeros(n)], 1)
+            shapes = _MobShapes(
+                lo, hi, np.concatenate([lo, hi], 1),
+                np.where(_CORNERS[None], hi[:, None], lo[:, None]),  # (n, 8, 3)
+                np.array([spec[1] for _, spec in kinds], dtype=np.float32).reshape(n, 3),
+                np.array([spec[2] for _, spec in kinds], dtype=np.float32).reshape(n, 3),
+                np.array([spec[3] for _, spec in kinds], dtype=np.bool_))
+        self._shapes = (key, shapes)
+        return shapes
+
+    def _mobs(self, world: World, eye: np.ndarray, fwd: np.ndarray, right: np.ndarray,
+              up: np.ndarray, key: tuple | None = None) -> tuple[np.ndarray, ...]:
+        """Mob boxes and colours, plus the screen rectangle each can cover (to skip most rays)."""
+        if key is None:
+            key = _mob_key(world)
+        shapes = self._mob_shapes(world, key)
+        if shapes is None:
+            return (np.zeros((0, 6)), np.zeros((0, 3), np.float32),
+                    np.zeros((0, 3), np.float32), np.zeros(0, np.bool_),
+                    np.zeros((0, 4), np.int64))
+        lo, hi = shapes.lo, shapes.hi
         near = np.linalg.norm(np.clip(eye, lo, hi) - eye, axis=1) <= self.view_distance
-        corners = np.where(_CORNERS[None], hi[:, None], lo[:, None]) - eye  # (n, 8, 3)
+        corners = shapes.corners - eye  # (n, 8, 3)
         depth = corners @ fwd
         keep = near & ~(depth <= 0.0).all(1)  # drop mobs wholly behind the eye
         straddle = (depth <= 0.05).any(1)  # across the eye plane: test on every ray
@@ -492,10 +513,7 @@ class Renderer:
         rects = np.stack([np.floor(i.min(1)) - 1, np.floor(i.max(1)) + 1,
                           np.floor(j.min(1)) - 1, np.floor(j.max(1)) + 1], 1).astype(np.int64)
         rects[straddle] = (0, self.height - 1, 0, self.width - 1)
-        cols = np.array([spec[1] for _, spec in kinds], dtype=np.float32).reshape(n, 3)
-        specks = np.array([spec[2] for _, spec in kinds], dtype=np.float32).reshape(n, 3)
-        has = np.array([spec[3] for _, spec in kinds], dtype=np.bool_)
-        return (np.concatenate([lo, hi], 1)[keep], cols[keep], specks[keep], has[keep],
+        return (shapes.boxes[keep], shapes.cols[keep], shapes.specks[keep], shapes.has[keep],
                 np.ascontiguousarray(rects[keep]))
 
     def render(self, world: World, eye: np.ndarray, yaw: float, pitch: float) -> np.ndarray:
@@ -507,8 +525,7 @@ class Renderer:
         eye = np.asarray(eye, dtype=np.float64).reshape(3)
         blocks = np.ascontiguousarray(world.blocks, dtype=np.uint8)
         view = (eye.tobytes(), np.array([yaw, pitch], np.float64).tobytes(),  # bit for bit
-                tuple((mob.kind, np.asarray(mob.pos, np.float64).tobytes())
-                      for mob in world.mobs))
+                _mob_key(world))
         last = self._last
         if last is not None and same_grid(last.blocks, blocks):
             if last.view == view:
@@ -516,7 +533,7 @@ class Renderer:
         else:
             last = self._last = _Scene(blocks.copy(), *_occupied(blocks))
         fwd, right, up = self._basis(float(yaw), float(pitch))
-        boxes, cols, specks, has, rects = self._mobs(world, eye, fwd, right, up)
+        boxes, cols, specks, has, rects = self._mobs(world, eye, fwd, right, up, view[2])
         out = np.empty((self.height, self.width, 3), dtype=np.uint8)
         _kernel(blocks, last.bricks, last.tile_top, last.y_top, eye, fwd, right, up,
                 self._tan_h, self._tan_v, self.view_distance, self._top, self._side,
@@ -524,6 +541,24 @@ class Renderer:
                 _FACE_LIGHT, SKY_HORIZON, SKY_ZENITH, boxes, cols, specks, has, rects, out)
         last.view, last.frame = view, out
         return out.copy()
+
+
+def _mob_key(world: World) -> tuple:
+    """Each mob's kind and feet (their bytes): all of a mob that shows."""
+    return tuple((mob.kind, np.asarray(mob.pos, np.float64).tobytes()) for mob in world.mobs)
+
+
+@dataclass
+class _MobShapes:
+    """The boxes (lo, hi, both in a row), the 8 corners and the colours of the mobs."""
+
+    lo: np.ndarray
+    hi: np.ndarray
+    boxes: np.ndarray
+    corners: np.ndarray
+    cols: np.ndarray
+    specks: np.ndarray
+    has: np.ndarray
 
 
 def _occupied(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
