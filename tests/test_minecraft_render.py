@@ -174,9 +174,8 @@ def test_the_empty_space_rays_skip_is_numpys(shape):
 
 def test_a_renderer_that_keeps_its_last_frame_draws_every_change():
     """A renderer reuses the grid's occupancy, the mobs' boxes and its last frame while
-    they still hold:
-    after each change below (a block mined in place, a mob killed, moved or added, the
-    eye moved or turned, nothing at all) its frame must be a fresh renderer's."""
+    they still hold: after each change below (a block mined in place, a mob killed, moved
+    or added, the eye moved or turned, nothing at all) its frame must be a fresh one's."""
     world = make_world(shape=(32, 16, 32), stone=[np.s_[:, :4, :]],
                        oak_log=[np.s_[16, 4:9, 14]], iron_ore=[np.s_[12:20, 3, 10:14]])
     world.mobs.append(Mob("cow", np.array([19.0, 4.0, 14.0])))
