@@ -515,21 +515,3 @@ def test_the_box_finds_rare_targets_mined_and_placed_ones_alike():
     box = Box(world, feet, 12, lut)
     _assert_box_is_numpys(world, box, lut)
     assert box.target[tuple(empty + 3 - box.lo)]
-
-
-def test_buried_targets_in_a_window_are_numpys():
-    """The buried-target search looks through growing windows around the player, clipped
-    to the box as numpy slicing clips them; each must give np.argwhere's cells, in order."""
-    from vab_gym.envs.minecraft.controller.kernels import _buried_cells
-
-    rng = np.random.default_rng(3)
-    target = rng.random((30, 20, 25)) < 0.05
-    exposed = target & (rng.random(target.shape) < 0.5)
-    for lo, hi in [((0, 0, 0), (30, 20, 25)), ((3, 4, 5), (9, 40, 12)), ((28, 0, 20), (60, 5, 99)),
-                   ((10, 10, 10), (10, 12, 14))]:
-        window = tuple(slice(a, b) for a, b in zip(lo, hi, strict=True))
-        want = np.argwhere(target[window] & ~exposed[window]) + np.array(lo)
-        stop = np.minimum(hi, target.shape)
-        got = _buried_cells(target, exposed, np.array(lo, np.int64), stop.astype(np.int64))
-        np.testing.assert_array_equal(got, want.reshape(-1, 3))
-        assert got.dtype == np.int64

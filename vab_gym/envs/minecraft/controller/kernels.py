@@ -253,23 +253,3 @@ def _box_targets(blocks, solid, lut, kinds, lo):
                     else:
                         any_buried = True
     return target, exposed, cells[:count].copy(), any_buried
-
-
-@njit(cache=True)
-def _buried_cells(target, exposed, start, stop):
-    """The cells of the window ``[start, stop)`` that are targets but not exposed, in
-    ``np.argwhere`` order: one read of the window, where numpy made three window-sized
-    arrays (the last window is the whole box)."""
-    cells = np.empty((256, 3), np.int64)
-    count = 0
-    for x in range(start[0], stop[0]):
-        for y in range(start[1], stop[1]):
-            for z in range(start[2], stop[2]):
-                if target[x, y, z] and not exposed[x, y, z]:
-                    if count == cells.shape[0]:
-                        grown = np.empty((2 * count, 3), np.int64)
-                        grown[:count] = cells
-                        cells = grown
-                    cells[count, 0], cells[count, 1], cells[count, 2] = x, y, z
-                    count += 1
-    return cells[:count].copy()

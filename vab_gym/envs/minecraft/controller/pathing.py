@@ -15,7 +15,6 @@ from vab_gym.envs.minecraft.controller.kernels import (
     _approach,
     _box_targets,
     _brick_kinds,
-    _buried_cells,
     _dig_estimate,
     _dijkstra,
 )
@@ -144,7 +143,6 @@ def warm_up() -> None:
     _box_targets(grid[crop], np.zeros((4, 4, 4), bool)[crop], np.ones(1, bool),
                  _brick_kinds(grid, 1), np.ones(3, np.int64))
     same_grid(grid, grid)
-    _buried_cells(grid[crop] > 0, grid[crop] > 0, np.zeros(3, np.int64), np.ones(3, np.int64))
 
 
 

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from vab_gym.envs.minecraft.controller.kernels import _approach, _buried_cells, _dig_estimate
-from vab_gym.envs.minecraft.controller.pathing import MARGIN, _offsets
+from vab_gym.envs.minecraft.controller.kernels import _approach, _dig_estimate
+from vab_gym.envs.minecraft.controller.pathing import MARGIN, _cells, _offsets
 from vab_gym.envs.minecraft.controller.vocabulary import Mode
 from vab_gym.envs.minecraft.rules import rules
 from vab_gym.envs.minecraft.world import Mob
@@ -85,10 +85,9 @@ def _buried(run: Run, dist: np.ndarray, best: Choice | None) -> Choice | None:
     for half in (10, 24, run.radius + MARGIN):
         lo = np.maximum(0, local - half)
         hi = local + half + 1
-        window = [slice(a, b).indices(n)[:2]  # what box.target[lo:hi] would take
-                  for a, b, n in zip(lo, hi, box.target.shape, strict=True)]
-        start, stop = np.array(window, np.int64).T
-        cells = _buried_cells(box.target, box.exposed, start, np.maximum(start, stop))
+        sub = box.target[lo[0]:hi[0], lo[1]:hi[1], lo[2]:hi[2]] \
+            & ~box.exposed[lo[0]:hi[0], lo[1]:hi[1], lo[2]:hi[2]]
+        cells = _cells(sub) + lo
         if len(cells):
             break
     if not len(cells):
