@@ -54,6 +54,7 @@ ORDER_STATUSES = {
     "holded": "On Hold",
 }
 
+
 @dataclass(frozen=True)
 class Leaf:
     """A third-level category and how to make believable products for it.
