@@ -8,6 +8,35 @@ import io
 import numpy as np
 from PIL import Image
 
+PAD_RGB = (128, 128, 128)  # the canvas around a fitted image: neither a page's white nor black
+
+
+def fit_scale(height: int, width: int, size: tuple[int, int]) -> float:
+    """The factor :func:`fit` scales a ``height x width`` image by to put it into ``size``
+    (height, width): the largest that keeps the aspect ratio, and never above 1."""
+    return min(1.0, size[0] / height, size[1] / width)
+
+
+def fit(image: np.ndarray | Image.Image, size: tuple[int, int]) -> np.ndarray:
+    """``image`` as the observation of ``size`` (height, width): scaled down without
+    distortion only if it does not fit, at the top-left of a grey (:data:`PAD_RGB`) canvas.
+
+    Every env fits its pictures with this one rule, so an observation never crops the
+    screen (an agent at 64x64 sees the whole page, smaller) and a point ``(x, y)`` of the
+    source is at ``(x * s, y * s)`` in the observation, ``s = fit_scale(...)``."""
+    picture = image if isinstance(image, Image.Image) else Image.fromarray(
+        np.asarray(image, dtype=np.uint8)[..., :3])
+    width, height = picture.size
+    scale = fit_scale(height, width, size)
+    if scale < 1.0:
+        scaled = (max(1, round(width * scale)), max(1, round(height * scale)))
+        picture = picture.resize(scaled, Image.Resampling.BILINEAR)
+    array = np.asarray(picture.convert("RGB"), dtype=np.uint8)
+    canvas = np.empty((*size, 3), np.uint8)
+    canvas[:] = PAD_RGB
+    canvas[:array.shape[0], :array.shape[1]] = array
+    return canvas
+
 
 def png_bytes(image: np.ndarray) -> bytes:
     """An ``(H, W, 3)`` uint8 array as PNG file bytes (what an LMM API is sent)."""

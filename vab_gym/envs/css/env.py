@@ -188,7 +188,10 @@ class CssEnv(VabEnv):
         original.applicable = self._target.applicable
         self._sheet = self._corrupted(original, corruption) if corruption else original
         self._initial_css = self._sheet.css()
-        if fresh:
+        # The page is a function of its stylesheet text (the env only edits CSS, and the
+        # page is captured at rest), so a site already open is shown with a new text rather
+        # than reopened: a fresh context costs seconds on a framework stylesheet.
+        if self._renderer.shows(site_dir, css_file, self.assets):
             self._renderer.set_css(self._initial_css)
         else:
             self._renderer.open(site_dir, css_file, self._initial_css, assets=self.assets)

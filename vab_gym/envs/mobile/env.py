@@ -13,6 +13,7 @@ from PIL import Image
 
 from vab_gym.core.actions import ActionCall, ActionError, format_call
 from vab_gym.core.env import EarlyStop, ModelView, Outcome, VabEnv
+from vab_gym.core.images import fit
 from vab_gym.core.judge import Verdict
 from vab_gym.core.llm import ChatClient
 from vab_gym.core.tasks import Task, TaskSet, package_tasks
@@ -35,7 +36,6 @@ from vab_gym.envs.mobile.screen import (
     compressed_xml,
     draw_labels,
     element_lines,
-    fit,
     som_elements,
 )
 

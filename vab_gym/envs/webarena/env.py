@@ -14,7 +14,7 @@ import numpy as np
 from vab_gym.core.actions import ActionCall, ActionError
 from vab_gym.core.browser import HANG_TIMEOUT_S, BrowserHung, open_chromium
 from vab_gym.core.env import EarlyStop, ModelView, Outcome, VabEnv
-from vab_gym.core.images import png_bytes
+from vab_gym.core.images import fit, png_bytes
 from vab_gym.core.judge import Verdict
 from vab_gym.core.tasks import Task, TaskSet, package_tasks, read_jsonl
 from vab_gym.envs.webarena import evaluators
@@ -251,8 +251,8 @@ class WebArenaEnv(VabEnv):
         tab reopened at its last address (what the sites store is kept; the pages' own
         state, such as a half-filled form, is not). A tab whose renderer crashed is
         recovered the same way, in a new context of the same browser (other envs sharing
-        it are not touched); a call that failed because it crashed meanwhile runs once more
-        there."""
+        it are not touched); a call that failed because the tab or the browser crashed
+        meanwhile runs once more there."""
         def call(browser: Any) -> T:
             assert self.session is not None
             if self.session.browser is not browser or self._page_crashed:
@@ -266,9 +266,14 @@ class WebArenaEnv(VabEnv):
         except BrowserHung:
             raise
         except Exception:
-            if not self._page_crashed:
+            # Playwright learns that a killed browser is gone only when a call fails on it:
+            # asking again starts the new one, and the failed call runs once more there.
+            if not (self._page_crashed or self.chromium.run(self._browser_replaced)):
                 raise
             return self.chromium.run(call)
+
+    def _browser_replaced(self, browser: Any) -> bool:
+        return self.session is not None and self.session.browser is not browser
 
     def step(self, action: str) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
         self._reply = action  # VAB's history quotes the reply as the model wrote it
@@ -369,7 +374,7 @@ class WebArenaEnv(VabEnv):
         self._page_state = None
         image = draw_marks(png, marks, first_id=1 if self.som == "vab" else 0)
         self._som_png = png_bytes(image)
-        self._image = _fit(image, self.image_size)
+        self._image = fit(image, self.image_size)
         if action is not None:
             self._previous = action
         self._vab_text = TEMPLATE.format(observation=marks_text(marks),
@@ -453,12 +458,3 @@ class WebArenaEnv(VabEnv):
         if self._shop is not None:
             self._shop.release()
             self._shop = None
-
-
-def _fit(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """The screenshot at the env's image size (cropped or padded; the viewport is fixed)."""
-    height, width = size
-    out = np.zeros((height, width, 3), np.uint8)
-    h, w = min(height, image.shape[0]), min(width, image.shape[1])
-    out[:h, :w] = image[:h, :w, :3]
-    return out
