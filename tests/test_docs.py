@@ -34,8 +34,11 @@ PAGES = sorted(
         *(ROOT / "docs").rglob("*.md"),
     ]
 )
-# Pages whose shell commands a newcomer copies: each must work as written.
-COMMAND_PAGES = sorted([ROOT / "README.md", *(ROOT / "docs" / "envs").glob("*.md")])
+# Pages whose shell commands a newcomer copies: each must work as written. (The other pages
+# also give synopses and fragments, such as `vab-gym collect --strategy recovery`.)
+COMMAND_PAGES = sorted(
+    [ROOT / "README.md", ROOT / "docs" / "using.md", *(ROOT / "docs" / "envs").glob("*.md")]
+)
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 
