@@ -26,7 +26,8 @@ def fit(image: np.ndarray | Image.Image, size: tuple[int, int]) -> np.ndarray:
     screen (an agent at 64x64 sees the whole page, smaller) and a point ``(x, y)`` of the
     source is at ``(x * s, y * s)`` in the observation, ``s = fit_scale(...)``."""
     picture = image if isinstance(image, Image.Image) else None
-    height, width = (picture.height, picture.width) if picture else np.shape(image)[:2]
+    height, width = ((picture.height, picture.width) if picture is not None
+                     else np.asarray(image).shape[:2])
     scale = fit_scale(height, width, size)
     if scale < 1.0:
         if picture is None:
