@@ -16,7 +16,7 @@ from vab_gym.core.browser import HANG_TIMEOUT_S, BrowserHung, open_chromium
 from vab_gym.core.env import EarlyStop, ModelView, Outcome, VabEnv
 from vab_gym.core.images import png_bytes
 from vab_gym.core.judge import Verdict
-from vab_gym.core.tasks import Task, TaskSet, package_tasks, read_jsonl
+from vab_gym.core.tasks import Task, TaskSet, read_jsonl
 from vab_gym.envs.webarena import evaluators
 from vab_gym.envs.webarena.actions import WEBARENA_ACTIONS
 from vab_gym.envs.webarena.grounding import PageState, grounded_calls, page_state
@@ -89,6 +89,8 @@ class WebArenaEnv(VabEnv):
     default_max_steps = 30  # run.py: --max_steps 30
 
     solver = "vab_gym.envs.webarena.solver:WebArenaSolver"
+    task_package = __package__  # the local shop's tasks; _shipped_tasks has WebArena's
+    action_handlers = BrowserSession  # all but stop act in the browser
     mistakes = "vab_gym.envs.webarena.mistakes:propose"
     mistake_window = 2  # most plans are 2-4 steps: the mistake goes in at step 1 or 2
 
@@ -123,6 +125,7 @@ class WebArenaEnv(VabEnv):
         self._previous = "None"
         self._parse_streak = 0
         self._failed: tuple[str, str] | None = None  # (call, VAB's words) of a failed action
+        self._shown_call = ""  # VAB's words for the action being carried out
         self._reply: Any = None
         self._page_state: PageState | None = None  # read by valid_actions, once a snapshot
         self._tabs: list[tuple[str, str]] = []  # (title, url) of each tab, at the last look
@@ -139,11 +142,6 @@ class WebArenaEnv(VabEnv):
                 "extra_hosts": list(self.extra_hosts)}
 
     @classmethod
-    def default_tasks(cls, split: str) -> TaskSet:
-        """The local shop's tasks (``test`` / ``train``)."""
-        return package_tasks(__package__, split)
-
-    @classmethod
     def difficulty(cls, task: Task) -> dict[str, Any]:
         """Task kind, from what the judge checks (the local tasks' ``metadata["kind"]``
         says the same): ``nav`` (reach a page: url_match) tier 0, ``info`` (answer from the
@@ -158,11 +156,12 @@ class WebArenaEnv(VabEnv):
         tier += len(sites) > 1 or len(checks) > 1
         return {"tier": tier, "kind": kind, "sites": sites, "eval_types": sorted(checks)}
 
-    def _resolve_tasks(self, tasks: str | TaskSet | None, split: str) -> TaskSet:
-        if tasks is None and self.backend_name == "webarena":  # VAB's 165, on WebArena's sites
+    def _shipped_tasks(self, split: str) -> TaskSet:
+        """The local shop's tasks, or on WebArena's own sites VAB's 165."""
+        if self.backend_name == "webarena":
             path = resources.files(__package__) / "data" / "webarena_lite.jsonl"
             return TaskSet(t for t in read_jsonl(str(path)) if t.split == split)
-        return super()._resolve_tasks(tasks, split)
+        return super()._shipped_tasks(split)
 
     # -- sites ----------------------------------------------------------------------------
     def _site_urls(self, task: Task) -> dict[str, str]:
@@ -277,20 +276,28 @@ class WebArenaEnv(VabEnv):
         return super().step(action)
 
     def _execute(self, call: ActionCall) -> Outcome:
-        if call.name == "stop":
-            return Outcome(self._snapshot(None, self._described(call)), finished=True,
-                           answer=call.args["answer"])
-        described = self._described(call)
+        # VAB's history shows the action as described before it runs (a browser restarted
+        # while acting has no marks yet)
+        self._shown_call = self._described(call)
+        return super()._execute(call)
+
+    def _do_stop(self, answer: str) -> Outcome:
+        return Outcome(self._snapshot(None, self._shown_call), finished=True, answer=answer)
+
+    def _delegate(self, call: ActionCall) -> str:
+        """The browser's actions: the session's handlers, on Chromium's thread."""
         try:
             try:
-                message = self.in_session(lambda session: session.act(call))
+                return self.in_session(lambda session: session.act(call))
             except BrowserHung:
                 raise ActionError(f"{call.name} got no answer: the browser hung and was "
                                   "restarted, with the tabs at their last addresses") from None
         except ActionError:
-            self._failed = (str(call), described)  # parsed: VAB's history shows the action
+            self._failed = (str(call), self._shown_call)  # parsed: VAB's history shows it
             raise
-        return Outcome(self._snapshot(None, described, message))
+
+    def _outcome_from(self, feedback: str) -> Outcome:
+        return Outcome(self._snapshot(None, self._shown_call, feedback))
 
     def _error_feedback(self, action: Any, error: str) -> str:
         if self._failed is not None:
