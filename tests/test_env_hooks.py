@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from vab_gym.core.actions import ActionError, ActionSet, ActionSpec, Param
-from vab_gym.core.env import Outcome, VabEnv, dispatch, handler_name
+from vab_gym.core.env import EarlyStop, Outcome, Streaks, VabEnv, dispatch, handler_name
 from vab_gym.core.judge import Verdict
 from vab_gym.core.registration import ENVIRONMENTS, load_object
 from vab_gym.core.tasks import Task, TaskSet, package_tasks
@@ -170,3 +170,25 @@ def test_an_env_without_a_task_package_says_how_to_ship_tasks():
 
     with pytest.raises(NotImplementedError, match="set task_package or override"):
         NoTasks.default_tasks("test")
+
+
+@pytest.mark.parametrize(("streaks", "reason"), [
+    (Streaks(invalid=2, repeats=2, stalled=2), None),
+    (Streaks(invalid=3, repeats=3), "3 invalid actions in a row"),  # the first rule wins
+    (Streaks(repeats=4), "the same action 4 times in a row"),
+    (Streaks(stalled=5), "no progress in 5 steps"),
+])
+def test_the_early_stop_policy_names_the_rule_that_fired(streaks, reason):
+    assert EarlyStop(max_invalid=3, max_repeats=3, no_progress=5).reason(streaks) == reason
+
+
+def test_webarenas_preset_words_its_stops_as_vabs_run_py_and_has_no_stall_rule():
+    """run.py:early_stop: "Failed to parse actions for {k} times", "Same action for {k}
+    times"; it has no stall rule, so a stall threshold given to the preset is never read."""
+    from vab_gym.envs.webarena.env import VAB_EARLY_STOP, RunPyEarlyStop
+
+    assert (VAB_EARLY_STOP.max_invalid, VAB_EARLY_STOP.max_repeats) == (3, 5)
+    assert VAB_EARLY_STOP.reason(Streaks(invalid=3)) == "Failed to parse actions for 3 times"
+    assert VAB_EARLY_STOP.reason(Streaks(repeats=5)) == "Same action for 5 times"
+    assert VAB_EARLY_STOP.reason(Streaks(invalid=2, repeats=4, stalled=99)) is None
+    assert RunPyEarlyStop(no_progress=1).reason(Streaks(stalled=9)) is None

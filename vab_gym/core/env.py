@@ -21,7 +21,7 @@ import numpy as np
 from gymnasium import spaces
 
 from vab_gym.core import arguments
-from vab_gym.core.actions import ActionCall, ActionError, ActionSet
+from vab_gym.core.actions import ActionCall, ActionError, ActionSet, ActionSpec
 from vab_gym.core.errors import TaskError
 from vab_gym.core.images import png_bytes
 from vab_gym.core.judge import Verdict
@@ -47,14 +47,36 @@ def check_difficulty(task_id: str, difficulty: Any) -> None:
 
 
 @dataclass(frozen=True)
+class Streaks:
+    """What the early-stop policy reads after each step: invalid actions in a row, the same
+    action in a row (this one included), and steps since ``info["progress"]`` last rose."""
+
+    invalid: int = 0
+    repeats: int = 0
+    stalled: int = 0
+
+
+@dataclass(frozen=True)
 class EarlyStop:
-    """VAB's early-stop rules, off unless given: end the episode (truncated) after
+    """The early-stop policy, off unless given: end the episode (truncated) after
     ``max_invalid`` invalid actions in a row, ``max_repeats`` identical actions in a row, or
-    ``no_progress`` steps without ``info["progress"]`` rising."""
+    ``no_progress`` steps without ``info["progress"]`` rising. :meth:`reason` words the
+    rule that fired; an env's preset may subclass it to word its rules as VAB does
+    (WebArena: ``run.py:early_stop``)."""
 
     max_invalid: int | None = 3
     max_repeats: int | None = 3
     no_progress: int | None = None
+
+    def reason(self, streaks: Streaks) -> str | None:
+        """Why the episode stops after a step with these ``streaks``, or ``None``."""
+        if self.max_invalid and streaks.invalid >= self.max_invalid:
+            return f"{streaks.invalid} invalid actions in a row"
+        if self.max_repeats and streaks.repeats >= self.max_repeats:
+            return f"the same action {streaks.repeats} times in a row"
+        if self.no_progress and streaks.stalled >= self.no_progress:
+            return f"no progress in {streaks.stalled} steps"
+        return None
 
 
 
@@ -88,7 +110,7 @@ def dispatch(owner: object, call: ActionCall) -> Any:
     return getattr(owner, handler_name(call.name))(**call.args)
 
 
-def _signature_problem(owner: type, spec: Any) -> str | None:
+def _signature_problem(owner: type, spec: ActionSpec) -> str | None:
     """Why ``owner``'s handler of ``spec`` cannot take the call's arguments (each declared
     parameter, by keyword: the parser fills in defaults), or ``None``."""
     handler = getattr(owner, handler_name(spec.name))
@@ -107,14 +129,13 @@ def _signature_problem(owner: type, spec: Any) -> str | None:
                         and p.kind not in (inspect.Parameter.VAR_POSITIONAL,
                                            inspect.Parameter.VAR_KEYWORD)
                         and p.name not in declared)
-    if not unknown and not undeclared:
+    details = ([f"it takes no {', '.join(unknown)}"] if unknown else []) + (
+        [f"it needs {', '.join(undeclared)}, which the action does not declare"]
+        if undeclared else [])
+    if not details:
         return None
-    parts = [f"{owner.__name__}.{handler_name(spec.name)} does not match {spec.signature()}"]
-    if unknown:
-        parts.append(f"it takes no {', '.join(unknown)}")
-    if undeclared:
-        parts.append(f"it needs {', '.join(undeclared)}, which the action does not declare")
-    return ": ".join(parts[:1]) + (": " + "; ".join(parts[1:]))
+    return (f"{owner.__name__}.{handler_name(spec.name)} does not match {spec.signature()}: "
+            + "; ".join(details))
 
 
 def check_handlers(cls: type[VabEnv]) -> None:
@@ -204,9 +225,9 @@ class VabEnv(gym.Env[dict[str, Any], str]):
       the histories of VAB's own stop rules, or to change what counts (WebArena: a parsed
       action the browser refused is VAB's action, not a parse failure); call ``super()``.
     - ``_early_stop_reason()``: why the episode stops early now, or ``None``; the base
-      applies ``early_stop``. Override to add VAB's per-env rules (OmniGibson, Minecraft:
-      they read the env's own histories, so they are not ``EarlyStop`` fields) or VAB's
-      wording (WebArena).
+      asks the ``early_stop`` policy (an env's preset words its rules as VAB does:
+      WebArena's). Override to add VAB's per-env rules that read the env's own histories
+      and options (OmniGibson's and Minecraft's ``vab_early_stop``), calling ``super()``.
     - ``_shipped_tasks(split)``: the tasks when no ``tasks=`` is given
       [:meth:`default_tasks`]; WebArena runs VAB's own 165 on WebArena's sites.
     - ``default_tasks(split)`` (classmethod) [from ``task_package``], ``difficulty(task)``
@@ -534,18 +555,12 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         self._last_action = key
 
     def _early_stop_reason(self) -> str | None:
-        """Why ``early_stop``'s rules end the episode now, or ``None`` (a hook: see the
+        """Why ``early_stop``'s policy ends the episode now, or ``None`` (a hook: see the
         class docstring)."""
-        rules = self.early_stop
-        if rules is None:
+        if self.early_stop is None:
             return None
-        if rules.max_invalid and self._invalid_streak >= rules.max_invalid:
-            return f"{self._invalid_streak} invalid actions in a row"
-        if rules.max_repeats and self._repeat_streak >= rules.max_repeats:
-            return f"the same action {self._repeat_streak} times in a row"
-        if rules.no_progress and self._stalled >= rules.no_progress:
-            return f"no progress in {self._stalled} steps"
-        return None
+        return self.early_stop.reason(Streaks(self._invalid_streak, self._repeat_streak,
+                                              self._stalled))
 
 
 def vab_env(env: gym.Env) -> VabEnv:

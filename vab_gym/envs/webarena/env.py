@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -13,7 +14,7 @@ import numpy as np
 
 from vab_gym.core.actions import ActionCall, ActionError
 from vab_gym.core.browser import HANG_TIMEOUT_S, BrowserHung, open_chromium
-from vab_gym.core.env import EarlyStop, ModelView, Outcome, VabEnv
+from vab_gym.core.env import EarlyStop, ModelView, Outcome, Streaks, VabEnv
 from vab_gym.core.images import png_bytes
 from vab_gym.core.judge import Verdict
 from vab_gym.core.tasks import Task, TaskSet, read_jsonl
@@ -43,10 +44,25 @@ from vab_gym.envs.webarena.sites import (
 from vab_gym.envs.webarena.som import SOM_MODES, Mark, draw_marks, marks_text
 
 LOCAL_SITES = ("shopping", "shopping_admin")
+
+
+@dataclass(frozen=True)
+class RunPyEarlyStop(EarlyStop):
+    """VAB's ``run.py:early_stop``: its words, and no stall rule (run.py has none). Invalid
+    actions are replies VAB cannot parse (:meth:`WebArenaEnv._track_streaks`)."""
+
+    def reason(self, streaks: Streaks) -> str | None:
+        if self.max_invalid and streaks.invalid >= self.max_invalid:
+            return f"Failed to parse actions for {self.max_invalid} times"
+        if self.max_repeats and streaks.repeats >= self.max_repeats:
+            return f"Same action for {self.max_repeats} times"
+        return None
+
+
 # run.py: --parsing_failure_th 3 and --repeating_action_failure_th 5, checked before each
 # turn (early_stop, with the action strings passed, so its "Same typing action" rule never
 # runs).
-VAB_EARLY_STOP = EarlyStop(max_invalid=3, max_repeats=5, no_progress=None)
+VAB_EARLY_STOP = RunPyEarlyStop(max_invalid=3, max_repeats=5, no_progress=None)
 T = TypeVar("T")
 VAB_SLEEP_AFTER_S = 3.0  # run.py's __main__: args.sleep_after_execution = 3.0
 # get_action_description's text for a reply VAB cannot parse (action_splitter "```").
@@ -74,7 +90,8 @@ class WebArenaEnv(VabEnv):
     environment variables. ``judge`` is an optional LLM judge for ``fuzzy_match``.
 
     VAB's run is the default: 30 steps, its early stops (3 unparsable replies, or 5
-    identical actions, in a row; ``early_stop=None`` turns them off), its Set-of-Marks
+    identical actions, in a row, in VAB's words: :data:`VAB_EARLY_STOP`; ``early_stop=None``
+    turns them off, a plain ``EarlyStop`` applies the suite's), its Set-of-Marks
     (``som="suite"`` for this project's visible-and-topmost filter), 120 s timeouts and a
     3 s pause after each action on WebArena's sites (``timeout_s``, ``sleep_after_s``).
     ``extra_hosts`` (or $WA_EXTRA_HOSTS) lets the browser reach more host[:port]s.
@@ -123,7 +140,6 @@ class WebArenaEnv(VabEnv):
         self._image = np.zeros((*self.image_size, 3), np.uint8)
         self._som_png = b""
         self._previous = "None"
-        self._parse_streak = 0
         self._failed: tuple[str, str] | None = None  # (call, VAB's words) of a failed action
         self._shown_call = ""  # VAB's words for the action being carried out
         self._reply: Any = None
@@ -207,7 +223,6 @@ class WebArenaEnv(VabEnv):
                 "sites", []) if s in SITE_VARIABLES and s in self.urls)
             raise SiteUnavailable(f"cannot open {start_urls} ({where}): {first}") from exc
         self._previous = "None"
-        self._parse_streak = 0
         self._failed = None
         return self._snapshot(None)
 
@@ -336,24 +351,13 @@ class WebArenaEnv(VabEnv):
         marks: list[Mark] = self.session.marks if self.session else []
         return any(m.id == mark_id and m.interactive for m in marks)
 
-    # -- VAB's early stops (run.py:early_stop) ----------------------------------------------
+    # -- VAB's early stops (run.py:early_stop; the words: RunPyEarlyStop) ----------------
     def _track_streaks(self, action: Any, error: str | None, progress: float) -> None:
         """Only a reply VAB cannot parse counts as a failure (VAB's NONE action); a parsed
         action that fails in the browser counts as that action, for repeats too."""
         if self._failed is not None:
             action, error, self._failed = self._failed[0], None, None
-        self._parse_streak = 0 if error is None else self._parse_streak + 1
         super()._track_streaks(action, error, progress)
-
-    def _early_stop_reason(self) -> str | None:
-        rules = self.early_stop
-        if rules is None:
-            return None
-        if rules.max_invalid and self._parse_streak >= rules.max_invalid:
-            return f"Failed to parse actions for {rules.max_invalid} times"
-        if rules.max_repeats and self._repeat_streak >= rules.max_repeats:
-            return f"Same action for {rules.max_repeats} times"
-        return None
 
     def _observe(self) -> dict[str, np.ndarray]:
         return {"image": self._image}
