@@ -29,7 +29,7 @@ from vab_gym.core.actions import ActionCall, ActionError
 from vab_gym.core.browser import open_chromium
 from vab_gym.core.env import ModelView, Outcome, VabEnv
 from vab_gym.core.judge import Verdict
-from vab_gym.core.tasks import Task, TaskSet, package_tasks
+from vab_gym.core.tasks import Task
 from vab_gym.envs.css import corruptions, judge, matching, reply
 from vab_gym.envs.css.actions import CSS_ACTIONS, Reply, canonical
 from vab_gym.envs.css.renderer import Shot, SiteRenderer
@@ -107,6 +107,10 @@ class CssEnv(VabEnv):
     default_max_steps = 10
     extra_images = ("target",)
     solver = "vab_gym.envs.css.solver:plan"
+    task_package = __package__
+    # A step is one reply whose calls run in order, read VAB's way (argument strings, VAB's
+    # own method table with its finalize): _execute and _invoke carry them out, not _do_*.
+    routes_actions = False
     mistakes = "vab_gym.envs.css.mistakes:propose"
     mistake_window = 2  # the solver repairs in 2-3 steps: the mistake goes in at step 1 or 2
 
@@ -132,10 +136,6 @@ class CssEnv(VabEnv):
         self._image: np.ndarray | None = None
         self._distance: float | None = None
         self.html = ""
-
-    @classmethod
-    def default_tasks(cls, split: str) -> TaskSet:
-        return package_tasks(__package__, split)
 
     @classmethod
     def difficulty(cls, task: Task) -> dict[str, Any]:

@@ -12,11 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from vab_gym.core.actions import ActionCall, ActionError, format_call
+from vab_gym.core.actions import ActionError, format_call
 from vab_gym.core.env import ModelView, Outcome, VabEnv
 from vab_gym.core.images import png_bytes
 from vab_gym.core.judge import Verdict
-from vab_gym.core.tasks import Task, TaskSet, package_tasks
+from vab_gym.core.tasks import Task
 from vab_gym.envs.minecraft import controller, worldgen
 from vab_gym.envs.minecraft.actions import MINECRAFT_ACTIONS
 from vab_gym.envs.minecraft.render import Renderer
@@ -79,6 +79,7 @@ class MinecraftEnv(VabEnv):
     default_max_steps = 100
     checks_goal_every_step = True
     solver = "vab_gym.envs.minecraft.solver:MinecraftSolver"
+    task_package = __package__
     mistakes = "vab_gym.envs.minecraft.mistakes:propose"
 
     def __init__(self, *, vab_early_stop: bool = True, **kwargs: Any) -> None:
@@ -94,10 +95,6 @@ class MinecraftEnv(VabEnv):
         self.player: Player | None = None
         self._rewarded: set[str] = set()
         self._rng = np.random.default_rng(0)
-
-    @classmethod
-    def default_tasks(cls, split: str) -> TaskSet:
-        return package_tasks(__package__, split)
 
     @classmethod
     def difficulty(cls, task: Task) -> dict[str, Any]:
@@ -145,17 +142,15 @@ class MinecraftEnv(VabEnv):
                                      self.player.pitch)
         return {"image": image}
 
-    def _execute(self, call: ActionCall) -> Outcome:
-        if call.name == "execute" and call.args["prompt"] == TERMINATE:
-            # Agent.step: "terminate"/"task_complete" ends the episode as failed, unexecuted.
-            return Outcome(self._text(f'Your last action "{self._shown}" ended the task.'),
-                           finished=True)
-        message = getattr(self, f"_do_{call.name}")(**call.args)
+    def _outcome_from(self, feedback: str) -> Outcome:
+        """After an action's handler: VAB's text around its message, the item in hand
+        dropped if the action used it up, and the step rewards it earned."""
+        assert self.player is not None
         if self.player.equipped not in self.player.inventory:  # used up by the action
             self.player.equipped = None
         self._note_rewards()
         return Outcome(self._text(f'Your last action "{self._shown}" has been executed. '
-                                  f"{message}"))
+                                  f"{feedback}"))
 
     def _error_feedback(self, action: Any, error: str) -> str:
         self._note_rewards()
@@ -224,7 +219,11 @@ class MinecraftEnv(VabEnv):
     def _do_look_up(self, item: str) -> str:
         return self.rules.look_up(item)
 
-    def _do_execute(self, prompt: str, goal_item: str | None, num: int | None) -> str:
+    def _do_execute(self, prompt: str, goal_item: str | None, num: int | None) -> str | Outcome:
+        if prompt == TERMINATE:
+            # Agent.step: "terminate"/"task_complete" ends the episode as failed, unexecuted.
+            return Outcome(self._text(f'Your last action "{self._shown}" ended the task.'),
+                           finished=True)
         assert self.world is not None and self.player is not None and self.task is not None
         error = controller.check_prompt(prompt)
         if error:
