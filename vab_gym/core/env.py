@@ -26,7 +26,7 @@ from vab_gym.core.errors import TaskError
 from vab_gym.core.images import png_bytes
 from vab_gym.core.judge import Verdict
 from vab_gym.core.spaces import UnicodeText, image_space
-from vab_gym.core.tasks import Task, TaskSet, package_tasks, read_jsonl
+from vab_gym.core.tasks import Task, TaskSet, package_tasks, read_jsonl, setup_of
 
 TEXT_MAX_CHARS = 1_000_000
 REWARD_MODES = ("sparse", "progress")
@@ -246,6 +246,12 @@ class VabEnv(gym.Env[dict[str, Any], str]):
     checks_goal_every_step: ClassVar[bool] = False
     solver: ClassVar[str]  # "module:function" giving a task's program-solver plan
     task_package: ClassVar[str | None] = None  # holds data/<split>.jsonl: the shipped tasks
+    # The typed record of a task's setup (core.tasks.setup_record): every task is checked
+    # against it when the env is made, and the episode's record is ``self.setup``.
+    setup_type: ClassVar[type | None] = None
+    # "module:function" making train tasks beyond the shipped ones, (count, shipped tasks,
+    # folder for files they need) -> list[Task]: what `vab-gym collect` asks for more with.
+    fresh_tasks: ClassVar[str | None] = None
     # The class of the world object holding the handlers the env does not define itself;
     # _delegate runs them there.
     action_handlers: ClassVar[type | None] = None
@@ -288,7 +294,9 @@ class VabEnv(gym.Env[dict[str, Any], str]):
                           else arguments.integer("max_steps", max_steps, 1))
         self.split = split
         self.task_id = task_id
-        self.tasks = self.with_difficulty(self._resolve_tasks(tasks, split))
+        resolved = self._resolve_tasks(tasks, split)
+        self._check_setups(resolved)  # before anything reads a setup (difficulty does)
+        self.tasks = self.with_difficulty(resolved)
         if task_id is not None and task_id not in self.tasks:
             raise self._unknown_task(task_id)
         self.early_stop = early_stop
@@ -306,6 +314,7 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         )
         self.action_space = UnicodeText(TEXT_MAX_CHARS)
         self.task: Task | None = None
+        self.setup: Any = None  # the task's setup as ``setup_type`` (set by reset)
         self._steps = 0
         self._done = True
         self._last_obs: dict[str, Any] | None = None
@@ -394,6 +403,8 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         self._done = False
         self._invalid_streak = self._repeat_streak = self._stalled = 0
         self._last_action = None
+        if self.setup_type is not None:
+            self.setup = setup_of(self.task, self.setup_type)
         text = self._start(self.task)
         self._best_progress = self._paid_progress = self._progress()
         obs = self._observation(text)
@@ -464,8 +475,19 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         if isinstance(tasks, TaskSet):
             return tasks
         if tasks is not None:
-            return TaskSet(read_jsonl(tasks))
+            return TaskSet(read_jsonl(tasks, self.setup_type))  # a bad line is named
         return self._shipped_tasks(split)
+
+    def _check_setups(self, tasks: TaskSet) -> None:
+        """Every task's setup against ``setup_type``: a bad one is a :class:`TaskError`
+        naming the env, the task and the field, before any episode runs."""
+        if self.setup_type is None:
+            return
+        for task in tasks:
+            try:
+                setup_of(task, self.setup_type)
+            except TaskError as exc:
+                raise TaskError(f"{self.env_id}: {exc}") from None
 
     def _shipped_tasks(self, split: str) -> TaskSet:
         """The tasks of ``split`` when no ``tasks=`` is given: :meth:`default_tasks`, unless

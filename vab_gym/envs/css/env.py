@@ -29,7 +29,7 @@ from vab_gym.core.actions import ActionCall, ActionError
 from vab_gym.core.browser import open_chromium
 from vab_gym.core.env import ModelView, Outcome, VabEnv
 from vab_gym.core.judge import Verdict
-from vab_gym.core.tasks import Task
+from vab_gym.core.tasks import Task, setup_record
 from vab_gym.envs.css import corruptions, judge, matching, reply
 from vab_gym.envs.css.actions import CSS_ACTIONS, Reply, canonical
 from vab_gym.envs.css.renderer import Shot, SiteRenderer
@@ -76,6 +76,17 @@ class _Target:
     initial_distances: dict[str, float] = field(default_factory=dict)  # by initial CSS
 
 
+@setup_record
+class CssSetup:
+    """A VAB-CSS task's world: ``site`` (a shipped site's name or a folder holding
+    ``index.html``), the stylesheet the page loads, and the corruption that broke it (none:
+    the page is already right)."""
+
+    site: str
+    css_file: str = "style.css"
+    corruption: dict[str, Any] | None = None
+
+
 class CssEnv(VabEnv):
     """VAB-CSS: the page's CSS was broken; edit its rules until it matches ``target``.
 
@@ -108,6 +119,8 @@ class CssEnv(VabEnv):
     extra_images = ("target",)
     solver = "vab_gym.envs.css.solver:plan"
     task_package = __package__
+    setup_type = CssSetup
+    fresh_tasks = "vab_gym.envs.css.tasks:fresh_train_tasks"
     # A step is one reply whose calls run in order, read VAB's way (argument strings, VAB's
     # own method table with its finalize): _execute and _invoke carry them out, not _do_*.
     routes_actions = False
@@ -155,12 +168,11 @@ class CssEnv(VabEnv):
 
     # -- episode --------------------------------------------------------------------------
     def _start(self, task: Task) -> str:
-        setup = task.setup
-        site_dir = site_path(setup["site"])
-        css_file = setup.get("css_file", "style.css")
+        site_dir = site_path(self.setup.site)
+        css_file = self.setup.css_file
         self.html = (site_dir / "index.html").read_text("utf-8")
         original = Stylesheet.parse((site_dir / css_file).read_text("utf-8"))
-        corruption = setup.get("corruption")
+        corruption = self.setup.corruption
         self._undo = []
         self._distance = None
         self._vab_file = None

@@ -6,6 +6,7 @@ import hashlib
 import json
 import math
 from collections import Counter
+from dataclasses import field
 from functools import cache, partial
 from importlib import resources
 from typing import Any
@@ -16,7 +17,7 @@ from vab_gym.core.actions import ActionError, format_call
 from vab_gym.core.env import ModelView, Outcome, VabEnv
 from vab_gym.core.images import png_bytes
 from vab_gym.core.judge import Verdict
-from vab_gym.core.tasks import Task
+from vab_gym.core.tasks import Task, setup_record
 from vab_gym.envs.minecraft import controller, worldgen
 from vab_gym.envs.minecraft.actions import MINECRAFT_ACTIONS
 from vab_gym.envs.minecraft.render import Renderer
@@ -57,6 +58,19 @@ def _world_seed(task: Task) -> int:
     return int.from_bytes(hashlib.sha256(task.id.encode()).digest()[:4], "little")
 
 
+@setup_record
+class MinecraftSetup:
+    """A VAB-Minecraft task's world: the biome, VAB's starting inventory (in VAB's slot
+    order), its kits (``init_command`` names or raw ``/`` commands), its mobs, and the
+    world's seed (none: a stable hash of the task id)."""
+
+    biome: str = "plains"
+    init_inventory: dict[str, int] = field(default_factory=dict)
+    kits: list[str] = field(default_factory=list)
+    mobs: list[Any] = field(default_factory=list)
+    world_seed: int | None = None
+
+
 class MinecraftEnv(VabEnv):
     """VAB-Minecraft: get the target item into the inventory.
 
@@ -80,6 +94,8 @@ class MinecraftEnv(VabEnv):
     checks_goal_every_step = True
     solver = "vab_gym.envs.minecraft.solver:MinecraftSolver"
     task_package = __package__
+    setup_type = MinecraftSetup
+    fresh_tasks = "vab_gym.envs.minecraft.tasks:fresh_train_tasks"
     mistakes = "vab_gym.envs.minecraft.mistakes:propose"
 
     def __init__(self, *, vab_early_stop: bool = True, **kwargs: Any) -> None:
@@ -117,17 +133,17 @@ class MinecraftEnv(VabEnv):
         return super().step(action)
 
     def _start(self, task: Task) -> str:
-        setup = task.setup
+        setup = self.setup
         seed = _world_seed(task)
         self._rng = np.random.default_rng(seed)
-        self.world = worldgen.generate(seed, setup.get("biome", "plains"))
-        if setup.get("kits"):
-            commands = [c for name in ["clean", *setup["kits"]]
+        self.world = worldgen.generate(seed, setup.biome)
+        if setup.kits:
+            commands = [c for name in ["clean", *setup.kits]
                         for c in (kits().get(name, [name] if name.startswith("/") else []))]
             worldgen.apply_commands(self.world, commands, self.world.spawn)
         # The task's order is VAB's slot order (build_env_yaml): slot 0 is the held item.
         inventory = Counter({normalize(k): int(v)
-                             for k, v in setup.get("init_inventory", {}).items()})
+                             for k, v in setup.init_inventory.items()})
         self.player = Player(pos=self.world.spawn.copy(), inventory=inventory,
                              equipped=next(iter(inventory), None))
         self._rewarded = set()

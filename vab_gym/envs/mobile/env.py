@@ -16,7 +16,7 @@ from vab_gym.core.env import EarlyStop, ModelView, Outcome, VabEnv
 from vab_gym.core.images import fit
 from vab_gym.core.judge import Verdict
 from vab_gym.core.llm import ChatClient
-from vab_gym.core.tasks import Task
+from vab_gym.core.tasks import Task, setup_record
 from vab_gym.envs.mobile import judges, metrics
 from vab_gym.envs.mobile.actions import (
     DIRECTIONS,
@@ -55,6 +55,16 @@ WAIT_RANGE = (0, 10)
 OBS_MODES = ("som", "xml")  # VisionExecutor.wait: outside 0..10 it waits the default 5 s
 
 
+@setup_record
+class MobileSetup:
+    """A VAB-Mobile task's phone: the app, the screen it opens on, and the data variant the
+    phone server is filled with (train tasks name one; AndroidLab's tasks use 0)."""
+
+    app: str
+    start: str = "/"
+    variant: int = 0
+
+
 class MobileEnv(VabEnv):
     """VAB-Mobile (AndroidLab): operate phone apps by tapping numbered elements (or boxes, with
     AndroidLab's XML-mode ``do(action=..., element=[x1, y1, x2, y2])``).
@@ -86,6 +96,8 @@ class MobileEnv(VabEnv):
     default_max_steps = 25  # configs/*.yaml: max_rounds: 25
     solver = "vab_gym.envs.mobile.solver:MobileSolver"
     task_package = __package__
+    setup_type = MobileSetup
+    fresh_tasks = "vab_gym.envs.mobile.train:fresh_train_tasks"
     mistakes = "vab_gym.envs.mobile.mistakes:propose"
 
     def __init__(self, *, obs_mode: str = "som", list_elements: bool = False,
@@ -166,7 +178,7 @@ class MobileEnv(VabEnv):
         base = None
         if self.screen.uses_phone_server:
             base = self.server.base_url
-            self.server.reset(task.setup.get("variant", 0))  # train tasks name a data variant
+            self.server.reset(self.setup.variant)  # train tasks name a data variant
         self._screen_of_step, self._unchanged, self._pixels = [], [], None
         self.screen.open(task, base)
         return self._look("")

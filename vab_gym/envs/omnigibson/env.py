@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from functools import partialmethod
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -12,7 +12,7 @@ from vab_gym.core.actions import ActionCall, format_call
 from vab_gym.core.env import ModelView, Outcome, VabEnv
 from vab_gym.core.images import png_bytes
 from vab_gym.core.judge import Verdict
-from vab_gym.core.tasks import Task
+from vab_gym.core.tasks import Task, setup_record
 from vab_gym.envs.omnigibson import appearance
 from vab_gym.envs.omnigibson.actions import OMNIGIBSON_ACTIONS, actions_with_world, vab_action
 from vab_gym.envs.omnigibson.goal import BINARY_PREDICATES, Goal, conditions, goal_literals
@@ -61,6 +61,20 @@ def vab_repeat_stop(actions: list[str], results: list[bool]) -> str | None:
     return None
 
 
+@setup_record
+class OmniGibsonSetup:
+    """A VAB-OmniGibson task's world: the BEHAVIOR activity, the scene whose rooms the house
+    copies, the house's seed, and where the BDDL problem comes from (``"vab"``: the rewrite
+    of VAB's goal, ``"bddl"``: the bddl package's ``problem0``; ``problem``: a text of one's
+    own)."""
+
+    activity: str
+    scene: str
+    seed: int = 0
+    definition: Literal["vab", "bddl"] = "vab"
+    problem: str | None = None
+
+
 class OmniGibsonEnv(VabEnv):
     """VAB-OmniGibson: a robot in a house does a BEHAVIOR activity through VAB's 20 actions.
 
@@ -84,6 +98,8 @@ class OmniGibsonEnv(VabEnv):
     checks_goal_every_step = True
     solver = "vab_gym.envs.omnigibson.solver:OmniGibsonSolver"
     task_package = __package__
+    setup_type = OmniGibsonSetup
+    fresh_tasks = "vab_gym.envs.omnigibson.tasks:fresh_train_tasks"
     mistakes = "vab_gym.envs.omnigibson.mistakes:propose"
 
     def __init__(
@@ -135,15 +151,14 @@ class OmniGibsonEnv(VabEnv):
 
     # -- episode --------------------------------------------------------------------------
     def _start(self, task: Task) -> str:
-        setup = task.setup
-        conds = conditions(setup["activity"], problem_text(setup))
-        self.house = build_house(conds, setup["scene"], int(setup.get("seed", 0)))
+        conds = conditions(self.setup.activity, problem_text(task.setup))
+        self.house = build_house(conds, self.setup.scene, self.setup.seed)
         world = self.house.world
         self.robot = Robot(
             world,
             *self.house.start,
             heading=self.house.start_heading,
-            rng=np.random.default_rng(int(setup.get("seed", 0)) + 1),
+            rng=np.random.default_rng(self.setup.seed + 1),
             move_rule=self.move_rule,
             hints=self.hints,
             scan=self._scan,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import gymnasium as gym
 import numpy as np
@@ -17,7 +17,7 @@ from vab_gym.core.browser import HANG_TIMEOUT_S, BrowserHung, open_chromium
 from vab_gym.core.env import EarlyStop, ModelView, Outcome, Streaks, VabEnv
 from vab_gym.core.images import fit, png_bytes
 from vab_gym.core.judge import Verdict
-from vab_gym.core.tasks import Task, TaskSet, read_jsonl
+from vab_gym.core.tasks import Task, TaskSet, read_jsonl, setup_record
 from vab_gym.envs.webarena import evaluators
 from vab_gym.envs.webarena.actions import WEBARENA_ACTIONS
 from vab_gym.envs.webarena.grounding import PageState, grounded_calls, page_state
@@ -76,6 +76,22 @@ TEMPLATE = ("OBSERVATION: {observation}\nURL: {url}\nOBJECTIVE: {objective}\n"
             "PREVIOUS ACTION: {previous}")
 
 
+@setup_record
+class WebArenaSetup:
+    """A VAB-WebArena-Lite task's start: the first page (``__SITE__`` placeholders, tabs
+    joined by `` |AND| ``), the sites it uses, whether it logs in first (VAB's
+    ``require_login``), the backend its tasks were written for, the local shop's seed; and
+    VAB's ``require_reset`` and ``geolocation``, kept as VAB's configs give them."""
+
+    start_url: str
+    sites: list[str] = field(default_factory=list)
+    require_login: bool = False
+    backend: Literal["local", "webarena"] = "local"
+    shop_seed: int = 0
+    require_reset: bool = False
+    geolocation: Any = None
+
+
 class WebArenaEnv(VabEnv):
     """VAB-WebArena-Lite: do a web task in a browser, then ``stop`` with the answer.
 
@@ -107,6 +123,8 @@ class WebArenaEnv(VabEnv):
 
     solver = "vab_gym.envs.webarena.solver:WebArenaSolver"
     task_package = __package__  # the local shop's tasks; _shipped_tasks has WebArena's
+    setup_type = WebArenaSetup
+    fresh_tasks = "vab_gym.envs.webarena.local_tasks:fresh_train_tasks"
     action_handlers = BrowserSession  # all but stop act in the browser
     mistakes = "vab_gym.envs.webarena.mistakes:propose"
     mistake_window = 2  # most plans are 2-4 steps: the mistake goes in at step 1 or 2
@@ -208,7 +226,7 @@ class WebArenaEnv(VabEnv):
     # -- episode --------------------------------------------------------------------------
     def _start(self, task: Task) -> str:
         self.urls = self._site_urls(task)
-        start_urls = evaluators.substitute_sites(task.setup["start_url"], self.urls)
+        start_urls = evaluators.substitute_sites(self.setup.start_url, self.urls)
         tabs = [url.strip() for url in start_urls.split(" |AND| ")]
         try:
             try:
@@ -239,9 +257,9 @@ class WebArenaEnv(VabEnv):
             page.on("crash", self._note_crash)
         self.session.context.on("page", lambda page: page.on("crash", self._note_crash))
         self.session.som_mode = self.som
-        if self.task.setup.get("require_login"):
+        if self.setup.require_login:
             accounts = self._accounts()
-            for site in login_sites(self.task.id, self.task.setup.get("sites", [])):
+            for site in login_sites(self.task.id, self.setup.sites):
                 if site in LOGINS and site in accounts:
                     LOGINS[site].perform(self.session.page, self.urls[site], *accounts[site])
         for i, url in enumerate(tabs):
