@@ -63,8 +63,8 @@ def edit_rule_profile(tasks: int) -> dict[str, dict]:
     import gymnasium as gym
 
     import vab_gym  # noqa: F401
+    from vab_gym.core.images import fit
     from vab_gym.envs.css.corruptions import repair_actions
-    from vab_gym.envs.css.renderer import fit
 
     env = gym.make("VAB-CSS-v0").unwrapped
     renderer, height_width = env._renderer, env.image_size
@@ -85,7 +85,7 @@ def edit_rule_profile(tasks: int) -> dict[str, dict]:
                 seconds, shot = timed(lambda: renderer._call(
                     lambda p: renderer._capture(p, height_width)))
                 parts["screenshot_fitted"].append(seconds)
-                seconds, _ = timed(lambda shot=shot: fit(shot.array(), *height_width))
+                seconds, _ = timed(lambda shot=shot: fit(shot.array(), height_width))
                 parts["fit_and_decode"].append(seconds)
     finally:
         env.close()

@@ -476,6 +476,16 @@ def test_judge_equals_vabs_comparison(target_shape, output_shape, boosted):
         assert ours < 0.5
 
 
+@pytest.mark.parametrize("shape", [(100, 80), (333, 211), (64, 64)])
+def test_an_unchanged_page_is_at_vabs_distance_zero(shape):
+    """The judge's shortcut for equal screenshots gives what VAB's SSIM gives them: 0."""
+    from vab_gym.envs.css import judge
+
+    page = synthetic(*shape, seed=3)
+    assert vab_distance(page, page) == 0.0
+    assert judge.distance(judge.quantize(judge.gray(page)), judge.gray(page)) == 0.0
+
+
 def test_verdict_thresholds_are_vabs():
     """task.py:calculate_overall: em iff distance < 0.1; improve iff distance < initial -
     0.05."""

@@ -252,9 +252,6 @@ def test_webarena_keeps_its_fence_and_its_tabs_beside_a_css_env(tmp_path):
         css.close()
 
 
-@pytest.mark.xfail(strict=False, reason="races: about half the runs here, the call after a "
-                   "renderer crash meets a closed target before the crash event is handled "
-                   "(issue 15 follow-up); Mobile crash recovery is not verified")
 def test_the_phone_comes_back_on_its_screen_after_either_crash(tmp_path):
     from vab_gym.envs.mobile.env import MobileEnv
 

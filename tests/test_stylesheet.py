@@ -27,6 +27,11 @@ def test_copy_is_independent():
     other = sheet.copy()
     other.find(".card").declarations["display"] = "grid"
     assert sheet.find(".card").declarations["display"] == "flex"
+    before = sheet.css()
+    block = next(i for i in other.items if not isinstance(i, (str, type(other.rules[0]))))
+    block.rules[0].declarations["display"] = "block"  # a rule inside the @media block
+    block.items.clear()
+    assert sheet.css() == before and other.copy().css() == other.css()
 
 
 @pytest.mark.parametrize(

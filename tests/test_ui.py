@@ -345,12 +345,14 @@ def test_webarena_marks_map_to_click_actions():
              Mark(-1, "StaticText", "Welcome", (0, 0, 400, 400), (200, 200), False),
              Mark(2, "BUTTON", "Search", (300, 40, 80, 20), (340, 50), True),
              Mark(3, "INPUT", "tiny", (5, 5, 4, 4), (7, 7), True, shown=False)]
-    env = SimpleNamespace(session=SimpleNamespace(marks=marks))
+    env = SimpleNamespace(session=SimpleNamespace(marks=marks), image_size=(720, 1280))
     regions = webarena_regions(env)
     assert [r.box for r in regions] == [(10, 20, 110, 50), (300, 40, 380, 60)]
     assert region_at(regions, 60, 35).action == "click [1]"
     assert region_at(regions, 379, 59).action == "click [2]"
     assert region_at(regions, 7, 7) is None  # unshown marks are not clickable
+    env.image_size = (360, 800)  # the 1280x720 screenshot fitted at half size (360/720)
+    assert webarena_regions(env)[1].box == pytest.approx((150, 20, 190, 30))
 
 
 def node(bounds, clickable=True, text=""):
@@ -359,11 +361,13 @@ def node(bounds, clickable=True, text=""):
 
 
 def test_mobile_elements_scale_from_device_pixels():
-    # the default 1200x540 picture of the 1082x2402 device screen: x * 540/1082, y * 1200/2402
+    # the default 1200x540 picture of the 1082x2402 device screen, fitted without
+    # distortion: every coordinate times min(540/1082, 1200/2402) = 540/1082
     env = SimpleNamespace(image_size=(1200, 540), obs_mode="som",
                           elements=[node((0, 0, 1082, 2402)), node((541, 1201, 1082, 2402))])
     regions = mobile_regions(env)
-    assert regions[1].box == pytest.approx((270.0, 600.0, 540.0, 1200.0), abs=0.01)
+    s = 540 / 1082
+    assert regions[1].box == pytest.approx((541 * s, 1201 * s, 540.0, 2402 * s), abs=0.01)
     assert region_at(regions, 300, 700).action == "tap(2)"
     assert region_at(regions, 100, 100).action == "tap(1)"
     env.obs_mode = "xml"

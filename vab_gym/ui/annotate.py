@@ -26,7 +26,7 @@ import numpy as np
 from vab_gym.agents.base import run_episode
 from vab_gym.bench.jobs import env_metrics, episode_document
 from vab_gym.bench.store import EpisodeStore, ImageRecorder
-from vab_gym.core.images import png_bytes
+from vab_gym.core.images import fit_scale, png_bytes
 
 ACTION_MAX_CHARS = 20_000  # a typed call (CSS's longest edits are far shorter)
 THOUGHT_MAX_CHARS = 20_000
@@ -59,22 +59,25 @@ class Region:
 
 def webarena_regions(env: Any) -> list[Region]:
     """The Set-of-Marks controls (``session.marks``, webarena/som.py): boxes are CSS px of
-    the 1280x720 viewport, which is also the observation's pixel grid (``_fit`` crops or
-    pads, never scales); the action is VAB's ``click [id]``."""
+    the 1280x720 viewport, scaled as ``core.images.fit`` scales the screenshot into the
+    observation; the action is VAB's ``click [id]``."""
+    from vab_gym.envs.webarena.session import VIEWPORT
+
+    s = fit_scale(VIEWPORT["height"], VIEWPORT["width"], env.image_size)
     marks = env.session.marks if env.session is not None else []
-    return [Region((m.box[0], m.box[1], m.box[0] + m.box[2], m.box[1] + m.box[3]),
+    return [Region((m.box[0] * s, m.box[1] * s, (m.box[0] + m.box[2]) * s,
+                    (m.box[1] + m.box[3]) * s),
                    f"click [{m.id}]", f"[{m.id}] [{m.tag}] [{m.text[:60]}]")
             for m in marks if m.interactive and m.shown]
 
 
 def mobile_regions(env: Any) -> list[Region]:
     """The labelled elements (``env.elements``, mobile/screen.py; element ``i`` is
-    ``tap(i)``), bounds scaled from device pixels to the observation's size. In XML mode
+    ``tap(i)``), bounds scaled from device pixels as ``core.images.fit`` scales. In XML mode
     the action is AndroidLab's ``do(action="Tap", element=[x1, y1, x2, y2])``."""
     from vab_gym.envs.mobile.device import DEVICE_HEIGHT, DEVICE_WIDTH
 
-    height, width = env.image_size
-    sx, sy = width / DEVICE_WIDTH, height / DEVICE_HEIGHT
+    sx = sy = fit_scale(DEVICE_HEIGHT, DEVICE_WIDTH, env.image_size)
     regions = []
     for number, node in enumerate(env.elements, 1):
         x1, y1, x2, y2 = node.bounds

@@ -26,12 +26,12 @@ import numpy as np
 from PIL import Image
 
 from vab_gym.core.browser import BrowserUnavailable, ChromiumProcess, is_local
+from vab_gym.core.images import fit
 from vab_gym.envs.css import at_rest
 
 SITE_ORIGIN = "http://site.vab-css.invalid"
 VIEWPORT = {"width": 1280, "height": 720}  # VAB's default Playwright viewport
 MAX_PAGE_HEIGHT = 16_384  # Chromium's largest capture; taller pages are cut
-PAD_RGB = (128, 128, 128)
 # An asset without a known suffix (``/css?family=...``) gets the type its request expects.
 _TYPE_BY_RESOURCE = {"stylesheet": "text/css", "script": "text/javascript"}
 
@@ -81,6 +81,12 @@ class SiteRenderer:
         self._css = css_text
         self._call(lambda page: None, reopen=True)
 
+    def shows(self, site_dir: Path, css_file: str, assets: Path | None = None) -> bool:
+        """Whether ``site_dir`` with ``css_file`` (and ``assets``) is the page open now, so
+        that :meth:`set_css` is all it takes to show it with another stylesheet text."""
+        return (self._page is not None and self._site == (site_dir.resolve(), css_file)
+                and self._assets == (assets.resolve() if assets is not None else None))
+
     def close(self) -> None:
         if self._page is not None:
             with contextlib.suppress(Exception):  # the browser may be gone already
@@ -109,7 +115,7 @@ class SiteRenderer:
         """The full page scaled (by Chromium, without distortion) into ``height x width``,
         padded with grey."""
         shot = self._call(lambda p: self._capture(p, (height, width)))
-        return fit(shot.array(), height, width)
+        return fit(shot.array(), (height, width))
 
     def areas(self, selectors: list[str]) -> list[float]:
         """The share of the page each selector's elements cover (0 for a bad selector)."""
@@ -268,17 +274,3 @@ def close_quietly(context: Any) -> None:
     """Close a browser context that may be gone already."""
     with contextlib.suppress(Exception):
         context.close()
-
-
-def fit(image: np.ndarray, height: int, width: int) -> np.ndarray:
-    """``image`` in a grey ``height x width`` canvas, scaled down only if it does not fit."""
-    h, w = image.shape[:2]
-    if h > height or w > width:
-        scale = min(height / h, width / w)
-        size = (max(1, round(w * scale)), max(1, round(h * scale)))
-        image = np.asarray(Image.fromarray(image).resize(size, Image.Resampling.BILINEAR))
-        h, w = image.shape[:2]
-    canvas = np.empty((height, width, 3), np.uint8)
-    canvas[:] = PAD_RGB
-    canvas[:h, :w] = image
-    return canvas

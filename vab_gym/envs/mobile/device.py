@@ -303,8 +303,8 @@ class ChromiumPhone:
         a new context, at its last URL: the apps keep their state on the phone server (its
         database, and message drafts saved as typed), so the screen is the one left; what
         lived only in the page (a field typed but not saved, scroll positions, Back's
-        browser history) is lost. An action that failed because the page crashed meanwhile
-        runs once more, on the new screen."""
+        browser history) is lost. An action that failed because the page or the browser
+        crashed meanwhile runs once more, on the new screen."""
         assert self.screen is not None, "open() first"
 
         def call(browser: Any) -> Any:
@@ -318,9 +318,14 @@ class ChromiumPhone:
         except BrowserHung:
             raise
         except Exception:
-            if not self.screen.crashed:
+            # Playwright learns that a killed browser is gone only when a call fails on it:
+            # asking again starts the new one, and the failed action runs once more there.
+            if not (self.screen.crashed or self.chromium.run(self._browser_replaced)):
                 raise
             return self.chromium.run(call)
+
+    def _browser_replaced(self, browser: Any) -> bool:
+        return self.screen is not None and self.screen.context.browser is not browser
 
     def _reopen(self, browser: Any) -> None:
         old = self.screen

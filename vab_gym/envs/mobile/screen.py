@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 # AndroidLab's distances in device pixels: two clickable (or texted) elements whose centres
@@ -143,14 +142,6 @@ def draw_labels(picture: bytes | Image.Image, elements: list[Node],
     for x, y, text in spots:
         draw.text((x, y), text, font=font, fill=(255, 250, 250))
     return image
-
-
-def fit(image: Image.Image, size: tuple[int, int]) -> np.ndarray:
-    """The picture scaled to ``size`` (height, width) as an RGB array."""
-    height, width = size
-    if image.size != (width, height):
-        image = image.resize((width, height), Image.Resampling.BILINEAR)
-    return np.asarray(image, dtype=np.uint8)
 
 
 def element_lines(elements: list[Node]) -> str:

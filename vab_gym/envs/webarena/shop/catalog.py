@@ -2,14 +2,17 @@
 
 Everything comes from ``random.Random(seed)`` and a Faker seeded alike, with dates placed
 relative to a fixed :data:`TODAY` (never the clock), so one seed always gives the same rows.
-Brands are invented so that made-up reviews never speak about real companies. The layout
-mirrors WebArena's One Stop Market (Magento): 3-level categories, ASIN-like SKUs, order
-numbers ``000000123`` whose integer is the order's id.
+The words it draws from (the product taxonomy, review phrases, sizes and colours) are
+data, in ``catalog.yaml`` beside this file; its brands are invented so that made-up reviews
+never speak about real companies. The layout mirrors WebArena's One Stop Market
+(Magento): 3-level categories, ASIN-like SKUs, order numbers ``000000123`` whose integer is
+the order's id.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -18,8 +21,11 @@ import random
 import re
 import sqlite3
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
+import yaml
 from faker import Faker
 
 SCHEMA = Path(__file__).with_name("schema.sql")
@@ -48,12 +54,6 @@ ORDER_STATUSES = {
     "holded": "On Hold",
 }
 
-APPAREL_SIZES = ("XS", "S", "M", "L", "XL")
-PANT_SIZES = ("28", "29", "30", "31", "32", "33", "34", "36")
-SHOE_SIZES = ("7", "7.5", "8", "8.5", "9", "9.5", "10", "10.5", "11", "12")
-COLOURS = ("Black", "White", "Gray", "Navy", "Blue", "Red", "Green", "Pink", "Purple",
-           "Beige", "Brown", "Orange", "Yellow")
-
 
 @dataclass(frozen=True)
 class Leaf:
@@ -74,418 +74,56 @@ class Leaf:
     options: str = ""            # '', 'apparel', 'pants', 'shoes' or 'color'
 
 
-def _t(text: str) -> tuple[str, ...]:
-    """A tuple from a '|'-separated string, to keep the tables below readable."""
-    return tuple(part.strip() for part in text.split("|"))
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words the generator draws from, as ``catalog.yaml`` writes them.
+
+    They are data, not code, so that a catalogue can be reworded or grown without touching
+    the generator; the order of every list is part of the data (a seeded draw picks by
+    position), so the same file and seed always give the same database.
+    """
+
+    taxonomy: dict[str, dict[str, tuple[Leaf, ...]]]
+    praise: tuple[str, ...]
+    criticism: tuple[str, ...]
+    neutral: tuple[str, ...]
+    openers: dict[int, tuple[str, ...]]   # by star rating
+    closers: dict[int, tuple[str, ...]]
+    titles: dict[int, tuple[str, ...]]
+    blurbs: tuple[str, ...]
+    sizes: dict[str, tuple[str, ...]]     # by a leaf's options: apparel, pants, shoes
+    colours: tuple[str, ...]
 
 
-def leaf(name: str, nouns: str, brands: str, price: tuple[float, float], specs: list[str],
-         aspects: str, features: str, pattern: str = "{brand} {a} {noun}, {b}",
-         options: str = "") -> Leaf:
-    return Leaf(name, _t(nouns), _t(brands), price, tuple(_t(s) for s in specs),
-                _t(aspects), _t(features), pattern, options)
+def _leaf(entry: dict[str, Any]) -> Leaf:
+    return Leaf(name=entry["name"], nouns=tuple(entry["nouns"]), brands=tuple(entry["brands"]),
+                price=(entry["price"][0], entry["price"][1]),
+                specs=tuple(tuple(values) for values in entry["specs"]),
+                aspects=tuple(entry["aspects"]), features=tuple(entry["features"]),
+                pattern=entry.get("pattern", Leaf.pattern),
+                options=entry.get("options", Leaf.options))
 
 
-TAXONOMY: dict[str, dict[str, tuple[Leaf, ...]]] = {
-    "Electronics": {
-        "Computers & Accessories": (
-            leaf("Laptops", "Laptop|Notebook|Chromebook", "Veltrix|Norrland|Aurex|Kestrel",
-                 (279, 1899), ["14\"|15.6\"|13.3\"|16\"",
-                               "Intel Core i5, 8GB RAM, 256GB SSD|Intel Core i7, 16GB RAM, "
-                               "512GB SSD|AMD Ryzen 5, 8GB RAM, 512GB SSD|AMD Ryzen 7, 16GB "
-                               "RAM, 1TB SSD|Intel Celeron, 4GB RAM, 64GB eMMC",
-                               "Windows 11 Home|Windows 11 Pro|ChromeOS"],
-                 "battery life|screen|keyboard|speed|build quality",
-                 "full HD IPS display with thin bezels|backlit keyboard for late-night work|"
-                 "fast charging: 50% in about 45 minutes|Wi-Fi 6 and Bluetooth 5.1|"
-                 "USB-C, USB-A and HDMI ports|all-day battery for work and school",
-                 "{brand} {a} {noun}, {b}, {c}"),
-            leaf("Monitors", "Monitor|Gaming Monitor|Computer Monitor", "Viewtek|Aurex|Lumora",
-                 (99, 649), ["24\"|27\"|32\"|21.5\"|34\" Ultrawide",
-                             "1080p 75Hz|1440p 144Hz|4K UHD 60Hz|1080p 165Hz",
-                             "IPS|VA|Eye Care"],
-                 "picture|colors|stand|brightness|value",
-                 "frameless design for multi-monitor setups|flicker-free backlight and low "
-                 "blue light mode|VESA mount compatible|HDMI and DisplayPort inputs|"
-                 "tilt-adjustable stand", "{brand} {a} {c} {noun}, {b}"),
-            leaf("Keyboards & Mice", "Wireless Keyboard|Mechanical Keyboard|Wireless Mouse|"
-                 "Keyboard and Mouse Combo|Ergonomic Mouse", "Keyflow|Norrland|Tactix",
-                 (12, 129), ["Compact|Full-Size|Silent|Slim|Rechargeable",
-                             "2.4G USB Receiver|Bluetooth|USB-C Wired|Dual Mode"],
-                 "keys|battery|connection|comfort|clicks",
-                 "quiet keys for shared offices|plug-and-play USB receiver|"
-                 "up to 12 months of battery life|spill-resistant design|"
-                 "works with Windows, macOS and ChromeOS")),
-        "Headphones & Audio": (
-            leaf("Headphones", "Wireless Headphones|Over-Ear Headphones|Earbuds|"
-                 "Noise Cancelling Headphones|Sports Earbuds", "Sonora|Auralis|Beatline|Pulse",
-                 (15, 349), ["Bluetooth 5.3|Active Noise Cancelling|Hi-Res Audio|Waterproof",
-                             "40H Playtime|30H Playtime|Deep Bass|with Microphone"],
-                 "sound quality|bass|comfort|battery life|noise cancelling|microphone",
-                 "deep bass with crisp highs|soft memory-foam ear cushions|"
-                 "fast pairing with phones and laptops|built-in microphone for calls|"
-                 "foldable design with travel case", options="color"),
-            leaf("Bluetooth Speakers", "Bluetooth Speaker|Portable Speaker|Smart Speaker|"
-                 "Party Speaker", "Sonora|Echoline|Boomly", (19, 299),
-                 ["Waterproof IPX7|Mini|Outdoor|360° Sound",
-                  "24H Playtime|Stereo Pairing|with Alexa|with Lights"],
-                 "sound|volume|bass|battery|connection",
-                 "room-filling 360° sound|IPX7 waterproof for pool and beach|"
-                 "pairs two speakers for stereo|USB-C charging|built-in strap for hiking",
-                 options="color")),
-        "Cell Phones & Accessories": (
-            leaf("Phone Cases", "Phone Case|Wallet Case|Clear Case|Rugged Case",
-                 "Eyzora|Armorly|Casely|Shieldon", (7, 39),
-                 ["for iPhone 14|for iPhone 13|for Galaxy S22|for Galaxy S23|for Pixel 7",
-                  "Shockproof|Slim Fit|with Card Holder|with Kickstand|Magnetic"],
-                 "quality|fit|grip|protection|color",
-                 "raised edges protect the screen and camera|precise cut-outs for ports|"
-                 "wireless charging compatible|soft microfiber lining|anti-yellowing finish",
-                 "{brand} {noun} {a}, {b}", options="color"),
-            leaf("Screen Protectors", "Screen Protector|Privacy Screen Protector|"
-                 "Tempered Glass Screen Protector", "Nearview|Clearix|Glasso", (5, 25),
-                 ["3-Pack|2-Pack|Single",
-                  "for iPhone 14|for Galaxy S6|for Galaxy S23|for Pixel 7|for iPad 10.2",
-                  "9H Hardness|Bubble-Free|Case Friendly|Anti-Fingerprint"],
-                 "clarity|fingerprint resistance|installation|touch sensitivity|bubbles",
-                 "9H hardness resists scratches from keys and coins|oleophobic coating keeps "
-                 "fingerprints away|bubble-free installation with alignment frame|"
-                 "99% HD clarity|case friendly edges", "{a} {brand} {noun} {b}, {c}"),
-            leaf("Chargers & Cables", "USB-C Cable|Lightning Cable|Wall Charger|"
-                 "Car Charger|Wireless Charger|Lightning to 3.5mm Adapter",
-                 "Wirewell|Voltix|Chargewell", (6, 49),
-                 ["6ft|3ft|10ft|20W|65W|15W", "Braided|Fast Charging|2-Pack|MFi Certified"],
-                 "charging speed|cable length|durability|connector|build",
-                 "braided nylon survives 20,000 bends|fast charging up to the device's max|"
-                 "overheat and overcharge protection|slim connector fits most cases",
-                 "{brand} {a} {noun}, {b}")),
-    },
-    "Video Games": {
-        "Nintendo Switch": (
-            leaf("Switch Accessories", "Game Card Holder|Carrying Case|Charging Dock|"
-                 "Joy-Con Grips|Screen Protector", "Playvault|Cardcove|Packmule",
-                 (8, 49), ["for Nintendo Switch|for Switch OLED|for Switch Lite",
-                           "24 Cards|40 Cards|12 Cards|Hard Shell|2-Pack"],
-                 "storage|protection|fit|quality|design",
-                 "hard shell protects against drops|holds game cards and microSD cards|"
-                 "magnetic closure|slim enough for a backpack", "{brand} {noun} {a}, {b}",
-                 options="color"),
-            leaf("Switch Games", "Adventure|Kart Racing|Party Game|Puzzle Quest|Farm Story",
-                 "Pixelwave|Moonforge|Starbit Studios", (19, 69),
-                 ["Deluxe|Legends|Odyssey|World|Arena",
-                  "Standard Edition|Deluxe Edition|Digital Code"],
-                 "gameplay|story|graphics|multiplayer|replay value",
-                 "local multiplayer for up to 4 players|over 40 hours of adventure|"
-                 "family friendly, rated E for Everyone|handheld and TV modes",
-                 "{brand} {noun} {a} - Nintendo Switch, {b}")),
-        "Xbox": (
-            leaf("Xbox Controllers", "Wireless Controller|Elite Controller|Wired Controller",
-                 "Gamelink|Controlla|Voltpad", (29, 179),
-                 ["Carbon Black|Robot White|Shock Blue|Pulse Red",
-                  "for Xbox Series X/S|for Xbox One|for Xbox and PC",
-                  "2021 Model|2020 Model|2022 Model"],
-                 "buttons|grip|battery|connection|triggers",
-                 "textured grip and hybrid D-pad|Bluetooth for PC and mobile|"
-                 "3.5mm headset jack|button mapping in the app",
-                 "{brand} {noun} {a} {b}, {c}"),
-            leaf("Xbox Accessories", "Charging Station|Racing Wheel|Headset Stand|"
-                 "Controller Skin|Rechargeable Battery Pack", "Gamelink|Voltpad|Overdrive",
-                 (9, 149), ["for Xbox Series X/S|for Xbox One", "Dual Port|2-Pack|Pro|Deluxe"],
-                 "quality|setup|charging|durability|value",
-                 "dual-port charging dock|LED charge indicators|fits all official controllers",
-                 "{brand} {noun} {a}, {b}")),
-        "PC Gaming": (
-            leaf("Gaming Mice", "Gaming Mouse|Wireless Gaming Mouse|Lightweight Gaming Mouse",
-                 "Tactix|Razorfin|Corvex", (19, 129),
-                 ["RGB|Ultralight|Ergonomic", "16000 DPI|26000 DPI|8000 DPI"],
-                 "sensor|weight|buttons|software|grip",
-                 "precise optical sensor|programmable side buttons|RGB lighting with presets|"
-                 "braided cable"),
-            leaf("Gaming Headsets", "Gaming Headset|Wireless Gaming Headset",
-                 "Corvex|Auralis|Razorfin", (25, 199),
-                 ["7.1 Surround|Stereo|Wireless", "for PC, PS5 and Xbox|for PC|with Mic"],
-                 "sound|microphone|comfort|cable|build",
-                 "noise-cancelling boom microphone|memory foam ear cups|"
-                 "7.1 virtual surround sound", options="color")),
-    },
-    "Home & Kitchen": {
-        "Furniture": (
-            leaf("Living Room Furniture", "Sofa|Loveseat|Coffee Table|TV Stand|Accent Chair|"
-                 "Bookshelf|Recliner", "Homestead|Oakly|Nordic Nest|Driftwood Co.", (79, 999),
-                 ["Mid-Century Modern|Farmhouse|Upholstered|Scandinavian|Rustic",
-                  "Walnut|Gray|Beige|Black|White|Navy"],
-                 "assembly|comfort|sturdiness|color|size",
-                 "solid wood legs|easy assembly in under 30 minutes|stain-resistant fabric|"
-                 "holds up to 300 lbs|fits small apartments", "{brand} {a} {noun}, {b}"),
-            leaf("Bedroom Furniture", "Nightstand|Dresser|Bed Frame|Headboard|Wardrobe",
-                 "Homestead|Oakly|Sleepwell", (49, 799),
-                 ["Queen|Full|King|Twin|2-Drawer|6-Drawer", "Walnut|White|Gray|Black|Oak"],
-                 "assembly|sturdiness|storage|finish|size",
-                 "smooth-gliding drawers|anti-tip hardware included|no box spring needed",
-                 "{brand} {a} {noun}, {b}"),
-            leaf("Home Office Furniture", "Desk|Standing Desk|Office Chair|Desk Chair|"
-                 "Filing Cabinet|Computer Desk", "Workwise|Oakly|Ergonest", (59, 599),
-                 ["Ergonomic|Adjustable|L-Shaped|Compact|Executive",
-                  "White|Black|Walnut|Gray|Rustic Brown"],
-                 "assembly|comfort|sturdiness|height|size",
-                 "adjustable height for sitting or standing|lumbar support|cable management "
-                 "tray|scratch-resistant top|smooth rolling casters", "{brand} {b} {a} {noun}")),
-        "Kitchen & Dining": (
-            leaf("Cookware", "Frying Pan|Cookware Set|Dutch Oven|Saucepan|Wok",
-                 "Chefline|Cuisio|Ironwood", (19, 299),
-                 ["Nonstick|Stainless Steel|Cast Iron|Ceramic", "10-Piece|12 Inch|5.5 Quart|"
-                  "8 Inch|3-Piece"], "nonstick coating|heat|handle|cleanup|weight",
-                 "oven safe to 500°F|works on induction|PFOA-free coating|dishwasher safe",
-                 "{brand} {a} {noun}, {b}"),
-            leaf("Small Appliances", "Air Fryer|Blender|Coffee Maker|Toaster|Electric Kettle|"
-                 "Stand Mixer", "Cuisio|Brevio|Kitchenly", (25, 399),
-                 ["Compact|Large Capacity|Quiet|Smart|Retro",
-                  "Digital|Stainless Steel|Programmable|Matte Black"],
-                 "performance|noise|cleanup|size|controls",
-                 "one-touch presets|auto shut-off|dishwasher-safe parts|compact footprint",
-                 "{brand} {b} {noun}, {a}", options="color"),
-            leaf("Kitchen Utensils", "Utensil Set|Knife Set|Cutting Board|Measuring Cups|"
-                 "Spatula Set", "Chefline|Utensio|Bamboozle", (8, 149),
-                 ["Silicone|Bamboo|Stainless Steel|Wooden", "5-Piece|15-Piece|3-Pack|Set of 4"],
-                 "quality|sharpness|grip|durability|cleanup",
-                 "heat resistant to 450°F|ergonomic handles|dishwasher safe",
-                 "{brand} {a} {noun}, {b}")),
-        "Home Décor": (
-            leaf("Candles & Holders", "Taper Candles|Scented Candle|Pillar Candles|"
-                 "Candle Holders|Wall Candle Sconces", "Glowhaus|Wickly|Spira Home", (9, 59),
-                 ["4 Pack|12 Pack|Set of 2|Single", "White|Ivory|Pink|Gradient|Black|Gold",
-                  "10 Inch|8 Hour Burn|Unscented|Lavender Scent"],
-                 "scent|burn time|color|dripping|packaging",
-                 "dripless, smokeless burn|premium paraffin wax|gift-ready packaging",
-                 "{brand} {b} {noun} - {a}, {c}"),
-            leaf("Artificial Plants", "Artificial Plant|Fake Succulents|Faux Fiddle Leaf Fig|"
-                 "Artificial Orchid|Hanging Plants", "Verdana|Evergreenery|Leafy Lane",
-                 (12, 129), ["Green|Green and White|Purple|Pink", "in Pot|3 Pack|4 ft|12 Inch"],
-                 "realism|color|size|pot|quality",
-                 "lifelike leaves with natural texture|no watering needed|UV resistant",
-                 "{brand} {noun} {b}, {a}"),
-            leaf("Wall Art", "Canvas Wall Art|Framed Print|Wall Mirror|Metal Wall Decor",
-                 "Artiva|Frameworks|Driftwood Co.", (15, 199),
-                 ["Abstract|Botanical|Ocean|Mountain|Boho", "24x36|16x20|3 Panels|Set of 2"],
-                 "colors|frame|size|quality|hanging",
-                 "ready to hang|gallery-wrapped canvas|fade-resistant inks",
-                 "{brand} {a} {noun}, {b}")),
-    },
-    "Beauty & Personal Care": {
-        "Skin Care": (
-            leaf("Face Moisturizers", "Face Moisturizer|Night Cream|Vitamin C Serum|Eye Cream|"
-                 "Hyaluronic Acid Serum", "Dermelle|Purely|Luminique|Glowra", (8, 79),
-                 ["Hydrating|Anti-Aging|Oil-Free|Fragrance-Free",
-                  "1.7 oz|1 fl oz|2.5 oz|0.5 oz"],
-                 "texture|scent|hydration|results|packaging",
-                 "lightweight, non-greasy formula|suitable for sensitive skin|"
-                 "dermatologist tested|cruelty free", "{brand} {a} {noun}, {b}"),
-            leaf("Body Butters & Lotions", "Body Butter|Body Lotion|Hand Cream|Body Oil",
-                 "Shea Nova|Purely|Cocoa Grove", (6, 39),
-                 ["Shea|Cocoa|Coconut|Vanilla|Unscented", "8 oz|16 oz|6.7 oz|Set of 3"],
-                 "scent|texture|moisture|absorption|packaging",
-                 "rich whipped texture|absorbs fast without residue|24-hour moisture",
-                 "{brand} {a} {noun}, {b}")),
-        "Makeup": (
-            leaf("Makeup Brushes & Tools", "Makeup Brush Set|Foundation Brush|Beauty Sponge|"
-                 "Eyelash Curler|Brush Cleaner", "Blushwork|Blendly|Lumi Tools", (6, 59),
-                 ["12 Pcs|5 Pcs|Single|3 Pack", "Synthetic|Vegan|Rose Gold|Travel"],
-                 "softness|shedding|blending|quality|case",
-                 "ultra-soft synthetic bristles|no shedding|travel pouch included",
-                 "{brand} {b} {noun}, {a}"),
-            leaf("Lipstick", "Matte Lipstick|Lip Gloss|Liquid Lipstick|Lip Tint",
-                 "Velvetine|Rouge Mode|Luminique", (5, 38),
-                 ["Long Lasting|Hydrating|Waterproof", "Nude|Red|Berry|Pink|Coral"],
-                 "color|staying power|texture|scent|packaging",
-                 "transfer-proof for 12 hours|enriched with vitamin E|highly pigmented",
-                 "{brand} {a} {noun}, {b}"),
-            leaf("Makeup Remover", "Makeup Remover Kit|Micellar Water|Makeup Remover Wipes|"
-                 "Cleansing Balm|Makeup Remover Pads", "Purely|Clearskin|Dermelle", (5, 34),
-                 ["Gentle|Waterproof Makeup|Sensitive Skin|Oil-Free", "Kit|400 ml|60 Count|"
-                  "Reusable 16 Pack"], "gentleness|effectiveness|scent|value|packaging",
-                 "removes waterproof mascara|no rinse needed|fragrance free",
-                 "{brand} {a} {noun}, {b}")),
-        "Hair Care": (
-            leaf("Shampoo & Conditioner", "Shampoo|Conditioner|Shampoo and Conditioner Set|"
-                 "Hair Mask", "Silkora|Maneline|Purely", (7, 49),
-                 ["Argan Oil|Sulfate-Free|Volumizing|Anti-Dandruff|Tea Tree", "16 oz|2 x 16 oz|"
-                  "33.8 oz|8 oz"], "scent|lather|softness|results|value",
-                 "sulfate and paraben free|safe for color-treated hair|salon quality",
-                 "{brand} {a} {noun}, {b}"),
-            leaf("Hair Styling Tools", "Hair Dryer|Flat Iron|Curling Iron|Hot Air Brush",
-                 "Silkora|Stylix|Maneline", (19, 199),
-                 ["Ionic|Ceramic|Titanium|Tourmaline", "1875W|1 Inch|1.25 Inch|Dual Voltage"],
-                 "heat|speed|weight|cord|results",
-                 "fast heat-up in 30 seconds|multiple heat settings|auto shut-off",
-                 "{brand} {a} {noun}, {b}", options="color")),
-    },
-    "Grocery & Gourmet Food": {
-        "Beverages": (
-            leaf("Coffee", "Whole Bean Coffee|Ground Coffee|Coffee Pods|Cold Brew Coffee",
-                 "Roastery Lane|Mountain Peak|Bean & Co.", (7, 45),
-                 ["Dark Roast|Medium Roast|Light Roast|Decaf|Espresso Roast",
-                  "12 oz|2 lb|32 Count|24 Count"],
-                 "flavor|aroma|freshness|strength|value",
-                 "100% arabica beans|small-batch roasted|rich chocolate notes",
-                 "{brand} {a} {noun}, {b}"),
-            leaf("Tea", "Green Tea|Black Tea|Herbal Tea|Chai Tea|Fruit Infusion",
-                 "Elmbrook|Tealeaf & Co.|Steepwell", (5, 32),
-                 ["Orange Vanilla|Earl Grey|Chamomile|Peppermint|Jasmine",
-                  "16-Ounce Pouch|20 Tea Bags|100 Count|Loose Leaf 4 oz"],
-                 "flavor|aroma|strength|packaging|value",
-                 "caffeine-free options|whole leaf tea|resealable pouch",
-                 "{brand} {a} {noun}, {b}")),
-        "Snacks & Sweets": (
-            leaf("Chips & Crisps", "Potato Chips|Tortilla Chips|Veggie Crisps|Pita Chips",
-                 "Crunchwell|Golden Acre|Snackery", (3, 29),
-                 ["Sea Salt|Barbecue|Sour Cream & Onion|Jalapeño|Original",
-                  "Variety Pack 30 Count|8 oz Bag|Pack of 6"],
-                 "flavor|crunch|saltiness|freshness|value",
-                 "kettle cooked|gluten free|no artificial flavors", "{brand} {a} {noun}, {b}"),
-            leaf("Chocolate & Candy", "Dark Chocolate Bar|Milk Chocolate|Gummy Bears|"
-                 "Chocolate Truffles|Caramels", "Cocoa Grove|Sweetery|Cacao Lane", (3, 39),
-                 ["72% Cacao|Sea Salt Caramel|Assorted|Mint|Almond",
-                  "Pack of 12|3.5 oz|1 lb Bag|Gift Box"],
-                 "taste|sweetness|texture|packaging|freshness",
-                 "fair trade cocoa|individually wrapped|great for gifting",
-                 "{brand} {a} {noun}, {b}")),
-        "Pantry Staples": (
-            leaf("Meat Substitutes", "Plant-Based Burger|Vegan Jerky|Meatless Crumbles|"
-                 "Soy Protein Chunks|Seitan", "Greenfield|Plantwise|Beyond Acres", (4, 199),
-                 ["Original|Smoky BBQ|Teriyaki|Peppered", "12 Pack|4 oz|1 lb|Case of 24"],
-                 "taste|texture|protein|saltiness|value",
-                 "20g of plant protein per serving|non-GMO|high in fiber",
-                 "{brand} {a} {noun}, {b}"),
-            leaf("Pasta & Grains", "Spaghetti|Penne Pasta|Jasmine Rice|Quinoa|Rolled Oats",
-                 "Golden Acre|Tuscan Table|Harvest Mill", (2, 35),
-                 ["Organic|Whole Wheat|Gluten-Free|Tri-Color", "1 lb|Pack of 8|5 lb Bag|2 lb"],
-                 "taste|texture|cooking time|packaging|value",
-                 "cooks in 10 minutes|product of Italy|certified organic",
-                 "{brand} {a} {noun}, {b}"),
-            leaf("Sauces & Spices", "Pasta Sauce|Hot Sauce|Spice Set|Olive Oil|Taco Seasoning",
-                 "Tuscan Table|Fuego|Spicehouse", (3, 49),
-                 ["Marinara|Extra Virgin|Habanero|Garlic Herb|Smoked Paprika",
-                  "24 oz|Set of 12|16.9 fl oz|5 oz"],
-                 "flavor|heat|freshness|packaging|value",
-                 "no added sugar|small batch|cold pressed", "{brand} {a} {noun}, {b}")),
-    },
-    "Clothing, Shoes & Jewelry": {
-        "Women": (
-            leaf("Tops & Tees", "Tank Top|T-Shirt|Racer Tank|Blouse|Long Sleeve Top",
-                 "Circe|Antonia|Zoe & Co.|Chloris|Harbor Bay", (12, 59),
-                 ["Relaxed Fit|Slim Fit|Cropped|V-Neck|Crew Neck",
-                  "Cotton|Moisture-Wicking|Linen Blend"],
-                 "fit|fabric|style|color|sizing",
-                 "breathable cotton blend|tag-free collar|machine washable",
-                 "{brand} {a} {noun}", "apparel"),
-            leaf("Pants & Capris", "Capri|Yoga Pants|Jeans|Leggings|Joggers",
-                 "Aeno|Cronus|Circe|Zoe & Co.", (19, 89),
-                 ["High-Waisted|Straight Leg|Skinny|Wide Leg|Cropped", "Stretch|Cotton|Denim"],
-                 "fit|fabric|length|pockets|sizing",
-                 "four-way stretch|hidden waistband pocket|squat-proof fabric",
-                 "{brand} {a} {noun}", "pants"),
-            leaf("Hoodies & Sweatshirts", "Hoodie|Sweatshirt|Zip Hoodie|Fleece Pullover",
-                 "Frankie|Circe|Harbor Bay", (24, 89),
-                 ["Oversized|Cropped|Classic|Ice Fleece|Quarter-Zip", "Cotton|Fleece"],
-                 "warmth|fit|fabric|style|sizing",
-                 "brushed fleece interior|kangaroo pocket|ribbed cuffs",
-                 "{brand} {a} {noun}", "apparel")),
-        "Men": (
-            leaf("Shirts", "Tee|Polo Shirt|Henley|Oxford Shirt|Flannel Shirt",
-                 "Ryker|Harbor Bay|Kestrel Outfitters", (14, 79),
-                 ["Crew Neck|Button-Down|Slim Fit|Classic Fit", "Cotton|Performance|Linen"],
-                 "fit|fabric|color|stitching|sizing",
-                 "pre-shrunk cotton|wrinkle resistant|reinforced seams",
-                 "{brand} {noun} {a}", "apparel"),
-            leaf("Shoes", "Running Shoes|Sneakers|Walking Shoes|Loafers|Hiking Boots",
-                 "Stridewell|Trailhawk|Kestrel Outfitters|Urbanstep", (35, 189),
-                 ["Lightweight|Waterproof|Slip-On|Breathable|Cushioned", "Mesh|Leather|Suede"],
-                 "comfort|fit|support|durability|style",
-                 "cushioned midsole|non-slip rubber outsole|breathable mesh upper",
-                 "{brand} Men's {a} {noun}", "shoes"),
-            leaf("Jackets", "Rain Jacket|Puffer Jacket|Softshell Jacket|Denim Jacket|Fleece "
-                 "Jacket", "Trailhawk|Kestrel Outfitters|Northcrest", (39, 249),
-                 ["Waterproof|Insulated|Packable|Windproof", "Hooded|Lightweight|Sherpa Lined"],
-                 "warmth|waterproofing|fit|zippers|pockets",
-                 "sealed seams keep the rain out|packs into its own pocket|adjustable hood",
-                 "{brand} Men's {a} {noun}", "apparel")),
-        "Sport Specific Clothing": (
-            leaf("Competitive Swimwear", "Swimsuit|Jammer|Racerback One Piece|Swim Brief",
-                 "Aquaforce|Speedline|Lapline", (19, 129),
-                 ["Chlorine Resistant|Racing|Training|Kneeskin", "Polyester|Powerskin"],
-                 "fit|fabric|durability|compression|sizing",
-                 "chlorine-resistant fabric|low-drag seams|UPF 50+",
-                 "{brand} {a} {noun}", "apparel"),
-            leaf("Yoga", "Yoga Mat|Yoga Block|Yoga Strap|Yoga Bra|Yoga Shorts",
-                 "Zenfit|Lotus Lane|Cronus", (9, 89),
-                 ["Non-Slip|Extra Thick|Eco-Friendly|Cork", "6mm|Set of 2|8 ft|Lightweight"],
-                 "grip|thickness|smell|durability|size",
-                 "non-slip texture on both sides|carrying strap included|latex free",
-                 "{brand} {a} {noun}, {b}", "color")),
-    },
-    "Health & Household": {
-        "Oral Care": (
-            leaf("Mouth Guards", "Mouth Guard for Grinding Teeth|Night Guard|Sports Mouth Guard"
-                 "|Dental Guard", "DentaCare|Smilesafe|Bruxa", (9, 49),
-                 ["Moldable|Custom Fit|BPA Free|Slim", "4 Pack|2 Pack|with Case|Single",
-                  "for Jaw Bruxism|for Clenching|for Sleep|for Sports"],
-                 "fit|comfort|thickness|durability|case",
-                 "relieves jaw pain from bruxism and clenching|boil-and-bite custom fit|"
-                 "BPA free and FDA approved material|storage case included",
-                 "{brand} {a} {noun} {c}, {b}"),
-            leaf("Toothbrushes", "Electric Toothbrush|Toothbrush Heads|Water Flosser|"
-                 "Bamboo Toothbrush", "DentaCare|Brightsmile|Oralis", (4, 129),
-                 ["Sonic|Rechargeable|Soft Bristle|Cordless", "4 Modes|8 Pack|2 Minute Timer"],
-                 "cleaning|battery|noise|bristles|value",
-                 "2-minute smart timer|soft bristles gentle on gums|USB charging",
-                 "{brand} {a} {noun}, {b}", "color")),
-        "Vitamins & Supplements": (
-            leaf("Multivitamins", "Multivitamin|Vitamin D3|Vitamin C Gummies|Omega-3 Fish Oil|"
-                 "Magnesium", "Vitalis|Natura Labs|Puravita", (7, 49),
-                 ["Women's|Men's|Adult|Kids", "120 Count|60 Gummies|90 Softgels|365 Tablets"],
-                 "taste|results|pill size|value|packaging",
-                 "third-party tested|non-GMO and gluten free|one a day",
-                 "{brand} {a} {noun}, {b}"),
-            leaf("Protein Powders", "Whey Protein|Plant Protein|Protein Bars|Collagen Peptides",
-                 "Musclecore|Vitalis|Plantwise", (14, 89),
-                 ["Chocolate|Vanilla|Unflavored|Cookies & Cream", "2 lb|5 lb|12 Count|30 Servings"],
-                 "taste|mixability|protein|value|texture",
-                 "25g of protein per serving|mixes without clumps|no added sugar",
-                 "{brand} {noun} {a}, {b}")),
-    },
-}
+def _by_stars(table: dict[int, list[str]]) -> dict[int, tuple[str, ...]]:
+    return {int(stars): tuple(texts) for stars, texts in table.items()}
 
-# Review sentences: {aspect} is one of the leaf's aspects.
-PRAISE = ("The {aspect} is excellent.", "Really impressed with the {aspect}.",
-          "The {aspect} exceeded my expectations.", "Great {aspect} for the price.",
-          "I love the {aspect}.", "No complaints about the {aspect} at all.")
-CRITICISM = ("The {aspect} is disappointing.", "I had problems with the {aspect}.",
-             "Not happy with the {aspect}.", "The {aspect} could be much better.",
-             "Poor {aspect}, honestly.", "The {aspect} was worse than described.")
-NEUTRAL = ("The {aspect} is okay.", "The {aspect} is about what you'd expect.",
-           "Decent {aspect}, nothing special.")
-OPENERS = {
-    5: ("Absolutely love it!", "Best purchase this year.", "Highly recommend.",
-        "Exactly what I needed."),
-    4: ("Very good overall.", "Happy with this purchase.", "Solid choice."),
-    3: ("It's fine.", "Mixed feelings.", "Average product."),
-    2: ("Not great.", "Somewhat disappointed.", "Expected more."),
-    1: ("Terrible.", "Do not buy.", "Waste of money."),
-}
-CLOSERS = {
-    5: ("Would buy again.", "Fast shipping too.", "My second one already."),
-    4: ("Would recommend.", "Good value.", ""),
-    3: ("Might work for some people.", "Okay for the price.", ""),
-    2: ("Thinking about returning it.", "Not sure I'd buy again.", ""),
-    1: ("Returned it.", "It broke after a week.", "Would not buy again."),
-}
-TITLES = {
-    5: ("Perfect!", "Love it", "Five stars", "Exceeded expectations", "Great quality"),
-    4: ("Very good", "Nice product", "Good value", "Works well"),
-    3: ("Okay", "Does the job", "Average", "Mixed feelings"),
-    2: ("Disappointed", "Not as described", "Meh"),
-    1: ("Waste of money", "Broke quickly", "Terrible quality", "Do not buy"),
-}
+
+@functools.cache
+def vocabulary() -> Vocabulary:
+    """``catalog.yaml``, read once per process."""
+    data = yaml.safe_load(resources.files(__package__).joinpath("catalog.yaml")
+                          .read_text("utf-8"))
+    reviews = data["reviews"]
+    return Vocabulary(
+        taxonomy={top: {sub: tuple(_leaf(entry) for entry in leaves)
+                        for sub, leaves in subs.items()}
+                  for top, subs in data["taxonomy"].items()},
+        praise=tuple(reviews["praise"]), criticism=tuple(reviews["criticism"]),
+        neutral=tuple(reviews["neutral"]), openers=_by_stars(reviews["openers"]),
+        closers=_by_stars(reviews["closers"]), titles=_by_stars(reviews["titles"]),
+        blurbs=tuple(data["blurbs"]),
+        sizes={kind: tuple(values) for kind, values in data["sizes"].items()},
+        colours=tuple(data["colours"]))
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -543,6 +181,7 @@ class _Generator:
         self.rng = random.Random(seed)
         self.fake = Faker("en_US")
         self.fake.seed_instance(seed)
+        self.words = vocabulary()
         self.leaves: list[tuple[int, Leaf]] = []       # (category id, leaf)
         self.products: list[sqlite3.Row] = []
 
@@ -562,7 +201,7 @@ class _Generator:
 
     def categories(self) -> None:
         next_id = 1
-        for top_pos, (top, subs) in enumerate(TAXONOMY.items()):
+        for top_pos, (top, subs) in enumerate(self.words.taxonomy.items()):
             top_id, next_id = next_id, next_id + 1
             self._category(top_id, None, top, slugify(top), 1, top_pos)
             for sub_pos, (sub, leaves) in enumerate(subs.items()):
@@ -623,7 +262,7 @@ class _Generator:
         description = "\n".join([
             f"{name}.",
             f"Designed by {_brand(name, spec)} for everyday use, this "
-            f"{noun.lower()} {rng.choice(_BLURBS)}.",
+            f"{noun.lower()} {rng.choice(self.words.blurbs)}.",
             *[f"- {feature[0].upper()}{feature[1:]}" for feature in features],
         ])
         colour = f"hsl({(hue + rng.randint(-12, 12)) % 360}, 45%, {rng.randint(72, 86)}%)"
@@ -649,11 +288,11 @@ class _Generator:
         rng = self.rng
         rows: list[tuple[str, str]] = []
         if kind in ("apparel", "pants", "shoes"):
-            sizes = {"apparel": APPAREL_SIZES, "pants": PANT_SIZES, "shoes": SHOE_SIZES}[kind]
+            sizes = self.words.sizes[kind]
             start = rng.randint(0, max(0, len(sizes) - 4))
             rows += [("Size", size) for size in sizes[start:start + rng.randint(3, 5)]]
         if kind:
-            rows += [("Color", c) for c in rng.sample(COLOURS, k=rng.randint(2, 4))]
+            rows += [("Color", c) for c in rng.sample(self.words.colours, k=rng.randint(2, 4))]
         self.conn.executemany(
             "INSERT INTO product_options (product_id, attribute, value, position) "
             "VALUES (?, ?, ?, ?)", [(pid, a, v, i) for i, (a, v) in enumerate(rows)])
@@ -715,7 +354,7 @@ class _Generator:
                 status = "Pending" if roll < 0.06 else "Not Approved" if roll < 0.08 else \
                     "Approved"
                 rows.append((product["id"], author["id"] if author else None, nickname,
-                             rng.choice(TITLES[rating]), self._review_text(spec, rating),
+                             rng.choice(self.words.titles[rating]), self._review_text(spec, rating),
                              rating, status,
                              stamp(dt.datetime.combine(when, dt.time(rng.randint(7, 22),
                                                                      rng.randint(0, 59))))))
@@ -725,15 +364,15 @@ class _Generator:
             "status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def _review_text(self, spec: Leaf, rating: int) -> str:
-        rng = self.rng
+        rng, words = self.rng, self.words
         aspects = rng.sample(spec.aspects, k=2)
-        good = rng.choice(PRAISE).format(aspect=aspects[0])
-        bad = rng.choice(CRITICISM).format(aspect=aspects[1])
-        meh = rng.choice(NEUTRAL).format(aspect=aspects[rating == 4])
-        body = {5: [good, rng.choice(PRAISE).format(aspect=aspects[1])], 4: [good, meh],
-                3: [good, bad], 2: [meh, bad], 1: [bad, rng.choice(CRITICISM).format(
+        good = rng.choice(words.praise).format(aspect=aspects[0])
+        bad = rng.choice(words.criticism).format(aspect=aspects[1])
+        meh = rng.choice(words.neutral).format(aspect=aspects[rating == 4])
+        body = {5: [good, rng.choice(words.praise).format(aspect=aspects[1])], 4: [good, meh],
+                3: [good, bad], 2: [meh, bad], 1: [bad, rng.choice(words.criticism).format(
                     aspect=aspects[0])]}[rating]
-        parts = [rng.choice(OPENERS[rating]), *body, rng.choice(CLOSERS[rating])]
+        parts = [rng.choice(words.openers[rating]), *body, rng.choice(words.closers[rating])]
         return " ".join(p[0].upper() + p[1:] for p in parts if p)
 
     def _leaf_of(self, category_id: int) -> Leaf:
@@ -881,12 +520,6 @@ class _Generator:
             "VALUES (?, ?, ?, ?, ?)",
             (ADMIN_LOGIN["username"], hash_password(ADMIN_LOGIN["password"], "adminsalt"),
              "Store", "Admin", "admin@onestopmarket.com"))
-
-
-_BLURBS = ("combines thoughtful design with dependable quality",
-           "is built to last and easy to love", "brings great value to your home",
-           "is a customer favourite for good reason",
-           "balances performance and price")
 
 
 def _brand(name: str, spec: Leaf) -> str:

@@ -1,507 +1,22 @@
-"""Procedural generator of realistic static web pages (HTML + CSS) for VAB-CSS.
-
-A seed picks a page kind (landing page, blog, pricing, ...), a palette and fonts; the kind
-lists section builders. Every builder emits its markup and registers the CSS rules it needs,
-so each rule styles elements that exist. The stylesheet has one unique selector per rule and
-one declaration per line. No network resources, scripts, animations or media queries.
+"""The content sections a page kind is made of (``pagegen.yaml``'s ``kinds``): each builder
+writes its markup and registers the CSS rules it uses, so every rule styles an element that
+exists. Marketing parts (features, logos, testimonials, pricing, FAQ...), content (article,
+news, briefs, docs, menu, gallery), dashboards (stats, insights, orders), events and teams.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import html
-import pathlib
-import random
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TypeVar
-
-from faker import Faker
-
-T = TypeVar("T")
-
-# ------------------------------------------------------------------------------------ data
-
-FONTS = {
-    "DejaVu Sans": "sans-serif",
-    "DejaVu Serif": "serif",
-    "DejaVu Sans Mono": "monospace",
-    "Liberation Sans": "sans-serif",
-    "Liberation Serif": "serif",
-    "Liberation Mono": "monospace",
-}
-BODY_FONTS = ("DejaVu Sans", "DejaVu Serif", "Liberation Sans", "Liberation Serif")
-HEAD_FONTS = (*BODY_FONTS, "DejaVu Sans Mono", "Liberation Mono")
-
-
-@dataclass(frozen=True)
-class Palette:
-    """A coherent colour scheme."""
-
-    name: str
-    bg: str
-    surface: str
-    text: str
-    muted: str
-    primary: str
-    accent: str
-    on_primary: str
-    border: str
-    dark: bool
-
-    @classmethod
-    def of(cls, name: str, colors: str, dark: bool = False) -> Palette:
-        """From 8 colours: bg, surface, text, muted, primary, accent, on_primary, border."""
-        return cls(name, *colors.split(), dark=dark)
-
-
-PALETTES = (
-    Palette.of("ocean", "#ffffff #f1f5f9 #0f172a #64748b #0369a1 #f59e0b #ffffff #e2e8f0"),
-    Palette.of("forest", "#fbfaf5 #eef2e6 #1f2a1d #5b6b57 #2f6b3a #c2703d #ffffff #d9e0cc"),
-    Palette.of("midnight", "#0b1020 #151c33 #e6e9f5 #9aa3c0 #7c8cff #22d3ee #0b1020 #273154", True),
-    Palette.of("coral", "#fff8f5 #ffe9e1 #2b1d1a #7a5f58 #e4572e #1b998b #ffffff #f3d3c7"),
-    Palette.of("slate", "#111827 #1f2937 #f3f4f6 #9ca3af #10b981 #f472b6 #06281d #374151", True),
-    Palette.of("newsprint", "#fdfcf8 #f2efe6 #1a1a1a #666055 #b91c1c #1d4ed8 #ffffff #d8d2c4"),
-    Palette.of("lavender", "#faf7ff #efe7fd #24163a #6d5c86 #7c3aed #f97316 #ffffff #ddd0f5"),
-    Palette.of("espresso", "#1c1512 #2a201b #f5ebe0 #bfa894 #d4a373 #e9c46a #1c1512 #3d2f27", True),
-    Palette.of("mint", "#f6fffb #e3f7ee #0d2b22 #4f6f64 #0f766e #e11d48 #ffffff #c8eadb"),
-    Palette.of("mono", "#f4f4f4 #ffffff #111111 #555555 #111111 #ffcc00 #ffffff #dddddd"),
-    Palette.of("aurora", "#06141b #0f2630 #e0f2f1 #8fb3b0 #f59e0b #38bdf8 #06141b #1e3a44", True),
+from vab_gym.envs.css.pagegen.context import (
+    Ctx,
+    button,
+    container,
+    e,
+    font_stack,
+    heading,
+    section,
+    svg_uri,
+    table,
 )
-
-# Stand-in "photos": one class per tile, rendered as a three-stop gradient.
-TILES = {
-    "sunrise": "#ff9a8b #ff6a88 #ffd194",
-    "lagoon": "#0ea5e9 #22d3ee #a7f3d0",
-    "meadow": "#84cc16 #15803d #fef08a",
-    "dusk": "#312e81 #7c3aed #f472b6",
-    "ember": "#7c2d12 #ea580c #fcd34d",
-    "glacier": "#e0f2fe #93c5fd #1e3a8a",
-    "orchid": "#fbcfe8 #c084fc #6d28d9",
-    "sandstone": "#fde68a #d97706 #78350f",
-    "harbor": "#0f172a #334155 #38bdf8",
-    "moss": "#365314 #65a30d #d9f99d",
-}
-
-DISHES = (
-    ("Charred", "Roasted", "Smoked", "Crispy", "Braised", "Grilled", "Wild", "Heirloom"),
-    ("leeks", "octopus", "lamb shoulder", "cauliflower", "sea bream", "beetroot", "duck breast",
-     "gnocchi", "pork belly", "mushrooms", "halloumi", "short rib", "scallops", "burrata"),
-    ("brown butter", "salsa verde", "smoked almonds", "miso glaze", "pickled shallots", "herb oil",
-     "black garlic", "chili honey", "lemon ricotta", "toasted hazelnuts"),
-)
-PLAN_NAMES = (("Starter", "Pro", "Business"), ("Basic", "Plus", "Premium"),
-              ("Free", "Team", "Enterprise"), ("Solo", "Studio", "Agency"))
-FOOTER_LINKS = {
-    "Product": ("Features", "Pricing", "Integrations", "Changelog", "Roadmap"),
-    "Company": ("About", "Careers", "Press", "Contact", "Partners"),
-    "Resources": ("Blog", "Guides", "Help center", "Webinars", "Community"),
-    "Legal": ("Privacy", "Terms", "Cookies", "Licenses", "Security"),
-    "Follow": ("Newsletter", "LinkedIn", "Instagram", "YouTube", "GitHub"),
-}
-DOC_TOPICS = {
-    "Getting started": ("Installation", "Quickstart", "Authentication", "Configuration"),
-    "Core concepts": ("Projects", "Webhooks", "Pagination", "Errors", "Rate limits"),
-    "API": ("Customers", "Invoices", "Events", "Files", "Reports"),
-}
-DOC_PARAMS = (("limit", "integer"), ("starting_after", "string"), ("created_before", "timestamp"),
-              ("include_deleted", "boolean"), ("expand", "array"), ("status", "string"),
-              ("sort", "string"), ("customer_id", "string"))
-NEWS_DESKS = ("World", "Business", "Tech", "Climate", "Politics", "Culture", "Sport")
-
-
-@dataclass(frozen=True)
-class Kind:
-    """A page kind: nav labels, button labels, hero variants and section slots.
-
-    Each slot is a tuple of alternatives; None means the slot may be left out.
-    """
-
-    nav: tuple[str, ...]
-    actions: tuple[str, str]
-    heroes: tuple[str, ...]
-    slots: tuple[tuple[str | None, ...], ...]
-
-
-KINDS: dict[str, Kind] = {
-    "product": Kind(("Features", "Pricing", "Customers", "Docs", "Blog", "Company"),
-                    ("Start free trial", "Watch demo"), ("split", "centered"),
-                    (("logos", None), ("features",), ("testimonials", "stats_band", None),
-                     ("cta", "newsletter"))),
-    "blog": Kind(("Latest", "Essays", "Guides", "Podcast", "About"), ("Subscribe", "Archive"),
-                 ("centered", "overlay"), (("article",), ("newsletter", None))),
-    "pricing": Kind(("Product", "Pricing", "Integrations", "Support", "Sign in"),
-                    ("Start free", "Contact sales"), ("centered",),
-                    (("pricing",), ("compare", "faq"), ("testimonials", "cta", None))),
-    "portfolio": Kind(("Work", "Services", "Studio", "Journal", "Contact"),
-                      ("See our work", "Get in touch"), ("overlay", "centered", "split"),
-                      (("gallery",), ("testimonials", "stats_band", None), ("cta",))),
-    "restaurant": Kind(("Menu", "Reservations", "Private dining", "Gift cards", "Visit"),
-                       ("Book a table", "View menu"), ("overlay", "split"),
-                       (("menu",), ("info_band",), ("testimonials", None))),
-    "news": Kind(("World", "Business", "Technology", "Culture", "Science", "Opinion"),
-                 ("Subscribe", "Sign in"), ("none",),
-                 (("news",), ("briefs",), ("newsletter", None))),
-    "dashboard": Kind(("Overview", "Orders", "Customers", "Reports", "Settings"),
-                      ("New report", "Export"), ("intro",),
-                      (("stats",), ("insights",), ("orders",))),
-    "docs": Kind(("Guides", "API reference", "Examples", "Changelog", "Community"),
-                 ("Quickstart", "API reference"), ("centered", "none"),
-                 (("docs",), ("faq", "cta", "newsletter"))),
-    "event": Kind(("Schedule", "Speakers", "Tickets", "Venue", "Sponsors"),
-                  ("Get tickets", "See schedule"), ("overlay", "centered", "split"),
-                  (("schedule",), ("team", None), ("pricing", "info_band"))),
-    "about": Kind(("Mission", "Team", "Careers", "Press", "Contact"), ("Join us", "Our story"),
-                  ("centered", "split"), (("timeline",), ("team",), ("stats_band", "cta", None))),
-}
-
-# ------------------------------------------------------------------------ css and context
-
-
-class Sheet:
-    """Ordered CSS rules with unique selectors."""
-
-    def __init__(self) -> None:
-        self.rules: dict[str, list[tuple[str, str]]] = {}
-
-    def add(self, selector: str, **decls: str | int | None) -> None:
-        """Add a rule; `font_size=...` becomes `font-size`, None values are skipped."""
-        if selector in self.rules:
-            raise ValueError(f"duplicate selector {selector!r}")
-        self.rules[selector] = [
-            (k.replace("_", "-"), str(v)) for k, v in decls.items() if v is not None
-        ]
-
-    def once(self, selector: str, **decls: str | int | None) -> None:
-        """Add a shared rule unless it already exists."""
-        if selector not in self.rules:
-            self.add(selector, **decls)
-
-    def render(self) -> str:
-        """Serialise: 2-space indent, one declaration per line, blank line between rules."""
-        return "\n".join(
-            f"{sel} {{\n" + "".join(f"  {k}: {v};\n" for k, v in decls) + "}\n"
-            for sel, decls in self.rules.items()
-        )
-
-
-def e(text: object) -> str:
-    """HTML-escape text."""
-    return html.escape(str(text), quote=True)
-
-
-def font_stack(name: str) -> str:
-    """CSS font-family value with a generic fallback."""
-    return f'"{name}", {FONTS[name]}'
-
-
-def svg_uri(svg: str) -> str:
-    """Encode an SVG (single-quoted attributes) as a CSS url() data URI."""
-    for char, code in (("%", "%25"), ("#", "%23"), ("<", "%3C"), (">", "%3E")):
-        svg = svg.replace(char, code)
-    return f'url("data:image/svg+xml,{svg}")'
-
-
-@dataclass
-class Ctx:
-    """Per-page state shared by the section builders."""
-
-    rng: random.Random
-    fake: Faker
-    pal: Palette
-    css: Sheet
-    kind: str
-    brand: str
-    head_font: str
-    radius: int
-    shadow: str | None
-    align: str
-    pad: int
-    flip: bool = False
-
-    def pick(self, *options: T) -> T:
-        """Choose one option."""
-        return self.rng.choice(options)
-
-    def px(self, lo: int, hi: int, step: int = 2) -> str:
-        """Random pixel length in [lo, hi]."""
-        return f"{self.rng.randrange(lo, hi + 1, step)}px"
-
-    def date(self) -> str:
-        """A calendar date (fixed range, so output never depends on today)."""
-        day = dt.date(2024, 1, 1) + dt.timedelta(days=self.rng.randrange(700))
-        return day.strftime("%b %d, %Y")
-
-    def headline(self, words: int = 7) -> str:
-        """A headline without trailing period."""
-        return self.fake.sentence(nb_words=words).rstrip(".")
-
-    def phrase(self) -> str:
-        """A title-cased catch phrase."""
-        return self.fake.catch_phrase().title()
-
-    def person(self) -> str:
-        """A first and last name."""
-        return f"{self.fake.first_name()} {self.fake.last_name()}"
-
-    def tile(self) -> str:
-        """Register (once) a random gradient tile class and return its name."""
-        name = self.rng.choice(sorted(TILES))
-        a, b, c = TILES[name].split()
-        angle = self.rng.choice([120, 135, 160])
-        self.css.once(f".tile-{name}", background=f"linear-gradient({angle}deg, {a}, {b} 55%, {c})")
-        return f"tile-{name}"
-
-    def card(self, bg: str | None = None) -> dict[str, str | None]:
-        """Declarations for a card inside the next section (contrasting its background)."""
-        return {"background_color": bg or (self.pal.surface if self.flip else self.pal.bg),
-                "border_radius": f"{self.radius}px", "box_shadow": self.shadow,
-                "border": self.pick(f"1px solid {self.pal.border}", None)}
-
-
-def heading(c: Ctx, title: str, intro: str) -> str:
-    """Shared section title + intro."""
-    center = c.align == "center"
-    c.css.once("h2", font_family=font_stack(c.head_font), color=c.pal.text, line_height="1.2")
-    c.css.once(".section-title", font_size=c.px(28, 38), margin="0 0 12px", text_align=c.align,
-               letter_spacing=c.pick(None, "-0.5px", "0.5px"))
-    c.css.once(".section-intro", color=c.pal.muted, max_width="640px", text_align=c.align,
-               margin="0 auto 40px" if center else "0 0 40px", font_size=c.px(16, 19, 1))
-    return f'<h2 class="section-title">{e(title)}</h2>\n<p class="section-intro">{e(intro)}</p>'
-
-
-def button(c: Ctx, text: str, ghost: bool = False) -> str:
-    """Shared button markup and rules."""
-    c.css.once(".button", display="inline-block", padding=f"{c.px(10, 14)} {c.px(20, 28)}",
-               border_radius=f"{c.radius}px", font_weight=c.pick(600, 700), font_size="15px",
-               text_decoration="none", text_transform=c.pick(None, None, "uppercase"))
-    if ghost:
-        c.css.once(".button-ghost", color=c.pal.text, border=f"2px solid {c.pal.border}")
-    else:
-        c.css.once(".button-primary", color=c.pal.on_primary, background_color=c.pal.primary,
-                   border=f"2px solid {c.pal.primary}", box_shadow=c.shadow)
-    return f'<a class="button button-{"ghost" if ghost else "primary"}" href="#">{e(text)}</a>'
-
-
-def container(c: Ctx) -> str:
-    """Register the shared centred container class and return it."""
-    c.css.once(".container", max_width=c.pick("1080px", "1120px", "1160px"), margin="0 auto",
-               padding="0 32px")
-    return "container"
-
-
-def section(c: Ctx, name: str, inner: str, pad: int | None = None, **decls: str | None) -> str:
-    """Wrap content in a padded <section>, alternating page and surface backgrounds."""
-    c.flip = not c.flip
-    bg = c.pal.surface if c.flip else c.pal.bg
-    c.css.add(f".{name}", padding=f"{pad or c.pad}px 0", background_color=bg, **decls)
-    return f'<section class="{name}">\n<div class="{container(c)}">\n{inner}\n</div>\n</section>'
-
-
-def table(c: Ctx, cls: str, header: list[str], rows: list[list[str]], first: str) -> str:
-    """A styled table; rows hold escaped HTML; the first cell of each row gets class `first`."""
-    p = c.pal
-    c.css.add(f".{cls}", width="100%", border_collapse="collapse", background_color=p.bg,
-              font_size="15px", border=f"1px solid {p.border}")
-    c.css.add(f".{cls} th", text_align="left", padding="14px 16px", background_color=p.surface,
-              color=p.muted, font_size="12px", text_transform="uppercase", letter_spacing="1px",
-              border_bottom=f"2px solid {p.border}")
-    c.css.add(f".{cls} td", padding=f"{c.px(10, 16)} 16px", border_bottom=f"1px solid {p.border}",
-              color=p.text)
-    c.css.add(f".{first}", font_weight=700, white_space="nowrap", color=c.pick(p.primary, p.text))
-    head = "".join(f"<th>{h}</th>" for h in header)
-    body = "".join(f'<tr><td class="{first}">{r[0]}</td>' + "".join(f"<td>{x}</td>" for x in r[1:])
-                   + "</tr>\n" for r in rows)
-    return (f'<table class="{cls}">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n'
-            "</table>")
-
-
-# ---------------------------------------------------------------- header, hero and footer
-
-
-def build_header(c: Ctx) -> str:
-    """Top bar (sometimes) and the site header with logo and navigation."""
-    p, css = c.pal, c.css
-    centered = c.rng.random() < 0.3
-    top = ""
-    if c.rng.random() < 0.35:
-        css.add(".top-bar", background_color=p.primary, color=p.on_primary, text_align="center",
-                font_size="13px", padding="8px 16px", letter_spacing=c.pick(None, "0.5px"))
-        note = c.pick(c.date(), "New: " + c.phrase(), f"{c.brand} is hiring — see open roles")
-        top = f'<div class="top-bar">{e(note)}</div>\n'
-    css.add(".site-header", display="flex", flex_direction="column" if centered else None,
-            justify_content="space-between", align_items="center",
-            gap="16px" if centered else None, padding=f"{c.px(16, 26)} {c.px(32, 48, 8)}",
-            background_color=c.pick(p.bg, p.surface), border_bottom=f"1px solid {p.border}")
-    css.add(".logo", display="flex", align_items="center", gap="10px", color=p.text,
-            text_decoration="none", font_family=font_stack(c.head_font),
-            font_size=c.px(22, 30) if centered else c.px(18, 24), font_weight=c.pick(700, 800),
-            letter_spacing=c.pick(None, "-0.5px", "1px"),
-            text_transform=c.pick(None, None, "uppercase"))
-    css.add(".logo-mark", display="inline-block", width="28px", height="28px",
-            border_radius=c.pick("50%", f"{c.radius}px", "6px 18px"),
-            background=f"linear-gradient(135deg, {p.primary}, {p.accent})")
-    css.add(".nav-links", display="flex", gap=c.px(20, 36, 4), list_style="none", margin="0",
-            padding="0")
-    css.add(".nav-links a", color=c.pick(p.text, p.muted), text_decoration="none",
-            font_size=c.px(13, 16, 1), font_weight=c.pick(500, 600),
-            text_transform=c.pick(None, "uppercase"), letter_spacing=c.pick(None, "0.5px", "1px"))
-    links = c.rng.sample(KINDS[c.kind].nav, k=c.rng.randint(4, 5))
-    nav = '<ul class="nav-links">' + "".join(f'<li><a href="#">{e(x)}</a></li>' for x in links)
-    nav += "</ul>"
-    if not centered and c.rng.random() < 0.6:
-        css.add(".nav-actions", display="flex", align_items="center", gap="24px")
-        nav = f'<div class="nav-actions">{nav}{button(c, KINDS[c.kind].actions[0])}</div>'
-    return (f'{top}<header class="site-header">\n<a class="logo" href="#"><span class="logo-mark">'
-            f'</span>{e(c.brand)}</a>\n<nav>{nav}</nav>\n</header>')
-
-
-HERO_COPY: dict[str, Callable[[Ctx], tuple[str, str, str]]] = {
-    "product": lambda c: (f"Introducing {c.brand.split()[0].strip(',')} "
-                          + c.pick("Cloud", "One", "Studio", "Flow", "Pulse", "Sync"),
-                          c.phrase(), c.fake.paragraph(2)),
-    "blog": lambda c: (c.pick("Essay", "Guide", "Field notes") + " · " + c.date(), c.headline(6),
-                       c.fake.sentence(12)),
-    "pricing": lambda c: ("Pricing", c.pick("Simple pricing for teams of every size",
-                                            "Plans that grow with you"), c.fake.sentence(16)),
-    "portfolio": lambda c: ("Design studio · " + c.fake.city(), c.phrase(), c.fake.paragraph(2)),
-    "restaurant": lambda c: ("Kitchen & bar · " + c.fake.city(),
-                             c.pick("Seasonal food, ", "Honest cooking, ")
-                             + c.pick("open fire", "good wine"), c.fake.sentence(15)),
-    "dashboard": lambda c: ("", "Overview", f"Performance for {c.brand} · last 30 days"),
-    "docs": lambda c: ("Documentation", c.brand + " developer guide", c.fake.sentence(14)),
-    "event": lambda c: (c.date() + " · " + c.fake.city(),
-                        f"{c.brand} Summit {c.rng.randint(2024, 2026)}", c.fake.paragraph(2)),
-    "about": lambda c: ("About us", c.pick("We build ", "We design ", "We craft ") + c.fake.bs(),
-                        c.fake.paragraph(3)),
-}
-
-
-def hero_text(c: Ctx, copy: tuple[str, str, str], size: int, center: bool = False) -> str:
-    """Hero eyebrow, title, subtitle and buttons."""
-    p, css = c.pal, c.css
-    eyebrow, title, sub = copy
-    css.once("h1", font_family=font_stack(c.head_font), line_height=c.pick("1.05", "1.1", "1.15"))
-    css.add(".hero-eyebrow", display="inline-block", color=p.primary, font_size="13px",
-            font_weight=700, text_transform="uppercase", letter_spacing=c.pick("1px", "2px", "3px"),
-            margin_bottom="16px")
-    css.add(".hero-title", font_size=f"{size}px", margin="0 auto 20px" if center else "0 0 20px",
-            max_width="860px" if center else None, font_weight=c.pick(700, 800),
-            letter_spacing=c.pick(None, "-1px", "-0.5px"))
-    css.add(".hero-subtitle", font_size=c.px(17, 21, 1), line_height="1.6",
-            margin="0 auto 32px" if center else "0 0 32px", max_width="640px" if center else None,
-            color=c.pick(p.muted, p.text))
-    css.add(".hero-actions", display="flex", justify_content="center" if center else None,
-            gap="14px")
-    primary, secondary = KINDS[c.kind].actions
-    return (f'<span class="hero-eyebrow">{e(eyebrow)}</span>\n<h1 class="hero-title">{e(title)}'
-            f'</h1>\n<p class="hero-subtitle">{e(sub)}</p>\n<div class="hero-actions">'
-            f'{button(c, primary)}{button(c, secondary, ghost=True)}</div>')
-
-
-def build_hero(c: Ctx, variant: str) -> str:
-    """Hero: split (flex + badge), centered (text-align + SVG pattern) or overlay (absolute)."""
-    p, css = c.pal, c.css
-    copy = HERO_COPY[c.kind](c)
-    if variant == "split":
-        css.add(".hero", padding=f"{c.px(56, 88, 8)} 0", background_color=p.bg)
-        css.add(".hero-inner", display="flex", align_items="center", gap=c.px(40, 64, 8))
-        css.add(".hero-text", flex="1")
-        css.add(".hero-visual", flex="1", position="relative", height=c.px(300, 360, 10),
-                border_radius=f"{c.radius * 2}px", box_shadow=c.shadow)
-        css.add(".hero-badge", position="absolute", bottom="-18px", left=c.px(16, 40, 8),
-                padding="12px 18px", background_color=p.surface, color=p.text,
-                border_radius=f"{c.radius}px", font_weight=600,
-                box_shadow="0 8px 24px rgba(0, 0, 0, 0.18)")
-        badge = c.pick("★ 4.9 average rating", f"{c.rng.randint(2, 40)}k happy customers",
-                       "New this season")
-        text = hero_text(c, copy, c.rng.randrange(40, 56, 2))
-        return (f'<section class="hero">\n<div class="{container(c)} hero-inner">\n'
-                f'<div class="hero-text">\n{text}\n</div>\n<div class="hero-visual {c.tile()}">'
-                f'<span class="hero-badge">{e(badge)}</span></div>\n</div>\n</section>')
-    if variant == "centered":
-        dots = svg_uri("<svg xmlns='http://www.w3.org/2000/svg' width='24' height='24'>"
-                       f"<circle cx='2' cy='2' r='1.5' fill='{p.border}'/></svg>")
-        css.add(".hero", padding=f"{c.px(64, 96, 8)} 0", text_align="center",
-                background_color=p.surface,
-                background_image=c.pick(dots, f"linear-gradient(180deg, {p.surface}, {p.bg})"))
-        text = hero_text(c, copy, c.rng.randrange(44, 62, 2), center=True)
-        return f'<section class="hero">\n<div class="{container(c)}">\n{text}\n</div>\n</section>'
-    css.add(".hero", position="relative", height=c.px(460, 500, 10), overflow="hidden")
-    css.add(".hero-backdrop", position="absolute", top="0", left="0", right="0", bottom="0")
-    css.add(".hero-caption", position="absolute", left=c.px(40, 96, 8), bottom=c.px(32, 48, 8),
-            max_width="600px", padding=c.px(28, 40, 4), background_color=p.bg, color=p.text,
-            border_radius=f"{c.radius}px", box_shadow="0 12px 40px rgba(0, 0, 0, 0.25)")
-    text = hero_text(c, copy, c.rng.randrange(32, 42, 2))
-    return (f'<section class="hero">\n<div class="hero-backdrop {c.tile()}"></div>\n'
-            f'<div class="hero-caption">\n{text}\n</div>\n</section>')
-
-
-def build_intro(c: Ctx) -> str:
-    """Compact page heading with actions (dashboard)."""
-    p, css = c.pal, c.css
-    _, title, sub = HERO_COPY[c.kind](c)
-    css.once("h1", font_family=font_stack(c.head_font), line_height="1.2")
-    css.add(".page-intro", padding="40px 0 8px", background_color=p.bg)
-    css.add(".page-intro-row", display="flex", justify_content="space-between",
-            align_items="flex-end")
-    css.add(".page-title", font_size=c.px(28, 36), margin="0 0 6px")
-    css.add(".page-subtitle", color=p.muted, margin="0")
-    css.add(".page-actions", display="flex", gap="12px")
-    primary, secondary = KINDS[c.kind].actions
-    acts = button(c, secondary, ghost=True) + button(c, primary)
-    return (f'<section class="page-intro">\n<div class="{container(c)} page-intro-row">\n<div>'
-            f'<h1 class="page-title">{e(title)}</h1>\n<p class="page-subtitle">{e(sub)}</p></div>\n'
-            f'<div class="page-actions">{acts}</div>\n</div>\n</section>')
-
-
-def build_footer(c: Ctx) -> str:
-    """Site footer: a multi-column grid or a single flex row."""
-    p, css = c.pal, c.css
-    bg, fg = (p.surface, p.muted) if p.dark or c.rng.random() < 0.5 else (p.text, p.bg)
-    css.add(".site-footer", background_color=bg, color=fg, padding=f"{c.px(40, 64, 8)} 0",
-            font_size="14px")
-    css.add(".footer-brand", font_family=font_stack(c.head_font), font_weight=700,
-            font_size="20px", margin="0 0 10px")
-    css.add(".footer-links a", color=fg, text_decoration="none")
-    copy = f"© {c.rng.randint(2023, 2025)} {c.brand}. All rights reserved."
-    if c.rng.random() < 0.4:  # one row: flex, or old-school floats
-        floated = c.rng.random() < 0.5
-        if floated:
-            css.add(".footer-row", display="flow-root")
-            css.add(".footer-info", float="left")
-        else:
-            css.add(".footer-row", display="flex", justify_content="space-between",
-                    align_items="center")
-        css.add(".footer-links", display="flex", gap="24px", list_style="none",
-                margin="18px 0 0" if floated else "0", padding="0",
-                float="right" if floated else None)
-        links = "".join(f'<li><a href="#">{x}</a></li>' for x in FOOTER_LINKS["Legal"][:3])
-        info = ' class="footer-info"' if floated else ""
-        return (f'<footer class="site-footer">\n<div class="{container(c)} footer-row">\n'
-                f'<div{info}><p class="footer-brand">{e(c.brand)}</p><span>{e(copy)}</span></div>'
-                f'\n<ul class="footer-links">{links}</ul>\n</div>\n</footer>')
-    css.add(".footer-columns", display="grid", gap="40px",
-            grid_template_columns=c.pick("2fr 1fr 1fr 1fr", "1.5fr 1fr 1fr 1fr"))
-    css.add(".footer-heading", font_size="12px", text_transform="uppercase",
-            letter_spacing="1.5px", margin="0 0 14px", opacity="0.8")
-    css.add(".footer-links", list_style="none", margin="0", padding="0", line_height="2")
-    css.add(".footer-bottom", display="flex", justify_content="space-between", margin_top="40px",
-            padding_top="20px", border_top=f"1px solid {p.border}")
-    cols = ""
-    for head in c.rng.sample(sorted(FOOTER_LINKS), 3):
-        picks = c.rng.sample(FOOTER_LINKS[head], 4)
-        links = "".join(f'<li><a href="#">{x}</a></li>' for x in picks)
-        cols += (f'<div><h4 class="footer-heading">{head}</h4><ul class="footer-links">{links}'
-                 "</ul></div>")
-    return (f'<footer class="site-footer">\n<div class="{container(c)}">\n'
-            f'<div class="footer-columns">\n<div><p class="footer-brand">{e(c.brand)}</p>'
-            f"<p>{e(c.fake.sentence(12))}</p></div>\n"
-            f'{cols}\n</div>\n<div class="footer-bottom"><span>{e(copy)}</span><span>'
-            f'{e(c.fake.street_address())}, {e(c.fake.city())}</span></div>\n</div>\n</footer>')
-
-
-# ------------------------------------------------------------------------ content sections
 
 
 def build_features(c: Ctx) -> str:
@@ -535,7 +50,7 @@ def build_logos(c: Ctx) -> str:
             text_transform="uppercase", letter_spacing="2px", margin="0 0 24px")
     css.add(".logo-row", display="flex", flex_wrap="wrap", align_items="center", gap="40px",
             justify_content=c.pick("space-between", "center"))
-    css.add(".logo-row span", font_family=font_stack(c.pick(*HEAD_FONTS)), font_size="20px",
+    css.add(".logo-row span", font_family=font_stack(c.pick(*c.words.head_fonts)), font_size="20px",
             font_weight=700, color=p.muted, letter_spacing=c.pick("0", "1px"))
     names = "".join(f"<span>{e(c.fake.last_name())}{c.pick('', ' Labs', '.io', ' Co')}</span>"
                     for _ in range(6))
@@ -611,7 +126,8 @@ def build_cta(c: Ctx) -> str:
     title = c.pick("Ready to get started?", "Let’s work together", "Start your project today")
     return (f'<section class="cta-band">\n<div class="{container(c)}">\n<p class="cta-title">'
             f'{e(title)}</p>\n<p class="cta-text">{e(c.fake.sentence(12))}</p>\n'
-            f'<a class="cta-button" href="#">{e(KINDS[c.kind].actions[0])}</a>\n</div>\n</section>')
+            f'<a class="cta-button" href="#">{e(c.words.kinds[c.kind].actions[0])}</a>\n'
+            "</div>\n</section>")
 
 
 def build_newsletter(c: Ctx) -> str:
@@ -693,7 +209,7 @@ def build_pricing(c: Ctx) -> str:
     """Row of pricing cards (flex) with a featured plan and an absolute ribbon."""
     p, css = c.pal, c.css
     event = c.kind == "event"
-    names = ("Day pass", "Full pass", "VIP pass") if event else c.pick(*PLAN_NAMES)
+    names = ("Day pass", "Full pass", "VIP pass") if event else c.pick(*c.words.plan_names)
     css.add(".pricing-grid", display="flex", gap="24px", align_items=c.pick("stretch", "center"))
     css.add(".pricing-card", flex="1", padding="32px", text_align=c.pick("center", "left"),
             **c.card())
@@ -799,16 +315,15 @@ def build_menu(c: Ctx) -> str:
     css.add(".menu-item-name", font_weight=700, color=p.text)
     css.add(".menu-item-description", font_size="14px", color=p.muted, margin_top="2px")
     css.add(".menu-item-price", font_weight=700, color=p.primary, white_space="nowrap")
-    adjectives, mains, sides = DISHES
+    menu = c.words.menu
     cats = ""
     n_cats = c.pick(2, 4)
-    for cat in c.rng.sample(["Starters", "Small plates", "Mains", "From the grill", "Desserts"],
-                            n_cats):
+    for cat in c.rng.sample(menu.courses, n_cats):
         items = ""
-        for main in c.rng.sample(mains, 8 // n_cats):
-            a, b = c.rng.sample(sides, 2)
+        for main in c.rng.sample(menu.mains, 8 // n_cats):
+            a, b = c.rng.sample(menu.sides, 2)
             items += (f'<div class="menu-item"><div><div class="menu-item-name">'
-                      f'{c.pick(*adjectives)} {main}</div><div class="menu-item-description">'
+                      f'{c.pick(*menu.adjectives)} {main}</div><div class="menu-item-description">'
                       f'with {a} and {b}</div></div><span class="menu-item-price">'
                       f'${c.rng.randint(7, 38)}</span></div>\n')
         cats += f'<div><h3 class="menu-category-title">{cat}</h3>\n{items}</div>\n'
@@ -858,7 +373,7 @@ def build_news(c: Ctx) -> str:
     css.add(".news-byline", color=p.muted, font_size="13px")
 
     def kicker() -> str:
-        return f'<span class="news-kicker">{c.pick(*NEWS_DESKS)}</span>'
+        return f'<span class="news-kicker">{c.pick(*c.words.news_desks)}</span>'
 
     side = "".join(f'<div class="news-item">{kicker()}<h3 class="news-item-title">'
                    f"{e(c.headline(8))}</h3></div>\n" for _ in range(4))
@@ -986,15 +501,15 @@ def build_docs(c: Ctx) -> str:
             border_radius=f"{c.radius}px", color="#e2e8f0", overflow="auto")
     css.add(".docs-subheading", font_size="22px", margin="32px 0 12px", color=p.text)
     groups = ""
-    for group, topics in DOC_TOPICS.items():
+    for group, topics in c.words.doc_topics.items():
         links = "".join(f'<li><a href="#">{t}</a></li>' for t in c.rng.sample(topics, 4))
         groups += f'<p class="docs-nav-heading">{group}</p><ul class="docs-nav-list">{links}</ul>\n'
-    res = c.pick(*DOC_TOPICS["API"]).lower()
+    res = c.pick(*c.words.doc_topics["API"]).lower()
     mod = "".join(ch for ch in c.brand.split()[0].lower() if ch.isalpha())
     code = (f'import {mod}\n\nclient = {mod}.Client(api_key="sk_live_{c.rng.randint(1000, 9999)}")'
             f"\n{res} = client.{res}.list(limit={c.rng.randint(5, 50)})\nfor item in {res}:\n"
             "    print(item.id, item.created)")
-    params = [[n, t, e(c.fake.sentence(8))] for n, t in c.rng.sample(DOC_PARAMS, 4)]
+    params = [[n, t, e(c.fake.sentence(8))] for n, t in c.rng.sample(c.words.doc_params, 4)]
     tbl = table(c, "param-table", ["Parameter", "Type", "Description"], params, "param-name")
     content = (f'<article class="docs-content">\n<p class="breadcrumbs">Docs / API / '
                f'{res.title()}</p>\n<h2 class="docs-title">List {res}</h2>\n'
@@ -1067,69 +582,3 @@ def build_timeline(c: Ctx) -> str:
              f'<div class="story-text">{story}</div>\n<ol class="timeline">\n{entries}</ol>\n'
              "</div>")
     return section(c, "story", inner)
-
-
-# Rough rendered heights (px at 1280 wide), used to keep pages within ~1000-2400 px.
-EST_HEIGHT = {
-    "split": 470, "centered": 440, "overlay": 480, "intro": 120, "none": 0, "docs": 950,
-    "news": 890, "article": 790, "pricing": 760, "gallery": 710, "features": 680, "timeline": 680,
-    "menu": 630, "compare": 610, "schedule": 600, "faq": 540, "team": 540, "briefs": 520,
-    "orders": 470, "testimonials": 430, "insights": 430, "info_band": 390, "cta": 320,
-    "newsletter": 290, "stats": 190, "stats_band": 175, "logos": 135,
-}
-PAGE_BUDGET = 2250 - 100 - 310  # minus header and footer
-
-BUILDERS: dict[str, Callable[[Ctx], str]] = {
-    "features": build_features, "logos": build_logos, "testimonials": build_testimonials,
-    "stats_band": build_stats_band, "cta": build_cta, "newsletter": build_newsletter,
-    "article": build_article, "pricing": build_pricing, "compare": build_compare,
-    "faq": build_faq, "gallery": build_gallery, "menu": build_menu, "info_band": build_info_band,
-    "news": build_news, "briefs": build_briefs, "stats": build_stats,
-    "insights": build_insights, "orders": build_orders, "docs": build_docs,
-    "schedule": build_schedule, "team": build_team, "timeline": build_timeline,
-}
-
-# --------------------------------------------------------------------------- page assembly
-
-
-def generate_site(seed: int) -> dict[str, str]:
-    """Return {"index.html": ..., "style.css": ...} for the page made from `seed`."""
-    rng = random.Random(seed)
-    fake = Faker("en_US")
-    fake.seed_instance(seed)
-    kind_name = rng.choice(sorted(KINDS))
-    kind, pal = KINDS[kind_name], rng.choice(PALETTES)
-    c = Ctx(rng=rng, fake=fake, pal=pal, css=Sheet(), kind=kind_name, brand=fake.company(),
-            head_font=rng.choice(HEAD_FONTS), radius=rng.choice([0, 4, 8, 12, 16]),
-            shadow=rng.choice([None, "0 1px 3px rgba(0, 0, 0, 0.12)",
-                               "0 10px 30px rgba(0, 0, 0, 0.12)"]),
-            align=rng.choice(["center", "left"]), pad=rng.randrange(48, 73, 8))
-    c.css.add("body", margin="0", font_family=font_stack(rng.choice(BODY_FONTS)),
-              font_size=f"{rng.choice([15, 16, 17])}px", line_height=rng.choice(["1.5", "1.6"]),
-              color=pal.text, background_color=pal.bg)
-    hero = rng.choice(kind.heroes)
-    names = [rng.choice(slot) for slot in kind.slots]
-    for i in reversed(range(len(names))):  # drop optional sections while the page is too tall
-        total = sum(EST_HEIGHT[n] for n in [hero, *names] if n)
-        if total > PAGE_BUDGET and None in kind.slots[i]:
-            names[i] = None
-    header = build_header(c)
-    main = [build_intro(c)] if hero == "intro" else [] if hero == "none" else [build_hero(c, hero)]
-    main += [BUILDERS[n](c) for n in names if n]
-    footer = build_footer(c)
-    body = "\n".join(main)
-    page = ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{e(c.brand)} · {e(kind.nav[0])}</title>\n"
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            '<link rel="stylesheet" href="style.css">\n</head>\n<body>\n'
-            f"{header}\n<main>\n{body}\n</main>\n{footer}\n</body>\n</html>\n")
-    return {"index.html": page, "style.css": c.css.render()}
-
-
-def write_site(seed: int, folder: pathlib.Path) -> pathlib.Path:
-    """Write the site into `folder` (created), return folder."""
-    folder = pathlib.Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in generate_site(seed).items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
