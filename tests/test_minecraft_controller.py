@@ -450,15 +450,8 @@ def test_a_resumed_search_equals_a_new_search_to_the_wider_limit():
     np.testing.assert_array_equal(got[2], fresh.reached)
 
 
-def test_the_box_finds_the_exposed_targets_numpy_finds():
-    from vab_gym.envs.minecraft.controller.pathing import Box
-
-    rng = np.random.default_rng(1)
-    world = flat()
-    world.blocks[rng.random(world.blocks.shape) < 0.1] = 0  # caves: exposed stone inside
-    lut = np.zeros(len(P.names), bool)
-    lut[P.id("stone")] = lut[P.id("dirt")] = True
-    box = Box(world, np.array([24, FEET, 24]), 12, lut)
+def _numpy_box(world, box, lut):
+    """The box's targets, exposed targets and whether one is buried, the numpy way."""
     blocks = world.blocks[tuple(slice(a, b) for a, b in zip(box.lo, box.hi, strict=True))]
     target = lut[blocks]
     free = ~box.solid
@@ -468,7 +461,57 @@ def test_the_box_finds_the_exposed_targets_numpy_finds():
         lo[axis], hi[axis] = slice(1, None), slice(None, -1)
         opened[tuple(lo)] |= free[tuple(hi)]
         opened[tuple(hi)] |= free[tuple(lo)]
+    return target, target & opened, bool((target & ~opened).any())
+
+
+def _assert_box_is_numpys(world, box, lut):
+    target, exposed, buried = _numpy_box(world, box, lut)
     np.testing.assert_array_equal(box.target, target)
-    np.testing.assert_array_equal(box.exposed, target & opened)
-    np.testing.assert_array_equal(box.exposed_cells, np.argwhere(target & opened))
-    assert box.any_buried == bool((target & ~opened).any()) and box.any_buried
+    np.testing.assert_array_equal(box.exposed, exposed)
+    np.testing.assert_array_equal(box.exposed_cells, np.argwhere(exposed))
+    assert box.any_buried == buried
+
+
+def test_the_box_finds_the_exposed_targets_numpy_finds():
+    from vab_gym.envs.minecraft.controller.pathing import Box
+
+    rng = np.random.default_rng(1)
+    world = flat()
+    world.blocks[rng.random(world.blocks.shape) < 0.1] = 0  # caves: exposed stone inside
+    lut = np.zeros(len(P.names), bool)
+    lut[P.id("stone")] = lut[P.id("dirt")] = True
+    box = Box(world, np.array([24, FEET, 24]), 12, lut)
+    _assert_box_is_numpys(world, box, lut)
+    assert box.any_buried
+
+
+def test_the_box_finds_rare_targets_mined_and_placed_ones_alike():
+    """The box reads only the 8x8x8 bricks that held a target when the world's masks were
+    made: ores mined since, ores placed since (outside the executor) and a box that does
+    not start on a brick edge must still give what numpy gives."""
+    from vab_gym.envs.minecraft.controller.pathing import Box
+
+    rng = np.random.default_rng(2)
+    world = flat()
+    world.blocks[rng.random(world.blocks.shape) < 0.05] = 0
+    spots = rng.integers((0, 1, 0), (48, GROUND + 1, 48), (150, 3))
+    world.blocks[tuple(spots.T)] = P.id("iron_ore")
+    lut = np.zeros(len(P.names), bool)
+    lut[P.id("iron_ore")] = True
+    feet = np.array([21, FEET, 27])  # the box starts at 21 - 12 - 8 = 1 on x
+    box = Box(world, feet, 12, lut)
+    assert box.lo[0] % 8 and len(box.exposed_cells) > 3
+    _assert_box_is_numpys(world, box, lut)
+    run_ = _field_run(world)
+    run_.box = box
+    for cell in box.exposed_cells[:3] + box.lo:  # mined by the executor
+        run_.set_air(cell)
+    _assert_box_is_numpys(world, Box(world, feet, 12, lut), lut)
+    ore = world.blocks == P.id("iron_ore")
+    empty = next(8 * np.array(c) for c in np.ndindex(6, 5, 6)  # a brick with no ore in it
+                 if box.inside(8 * np.array(c) + 3) and not ore[
+                     8 * c[0]:8 * c[0] + 8, 8 * c[1]:8 * c[1] + 8, 8 * c[2]:8 * c[2] + 8].any())
+    world.blocks[tuple(empty + 3)] = P.id("iron_ore")  # placed outside the executor
+    box = Box(world, feet, 12, lut)
+    _assert_box_is_numpys(world, box, lut)
+    assert box.target[tuple(empty + 3 - box.lo)]

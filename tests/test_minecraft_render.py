@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from vab_gym.envs.minecraft.render import SKY_HORIZON, SKY_ZENITH, Renderer
+from vab_gym.envs.minecraft.render import SKY_HORIZON, SKY_ZENITH, Renderer, _occupancy
 from vab_gym.envs.minecraft.world import Mob, World, palette
 
 ID = palette().id
@@ -139,3 +139,69 @@ def test_odd_sized_grid_renders_like_the_padded_one(small):
     eye = np.array([6.5, 4.62, 2.5])
     for yaw, pitch in [(0.0, 10.0), (60.0, 30.0), (-30.0, -5.0)]:
         assert np.array_equal(small.render(odd, eye, yaw, pitch), small.render(even, eye, yaw, pitch))
+
+
+@pytest.mark.parametrize("shape", [(16, 24, 16), (13, 11, 21), (40, 33, 8)])
+def test_the_empty_space_rays_skip_is_numpys(shape):
+    """The kernel jumps over all-air bricks and the air above each brick column's highest
+    block: both must be exactly what a plain scan of the grid says, on grids with floating
+    blocks, overhangs and empty columns, in whole words or (odd depth) cell by cell."""
+    rng = np.random.default_rng(sum(shape))
+    blocks, sz = np.zeros(shape, np.uint8), shape[2]
+    blocks[:, : shape[1] // 3] = ID("stone")
+    blocks[rng.random(shape) < 0.003] = ID("oak_leaves")  # about one a brick: alone in it
+    blocks[rng.random(shape) < 0.2] = 0
+    blocks[: shape[0] // 2, :, : shape[2] // 2] = 0  # empty columns
+    half = shape[0] // 2
+    blocks[half:, shape[1] // 3:] = 0  # a cave under a roof, a few blocks floating in it
+    blocks[half:, -1] = ID("stone")
+    blocks[tuple(rng.integers((half, shape[1] // 3, 0), shape, (5, 3)).T)] = 1
+    if sz % 8 == 0:
+        got = _occupancy(blocks.view(np.uint64), 0, sz >> 3)
+    else:
+        got = _occupancy(blocks, 3, ((sz - 1) >> 3) + 1)
+    pad = [(0, -n % 8) for n in shape]
+    cells = np.pad(blocks != 0, pad).reshape(
+        (shape[0] + pad[0][1]) // 8, 8, (shape[1] + pad[1][1]) // 8, 8, -1, 8)
+    bricks = cells.any(axis=(1, 3, 5))
+    ys = np.arange(cells.shape[2] * 8).reshape(-1, 1, 8, 1) + 1  # y + 1 per cell
+    top = np.where(cells.transpose(0, 1, 4, 5, 2, 3), ys.reshape(1, 1, 1, 1, -1, 8), 0)
+    tile_top = top.max(axis=(1, 3, 4, 5))
+    np.testing.assert_array_equal(got[0], bricks)
+    np.testing.assert_array_equal(got[1], tile_top)
+    assert got[2] == tile_top.max() > 0
+
+
+def test_a_renderer_that_keeps_its_last_frame_draws_every_change():
+    """A renderer reuses the grid's occupancy, the mobs' boxes and its last frame while
+    they still hold: after each change below (a block mined in place, a mob killed, moved
+    or added, the eye moved or turned, nothing at all) its frame must be a fresh one's."""
+    world = make_world(shape=(32, 16, 32), stone=[np.s_[:, :4, :]],
+                       oak_log=[np.s_[16, 4:9, 14]], iron_ore=[np.s_[12:20, 3, 10:14]])
+    world.mobs.append(Mob("cow", np.array([19.0, 4.0, 14.0])))
+    eye, view = np.array([16.0, 5.62, 8.0]), [0.0, 10.0]
+    kept = Renderer(height=36, width=64)
+
+    def check():
+        frame = kept.render(world, eye, *view)
+        fresh = Renderer(height=36, width=64).render(world, eye, *view)
+        assert frame.tobytes() == fresh.tobytes()
+        frame[:] = 0  # the caller's copy: the kept frame stays as it was
+        return fresh
+
+    first = check()
+    assert check().tobytes() == first.tobytes()  # nothing changed
+    changes = [
+        lambda: world.blocks.__setitem__((16, 6, 14), 0),  # a log mined, in place
+        lambda: world.blocks.__setitem__(np.s_[12:20, 3, 10:12], 0),
+        lambda: world.mobs.pop(),
+        lambda: world.mobs.append(Mob("pig", np.array([14.0, 4.0, 13.0]))),
+        lambda: world.mobs[0].pos.__setitem__(0, 15.0),  # moved in place
+        lambda: eye.__setitem__(1, 6.0),
+        lambda: view.__setitem__(0, 20.0),
+    ]
+    shown = {first.tobytes()}
+    for change in changes:
+        change()
+        shown.add(check().tobytes())
+    assert len(shown) == len(changes) + 1  # every change showed

@@ -140,3 +140,25 @@ def test_train_tasks_are_reachable_and_seeded():
     again = train_tasks(20, seed=3, exclude=["stick"])
     assert [t.id for t in first] == [t.id for t in again] and len(first) == 20
     assert all(t.judge["item"] != "stick" and t.split == "train" for t in first)
+
+
+def test_craftable_and_smeltable_are_every_recipe_the_inventory_allows(book):
+    """Grounding weighs only the recipes whose first ingredient is held: on random
+    inventories (tags' members, tables, furnaces, zero and negative counts) it must list
+    what testing every recipe lists, in the book's order."""
+    rng = np.random.default_rng(0)
+    names = sorted({m for recipes in (*book.recipes.values(), *book.smelting.values())
+                    for r in recipes for i, _ in r.ingredients for m in book.members(i)}
+                   | {"crafting_table", "furnace"})
+    shown = set()
+    for _ in range(400):
+        inv = Inventory({str(name): int(rng.integers(-1, 70))
+                         for name in rng.choice(names, int(rng.integers(0, 12)), replace=False)})
+        crafts = [item for item, recipes in book.recipes.items()
+                  if any(all(book.count(inv, i) >= n for i, n in r.ingredients)
+                         and (not r.needs_table or "crafting_table" in inv) for r in recipes)]
+        smelts = [item for item, recipes in book.smelting.items()
+                  if any(book.count(inv, r.ingredients[0][0]) for r in recipes)]
+        assert book.craftable(inv) == crafts and book.smeltable(inv) == smelts
+        shown.update(crafts + smelts)
+    assert len(shown) > 100

@@ -7,7 +7,7 @@ import json
 import math
 from collections import Counter
 from dataclasses import field
-from functools import cache, partial
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -258,17 +258,9 @@ class MinecraftEnv(VabEnv):
         going back to spawn, and looking up the target."""
         assert self.player is not None and self.task is not None
         inv = self.player.inventory
-        # Some 600 recipes ask about a few dozen names: count each once.
-        count = cache(partial(self.rules.count, inv))
-        calls = []
-        for item, recipes in self.rules.recipes.items():
-            if any(all(count(i) >= n for i, n in r.ingredients)
-                   and (not r.needs_table or "crafting_table" in inv) for r in recipes):
-                calls.append(format_call("craft", [item, 1]))
+        calls = [format_call("craft", [item, 1]) for item in self.rules.craftable(inv)]
         if "furnace" in inv:
-            for item, recipes in self.rules.smelting.items():
-                if any(count(r.ingredients[0][0]) for r in recipes):
-                    calls.append(format_call("smelt", [item, 1]))
+            calls += [format_call("smelt", [item, 1]) for item in self.rules.smeltable(inv)]
         calls += [format_call("equip", [item]) for item in inv if item != self.player.equipped]
         calls += [format_call("execute", [p, item, 1]) for p, item in GROUNDED_PROMPTS.items()]
         calls += ["teleport_to_spawn()", format_call("look_up", [self.task.judge["item"]])]

@@ -10,11 +10,12 @@ The kernel is serial on purpose: vector envs run one env per core.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from numba import njit
 
-from vab_gym.envs.minecraft.world import World, palette
+from vab_gym.envs.minecraft.world import World, palette, same_grid
 
 # Shape codes the kernel understands (blocks.yaml `shape`).
 AIR, CUBE, LIQUID, PLANT, LEAVES = 0, 1, 2, 3, 4
@@ -55,22 +56,35 @@ def _texel(p, c):
 def _occupancy(cells, z_shift, z_bricks):
     """Which bricks hold any block, how high each brick column's blocks reach, and the
     height above which all is air. `cells` is the grid, or (z_shift 0) its rows read as
-    uint64 words of 8 cells, one brick wide, which is 8x fewer reads."""
+    uint64 words of 8 cells, one brick wide, which is 8x fewer reads.
+
+    Each column is read from the top down: the first block found is the column's height,
+    and below it one block is enough to mark its brick, so the scan jumps to the brick
+    beneath (and over bricks a neighbouring column already marked). Under the ground
+    nearly every brick is full, so a column costs about one read per brick, not per cell."""
     sx, sy, sz = cells.shape
     f = BRICK_SHIFT
     bricks = np.zeros((((sx - 1) >> f) + 1, ((sy - 1) >> f) + 1, z_bricks), np.uint8)
     tile_top = np.zeros((bricks.shape[0], z_bricks), np.int64)
     y_top = 0
     for x in range(sx):
-        for y in range(sy):
-            row = cells[x, y]
-            for z in range(sz):
-                if row[z] != 0:
-                    tz = z >> z_shift
-                    bricks[x >> f, y >> f, tz] = 1
-                    if y >= tile_top[x >> f, tz]:
-                        tile_top[x >> f, tz] = y + 1
-                        y_top = max(y_top, y + 1)
+        bx = x >> f
+        for z in range(sz):
+            tz = z >> z_shift
+            y = sy - 1
+            while y >= 0 and cells[x, y, z] == 0:
+                y -= 1
+            if y < 0:
+                continue
+            if y + 1 > tile_top[bx, tz]:
+                tile_top[bx, tz] = y + 1
+                y_top = max(y_top, y + 1)
+            while y >= 0:
+                if bricks[bx, y >> f, tz] or cells[x, y, z] != 0:
+                    bricks[bx, y >> f, tz] = 1
+                    y = ((y >> f) << f) - 1  # the top cell of the brick below
+                else:
+                    y -= 1
     return bricks, tile_top, y_top
 
 
@@ -442,6 +456,8 @@ class Renderer:
                    np.array(e.get("speckle", e["color"]), dtype=np.float32),
                    "speckle" in e)
             for kind, e in pal.entities.items()}
+        self._last: _Scene | None = None  # see render()
+        self._shapes: tuple[tuple, _MobShapes | None] | None = None  # see _mob_shapes()
 
     def _basis(self, yaw: float, pitch: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Forward, right and up unit vectors for Minecraft's yaw (0 = +z, 90 = -x) and pitch."""
@@ -451,23 +467,43 @@ class Renderer:
         up = np.cross(right, fwd)
         return fwd, right, up
 
-    def _mobs(self, world: World, eye: np.ndarray, fwd: np.ndarray, right: np.ndarray,
-              up: np.ndarray) -> tuple[np.ndarray, ...]:
-        """Mob boxes and colours, plus the screen rectangle each can cover (to skip most rays)."""
+    def _mob_shapes(self, world: World, key: tuple) -> _MobShapes | None:
+        """The mobs' boxes, corners and colours, which depend on the mobs alone: kept
+        while ``key`` (each mob's kind and feet, as ``render`` sees them) stays the same."""
+        if self._shapes is not None and self._shapes[0] == key:
+            return self._shapes[1]
         kinds = [(mob, self._entities[mob.kind]) for mob in world.mobs
                  if mob.kind in self._entities]
         n = len(kinds)
-        empty = (np.zeros((0, 6)), np.zeros((0, 3), np.float32), np.zeros((0, 3), np.float32),
-                 np.zeros(0, np.bool_), np.zeros((0, 4), np.int64))
-        if n == 0:
-            return empty
-        pos = np.array([mob.pos for mob, _ in kinds], dtype=np.float64)
-        size = np.array([spec[0] for _, spec in kinds], dtype=np.float64)  # (width, height)
-        half = np.stack([size[:, 0] / 2, np.zeros(n), size[:, 0] / 2], 1)
-        lo = pos - half
-        hi = pos + half + np.stack([np.zeros(n), size[:, 1], np.zeros(n)], 1)
+        shapes = None
+        if n:
+            pos = np.array([mob.pos for mob, _ in kinds], dtype=np.float64)
+            size = np.array([spec[0] for _, spec in kinds], dtype=np.float64)  # (width, height)
+            half = np.stack([size[:, 0] / 2, np.zeros(n), size[:, 0] / 2], 1)
+            lo = pos - half
+            hi = pos + half + np.stack([np.zeros(n), size[:, 1], np.zeros(n)], 1)
+            shapes = _MobShapes(
+                lo, hi, np.concatenate([lo, hi], 1),
+                np.where(_CORNERS[None], hi[:, None], lo[:, None]),  # (n, 8, 3)
+                np.array([spec[1] for _, spec in kinds], dtype=np.float32).reshape(n, 3),
+                np.array([spec[2] for _, spec in kinds], dtype=np.float32).reshape(n, 3),
+                np.array([spec[3] for _, spec in kinds], dtype=np.bool_))
+        self._shapes = (key, shapes)
+        return shapes
+
+    def _mobs(self, world: World, eye: np.ndarray, fwd: np.ndarray, right: np.ndarray,
+              up: np.ndarray, key: tuple | None = None) -> tuple[np.ndarray, ...]:
+        """Mob boxes and colours, plus the screen rectangle each can cover (to skip most rays)."""
+        if key is None:
+            key = _mob_key(world)
+        shapes = self._mob_shapes(world, key)
+        if shapes is None:
+            return (np.zeros((0, 6)), np.zeros((0, 3), np.float32),
+                    np.zeros((0, 3), np.float32), np.zeros(0, np.bool_),
+                    np.zeros((0, 4), np.int64))
+        lo, hi = shapes.lo, shapes.hi
         near = np.linalg.norm(np.clip(eye, lo, hi) - eye, axis=1) <= self.view_distance
-        corners = np.where(_CORNERS[None], hi[:, None], lo[:, None]) - eye  # (n, 8, 3)
+        corners = shapes.corners - eye  # (n, 8, 3)
         depth = corners @ fwd
         keep = near & ~(depth <= 0.0).all(1)  # drop mobs wholly behind the eye
         straddle = (depth <= 0.05).any(1)  # across the eye plane: test on every ray
@@ -477,26 +513,71 @@ class Renderer:
         rects = np.stack([np.floor(i.min(1)) - 1, np.floor(i.max(1)) + 1,
                           np.floor(j.min(1)) - 1, np.floor(j.max(1)) + 1], 1).astype(np.int64)
         rects[straddle] = (0, self.height - 1, 0, self.width - 1)
-        cols = np.array([spec[1] for _, spec in kinds], dtype=np.float32).reshape(n, 3)
-        specks = np.array([spec[2] for _, spec in kinds], dtype=np.float32).reshape(n, 3)
-        has = np.array([spec[3] for _, spec in kinds], dtype=np.bool_)
-        return (np.concatenate([lo, hi], 1)[keep], cols[keep], specks[keep], has[keep],
+        return (shapes.boxes[keep], shapes.cols[keep], shapes.specks[keep], shapes.has[keep],
                 np.ascontiguousarray(rects[keep]))
 
     def render(self, world: World, eye: np.ndarray, yaw: float, pitch: float) -> np.ndarray:
-        """(height, width, 3) uint8 image from the eye position (x, y, z floats)."""
+        """(height, width, 3) uint8 image from the eye position (x, y, z floats).
+
+        The grid's occupancy is kept while the blocks stay the same (most steps break
+        nothing), and so is the frame while nothing it shows changed either (a craft, an
+        equip, an ``execute`` that found nothing): the same pixels either way."""
         eye = np.asarray(eye, dtype=np.float64).reshape(3)
-        fwd, right, up = self._basis(float(yaw), float(pitch))
-        boxes, cols, specks, has, rects = self._mobs(world, eye, fwd, right, up)
         blocks = np.ascontiguousarray(world.blocks, dtype=np.uint8)
-        out = np.empty((self.height, self.width, 3), dtype=np.uint8)
-        sz = blocks.shape[2]
-        if BRICK_SHIFT == 3 and sz % 8 == 0:
-            bricks, tile_top, y_top = _occupancy(blocks.view(np.uint64), 0, sz >> 3)
+        view = (eye.tobytes(), np.array([yaw, pitch], np.float64).tobytes(),  # bit for bit
+                _mob_key(world))
+        last = self._last
+        if last is not None and same_grid(last.blocks, blocks):
+            if last.view == view:
+                return last.frame.copy()
         else:
-            bricks, tile_top, y_top = _occupancy(blocks, BRICK_SHIFT, ((sz - 1) >> BRICK_SHIFT) + 1)
-        _kernel(blocks, bricks, tile_top, y_top, eye, fwd, right, up, self._tan_h, self._tan_v,
-                self.view_distance, self._top, self._side, self._speck, self._has_speck,
-                self._shape, self._style, self._bedrock, _FACE_LIGHT, SKY_HORIZON, SKY_ZENITH,
-                boxes, cols, specks, has, rects, out)
-        return out
+            last = self._last = _Scene(blocks.copy(), *_occupied(blocks))
+        fwd, right, up = self._basis(float(yaw), float(pitch))
+        boxes, cols, specks, has, rects = self._mobs(world, eye, fwd, right, up, view[2])
+        out = np.empty((self.height, self.width, 3), dtype=np.uint8)
+        _kernel(blocks, last.bricks, last.tile_top, last.y_top, eye, fwd, right, up,
+                self._tan_h, self._tan_v, self.view_distance, self._top, self._side,
+                self._speck, self._has_speck, self._shape, self._style, self._bedrock,
+                _FACE_LIGHT, SKY_HORIZON, SKY_ZENITH, boxes, cols, specks, has, rects, out)
+        last.view, last.frame = view, out
+        return out.copy()
+
+
+def _mob_key(world: World) -> tuple:
+    """Each mob's kind and feet (their bytes): all of a mob that shows."""
+    return tuple((mob.kind, np.asarray(mob.pos, np.float64).tobytes()) for mob in world.mobs)
+
+
+@dataclass
+class _MobShapes:
+    """The boxes (lo, hi, both in a row), the 8 corners and the colours of the mobs."""
+
+    lo: np.ndarray
+    hi: np.ndarray
+    boxes: np.ndarray
+    corners: np.ndarray
+    cols: np.ndarray
+    specks: np.ndarray
+    has: np.ndarray
+
+
+def _occupied(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """``_occupancy`` of a C-contiguous uint8 grid, in words of 8 cells where z allows."""
+    sz = blocks.shape[2]
+    if BRICK_SHIFT == 3 and sz % 8 == 0:
+        return _occupancy(blocks.view(np.uint64), 0, sz >> 3)
+    return _occupancy(blocks, BRICK_SHIFT, ((sz - 1) >> BRICK_SHIFT) + 1)
+
+
+@dataclass
+class _Scene:
+    """What the last frame was made from: a copy of the grid and its occupancy, and the
+    eye, view and mobs (kind, feet) of the frame itself (their bytes: the same inputs,
+    bit for bit, give the same pixels)."""
+
+    blocks: np.ndarray
+    bricks: np.ndarray
+    tile_top: np.ndarray
+    y_top: int
+    view: tuple | None = None
+    frame: np.ndarray | None = None

@@ -22,7 +22,7 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from typing import Any
 
@@ -193,6 +193,54 @@ class Rules:
             raise RuleError(full)
         inventory.clear()
         inventory.update(trial)
+
+    # -- what the inventory allows (grounding) --------------------------------------------
+    def craftable(self, inventory: Inventory) -> list[str]:
+        """The recipe files ``craft(name, 1)`` has the materials (and table) for, in the
+        book's order: the env's grounded crafts."""
+        count = cache(partial(self.count, inventory))  # ~600 recipes ask a few dozen names
+        names, uses, always = self._first_uses("recipes")
+        return [names[k] for k in self._candidates(inventory, uses, always)
+                if any(all(count(i) >= n for i, n in r.ingredients)
+                       and (not r.needs_table or "crafting_table" in inventory)
+                       for r in self.recipes[names[k]])]
+
+    def smeltable(self, inventory: Inventory) -> list[str]:
+        """The smelting files whose ingredient the inventory holds, in the book's order (the
+        furnace and fuel are ``smelt``'s to check)."""
+        names, uses, always = self._first_uses("smelting")
+        return [names[k] for k in self._candidates(inventory, uses, always)
+                if any(self.count(inventory, r.ingredients[0][0]) for r in self.smelting[names[k]])]
+
+    @staticmethod
+    def _candidates(inventory: Inventory, uses: dict[str, set[int]], always: set[int]
+                    ) -> list[int]:
+        """The recipes (by position) whose first ingredient names an item the inventory
+        holds: only those can pass, and weighing them alone instead of all 639 recipes
+        makes grounding about 10x faster."""
+        found = set(always)
+        for item, n in inventory.items():
+            if n:
+                found |= uses.get(item, set())
+        return sorted(found)
+
+    @cache  # noqa: B019 (one Rules per process: rules())
+    def _first_uses(self, book: str) -> tuple[list[str], dict[str, set[int]], set[int]]:
+        """For ``recipes`` or ``smelting``: the file names in order, each item -> the
+        positions of the files whose first ingredient it can be, and the files with no
+        ingredient (always candidates)."""
+        files: dict[str, list[Recipe]] = getattr(self, book)
+        names = list(files)
+        uses: dict[str, set[int]] = {}
+        always: set[int] = set()
+        for k, name in enumerate(names):
+            for recipe in files[name]:
+                if not recipe.ingredients:
+                    always.add(k)
+                    continue
+                for member in self.members(recipe.ingredients[0][0]):
+                    uses.setdefault(member, set()).add(k)
+        return names, uses, always
 
     # -- crafting and smelting ------------------------------------------------------------
     def craft_options(self, name: str) -> list[tuple[str, Recipe | None]]:

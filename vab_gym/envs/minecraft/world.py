@@ -14,6 +14,7 @@ from importlib import resources
 
 import numpy as np
 import yaml
+from numba import njit
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,32 @@ def palette() -> Palette:
         has_speckle=np.array(["speckle" in b for b in blocks]),
         entities=data["entities"],
     )
+
+
+@njit(cache=True)
+def _same(a, b):
+    """Whether two flat arrays are equal, stopping at the first difference."""
+    if a.shape[0] != b.shape[0]:
+        return False
+    for i in range(a.shape[0]):  # noqa: SIM110 (numba compiles the loop, not a generator)
+        if a[i] != b[i]:
+            return False
+    return True
+
+
+def _words(grid: np.ndarray) -> np.ndarray:
+    """A C-contiguous grid's bytes as one flat array, 8 to a word where they divide."""
+    flat = grid.reshape(-1)
+    return flat.view(np.uint64) if flat.nbytes % 8 == 0 else flat.view(np.uint8)
+
+
+def same_grid(copy: np.ndarray, blocks: np.ndarray) -> bool:
+    """Whether ``blocks`` still equals ``copy`` (C-contiguous, made from it earlier): how
+    the executor's masks and the renderer's occupancy notice edits made by anyone, in a
+    tenth of a millisecond for a 1.5 MB grid (numpy's ``array_equal`` builds a grid-sized
+    array first)."""
+    return (copy.shape == blocks.shape and copy.dtype == blocks.dtype
+            and blocks.flags.c_contiguous and _same(_words(copy), _words(blocks)))
 
 
 @dataclass

@@ -170,36 +170,86 @@ def _dig_estimate(cells, costs, targets, per_step):
     return best, where
 
 
+BRICK = 3  # log2 of the edge of the bricks whose block kinds ``_brick_kinds`` records
+
+
 @njit(cache=True)
-def _box_targets(blocks, solid, lut):
+def _brick_kinds(blocks, n_kinds):
+    """Which block ids occur in each brick of 8x8x8 cells: ``_box_targets`` skips the
+    bricks without any target block, which for ores and plants is nearly all of them."""
+    sx, sy, sz = blocks.shape
+    kinds = np.zeros((((sx - 1) >> BRICK) + 1, ((sy - 1) >> BRICK) + 1,
+                      ((sz - 1) >> BRICK) + 1, n_kinds), np.bool_)
+    for x in range(sx):
+        for y in range(sy):
+            for z in range(sz):
+                kinds[x >> BRICK, y >> BRICK, z >> BRICK, blocks[x, y, z]] = True
+    return kinds
+
+
+@njit(cache=True)
+def _box_targets(blocks, solid, lut, kinds, lo):
     """The box's targets (cells whose block ``lut`` marks), those exposed (a face-adjacent
     cell inside the box is not solid), the exposed cells in ``np.argwhere`` order, and
-    whether any target is buried: one pass, where numpy made a dozen box-sized arrays."""
+    whether any target is buried: one pass, where numpy made a dozen box-sized arrays.
+
+    ``blocks`` and ``solid`` are the crop of the world at ``lo``; ``kinds`` is the world's
+    ``_brick_kinds`` (a brick may list an id it no longer holds, never the reverse), so the
+    pass reads only the bricks that may hold a target, in the same order."""
     sx, sy, sz = blocks.shape
     target = np.zeros((sx, sy, sz), np.bool_)
     exposed = np.zeros((sx, sy, sz), np.bool_)
     cells = np.empty((4096, 3), np.int64)
     count = 0
     any_buried = False
+    ids = np.nonzero(lut)[0]
+    b0 = lo >> BRICK
+    nb = ((lo + np.array([sx, sy, sz]) - 1) >> BRICK) - b0 + 1
+    # Per row of bricks, the runs of z that may hold targets: [starts, ends) in box cells.
+    runs = np.zeros((nb[0], nb[1], nb[2] + 1, 2), np.int64)
+    n_runs = np.zeros((nb[0], nb[1]), np.int64)
+    for i in range(nb[0]):
+        for j in range(nb[1]):
+            open_run = False
+            for k in range(nb[2]):
+                hot = False
+                for m in ids:
+                    if kinds[b0[0] + i, b0[1] + j, b0[2] + k, m]:
+                        hot = True
+                        break
+                if hot and not open_run:
+                    runs[i, j, n_runs[i, j], 0] = max(0, ((b0[2] + k) << BRICK) - lo[2])
+                    open_run = True
+                elif not hot and open_run:
+                    runs[i, j, n_runs[i, j], 1] = ((b0[2] + k) << BRICK) - lo[2]
+                    n_runs[i, j] += 1
+                    open_run = False
+            if open_run:
+                runs[i, j, n_runs[i, j], 1] = sz
+                n_runs[i, j] += 1
     for x in range(sx):
+        bx = ((lo[0] + x) >> BRICK) - b0[0]
         for y in range(sy):
-            for z in range(sz):
-                if not lut[blocks[x, y, z]]:
-                    continue
-                target[x, y, z] = True
-                if ((x > 0 and not solid[x - 1, y, z]) or (x + 1 < sx and not solid[x + 1, y, z])
-                        or (y > 0 and not solid[x, y - 1, z])
-                        or (y + 1 < sy and not solid[x, y + 1, z])
-                        or (z > 0 and not solid[x, y, z - 1])
-                        or (z + 1 < sz and not solid[x, y, z + 1])):
-                    exposed[x, y, z] = True
-                    if count == cells.shape[0]:
-                        grown = np.empty((2 * count, 3), np.int64)
-                        grown[:count] = cells
-                        cells = grown
-                    cells[count, 0], cells[count, 1], cells[count, 2] = x, y, z
-                    count += 1
-                else:
-                    any_buried = True
+            by = ((lo[1] + y) >> BRICK) - b0[1]
+            for r in range(n_runs[bx, by]):
+                z0, z1 = runs[bx, by, r, 0], runs[bx, by, r, 1]
+                for z in range(z0, z1):
+                    if not lut[blocks[x, y, z]]:
+                        continue
+                    target[x, y, z] = True
+                    if ((x > 0 and not solid[x - 1, y, z])
+                            or (x + 1 < sx and not solid[x + 1, y, z])
+                            or (y > 0 and not solid[x, y - 1, z])
+                            or (y + 1 < sy and not solid[x, y + 1, z])
+                            or (z > 0 and not solid[x, y, z - 1])
+                            or (z + 1 < sz and not solid[x, y, z + 1])):
+                        exposed[x, y, z] = True
+                        if count == cells.shape[0]:
+                            grown = np.empty((2 * count, 3), np.int64)
+                            grown[:count] = cells
+                            cells = grown
+                        cells[count, 0], cells[count, 1], cells[count, 2] = x, y, z
+                        count += 1
+                    else:
+                        any_buried = True
     return target, exposed, cells[:count].copy(), any_buried
-

@@ -11,13 +11,15 @@ from functools import cache
 import numpy as np
 
 from vab_gym.envs.minecraft.controller.kernels import (
+    BRICK,
     _approach,
     _box_targets,
+    _brick_kinds,
     _dig_estimate,
     _dijkstra,
 )
 from vab_gym.envs.minecraft.controller.vocabulary import vocabulary
-from vab_gym.envs.minecraft.world import World, palette
+from vab_gym.envs.minecraft.world import World, palette, same_grid
 
 MARGIN = 8  # blocks the search box extends beyond the search radius (reach, walking)
 
@@ -57,23 +59,26 @@ def _offsets(kind: str) -> np.ndarray:
 
 @dataclass
 class _Masks:
-    """Solidity, water and standability of a whole world, and the grid they were made from
-    (so that edits made outside the executor are noticed and the masks remade)."""
+    """Solidity, water and standability of a whole world, the block ids in each brick of
+    it, and the grid they were made from (so that edits made outside the executor are
+    noticed and the masks remade)."""
 
     blocks: np.ndarray
     solid: np.ndarray
     water: np.ndarray
     stand: np.ndarray
+    kinds: np.ndarray  # kernels._brick_kinds: (bricks x, y, z, block id) -> may occur
 
 
 def _world_masks(world: World) -> _Masks:
     masks = world.__dict__.get("_masks")
-    if (masks is None or masks.blocks.shape != world.blocks.shape
-            or not np.array_equal(masks.blocks, world.blocks)):
+    if masks is None or not same_grid(masks.blocks, world.blocks):
         solid_lut, water_id = block_tables()
         solid = np.take(solid_lut, world.blocks)
         water = world.blocks == water_id
-        masks = _Masks(world.blocks.copy(), solid, water, _stand_mask(solid, water))
+        blocks = np.ascontiguousarray(world.blocks).copy()
+        kinds = _brick_kinds(blocks, max(len(solid_lut), int(blocks.max(initial=0)) + 1))
+        masks = _Masks(blocks, solid, water, _stand_mask(solid, water), kinds)
         world.__dict__["_masks"] = masks
     return masks
 
@@ -82,6 +87,7 @@ def clear_masks(masks: _Masks, cell: np.ndarray) -> None:
     """Keep a world's masks true after the block at ``cell`` became air."""
     x, y, z = (int(c) for c in cell)
     masks.blocks[x, y, z] = 0
+    masks.kinds[x >> BRICK, y >> BRICK, z >> BRICK, 0] = True  # the old id may stay listed
     masks.solid[x, y, z] = masks.water[x, y, z] = False
     solid, water, height = masks.solid, masks.water, masks.solid.shape[1]
     for yy in range(max(1, y - 1), min(height - 1, y + 2)):
@@ -133,8 +139,10 @@ def warm_up() -> None:
     _approach(dist, np.zeros((1, 3), np.int64), _offsets("block"))
     _dig_estimate(np.zeros((1, 3), np.int64), np.zeros(1), np.zeros((1, 3), np.int64), 1.0)
     crop = (slice(1, None),) * 3  # the box is a crop of the world: strided views, as here
-    _box_targets(np.zeros((4, 4, 4), np.uint8)[crop], np.zeros((4, 4, 4), bool)[crop],
-                 np.ones(1, bool))
+    grid = np.zeros((4, 4, 4), np.uint8)
+    _box_targets(grid[crop], np.zeros((4, 4, 4), bool)[crop], np.ones(1, bool),
+                 _brick_kinds(grid, 1), np.ones(3, np.int64))
+    same_grid(grid, grid)
 
 
 
@@ -163,7 +171,7 @@ class Box:
             self.any_buried = False
             return
         self.target, self.exposed, self.exposed_cells, any_buried = _box_targets(
-            blocks, self.solid, lut)
+            blocks, self.solid, lut, self.masks.kinds, lo.astype(np.int64))
         self.any_buried = bool(any_buried)
 
     def local(self, cell: np.ndarray) -> np.ndarray:

@@ -85,8 +85,9 @@ def _buried(run: Run, dist: np.ndarray, best: Choice | None) -> Choice | None:
     for half in (10, 24, run.radius + MARGIN):
         lo = np.maximum(0, local - half)
         hi = local + half + 1
-        sub = box.target[lo[0]:hi[0], lo[1]:hi[1], lo[2]:hi[2]] \
-            & ~box.exposed[lo[0]:hi[0], lo[1]:hi[1], lo[2]:hi[2]]
+        # target and not exposed, as one array (True > False) instead of three
+        sub = np.greater(box.target[lo[0]:hi[0], lo[1]:hi[1], lo[2]:hi[2]],
+                         box.exposed[lo[0]:hi[0], lo[1]:hi[1], lo[2]:hi[2]])
         cells = _cells(sub) + lo
         if len(cells):
             break
