@@ -117,10 +117,10 @@ def _fresh_mobile(count: int, shipped: TaskSet, folder: Path) -> list[Task]:
 
 
 def _fresh_webarena(count: int, shipped: TaskSet, folder: Path) -> list[Task]:
-    """More fillings of the local shop's prototypes (webarena/local_tasks.build_tasks, the
+    """More fillings of the local shop's prototypes (webarena/tasks.build_tasks, the
     shipped split's seed): its pools are fixed permutations, so a larger count adds the
     next filling of each prototype in turn. Ids name (prototype, rank) so they are stable."""
-    from vab_gym.envs.webarena.local_tasks import SPLIT_SEEDS, build_tasks
+    from vab_gym.envs.webarena.tasks import SPLIT_SEEDS, build_tasks
 
     ranked: list[tuple[int, int, Task]] = []
     order: dict[str, int] = {}

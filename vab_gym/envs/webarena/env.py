@@ -17,7 +17,7 @@ from vab_gym.core.env import EarlyStop, ModelView, Outcome, VabEnv
 from vab_gym.core.images import fit, png_bytes
 from vab_gym.core.judge import Verdict
 from vab_gym.core.tasks import Task, TaskSet, package_tasks, read_jsonl
-from vab_gym.envs.webarena import evaluators
+from vab_gym.envs.webarena import judge as evaluators  # WebArena's evaluators
 from vab_gym.envs.webarena.actions import WEBARENA_ACTIONS
 from vab_gym.envs.webarena.grounding import PageState, grounded_calls, page_state
 from vab_gym.envs.webarena.magento import MagentoRestSite
