@@ -21,9 +21,9 @@ from tests.fake_openai import FakeOpenAI
 from tests.test_agents import css_reply
 from vab_gym.bench import EpisodeStore
 from vab_gym.bench.runner import read_results
-from vab_gym.core.tasks import package_tasks
+from vab_gym.core.mistakes import Mistake
+from vab_gym.core.tasks import TaskSet, package_tasks
 from vab_gym.trajectories.collect import CollectOptions, _config_record, env_tasks, run_collect
-from vab_gym.trajectories.recovery import Mistake
 
 ROOT = Path(__file__).resolve().parents[1]
 MC, CSS = "VAB-Minecraft-v0", "VAB-CSS-v0"
@@ -68,6 +68,24 @@ def test_solver_episodes_on_two_envs_keep_their_model_views(tmp_path):
     assert all((out / p).is_file() for e in episodes.values()
                for v in [e["reset"]["view"], *(s["view"] for s in e["steps"])]
                for p in v["images"])
+
+
+@pytest.mark.parametrize("env_id", [
+    "VAB-Minecraft-v0", "VAB-OmniGibson-v0", "VAB-WebArena-Lite-v0", "VAB-Mobile-v0",
+    pytest.param(CSS, marks=pytest.mark.slow)])  # CSS renders and corrupts new pages
+def test_every_env_names_a_generator_of_fresh_train_tasks(env_id, tmp_path):
+    import gymnasium as gym
+    from gymnasium.envs.registration import load_env_creator
+
+    from vab_gym.core.registration import load_object
+
+    env_cls = load_env_creator(gym.spec(env_id).entry_point)
+    shipped = env_cls.default_tasks("train")
+    fresh = load_object(env_cls.fresh_tasks)(2, shipped, tmp_path)
+    assert len(fresh) == 2 and not {t.id for t in fresh} & set(shipped.ids)
+    assert all(t.env == env_id and t.split == "train" for t in fresh)
+    env = gym.make(env_id, tasks=TaskSet(fresh))  # the env takes them (typed setups)
+    env.close()
 
 
 def test_fresh_train_tasks_beyond_the_shipped_split(tmp_path):

@@ -41,13 +41,15 @@ class CounterEnv(VabEnv):
         self.count = 0
         return "start"
 
-    def _execute(self, call) -> Outcome:
-        if call.name == "fail":
-            raise ActionError("refused")
-        if call.name == "done":
-            return Outcome("bye", finished=True)
-        self.count += call.args["n"]
-        return Outcome(f"count={self.count}")
+    def _do_add(self, n: int) -> str:
+        self.count += n
+        return f"count={self.count}"
+
+    def _do_fail(self) -> str:
+        raise ActionError("refused")
+
+    def _do_done(self) -> Outcome:
+        return Outcome("bye", finished=True)
 
     def _observe(self) -> dict[str, np.ndarray]:
         return {"image": np.zeros((4, 4, 3), np.uint8)}

@@ -1,6 +1,7 @@
 """Mistakes a user meets: constructor arguments refused in words, the command line answering
 in one message with the fix, and the error tree callers catch."""
 
+import dataclasses
 import io
 
 import gymnasium as gym
@@ -10,6 +11,7 @@ from rich.console import Console
 import vab_gym
 from vab_gym import cli
 from vab_gym.core.errors import BackendUnavailable, TaskError, VabError
+from vab_gym.core.tasks import TaskSet
 
 BAD_ARGUMENTS = [
     ({"image_size": (0, 0)}, r"image_size\[0\] \(height\)=0: must be from 1 to 4096"),
@@ -34,6 +36,24 @@ def test_every_env_refuses_bad_arguments_by_name(env_id):
     for kwargs, message in BAD_ARGUMENTS:
         with pytest.raises(ValueError, match=message):
             gym.make(env_id, **kwargs)
+
+
+@pytest.mark.parametrize("env_id", vab_gym.ENVIRONMENTS)
+def test_a_task_file_with_a_misspelt_setup_key_names_its_line_and_field(env_id, tmp_path):
+    from vab_gym.core.registration import load_object
+    from vab_gym.core.tasks import write_jsonl
+
+    env_cls = load_object(vab_gym.ENVIRONMENTS[env_id])
+    task = env_cls.default_tasks("test").ids[0]
+    good = env_cls.default_tasks("test")[task]
+    key = next(iter(good.setup))
+    bad = dataclasses.replace(good, setup={**good.setup, key + "x": good.setup[key]})
+    write_jsonl([good, bad], tmp_path / "mine.jsonl")
+    with pytest.raises(TaskError, match=rf"mine.jsonl:2: bad task: .*setup.{key}x: Unexpected"):
+        gym.make(env_id, tasks=str(tmp_path / "mine.jsonl"))
+    wrong = dataclasses.replace(good, setup={**good.setup, key: [object()]})
+    with pytest.raises(TaskError, match=rf"{env_id}: task '{task}': setup.{key}"):
+        gym.make(env_id, tasks=TaskSet([wrong]))
 
 
 def test_an_unknown_task_names_the_close_ones():

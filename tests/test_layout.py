@@ -42,6 +42,21 @@ def test_core_imports_only_core():
     assert outside == []
 
 
+# The one upward import: VAB-CSS's task builder plays the program solver on every task it
+# keeps (the solver's loop is agents.base's), so that each shipped task is solvable.
+ENVS_MAY_IMPORT = {("envs/css/tasks.py", "vab_gym.agents.base")}
+
+
+def test_envs_import_no_layer_above_them():
+    """An env builds on ``core`` and its own folder; what the layers above share with the
+    envs (the Mistake of error recovery) lives in ``core``."""
+    above = ("vab_gym.agents", "vab_gym.bench", "vab_gym.trajectories", "vab_gym.wrappers",
+             "vab_gym.ui", "vab_gym.cli", "vab_gym.chat")
+    reaching = sorted((f, m) for f, m in imported_modules(PACKAGE / "envs")
+                      if m.startswith(above) and (f, m) not in ENVS_MAY_IMPORT)
+    assert reaching == []
+
+
 @pytest.mark.parametrize("layer", ["agents", "wrappers"])
 def test_agents_and_wrappers_use_envs_through_their_api(layer):
     """They may name an env module's public entry points (a solver, an action set), never

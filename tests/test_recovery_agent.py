@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from vab_gym.trajectories.recovery import Mistake, RecoveryAgent
+from vab_gym.core.mistakes import Mistake
+from vab_gym.trajectories.recovery import RecoveryAgent
 
 
 class PlanSolver:

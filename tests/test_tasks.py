@@ -5,7 +5,16 @@ import json
 import numpy as np
 import pytest
 
-from vab_gym.core.tasks import Task, TaskSet, package_tasks, read_jsonl, write_jsonl
+from vab_gym.core.errors import TaskError
+from vab_gym.core.tasks import (
+    Task,
+    TaskSet,
+    package_tasks,
+    read_jsonl,
+    setup_of,
+    setup_record,
+    write_jsonl,
+)
 from vab_gym.core.templates import Prototype, fill, sample_instances
 from vab_gym.envs.css import corruptions
 from vab_gym.envs.css.stylesheet import Stylesheet
@@ -23,6 +32,41 @@ def test_jsonl_round_trip_and_errors(tmp_path):
         TaskSet([task, task])
     with pytest.raises(ValueError, match="unknown split"):
         package_tasks("vab_gym.envs.css", "valid")
+
+
+@setup_record
+class _Setup:
+    site: str
+    seed: int = 0
+    kits: list[str] | None = None
+
+
+def _task(setup):
+    return Task("t-1", "VAB-X-v0", "test", "do it", setup, {})
+
+
+def test_a_setup_record_is_typed_strict_and_names_the_bad_field():
+    record = setup_of(_task({"site": "a", "kits": ["water"]}), _Setup)
+    assert (record.site, record.seed, record.kits) == ("a", 0, ["water"])
+    with pytest.raises(AttributeError):
+        record.site = "b"  # frozen
+    cases = {"setup.seed: Input should be a valid integer (got '3')": {"site": "a", "seed": "3"},
+             "setup.site: Field required": {},
+             "setup.sitte: Unexpected keyword argument": {"site": "a", "sitte": "b"},
+             "setup.kits.1: Input should be a valid string": {"site": "a", "kits": ["w", 2]}}
+    for message, setup in cases.items():
+        with pytest.raises(TaskError) as caught:
+            setup_of(_task(setup), _Setup)
+        assert str(caught.value).startswith(f"task 't-1': {message}"), str(caught.value)
+
+
+def test_a_bad_setup_in_a_task_file_names_its_line_and_field(tmp_path):
+    path = tmp_path / "tasks.jsonl"
+    good, bad = _task({"site": "a"}).to_dict(), _task({"site": "a", "seed": 1.5}).to_dict()
+    path.write_text(json.dumps(good) + "\n\n" + json.dumps(bad) + "\n")
+    assert len(read_jsonl(path)) == 2  # no record: setups are not looked at
+    with pytest.raises(TaskError, match=r"tasks.jsonl:3: bad task: task 't-1': setup.seed"):
+        read_jsonl(path, _Setup)
 
 
 def test_prototype_instantiation_fills_instruction_and_judge():

@@ -1,14 +1,17 @@
 """The base env: DESIGN.md's contract, written once for all five environments.
 
-A subclass supplies the world (``_start``, ``_execute``, ``_observe``, ``_judge``); this
-class owns everything the suite promises to be the same everywhere: spaces, task choice,
-seeding, step accounting, invalid actions as feedback, the sparse terminal reward, early
-stops and the ``info`` keys.
+A subclass supplies the world (``_start``, a ``_do_<name>`` handler per declared action,
+``_observe``, ``_judge``); this class owns everything the suite promises to be the same
+everywhere: spaces, task choice, seeding, step accounting, the routing of each parsed call
+to its handler, invalid actions as feedback, the sparse terminal reward, early stops and
+the ``info`` keys. :class:`VabEnv`'s docstring lists every hook an env implements or may
+override.
 """
 
 from __future__ import annotations
 
 import difflib
+import inspect
 from abc import abstractmethod
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar, cast
@@ -18,15 +21,16 @@ import numpy as np
 from gymnasium import spaces
 
 from vab_gym.core import arguments
-from vab_gym.core.actions import ActionCall, ActionError, ActionSet
+from vab_gym.core.actions import ActionCall, ActionError, ActionSet, ActionSpec
 from vab_gym.core.errors import TaskError
 from vab_gym.core.images import png_bytes
 from vab_gym.core.judge import Verdict
 from vab_gym.core.spaces import UnicodeText, image_space
-from vab_gym.core.tasks import Task, TaskSet, read_jsonl
+from vab_gym.core.tasks import Task, TaskSet, package_tasks, read_jsonl, setup_of
 
 TEXT_MAX_CHARS = 1_000_000
 REWARD_MODES = ("sparse", "progress")
+HANDLER_PREFIX = "_do_"  # an action's handler is the method named _do_<action name>
 
 
 def check_difficulty(task_id: str, difficulty: Any) -> None:
@@ -43,14 +47,36 @@ def check_difficulty(task_id: str, difficulty: Any) -> None:
 
 
 @dataclass(frozen=True)
+class Streaks:
+    """What the early-stop policy reads after each step: invalid actions in a row, the same
+    action in a row (this one included), and steps since ``info["progress"]`` last rose."""
+
+    invalid: int = 0
+    repeats: int = 0
+    stalled: int = 0
+
+
+@dataclass(frozen=True)
 class EarlyStop:
-    """VAB's early-stop rules, off unless given: end the episode (truncated) after
+    """The early-stop policy, off unless given: end the episode (truncated) after
     ``max_invalid`` invalid actions in a row, ``max_repeats`` identical actions in a row, or
-    ``no_progress`` steps without ``info["progress"]`` rising."""
+    ``no_progress`` steps without ``info["progress"]`` rising. :meth:`reason` words the
+    rule that fired; an env's preset may subclass it to word its rules as VAB does
+    (WebArena: ``run.py:early_stop``)."""
 
     max_invalid: int | None = 3
     max_repeats: int | None = 3
     no_progress: int | None = None
+
+    def reason(self, streaks: Streaks) -> str | None:
+        """Why the episode stops after a step with these ``streaks``, or ``None``."""
+        if self.max_invalid and streaks.invalid >= self.max_invalid:
+            return f"{streaks.invalid} invalid actions in a row"
+        if self.max_repeats and streaks.repeats >= self.max_repeats:
+            return f"the same action {streaks.repeats} times in a row"
+        if self.no_progress and streaks.stalled >= self.no_progress:
+            return f"no progress in {streaks.stalled} steps"
+        return None
 
 
 
@@ -72,6 +98,79 @@ class Outcome:
     answer: str | None = None
 
 
+def handler_name(action: str) -> str:
+    """The method that carries out the action named ``action``: ``_do_<action>``."""
+    return HANDLER_PREFIX + action
+
+
+def dispatch(owner: object, call: ActionCall) -> Any:
+    """Carry ``call`` out on ``owner``: its ``_do_<name>`` with the call's arguments as
+    keywords. The suite's one router, used by :meth:`VabEnv._execute` and by an env whose
+    handlers live on another object of its world (WebArena's browser session)."""
+    return getattr(owner, handler_name(call.name))(**call.args)
+
+
+def _signature_problem(owner: type, spec: ActionSpec) -> str | None:
+    """Why ``owner``'s handler of ``spec`` cannot take the call's arguments (each declared
+    parameter, by keyword: the parser fills in defaults), or ``None``."""
+    handler = getattr(owner, handler_name(spec.name))
+    if not callable(handler):
+        return f"{owner.__name__}.{handler_name(spec.name)} is not a method"
+    try:
+        params = list(inspect.signature(handler).parameters.values())[1:]  # without self
+    except (TypeError, ValueError):  # a callable Python cannot inspect: trusted
+        return None
+    by_name = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    named = {p.name for p in params if p.kind in by_name}
+    declared = {p.name for p in spec.params}
+    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
+    unknown = sorted(declared - named) if not takes_any else []
+    undeclared = sorted(p.name for p in params if p.default is inspect.Parameter.empty
+                        and p.kind not in (inspect.Parameter.VAR_POSITIONAL,
+                                           inspect.Parameter.VAR_KEYWORD)
+                        and p.name not in declared)
+    details = ([f"it takes no {', '.join(unknown)}"] if unknown else []) + (
+        [f"it needs {', '.join(undeclared)}, which the action does not declare"]
+        if undeclared else [])
+    if not details:
+        return None
+    return (f"{owner.__name__}.{handler_name(spec.name)} does not match {spec.signature()}: "
+            + "; ".join(details))
+
+
+def check_handlers(cls: type[VabEnv]) -> None:
+    """Raise :class:`TypeError` unless every action ``cls`` declares has a handler that
+    takes its parameters, and every ``_do_<name>`` handler has a declared action (a typo in
+    either would otherwise surface only when an agent first calls the action)."""
+    actions: ActionSet | None = getattr(cls, "action_set", None)
+    if actions is None:  # an abstract intermediate class: checked in its subclasses
+        return
+    owners: tuple[type, ...] = (cls, *(() if cls.action_handlers is None
+                                       else (cls.action_handlers,)))
+    problems = []
+    for spec in actions:
+        owner = next((o for o in owners if hasattr(o, handler_name(spec.name))), None)
+        if owner is None:
+            if cls.routes_actions:
+                where = " or ".join(o.__name__ for o in owners)
+                params = ", ".join(["self", *(p.name for p in spec.params)])
+                problems.append(f"action {spec.name!r} has no handler: define "
+                                f"{handler_name(spec.name)}({params}) on {where}")
+            continue
+        problem = _signature_problem(owner, spec)
+        if problem:
+            problems.append(problem)
+    for owner in owners:
+        for name in dir(owner):
+            action = name.removeprefix(HANDLER_PREFIX)
+            if name.startswith(HANDLER_PREFIX) and action not in actions:
+                problems.append(f"{owner.__name__}.{name} handles no declared action "
+                                f"{action!r} (declare it in the action set, or rename it)")
+    if problems:
+        env = getattr(cls, "env_id", cls.__name__)
+        raise TypeError(f"{cls.__name__} ({env}): " + "; ".join(problems))
+
+
 class VabEnv(gym.Env[dict[str, Any], str]):
     """Base class of the VAB environments.
 
@@ -83,6 +182,57 @@ class VabEnv(gym.Env[dict[str, Any], str]):
     final progress otherwise, less the progress the task starts with. ``terminated`` when
     the agent finishes (or, for envs with ``checks_goal_every_step``, the goal holds);
     ``truncated`` at ``max_steps`` or an early stop. The judge runs in both cases.
+
+    An env is this class plus its world. What it declares (class attributes): ``env_id``,
+    ``action_set``, ``backends`` (the first is the default), ``default_image_size``,
+    ``default_max_steps``, ``solver``; optionally ``extra_images``,
+    ``checks_goal_every_step``, ``task_package`` (the package whose ``data/<split>.jsonl``
+    are the shipped tasks, read by :meth:`default_tasks`), ``action_handlers`` and
+    ``routes_actions`` (below).
+
+    Hooks the env implements:
+
+    - ``_do_<name>(**args)``, one per declared action, checked when the class is defined
+      (:func:`check_handlers`: a missing, misspelt or stray handler is a ``TypeError``).
+      :meth:`_execute` routes each parsed call to it with the declared parameters as
+      keywords. It returns the feedback text, which :meth:`_outcome_from` makes the
+      :class:`Outcome`, or an :class:`Outcome` of its own (to finish the episode or give an
+      answer); it raises :class:`ActionError` for a call the world refuses. Handlers that
+      live on another object of the world name its class in ``action_handlers`` and run
+      there through :meth:`_delegate` (WebArena: the browser session, on Chromium's
+      thread).
+    - ``_start(task)``: set the world up; the first text observation.
+    - ``_observe()``: the images of the current state.
+    - ``_judge(answer)``: the verdict, once, when the episode ends.
+    - ``_close_backend()``: release processes and files (once, by ``close()``).
+
+    Hooks the env may override (the base's behaviour in brackets):
+
+    - ``_outcome_from(feedback)``: what a handler's text becomes [``Outcome(feedback)``];
+      envs wrap it in VAB's turn text.
+    - ``_execute(call)``: to add what every action shares before or after routing, calling
+      ``super()._execute(call)``; an env whose step is not one declared call sets
+      ``routes_actions = False`` and carries the step out itself (VAB-CSS: one reply of
+      several calls, read VAB's way, as argument strings).
+    - ``_delegate(call)``: run a call whose handler is on ``action_handlers`` [none].
+    - ``_error_feedback(action, error)``: the text after an invalid action
+      [``"Invalid action: ..."``].
+    - ``_progress()``: VAB's partial score, 0..1 [0.0]; ``_goal_reached()`` for envs with
+      ``checks_goal_every_step`` [False].
+    - ``_track_streaks(action, error, progress)``: called once per step with the canonical
+      call (or the raw text of an action that did not parse) and the error; the base counts
+      the invalid, repeated and stalled streaks that ``early_stop`` reads. Override to keep
+      the histories of VAB's own stop rules, or to change what counts (WebArena: a parsed
+      action the browser refused is VAB's action, not a parse failure); call ``super()``.
+    - ``_early_stop_reason()``: why the episode stops early now, or ``None``; the base
+      asks the ``early_stop`` policy (an env's preset words its rules as VAB does:
+      WebArena's). Override to add VAB's per-env rules that read the env's own histories
+      and options (OmniGibson's and Minecraft's ``vab_early_stop``), calling ``super()``.
+    - ``_shipped_tasks(split)``: the tasks when no ``tasks=`` is given
+      [:meth:`default_tasks`]; WebArena runs VAB's own 165 on WebArena's sites.
+    - ``default_tasks(split)`` (classmethod) [from ``task_package``], ``difficulty(task)``
+      (classmethod) [tier 0], ``valid_actions()`` (grounding) [none], ``model_view()``
+      [the observation's text and image], ``fidelity()`` (extend with ``super()``).
     """
 
     metadata = {"render_modes": ["rgb_array"], "render_fps": 1}  # noqa: RUF012 (Gymnasium's)
@@ -95,6 +245,22 @@ class VabEnv(gym.Env[dict[str, Any], str]):
     extra_images: ClassVar[tuple[str, ...]] = ()
     checks_goal_every_step: ClassVar[bool] = False
     solver: ClassVar[str]  # "module:function" giving a task's program-solver plan
+    task_package: ClassVar[str | None] = None  # holds data/<split>.jsonl: the shipped tasks
+    # The typed record of a task's setup (core.tasks.setup_record): every task is checked
+    # against it when the env is made, and the episode's record is ``self.setup``.
+    setup_type: ClassVar[type | None] = None
+    # "module:function" making train tasks beyond the shipped ones, (count, shipped tasks,
+    # folder for files they need) -> list[Task]: what `vab-gym collect` asks for more with.
+    fresh_tasks: ClassVar[str | None] = None
+    # The class of the world object holding the handlers the env does not define itself;
+    # _delegate runs them there.
+    action_handlers: ClassVar[type | None] = None
+    # False: _execute carries each step out itself, so declared actions need no handlers.
+    routes_actions: ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        check_handlers(cls)
 
     def __init__(
         self,
@@ -128,7 +294,9 @@ class VabEnv(gym.Env[dict[str, Any], str]):
                           else arguments.integer("max_steps", max_steps, 1))
         self.split = split
         self.task_id = task_id
-        self.tasks = self.with_difficulty(self._resolve_tasks(tasks, split))
+        resolved = self._resolve_tasks(tasks, split)
+        self._check_setups(resolved)  # before anything reads a setup (difficulty does)
+        self.tasks = self.with_difficulty(resolved)
         if task_id is not None and task_id not in self.tasks:
             raise self._unknown_task(task_id)
         self.early_stop = early_stop
@@ -146,6 +314,7 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         )
         self.action_space = UnicodeText(TEXT_MAX_CHARS)
         self.task: Task | None = None
+        self.setup: Any = None  # the task's setup as ``setup_type`` (set by reset)
         self._steps = 0
         self._done = True
         self._last_obs: dict[str, Any] | None = None
@@ -161,9 +330,26 @@ class VabEnv(gym.Env[dict[str, Any], str]):
     def _start(self, task: Task) -> str:
         """Set the world up for ``task``; return the first text observation."""
 
-    @abstractmethod
     def _execute(self, call: ActionCall) -> Outcome:
-        """Carry out a valid call; raise :class:`ActionError` when a precondition fails."""
+        """Carry out a valid call: its handler ``_do_<name>(**args)`` on the env, else
+        through :meth:`_delegate`; a handler's text becomes the outcome by
+        :meth:`_outcome_from`. A refused call raises :class:`ActionError`."""
+        if hasattr(type(self), handler_name(call.name)):
+            result = dispatch(self, call)
+        else:
+            result = self._delegate(call)
+        return result if isinstance(result, Outcome) else self._outcome_from(result)
+
+    def _outcome_from(self, feedback: str) -> Outcome:
+        """The outcome of an action whose handler returned ``feedback`` (envs wrap it in
+        the text VAB shows after an action)."""
+        return Outcome(feedback)
+
+    def _delegate(self, call: ActionCall) -> str | Outcome:
+        """Run ``call`` on the world object whose class is ``action_handlers`` (with
+        :func:`dispatch`); only envs that name one need it."""
+        raise NotImplementedError(f"{self.env_id}: no handler {handler_name(call.name)} "
+                                  "on the env, and no action_handlers to delegate to")
 
     @abstractmethod
     def _observe(self) -> dict[str, np.ndarray]:
@@ -217,6 +403,8 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         self._done = False
         self._invalid_streak = self._repeat_streak = self._stalled = 0
         self._last_action = None
+        if self.setup_type is not None:
+            self.setup = setup_of(self.task, self.setup_type)
         text = self._start(self.task)
         self._best_progress = self._paid_progress = self._progress()
         obs = self._observation(text)
@@ -287,13 +475,33 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         if isinstance(tasks, TaskSet):
             return tasks
         if tasks is not None:
-            return TaskSet(read_jsonl(tasks))
+            return TaskSet(read_jsonl(tasks, self.setup_type))  # a bad line is named
+        return self._shipped_tasks(split)
+
+    def _check_setups(self, tasks: TaskSet) -> None:
+        """Every task's setup against ``setup_type``: a bad one is a :class:`TaskError`
+        naming the env, the task and the field, before any episode runs."""
+        if self.setup_type is None:
+            return
+        for task in tasks:
+            try:
+                setup_of(task, self.setup_type)
+            except TaskError as exc:
+                raise TaskError(f"{self.env_id}: {exc}") from None
+
+    def _shipped_tasks(self, split: str) -> TaskSet:
+        """The tasks of ``split`` when no ``tasks=`` is given: :meth:`default_tasks`, unless
+        the env's backend ships others."""
         return self.default_tasks(split)
 
     @classmethod
     def default_tasks(cls, split: str) -> TaskSet:
-        """The tasks the env ships for ``split``."""
-        raise NotImplementedError
+        """The tasks the env ships for ``split``: ``<task_package>/data/<split>.jsonl``
+        (none for a split without a file)."""
+        if cls.task_package is None:
+            raise NotImplementedError(f"{cls.__name__} ships no tasks: set task_package "
+                                      "or override default_tasks")
+        return package_tasks(cls.task_package, split)
 
     @classmethod
     def difficulty(cls, task: Task) -> dict[str, Any]:
@@ -356,6 +564,8 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         }
 
     def _track_streaks(self, action: Any, error: str | None, progress: float) -> None:
+        """Count the streaks ``early_stop`` reads, once per step (a hook: see the class
+        docstring)."""
         self._invalid_streak = self._invalid_streak + 1 if error else 0
         if progress > self._best_progress:
             self._best_progress, self._stalled = progress, 0
@@ -367,16 +577,12 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         self._last_action = key
 
     def _early_stop_reason(self) -> str | None:
-        rules = self.early_stop
-        if rules is None:
+        """Why ``early_stop``'s policy ends the episode now, or ``None`` (a hook: see the
+        class docstring)."""
+        if self.early_stop is None:
             return None
-        if rules.max_invalid and self._invalid_streak >= rules.max_invalid:
-            return f"{self._invalid_streak} invalid actions in a row"
-        if rules.max_repeats and self._repeat_streak >= rules.max_repeats:
-            return f"the same action {self._repeat_streak} times in a row"
-        if rules.no_progress and self._stalled >= rules.no_progress:
-            return f"no progress in {self._stalled} steps"
-        return None
+        return self.early_stop.reason(Streaks(self._invalid_streak, self._repeat_streak,
+                                              self._stalled))
 
 
 def vab_env(env: gym.Env) -> VabEnv:

@@ -8,7 +8,8 @@ import io
 import numpy as np
 from PIL import Image
 
-PAD_RGB = (128, 128, 128)  # the canvas around a fitted image: neither a page's white nor black
+PAD_GREY = 128  # the canvas around a fitted image: neither a page's white nor black
+PAD_RGB = (PAD_GREY,) * 3
 
 
 def fit_scale(height: int, width: int, size: tuple[int, int]) -> float:
@@ -24,16 +25,20 @@ def fit(image: np.ndarray | Image.Image, size: tuple[int, int]) -> np.ndarray:
     Every env fits its pictures with this one rule, so an observation never crops the
     screen (an agent at 64x64 sees the whole page, smaller) and a point ``(x, y)`` of the
     source is at ``(x * s, y * s)`` in the observation, ``s = fit_scale(...)``."""
-    picture = image if isinstance(image, Image.Image) else Image.fromarray(
-        np.asarray(image, dtype=np.uint8)[..., :3])
-    width, height = picture.size
+    picture = image if isinstance(image, Image.Image) else None
+    height, width = ((picture.height, picture.width) if picture is not None
+                     else np.asarray(image).shape[:2])
     scale = fit_scale(height, width, size)
     if scale < 1.0:
+        if picture is None:
+            picture = Image.fromarray(np.ascontiguousarray(np.asarray(image)[..., :3],
+                                                           dtype=np.uint8))
         scaled = (max(1, round(width * scale)), max(1, round(height * scale)))
         picture = picture.resize(scaled, Image.Resampling.BILINEAR)
-    array = np.asarray(picture.convert("RGB"), dtype=np.uint8)
-    canvas = np.empty((*size, 3), np.uint8)
-    canvas[:] = PAD_RGB
+    if picture is not None:
+        image = picture.convert("RGB")
+    array = np.asarray(image, dtype=np.uint8)[..., :3]  # drops an alpha channel
+    canvas = np.full((*size, 3), PAD_GREY, np.uint8)  # one grey level: a memset
     canvas[:array.shape[0], :array.shape[1]] = array
     return canvas
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
+
+from vab_gym.core.errors import TaskError
 
 SPLITS = ("test", "train")
+Record = TypeVar("Record")
 
 
 @dataclass(frozen=True)
@@ -73,17 +77,63 @@ class TaskSet:
         return TaskSet(t for t in self if split is None or t.split == split)
 
 
-def read_jsonl(path: str | Path) -> list[Task]:
-    """Tasks from a JSONL file, one task object per line."""
+def setup_record(cls: type[Record]) -> type[Record]:
+    """Make ``cls`` an env's typed setup: a frozen pydantic dataclass with strict types
+    (no ``"3"`` for 3) that refuses unknown keys (a misspelt one is named, not ignored)."""
+    from pydantic.dataclasses import dataclass as pydantic_dataclass
+
+    made = pydantic_dataclass(frozen=True, config={"strict": True, "extra": "forbid"})(cls)
+    return cast(type[Record], made)
+
+
+def setup_of(task: Task, record: type[Record]) -> Record:
+    """``task.setup`` as the env's typed setup ``record`` (made by :func:`setup_record`),
+    so a bad task fails when it is loaded and the message names its field, not when an
+    episode reaches it with a ``KeyError``."""
+    from pydantic import ValidationError
+
+    if not isinstance(task.setup, dict):
+        raise TaskError(f"task {task.id!r}: setup must be an object, got {task.setup!r:.80}")
+    try:
+        return record(**task.setup)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"setup.{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
+            + ("" if error["type"] in ("missing", "unexpected_keyword_argument")
+               else f" (got {error['input']!r:.80})")
+            for error in exc.errors())
+        raise TaskError(f"task {task.id!r}: {problems}") from None
+
+
+def read_jsonl(path: str | Path, record: type | None = None) -> list[Task]:
+    """Tasks from a JSONL file, one task object per line; with ``record``, each task's
+    setup is checked against it (:func:`setup_of`) and an error names the line."""
     tasks = []
     with open(path, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             if line.strip():
                 try:
-                    tasks.append(Task.from_dict(json.loads(line)))
+                    task = Task.from_dict(json.loads(line))
+                    if record is not None:
+                        setup_of(task, record)
+                    tasks.append(task)
                 except (json.JSONDecodeError, ValueError, TypeError) as exc:
-                    raise ValueError(f"{path}:{n}: bad task: {exc}") from None
+                    raise TaskError(f"{path}:{n}: bad task: {exc}") from None
     return tasks
+
+
+def tasks_by_seed(make: Callable[[int, int], list[Task]], count: int, shipped: TaskSet,
+                  first_seed: int = 1) -> list[Task]:
+    """Up to ``count`` tasks that ``shipped`` lacks, from ``make(n, seed)`` with the seeds
+    ``first_seed``, ``first_seed + 1``, ... (a shipped split is usually seed 0's), until a
+    seed gives nothing new. For an env's ``fresh_tasks`` generator."""
+    tasks: list[Task] = []
+    for seed in itertools.count(first_seed):
+        batch = [t for t in make(count - len(tasks), seed) if t.id not in shipped]
+        tasks += batch
+        if not batch or len(tasks) >= count:
+            break
+    return tasks[:count]
 
 
 def write_jsonl(tasks: Iterable[Task], path: str | Path) -> int:

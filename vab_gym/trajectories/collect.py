@@ -13,12 +13,9 @@ with each (task, attempt) played once.
 
 from __future__ import annotations
 
-import itertools
 import json
-import math
 import time
 import zlib
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -43,7 +40,7 @@ from vab_gym.bench.runner import (
 )
 from vab_gym.bench.store import EpisodeStore
 from vab_gym.core.registration import load_object
-from vab_gym.core.tasks import Task, TaskSet, package_tasks, read_jsonl, write_jsonl
+from vab_gym.core.tasks import Task, read_jsonl, write_jsonl
 from vab_gym.trajectories.recovery import MistakeModel, RecoveryAgent, mistake_model
 
 STRATEGIES = ("solver", "lmm", "recovery")
@@ -74,101 +71,16 @@ class CollectOptions:
 
 
 # -- the tasks ----------------------------------------------------------------------------
-FRESH_SEED = 1  # fresh tasks do not depend on --seed: every strategy gets the same ones
-CSS_FRESH_SITES = 1_500_000  # generated pages' seeds (shipped train: 1_000_000..)
-
-
-def _fresh_minecraft(count: int, shipped: TaskSet, folder: Path) -> list[Task]:
-    """"Obtain {item}" tasks in new worlds: minecraft/tasks.train_tasks with seeds 1, 2, ...
-    (the shipped split is seed 0's), each seed giving every reachable item once."""
-    from vab_gym.envs.minecraft.tasks import train_tasks
-
-    test = [t.judge["item"] for t in package_tasks("vab_gym.envs.minecraft", "test")]
-    return _by_seed(lambda n, seed: train_tasks(n, seed, exclude=test), count, shipped)
-
-
-def _fresh_omnigibson(count: int, shipped: TaskSet, folder: Path) -> list[Task]:
-    """bddl activities in new houses: omnigibson/tasks.train_tasks with seeds 1, 2, ..."""
-    from vab_gym.envs.omnigibson.tasks import survey, train_tasks
-
-    supported = list(survey())
-    test = {t.setup["activity"] for t in package_tasks("vab_gym.envs.omnigibson", "test")}
-    return _by_seed(lambda n, seed: train_tasks(n, seed, exclude=test, supported=supported),
-                    count, shipped)
-
-
-def _by_seed(make: Callable[[int, int], list[Task]], count: int,
-             shipped: TaskSet) -> list[Task]:
-    tasks: list[Task] = []
-    for seed in itertools.count(FRESH_SEED):
-        batch = [t for t in make(count - len(tasks), seed) if t.id not in shipped]
-        tasks += batch
-        if not batch or len(tasks) >= count:
-            return tasks[:count]
-    return tasks
-
-
-def _fresh_mobile(count: int, shipped: TaskSet, folder: Path) -> list[Task]:
-    """More of mobile/train.build_tasks' round robin over the apps' prototypes (the shipped
-    split is its first 360, seed 0)."""
-    from vab_gym.envs.mobile.train import build_tasks
-
-    return [t for t in build_tasks(len(shipped) + count, 0) if t.id not in shipped][:count]
-
-
-def _fresh_webarena(count: int, shipped: TaskSet, folder: Path) -> list[Task]:
-    """More fillings of the local shop's prototypes (webarena/tasks.build_tasks, the
-    shipped split's seed): its pools are fixed permutations, so a larger count adds the
-    next filling of each prototype in turn. Ids name (prototype, rank) so they are stable."""
-    from vab_gym.envs.webarena.tasks import SPLIT_SEEDS, build_tasks
-
-    ranked: list[tuple[int, int, Task]] = []
-    order: dict[str, int] = {}
-    seen: dict[str, int] = {}
-    for task in build_tasks("train", len(shipped) + count, SPLIT_SEEDS["train"]):
-        proto = task.metadata["prototype"]
-        order.setdefault(proto, len(order))
-        rank = seen.get(proto, 0)
-        seen[proto] = rank + 1
-        ranked.append((rank, order[proto], replace(task, id=f"wal-local-train-{proto}-{rank}")))
-    instructions = {shipped[i].instruction for i in shipped.ids}
-    fresh = [task for *_, task in sorted(ranked, key=lambda r: r[:2])
-             if task.instruction not in instructions]
-    return fresh[:count]
-
-
-def _fresh_css(count: int, shipped: TaskSet, folder: Path) -> list[Task]:
-    """Corruptions of newly generated pages (css/tasks.build_tasks, as ``vab-gym css-build
-    --generate``), unverified: the collect's judge is the filter. Pages go to ``folder``."""
-    from vab_gym.envs.css import tasks as css_tasks
-
-    sites_needed = math.ceil(count / 2.5) + 2
-    while True:
-        seeds = range(CSS_FRESH_SITES, CSS_FRESH_SITES + sites_needed)
-        sites = [(str(p.resolve()), p)
-                 for _, p in css_tasks.generate_sites(seeds, folder / "css-sites")]
-        built = css_tasks.build_tasks(sites, split="train", total=count, seed=FRESH_SEED,
-                                      id_prefix="css-fresh", verify=False).tasks
-        if len(built) >= count or sites_needed > 4 * count:
-            return built[:count]
-        sites_needed *= 2
-
-
-FRESH: dict[str, Callable[[int, TaskSet, Path], list[Task]]] = {
-    "VAB-Minecraft-v0": _fresh_minecraft, "VAB-OmniGibson-v0": _fresh_omnigibson,
-    "VAB-Mobile-v0": _fresh_mobile, "VAB-WebArena-Lite-v0": _fresh_webarena,
-    "VAB-CSS-v0": _fresh_css}
-
-
 def env_tasks(env_id: str, split: str, count: int, out: Path,
               console: Console) -> tuple[tuple[Task, ...] | None, list[str]]:
     """The task ids to play for ``env_id`` (the split's first ``count``, then fresh train
     tasks), and the full task list the workers load when fresh ones are needed (None: the
     shipped split). Fresh tasks are kept in ``STORE/tasks/<env id>.jsonl`` and reused."""
-    shipped = load_env_creator(gym.spec(env_id).entry_point).default_tasks(split)
+    env_cls = load_env_creator(gym.spec(env_id).entry_point)
+    shipped = env_cls.default_tasks(split)
     if count <= len(shipped):
         return None, shipped.ids[:count]
-    if split != "train" or env_id not in FRESH:
+    if split != "train" or env_cls.fresh_tasks is None:
         console.print(f"[yellow]{env_id}: split {split!r} has {len(shipped)} tasks and no "
                       f"generator here; collecting {len(shipped)}, not {count}[/]")
         return None, shipped.ids
@@ -178,7 +90,7 @@ def env_tasks(env_id: str, split: str, count: int, out: Path,
     if len(fresh) < need:
         console.print(f"{env_id}: making {need} fresh train tasks beyond the shipped "
                       f"{len(shipped)}")
-        fresh = FRESH[env_id](need, shipped, out / "tasks")
+        fresh = load_object(env_cls.fresh_tasks)(need, shipped, out / "tasks")
         cache.parent.mkdir(parents=True, exist_ok=True)
         partial = cache.with_name(f".{cache.name}.tmp")  # a kill leaves no torn task file
         write_jsonl(fresh, partial)

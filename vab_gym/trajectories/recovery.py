@@ -13,45 +13,14 @@ exports can leave it out of the loss; only episodes the judge calls a success ar
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import gymnasium as gym
 import numpy as np
 
 from vab_gym.agents.base import Agent
+from vab_gym.core.mistakes import Mistake, MistakeModel
 from vab_gym.core.registration import load_object
-
-
-@dataclass(frozen=True)
-class Mistake:
-    """One injected mistake and how to recover from it.
-
-    ``action`` is valid in the env (it is carried out, not refused) but wrong for the task;
-    ``thought`` is the plausible reasoning that would have led to it. ``recovery`` lists
-    ``(action, thought)`` steps that undo it, each thought naming the mistake. After them the
-    solver either plays the action it had planned (``replan=False``: the state is as before
-    the mistake) or plans afresh from the state it finds (``replan=True``); with no recovery
-    steps, ``notice`` (a sentence naming the mistake) opens the next step's thought.
-    """
-
-    action: str
-    thought: str
-    kind: str  # e.g. "wrong_value", "wrong_link", "wrong_item"
-    recovery: tuple[tuple[str, str], ...] = ()
-    replan: bool = False
-    notice: str = ""
-    details: dict[str, Any] = field(default_factory=dict)
-
-    def describe(self) -> dict[str, Any]:
-        """The record kept with the injected step."""
-        return {"kind": self.kind, "action": self.action, "replan": self.replan,
-                "recovery": [action for action, _ in self.recovery], **self.details}
-
-
-MistakeModel = Callable[[gym.Env, dict[str, Any], dict[str, Any], np.random.Generator],
-                        "Mistake | None"]
 
 
 def mistake_model(env: gym.Env) -> MistakeModel:

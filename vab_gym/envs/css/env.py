@@ -29,7 +29,7 @@ from vab_gym.core.actions import ActionCall, ActionError
 from vab_gym.core.browser import open_chromium
 from vab_gym.core.env import ModelView, Outcome, VabEnv
 from vab_gym.core.judge import Verdict
-from vab_gym.core.tasks import Task, TaskSet, package_tasks
+from vab_gym.core.tasks import Task, setup_record
 from vab_gym.envs.css import corruptions, judge, matching, reply
 from vab_gym.envs.css.actions import CSS_ACTIONS, Reply, canonical
 from vab_gym.envs.css.renderer import Shot, SiteRenderer
@@ -76,6 +76,17 @@ class _Target:
     initial_distances: dict[str, float] = field(default_factory=dict)  # by initial CSS
 
 
+@setup_record
+class CssSetup:
+    """A VAB-CSS task's world: ``site`` (a shipped site's name or a folder holding
+    ``index.html``), the stylesheet the page loads, and the corruption that broke it (none:
+    the page is already right)."""
+
+    site: str
+    css_file: str = "style.css"
+    corruption: dict[str, Any] | None = None
+
+
 class CssEnv(VabEnv):
     """VAB-CSS: the page's CSS was broken; edit its rules until it matches ``target``.
 
@@ -107,6 +118,12 @@ class CssEnv(VabEnv):
     default_max_steps = 10
     extra_images = ("target",)
     solver = "vab_gym.envs.css.solver:plan"
+    task_package = __package__
+    setup_type = CssSetup
+    fresh_tasks = "vab_gym.envs.css.tasks:fresh_train_tasks"
+    # A step is one reply whose calls run in order, read VAB's way (argument strings, VAB's
+    # own method table with its finalize): _execute and _invoke carry them out, not _do_*.
+    routes_actions = False
     mistakes = "vab_gym.envs.css.mistakes:propose"
     mistake_window = 2  # the solver repairs in 2-3 steps: the mistake goes in at step 1 or 2
 
@@ -134,10 +151,6 @@ class CssEnv(VabEnv):
         self.html = ""
 
     @classmethod
-    def default_tasks(cls, split: str) -> TaskSet:
-        return package_tasks(__package__, split)
-
-    @classmethod
     def difficulty(cls, task: Task) -> dict[str, Any]:
         """Corruption kind: tier 0 a value changed to another keyword of a short list
         (``display: block`` for ``grid``), 1 any other changed value (a length, a colour),
@@ -155,12 +168,11 @@ class CssEnv(VabEnv):
 
     # -- episode --------------------------------------------------------------------------
     def _start(self, task: Task) -> str:
-        setup = task.setup
-        site_dir = site_path(setup["site"])
-        css_file = setup.get("css_file", "style.css")
+        site_dir = site_path(self.setup.site)
+        css_file = self.setup.css_file
         self.html = (site_dir / "index.html").read_text("utf-8")
         original = Stylesheet.parse((site_dir / css_file).read_text("utf-8"))
-        corruption = setup.get("corruption")
+        corruption = self.setup.corruption
         self._undo = []
         self._distance = None
         self._vab_file = None

@@ -17,11 +17,11 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
+from vab_gym.core.mistakes import Mistake
 from vab_gym.envs.css.actions import canonical
 from vab_gym.envs.css.corruptions import categorical_values, human_name, scale_lengths
 from vab_gym.envs.css.solver import aspect
 from vab_gym.envs.css.stylesheet import Rule, Stylesheet
-from vab_gym.trajectories.recovery import Mistake
 
 REVERT = "revert_last_edit()"
 SCALES = (0.25, 0.5, 2.0, 4.0)

@@ -9,6 +9,7 @@ solve is dropped and reported, so every shipped task is known to be solvable.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -236,3 +237,22 @@ def _solvable(tasks: list[Task], rows: list[SiteReport], media: str, assets: Pat
     finally:
         env.close()
     return solved
+
+
+FRESH_SITES = 1_500_000  # the first seed of fresh tasks' pages (shipped train: 1_000_000..)
+
+
+def fresh_train_tasks(count: int, shipped: TaskSet, folder: Path) -> list[Task]:
+    """``count`` train tasks beyond ``shipped``: corruptions of newly generated pages
+    (:func:`build_tasks`, as ``vab-gym css-build --generate``), unverified, since the judge
+    of the collection that asks for them is the filter; the pages are written to
+    ``folder / "css-sites"``. (``VabEnv.fresh_tasks``.)"""
+    sites_needed = math.ceil(count / 2.5) + 2
+    while True:
+        seeds = range(FRESH_SITES, FRESH_SITES + sites_needed)
+        sites = [(str(p.resolve()), p) for _, p in generate_sites(seeds, folder / "css-sites")]
+        built = build_tasks(sites, split="train", total=count, seed=1, id_prefix="css-fresh",
+                            verify=False).tasks
+        if len(built) >= count or sites_needed > 4 * count:
+            return built[:count]
+        sites_needed *= 2

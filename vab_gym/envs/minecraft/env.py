@@ -6,17 +6,18 @@ import hashlib
 import json
 import math
 from collections import Counter
+from dataclasses import field
 from functools import cache, partial
 from importlib import resources
 from typing import Any
 
 import numpy as np
 
-from vab_gym.core.actions import ActionCall, ActionError, format_call
+from vab_gym.core.actions import ActionError, format_call
 from vab_gym.core.env import ModelView, Outcome, VabEnv
 from vab_gym.core.images import png_bytes
 from vab_gym.core.judge import Verdict
-from vab_gym.core.tasks import Task, TaskSet, package_tasks
+from vab_gym.core.tasks import Task, setup_record
 from vab_gym.envs.minecraft import controller, worldgen
 from vab_gym.envs.minecraft.actions import MINECRAFT_ACTIONS
 from vab_gym.envs.minecraft.render import Renderer
@@ -57,6 +58,19 @@ def _world_seed(task: Task) -> int:
     return int.from_bytes(hashlib.sha256(task.id.encode()).digest()[:4], "little")
 
 
+@setup_record
+class MinecraftSetup:
+    """A VAB-Minecraft task's world: the biome, VAB's starting inventory (in VAB's slot
+    order), its kits (``init_command`` names or raw ``/`` commands), its mobs, and the
+    world's seed (none: a stable hash of the task id)."""
+
+    biome: str = "plains"
+    init_inventory: dict[str, int] = field(default_factory=dict)
+    kits: list[str] = field(default_factory=list)
+    mobs: list[Any] = field(default_factory=list)
+    world_seed: int | None = None
+
+
 class MinecraftEnv(VabEnv):
     """VAB-Minecraft: get the target item into the inventory.
 
@@ -79,6 +93,9 @@ class MinecraftEnv(VabEnv):
     default_max_steps = 100
     checks_goal_every_step = True
     solver = "vab_gym.envs.minecraft.solver:MinecraftSolver"
+    task_package = __package__
+    setup_type = MinecraftSetup
+    fresh_tasks = "vab_gym.envs.minecraft.tasks:fresh_train_tasks"
     mistakes = "vab_gym.envs.minecraft.mistakes:propose"
 
     def __init__(self, *, vab_early_stop: bool = True, **kwargs: Any) -> None:
@@ -94,10 +111,6 @@ class MinecraftEnv(VabEnv):
         self.player: Player | None = None
         self._rewarded: set[str] = set()
         self._rng = np.random.default_rng(0)
-
-    @classmethod
-    def default_tasks(cls, split: str) -> TaskSet:
-        return package_tasks(__package__, split)
 
     @classmethod
     def difficulty(cls, task: Task) -> dict[str, Any]:
@@ -120,17 +133,17 @@ class MinecraftEnv(VabEnv):
         return super().step(action)
 
     def _start(self, task: Task) -> str:
-        setup = task.setup
+        setup = self.setup
         seed = _world_seed(task)
         self._rng = np.random.default_rng(seed)
-        self.world = worldgen.generate(seed, setup.get("biome", "plains"))
-        if setup.get("kits"):
-            commands = [c for name in ["clean", *setup["kits"]]
+        self.world = worldgen.generate(seed, setup.biome)
+        if setup.kits:
+            commands = [c for name in ["clean", *setup.kits]
                         for c in (kits().get(name, [name] if name.startswith("/") else []))]
             worldgen.apply_commands(self.world, commands, self.world.spawn)
         # The task's order is VAB's slot order (build_env_yaml): slot 0 is the held item.
         inventory = Counter({normalize(k): int(v)
-                             for k, v in setup.get("init_inventory", {}).items()})
+                             for k, v in setup.init_inventory.items()})
         self.player = Player(pos=self.world.spawn.copy(), inventory=inventory,
                              equipped=next(iter(inventory), None))
         self._rewarded = set()
@@ -145,17 +158,15 @@ class MinecraftEnv(VabEnv):
                                      self.player.pitch)
         return {"image": image}
 
-    def _execute(self, call: ActionCall) -> Outcome:
-        if call.name == "execute" and call.args["prompt"] == TERMINATE:
-            # Agent.step: "terminate"/"task_complete" ends the episode as failed, unexecuted.
-            return Outcome(self._text(f'Your last action "{self._shown}" ended the task.'),
-                           finished=True)
-        message = getattr(self, f"_do_{call.name}")(**call.args)
+    def _outcome_from(self, feedback: str) -> Outcome:
+        """After an action's handler: VAB's text around its message, the item in hand
+        dropped if the action used it up, and the step rewards it earned."""
+        assert self.player is not None
         if self.player.equipped not in self.player.inventory:  # used up by the action
             self.player.equipped = None
         self._note_rewards()
         return Outcome(self._text(f'Your last action "{self._shown}" has been executed. '
-                                  f"{message}"))
+                                  f"{feedback}"))
 
     def _error_feedback(self, action: Any, error: str) -> str:
         self._note_rewards()
@@ -224,7 +235,11 @@ class MinecraftEnv(VabEnv):
     def _do_look_up(self, item: str) -> str:
         return self.rules.look_up(item)
 
-    def _do_execute(self, prompt: str, goal_item: str | None, num: int | None) -> str:
+    def _do_execute(self, prompt: str, goal_item: str | None, num: int | None) -> str | Outcome:
+        if prompt == TERMINATE:
+            # Agent.step: "terminate"/"task_complete" ends the episode as failed, unexecuted.
+            return Outcome(self._text(f'Your last action "{self._shown}" ended the task.'),
+                           finished=True)
         assert self.world is not None and self.player is not None and self.task is not None
         error = controller.check_prompt(prompt)
         if error:

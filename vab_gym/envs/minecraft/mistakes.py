@@ -27,10 +27,10 @@ import gymnasium as gym
 import numpy as np
 
 from vab_gym.core.actions import format_call
+from vab_gym.core.mistakes import Mistake
 from vab_gym.envs.minecraft.rules import RuleError, rules
 from vab_gym.envs.minecraft.solver import DEEP_ORES, MinecraftSolver
 from vab_gym.envs.minecraft.tasks import BIOME_RESOURCES, reachable
-from vab_gym.trajectories.recovery import Mistake
 
 TOOLS = ("_pickaxe", "_axe", "_shovel", "_sword", "_hoe")
 TARGET_VERBS = ("mine", "chop")  # block gathering: a wrong target takes nothing a kit put

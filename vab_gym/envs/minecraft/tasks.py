@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from vab_gym.core.tasks import Task
+from vab_gym.core.tasks import Task, TaskSet, package_tasks, tasks_by_seed
 from vab_gym.core.templates import Prototype, sample_instances
 from vab_gym.envs.minecraft.rules import Rules, normalize, rules
 
@@ -231,3 +231,11 @@ def tier_tasks(items: Iterable[str], world_seeds: Iterable[int], *, split: str =
     return [obtain_task(item, seed, task_id=f"mc-{split}-w{seed}-{item}", split=split,
                         biome=biome, depth=depth)
             for seed in world_seeds for item in items]
+
+
+def fresh_train_tasks(count: int, shipped: TaskSet, folder: Path) -> list[Task]:
+    """``count`` "obtain {item}" train tasks beyond ``shipped``, in new worlds:
+    :func:`train_tasks` with seeds 1, 2, ... (the shipped split is seed 0's), each seed
+    giving every reachable item once; no test item. (``VabEnv.fresh_tasks``.)"""
+    test = [t.judge["item"] for t in package_tasks(__package__, "test")]
+    return tasks_by_seed(lambda n, seed: train_tasks(n, seed, exclude=test), count, shipped)

@@ -11,12 +11,12 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from vab_gym.core.actions import ActionCall, ActionError, format_call
+from vab_gym.core.actions import ActionError, format_call
 from vab_gym.core.env import EarlyStop, ModelView, Outcome, VabEnv
 from vab_gym.core.images import fit
 from vab_gym.core.judge import Verdict
 from vab_gym.core.llm import ChatClient
-from vab_gym.core.tasks import Task, TaskSet, package_tasks
+from vab_gym.core.tasks import Task, setup_record
 from vab_gym.envs.mobile import judge as judges  # the phone's judges
 from vab_gym.envs.mobile import metrics
 from vab_gym.envs.mobile.actions import (
@@ -56,6 +56,16 @@ WAIT_RANGE = (0, 10)
 OBS_MODES = ("som", "xml")  # VisionExecutor.wait: outside 0..10 it waits the default 5 s
 
 
+@setup_record
+class MobileSetup:
+    """A VAB-Mobile task's phone: the app, the screen it opens on, and the data variant the
+    phone server is filled with (train tasks name one; AndroidLab's tasks use 0)."""
+
+    app: str
+    start: str = "/"
+    variant: int = 0
+
+
 class MobileEnv(VabEnv):
     """VAB-Mobile (AndroidLab): operate phone apps by tapping numbered elements (or boxes, with
     AndroidLab's XML-mode ``do(action=..., element=[x1, y1, x2, y2])``).
@@ -86,6 +96,9 @@ class MobileEnv(VabEnv):
     default_image_size = (1200, 540)
     default_max_steps = 25  # configs/*.yaml: max_rounds: 25
     solver = "vab_gym.envs.mobile.solver:MobileSolver"
+    task_package = __package__
+    setup_type = MobileSetup
+    fresh_tasks = "vab_gym.envs.mobile.train:fresh_train_tasks"
     mistakes = "vab_gym.envs.mobile.mistakes:propose"
 
     def __init__(self, *, obs_mode: str = "som", list_elements: bool = False,
@@ -124,10 +137,6 @@ class MobileEnv(VabEnv):
         self._full_png: bytes | None = None  # taken when first asked for after a step
         self._full_labelled: bytes | None = None
         self._image = np.zeros((*self.image_size, 3), np.uint8)
-
-    @classmethod
-    def default_tasks(cls, split: str) -> TaskSet:
-        return package_tasks(__package__, split)
 
     @classmethod
     def difficulty(cls, task: Task) -> dict[str, Any]:
@@ -170,7 +179,7 @@ class MobileEnv(VabEnv):
         base = None
         if self.screen.uses_phone_server:
             base = self.server.base_url
-            self.server.reset(task.setup.get("variant", 0))  # train tasks name a data variant
+            self.server.reset(self.setup.variant)  # train tasks name a data variant
         self._screen_of_step, self._unchanged, self._pixels = [], [], None
         self.screen.open(task, base)
         return self._look("")
@@ -181,44 +190,53 @@ class MobileEnv(VabEnv):
             self._screen_of_step.append(len(self._unchanged))
         return super().step(action)
 
-    def _execute(self, call: ActionCall) -> Outcome:
-        args = call.args
-        if call.name == "finish":
-            return Outcome(self._look("Finished."), finished=True, answer=args["message"])
-        if call.name == "do":
-            return Outcome(self._look(self._do(args)))
-        if call.name == "wait":
-            interval = args["interval"]
-            if not WAIT_RANGE[0] <= interval <= WAIT_RANGE[1]:
-                interval = 5
-            return Outcome(self._look(f"Waited {interval} seconds."))  # the phone is idle
-        if call.name in ("tap", "long_press", "swipe"):
-            element = self._element(call.name, args["index"])
-        screen = self.screen
-        if call.name == "tap":
-            screen.tap(element.center)
-            feedback = f"Tapped element {args['index']}."
-        elif call.name == "long_press":
-            screen.long_press(element.center)
-            feedback = f"Long pressed element {args['index']}."
-        elif call.name == "swipe":
-            direction = args["direction"].strip().lower()
-            if direction not in DIRECTIONS:
-                raise ActionError(f"swipe: direction must be one of {', '.join(DIRECTIONS)}.")
-            moved = screen.swipe(element.center, direction, args["dist"].strip().lower())
-            feedback = (f"Swiped element {args['index']} {direction}." if moved else
-                        f"Swiped element {args['index']} {direction}; nothing scrolled.")
-        elif call.name == "text":
-            typed = screen.type_text(args["input_str"])
-            feedback = ("Typed the text." if typed else
-                        "No text field has the focus; nothing was typed (tap a field first).")
-        elif call.name == "back":
-            screen.back()
-            feedback = "Pressed Back."
-        else:  # home
-            screen.home()
-            feedback = "Pressed Home."
+    def _outcome_from(self, feedback: str) -> Outcome:
+        """After an action: the screen read again, the feedback above what it shows."""
         return Outcome(self._look(feedback))
+
+    # -- actions --------------------------------------------------------------------------
+    def _do_finish(self, message: str | None) -> Outcome:
+        return Outcome(self._look("Finished."), finished=True, answer=message)
+
+    def _do_wait(self, interval: int) -> str:
+        if not WAIT_RANGE[0] <= interval <= WAIT_RANGE[1]:
+            interval = 5
+        return f"Waited {interval} seconds."  # the phone is idle
+
+    def _do_tap(self, index: int) -> str:
+        self.screen.tap(self._element("tap", index).center)
+        return f"Tapped element {index}."
+
+    def _do_long_press(self, index: int) -> str:
+        self.screen.long_press(self._element("long_press", index).center)
+        return f"Long pressed element {index}."
+
+    def _do_swipe(self, index: int, direction: str, dist: str) -> str:
+        element = self._element("swipe", index)
+        direction = direction.strip().lower()
+        if direction not in DIRECTIONS:
+            raise ActionError(f"swipe: direction must be one of {', '.join(DIRECTIONS)}.")
+        moved = self.screen.swipe(element.center, direction, dist.strip().lower())
+        return (f"Swiped element {index} {direction}." if moved else
+                f"Swiped element {index} {direction}; nothing scrolled.")
+
+    def _do_text(self, input_str: str) -> str:
+        typed = self.screen.type_text(input_str)
+        return ("Typed the text." if typed else
+                "No text field has the focus; nothing was typed (tap a field first).")
+
+    def _do_back(self) -> str:
+        self.screen.back()
+        return "Pressed Back."
+
+    def _do_home(self) -> str:
+        self.screen.home()
+        return "Pressed Home."
+
+    def _do_do(self, action: str, element: Any, text: str | None, direction: str | None,
+               dist: str, app: str | None) -> str:
+        return self._do({"action": action, "element": element, "text": text,
+                         "direction": direction, "dist": dist, "app": app})
 
     def _do(self, args: dict[str, Any]) -> str:
         """AndroidLab's XML-mode call (``page_executor/text_executor.py``

@@ -27,10 +27,9 @@ import gymnasium as gym
 import numpy as np
 
 from vab_gym.core.actions import format_call
+from vab_gym.core.mistakes import Mistake, misspell
 from vab_gym.envs.mobile.device import PIXEL_RATIO
 from vab_gym.envs.mobile.screen import Node
-from vab_gym.trajectories.recovery import Mistake
-from vab_gym.trajectories.slips import misspell
 
 STATEFUL_PATHS = ("/route/close",)  # GET screens that write (mapme/screens.py route_close)
 # The screen as a reload would give it back, and which link taps lead to a screen whose

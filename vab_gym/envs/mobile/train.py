@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from vab_gym.core.tasks import Task, package_tasks, write_jsonl
+from vab_gym.core.tasks import Task, TaskSet, package_tasks, write_jsonl
 from vab_gym.core.templates import Prototype, place_values
 from vab_gym.envs.mobile.apps import installed
 from vab_gym.envs.mobile.phone import formats
@@ -424,3 +424,10 @@ def main(argv: list[str]) -> None:
 
 if __name__ == "__main__":
     main(sys.argv[1:])
+
+
+def fresh_train_tasks(count: int, shipped: TaskSet, folder: Path) -> list[Task]:
+    """``count`` train tasks beyond ``shipped``: more of :func:`build_tasks`' round robin
+    over the apps' prototypes (the shipped split is its first 360, seed 0).
+    (``VabEnv.fresh_tasks``.)"""
+    return [t for t in build_tasks(len(shipped) + count, 0) if t.id not in shipped][:count]

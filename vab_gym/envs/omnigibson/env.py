@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from functools import partialmethod
+from typing import Any, Literal
 
 import numpy as np
 
@@ -11,7 +12,7 @@ from vab_gym.core.actions import ActionCall, format_call
 from vab_gym.core.env import ModelView, Outcome, VabEnv
 from vab_gym.core.images import png_bytes
 from vab_gym.core.judge import Verdict
-from vab_gym.core.tasks import Task, TaskSet, package_tasks
+from vab_gym.core.tasks import Task, setup_record
 from vab_gym.envs.omnigibson import appearance
 from vab_gym.envs.omnigibson.actions import OMNIGIBSON_ACTIONS, actions_with_world, vab_action
 from vab_gym.envs.omnigibson.house import House, build_house
@@ -60,6 +61,20 @@ def vab_repeat_stop(actions: list[str], results: list[bool]) -> str | None:
     return None
 
 
+@setup_record
+class OmniGibsonSetup:
+    """A VAB-OmniGibson task's world: the BEHAVIOR activity, the scene whose rooms the house
+    copies, the house's seed, and where the BDDL problem comes from (``"vab"``: the rewrite
+    of VAB's goal, ``"bddl"``: the bddl package's ``problem0``; ``problem``: a text of one's
+    own)."""
+
+    activity: str
+    scene: str
+    seed: int = 0
+    definition: Literal["vab", "bddl"] = "vab"
+    problem: str | None = None
+
+
 class OmniGibsonEnv(VabEnv):
     """VAB-OmniGibson: a robot in a house does a BEHAVIOR activity through VAB's 20 actions.
 
@@ -82,6 +97,9 @@ class OmniGibsonEnv(VabEnv):
     default_max_steps = 100
     checks_goal_every_step = True
     solver = "vab_gym.envs.omnigibson.solver:OmniGibsonSolver"
+    task_package = __package__
+    setup_type = OmniGibsonSetup
+    fresh_tasks = "vab_gym.envs.omnigibson.tasks:fresh_train_tasks"
     mistakes = "vab_gym.envs.omnigibson.mistakes:propose"
 
     def __init__(
@@ -119,10 +137,6 @@ class OmniGibsonEnv(VabEnv):
         self._initial_progress = 0.0
 
     @classmethod
-    def default_tasks(cls, split: str) -> TaskSet:
-        return package_tasks(__package__, split)
-
-    @classmethod
     def difficulty(cls, task: Task) -> dict[str, Any]:
         """Goal literals: the fewest grounded literals a goal option asks for (tier 0 up to
         3, 1 up to 6, 2 up to 10, 3 more); kind ``rearrange`` (only relations: ontop,
@@ -137,15 +151,14 @@ class OmniGibsonEnv(VabEnv):
 
     # -- episode --------------------------------------------------------------------------
     def _start(self, task: Task) -> str:
-        setup = task.setup
-        conds = conditions(setup["activity"], problem_text(setup))
-        self.house = build_house(conds, setup["scene"], int(setup.get("seed", 0)))
+        conds = conditions(self.setup.activity, problem_text(task.setup))
+        self.house = build_house(conds, self.setup.scene, self.setup.seed)
         world = self.house.world
         self.robot = Robot(
             world,
             *self.house.start,
             heading=self.house.start_heading,
-            rng=np.random.default_rng(int(setup.get("seed", 0)) + 1),
+            rng=np.random.default_rng(self.setup.seed + 1),
             move_rule=self.move_rule,
             hints=self.hints,
             scan=self._scan,
@@ -168,29 +181,69 @@ class OmniGibsonEnv(VabEnv):
         return super().step(action)
 
     def _execute(self, call: ActionCall) -> Outcome:
-        robot = self.robot
-        assert robot is not None
+        """VAB's checks before any action, then the action's handler."""
         if self._stop_before:  # VAB ends the episode before carrying the repeat out
-            return Outcome(self._text(self._feedback(call, "Not carried out: " +
-                                                     self._stop_before)))
+            return self._outcome_from("Not carried out: " + self._stop_before)
         if self.vab_quirks and self._steps >= self.max_steps:
             # VAB's main.py ends its loop after the last action without observing it again,
             # so the last action's effect is never judged
-            return Outcome(self._text(self._feedback(call, "Not judged (VAB's last round).")))
-        name, args = call.name, list(call.args.values())
-        if name == "done":
-            return Outcome(self._text(self._feedback(call, "Task finished.")), finished=True)
-        if name in ("turn_left", "turn_right"):
-            message = robot.turn(left=name == "turn_left")
-        elif name in PUT:
-            message = robot.put(name, *args)
-        elif name in STATE_ACTIONS:
-            message = robot.set_state(name, *args)
-        elif name == "move_to_room":
-            message = robot.move_to_room(*args)
-        else:  # grasp, move, raise_camera, lower_camera, get_fridge_view
-            message = getattr(robot, name)(*args)
-        return Outcome(self._text(self._feedback(call, message)))
+            return self._outcome_from("Not judged (VAB's last round).")
+        return super()._execute(call)
+
+    def _outcome_from(self, feedback: str) -> Outcome:
+        return Outcome(self._text(self._feedback(feedback)))
+
+    # -- actions: the robot carries them out ----------------------------------------------
+    def _acting_robot(self) -> Robot:
+        assert self.robot is not None, "call reset() first"
+        return self.robot
+
+    def _do_done(self) -> Outcome:
+        return Outcome(self._text(self._feedback("Task finished.")), finished=True)
+
+    def _do_turn_left(self) -> str:
+        return self._acting_robot().turn(left=True)
+
+    def _do_turn_right(self) -> str:
+        return self._acting_robot().turn(left=False)
+
+    def _do_move(self, obj: str) -> str:
+        return self._acting_robot().move(obj)
+
+    def _do_move_to_room(self, room: str) -> str:
+        return self._acting_robot().move_to_room(room)
+
+    def _do_grasp(self, obj: str) -> str:
+        return self._acting_robot().grasp(obj)
+
+    def _do_raise_camera(self) -> str:
+        return self._acting_robot().raise_camera()
+
+    def _do_lower_camera(self) -> str:
+        return self._acting_robot().lower_camera()
+
+    def _do_get_fridge_view(self) -> str:
+        return self._acting_robot().get_fridge_view()
+
+    def _put(self, action: str, obj1: str, obj2: str) -> str:
+        return self._acting_robot().put(action, obj1, obj2)
+
+    def _set_state(self, action: str, obj: str) -> str:
+        return self._acting_robot().set_state(action, obj)
+
+    # The robot's put and set_state take the action's name (PUT, STATE_ACTIONS: its words).
+    _do_put_inside = partialmethod(_put, "put_inside")
+    _do_put_on_top = partialmethod(_put, "put_on_top")
+    _do_put_under = partialmethod(_put, "put_under")
+    _do_put_next_to = partialmethod(_put, "put_next_to")
+    _do_cook = partialmethod(_set_state, "cook")
+    _do_burn = partialmethod(_set_state, "burn")
+    _do_freeze = partialmethod(_set_state, "freeze")
+    _do_heat = partialmethod(_set_state, "heat")
+    _do_open = partialmethod(_set_state, "open")
+    _do_close = partialmethod(_set_state, "close")
+    _do_toggle_on = partialmethod(_set_state, "toggle_on")
+    _do_toggle_off = partialmethod(_set_state, "toggle_off")
 
     def _error_feedback(self, action: Any, error: str) -> str:
         return self._text(f'The last action is `{self._shown()}`, the feedback is "{error}".')
@@ -303,7 +356,7 @@ class OmniGibsonEnv(VabEnv):
         return reason
 
     # -- text -----------------------------------------------------------------------------
-    def _feedback(self, call: ActionCall, message: str) -> str:
+    def _feedback(self, message: str) -> str:
         return f'The last action is `{self._shown()}`, the feedback is "{message}".'
 
     def _shown(self) -> str:

@@ -25,10 +25,10 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
+from vab_gym.core.mistakes import Mistake
 from vab_gym.envs.omnigibson.robot import MAX_MASS, PUT, PUT_TRIES, Robot
 from vab_gym.envs.omnigibson.solver import RELATION_ACTION, OmniGibsonSolver, thoughts
 from vab_gym.envs.omnigibson.world import Obj
-from vab_gym.trajectories.recovery import Mistake
 
 PLACEMENTS = ("inside", "ontop")
 RECEPTACLES = ("hollow", "container")  # what a thing can be put inside

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from bddl.activity import get_all_activities
 
-from vab_gym.core.tasks import Task
+from vab_gym.core.tasks import Task, TaskSet, package_tasks, tasks_by_seed
 from vab_gym.core.templates import Prototype, sample_instances
 from vab_gym.envs.omnigibson.catalog import category
 from vab_gym.envs.omnigibson.house import (
@@ -261,3 +261,12 @@ def _words(term: list, labels: dict[str, str]) -> str:
     if len(term) == 3:
         return f"{name(term[1])} is {RELATION_WORDS.get(head, head)} {name(term[2])}"
     return f"{name(term[1])} is {STATE_WORDS.get(head, head)}"
+
+
+def fresh_train_tasks(count: int, shipped: TaskSet, folder: Path) -> list[Task]:
+    """``count`` train tasks beyond ``shipped``: bddl activities (none of the test split's)
+    in new houses, :func:`train_tasks` with seeds 1, 2, ... (``VabEnv.fresh_tasks``)."""
+    supported = list(survey())
+    test = {t.setup["activity"] for t in package_tasks(__package__, "test")}
+    return tasks_by_seed(lambda n, seed: train_tasks(n, seed, exclude=test, supported=supported),
+                         count, shipped)

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import gymnasium as gym
 import numpy as np
 
 from vab_gym.core.actions import ActionCall, ActionError
 from vab_gym.core.browser import HANG_TIMEOUT_S, BrowserHung, open_chromium
-from vab_gym.core.env import EarlyStop, ModelView, Outcome, VabEnv
+from vab_gym.core.env import EarlyStop, ModelView, Outcome, Streaks, VabEnv
 from vab_gym.core.images import fit, png_bytes
 from vab_gym.core.judge import Verdict
-from vab_gym.core.tasks import Task, TaskSet, package_tasks, read_jsonl
+from vab_gym.core.tasks import Task, TaskSet, read_jsonl, setup_record
 from vab_gym.envs.webarena import judge as evaluators  # WebArena's evaluators
 from vab_gym.envs.webarena.actions import WEBARENA_ACTIONS
 from vab_gym.envs.webarena.grounding import PageState, grounded_calls, page_state
@@ -43,10 +44,25 @@ from vab_gym.envs.webarena.sites import (
 from vab_gym.envs.webarena.som import SOM_MODES, Mark, draw_marks, marks_text
 
 LOCAL_SITES = ("shopping", "shopping_admin")
+
+
+@dataclass(frozen=True)
+class RunPyEarlyStop(EarlyStop):
+    """VAB's ``run.py:early_stop``: its words, and no stall rule (run.py has none). Invalid
+    actions are replies VAB cannot parse (:meth:`WebArenaEnv._track_streaks`)."""
+
+    def reason(self, streaks: Streaks) -> str | None:
+        if self.max_invalid and streaks.invalid >= self.max_invalid:
+            return f"Failed to parse actions for {self.max_invalid} times"
+        if self.max_repeats and streaks.repeats >= self.max_repeats:
+            return f"Same action for {self.max_repeats} times"
+        return None
+
+
 # run.py: --parsing_failure_th 3 and --repeating_action_failure_th 5, checked before each
 # turn (early_stop, with the action strings passed, so its "Same typing action" rule never
 # runs).
-VAB_EARLY_STOP = EarlyStop(max_invalid=3, max_repeats=5, no_progress=None)
+VAB_EARLY_STOP = RunPyEarlyStop(max_invalid=3, max_repeats=5, no_progress=None)
 T = TypeVar("T")
 VAB_SLEEP_AFTER_S = 3.0  # run.py's __main__: args.sleep_after_execution = 3.0
 # get_action_description's text for a reply VAB cannot parse (action_splitter "```").
@@ -58,6 +74,22 @@ NO_SUCH_ELEMENT = ('Attempt to perfom "{name}" on element "[{id}]" but no matchi
 # The multimodal SoM prompt's template (p_som_cot_id_actree_3s.json).
 TEMPLATE = ("OBSERVATION: {observation}\nURL: {url}\nOBJECTIVE: {objective}\n"
             "PREVIOUS ACTION: {previous}")
+
+
+@setup_record
+class WebArenaSetup:
+    """A VAB-WebArena-Lite task's start: the first page (``__SITE__`` placeholders, tabs
+    joined by `` |AND| ``), the sites it uses, whether it logs in first (VAB's
+    ``require_login``), the backend its tasks were written for, the local shop's seed; and
+    VAB's ``require_reset`` and ``geolocation``, kept as VAB's configs give them."""
+
+    start_url: str
+    sites: list[str] = field(default_factory=list)
+    require_login: bool = False
+    backend: Literal["local", "webarena"] = "local"
+    shop_seed: int = 0
+    require_reset: bool = False
+    geolocation: Any = None
 
 
 class WebArenaEnv(VabEnv):
@@ -74,7 +106,8 @@ class WebArenaEnv(VabEnv):
     environment variables. ``judge`` is an optional LLM judge for ``fuzzy_match``.
 
     VAB's run is the default: 30 steps, its early stops (3 unparsable replies, or 5
-    identical actions, in a row; ``early_stop=None`` turns them off), its Set-of-Marks
+    identical actions, in a row, in VAB's words: :data:`VAB_EARLY_STOP`; ``early_stop=None``
+    turns them off, a plain ``EarlyStop`` applies the suite's), its Set-of-Marks
     (``som="suite"`` for this project's visible-and-topmost filter), 120 s timeouts and a
     3 s pause after each action on WebArena's sites (``timeout_s``, ``sleep_after_s``).
     ``extra_hosts`` (or $WA_EXTRA_HOSTS) lets the browser reach more host[:port]s.
@@ -89,6 +122,10 @@ class WebArenaEnv(VabEnv):
     default_max_steps = 30  # run.py: --max_steps 30
 
     solver = "vab_gym.envs.webarena.solver:WebArenaSolver"
+    task_package = __package__  # the local shop's tasks; _shipped_tasks has WebArena's
+    setup_type = WebArenaSetup
+    fresh_tasks = "vab_gym.envs.webarena.tasks:fresh_train_tasks"
+    action_handlers = BrowserSession  # all but stop act in the browser
     mistakes = "vab_gym.envs.webarena.mistakes:propose"
     mistake_window = 2  # most plans are 2-4 steps: the mistake goes in at step 1 or 2
 
@@ -121,8 +158,8 @@ class WebArenaEnv(VabEnv):
         self._image = np.zeros((*self.image_size, 3), np.uint8)
         self._som_png = b""
         self._previous = "None"
-        self._parse_streak = 0
         self._failed: tuple[str, str] | None = None  # (call, VAB's words) of a failed action
+        self._shown_call = ""  # VAB's words for the action being carried out
         self._reply: Any = None
         self._page_state: PageState | None = None  # read by valid_actions, once a snapshot
         self._tabs: list[tuple[str, str]] = []  # (title, url) of each tab, at the last look
@@ -139,11 +176,6 @@ class WebArenaEnv(VabEnv):
                 "extra_hosts": list(self.extra_hosts)}
 
     @classmethod
-    def default_tasks(cls, split: str) -> TaskSet:
-        """The local shop's tasks (``test`` / ``train``)."""
-        return package_tasks(__package__, split)
-
-    @classmethod
     def difficulty(cls, task: Task) -> dict[str, Any]:
         """Task kind, from what the judge checks (the local tasks' ``metadata["kind"]``
         says the same): ``nav`` (reach a page: url_match) tier 0, ``info`` (answer from the
@@ -158,11 +190,12 @@ class WebArenaEnv(VabEnv):
         tier += len(sites) > 1 or len(checks) > 1
         return {"tier": tier, "kind": kind, "sites": sites, "eval_types": sorted(checks)}
 
-    def _resolve_tasks(self, tasks: str | TaskSet | None, split: str) -> TaskSet:
-        if tasks is None and self.backend_name == "webarena":  # VAB's 165, on WebArena's sites
+    def _shipped_tasks(self, split: str) -> TaskSet:
+        """The local shop's tasks, or on WebArena's own sites VAB's 165."""
+        if self.backend_name == "webarena":
             path = resources.files(__package__) / "data" / "webarena_lite.jsonl"
             return TaskSet(t for t in read_jsonl(str(path)) if t.split == split)
-        return super()._resolve_tasks(tasks, split)
+        return super()._shipped_tasks(split)
 
     # -- sites ----------------------------------------------------------------------------
     def _site_urls(self, task: Task) -> dict[str, str]:
@@ -193,7 +226,7 @@ class WebArenaEnv(VabEnv):
     # -- episode --------------------------------------------------------------------------
     def _start(self, task: Task) -> str:
         self.urls = self._site_urls(task)
-        start_urls = evaluators.substitute_sites(task.setup["start_url"], self.urls)
+        start_urls = evaluators.substitute_sites(self.setup.start_url, self.urls)
         tabs = [url.strip() for url in start_urls.split(" |AND| ")]
         try:
             try:
@@ -208,7 +241,6 @@ class WebArenaEnv(VabEnv):
                 "sites", []) if s in SITE_VARIABLES and s in self.urls)
             raise SiteUnavailable(f"cannot open {start_urls} ({where}): {first}") from exc
         self._previous = "None"
-        self._parse_streak = 0
         self._failed = None
         return self._snapshot(None)
 
@@ -225,9 +257,9 @@ class WebArenaEnv(VabEnv):
             page.on("crash", self._note_crash)
         self.session.context.on("page", lambda page: page.on("crash", self._note_crash))
         self.session.som_mode = self.som
-        if self.task.setup.get("require_login"):
+        if self.setup.require_login:
             accounts = self._accounts()
-            for site in login_sites(self.task.id, self.task.setup.get("sites", [])):
+            for site in login_sites(self.task.id, self.setup.sites):
                 if site in LOGINS and site in accounts:
                     LOGINS[site].perform(self.session.page, self.urls[site], *accounts[site])
         for i, url in enumerate(tabs):
@@ -282,20 +314,28 @@ class WebArenaEnv(VabEnv):
         return super().step(action)
 
     def _execute(self, call: ActionCall) -> Outcome:
-        if call.name == "stop":
-            return Outcome(self._snapshot(None, self._described(call)), finished=True,
-                           answer=call.args["answer"])
-        described = self._described(call)
+        # VAB's history shows the action as described before it runs (a browser restarted
+        # while acting has no marks yet)
+        self._shown_call = self._described(call)
+        return super()._execute(call)
+
+    def _do_stop(self, answer: str) -> Outcome:
+        return Outcome(self._snapshot(None, self._shown_call), finished=True, answer=answer)
+
+    def _delegate(self, call: ActionCall) -> str:
+        """The browser's actions: the session's handlers, on Chromium's thread."""
         try:
             try:
-                message = self.in_session(lambda session: session.act(call))
+                return self.in_session(lambda session: session.act(call))
             except BrowserHung:
                 raise ActionError(f"{call.name} got no answer: the browser hung and was "
                                   "restarted, with the tabs at their last addresses") from None
         except ActionError:
-            self._failed = (str(call), described)  # parsed: VAB's history shows the action
+            self._failed = (str(call), self._shown_call)  # parsed: VAB's history shows it
             raise
-        return Outcome(self._snapshot(None, described, message))
+
+    def _outcome_from(self, feedback: str) -> Outcome:
+        return Outcome(self._snapshot(None, self._shown_call, feedback))
 
     def _error_feedback(self, action: Any, error: str) -> str:
         if self._failed is not None:
@@ -334,24 +374,13 @@ class WebArenaEnv(VabEnv):
         marks: list[Mark] = self.session.marks if self.session else []
         return any(m.id == mark_id and m.interactive for m in marks)
 
-    # -- VAB's early stops (run.py:early_stop) ----------------------------------------------
+    # -- VAB's early stops (run.py:early_stop; the words: RunPyEarlyStop) ----------------
     def _track_streaks(self, action: Any, error: str | None, progress: float) -> None:
         """Only a reply VAB cannot parse counts as a failure (VAB's NONE action); a parsed
         action that fails in the browser counts as that action, for repeats too."""
         if self._failed is not None:
             action, error, self._failed = self._failed[0], None, None
-        self._parse_streak = 0 if error is None else self._parse_streak + 1
         super()._track_streaks(action, error, progress)
-
-    def _early_stop_reason(self) -> str | None:
-        rules = self.early_stop
-        if rules is None:
-            return None
-        if rules.max_invalid and self._parse_streak >= rules.max_invalid:
-            return f"Failed to parse actions for {rules.max_invalid} times"
-        if rules.max_repeats and self._repeat_streak >= rules.max_repeats:
-            return f"Same action for {rules.max_repeats} times"
-        return None
 
     def _observe(self) -> dict[str, np.ndarray]:
         return {"image": self._image}

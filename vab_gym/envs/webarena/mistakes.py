@@ -23,10 +23,9 @@ from urllib.parse import urlsplit
 import gymnasium as gym
 import numpy as np
 
+from vab_gym.core.mistakes import Mistake, misspell
 from vab_gym.envs.webarena.solver import in_view
 from vab_gym.envs.webarena.som import Mark
-from vab_gym.trajectories.recovery import Mistake
-from vab_gym.trajectories.slips import misspell
 
 # GET pages whose visit changes the shop's state (shop/app.py routes: logout, record_search).
 STATEFUL_PATHS = ("/logout", "/catalogsearch/")

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from vab_gym.core.actions import ActionCall, ActionError
+from vab_gym.core.env import dispatch
 from vab_gym.envs.webarena.sites import host_of
 from vab_gym.envs.webarena.som import Mark, page_marks
 
@@ -156,11 +157,12 @@ class BrowserSession:
 
     # -- actions --------------------------------------------------------------------------
     def act(self, call: ActionCall) -> str:
-        """Carry out one action; an :class:`ActionError` says why it could not be."""
+        """Carry out one action by its handler here, ``_do_<name>`` (the env checks them
+        against its declaration); an :class:`ActionError` says why it could not be."""
         page = self.page
         documents = self._documents.get(page, 0)
         try:
-            message = getattr(self, f"_do_{call.name}")(**call.args)
+            message = dispatch(self, call)
             self._await_navigation(page, documents)
             return message
         except ActionError:

@@ -35,7 +35,7 @@ import numpy as np
 import yaml
 from faker import Faker
 
-from vab_gym.core.tasks import Task, write_jsonl
+from vab_gym.core.tasks import Task, TaskSet, write_jsonl
 from vab_gym.core.templates import Prototype, fill
 from vab_gym.envs.webarena.shop import catalog
 from vab_gym.envs.webarena.shop.formats import as_date, long_date, money, short_date
@@ -471,3 +471,24 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def fresh_train_tasks(count: int, shipped: TaskSet, folder: Path) -> list[Task]:
+    """``count`` train tasks beyond ``shipped``: more fillings of the local shop's
+    prototypes (:func:`build_tasks` at the train split's seed). Its pools are fixed
+    permutations, so a larger count adds the next filling of each prototype in turn; ids
+    name (prototype, rank), so they are stable. (``VabEnv.fresh_tasks``.)"""
+    ranked: list[tuple[int, int, Task]] = []
+    order: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    for task in build_tasks("train", len(shipped) + count, SPLIT_SEEDS["train"]):
+        proto = task.metadata["prototype"]
+        order.setdefault(proto, len(order))
+        rank = seen.get(proto, 0)
+        seen[proto] = rank + 1
+        ranked.append((rank, order[proto],
+                       dataclasses.replace(task, id=f"wal-local-train-{proto}-{rank}")))
+    instructions = {shipped[i].instruction for i in shipped.ids}
+    fresh = [task for *_, task in sorted(ranked, key=lambda r: r[:2])
+             if task.instruction not in instructions]
+    return fresh[:count]
