@@ -17,8 +17,8 @@ from common import machine, summary, timed
 
 from vab_gym.agents import make_solver
 from vab_gym.envs.omnigibson.env import OmniGibsonEnv
-from vab_gym.envs.omnigibson.goal import conditions
 from vab_gym.envs.omnigibson.house import build_house
+from vab_gym.envs.omnigibson.judge import conditions
 from vab_gym.envs.omnigibson.tasks import problem_text
 
 

@@ -29,11 +29,11 @@ from vab_gym.core.tasks import write_jsonl
 from vab_gym.envs.css import tasks as css_tasks
 from vab_gym.envs.css.env import sites_root
 from vab_gym.envs.css.pagegen import generate_site
-from vab_gym.envs.webarena import local_tasks
+from vab_gym.envs.webarena import tasks as webarena_tasks
 from vab_gym.envs.webarena.shop import catalog
 
 
-def shop_dump(seed: int = local_tasks.SHOP_SEED) -> str:
+def shop_dump(seed: int = webarena_tasks.SHOP_SEED) -> str:
     """The shop's database built from ``seed``, as SQL statements in a fixed order."""
     with tempfile.TemporaryDirectory(prefix="vab-shop-hash-") as tmp:
         path = Path(tmp) / "shop.sqlite3"
@@ -45,20 +45,20 @@ def shop_dump(seed: int = local_tasks.SHOP_SEED) -> str:
             conn.close()
 
 
-def shop_digest(seed: int = local_tasks.SHOP_SEED) -> str:
+def shop_digest(seed: int = webarena_tasks.SHOP_SEED) -> str:
     """SHA-256 of :func:`shop_dump`."""
     return hashlib.sha256(shop_dump(seed).encode()).hexdigest()
 
 
 def webarena_splits() -> dict[str, tuple[str, bool]]:
     """Per split: the digest of the rebuilt JSONL and whether it equals the shipped file."""
-    db = local_tasks.shop_database()
-    shipped = Path(local_tasks.__file__).parent / "data"
+    db = webarena_tasks.shop_database()
+    shipped = Path(webarena_tasks.__file__).parent / "data"
     out = {}
     with tempfile.TemporaryDirectory(prefix="vab-wal-hash-") as tmp:
-        for split, count in local_tasks.SPLIT_COUNTS.items():
+        for split, count in webarena_tasks.SPLIT_COUNTS.items():
             built = Path(tmp) / f"{split}.jsonl"
-            tasks = local_tasks.build_tasks(split, count, local_tasks.SPLIT_SEEDS[split], db)
+            tasks = webarena_tasks.build_tasks(split, count, webarena_tasks.SPLIT_SEEDS[split], db)
             write_jsonl(tasks, built)
             data = built.read_bytes()
             out[split] = (hashlib.sha256(data).hexdigest(),

@@ -1,7 +1,7 @@
 """What the VAB-Mobile tests share.
 
 A phone database as a judge's state without a browser (:class:`DbState`: the pristine seed
-in a temporary file, changed by SQL, read by the same ``judges.judge`` the env calls), its
+in a temporary file, changed by SQL, read by the same ``mobile_judge.judge`` the env calls), its
 screens through Starlette's test client, and the env helpers that find an element by its
 words and finish an episode.
 """
@@ -17,7 +17,8 @@ from typing import Any
 import lxml.html
 from starlette.testclient import TestClient
 
-from vab_gym.envs.mobile import judges, tasks
+from vab_gym.envs.mobile import judge as mobile_judge
+from vab_gym.envs.mobile import tasks
 from vab_gym.envs.mobile.phone import seed
 from vab_gym.envs.mobile.phone.app import create_app
 
@@ -62,9 +63,9 @@ class DbState:
         finally:
             conn.close()
 
-    def judge(self, task_id: str, answer: str | None = None) -> judges.Outcome:
+    def judge(self, task_id: str, answer: str | None = None) -> mobile_judge.Outcome:
         """The task's shipped judge spec on this state."""
-        return judges.judge(_specs()[task_id], self, answer)
+        return mobile_judge.judge(_specs()[task_id], self, answer)
 
 
 def client(state: DbState) -> TestClient:

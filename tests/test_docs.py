@@ -11,6 +11,7 @@ pages are read.
 
 from __future__ import annotations
 
+import importlib
 import re
 import shlex
 from functools import cache
@@ -24,6 +25,7 @@ from markdown_it.token import Token
 
 import vab_gym
 from vab_gym import cli
+from vab_gym.core import registration
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(
@@ -218,11 +220,16 @@ def test_the_pages_show_the_main_commands():
 )
 def test_every_vab_gym_command_shown_is_accepted_as_written(where, argv, monkeypatch):
     """The command line parses it into its subcommand (the subcommand itself does not run:
-    that is the tests of each command), and every env id in it is registered."""
+    that is the tests of each command), and every env id in it is registered. The
+    handlers stubbed are the CLI's own and those of every env's ``commands.py``, which
+    its ``add_commands`` looks up when ``main`` builds the parser."""
     ran = []
-    for name in dir(cli):
-        if name.startswith("cmd_"):
-            monkeypatch.setattr(cli, name, lambda args, name=name: ran.append(name) or 0)
+    modules = [cli] + [importlib.import_module(package.commands.partition(":")[0])
+                       for package in registration.PACKAGES.values() if package.commands]
+    for module in modules:
+        for name in dir(module):
+            if name.startswith("cmd_"):
+                monkeypatch.setattr(module, name, lambda args, name=name: ran.append(name) or 0)
     try:
         status = cli.main(argv)
     except SystemExit as exc:  # argparse's answer to a bad flag or subcommand

@@ -11,7 +11,7 @@ from vab_gym.agents.base import make_solver, run_episode
 from vab_gym.envs.mobile.apps import by_key
 from vab_gym.envs.mobile.apps.bluecoins import data
 from vab_gym.envs.mobile.env import MobileEnv
-from vab_gym.envs.mobile.judges import answer_matches, judge
+from vab_gym.envs.mobile.judge import answer_matches, judge
 from vab_gym.envs.mobile.phone import seed
 from vab_gym.envs.mobile.phone.formats import long_date
 from vab_gym.envs.mobile.tasks import judges

@@ -12,7 +12,7 @@ from vab_gym.agents.base import make_solver, run_episode
 from vab_gym.envs.mobile.apps import by_key
 from vab_gym.envs.mobile.apps.calendar import data
 from vab_gym.envs.mobile.env import MobileEnv
-from vab_gym.envs.mobile.judges import judge
+from vab_gym.envs.mobile.judge import judge
 from vab_gym.envs.mobile.phone import seed
 from vab_gym.envs.mobile.tasks import judges
 

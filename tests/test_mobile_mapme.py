@@ -12,7 +12,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.mobile_helpers import number_of
-from vab_gym.envs.mobile import judges
+from vab_gym.envs.mobile import judge as mobile_judge
 from vab_gym.envs.mobile.apps.mapme import APP, train
 from vab_gym.envs.mobile.env import MobileEnv
 from vab_gym.envs.mobile.phone import seed
@@ -162,15 +162,15 @@ ROUTE = "UPDATE settings SET value = '{}' WHERE app = 'mapme' AND key = '{}'"
 ])
 def test_goals_on_states_made_to_pass_and_to_fail(db_path, task_id, changes, success):
     _apply(db_path, changes)
-    outcome = judges.judge(task_judges()[task_id], DatabaseState(db_path), None)
+    outcome = mobile_judge.judge(task_judges()[task_id], DatabaseState(db_path), None)
     assert outcome.complete is success and outcome.progress == (1.0 if success else 0.0)
 
 
 def test_bookmark_goal(db_path):
     spec = {"kind": "state", "goal": "mapme_bookmarked", "params": {"place": "Nola"}}
-    assert not judges.judge(spec, DatabaseState(db_path), None).complete
+    assert not mobile_judge.judge(spec, DatabaseState(db_path), None).complete
     _apply(db_path, ["INSERT INTO mapme_bookmarks (place_id) VALUES ('nola')"])
-    assert judges.judge(spec, DatabaseState(db_path), None).complete
+    assert mobile_judge.judge(spec, DatabaseState(db_path), None).complete
 
 
 @pytest.mark.parametrize(("task_id", "answer", "ok"), [
@@ -196,7 +196,7 @@ def test_bookmark_goal(db_path):
     ("map_10", "About 19 minutes by car", False),
 ])
 def test_query_answers(task_id, answer, ok):
-    assert judges.judge(task_judges()[task_id], None, answer).complete is ok
+    assert mobile_judge.judge(task_judges()[task_id], None, answer).complete is ok
 
 
 # -- through the public actions -------------------------------------------------------------

@@ -11,7 +11,7 @@ from tests.mobile_helpers import DbState, number_of
 from vab_gym.agents.base import make_solver, run_episode
 from vab_gym.envs.mobile.apps.pimusic import APP
 from vab_gym.envs.mobile.env import MobileEnv
-from vab_gym.envs.mobile.judges import answer_matches
+from vab_gym.envs.mobile.judge import answer_matches
 
 # evaluation/tasks/pimusic/pimusic.py extract_songs: a row's third TextView is its length.
 DURATION = re.compile(r"^(\d+:)?[0-5]?\d:[0-5]?\d$")

@@ -8,7 +8,7 @@ import pytest
 
 from tests.mobile_helpers import DbState, client, number_of, screen_text
 from vab_gym.agents.base import make_solver, run_episode
-from vab_gym.envs.mobile import judges
+from vab_gym.envs.mobile import judge as mobile_judge
 from vab_gym.envs.mobile.apps import by_key
 from vab_gym.envs.mobile.apps.settings import data
 from vab_gym.envs.mobile.env import MobileEnv
@@ -189,8 +189,8 @@ def test_vary_and_ground_are_reproducible_and_answers_match_the_data(tmp_path):
     assert filling["answer"] == data.size_text(megabytes)
     task = size.instantiate(filling, task_id="t", env="VAB-Mobile-v0", split="train",
                             setup={})
-    assert judges.judge(task.judge, state, f"It uses {filling['answer']}.").complete
-    assert not judges.judge(task.judge, state, "It uses 1234 TB.").complete
+    assert mobile_judge.judge(task.judge, state, f"It uses {filling['answer']}.").complete
+    assert not mobile_judge.judge(task.judge, state, "It uses 1234 TB.").complete
 
 
 def test_the_test_split_holds_androidlabs_settings_and_zoom_tasks():

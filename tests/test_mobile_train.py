@@ -22,7 +22,8 @@ from vab_gym import cli
 from vab_gym.agents.base import make_solver, run_episode
 from vab_gym.core.llm import ChatClient
 from vab_gym.core.tasks import TaskSet, read_jsonl
-from vab_gym.envs.mobile import apps, judges, metrics, train
+from vab_gym.envs.mobile import apps, metrics, train
+from vab_gym.envs.mobile import judge as mobile_judge
 from vab_gym.envs.mobile.env import MobileEnv
 from vab_gym.envs.mobile.phone import seed
 from vab_gym.envs.mobile.phone.server import CACHED_VARIANTS, PhoneServer
@@ -236,7 +237,7 @@ STATE = SimpleNamespace(sql=lambda *a: [], screen_app="clock")
 
 def test_the_llm_judge_is_asked_with_androidlabs_prompt(llm):
     llm.replies.append((200, "[True]"))
-    outcome = judges.judge(SPEC, STATE, "a couple of them", llm.client, QUESTION)
+    outcome = mobile_judge.judge(SPEC, STATE, "a couple of them", llm.client, QUESTION)
     assert outcome.complete and not outcome.unjudged
     body = llm.seen[0]["body"]
     # evaluation/definition.py detect_answer and get_completion_gpt
@@ -251,28 +252,28 @@ def test_the_llm_judge_is_asked_with_androidlabs_prompt(llm):
 
 def test_the_llm_judges_verdicts(llm):
     llm.replies += [(200, "[False]"), (200, "hmm"), (200, "The answer is [True]")]
-    assert not judges.judge(SPEC, STATE, "three", llm.client, QUESTION).complete
+    assert not mobile_judge.judge(SPEC, STATE, "three", llm.client, QUESTION).complete
     # a reply without True or False is asked again (AndroidLab calls up to 6 times)
-    assert judges.judge(SPEC, STATE, "a pair", llm.client, QUESTION).complete
+    assert mobile_judge.judge(SPEC, STATE, "a pair", llm.client, QUESTION).complete
     assert len(llm.seen) == 3
     llm.seen.clear()
-    silent = judges.judge(SPEC, STATE, "three", llm.client, QUESTION)
+    silent = mobile_judge.judge(SPEC, STATE, "three", llm.client, QUESTION)
     assert not silent.complete and silent.reason == "the LLM judge gave no verdict"
     assert len(llm.seen) == 6
     llm.replies.append((200, "[True], it is not False"))  # "True" is looked for first
-    assert judges.judge(SPEC, STATE, "a pair", llm.client, QUESTION).complete
+    assert mobile_judge.judge(SPEC, STATE, "a pair", llm.client, QUESTION).complete
 
 
 def test_the_typed_rules_come_first_and_no_judge_means_unjudged(llm):
-    assert judges.judge(SPEC, STATE, "2 alarms are on", llm.client, QUESTION).complete
+    assert mobile_judge.judge(SPEC, STATE, "2 alarms are on", llm.client, QUESTION).complete
     assert llm.seen == []
-    unjudged = judges.judge(SPEC, STATE, "a couple", None, QUESTION)
+    unjudged = mobile_judge.judge(SPEC, STATE, "a couple", None, QUESTION)
     assert not unjudged.complete and unjudged.unjudged and unjudged.reason.startswith("unjudged")
 
 
 def test_a_failing_llm_judge_fails_the_answer(llm):
     llm.replies.append((500, "[True]"))
-    outcome = judges.judge(SPEC, STATE, "a couple", llm.client, QUESTION)
+    outcome = mobile_judge.judge(SPEC, STATE, "a couple", llm.client, QUESTION)
     assert not outcome.complete and not outcome.unjudged
     assert outcome.reason.startswith("the LLM judge failed")
 

@@ -7,7 +7,7 @@ import pytest
 
 from tests.mobile_helpers import DbState, client, number_of, screen_text
 from vab_gym.agents.base import make_solver, run_episode
-from vab_gym.envs.mobile import judges
+from vab_gym.envs.mobile import judge as mobile_judge
 from vab_gym.envs.mobile.apps import by_key
 from vab_gym.envs.mobile.env import MobileEnv
 from vab_gym.envs.mobile.phone import seed
@@ -121,7 +121,7 @@ def test_vary_and_ground_are_reproducible(tmp_path):
     proto = next(p for p in app.prototypes if p.id == "zoom_join_name")
     task = proto.instantiate(by_id["zoom_join_name"], task_id="t", env="VAB-Mobile-v0",
                              split="train", setup={})
-    assert not judges.judge(task.judge, state, None).complete
+    assert not mobile_judge.judge(task.judge, state, None).complete
     state.execute(join(meeting_id=by_id["zoom_join_name"]["meeting"],
                        name=by_id["zoom_join_name"]["name"]))
-    assert judges.judge(task.judge, state, None).complete
+    assert mobile_judge.judge(task.judge, state, None).complete

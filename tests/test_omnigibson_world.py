@@ -6,8 +6,8 @@ import pytest
 from vab_gym.envs.omnigibson import catalog, geometry
 from vab_gym.envs.omnigibson.catalog import category
 from vab_gym.envs.omnigibson.geometry import Box
-from vab_gym.envs.omnigibson.goal import Goal, conditions
 from vab_gym.envs.omnigibson.house import build_house
+from vab_gym.envs.omnigibson.judge import Goal, conditions
 from vab_gym.envs.omnigibson.tasks import goal_in_words, problem_text
 from vab_gym.envs.omnigibson.world import Obj, Room, World
 

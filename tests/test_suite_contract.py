@@ -1,35 +1,20 @@
-"""The suite's contract (vab_gym/testing.py) on each of the five envs."""
+"""The suite's contract (vab_gym/testing.py) on every registered env: one ``EnvContract``
+class per env, with the parameters the env's package declares (``CONTRACT``), so that a
+sixth env, or one from an entry point, is checked without an edit here."""
 
-from typing import Any, ClassVar
+import re
 
+from vab_gym.core.registration import PACKAGES
 from vab_gym.testing import EnvContract
 
 
-class TestCss(EnvContract):
-    env_id = "VAB-CSS-v0"
-    make_kwargs: ClassVar[dict[str, Any]] = {"image_size": (48, 64)}
-    solvable_task = "css-test-0000"
+def contract_class_name(env_id: str) -> str:
+    """``VAB-WebArena-Lite-v0`` -> ``TestWebArenaLite``: the test ids name the env."""
+    bare = re.sub(r"-v\d+$", "", env_id.removeprefix("VAB-"))
+    return "Test" + re.sub(r"[^0-9A-Za-z]", "", bare)
 
 
-class TestMinecraft(EnvContract):
-    env_id = "VAB-Minecraft-v0"
-    make_kwargs: ClassVar[dict[str, Any]] = {"image_size": (32, 32)}
-    solvable_task = "mc-test-sugar"
-
-
-class TestOmniGibson(EnvContract):
-    env_id = "VAB-OmniGibson-v0"
-    make_kwargs: ClassVar[dict[str, Any]] = {"image_size": (32, 32)}
-    solvable_task = "og-test-assembling_gift_baskets-Beechwood_0_int"
-
-
-class TestWebArenaLite(EnvContract):
-    env_id = "VAB-WebArena-Lite-v0"
-    make_kwargs: ClassVar[dict[str, Any]] = {"image_size": (45, 80)}
-    solvable_task = "wal-local-test-0"
-
-
-class TestMobile(EnvContract):
-    env_id = "VAB-Mobile-v0"
-    make_kwargs: ClassVar[dict[str, Any]] = {"image_size": (80, 40)}
-    solvable_task = "clock_1"
+for _env_id, _package in PACKAGES.items():
+    _name = contract_class_name(_env_id)
+    assert _name not in globals(), f"{_env_id}: a second {_name}"
+    globals()[_name] = type(_name, (EnvContract,), {"env_id": _env_id, **_package.contract})

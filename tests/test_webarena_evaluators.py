@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from vab_gym.core.tasks import read_jsonl
-from vab_gym.envs.webarena.evaluators import (
+from vab_gym.envs.webarena.judge import (
     PLACEHOLDER,
     JudgeError,
     OpenAICompatibleJudge,
@@ -27,7 +27,7 @@ from vab_gym.envs.webarena.evaluators import (
     substitute_sites,
     url_matches,
 )
-from vab_gym.envs.webarena.lite import DATA_PATH, ENV_ID, convert
+from vab_gym.envs.webarena.tasks import ENV_ID, LITE_PATH, convert_lite
 
 # VAB's file, shipped with the tests (tests/data/vab/README.md), pinned to VAB's bytes.
 RAW = Path(__file__).parent / "data" / "vab" / "test_webarena_lite.raw.json"
@@ -35,7 +35,7 @@ RAW_SHA256 = "5e901fc1d7155bc03764d734fa9a492f8d6d1029656b986a3a4e7c71609c7238"
 URLS = {"shopping": "http://shop.test", "shopping_admin": "http://shop.test/admin",
         "reddit": "http://forum.test", "gitlab": "http://gitlab.test", "map": "http://map.test",
         "wikipedia": "http://wiki.test", "homepage": "http://home.test"}
-TASKS = {task.id: task for task in read_jsonl(DATA_PATH)}
+TASKS = {task.id: task for task in read_jsonl(LITE_PATH)}
 CONFIGS = {task_id: substitute_sites(task.judge, URLS) for task_id, task in TASKS.items()}
 ORDER_URL = "http://shop.test/sales/order/view/order_id/190/"
 BLANK = "<!DOCTYPE html><html><body></body></html>"
@@ -589,7 +589,7 @@ def test_shipped_tasks():
 
 def test_shipped_tasks_are_the_conversion_of_the_raw_file():
     assert hashlib.sha256(RAW.read_bytes()).hexdigest() == RAW_SHA256
-    assert [t.to_dict() for t in convert(RAW)] == [t.to_dict() for t in TASKS.values()]
+    assert [t.to_dict() for t in convert_lite(RAW)] == [t.to_dict() for t in TASKS.values()]
 
 
 def reference_answer(refs: dict) -> str:

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from vab_gym.core.tasks import read_jsonl
-from vab_gym.envs.webarena.evaluators import (
+from vab_gym.envs.webarena.judge import (
     VAB_PAGE_WAIT,
     VAB_TIMEOUT_MS,
     OpenAICompatibleJudge,
@@ -26,10 +26,10 @@ from vab_gym.envs.webarena.evaluators import (
     url_matches,
     word_tokens,
 )
-from vab_gym.envs.webarena.lite import DATA_PATH
 from vab_gym.envs.webarena.magento import MagentoRestSite
+from vab_gym.envs.webarena.tasks import LITE_PATH
 
-TASKS = {task.id: task for task in read_jsonl(DATA_PATH)}
+TASKS = {task.id: task for task in read_jsonl(LITE_PATH)}
 URLS = {"shopping": "http://shop.test", "shopping_admin": "http://shop.test/admin",
         "reddit": "http://forum.test", "gitlab": "http://gitlab.test", "map": "http://map.test",
         "wikipedia": "http://wiki.test", "homepage": "http://home.test"}

@@ -7,13 +7,14 @@ import pytest
 from tests.splits import split_sample
 from vab_gym.agents.base import make_solver, run_episode
 from vab_gym.core.tasks import TaskSet, package_tasks
-from vab_gym.envs.webarena import evaluators, local_tasks
+from vab_gym.envs.webarena import judge as webarena_judge
+from vab_gym.envs.webarena import tasks as webarena_tasks
 from vab_gym.envs.webarena.env import WebArenaEnv
 from vab_gym.envs.webarena.solver import PLANS
 
 TEST = list(package_tasks("vab_gym.envs.webarena", "test"))
 TRAIN = list(package_tasks("vab_gym.envs.webarena", "train"))
-PROTOTYPES = [p.prototype.id for p in local_tasks.load_prototypes()]
+PROTOTYPES = [p.prototype.id for p in webarena_tasks.load_prototypes()]
 BASE = {"shopping": "http://127.0.0.1:1", "shopping_admin": "http://127.0.0.1:1/admin"}
 
 
@@ -26,15 +27,15 @@ def one_per_prototype(tasks):
 
 @pytest.fixture(scope="module")
 def db():
-    return local_tasks.shop_database()
+    return webarena_tasks.shop_database()
 
 
 def test_the_shipped_splits_are_what_build_tasks_makes(db):
-    test = local_tasks.build_tasks("test", 189, 0, db)
+    test = webarena_tasks.build_tasks("test", 189, 0, db)
     assert [t.to_dict() for t in test] == [t.to_dict() for t in TEST]
-    assert [t.to_dict() for t in local_tasks.build_tasks("train", 300, 1, db)] == \
+    assert [t.to_dict() for t in webarena_tasks.build_tasks("train", 300, 1, db)] == \
         [t.to_dict() for t in TRAIN]
-    assert test[0].to_dict() != local_tasks.build_tasks("test", 189, 1, db)[0].to_dict()
+    assert test[0].to_dict() != webarena_tasks.build_tasks("test", 189, 1, db)[0].to_dict()
 
 
 def test_splits_cover_every_prototype_and_are_disjoint_where_possible():
@@ -58,9 +59,9 @@ def test_answers_pass_their_judge_and_wrong_answers_fail():
         if task.judge["eval_types"] != ["string_match"]:
             continue
         answer = task.metadata["solution"]["answer"]
-        result = evaluators.evaluate(task.judge, answer=answer, page=None)
+        result = webarena_judge.evaluate(task.judge, answer=answer, page=None)
         assert result.score == 1.0, (task.id, answer, result.details)
-        assert evaluators.evaluate(task.judge, answer="N/A", page=None).score == 0.0
+        assert webarena_judge.evaluate(task.judge, answer="N/A", page=None).score == 0.0
 
 
 class FakePage:
@@ -72,13 +73,13 @@ def test_navigation_judges_pass_on_the_target_url_only():
     for task in TEST:
         if task.judge["eval_types"] != ["url_match"]:
             continue
-        config = evaluators.substitute_sites(task.judge, BASE)
+        config = webarena_judge.substitute_sites(task.judge, BASE)
         gold = config["reference_url"]
         if task.metadata["prototype"] == "search_by_price":  # the page adds its own params
             gold += "&product_list_dir=asc"  # after the gold: VAB's GOLD in PRED is a substring
-        assert evaluators.evaluate(config, answer="", page=FakePage(gold)).score == 1.0, task.id
+        assert webarena_judge.evaluate(config, answer="", page=FakePage(gold)).score == 1.0, task.id
         home = FakePage(BASE["shopping"] + "/")
-        assert evaluators.evaluate(config, answer="", page=home).score == 0.0, task.id
+        assert webarena_judge.evaluate(config, answer="", page=home).score == 0.0, task.id
 
 
 @pytest.fixture(scope="module")

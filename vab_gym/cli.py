@@ -21,14 +21,11 @@ from rich.table import Column, Table
 
 import vab_gym
 from vab_gym.agents import make_solver, run_episode
-from vab_gym.core.errors import VabError
+from vab_gym.core import registration
+from vab_gym.core.errors import UsageError, VabError
 
 console = Console()
 error_console = Console(stderr=True)
-
-
-class UsageError(VabError):
-    """A mistake on the command line, answered in one line."""
 
 
 # What a user's mistake raises (a bad id, flag, file, endpoint or backend): one line on
@@ -108,83 +105,6 @@ def cmd_run(args: argparse.Namespace) -> int:
                       + (f"; images in {out}/" if out else ""))
     finally:
         env.close()
-    return 0
-
-
-def cmd_css_build(args: argparse.Namespace) -> int:
-    from vab_gym.core.tasks import write_jsonl
-    from vab_gym.envs.css import tasks as css_tasks
-
-    if args.generate:
-        root = Path(args.site_dir or Path(args.out).with_suffix("")).resolve()
-        seeds = range(css_tasks.TRAIN_SITE_SEED_BASE + args.seed * 100_000,
-                      css_tasks.TRAIN_SITE_SEED_BASE + args.seed * 100_000 + args.generate)
-        sites = css_tasks.generate_sites(seeds, root)
-    elif args.sites:
-        root = Path(args.sites).resolve()
-        sites = [(p.name, p) for p in sorted(root.iterdir()) if (p / "index.html").is_file()]
-    else:
-        raise UsageError("give --sites DIR or --generate N")
-    sites = [(str(folder.resolve()), folder) for _, folder in sites]
-    assets = Path(args.assets).resolve() if args.assets else None
-    if assets is not None and not assets.is_dir():
-        console.print(f"[red]--assets {escape(args.assets)} is not a folder[/]")
-        return 2
-    report = css_tasks.build_tasks(sites, split=args.split, per_site=args.per_site,
-                                   total=args.count, seed=args.seed, css_file=args.css_file,
-                                   media=args.media, assets=assets)
-    write_jsonl(report.tasks, args.out)
-    report_path = Path(args.out).with_suffix(".report.json")
-    report_path.write_text(json.dumps(report.to_dict(), indent=2))
-    console.print(build_table(report))
-    console.print(f"{len(report.tasks)} tasks -> {args.out}; report -> {report_path}")
-    return 0
-
-
-def build_table(report: Any) -> Table:
-    """One row per site of a css-build report: what was asked, kept and rejected, and why."""
-    table = Table("site", "asked", "kept", "too close", "unsolvable", "blocked", "reasons",
-                  title="css-build")
-    for site in report.sites:
-        table.add_row(escape(Path(site.name).name or site.name), str(site.asked),
-                      str(site.kept), str(site.rejected_close), str(site.rejected_unsolvable),
-                      str(len(site.blocked)), escape("; ".join(site.reasons)))
-    return table
-
-
-def cmd_minecraft_tasks(args: argparse.Namespace) -> int:
-    from vab_gym.core.tasks import package_tasks, write_jsonl
-    from vab_gym.envs.minecraft.tasks import train_tasks
-
-    test = [t.judge["item"] for t in package_tasks("vab_gym.envs.minecraft", "test")]
-    tasks = train_tasks(args.count, args.seed, biome=args.biome, exclude=test)
-    write_jsonl(tasks, args.out)
-    console.print(f"{len(tasks)} obtain-item tasks -> {args.out}")
-    return 0
-
-
-def cmd_omnigibson_tasks(args: argparse.Namespace) -> int:
-    from vab_gym.core.tasks import package_tasks, write_jsonl
-    from vab_gym.envs.omnigibson.tasks import survey, train_tasks
-
-    supported = list(survey())
-    test = {t.setup["activity"] for t in package_tasks("vab_gym.envs.omnigibson", "test")}
-    tasks = train_tasks(args.count, args.seed, exclude=test, supported=supported)
-    write_jsonl(tasks, args.out)
-    runnable = sum(s.ok for s in supported)
-    console.print(f"{runnable}/{len(supported)} bddl activities run in the simulator; "
-                  f"wrote {len(tasks)} tasks to {args.out}")
-    return 0
-
-
-def cmd_mobile_tasks(args: argparse.Namespace) -> int:
-    from vab_gym.core.tasks import write_jsonl
-    from vab_gym.envs.mobile.train import TRAIN_COUNT, build_tasks, train_apps
-
-    tasks = build_tasks(args.count or TRAIN_COUNT, args.seed)
-    write_jsonl(tasks, args.out)
-    prototypes = sum(len(app.prototypes) for app in train_apps())
-    console.print(f"{len(tasks)} phone tasks from {prototypes} prototypes -> {args.out}")
     return 0
 
 
@@ -327,39 +247,11 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--image-size", type=int, nargs=2, metavar=("H", "W"))
     run.add_argument("--out", help="folder for screenshots and results")
 
-    build = sub.add_parser("css-build", help="build VAB-CSS tasks from static sites")
-    build.add_argument("--sites", help="folder of sites (each: index.html + local CSS)")
-    build.add_argument("--generate", type=int, help="generate N new pages instead")
-    build.add_argument("--site-dir", help="where generated pages go (default: next to --out)")
-    build.add_argument("--out", required=True, help="JSONL file to write")
-    build.add_argument("--split", default="train")
-    build.add_argument("--per-site", type=int, default=3)
-    build.add_argument("--count", type=int, help="stop after this many tasks")
-    build.add_argument("--seed", type=int, default=0)
-    build.add_argument("--css-file", default="style.css")
-    build.add_argument("--media", default="viewport", choices=["viewport", "none"],
-                       help="corrupt rules of @media blocks that apply at the viewport "
-                            "(viewport) or top-level rules only, as VAB (none)")
-    build.add_argument("--assets", help="folder of local copies of outside requests "
-                                        "(ASSETS/HOST/PATH for https://HOST/PATH)")
-
-    mc = sub.add_parser("minecraft-tasks", help="make VAB-Minecraft train tasks from a seed")
-    mc.add_argument("--count", type=int, default=100)
-    mc.add_argument("--seed", type=int, default=0)
-    mc.add_argument("--biome", default="plains", choices=["plains", "forest", "oak_forest"])
-    mc.add_argument("--out", required=True)
-
-    og = sub.add_parser("omnigibson-tasks",
-                        help="make VAB-OmniGibson train tasks from bddl's activities")
-    og.add_argument("--count", type=int, default=100)
-    og.add_argument("--seed", type=int, default=0)
-    og.add_argument("--out", required=True)
-
-    mobile = sub.add_parser("mobile-tasks",
-                            help="make VAB-Mobile train tasks from the apps' prototypes")
-    mobile.add_argument("--count", type=int, help="how many (default: the shipped split's 360)")
-    mobile.add_argument("--seed", type=int, default=0)
-    mobile.add_argument("--out", required=True)
+    # Each env's own commands (css-build, minecraft-tasks, ...), in the envs' order: every
+    # registered env's package may name a function adding them (COMMANDS).
+    for package in registration.PACKAGES.values():
+        if package.commands:
+            registration.load_object(package.commands)(sub)
 
     bench = sub.add_parser("bench", help="benchmark an agent: VAB's leaderboard table")
     bench.add_argument("--agent", default="solver",
@@ -417,12 +309,10 @@ def main(argv: list[str] | None = None) -> int:
     _add_agent_flags(collect)
 
     args = parser.parse_args(argv)
-    handler = {"list": cmd_list, "run": cmd_run, "css-build": cmd_css_build, "bench": cmd_bench,
-               "collect": cmd_collect,
-               "minecraft-tasks": cmd_minecraft_tasks,
-               "omnigibson-tasks": cmd_omnigibson_tasks,
-               "mobile-tasks": cmd_mobile_tasks, "ui": cmd_ui,
-               "export": cmd_export}[args.command]
+    # An env's command brings its handler (set_defaults); the suite's are these.
+    handler = getattr(args, "handler", None) or {
+        "list": cmd_list, "run": cmd_run, "bench": cmd_bench, "collect": cmd_collect,
+        "ui": cmd_ui, "export": cmd_export}[args.command]
     try:
         return handler(args)
     except USER_ERRORS as exc:

@@ -23,3 +23,8 @@ class TaskError(VabError, ValueError):
 
 class JudgeError(VabError, RuntimeError):
     """A judge could not be asked (an LLM judge's network, HTTP or reply format)."""
+
+
+class UsageError(VabError):
+    """A mistake on the ``vab-gym`` command line, answered in one line (by ``cli.main``,
+    for the commands of ``cli.py`` and of every env's ``commands.py`` alike)."""

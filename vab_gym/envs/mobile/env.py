@@ -17,7 +17,8 @@ from vab_gym.core.images import fit
 from vab_gym.core.judge import Verdict
 from vab_gym.core.llm import ChatClient
 from vab_gym.core.tasks import Task, setup_record
-from vab_gym.envs.mobile import judges, metrics
+from vab_gym.envs.mobile import judge as judges  # the phone's judges
+from vab_gym.envs.mobile import metrics
 from vab_gym.envs.mobile.actions import (
     DIRECTIONS,
     DO_ACTIONS,
@@ -140,7 +141,7 @@ class MobileEnv(VabEnv):
     @classmethod
     def difficulty(cls, task: Task) -> dict[str, Any]:
         """App and step count, the latter as the judge's subgoals
-        (:func:`~vab_gym.envs.mobile.judges.subgoals`: every split has them, with no phone
+        (:func:`~vab_gym.envs.mobile.judge.subgoals`: every split has them, with no phone
         running): tier = subgoals - 1, 3 for four and more. AndroidLab's reference step
         count is kept as a fact where the task has it (the test split)."""
         count = judges.subgoals(task.judge)

@@ -17,7 +17,7 @@ from typing import Any
 import gymnasium as gym
 
 from vab_gym.core.actions import format_call
-from vab_gym.envs.mobile.judges import minutes_of
+from vab_gym.envs.mobile.judge import minutes_of
 from vab_gym.envs.mobile.phone import formats
 from vab_gym.envs.mobile.phone.seed import DAY_NAMES, DAYS
 from vab_gym.envs.mobile.screen import Node

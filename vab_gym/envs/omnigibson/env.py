@@ -15,8 +15,8 @@ from vab_gym.core.judge import Verdict
 from vab_gym.core.tasks import Task, setup_record
 from vab_gym.envs.omnigibson import appearance
 from vab_gym.envs.omnigibson.actions import OMNIGIBSON_ACTIONS, actions_with_world, vab_action
-from vab_gym.envs.omnigibson.goal import BINARY_PREDICATES, Goal, conditions, goal_literals
 from vab_gym.envs.omnigibson.house import House, build_house
+from vab_gym.envs.omnigibson.judge import BINARY_PREDICATES, Goal, conditions, goal_literals
 from vab_gym.envs.omnigibson.render import BoxRenderer, Camera, draw_marks, visible_keys
 from vab_gym.envs.omnigibson.robot import PUT, STATE_ACTIONS, Robot, camera_yaw
 from vab_gym.envs.omnigibson.tasks import problem_text

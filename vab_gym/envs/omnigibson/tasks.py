@@ -24,13 +24,13 @@ from bddl.activity import get_all_activities
 from vab_gym.core.tasks import Task, TaskSet, package_tasks, tasks_by_seed
 from vab_gym.core.templates import Prototype, sample_instances
 from vab_gym.envs.omnigibson.catalog import category
-from vab_gym.envs.omnigibson.goal import GOAL_PREDICATES, INIT_PREDICATES, Goal, conditions
 from vab_gym.envs.omnigibson.house import (
     SamplingError,
     build_house,
     problem_rooms,
     scene_inventory,
 )
+from vab_gym.envs.omnigibson.judge import GOAL_PREDICATES, INIT_PREDICATES, Goal, conditions
 
 ENV_ID = "VAB-OmniGibson-v0"
 JUDGE = {"type": "bddl_goal"}

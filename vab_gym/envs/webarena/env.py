@@ -18,7 +18,7 @@ from vab_gym.core.env import EarlyStop, ModelView, Outcome, Streaks, VabEnv
 from vab_gym.core.images import fit, png_bytes
 from vab_gym.core.judge import Verdict
 from vab_gym.core.tasks import Task, TaskSet, read_jsonl, setup_record
-from vab_gym.envs.webarena import evaluators
+from vab_gym.envs.webarena import judge as evaluators  # WebArena's evaluators
 from vab_gym.envs.webarena.actions import WEBARENA_ACTIONS
 from vab_gym.envs.webarena.grounding import PageState, grounded_calls, page_state
 from vab_gym.envs.webarena.magento import MagentoRestSite
@@ -124,7 +124,7 @@ class WebArenaEnv(VabEnv):
     solver = "vab_gym.envs.webarena.solver:WebArenaSolver"
     task_package = __package__  # the local shop's tasks; _shipped_tasks has WebArena's
     setup_type = WebArenaSetup
-    fresh_tasks = "vab_gym.envs.webarena.local_tasks:fresh_train_tasks"
+    fresh_tasks = "vab_gym.envs.webarena.tasks:fresh_train_tasks"
     action_handlers = BrowserSession  # all but stop act in the browser
     mistakes = "vab_gym.envs.webarena.mistakes:propose"
     mistake_window = 2  # most plans are 2-4 steps: the mistake goes in at step 1 or 2

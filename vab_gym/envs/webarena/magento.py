@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from vab_gym.envs.webarena.evaluators import Review
+from vab_gym.envs.webarena.judge import Review
 
 # WebArena's env_config.ACCOUNTS["shopping_site_admin"]: the admin whose token VAB asks for.
 ADMIN = ("admin", "admin1234")

@@ -7,7 +7,7 @@ An app package ``apps/<key>/`` holds everything of one AndroidLab app:
   templates extend the phone's ``base.html`` and import its ``macros.html``);
 - its tables and pristine seed (the data AndroidLab's tasks ask about);
 - its judge goals (state checks returning AndroidLab-style sub-goals, see
-  :mod:`vab_gym.envs.mobile.judges`) and the solver's plan for each goal
+  :mod:`vab_gym.envs.mobile.judge`) and the solver's plan for each goal
   (:mod:`vab_gym.envs.mobile.solver`);
 - for the train split: its prototypes, a ``ground`` that fills one from the database, and a
   ``vary`` that changes the seed data reproducibly.

@@ -1,7 +1,7 @@
 """How the shop writes money and dates, shared by its pages and the task builder.
 
 A task's reference answer must be the text its page shows (``$1,234.50``, ``February 1,
-2023``), so ``local_tasks`` formats its answers with these same functions rather than a copy.
+2023``), so ``webarena.tasks`` formats its answers with these same functions rather than a copy.
 The formats are Magento's en_US ones as One Stop Market shows them.
 """
 

@@ -3,7 +3,7 @@ Magento's REST API, answered from the shop's database."""
 
 from __future__ import annotations
 
-from vab_gym.envs.webarena.evaluators import Review
+from vab_gym.envs.webarena.judge import Review
 from vab_gym.envs.webarena.shop.server import ShopServer
 
 

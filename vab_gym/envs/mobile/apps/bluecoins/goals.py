@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from vab_gym.envs.mobile.apps.bluecoins import data
-from vab_gym.envs.mobile.judges import State, SubGoals
+from vab_gym.envs.mobile.judge import State, SubGoals
 from vab_gym.envs.mobile.phone import formats
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from vab_gym.envs.mobile.apps.calendar import data
-from vab_gym.envs.mobile.judges import State, SubGoals, minutes_of
+from vab_gym.envs.mobile.judge import State, SubGoals, minutes_of
 
 
 def event(state: State, title: str | None = None, new: bool | None = None,

@@ -7,7 +7,7 @@ import datetime as dt
 
 from vab_gym.core.actions import format_call
 from vab_gym.envs.mobile.apps.calendar import data
-from vab_gym.envs.mobile.judges import minutes_of
+from vab_gym.envs.mobile.judge import minutes_of
 from vab_gym.envs.mobile.solver import MobileSolver, NotOnScreen, Plan
 
 

@@ -9,7 +9,7 @@ Tragedies category with its books (``_11``), the Collections tab with "Favorite"
 
 from __future__ import annotations
 
-from vab_gym.envs.mobile.judges import State, SubGoals
+from vab_gym.envs.mobile.judge import State, SubGoals
 
 
 def _book(state: State, title: str) -> dict | None:

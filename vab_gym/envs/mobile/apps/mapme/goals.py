@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from vab_gym.envs.mobile.apps.mapme.data import ME, MY_LOCATION
-from vab_gym.envs.mobile.judges import State, SubGoals
+from vab_gym.envs.mobile.judge import State, SubGoals
 from vab_gym.envs.mobile.solver import MobileSolver, Plan
 
 

@@ -10,7 +10,7 @@ Playing list" and "Equalizer") showing the song (``SingleTask_pimusic_7``/``_11`
 from __future__ import annotations
 
 from vab_gym.envs.mobile.apps.pimusic.data import duration
-from vab_gym.envs.mobile.judges import State, SubGoals
+from vab_gym.envs.mobile.judge import State, SubGoals
 
 
 def _player(state: State) -> dict[str, str]:

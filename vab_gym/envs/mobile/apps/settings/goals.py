@@ -6,7 +6,7 @@ AndroidLab reads most of these from the screen's XML or an ``adb shell settings`
 
 from __future__ import annotations
 
-from vab_gym.envs.mobile.judges import State, SubGoals, setting
+from vab_gym.envs.mobile.judge import State, SubGoals, setting
 
 
 def device_setting(state: State, key: str, value: str) -> SubGoals:

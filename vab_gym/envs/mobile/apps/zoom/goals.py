@@ -4,7 +4,7 @@ join page holds and Zoom's settings."""
 from __future__ import annotations
 
 from vab_gym.envs.mobile.apps.zoom.data import meeting_id_text
-from vab_gym.envs.mobile.judges import State, SubGoals
+from vab_gym.envs.mobile.judge import State, SubGoals
 
 
 def zoom_join(state: State, meeting_id: str, name: str | None = None,

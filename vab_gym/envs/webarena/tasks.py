@@ -1,19 +1,28 @@
-"""WebArena-style tasks for the local shop: ``data/prototypes.yaml`` grounded in its database.
+"""VAB-WebArena-Lite's task sets: WebArena-Lite's 165 test tasks from VAB's file, and
+WebArena-style tasks for the local shop, ``data/prototypes.yaml`` grounded in its database.
 
-Each prototype names a grounding below (``candidates``) that lists, from the seed-0 database,
-every filling of its slots together with what the answer is and where the solution lies
-(``solution``, read by the program solver). Fillings are split once, with a fixed shuffle,
-into a test part and a train part, so the two splits ask about different things wherever a
-prototype has enough fillings.
+WebArena-Lite's tasks (VAB's re-checked subset of WebArena) are converted once from VAB's
+``test_webarena_lite.raw.json`` into ``data/webarena_lite.jsonl``. Configs keep WebArena's
+``__SITE__`` URL placeholders; the env substitutes the configured site URLs at reset.
+WebArena's ``storage_state`` files are dropped: the env logs in itself.
 
-Run ``python -m vab_gym.envs.webarena.local_tasks`` to rewrite ``data/test.jsonl`` and
-``data/train.jsonl``.
+For the local shop, each prototype names a grounding below (``candidates``) that lists, from
+the seed-0 database, every filling of its slots together with what the answer is and where
+the solution lies (``solution``, read by the program solver). Fillings are split once, with a
+fixed shuffle, into a test part and a train part, so the two splits ask about different
+things wherever a prototype has enough fillings.
+
+Run ``python -m vab_gym.envs.webarena.tasks`` to rewrite ``data/test.jsonl`` and
+``data/train.jsonl``, and ``python -m vab_gym.envs.webarena.tasks --lite
+path/to/test_webarena_lite.raw.json`` to rewrite ``data/webarena_lite.jsonl``.
 """
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import datetime as dt
+import json
 import sqlite3
 import tempfile
 from collections.abc import Callable
@@ -40,7 +49,38 @@ SPLIT_COUNTS = {"test": 189, "train": 300}
 EVAL_DEFAULTS = {"eval_types": [], "reference_answers": None, "reference_url": "",
                  "program_html": [], "string_note": "", "url_note": ""}
 
+LITE_SOURCE = "VAB-WebArena-Lite test_webarena_lite.raw.json"
+LITE_PATH = Path(__file__).parent / "data" / "webarena_lite.jsonl"
+
 Candidate = tuple[dict[str, Any], dict[str, Any]]  # (filling, solution)
+
+
+# --- WebArena-Lite's own tasks, from VAB's file -----------------------------------------
+
+
+def lite_task(config: dict[str, Any]) -> Task:
+    """One WebArena config as a task of the project's format."""
+    setup = {key: config[key] for key in
+             ("sites", "start_url", "require_login", "require_reset", "geolocation")}
+    return Task(
+        id=f"wal-test-{config['task_id']}",
+        env=ENV_ID,
+        split="test",
+        instruction=config["intent"],
+        setup={**setup, "backend": "webarena"},
+        judge=config["eval"],
+        metadata={"intent_template_id": config["intent_template_id"],
+                  "old_task_id": config["old_task_id"], "source": LITE_SOURCE},
+    )
+
+
+def convert_lite(raw_path: str | Path) -> list[Task]:
+    """The tasks of a WebArena-Lite raw file (a JSON list of WebArena configs), in order."""
+    configs = json.loads(Path(raw_path).read_text(encoding="utf-8"))
+    return [lite_task(config) for config in configs]
+
+
+# --- the local shop's prototypes --------------------------------------------------------
 
 
 @dataclasses.dataclass(frozen=True)
@@ -409,7 +449,19 @@ def _instantiate(proto: LocalPrototype, filling: dict[str, Any], solution: dict[
                                  metadata={"kind": proto.kind, "solution": solution})
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m vab_gym.envs.webarena.tasks",
+                                     description="rewrite the shipped task files")
+    parser.add_argument("--lite", metavar="RAW_JSON",
+                        help="convert VAB's test_webarena_lite.raw.json into "
+                             "data/webarena_lite.jsonl instead of rewriting the local shop's "
+                             "test.jsonl and train.jsonl")
+    args = parser.parse_args(argv)
+    if args.lite:
+        LITE_PATH.parent.mkdir(exist_ok=True)
+        count = write_jsonl(convert_lite(args.lite), LITE_PATH)
+        print(f"wrote {count} tasks to {LITE_PATH}")
+        return
     db = shop_database()
     data = Path(__file__).parent / "data"
     for split, count in SPLIT_COUNTS.items():
