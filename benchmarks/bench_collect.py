@@ -38,19 +38,27 @@ from vab_gym.bench import BenchError
 from vab_gym.bench.runner import read_results
 from vab_gym.trajectories.collect import CollectOptions, run_collect
 
-VAB_TRAIN = {"VAB-OmniGibson-v0": 872, "VAB-Minecraft-v0": 382, "VAB-Mobile-v0": 1213,
-             "VAB-WebArena-Lite-v0": 1186, "VAB-CSS-v0": 829}
+VAB_TRAIN = {
+    "VAB-OmniGibson-v0": 872,
+    "VAB-Minecraft-v0": 382,
+    "VAB-Mobile-v0": 1213,
+    "VAB-WebArena-Lite-v0": 1186,
+    "VAB-CSS-v0": 829,
+}
 QUIET = Console(file=open(os.devnull, "w"))  # noqa: SIM115
 
 
-def measure(env_id: str, strategy: str, count: int, workers: int,
-            mistakes: dict[str, str]) -> dict:
+def measure(env_id: str, strategy: str, count: int, workers: int, mistakes: dict[str, str]) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         store = Path(folder)
         start = time.monotonic()
         try:
-            run_collect(CollectOptions(strategy, store, count=count, envs=env_id,
-                                       workers=workers, mistakes=mistakes), QUIET)
+            run_collect(
+                CollectOptions(
+                    strategy, store, count=count, envs=env_id, workers=workers, mistakes=mistakes
+                ),
+                QUIET,
+            )
         except BenchError as exc:
             return {"skipped": str(exc)}
         wall = time.monotonic() - start
@@ -58,19 +66,27 @@ def measure(env_id: str, strategy: str, count: int, workers: int,
     kept = sum(r["kept_as"] == "success" for r in rows)
     resets = sorted(r.get("time", {}).get("reset", 0.0) for r in rows)
     median_reset = resets[len(resets) // 2] if resets else 0.0
-    episode_seconds = sum(r["seconds"] - r.get("time", {}).get("reset", 0.0) + median_reset
-                          for r in rows)
+    episode_seconds = sum(
+        r["seconds"] - r.get("time", {}).get("reset", 0.0) + median_reset for r in rows
+    )
     steps = sorted(r["steps"] for r in rows)
-    return {"episodes": len(rows), "kept": kept,
-            "rejected": {reason: sum(r["rejected"] == reason for r in rows)
-                         for reason in ("judge", "no_mistake", "error")},
-            "median_episode_seconds": sorted(r["seconds"] for r in rows)[len(rows) // 2],
-            "median_steps": steps[len(steps) // 2], "median_reset_seconds": median_reset,
-            "max_reset_seconds": resets[-1] if resets else None,
-            "wall_seconds": round(wall, 1),
-            "wall_kept_per_minute": round(60 * kept / wall, 2),
-            "steady_kept_per_minute": round(60 * kept * workers / episode_seconds, 2)
-            if episode_seconds else None}
+    return {
+        "episodes": len(rows),
+        "kept": kept,
+        "rejected": {
+            reason: sum(r["rejected"] == reason for r in rows)
+            for reason in ("judge", "no_mistake", "error")
+        },
+        "median_episode_seconds": sorted(r["seconds"] for r in rows)[len(rows) // 2],
+        "median_steps": steps[len(steps) // 2],
+        "median_reset_seconds": median_reset,
+        "max_reset_seconds": resets[-1] if resets else None,
+        "wall_seconds": round(wall, 1),
+        "wall_kept_per_minute": round(60 * kept / wall, 2),
+        "steady_kept_per_minute": round(60 * kept * workers / episode_seconds, 2)
+        if episode_seconds
+        else None,
+    }
 
 
 def project(results: dict) -> dict:
@@ -84,15 +100,16 @@ def project(results: dict) -> dict:
         solver = entry["solver"]["steady_kept_per_minute"]
         recovery = entry.get("recovery", {}).get("steady_kept_per_minute")
         if not recovery:
-            notes.append(f"{env_id}: no recovery rate (no mistake model, or none kept); "
-                         "the solver rate stands in")
+            notes.append(
+                f"{env_id}: no recovery rate (no mistake model, or none kept); "
+                "the solver rate stands in"
+            )
             recovery = solver
         recovered = round(count / 5)
         minutes = (count - recovered) / solver + recovered / recovery
         envs[env_id] = {"episodes": count, "recovery": recovered, "minutes": round(minutes, 1)}
         total += minutes
-    return {"envs": envs, "total_minutes": round(total, 1), "goal_minutes": 60,
-            "notes": notes}
+    return {"envs": envs, "total_minutes": round(total, 1), "goal_minutes": 60, "notes": notes}
 
 
 def main() -> None:
@@ -102,18 +119,22 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--strategies", default="solver,recovery")
     parser.add_argument("--mistakes", action="append", default=[], metavar="ENV=MODULE:FN")
-    parser.add_argument("--out", default=str(Path(__file__).parent / "results" /
-                                             "collect.json"))
+    parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "collect.json"))
     args = parser.parse_args()
     mistakes = dict(pair.split("=", 1) for pair in args.mistakes)
-    report: dict = {"machine": {**machine(), "load_average_at_start": os.getloadavg()},
-                    "count": args.count, "workers": args.workers, "mistakes": mistakes,
-                    "envs": {}}
+    report: dict = {
+        "machine": {**machine(), "load_average_at_start": os.getloadavg()},
+        "count": args.count,
+        "workers": args.workers,
+        "mistakes": mistakes,
+        "envs": {},
+    }
     for env_id in args.envs.split(","):
         report["envs"][env_id] = {}
         for strategy in args.strategies.split(","):
-            report["envs"][env_id][strategy] = measure(env_id, strategy, args.count,
-                                                       args.workers, mistakes)
+            report["envs"][env_id][strategy] = measure(
+                env_id, strategy, args.count, args.workers, mistakes
+            )
             print(env_id, strategy, report["envs"][env_id][strategy], flush=True)
     report["machine"]["load_average_at_end"] = os.getloadavg()
     report["projection"] = project(report["envs"])

@@ -106,28 +106,39 @@ def side_by_side(repeats: int, blocks: int, block_steps: int) -> dict:
             ct += crafter.steps(block_steps)
             mt += minecraft.steps(block_steps)
         loads.append(os.getloadavg()[0])
-        rows.append({"crafter_median_ms": ms(np.median(ct)),
-                     "minecraft_median_ms": ms(np.median(mt)),
-                     "crafter_mean_ms": ms(np.mean(ct)), "minecraft_mean_ms": ms(np.mean(mt)),
-                     "ratio_median": round(float(np.median(ct) / np.median(mt)), 3),
-                     "ratio_mean": round(float(np.mean(ct) / np.mean(mt)), 3)})
+        rows.append(
+            {
+                "crafter_median_ms": ms(np.median(ct)),
+                "minecraft_median_ms": ms(np.median(mt)),
+                "crafter_mean_ms": ms(np.mean(ct)),
+                "minecraft_mean_ms": ms(np.mean(mt)),
+                "ratio_median": round(float(np.median(ct) / np.median(mt)), 3),
+                "ratio_mean": round(float(np.mean(ct) / np.mean(mt)), 3),
+            }
+        )
     minecraft.env.close()
 
     def mid(key: str) -> float:
         return round(float(np.median([r[key] for r in rows])), 3)
 
     return {
-        "repeats": rows, "steps_per_repeat_each": blocks * block_steps,
+        "repeats": rows,
+        "steps_per_repeat_each": blocks * block_steps,
         "crafter_median_ms": mid("crafter_median_ms"),
         "minecraft_median_ms": mid("minecraft_median_ms"),
         "ratio_median": mid("ratio_median"),
-        "crafter_mean_ms": mid("crafter_mean_ms"), "minecraft_mean_ms": mid("minecraft_mean_ms"),
+        "crafter_mean_ms": mid("crafter_mean_ms"),
+        "minecraft_mean_ms": mid("minecraft_mean_ms"),
         "ratio_mean": mid("ratio_mean"),
         "minecraft_valid_actions_median_ms": ms(np.median(minecraft.grounding)),
-        "minecraft_by_action": {kind: {"share": round(len(t) / sum(map(len, minecraft.by_kind
-                                                                          .values())), 3),
-                                       "median_ms": ms(np.median(t)), "mean_ms": ms(np.mean(t))}
-                                for kind, t in sorted(minecraft.by_kind.items())},
+        "minecraft_by_action": {
+            kind: {
+                "share": round(len(t) / sum(map(len, minecraft.by_kind.values())), 3),
+                "median_ms": ms(np.median(t)),
+                "mean_ms": ms(np.mean(t)),
+            }
+            for kind, t in sorted(minecraft.by_kind.items())
+        },
         "load_average_1min": {"min": round(min(loads), 2), "max": round(max(loads), 2)},
     }
 
@@ -170,16 +181,23 @@ def phase_profile(steps: int) -> dict:
         elif path.endswith("minecraft/env.py") and name == "valid_actions":
             grounding = cumtime
         elif path.endswith("minecraft/env.py") and name == "_goal_reached":
-            phases["progress"] += sum(c[3] for (p, _, n), c in callers.items()
-                                      if n == "step" and p.endswith("core/env.py"))
+            phases["progress"] += sum(
+                c[3]
+                for (p, _, n), c in callers.items()
+                if n == "step" and p.endswith("core/env.py")
+            )
         for (suffix, fn), phase in PHASES.items():
             if path.endswith(suffix) and name == fn:
                 phases[phase] += cumtime
     per_step = {phase: ms(t / steps) for phase, t in sorted(phases.items(), key=lambda x: -x[1])}
     per_step["other (step bookkeeping)"] = ms((total - sum(phases.values())) / steps)
-    return {"steps": steps, "note": "CPU time under cProfile, which inflates Python-heavy phases",
-            "step_ms": ms(total / steps), "phases_ms_per_step": per_step,
-            "valid_actions_ms_per_call": ms(grounding / steps)}
+    return {
+        "steps": steps,
+        "note": "CPU time under cProfile, which inflates Python-heavy phases",
+        "step_ms": ms(total / steps),
+        "phases_ms_per_step": per_step,
+        "valid_actions_ms_per_call": ms(grounding / steps),
+    }
 
 
 def main() -> None:
@@ -189,32 +207,48 @@ def main() -> None:
     parser.add_argument("--block-steps", type=int, default=100)
     parser.add_argument("--profile-steps", type=int, default=1000)
     parser.add_argument("--out", default="benchmarks/results/crafter_ratio.json")
-    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
-                        help="time steps by wall time or by this process's CPU time")
-    parser.add_argument("--cpu", type=int, default=0,
-                        help="the core to pin to (two runs side by side: one core each)")
+    parser.add_argument(
+        "--clock",
+        choices=("wall", "cpu"),
+        default="wall",
+        help="time steps by wall time or by this process's CPU time",
+    )
+    parser.add_argument(
+        "--cpu",
+        type=int,
+        default=0,
+        help="the core to pin to (two runs side by side: one core each)",
+    )
     args = parser.parse_args()
     try:
         import crafter  # noqa: F401
     except ImportError:
-        raise SystemExit("Crafter is not installed: pip install 'vab-gym[bench]' "
-                         "(or pip install crafter) to measure against it") from None
+        raise SystemExit(
+            "Crafter is not installed: pip install 'vab-gym[bench]' "
+            "(or pip install crafter) to measure against it"
+        ) from None
     CLOCK[0] = time.perf_counter if args.clock == "wall" else time.process_time
     os.sched_setaffinity(0, {args.cpu})  # one core, as bench_minecraft.py
     controller.warm_up()
     load_before = os.getloadavg()
-    result = {"machine": machine(), "image_size": list(IMAGE_SIZE), "cpu": args.cpu,
-              "clock": args.clock,
-              "load_average_before": [round(x, 2) for x in load_before],
-              **side_by_side(args.repeats, args.blocks, args.block_steps),
-              "profile": phase_profile(args.profile_steps)}
+    result = {
+        "machine": machine(),
+        "image_size": list(IMAGE_SIZE),
+        "cpu": args.cpu,
+        "clock": args.clock,
+        "load_average_before": [round(x, 2) for x in load_before],
+        **side_by_side(args.repeats, args.blocks, args.block_steps),
+        "profile": phase_profile(args.profile_steps),
+    }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))
-    print(f"per-step median: VAB-Minecraft {result['minecraft_median_ms']} ms, Crafter "
-          f"{result['crafter_median_ms']} ms, ratio {result['ratio_median']} (target 0.5); "
-          f"means {result['minecraft_mean_ms']} / {result['crafter_mean_ms']} ms, ratio "
-          f"{result['ratio_mean']}")
+    print(
+        f"per-step median: VAB-Minecraft {result['minecraft_median_ms']} ms, Crafter "
+        f"{result['crafter_median_ms']} ms, ratio {result['ratio_median']} (target 0.5); "
+        f"means {result['minecraft_mean_ms']} / {result['crafter_mean_ms']} ms, ratio "
+        f"{result['ratio_mean']}"
+    )
 
 
 if __name__ == "__main__":

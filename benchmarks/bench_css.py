@@ -29,8 +29,17 @@ def main() -> None:
     base, _ = pss_mib(os.getpid())
     env = gym.make("VAB-CSS-v0")
     task_ids = env.unwrapped.tasks.ids[: args.tasks]
-    times: dict[str, list[float]] = {k: [] for k in (
-        "reset_first", "reset_again", "select_rule", "edit_rule", "insert_rule", "done_judge")}
+    times: dict[str, list[float]] = {
+        k: []
+        for k in (
+            "reset_first",
+            "reset_again",
+            "select_rule",
+            "edit_rule",
+            "insert_rule",
+            "done_judge",
+        )
+    }
     peak = peak_python = peak_chromium = 0.0
     for task_id in task_ids:
         for kind in ("reset_first", "reset_again"):
@@ -47,11 +56,14 @@ def main() -> None:
             peak_python, peak_chromium = python_mib - base, chromium_mib
     env.close()
 
-    result = {"machine": machine(), "image_size": "1024x768 (default)",
-              "latency": {k: summary(v) for k, v in times.items() if v},
-              "peak_env_mib": round(peak, 1),
-              "of_which_python_mib": round(peak_python, 1),
-              "of_which_chromium_mib": round(peak_chromium, 1)}
+    result = {
+        "machine": machine(),
+        "image_size": "1024x768 (default)",
+        "latency": {k: summary(v) for k, v in times.items() if v},
+        "peak_env_mib": round(peak, 1),
+        "of_which_python_mib": round(peak_python, 1),
+        "of_which_chromium_mib": round(peak_chromium, 1),
+    }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))

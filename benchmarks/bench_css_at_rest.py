@@ -36,9 +36,18 @@ def main() -> None:
     names = names[:: max(1, len(names) // args.sites)][: args.sites]
     chromium = ChromiumProcess()
     renderer = SiteRenderer(chromium)
-    times: dict[str, list[float]] = {k: [] for k in (
-        "settle_evaluate", "layout_metrics", "capture", "edit_and_fitted",
-        "clock_install_pause", "clock_run_timers", "open")}
+    times: dict[str, list[float]] = {
+        k: []
+        for k in (
+            "settle_evaluate",
+            "layout_metrics",
+            "capture",
+            "edit_and_fitted",
+            "clock_install_pause",
+            "clock_run_timers",
+            "open",
+        )
+    }
     try:
         for name in names:
             site = sites_root() / name
@@ -47,12 +56,15 @@ def main() -> None:
             times["open"].append(seconds)
             for i in range(args.edits):
                 edited = css + f"\nbody {{ padding-top: {i % 2}px; }}"
-                seconds, _ = timed(lambda edited=edited: (renderer.set_css(edited),
-                                                          renderer.fitted(768, 1024)))
+                seconds, _ = timed(
+                    lambda edited=edited: (renderer.set_css(edited), renderer.fitted(768, 1024))
+                )
                 times["edit_and_fitted"].append(seconds)
                 for key, fn in (
-                    ("settle_evaluate",
-                     lambda p: p.page.evaluate(at_rest.SETTLE_JS, at_rest.WAIT_CAP_MS)),
+                    (
+                        "settle_evaluate",
+                        lambda p: p.page.evaluate(at_rest.SETTLE_JS, at_rest.WAIT_CAP_MS),
+                    ),
                     ("layout_metrics", lambda p: p.cdp.send("Page.getLayoutMetrics")),
                     ("capture", lambda p: SiteRenderer._capture(p, (768, 1024))),
                 ):
@@ -68,15 +80,19 @@ def main() -> None:
     latency = {k: summary(v) for k, v in times.items()}
     settle = latency["settle_evaluate"]["median_ms"]
     metrics = latency["layout_metrics"]["median_ms"]
-    clock = (latency["clock_install_pause"]["median_ms"]
-             + latency["clock_run_timers"]["median_ms"])
-    result = {"machine": machine(), "sites": len(names), "edits_per_site": args.edits,
-              "latency": latency,
-              "per_capture_overhead_ms": round(settle - metrics, 2),
-              "per_capture_overhead_share_of_edit": round(
-                  (settle - metrics) / latency["edit_and_fitted"]["median_ms"], 3),
-              "per_open_clock_ms": round(clock, 2),
-              "per_open_clock_share_of_open": round(clock / latency["open"]["median_ms"], 3)}
+    clock = latency["clock_install_pause"]["median_ms"] + latency["clock_run_timers"]["median_ms"]
+    result = {
+        "machine": machine(),
+        "sites": len(names),
+        "edits_per_site": args.edits,
+        "latency": latency,
+        "per_capture_overhead_ms": round(settle - metrics, 2),
+        "per_capture_overhead_share_of_edit": round(
+            (settle - metrics) / latency["edit_and_fitted"]["median_ms"], 3
+        ),
+        "per_open_clock_ms": round(clock, 2),
+        "per_open_clock_share_of_open": round(clock / latency["open"]["median_ms"], 3),
+    }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))
@@ -87,9 +103,12 @@ def clock_costs(p) -> tuple[float, float]:
     timers, as ``SiteRenderer._open`` does; seconds of each."""
     page = p.context.new_page()
     try:
-        install, _ = timed(lambda: (
-            page.clock.install(time=at_rest.FROZEN_TIME),
-            page.clock.pause_at(at_rest.FROZEN_TIME + dt.timedelta(seconds=1))))
+        install, _ = timed(
+            lambda: (
+                page.clock.install(time=at_rest.FROZEN_TIME),
+                page.clock.pause_at(at_rest.FROZEN_TIME + dt.timedelta(seconds=1)),
+            )
+        )
         page.goto(f"{SITE_ORIGIN}/index.html", wait_until="load")
         run, _ = timed(lambda: page.clock.run_for(at_rest.SETTLE_MS))
         return install, run

@@ -38,8 +38,13 @@ def fetch(cache: Path, name: str) -> Path:
     folder = cache / name
     if not folder.is_dir():
         cache.mkdir(parents=True, exist_ok=True)
-        out = subprocess.run(["npm", "pack", PACKAGES[name], "--silent"], cwd=cache,
-                             capture_output=True, text=True, check=True).stdout.split()[-1]
+        out = subprocess.run(
+            ["npm", "pack", PACKAGES[name], "--silent"],
+            cwd=cache,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()[-1]
         with tarfile.open(cache / out) as tar:
             tar.extractall(cache / f"{name}-tmp", filter="data")
         (cache / f"{name}-tmp" / "package").rename(folder)
@@ -81,19 +86,27 @@ def main() -> None:
         seconds, rows, loads = [], [], []
         for run in range(args.runs):
             start = time.perf_counter()
-            report = build_tasks([(str(folder.resolve()), folder)], split="train",
-                                 per_site=args.per_site, seed=run, css_file=css_file,
-                                 progress=False)
+            report = build_tasks(
+                [(str(folder.resolve()), folder)],
+                split="train",
+                per_site=args.per_site,
+                seed=run,
+                css_file=css_file,
+                progress=False,
+            )
             seconds.append(time.perf_counter() - start)
-            rows.append({**report.sites[0].to_dict(),
-                         "verify_seconds": round(report.verify_seconds, 1)})
+            rows.append(
+                {**report.sites[0].to_dict(), "verify_seconds": round(report.verify_seconds, 1)}
+            )
             loads.append(round(os.getloadavg()[0], 1))
             print(f"{name} run {run}: {seconds[-1]:.1f} s, {rows[-1]}", flush=True)
         results[name] = {
             "stylesheet_kb": round((folder / css_file).stat().st_size / 1024),
             "median_s": round(float(np.median(seconds)), 1),
             "runs_s": [round(s, 1) for s in seconds],
-            "load_average_1min": loads, "rows": rows}
+            "load_average_1min": loads,
+            "rows": rows,
+        }
     out = {"machine": machine(), "per_site": args.per_site, "sites": results}
     Path(args.out).write_text(json.dumps(out, indent=2))
     print(json.dumps({k: (v["stylesheet_kb"], v["median_s"]) for k, v in results.items()}))

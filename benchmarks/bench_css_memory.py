@@ -41,9 +41,15 @@ def child(mode: str, count: int) -> None:
     python_mib, chromium_mib = pss_mib(os.getpid())
     for env in envs:
         env.close()
-    print(json.dumps({"python_mib": round(python_mib, 1),
-                      "chromium_and_driver_mib": round(chromium_mib, 1),
-                      "per_env_mib": round((python_mib + chromium_mib) / count, 1)}))
+    print(
+        json.dumps(
+            {
+                "python_mib": round(python_mib, 1),
+                "chromium_and_driver_mib": round(chromium_mib, 1),
+                "per_env_mib": round((python_mib + chromium_mib) / count, 1),
+            }
+        )
+    )
 
 
 def memory() -> dict[str, dict[str, dict]]:
@@ -53,8 +59,12 @@ def memory() -> dict[str, dict[str, dict]]:
             if mode == "own" and count == 1:
                 out.setdefault(mode, {})[str(count)] = out["shared"]["1"]  # the same setup
                 continue
-            done = subprocess.run([sys.executable, __file__, "--child", mode, str(count)],
-                                  capture_output=True, text=True, check=True)
+            done = subprocess.run(
+                [sys.executable, __file__, "--child", mode, str(count)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             out.setdefault(mode, {})[str(count)] = json.loads(done.stdout.splitlines()[-1])
     return out
 
@@ -68,13 +78,15 @@ def edit_rule_profile(tasks: int) -> dict[str, dict]:
 
     env = gym.make("VAB-CSS-v0").unwrapped
     renderer, height_width = env._renderer, env.image_size
-    parts: dict[str, list[float]] = {k: [] for k in (
-        "step", "stylesheet_text", "set_css", "screenshot_fitted", "fit_and_decode")}
+    parts: dict[str, list[float]] = {
+        k: [] for k in ("step", "stylesheet_text", "set_css", "screenshot_fitted", "fit_and_decode")
+    }
     try:
         for task_id in env.tasks.ids[:tasks]:
             env.reset(options={"task_id": task_id})
-            edits = [a for a in repair_actions(env.task.setup["corruption"])
-                     if a.startswith("edit_rule")]
+            edits = [
+                a for a in repair_actions(env.task.setup["corruption"]) if a.startswith("edit_rule")
+            ]
             for action in edits:
                 seconds, _ = timed(lambda action=action: env.step(action))
                 parts["step"].append(seconds)
@@ -82,8 +94,9 @@ def edit_rule_profile(tasks: int) -> dict[str, dict]:
                 parts["stylesheet_text"].append(seconds)
                 seconds, _ = timed(lambda css=css: renderer.set_css(css))
                 parts["set_css"].append(seconds)
-                seconds, shot = timed(lambda: renderer._call(
-                    lambda p: renderer._capture(p, height_width)))
+                seconds, shot = timed(
+                    lambda: renderer._call(lambda p: renderer._capture(p, height_width))
+                )
                 parts["screenshot_fitted"].append(seconds)
                 seconds, _ = timed(lambda shot=shot: fit(shot.array(), height_width))
                 parts["fit_and_decode"].append(seconds)
@@ -102,8 +115,12 @@ def main() -> None:
         child(args.child[0], int(args.child[1]))
         return
     started = time.time()
-    result = {"machine": machine(), "load": os.getloadavg(), "memory_per_env": memory(),
-              "edit_rule": edit_rule_profile(args.tasks)}
+    result = {
+        "machine": machine(),
+        "load": os.getloadavg(),
+        "memory_per_env": memory(),
+        "edit_rule": edit_rule_profile(args.tasks),
+    }
     result["seconds"] = round(time.time() - started)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=2))

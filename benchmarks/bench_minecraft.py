@@ -34,8 +34,11 @@ def bench_env(tasks: int) -> dict:
         seconds, _ = timed(lambda task_id=task_id: env.reset(options={"task_id": task_id}))
         resets.append(seconds)
         for _ in range(3):
-            seconds, _ = timed(lambda: env.renderer.render(env.world, env.player.eye,
-                                                           env.player.yaw, env.player.pitch))
+            seconds, _ = timed(
+                lambda: env.renderer.render(
+                    env.world, env.player.eye, env.player.yaw, env.player.pitch
+                )
+            )
             renders.append(seconds)
         # A step without its render: time _execute, the part a step adds to the render.
         for action in ("look_up('iron_pickaxe')", "craft('oak_planks', 4)", "equip('stick')"):
@@ -43,8 +46,11 @@ def bench_env(tasks: int) -> dict:
             seconds, _ = timed(lambda call=call: _safe(env, call))
             cheap.append(seconds)
     env.close()
-    return {"reset": summary(resets), "render_640x360": summary(renders),
-            "craft_equip_look_up_without_render": summary(cheap)}
+    return {
+        "reset": summary(resets),
+        "render_640x360": summary(renders),
+        "craft_equip_look_up_without_render": summary(cheap),
+    }
 
 
 def _safe(env, call):
@@ -62,14 +68,19 @@ def bench_fetch(worlds: int) -> dict:
         world = worldgen.generate(seed, "plains")
         player = Player(pos=world.spawn.copy())
         rng = np.random.default_rng(seed)
-        seconds, result = timed(lambda world=world, player=player, rng=rng: controller.execute(
-            world, player, "chop down trees", "oak_log", 1, rng))
+        seconds, result = timed(
+            lambda world=world, player=player, rng=rng: controller.execute(
+                world, player, "chop down trees", "oak_log", 1, rng
+            )
+        )
         moved = float(np.linalg.norm((player.pos - world.spawn)[[0, 2]]))
         if result.ok and moved <= 16:
             samples.append(seconds)
             distances.append(moved)
-    return {"execute_fetch_within_16": summary(samples),
-            "median_distance_blocks": round(float(np.median(distances)), 1)}
+    return {
+        "execute_fetch_within_16": summary(samples),
+        "median_distance_blocks": round(float(np.median(distances)), 1),
+    }
 
 
 def bench_solver(tasks: int) -> dict:
@@ -111,19 +122,24 @@ def main() -> None:
     parser.add_argument("--out", default="benchmarks/results/minecraft.json")
     args = parser.parse_args()
     os.sched_setaffinity(0, {0})  # one core, as the targets say
-    result = {"machine": machine(), "vab_minecraft": {**bench_env(args.tasks),
-                                                      **bench_fetch(30),
-                                                      **bench_solver(args.tasks)},
-              "crafter": bench_crafter()}
+    result = {
+        "machine": machine(),
+        "vab_minecraft": {**bench_env(args.tasks), **bench_fetch(30), **bench_solver(args.tasks)},
+        "crafter": bench_crafter(),
+    }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))
     mc, crafter = result["vab_minecraft"], result["crafter"]
-    print(f"reset: {mc['reset']['median_ms']} ms (target 300; Crafter "
-          f"{crafter['reset']['median_ms']} ms, ratio "
-          f"{mc['reset']['median_ms'] / crafter['reset']['median_ms']:.2f})")
-    print(f"steps/s 64x64: {mc['solver_steps_per_s_64x64']} (target 200; Crafter "
-          f"{crafter['steps_per_s_64x64']})")
+    print(
+        f"reset: {mc['reset']['median_ms']} ms (target 300; Crafter "
+        f"{crafter['reset']['median_ms']} ms, ratio "
+        f"{mc['reset']['median_ms'] / crafter['reset']['median_ms']:.2f})"
+    )
+    print(
+        f"steps/s 64x64: {mc['solver_steps_per_s_64x64']} (target 200; Crafter "
+        f"{crafter['steps_per_s_64x64']})"
+    )
 
 
 if __name__ == "__main__":

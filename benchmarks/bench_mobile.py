@@ -33,12 +33,16 @@ def bench_env(episodes: int) -> dict:
     for _ in range(episodes):
         seconds, _ = timed(lambda: env.reset(options={"task_id": "clock_1"}))
         resets.append(seconds)
-        for action in (lambda: f"tap({number_of(env, 'Add alarm')})",
-                       lambda: f"tap({number_of(env, 'Hour')})", lambda: 'text("7")',
-                       lambda: "back()",
-                       lambda: f"tap({number_of(env, 'Clock')})",
-                       lambda: f"tap({number_of(env, 'Alarm')})",
-                       lambda: "swipe(1, 'up', 'medium')", lambda: "wait(1)"):
+        for action in (
+            lambda: f"tap({number_of(env, 'Add alarm')})",
+            lambda: f"tap({number_of(env, 'Hour')})",
+            lambda: 'text("7")',
+            lambda: "back()",
+            lambda: f"tap({number_of(env, 'Clock')})",
+            lambda: f"tap({number_of(env, 'Alarm')})",
+            lambda: "swipe(1, 'up', 'medium')",
+            lambda: "wait(1)",
+        ):
             text = action()
             seconds, _ = timed(lambda t=text: env.step(t))
             steps.append(seconds)
@@ -54,9 +58,11 @@ def main() -> None:
     args = parser.parse_args()
     results = {"machine": machine(), "vab_gym": bench_env(args.episodes)}
     env = results["vab_gym"]
-    results["targets"] = {"step_<=_150ms": env["step"]["median_ms"] <= 150,
-                          "reset_<=_800ms": env["reset"]["median_ms"] <= 800,
-                          "memory_<=_600MiB": env["memory_mib"]["total"] <= 600}
+    results["targets"] = {
+        "step_<=_150ms": env["step"]["median_ms"] <= 150,
+        "reset_<=_800ms": env["reset"]["median_ms"] <= 800,
+        "memory_<=_600MiB": env["memory_mib"]["total"] <= 600,
+    }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))

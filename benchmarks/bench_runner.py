@@ -52,22 +52,36 @@ def overhead(env_id: str, tasks: int) -> dict:
             steps += n
         log.close()
     worker.close()
-    return {"runner_ms_per_step": summary(runner), "images_ms_per_step": summary(images),
-            "images_waited_ms_per_step": summary(waited), "driver_ms_per_step": summary(driver),
-            "steps": steps, "jobs": len(runner)}
+    return {
+        "runner_ms_per_step": summary(runner),
+        "images_ms_per_step": summary(images),
+        "images_waited_ms_per_step": summary(waited),
+        "driver_ms_per_step": summary(driver),
+        "steps": steps,
+        "jobs": len(runner),
+    }
 
 
 def throughput(env_id: str, tasks: int, workers: int) -> dict:
     with tempfile.TemporaryDirectory() as folder:
-        options = BenchOptions(agent=AgentSpec("solver"), out=Path(folder) / "run", envs=env_id,
-                               tasks=tasks, workers=workers)
+        options = BenchOptions(
+            agent=AgentSpec("solver"),
+            out=Path(folder) / "run",
+            envs=env_id,
+            tasks=tasks,
+            workers=workers,
+        )
         start = time.perf_counter()
         result = run_bench(options, Console(file=open(os.devnull, "w")))  # noqa: SIM115
         seconds = time.perf_counter() - start
     env = result["envs"][env_id]
-    return {"workers": workers, "jobs": env["tasks"], "successes": env["successes"],
-            "seconds": round(seconds, 1),
-            "episodes_per_minute": round(60 * env["tasks"] / seconds, 2)}
+    return {
+        "workers": workers,
+        "jobs": env["tasks"],
+        "successes": env["successes"],
+        "seconds": round(seconds, 1),
+        "episodes_per_minute": round(60 * env["tasks"] / seconds, 2),
+    }
 
 
 def main() -> None:
@@ -77,8 +91,7 @@ def main() -> None:
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--out", default="benchmarks/results/runner.json")
     args = parser.parse_args()
-    report: dict = {"machine": {**machine(), "load_average_at_start": os.getloadavg()},
-                    "envs": {}}
+    report: dict = {"machine": {**machine(), "load_average_at_start": os.getloadavg()}, "envs": {}}
     for env_id in args.envs.split(","):
         entry = {"overhead": overhead(env_id, args.tasks)}
         if not args.skip_throughput:

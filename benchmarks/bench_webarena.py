@@ -24,9 +24,14 @@ from vab_gym.core.tasks import Task, TaskSet
 from vab_gym.envs.webarena.env import WebArenaEnv
 from vab_gym.envs.webarena.shop.server import ShopServer
 
-TASK = Task("bench", "VAB-WebArena-Lite-v0", "test", "browse",
-            {"sites": ["shopping"], "start_url": "__SHOPPING__", "require_login": True},
-            {"eval_types": ["string_match"], "reference_answers": {"exact_match": "x"}})
+TASK = Task(
+    "bench",
+    "VAB-WebArena-Lite-v0",
+    "test",
+    "browse",
+    {"sites": ["shopping"], "start_url": "__SHOPPING__", "require_login": True},
+    {"eval_types": ["string_match"], "reference_answers": {"exact_match": "x"}},
+)
 
 
 def bench_env(episodes: int) -> dict:
@@ -36,8 +41,16 @@ def bench_env(episodes: int) -> dict:
     for _ in range(episodes):
         seconds, _ = timed(lambda: env.reset(options={"task_id": "bench"}))
         resets.append(seconds)
-        for action in ("scroll [down]", "scroll [up]", "click [7]", "go_back",
-                       "type [4] [coffee] [1]", "scroll [down]", "go_back", "hover [5]"):
+        for action in (
+            "scroll [down]",
+            "scroll [up]",
+            "click [7]",
+            "go_back",
+            "type [4] [coffee] [1]",
+            "scroll [down]",
+            "go_back",
+            "hover [5]",
+        ):
             seconds, _ = timed(lambda a=action: env.step(a))
             steps.append(seconds)
     report = browser_env_report(resets, steps, base_mib)
@@ -67,8 +80,10 @@ def main() -> None:
             results["browsergym"] = bench_browsergym(args.browsergym_python, url + "/")
         finally:
             shop.release()
-    results["targets"] = {"step_<=_200ms": results["vab_gym"]["step"]["median_ms"] <= 200,
-                          "reset_<=_1000ms": results["vab_gym"]["reset"]["median_ms"] <= 1000}
+    results["targets"] = {
+        "step_<=_200ms": results["vab_gym"]["step"]["median_ms"] <= 200,
+        "reset_<=_1000ms": results["vab_gym"]["reset"]["median_ms"] <= 1000,
+    }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))

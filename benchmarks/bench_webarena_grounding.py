@@ -21,10 +21,14 @@ from common import machine, summary, timed
 from vab_gym.core.tasks import Task, TaskSet
 from vab_gym.envs.webarena.env import WebArenaEnv
 
-TASK = Task("bench", "VAB-WebArena-Lite-v0", "test",
-            'Write a review of Purely Vanilla Body Butter, 6.7 oz titled "Smells great".',
-            {"sites": ["shopping"], "start_url": "__SHOPPING__", "require_login": True},
-            {"eval_types": ["string_match"], "reference_answers": {"exact_match": "x"}})
+TASK = Task(
+    "bench",
+    "VAB-WebArena-Lite-v0",
+    "test",
+    'Write a review of Purely Vanilla Body Butter, 6.7 oz titled "Smells great".',
+    {"sites": ["shopping"], "start_url": "__SHOPPING__", "require_login": True},
+    {"eval_types": ["string_match"], "reference_answers": {"exact_match": "x"}},
+)
 SHOP = "http://onestopmarket.com"  # VAB's alias, which the env maps to the local shop
 WALK = (
     ("home", None),
@@ -62,9 +66,15 @@ def main() -> None:
                 lengths[name] = len(calls)
     finally:
         env.close()
-    report = {"machine": machine(), "rounds": args.rounds, "states": len(WALK),
-              "valid_actions_first": summary(first), "valid_actions_cached": summary(cached),
-              "step": summary(steps), "calls_per_state": lengths}
+    report = {
+        "machine": machine(),
+        "rounds": args.rounds,
+        "states": len(WALK),
+        "valid_actions_first": summary(first),
+        "valid_actions_cached": summary(cached),
+        "step": summary(steps),
+        "calls_per_state": lengths,
+    }
     Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2))
 

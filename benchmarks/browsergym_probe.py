@@ -39,9 +39,13 @@ def main() -> None:
     args = parser.parse_args()
     use_chromium(args.chromium)
     # pre_observation_delay=0: BrowserGym's default sleeps 0.5 s before each observation
-    env = BrowserEnv(task_entrypoint=OpenEndedTask, task_kwargs={"start_url": args.url},
-                     headless=True, viewport={"width": 1280, "height": 720},
-                     pre_observation_delay=0.0)
+    env = BrowserEnv(
+        task_entrypoint=OpenEndedTask,
+        task_kwargs={"start_url": args.url},
+        headless=True,
+        viewport={"width": 1280, "height": 720},
+        pre_observation_delay=0.0,
+    )
     resets, steps = [], []
     for _ in range(3):
         start = time.perf_counter()
@@ -55,10 +59,17 @@ def main() -> None:
     own, children = pss_mib(os.getpid())
     memory = own + children
     env.close()
-    print(json.dumps({"reset_median_ms": round(1000 * float(np.median(resets)), 1),
-                      "step_median_ms": round(1000 * float(np.median(steps)), 1),
-                      "step_p95_ms": round(1000 * float(np.percentile(steps, 95)), 1),
-                      "memory_pss_mib": round(memory, 1), "steps": len(steps)}))
+    print(
+        json.dumps(
+            {
+                "reset_median_ms": round(1000 * float(np.median(resets)), 1),
+                "step_median_ms": round(1000 * float(np.median(steps)), 1),
+                "step_p95_ms": round(1000 * float(np.percentile(steps, 95)), 1),
+                "memory_pss_mib": round(memory, 1),
+                "steps": len(steps),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

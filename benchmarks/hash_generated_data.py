@@ -61,8 +61,10 @@ def webarena_splits() -> dict[str, tuple[str, bool]]:
             tasks = webarena_tasks.build_tasks(split, count, webarena_tasks.SPLIT_SEEDS[split], db)
             write_jsonl(tasks, built)
             data = built.read_bytes()
-            out[split] = (hashlib.sha256(data).hexdigest(),
-                          data == (shipped / f"{split}.jsonl").read_bytes())
+            out[split] = (
+                hashlib.sha256(data).hexdigest(),
+                data == (shipped / f"{split}.jsonl").read_bytes(),
+            )
     return out
 
 

@@ -32,8 +32,10 @@ def plot(report: dict[str, Any], prefix: Path) -> list[Path]:
     title = f"{report['env']}: MaskablePPO on held-out tasks"
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
-    for ax, xs, label in ((axes[0], steps, "environment steps"),
-                          (axes[1], minutes, "training wall time (min, 2 shared cores)")):
+    for ax, xs, label in (
+        (axes[0], steps, "environment steps"),
+        (axes[1], minutes, "training wall time (min, 2 shared cores)"),
+    ):
         modes = [("sampled", "-o", "policy, sampled"), ("greedy", "--s", "policy, greedy")]
         if "train_greedy" in evals[0]:
             modes.append(("train_greedy", ":^", "policy, greedy, on training tasks"))
@@ -58,16 +60,29 @@ def plot(report: dict[str, Any], prefix: Path) -> list[Path]:
     episodes = np.array(report.get("episodes") or np.zeros((0, 4)))
     if curve:
         curve = np.array(curve)
-        ax.plot(curve[:, 0], curve[:, 2], alpha=0.7, label=f"training episodes (mean per "
-                f"{report['training_curve_bin_steps']} steps)")
+        ax.plot(
+            curve[:, 0],
+            curve[:, 2],
+            alpha=0.7,
+            label=f"training episodes (mean per {report['training_curve_bin_steps']} steps)",
+        )
     elif len(episodes):
         window = max(1, min(200, len(episodes) // 10))
         smooth = np.convolve(episodes[:, 1], np.ones(window) / window, mode="valid")
-        ax.plot(episodes[window - 1:, 0], smooth, alpha=0.7,
-                label=f"training episodes (mean of {window})")
-    ax.errorbar(steps, [e["sampled"]["overall"]["return"] for e in evals],
-                yerr=[e["sampled"]["overall"]["return_se"] for e in evals], fmt="-o",
-                capsize=2, label="held-out, sampled policy")
+        ax.plot(
+            episodes[window - 1 :, 0],
+            smooth,
+            alpha=0.7,
+            label=f"training episodes (mean of {window})",
+        )
+    ax.errorbar(
+        steps,
+        [e["sampled"]["overall"]["return"] for e in evals],
+        yerr=[e["sampled"]["overall"]["return_se"] for e in evals],
+        fmt="-o",
+        capsize=2,
+        label="held-out, sampled policy",
+    )
     _band(ax, random, "return")
     ax.set_xlabel("environment steps")
     ax.set_ylabel("episode return (reward_mode='progress')")

@@ -63,7 +63,7 @@ def minecraft_recipe(max_steps: int) -> Recipe:
         make_kwargs={"image_size": (64, 64), "max_steps": max_steps},
         max_actions=128,
         note=f"items {', '.join(MINECRAFT_ITEMS)}; worlds 1-8 train, 101-104 held out; "
-             f"max_steps={max_steps}; 64x64 image",
+        f"max_steps={max_steps}; 64x64 image",
         group=lambda task: task.judge["item"],
     )
 
@@ -91,22 +91,37 @@ OMNIGIBSON_ACTIVITIES = (
 OMNIGIBSON_TRAIN_HOUSES, OMNIGIBSON_HELD_OUT_HOUSES = 4, 2
 
 
-def omnigibson_recipe(max_steps: int, activities: tuple[str, ...] = OMNIGIBSON_ACTIVITIES
-                      ) -> Recipe:
+def omnigibson_recipe(
+    max_steps: int, activities: tuple[str, ...] = OMNIGIBSON_ACTIVITIES
+) -> Recipe:
     """Short BEHAVIOR activities (``OMNIGIBSON_ACTIVITIES``), trained in 4 seeded houses each
     and evaluated in 2 new houses each, of another scene wherever the activity has one: the
     same goals, new rooms, furniture, object placement and marks (``train_tasks``)."""
     from vab_gym.envs.omnigibson.tasks import Support, survey, train_tasks
 
     supported = [s for s in survey(activities) if s.ok]
-    train = train_tasks(OMNIGIBSON_TRAIN_HOUSES * len(supported), seed=1, supported=supported,
-                        houses=OMNIGIBSON_TRAIN_HOUSES)
+    train = train_tasks(
+        OMNIGIBSON_TRAIN_HOUSES * len(supported),
+        seed=1,
+        supported=supported,
+        houses=OMNIGIBSON_TRAIN_HOUSES,
+    )
     trained = {(t.setup["activity"], t.setup["scene"]) for t in train}
-    unseen = [Support(s.activity, True, scenes=tuple(
-        scene for scene in s.scenes if (s.activity, scene) not in trained) or s.scenes)
-        for s in supported]
-    held_out = train_tasks(OMNIGIBSON_HELD_OUT_HOUSES * len(supported), seed=2,
-                           supported=unseen, houses=OMNIGIBSON_HELD_OUT_HOUSES)
+    unseen = [
+        Support(
+            s.activity,
+            True,
+            scenes=tuple(scene for scene in s.scenes if (s.activity, scene) not in trained)
+            or s.scenes,
+        )
+        for s in supported
+    ]
+    held_out = train_tasks(
+        OMNIGIBSON_HELD_OUT_HOUSES * len(supported),
+        seed=2,
+        supported=unseen,
+        houses=OMNIGIBSON_HELD_OUT_HOUSES,
+    )
     new_scene = sum((t.setup["activity"], t.setup["scene"]) not in trained for t in held_out)
     return Recipe(
         train=train,
@@ -114,10 +129,10 @@ def omnigibson_recipe(max_steps: int, activities: tuple[str, ...] = OMNIGIBSON_A
         make_kwargs={"image_size": (64, 64), "max_steps": max_steps},
         max_actions=128,
         note=f"activities {', '.join(s.activity for s in supported)}; "
-             f"{OMNIGIBSON_TRAIN_HOUSES} train houses each (seed 1), "
-             f"{OMNIGIBSON_HELD_OUT_HOUSES} held-out houses each (seed 2), "
-             f"{new_scene} of {len(held_out)} held-out in a scene the activity never trained "
-             f"in; max_steps={max_steps}; 64x64 image",
+        f"{OMNIGIBSON_TRAIN_HOUSES} train houses each (seed 1), "
+        f"{OMNIGIBSON_HELD_OUT_HOUSES} held-out houses each (seed 2), "
+        f"{new_scene} of {len(held_out)} held-out in a scene the activity never trained "
+        f"in; max_steps={max_steps}; 64x64 image",
         group=lambda task: task.setup["activity"],
     )
 
@@ -129,8 +144,9 @@ RECIPES: dict[str, Callable[[int], Recipe]] = {
 
 
 # -- the env stack ----------------------------------------------------------------------------
-def make_env(env_id: str, tasks: list[Task], make_kwargs: dict[str, Any],
-             max_actions: int) -> gym.Env:
+def make_env(
+    env_id: str, tasks: list[Task], make_kwargs: dict[str, Any], max_actions: int
+) -> gym.Env:
     """The standard RL stack (``vab_gym.wrappers.rl_env``: GroundedActions + TextFeatures +
     only the Box keys) over ``tasks``, with progress rewards unless ``make_kwargs`` says."""
     import vab_gym  # noqa: F401  (registers the envs in a fresh worker process)
@@ -157,8 +173,14 @@ def play(env: gym.Env, task: Task, choose: Chooser, seed: int) -> tuple[bool, fl
             return bool(info.get("success", False)), total, steps
 
 
-def evaluate(env: gym.Env, tasks: list[Task], choose: Chooser, episodes: int,
-             group: Callable[[Task], str], seed: int) -> dict[str, Any]:
+def evaluate(
+    env: gym.Env,
+    tasks: list[Task],
+    choose: Chooser,
+    episodes: int,
+    group: Callable[[Task], str],
+    seed: int,
+) -> dict[str, Any]:
     """Success rate (with its standard error), mean return and steps over ``episodes`` plays
     of every task, overall and per group (item, activity)."""
     rows = []
@@ -166,19 +188,26 @@ def evaluate(env: gym.Env, tasks: list[Task], choose: Chooser, episodes: int,
         for i, task in enumerate(tasks):
             success, total, steps = play(env, task, choose, seed + 1000 * repeat + i)
             rows.append((group(task), success, total, steps))
-    return {"overall": _rates(rows), "by_group": {
-        name: _rates([r for r in rows if r[0] == name]) for name in sorted({r[0] for r in rows})}}
+    return {
+        "overall": _rates(rows),
+        "by_group": {
+            name: _rates([r for r in rows if r[0] == name]) for name in sorted({r[0] for r in rows})
+        },
+    }
 
 
 def _rates(rows: list[tuple[str, bool, float, int]]) -> dict[str, float]:
     n = len(rows)
     p = sum(r[1] for r in rows) / n
     returns = np.array([r[2] for r in rows])
-    return {"episodes": n, "success": round(p, 4),
-            "success_se": round(math.sqrt(p * (1 - p) / n), 4),
-            "return": round(float(returns.mean()), 4),
-            "return_se": round(float(returns.std(ddof=1) / math.sqrt(n)) if n > 1 else 0.0, 4),
-            "steps": round(float(np.mean([r[3] for r in rows])), 2)}
+    return {
+        "episodes": n,
+        "success": round(p, 4),
+        "success_se": round(math.sqrt(p * (1 - p) / n), 4),
+        "return": round(float(returns.mean()), 4),
+        "return_se": round(float(returns.std(ddof=1) / math.sqrt(n)) if n > 1 else 0.0, 4),
+        "steps": round(float(np.mean([r[3] for r in rows])), 2),
+    }
 
 
 def training_curve(episodes: list[list[float]], bin_steps: int) -> list[list[float]]:
@@ -188,10 +217,16 @@ def training_curve(episodes: list[list[float]], bin_steps: int) -> list[list[flo
     bins: dict[int, list[list[float]]] = {}
     for row in episodes:
         bins.setdefault(int(row[0]) // bin_steps, []).append(row)
-    return [[max(r[0] for r in rows), len(rows),
-             round(float(np.mean([r[1] for r in rows])), 4),
-             round(float(np.mean([r[2] for r in rows])), 4), max(r[3] for r in rows)]
-            for _, rows in sorted(bins.items())]
+    return [
+        [
+            max(r[0] for r in rows),
+            len(rows),
+            round(float(np.mean([r[1] for r in rows])), 4),
+            round(float(np.mean([r[2] for r in rows])), 4),
+            max(r[3] for r in rows),
+        ]
+        for _, rows in sorted(bins.items())
+    ]
 
 
 def random_chooser(seed: int) -> Chooser:
@@ -203,6 +238,7 @@ def policy_chooser(model: Any, deterministic: bool) -> Chooser:
     def choose(obs: dict[str, Any], mask: np.ndarray) -> int:
         action, _ = model.predict(obs, action_masks=mask, deterministic=deterministic)
         return int(action)
+
     return choose
 
 
@@ -210,8 +246,15 @@ def policy_chooser(model: Any, deterministic: bool) -> Chooser:
 # Few env steps fit in 30 minutes on 2 shared cores (an ``execute`` step path-finds), so each
 # sample is reused: short rollouts, many epochs.
 HYPERPARAMETERS: dict[str, Any] = {
-    "n_steps": 128, "batch_size": 64, "n_epochs": 10, "gamma": 0.98, "gae_lambda": 0.95,
-    "ent_coef": 0.01, "learning_rate": 5e-4, "policy_kwargs": {"net_arch": [128, 128]}}
+    "n_steps": 128,
+    "batch_size": 64,
+    "n_epochs": 10,
+    "gamma": 0.98,
+    "gae_lambda": 0.95,
+    "ent_coef": 0.01,
+    "learning_rate": 5e-4,
+    "policy_kwargs": {"net_arch": [128, 128]},
+}
 
 
 def load_average() -> list[float]:
@@ -226,19 +269,35 @@ def main() -> int:
     parser.add_argument("--max-steps", type=int, default=20, help="episode step limit")
     parser.add_argument("--n-envs", type=int, default=2, help="SubprocVecEnv workers")
     parser.add_argument("--eval-every", type=int, default=8192, help="env steps")
-    parser.add_argument("--eval-episodes", type=int, default=2,
-                        help="sampled-policy episodes per held-out task per evaluation")
-    parser.add_argument("--random-episodes", type=int, default=10,
-                        help="random-policy episodes per held-out task")
-    parser.add_argument("--activities", nargs="+",
-                        help="VAB-OmniGibson-v0 only: these activities instead of the "
-                             "recipe's OMNIGIBSON_ACTIVITIES")
-    parser.add_argument("--eval-train-tasks", type=int, default=0,
-                        help="also play the first N training tasks greedily at each "
-                             "evaluation (does the policy fit what it trained on?)")
-    parser.add_argument("--curve-bin", type=int, default=0,
-                        help="store training episodes as means over bins of this many env "
-                             "steps instead of one row each (a small JSON)")
+    parser.add_argument(
+        "--eval-episodes",
+        type=int,
+        default=2,
+        help="sampled-policy episodes per held-out task per evaluation",
+    )
+    parser.add_argument(
+        "--random-episodes", type=int, default=10, help="random-policy episodes per held-out task"
+    )
+    parser.add_argument(
+        "--activities",
+        nargs="+",
+        help="VAB-OmniGibson-v0 only: these activities instead of the "
+        "recipe's OMNIGIBSON_ACTIVITIES",
+    )
+    parser.add_argument(
+        "--eval-train-tasks",
+        type=int,
+        default=0,
+        help="also play the first N training tasks greedily at each "
+        "evaluation (does the policy fit what it trained on?)",
+    )
+    parser.add_argument(
+        "--curve-bin",
+        type=int,
+        default=0,
+        help="store training episodes as means over bins of this many env "
+        "steps instead of one row each (a small JSON)",
+    )
     parser.add_argument("--out", type=Path, help="results JSON (default benchmarks/results/)")
     parser.add_argument("--checkpoints", type=Path, default=Path("/tmp/vab-rl-checkpoints"))
     args = parser.parse_args()
@@ -250,35 +309,53 @@ def main() -> int:
     from stable_baselines3.common.callbacks import BaseCallback
     from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecMonitor
 
-
     torch.set_num_threads(1)  # the workers have the other core
     began = time.perf_counter()
-    recipe = (RECIPES[args.env](args.max_steps, activities=tuple(args.activities))
-              if args.activities else RECIPES[args.env](args.max_steps))
+    recipe = (
+        RECIPES[args.env](args.max_steps, activities=tuple(args.activities))
+        if args.activities
+        else RECIPES[args.env](args.max_steps)
+    )
     recipe_seconds = round(time.perf_counter() - began, 1)
     slug = args.env.removeprefix("VAB-").removesuffix("-v0").lower()
     out = args.out or RESULTS / f"rl-{slug}.json"
     args.checkpoints.mkdir(parents=True, exist_ok=True)
-    make = functools.partial(make_env, args.env, recipe.train, recipe.make_kwargs,
-                             recipe.max_actions)
+    make = functools.partial(
+        make_env, args.env, recipe.train, recipe.make_kwargs, recipe.max_actions
+    )
     eval_env = make_env(args.env, recipe.held_out, recipe.make_kwargs, recipe.max_actions)
-    train_probe = recipe.train[:args.eval_train_tasks]
-    train_env = (make_env(args.env, train_probe, recipe.make_kwargs, recipe.max_actions)
-                 if train_probe else None)
+    train_probe = recipe.train[: args.eval_train_tasks]
+    train_env = (
+        make_env(args.env, train_probe, recipe.make_kwargs, recipe.max_actions)
+        if train_probe
+        else None
+    )
 
     report: dict[str, Any] = {
-        "env": args.env, "algorithm": "sb3-contrib MaskablePPO, MultiInputPolicy",
-        "tasks": recipe.note, "train_tasks": len(recipe.train),
-        "held_out_tasks": len(recipe.held_out), "seed": args.seed, "n_envs": args.n_envs,
-        "minutes_budget": args.minutes, "machine": machine(), "load_at_start": load_average(),
+        "env": args.env,
+        "algorithm": "sb3-contrib MaskablePPO, MultiInputPolicy",
+        "tasks": recipe.note,
+        "train_tasks": len(recipe.train),
+        "held_out_tasks": len(recipe.held_out),
+        "seed": args.seed,
+        "n_envs": args.n_envs,
+        "minutes_budget": args.minutes,
+        "machine": machine(),
+        "load_at_start": load_average(),
         "recipe_seconds": recipe_seconds,
         "train_task_ids": [t.id for t in recipe.train],
         "held_out_task_ids": [t.id for t in recipe.held_out],
-        "train_probe_tasks": len(recipe.train[:args.eval_train_tasks]),
+        "train_probe_tasks": len(recipe.train[: args.eval_train_tasks]),
     }
     started = time.perf_counter()
-    report["random"] = evaluate(eval_env, recipe.held_out, random_chooser(args.seed),
-                                args.random_episodes, recipe.group, seed=10_000)
+    report["random"] = evaluate(
+        eval_env,
+        recipe.held_out,
+        random_chooser(args.seed),
+        args.random_episodes,
+        recipe.group,
+        seed=10_000,
+    )
     report["random"]["seconds"] = round(time.perf_counter() - started, 1)
     print("random:", report["random"]["overall"], flush=True)
 
@@ -304,25 +381,51 @@ def main() -> int:
     def run_eval(steps: int) -> None:
         clock["train"] += time.perf_counter() - clock["last"]
         begin = time.perf_counter()
-        entry = {"env_steps": steps, "train_seconds": round(clock["train"], 1),
-                 "load": load_average(),
-                 "sampled": evaluate(eval_env, recipe.held_out, policy_chooser(model, False),
-                                     args.eval_episodes, recipe.group, seed=20_000 + steps),
-                 "greedy": evaluate(eval_env, recipe.held_out, policy_chooser(model, True),
-                                    1, recipe.group, seed=30_000 + steps)}
+        entry = {
+            "env_steps": steps,
+            "train_seconds": round(clock["train"], 1),
+            "load": load_average(),
+            "sampled": evaluate(
+                eval_env,
+                recipe.held_out,
+                policy_chooser(model, False),
+                args.eval_episodes,
+                recipe.group,
+                seed=20_000 + steps,
+            ),
+            "greedy": evaluate(
+                eval_env,
+                recipe.held_out,
+                policy_chooser(model, True),
+                1,
+                recipe.group,
+                seed=30_000 + steps,
+            ),
+        }
         if train_probe:
-            entry["train_greedy"] = evaluate(train_env, train_probe, policy_chooser(model, True),
-                                             1, recipe.group, seed=40_000 + steps)
+            entry["train_greedy"] = evaluate(
+                train_env,
+                train_probe,
+                policy_chooser(model, True),
+                1,
+                recipe.group,
+                seed=40_000 + steps,
+            )
         clock["eval"] += time.perf_counter() - begin
         entry["eval_seconds_total"] = round(clock["eval"], 1)
         evals.append(entry)
         model.save(args.checkpoints / f"rl-{slug}-{steps}.zip")
-        probe = (f" train greedy {entry['train_greedy']['overall']['success']:.2f}"
-                 if train_probe else "")
-        print(f"{steps} steps, {clock['train'] / 60:.1f} min: sampled "
-              f"{entry['sampled']['overall']['success']:.2f} greedy "
-              f"{entry['greedy']['overall']['success']:.2f}{probe} load {entry['load']}",
-              flush=True)
+        probe = (
+            f" train greedy {entry['train_greedy']['overall']['success']:.2f}"
+            if train_probe
+            else ""
+        )
+        print(
+            f"{steps} steps, {clock['train'] / 60:.1f} min: sampled "
+            f"{entry['sampled']['overall']['success']:.2f} greedy "
+            f"{entry['greedy']['overall']['success']:.2f}{probe} load {entry['load']}",
+            flush=True,
+        )
         write()
         clock["last"] = time.perf_counter()
 
@@ -338,8 +441,14 @@ def main() -> int:
             wall = clock["train"] + time.perf_counter() - clock["last"]
             for info in self.locals["infos"]:
                 if "episode" in info:
-                    episodes.append([self.num_timesteps, round(float(info["episode"]["r"]), 4),
-                                     float(bool(info.get("success"))), round(wall, 1)])
+                    episodes.append(
+                        [
+                            self.num_timesteps,
+                            round(float(info["episode"]["r"]), 4),
+                            float(bool(info.get("success"))),
+                            round(wall, 1),
+                        ]
+                    )
             if self.num_timesteps >= self.next_eval:
                 self.next_eval += args.eval_every
                 run_eval(self.num_timesteps)

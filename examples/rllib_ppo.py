@@ -50,17 +50,27 @@ def observation_connectors(env: Any, spaces: Any, device: Any) -> list:
     return [FlattenObservations(), MeanStdFilter()]
 
 
-def ppo_config(env_config: dict[str, Any] | None = None, *, env_runners: int = 0,
-               train_batch_size: int = 512, minibatch_size: int = 128, epochs: int = 4,
-               hiddens: tuple[int, ...] = (256, 256), seed: int = 0) -> PPOConfig:
+def ppo_config(
+    env_config: dict[str, Any] | None = None,
+    *,
+    env_runners: int = 0,
+    train_batch_size: int = 512,
+    minibatch_size: int = 128,
+    epochs: int = 4,
+    hiddens: tuple[int, ...] = (256, 256),
+    seed: int = 0,
+) -> PPOConfig:
     """PPO on ``ENV_NAME`` (register it with :func:`make_env` first); ``env_runners=0``
     samples in the driver process, ``n`` in ``n`` Ray actors."""
     return (
         PPOConfig()
         .environment(ENV_NAME, env_config=env_config or {})
         .env_runners(num_env_runners=env_runners, env_to_module_connector=observation_connectors)
-        .training(train_batch_size_per_learner=train_batch_size, minibatch_size=minibatch_size,
-                  num_epochs=epochs)
+        .training(
+            train_batch_size_per_learner=train_batch_size,
+            minibatch_size=minibatch_size,
+            num_epochs=epochs,
+        )
         .rl_module(model_config=DefaultModelConfig(fcnet_hiddens=list(hiddens)))
         .debugging(seed=seed)
     )
@@ -69,9 +79,17 @@ def ppo_config(env_config: dict[str, Any] | None = None, *, env_runners: int = 0
 def episode_stats(result: dict[str, Any]) -> dict[str, float]:
     """What one ``algo.train()`` result says about sampling and episodes."""
     runners = result["env_runners"]
-    return {key: float(runners.get(key, float("nan"))) for key in (
-        "num_env_steps_sampled_lifetime", "num_episodes", "episode_return_mean",
-        "episode_return_min", "episode_return_max", "episode_len_mean")}
+    return {
+        key: float(runners.get(key, float("nan")))
+        for key in (
+            "num_env_steps_sampled_lifetime",
+            "num_episodes",
+            "episode_return_mean",
+            "episode_return_min",
+            "episode_return_max",
+            "episode_len_mean",
+        )
+    }
 
 
 def main() -> None:
@@ -88,19 +106,22 @@ def main() -> None:
     register_env(ENV_NAME, make_env)
     ray.init(address="local", num_cpus=args.num_cpus, include_dashboard=False)
     try:
-        algo = ppo_config({"env_id": args.env, "max_steps": args.max_steps,
-                           "reward_mode": args.reward_mode},
-                          env_runners=args.env_runners,
-                          train_batch_size=args.train_batch_size).build_algo()
+        algo = ppo_config(
+            {"env_id": args.env, "max_steps": args.max_steps, "reward_mode": args.reward_mode},
+            env_runners=args.env_runners,
+            train_batch_size=args.train_batch_size,
+        ).build_algo()
         for _ in range(args.iterations):
             result = algo.train()
             stats = episode_stats(result)
-            print(f"iteration {result['training_iteration']}: "
-                  f"{stats['num_env_steps_sampled_lifetime']:.0f} env steps, "
-                  f"{stats['num_episodes']:.0f} episodes, return mean "
-                  f"{stats['episode_return_mean']:.3f} (min {stats['episode_return_min']:.3f}, "
-                  f"max {stats['episode_return_max']:.3f}), length mean "
-                  f"{stats['episode_len_mean']:.1f}")
+            print(
+                f"iteration {result['training_iteration']}: "
+                f"{stats['num_env_steps_sampled_lifetime']:.0f} env steps, "
+                f"{stats['num_episodes']:.0f} episodes, return mean "
+                f"{stats['episode_return_mean']:.3f} (min {stats['episode_return_min']:.3f}, "
+                f"max {stats['episode_return_max']:.3f}), length mean "
+                f"{stats['episode_len_mean']:.1f}"
+            )
         algo.stop()
     finally:
         ray.shutdown()

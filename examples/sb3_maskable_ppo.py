@@ -21,8 +21,7 @@ from vab_gym.wrappers import Curriculum, rl_env
 
 
 def make_env(env_id: str, split: str, curriculum: str | None) -> gym.Env:
-    env = rl_env(env_id, max_actions=64, image_size=(64, 64), reward_mode="progress",
-                 split=split)
+    env = rl_env(env_id, max_actions=64, image_size=(64, 64), reward_mode="progress", split=split)
     return Curriculum(env, by=curriculum) if curriculum else env
 
 
@@ -35,8 +34,9 @@ def main() -> None:
     parser.add_argument("--curriculum", choices=("tier", "success"))
     args = parser.parse_args()
     envs = SubprocVecEnv([lambda: make_env(args.env, args.split, args.curriculum)] * args.envs)
-    model = MaskablePPO("MultiInputPolicy", envs, n_steps=32, batch_size=64, verbose=1,
-                        device="cpu")
+    model = MaskablePPO(
+        "MultiInputPolicy", envs, n_steps=32, batch_size=64, verbose=1, device="cpu"
+    )
     model.learn(total_timesteps=args.steps)
     envs.close()
 

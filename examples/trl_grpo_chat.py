@@ -76,10 +76,15 @@ def tool_method(spec: ActionSpec) -> Callable[..., list[dict[str, Any]]]:
         return self._act(spec.name, arguments)
 
     params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
-    params += [inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY,
-                                 annotation=_annotation(p),
-                                 **({} if p.required else {"default": p.default}))
-               for p in spec.params]
+    params += [
+        inspect.Parameter(
+            p.name,
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=_annotation(p),
+            **({} if p.required else {"default": p.default}),
+        )
+        for p in spec.params
+    ]
     act.__name__ = act.__qualname__ = spec.name
     act.__signature__ = inspect.Signature(params, return_annotation=list)  # type: ignore[attr-defined]
     act.__annotations__ = {**{p.name: _annotation(p) for p in spec.params}, "return": list}
@@ -102,8 +107,9 @@ def environment_class(env_id: str, **chat_kwargs: Any) -> type:
         def __init__(self) -> None:
             self._chat = ChatEnv(env_id, mode="tools", images="pil", **chat_kwargs)
 
-        def reset(self, task_id: str | None = None, seed: int | None = None,
-                  **_row: Any) -> list[dict[str, Any]]:
+        def reset(
+            self, task_id: str | None = None, seed: int | None = None, **_row: Any
+        ) -> list[dict[str, Any]]:
             options = {"task_id": task_id} if task_id else None
             messages, _ = self._chat.reset(seed=seed, options=options)
             return messages[-1]["content"]  # the first view; the head is in the row
@@ -114,10 +120,12 @@ def environment_class(env_id: str, **chat_kwargs: Any) -> type:
         def _act(self, name: str, arguments: dict[str, Any]) -> list[dict[str, Any]]:
             if self._chat.done:
                 raise ValueError("The episode has ended; answer without a tool call.")
-            call = {"id": f"call_{name}", "type": "function",
-                    "function": {"name": name, "arguments": arguments}}
-            turn, *_ = self._chat.step({"role": "assistant", "content": None,
-                                        "tool_calls": [call]})
+            call = {
+                "id": f"call_{name}",
+                "type": "function",
+                "function": {"name": name, "arguments": arguments},
+            }
+            turn, *_ = self._chat.step({"role": "assistant", "content": None, "tool_calls": [call]})
             return tool_result(turn)
 
     for spec in action_set_for(env_id):
@@ -125,7 +133,8 @@ def environment_class(env_id: str, **chat_kwargs: Any) -> type:
             raise ValueError(f"{env_id}: action {spec.name!r} would shadow TRL's {spec.name}")
         setattr(VabEnvironment, spec.name, tool_method(spec))
     VabEnvironment.__name__ = VabEnvironment.__qualname__ = "".join(
-        part.capitalize() for part in env_id.replace("-", "_").split("_"))
+        part.capitalize() for part in env_id.replace("-", "_").split("_")
+    )
     return VabEnvironment
 
 
@@ -138,8 +147,13 @@ def dataset_rows(chat: ChatEnv, seeds: int = 1) -> list[dict[str, Any]]:
     for task_id in tasks.ids:
         head = chat.head(tasks[task_id].instruction)
         for seed in range(seeds):
-            rows.append({"prompt": [*head, {"role": "user", "content": ""}],
-                         "task_id": task_id, "seed": seed})
+            rows.append(
+                {
+                    "prompt": [*head, {"role": "user", "content": ""}],
+                    "task_id": task_id,
+                    "seed": seed,
+                }
+            )
     return rows
 
 

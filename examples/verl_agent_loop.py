@@ -69,8 +69,11 @@ def verl_turn(messages: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], lis
     return out, images
 
 
-def play_turns(chat: ChatEnv, task_id: str | None, seed: int | None,
-               ) -> Iterator[tuple[list[dict[str, Any]], bool]]:
+def play_turns(
+    chat: ChatEnv,
+    task_id: str | None,
+    seed: int | None,
+) -> Iterator[tuple[list[dict[str, Any]], bool]]:
     """The env half of the loop, as a generator: yields ``(messages, done)``: first the
     whole first request, then after each reply sent in (``.send(text)``) the new turn, with
     ``done`` once the episode ended (the final feedback is not sent to the model);
@@ -88,8 +91,9 @@ class ChatPool:
     world) starts once per worker, not once per rollout; one sample holds a view at a time."""
 
     def __init__(self, factory: Callable[[str, str], ChatEnv] | None = None) -> None:
-        self._factory = factory or (lambda env_id, split: ChatEnv(env_id, images="pil",
-                                                                  split=split))
+        self._factory = factory or (
+            lambda env_id, split: ChatEnv(env_id, images="pil", split=split)
+        )
         self._free: dict[tuple[str, str], list[ChatEnv]] = {}
         self._lock = threading.Lock()
 
@@ -110,12 +114,17 @@ def dataset_rows(env_id: str, split: str = "train", seeds: int = 1) -> list[dict
     builds the real prompt from the env, so ``prompt`` is only the instruction (for
     verl's length filter and logs); ``extra_info`` names the episode."""
     tasks = load_env_creator(gym.spec(env_id).entry_point).default_tasks(split)
-    return [{"data_source": env_id, "agent_name": AGENT_NAME,
-             "prompt": [{"role": "user", "content": tasks[task_id].instruction}],
-             "reward_model": {"style": "env", "ground_truth": ""},
-             "extra_info": {"env_id": env_id, "split": split, "task_id": task_id,
-                            "seed": seed}}
-            for task_id in tasks.ids for seed in range(seeds)]
+    return [
+        {
+            "data_source": env_id,
+            "agent_name": AGENT_NAME,
+            "prompt": [{"role": "user", "content": tasks[task_id].instruction}],
+            "reward_model": {"style": "env", "ground_truth": ""},
+            "extra_info": {"env_id": env_id, "split": split, "task_id": task_id, "seed": seed},
+        }
+        for task_id in tasks.ids
+        for seed in range(seeds)
+    ]
 
 
 try:  # verl is not installed where this was written: the helpers above import without it
@@ -151,8 +160,11 @@ if AgentLoopBase is not None:  # pragma: no cover - needs verl, an inference ser
                 request_id, turns_played = uuid4().hex, 0
                 while not done and len(mask) < response_length:
                     output = await self.server_manager.generate(
-                        request_id=request_id, prompt_ids=prompt_ids + response_ids,
-                        sampling_params=sampling_params, image_data=images or None)
+                        request_id=request_id,
+                        prompt_ids=prompt_ids + response_ids,
+                        sampling_params=sampling_params,
+                        image_data=images or None,
+                    )
                     response_ids += output.token_ids
                     mask += [1] * len(output.token_ids)
                     logprobs += output.log_probs or [0.0] * len(output.token_ids)
@@ -162,19 +174,24 @@ if AgentLoopBase is not None:  # pragma: no cover - needs verl, an inference ser
                     if done:
                         break
                     turn, new_images = verl_turn(turn)
-                    ids = await self.apply_chat_template(turn, images=new_images or None,
-                                                         remove_system_prompt=True)
+                    ids = await self.apply_chat_template(
+                        turn, images=new_images or None, remove_system_prompt=True
+                    )
                     images += new_images
                     response_ids += ids
                     mask += [0] * len(ids)
                     logprobs += [0.0] * len(ids)
                 return AgentLoopOutput(
-                    prompt_ids=prompt_ids, response_ids=response_ids[:response_length],
+                    prompt_ids=prompt_ids,
+                    response_ids=response_ids[:response_length],
                     response_mask=mask[:response_length],
                     response_logprobs=logprobs[:response_length],
                     multi_modal_data={"images": images} if images else {},
-                    reward_score=chat.episode_return, num_turns=2 * turns_played + 1,
-                    metrics={}, extra_fields={"task_id": extra.get("task_id")})
+                    reward_score=chat.episode_return,
+                    num_turns=2 * turns_played + 1,
+                    metrics={},
+                    extra_fields={"task_id": extra.get("task_id")},
+                )
             finally:
                 POOL.give(*where, chat)
 

@@ -39,8 +39,10 @@ def main(split: str) -> None:
         if name not in used:
             shutil.rmtree(folder)
     write_jsonl(report.tasks, root.parent / f"{split}.jsonl")
-    print(f"{split}: {len(report.tasks)} tasks on {len(used)} pages; {report.rejected_close} "
-          f"corruptions under the distance filter; unsolved: {report.unsolved or 'none'}")
+    print(
+        f"{split}: {len(report.tasks)} tasks on {len(used)} pages; {report.rejected_close} "
+        f"corruptions under the distance filter; unsolved: {report.unsolved or 'none'}"
+    )
 
 
 if __name__ == "__main__":

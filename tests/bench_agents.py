@@ -43,9 +43,15 @@ class Misbehaving:
             os._exit(3)
         if behaviour == "hang":
             time.sleep(3600)
-        self.last_step = {"reply": f"Action: (scripted) {self.task_id}", "prompt_tokens": 10,
-                          "completion_tokens": 2, "cost": 0.001, "seconds": 0.0,
-                          "retries": 0, "error": None}
+        self.last_step = {
+            "reply": f"Action: (scripted) {self.task_id}",
+            "prompt_tokens": 10,
+            "completion_tokens": 2,
+            "cost": 0.001,
+            "seconds": 0.0,
+            "retries": 0,
+            "error": None,
+        }
         return self.solver.act(obs, info)
 
     def describe(self) -> dict[str, Any]:

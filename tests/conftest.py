@@ -30,9 +30,13 @@ CSS = """body { margin: 0; font-family: "DejaVu Sans", sans-serif; }
 
 
 def pytest_addoption(parser):
-    parser.addoption("--full-splits", action="store_true", default=False,
-                     help="whole-split solver tests play every task (default: a stratified "
-                          "fifth, tests/splits.py)")
+    parser.addoption(
+        "--full-splits",
+        action="store_true",
+        default=False,
+        help="whole-split solver tests play every task (default: a stratified "
+        "fifth, tests/splits.py)",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -44,8 +48,14 @@ def make_task(task_id: str, site: Path, corruption: dict | None) -> Task:
     setup = {"site": str(site), "css_file": "style.css"}
     if corruption:
         setup["corruption"] = corruption
-    return Task(task_id, "VAB-CSS-v0", "test", "Fix the css rules.", setup,
-                {"type": "ssim_distance", "threshold": 0.1})
+    return Task(
+        task_id,
+        "VAB-CSS-v0",
+        "test",
+        "Fix the css rules.",
+        setup,
+        {"type": "ssim_distance", "threshold": 0.1},
+    )
 
 
 @pytest.fixture(scope="session")
@@ -58,16 +68,35 @@ def site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def tasks(site) -> TaskSet:
-    return TaskSet([
-        make_task("untouched", site, None),
-        make_task("grid-gone", site, {"operation": "change_value", "selector": ".cards",
-                                      "property": "display", "old_value": "grid",
-                                      "new_value": "block"}),
-        make_task("card-rule-gone", site, {
-            "operation": "delete_rule", "selector": ".card",
-            "declarations": {"height": "240px", "background-color": "#e63946",
-                             "color": "#ffffff"}}),
-    ])
+    return TaskSet(
+        [
+            make_task("untouched", site, None),
+            make_task(
+                "grid-gone",
+                site,
+                {
+                    "operation": "change_value",
+                    "selector": ".cards",
+                    "property": "display",
+                    "old_value": "grid",
+                    "new_value": "block",
+                },
+            ),
+            make_task(
+                "card-rule-gone",
+                site,
+                {
+                    "operation": "delete_rule",
+                    "selector": ".card",
+                    "declarations": {
+                        "height": "240px",
+                        "background-color": "#e63946",
+                        "color": "#ffffff",
+                    },
+                },
+            ),
+        ]
+    )
 
 
 @pytest.fixture(scope="session")

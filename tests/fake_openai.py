@@ -75,37 +75,67 @@ class FakeOpenAI:
         if answer.get("delay"):
             await asyncio.sleep(answer["delay"])
         if "status" in answer:
-            return JSONResponse({"error": {"message": f"scripted {answer['status']}"}},
-                                answer["status"])
+            return JSONResponse(
+                {"error": {"message": f"scripted {answer['status']}"}}, answer["status"]
+            )
         message: dict[str, Any] = {"role": "assistant", "content": answer.get("content")}
         if answer.get("tool_calls"):
             message["tool_calls"] = [
-                {"id": f"call_{len(self.requests)}_{i}", "type": "function",
-                 "function": {"name": name, "arguments": args if isinstance(args, str)
-                              else json.dumps(args)}}
-                for i, (name, args) in enumerate(answer["tool_calls"])]
-        return JSONResponse({
-            "id": f"chatcmpl-{len(self.requests)}", "object": "chat.completion",
-            "created": 0, "model": body.get("model", ""),
-            "choices": [{"index": 0, "message": message,
-                         "finish_reason": "tool_calls" if answer.get("tool_calls") else "stop"}],
-            "usage": answer.get("usage", USAGE)})
+                {
+                    "id": f"call_{len(self.requests)}_{i}",
+                    "type": "function",
+                    "function": {
+                        "name": name,
+                        "arguments": args if isinstance(args, str) else json.dumps(args),
+                    },
+                }
+                for i, (name, args) in enumerate(answer["tool_calls"])
+            ]
+        return JSONResponse(
+            {
+                "id": f"chatcmpl-{len(self.requests)}",
+                "object": "chat.completion",
+                "created": 0,
+                "model": body.get("model", ""),
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": message,
+                        "finish_reason": "tool_calls" if answer.get("tool_calls") else "stop",
+                    }
+                ],
+                "usage": answer.get("usage", USAGE),
+            }
+        )
 
     async def _models(self, request: Request) -> JSONResponse:
-        return JSONResponse({"object": "list", "data": [
-            {"id": m, "object": "model", "created": 0, "owned_by": "fake"} for m in self.models]})
+        return JSONResponse(
+            {
+                "object": "list",
+                "data": [
+                    {"id": m, "object": "model", "created": 0, "owned_by": "fake"}
+                    for m in self.models
+                ],
+            }
+        )
 
     # -- lifecycle ------------------------------------------------------------------------
     def start(self) -> FakeOpenAI:
-        app = Starlette(routes=[Route("/v1/chat/completions", self._completions, methods=["POST"]),
-                                Route("/v1/models", self._models, methods=["GET"])])
+        app = Starlette(
+            routes=[
+                Route("/v1/chat/completions", self._completions, methods=["POST"]),
+                Route("/v1/models", self._models, methods=["GET"]),
+            ]
+        )
         self._socket = socket.socket()
         self._socket.bind(("127.0.0.1", 0))
-        config = uvicorn.Config(app, log_level="warning", lifespan="off",
-                                timeout_graceful_shutdown=1)
+        config = uvicorn.Config(
+            app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1
+        )
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run,
-                                        kwargs={"sockets": [self._socket]}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
+        )
         self._thread.start()
         deadline = time.monotonic() + 10
         while not self._server.started:

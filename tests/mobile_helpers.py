@@ -6,7 +6,6 @@ screens through Starlette's test client, and the env helpers that find an elemen
 words and finish an episode.
 """
 
-
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -85,8 +84,11 @@ def number_of(env: Any, text: str, cls: str | None = None, *, content: bool = Fa
     """The label number of the first element reading ``text`` (its text or description; also
     the words inside it with ``content``), as a person finds it."""
     for number, element in enumerate(env.elements, 1):
-        words = (element.text, element.desc, element.content) if content else (
-            element.text, element.desc)
+        words = (
+            (element.text, element.desc, element.content)
+            if content
+            else (element.text, element.desc)
+        )
         if text in words and cls in (None, element.cls):
             return number
     raise AssertionError(f"{text!r} is not on the screen: {[e.label for e in env.elements]}")
@@ -95,6 +97,7 @@ def number_of(env: Any, text: str, cls: str | None = None, *, content: bool = Fa
 def finish(env: Any, message: str | None = None) -> tuple[float, dict[str, Any]]:
     """End the episode with ``finish`` (and its message); the reward and the info."""
     _obs, reward, terminated, _truncated, info = env.step(
-        "finish()" if message is None else f"finish({message!r})")
+        "finish()" if message is None else f"finish({message!r})"
+    )
     assert terminated
     return reward, info

@@ -8,7 +8,9 @@ import pytest
 from vab_gym.core.actions import ActionError, ActionSet, ActionSpec, Param
 
 ACTIONS = ActionSet(
-    ActionSpec("craft", "Craft an item.", (Param("item", str, "what"), Param("num", int, "how many", 1))),
+    ActionSpec(
+        "craft", "Craft an item.", (Param("item", str, "what"), Param("num", int, "how many", 1))
+    ),
     ActionSpec("scale", "Scale.", (Param("factor", float, "by"),)),
     ActionSpec("done", "Finish."),
     preparsers=(lambda text: "done()" if "I am finished" in text else None,),

@@ -109,8 +109,11 @@ def test_minecraft_tool_calls_reach_success(fake, minecraft):
     # the call, its result as a tool message, then the new screenshot in a user message
     call, result, screenshot = second["messages"][-3:]
     assert call["role"] == "assistant" and call["tool_calls"][0]["function"]["name"] == "execute"
-    assert result == {"role": "tool", "tool_call_id": call["tool_calls"][0]["id"],
-                      "content": result["content"]}
+    assert result == {
+        "role": "tool",
+        "tool_call_id": call["tool_calls"][0]["id"],
+        "content": result["content"],
+    }
     assert "Feedback on the Action: " in result["content"]
     assert screenshot["role"] == "user" and len(user_images(screenshot)) == 1
 
@@ -158,6 +161,7 @@ def test_system_prompt_documents_the_action_set(fake, minecraft):
 
 def test_minecraft_history_omits_past_images(fake, minecraft):
     """container.py: the previous user turn becomes its text + "Omitted.\\n", no image."""
+
     def run(**options):
         fake.requests.clear()
         agent = agent_for(fake, **options)
@@ -181,8 +185,10 @@ def test_css_images_arrive_as_data_urls_and_all_are_kept(css_run):
     first, last = requests[0]["messages"], requests[-1]["messages"]
     # CSSAgent.start_sample: the instructions as a user message, then the agent's consent
     assert first[0]["role"] == "user" and "You are a CSS agent" in first[0]["content"]
-    assert first[1] == {"role": "assistant",
-                        "content": "I've understood your instruction, start please."}
+    assert first[1] == {
+        "role": "assistant",
+        "content": "I've understood your instruction, start please.",
+    }
     urls = user_images(first[2])
     assert all(u.startswith("data:image/png;base64,") for u in urls)
     assert [base64.b64decode(u.split(",", 1)[1]) for u in urls] == shown
@@ -203,8 +209,9 @@ class StubEnv(gym.Env):
         self.png = png_bytes(np.full((8, 6, 3), 200, np.uint8))
 
     def model_view(self) -> ModelView:
-        return ModelView(f"turn {self.turn}", (self.png,) * (2 if self.double_first and
-                                                             self.turn == 0 else 1))
+        return ModelView(
+            f"turn {self.turn}", (self.png,) * (2 if self.double_first and self.turn == 0 else 1)
+        )
 
     double_first = False  # CSS-like: two images on the first turn
 
@@ -237,8 +244,11 @@ def test_mobile_history_keeps_placeholders_and_sends_jpeg(fake):
     messages = stub_turns(fake, StubEnv("VAB-Mobile-v0", MOBILE_ACTIONS), 3)
     assert messages[0]["content"].endswith("\n\nTask Instruction: Open the clock.")
     assert [(m["role"], m["content"]) for m in messages[1:5]] == [
-        ("user", "** XML **"), ("assistant", "Action: back()"),
-        ("user", "** XML **"), ("assistant", "Action: back()")]
+        ("user", "** XML **"),
+        ("assistant", "Action: back()"),
+        ("user", "** XML **"),
+        ("assistant", "Action: back()"),
+    ]
     urls = user_images(messages[5])
     assert len(urls) == 1 and urls[0].startswith("data:image/jpeg;base64,")
     assert base64.b64decode(urls[0].split(",", 1)[1])[:2] == b"\xff\xd8"  # a JPEG file
@@ -269,12 +279,15 @@ def test_image_size_cap_scales_the_longer_side(fake):
 
 # -- VAB's reply edits ------------------------------------------------------------------------
 def test_minecraft_reply_edits_follow_vab_container():
-    reply = ("Observation: a forest.\nThought: 1. a\n2. b\n3. c\nAction: craft('stick')\n"
-             "Action: craft('sugar')")
+    reply = (
+        "Observation: a forest.\nThought: 1. a\n2. b\n3. c\nAction: craft('stick')\n"
+        "Action: craft('sugar')"
+    )
     # "Action:"/"Thought:" upper-cased, text from the second ACTION on dropped, the THOUGHT
     # lines kept up to the one starting "2. "
-    assert edit_reply("minecraft", reply) == ("OBSERVATION: a forest.\nTHOUGHT: 1. a\n2. b\n"
-                                              "ACTION: craft('stick')\n")
+    assert edit_reply("minecraft", reply) == (
+        "OBSERVATION: a forest.\nTHOUGHT: 1. a\n2. b\nACTION: craft('stick')\n"
+    )
     long = "THOUGHT:\nl1\nl2\nl3\nl4\nl5\nl6\nACTION: equip('x')"
     # VAB's 5 lines count the empty one after "THOUGHT:", and its rejoining drops the newline
     assert edit_reply("minecraft", long) == "THOUGHT:l1\nl2\nl3\nl4\nACTION: equip('x')"
@@ -283,15 +296,19 @@ def test_minecraft_reply_edits_follow_vab_container():
 
 def test_omnigibson_reply_edits_follow_vab_container():
     reply = "OBSERVATION: o\nTHOUGHT: t\nACTION: grasp('1.apple')\nAction Feedback: fake"
-    assert edit_reply("omnigibson", reply) == "OBSERVATION: o\nTHOUGHT: t\nACTION: grasp('1.apple')\n"
+    assert (
+        edit_reply("omnigibson", reply) == "OBSERVATION: o\nTHOUGHT: t\nACTION: grasp('1.apple')\n"
+    )
     two = "ACTION: turn_left()\nACTION: turn_right()"
     assert edit_reply("omnigibson", two) == "ACTION: turn_left()\n"
     assert edit_reply("omnigibson", "Action: turn_left()") == "Action: turn_left()"  # no case fix
 
 
 # -- tool schemas -----------------------------------------------------------------------------
-@pytest.mark.parametrize("actions", [CSS_ACTIONS, MINECRAFT_ACTIONS, MOBILE_ACTIONS,
-                                     OMNIGIBSON_ACTIONS, WEBARENA_ACTIONS])
+@pytest.mark.parametrize(
+    "actions",
+    [CSS_ACTIONS, MINECRAFT_ACTIONS, MOBILE_ACTIONS, OMNIGIBSON_ACTIONS, WEBARENA_ACTIONS],
+)
 def test_tool_schemas_are_valid_json_schema(actions):
     for tool in actions.tool_schemas("openai"):
         schema = tool["function"]["parameters"]
@@ -324,8 +341,11 @@ def test_unknown_tool_and_bad_arguments_become_feedback(fake, minecraft):
     agent = agent_for(fake, "tools")
     obs, info = minecraft.reset(seed=0, options={"task_id": MC_TASK})
     agent.reset(minecraft, obs, info)
-    fake.push({"tool_calls": [("fly", {"height": 3})]}, {"tool_calls": [("craft", "{oops")]},
-              {"tool_calls": [("craft", {"item": 5})]})
+    fake.push(
+        {"tool_calls": [("fly", {"height": 3})]},
+        {"tool_calls": [("craft", "{oops")]},
+        {"tool_calls": [("craft", {"item": 5})]},
+    )
     for expected in ("fly(height=3)", "craft({oops)", "craft(item=5)"):
         action = agent.act(obs, info)
         assert action == expected
@@ -369,9 +389,13 @@ def test_tokens_and_cost_per_step_and_episode(fake, minecraft):
     agent = agent_for(fake, prices={"prompt": 2.5, "completion": 10.0})
     obs, info = minecraft.reset(seed=0, options={"task_id": MC_TASK})
     agent.reset(minecraft, obs, info)
-    fake.push("ACTION: look_up('stick')",
-              {"content": "ACTION: look_up('sugar')",
-               "usage": {"prompt_tokens": 2000, "completion_tokens": 50, "total_tokens": 2050}})
+    fake.push(
+        "ACTION: look_up('stick')",
+        {
+            "content": "ACTION: look_up('sugar')",
+            "usage": {"prompt_tokens": 2000, "completion_tokens": 50, "total_tokens": 2050},
+        },
+    )
     agent.act(obs, info)
     # 1000 prompt tokens at $2.5/M + 100 completion tokens at $10/M
     assert agent.last_step["cost"] == pytest.approx(0.0035)
@@ -382,18 +406,31 @@ def test_tokens_and_cost_per_step_and_episode(fake, minecraft):
 
 
 def test_describe_records_parameters_and_prompt_hashes(fake):
-    agent = LMMAgent("m", fake.url, api_key="sk-secret", temperature=0.3, seed=7,
-                     params={"top_p": 0.9})
+    agent = LMMAgent(
+        "m", fake.url, api_key="sk-secret", temperature=0.3, seed=7, params={"top_p": 0.9}
+    )
     record = agent.describe()
-    assert (record["class"], record["model"], record["mode"], record["temperature"],
-            record["seed"], record["params"]) == ("LMMAgent", "m", "text", 0.3, 7, {"top_p": 0.9})
+    assert (
+        record["class"],
+        record["model"],
+        record["mode"],
+        record["temperature"],
+        record["seed"],
+        record["params"],
+    ) == ("LMMAgent", "m", "text", 0.3, 7, {"top_p": 0.9})
     folder = resources.files("vab_gym.agents").joinpath("prompts")
     assert record["prompts"] == {
         template_for(env_id).env_id: hashlib.sha256(
-            folder.joinpath(f"{name}.yaml").read_bytes()).hexdigest()
-        for env_id, name in (("VAB-CSS-v0", "css"), ("VAB-Minecraft-v0", "minecraft"),
-                             ("VAB-Mobile-v0", "mobile"), ("VAB-OmniGibson-v0", "omnigibson"),
-                             ("VAB-WebArena-Lite-v0", "webarena"))}
+            folder.joinpath(f"{name}.yaml").read_bytes()
+        ).hexdigest()
+        for env_id, name in (
+            ("VAB-CSS-v0", "css"),
+            ("VAB-Minecraft-v0", "minecraft"),
+            ("VAB-Mobile-v0", "mobile"),
+            ("VAB-OmniGibson-v0", "omnigibson"),
+            ("VAB-WebArena-Lite-v0", "webarena"),
+        )
+    }
     assert "sk-secret" not in json.dumps(record)
     assert set(templates()) == set(record["prompts"])
 
@@ -410,7 +447,9 @@ def test_api_key_is_sent_as_bearer_and_seed_when_given(fake, minecraft):
 
 def test_check_names_an_unknown_model_and_a_dead_endpoint(fake):
     LMMAgent("fake-model", fake.url).check()
-    with pytest.raises(ValueError, match=r"does not serve model 'gpt-9'; it serves \['fake-model'\]"):
+    with pytest.raises(
+        ValueError, match=r"does not serve model 'gpt-9'; it serves \['fake-model'\]"
+    ):
         LMMAgent("gpt-9", fake.url).check()
     with socket.socket() as unused:  # a port nobody listens on
         unused.bind(("127.0.0.1", 0))

@@ -32,8 +32,14 @@ from vab_gym.bench.runner import read_results
 
 ROOT = Path(__file__).resolve().parents[1]
 MC = "VAB-Minecraft-v0"
-MC_TASKS = ["mc-test-cake", "mc-test-sugar", "mc-test-glass_bottle", "mc-test-glass",
-            "mc-test-sand", "mc-test-furnace"]
+MC_TASKS = [
+    "mc-test-cake",
+    "mc-test-sugar",
+    "mc-test-glass_bottle",
+    "mc-test-glass",
+    "mc-test-sand",
+    "mc-test-furnace",
+]
 QUIET = Console(file=open(os.devnull, "w"))  # noqa: SIM115  (lives as long as the tests)
 
 
@@ -47,8 +53,10 @@ def test_unknown_env_and_task_ids_are_named_before_any_job(tmp_path):
     with pytest.raises(BenchError, match="unknown env id 'VAB-Nope-v0'"):
         run_bench(options(tmp_path / "a", envs=f"{MC},VAB-Nope-v0"), QUIET)
     with pytest.raises(BenchError, match="mc-test-unobtainium"):
-        run_bench(options(tmp_path / "b", envs=MC,
-                          task_ids=["mc-test-cake", "mc-test-unobtainium"]), QUIET)
+        run_bench(
+            options(tmp_path / "b", envs=MC, task_ids=["mc-test-cake", "mc-test-unobtainium"]),
+            QUIET,
+        )
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
 
 
@@ -59,14 +67,14 @@ def models_server():
     async def models(request):
         if request.headers.get("authorization") != "Bearer sk-test":
             return JSONResponse({"error": {"message": "bad key"}}, status_code=401)
-        return JSONResponse({"object": "list", "data": [{"id": "served-model",
-                                                           "object": "model"}]})
+        return JSONResponse({"object": "list", "data": [{"id": "served-model", "object": "model"}]})
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(Starlette(routes=[Route("/v1/models", models)]),
-                                           log_level="error"))
+    server = uvicorn.Server(
+        uvicorn.Config(Starlette(routes=[Route("/v1/models", models)]), log_level="error")
+    )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     while not server.started:
@@ -82,18 +90,33 @@ def lmm(base_url: str, model: str, key: str | None = "sk-test") -> AgentSpec:
 
 def test_bad_endpoints_are_clear_errors_before_any_job(tmp_path, models_server):
     with pytest.raises(BenchError, match=r"does not serve model 'gpt-9'.*served-model"):
-        run_bench(options(tmp_path / "a", envs=MC, tasks=1,
-                          agent=lmm(models_server, "gpt-9")), QUIET)
+        run_bench(
+            options(tmp_path / "a", envs=MC, tasks=1, agent=lmm(models_server, "gpt-9")), QUIET
+        )
     with pytest.raises(BenchError, match="refused the key"):
-        run_bench(options(tmp_path / "b", envs=MC, tasks=1,
-                          agent=lmm(models_server, "served-model", key="sk-wrong")), QUIET)
+        run_bench(
+            options(
+                tmp_path / "b",
+                envs=MC,
+                tasks=1,
+                agent=lmm(models_server, "served-model", key="sk-wrong"),
+            ),
+            QUIET,
+        )
     closed = socket.socket()
     closed.bind(("127.0.0.1", 0))
     port = closed.getsockname()[1]
     closed.close()
     with pytest.raises(BenchError, match="does not answer"):
-        run_bench(options(tmp_path / "c", envs=MC, tasks=1,
-                          agent=lmm(f"http://127.0.0.1:{port}/v1", "served-model")), QUIET)
+        run_bench(
+            options(
+                tmp_path / "c",
+                envs=MC,
+                tasks=1,
+                agent=lmm(f"http://127.0.0.1:{port}/v1", "served-model"),
+            ),
+            QUIET,
+        )
     assert not any((tmp_path / name).exists() for name in "abc")
 
 
@@ -101,11 +124,27 @@ def test_api_key_env_must_be_set(monkeypatch, tmp_path, capsys):
     from vab_gym import cli
 
     monkeypatch.delenv("VAB_TEST_NO_SUCH_KEY", raising=False)
-    code = cli.main(["bench", "--agent", "lmm", "--model", "m", "--base-url",
-                     "http://127.0.0.1:9/v1", "--api-key-env", "VAB_TEST_NO_SUCH_KEY",
-                     "--envs", MC, "--out", str(tmp_path / "run")])
+    code = cli.main(
+        [
+            "bench",
+            "--agent",
+            "lmm",
+            "--model",
+            "m",
+            "--base-url",
+            "http://127.0.0.1:9/v1",
+            "--api-key-env",
+            "VAB_TEST_NO_SUCH_KEY",
+            "--envs",
+            MC,
+            "--out",
+            str(tmp_path / "run"),
+        ]
+    )
     assert code == 2 and not (tmp_path / "run").exists()
-    assert "the variable VAB_TEST_NO_SUCH_KEY is not set" in " ".join(capsys.readouterr().err.split())
+    assert "the variable VAB_TEST_NO_SUCH_KEY is not set" in " ".join(
+        capsys.readouterr().err.split()
+    )
 
 
 # -- the results file ----------------------------------------------------------------------
@@ -119,21 +158,33 @@ def test_a_torn_last_line_is_dropped_and_its_job_runs_again(tmp_path):
 
 # -- VAB's table ---------------------------------------------------------------------------
 def row(env_id, success, *, metrics=None, steps=4, invalid=0):
-    return {"env_id": env_id, "task_id": "t", "success": success, "steps": steps,
-            "progress": 1.0 if success else 0.0, "invalid_actions": invalid,
-            "tokens": {"prompt": 100, "completion": 10}, "cost": 0.01, "seconds": 1.0,
-            "error": None, "metrics": metrics or {}}
+    return {
+        "env_id": env_id,
+        "task_id": "t",
+        "success": success,
+        "steps": steps,
+        "progress": 1.0 if success else 0.0,
+        "invalid_actions": invalid,
+        "tokens": {"prompt": 100, "completion": 10},
+        "cost": 0.01,
+        "seconds": 1.0,
+        "error": None,
+        "metrics": metrics or {},
+    }
 
 
 def test_summary_and_leaderboard_hold_vab_rates_errors_and_partial_metrics():
-    rows = [row(MC, True, metrics={"reward": 1.0}), row(MC, True, metrics={"reward": 1.0}),
-            row(MC, True, metrics={"reward": 1.0}),
-            row(MC, False, metrics={"reward": 0.2}, invalid=2),
-            row("VAB-CSS-v0", True, metrics={"improved": True, "distance": 0.05}),
-            row("VAB-CSS-v0", False, metrics={"improved": False, "distance": 0.3}),
-            row("VAB-WebArena-Lite-v0", True, metrics={"site": "shopping"}),
-            row("VAB-WebArena-Lite-v0", False, metrics={"site": "shopping"}),
-            {**row("VAB-WebArena-Lite-v0", False), "error": "timeout", "steps": 0}]
+    rows = [
+        row(MC, True, metrics={"reward": 1.0}),
+        row(MC, True, metrics={"reward": 1.0}),
+        row(MC, True, metrics={"reward": 1.0}),
+        row(MC, False, metrics={"reward": 0.2}, invalid=2),
+        row("VAB-CSS-v0", True, metrics={"improved": True, "distance": 0.05}),
+        row("VAB-CSS-v0", False, metrics={"improved": False, "distance": 0.3}),
+        row("VAB-WebArena-Lite-v0", True, metrics={"site": "shopping"}),
+        row("VAB-WebArena-Lite-v0", False, metrics={"site": "shopping"}),
+        {**row("VAB-WebArena-Lite-v0", False), "error": "timeout", "steps": 0},
+    ]
     summary = summarize(rows, "my-model")
     mc, css, wa = (summary["envs"][k] for k in (MC, "VAB-CSS-v0", "VAB-WebArena-Lite-v0"))
     assert mc["success_rate"] == 75.0
@@ -157,13 +208,19 @@ def test_summary_and_leaderboard_hold_vab_rates_errors_and_partial_metrics():
 def test_crashes_are_retried_once_then_recorded_and_hangs_time_out(tmp_path):
     markers = tmp_path / "markers"
     markers.mkdir()
-    plan = {"mc-test-sugar": "raise_once", "mc-test-glass_bottle": "raise",
-            "mc-test-glass": "exit_once", "mc-test-sand": "hang"}
-    agent = AgentSpec("tests.bench_agents:Misbehaving",
-                      params={"plan": plan, "marker_dir": str(markers)})
+    plan = {
+        "mc-test-sugar": "raise_once",
+        "mc-test-glass_bottle": "raise",
+        "mc-test-glass": "exit_once",
+        "mc-test-sand": "hang",
+    }
+    agent = AgentSpec(
+        "tests.bench_agents:Misbehaving", params={"plan": plan, "marker_dir": str(markers)}
+    )
     out = tmp_path / "run"
-    summary = run_bench(options(out, agent=agent, envs=MC, task_ids=MC_TASKS[:5], workers=2,
-                                timeout=30), QUIET)
+    summary = run_bench(
+        options(out, agent=agent, envs=MC, task_ids=MC_TASKS[:5], workers=2, timeout=30), QUIET
+    )
     rows = {r["task_id"]: r for r in read_results(out / "results.jsonl")}
     assert sorted(rows) == sorted(MC_TASKS[:5])
     assert rows["mc-test-cake"]["success"] and rows["mc-test-cake"]["attempts"] == 1
@@ -172,8 +229,10 @@ def test_crashes_are_retried_once_then_recorded_and_hangs_time_out(tmp_path):
     assert sugar["earlier_errors"] == ["RuntimeError: injected crash in mc-test-sugar"]
     bottle = rows["mc-test-glass_bottle"]
     assert not bottle["success"] and bottle["attempts"] == 2
-    assert bottle["error"] == ("RuntimeError: injected crash in mc-test-glass_bottle; then "
-                               "RuntimeError: injected crash in mc-test-glass_bottle")
+    assert bottle["error"] == (
+        "RuntimeError: injected crash in mc-test-glass_bottle; then "
+        "RuntimeError: injected crash in mc-test-glass_bottle"
+    )
     glass = rows["mc-test-glass"]  # its worker died; the retry ran on a fresh worker
     assert glass["success"] and glass["attempts"] == 2
     assert glass["earlier_errors"] == ["the worker process died"]
@@ -190,8 +249,9 @@ def test_crashes_are_retried_once_then_recorded_and_hangs_time_out(tmp_path):
     assert sorted(episodes) == ["mc-test-cake", "mc-test-glass", "mc-test-sugar"]
     episode = episodes["mc-test-cake"]
     assert episode["format"] == "vab-gym-episode/1" and episode["success"]
-    assert len(episode["steps"]) == cake["steps"] and cake["episode"].endswith("mc-test-cake"
-                                                                               ".seed0.json")
+    assert len(episode["steps"]) == cake["steps"] and cake["episode"].endswith(
+        "mc-test-cake.seed0.json"
+    )
     assert episode["steps"][-1]["reply"] == "Action: (scripted) mc-test-cake"
     assert episode["agent"]["plan"] == plan
     first = store.image(episode["reset"]["images"]["image"])
@@ -205,10 +265,29 @@ def test_crashes_are_retried_once_then_recorded_and_hangs_time_out(tmp_path):
 
 def _bench_process(out: Path, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-m", "vab_gym.cli", "bench", "--agent", "solver",
-                             "--envs", MC, "--task-ids", ",".join(MC_TASKS), "--workers", "2",
-                             "--out", str(out), *extra], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "vab_gym.cli",
+            "bench",
+            "--agent",
+            "solver",
+            "--envs",
+            MC,
+            "--task-ids",
+            ",".join(MC_TASKS),
+            "--workers",
+            "2",
+            "--out",
+            str(out),
+            *extra,
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _lines(path: Path) -> int:
@@ -266,19 +345,22 @@ def test_ray_engine_gives_the_local_engines_results(tmp_path):
     run_bench(options(local, envs=MC, task_ids=tasks, workers=2), QUIET)
     remote = tmp_path / "ray"
     try:
-        run_bench(options(remote, envs=MC, task_ids=tasks, workers=2, engine="ray",
-                          ray_cpus=2), QUIET)
+        run_bench(
+            options(remote, envs=MC, task_ids=tasks, workers=2, engine="ray", ray_cpus=2), QUIET
+        )
     finally:
         ray.shutdown()
     assert not ray.is_initialized()
 
     def rows(out):
-        return sorted((row_fields(r) for r in read_results(out / "results.jsonl")),
-                      key=lambda r: r["task_id"])
+        return sorted(
+            (row_fields(r) for r in read_results(out / "results.jsonl")), key=lambda r: r["task_id"]
+        )
 
     assert rows(remote) == rows(local) and len(rows(local)) == 3
-    assert sorted(p.name for p in EpisodeStore(remote).paths()) == \
-        sorted(p.name for p in EpisodeStore(local).paths())
+    assert sorted(p.name for p in EpisodeStore(remote).paths()) == sorted(
+        p.name for p in EpisodeStore(local).paths()
+    )
     assert (remote / "leaderboard.md").read_text() == (local / "leaderboard.md").read_text()
 
 
@@ -303,8 +385,9 @@ def test_without_images_an_episode_keeps_its_steps_and_no_image_files():
     recorder.add(0, {"image": pixels, "text": "x"})
     refs, blobs = recorder.finish()
     recorder.close()
-    assert blobs == {} and refs == [{"image": f"images/{image_hash(pixels)[:2]}/"
-                                              f"{image_hash(pixels)}.png"}]
+    assert blobs == {} and refs == [
+        {"image": f"images/{image_hash(pixels)[:2]}/{image_hash(pixels)}.png"}
+    ]
 
 
 # -- the agents end to end through `vab-gym bench` ------------------------------------------
@@ -342,24 +425,63 @@ def test_lmm_agent_through_the_bench_cli(tmp_path, monkeypatch, capsys):
     tasks = ["mc-test-cake", "mc-test-sugar"]  # the split's first two: 9 and 2 solver steps
     actions = solver_actions(MC, tasks)
     # VAB's Minecraft harness reads "Thought:" and "Action:" as "THOUGHT:" and "ACTION:"
-    replies = {t: [f"Observation: a field.\nThought: 1. step {i} of {t}.\nAction: {a}"
-                   for i, a in enumerate(actions[t])] for t in tasks}
+    replies = {
+        t: [
+            f"Observation: a field.\nThought: 1. step {i} of {t}.\nAction: {a}"
+            for i, a in enumerate(actions[t])
+        ]
+        for t in tasks
+    }
     key = "sk-bench-secret-4711"
     monkeypatch.setenv("VAB_TEST_BENCH_KEY", key)
     out = tmp_path / "run"
     with FakeOpenAI([r for t in tasks for r in replies[t]]) as fake:
         url = fake.url
         # an unknown model, or a keyword the agent does not take: named, before any job
-        for flags, message in ((["--model", "gpt-9"], "does not serve model 'gpt-9'"),
-                               (["--model", "fake-model", "--param", "tempo=1"], "'tempo'")):
-            assert cli.main(["bench", "--agent", "lmm", *flags, "--base-url", url, "--envs",
-                             MC, "--out", str(out)]) == 2
+        for flags, message in (
+            (["--model", "gpt-9"], "does not serve model 'gpt-9'"),
+            (["--model", "fake-model", "--param", "tempo=1"], "'tempo'"),
+        ):
+            assert (
+                cli.main(
+                    [
+                        "bench",
+                        "--agent",
+                        "lmm",
+                        *flags,
+                        "--base-url",
+                        url,
+                        "--envs",
+                        MC,
+                        "--out",
+                        str(out),
+                    ]
+                )
+                == 2
+            )
             assert message in " ".join(capsys.readouterr().err.split())
         assert not out.exists() and fake.requests == []
-        code = cli.main(["bench", "--agent", "lmm", "--model", "fake-model", "--base-url",
-                         url, "--api-key-env", "VAB_TEST_BENCH_KEY", "--param",
-                         "prices={'prompt': 2.5, 'completion': 10.0}", "--envs", MC,
-                         "--tasks", "2", "--out", str(out)])
+        code = cli.main(
+            [
+                "bench",
+                "--agent",
+                "lmm",
+                "--model",
+                "fake-model",
+                "--base-url",
+                url,
+                "--api-key-env",
+                "VAB_TEST_BENCH_KEY",
+                "--param",
+                "prices={'prompt': 2.5, 'completion': 10.0}",
+                "--envs",
+                MC,
+                "--tasks",
+                "2",
+                "--out",
+                str(out),
+            ]
+        )
         assert code == 0, capsys.readouterr().out
         assert len(fake.requests) == 11 and not fake.script
         assert {h["authorization"] for h in fake.headers} == {f"Bearer {key}"}
@@ -375,11 +497,16 @@ def test_lmm_agent_through_the_bench_cli(tmp_path, monkeypatch, capsys):
     run = json.loads((out / "run.json").read_text())
     agent = run["agent"]
     assert (agent["class"], agent["model"], agent["base_url"], agent["temperature"]) == (
-        "LMMAgent", "fake-model", url, 0.0)
+        "LMMAgent",
+        "fake-model",
+        url,
+        0.0,
+    )
     assert agent["prices"] == {"prompt": 2.5, "completion": 10.0}
     folder = ROOT / "vab_gym" / "agents" / "prompts"
-    assert agent["prompts"][MC] == hashlib.sha256(
-        (folder / "minecraft.yaml").read_bytes()).hexdigest()
+    assert (
+        agent["prompts"][MC] == hashlib.sha256((folder / "minecraft.yaml").read_bytes()).hexdigest()
+    )
     assert set(agent["prompts"]) == set(templates())
     for path in out.rglob("*"):  # the key is in no file of the run
         assert not path.is_file() or key.encode() not in path.read_bytes(), path
@@ -388,8 +515,11 @@ def test_lmm_agent_through_the_bench_cli(tmp_path, monkeypatch, capsys):
         steps = episodes[task_id]["steps"]
         assert [s["reply"] for s in steps] == replies[task_id]
         assert [s["action"] for s in steps] == [
-            r.replace("Observation:", "OBSERVATION:").replace("Thought:", "THOUGHT:")
-            .replace("Action:", "ACTION:") for r in replies[task_id]]
+            r.replace("Observation:", "OBSERVATION:")
+            .replace("Thought:", "THOUGHT:")
+            .replace("Action:", "ACTION:")
+            for r in replies[task_id]
+        ]
         assert [s["action_error"] for s in steps] == [None] * len(actions[task_id])
     board = (out / "leaderboard.md").read_text()
     assert "| fake-model | 100.0* | — | 100.0 ± 0.0 | — | — | — |" in board
@@ -402,8 +532,9 @@ def test_random_agent_through_the_bench_cli(tmp_path, capsys):
     from vab_gym import cli
 
     out = tmp_path / "run"
-    code = cli.main(["bench", "--agent", "random", "--envs", "VAB-CSS-v0", "--tasks", "1",
-                     "--out", str(out)])
+    code = cli.main(
+        ["bench", "--agent", "random", "--envs", "VAB-CSS-v0", "--tasks", "1", "--out", str(out)]
+    )
     assert code == 0, capsys.readouterr().out
     (row_,) = read_results(out / "results.jsonl")
     assert row_["task_id"] == "css-test-0000" and row_["error"] is None
@@ -421,13 +552,18 @@ def test_mobile_metrics_are_the_verdicts():
     from vab_gym.agents.base import EpisodeResult
     from vab_gym.bench.jobs import env_metrics
 
-    result = EpisodeResult("clock_1", "embedded", judge={"details": {
-        "sub_sr": 1.0, "rrr": 0.8, "ror": 0.75, "steps": 5}}, success=True)
-    assert env_metrics("VAB-Mobile-v0", result, None) == {"sub_sr": 1.0, "rrr": 0.8,
-                                                           "ror": 0.75}
-    rows = [row("VAB-Mobile-v0", True, metrics={"sub_sr": 1.0, "rrr": 0.8, "ror": 1.0}),
-            row("VAB-Mobile-v0", False, metrics={"sub_sr": 0.5, "rrr": None, "ror": 0.5}),
-            {**row("VAB-Mobile-v0", False), "error": "timeout", "steps": 0}]
+    result = EpisodeResult(
+        "clock_1",
+        "embedded",
+        judge={"details": {"sub_sr": 1.0, "rrr": 0.8, "ror": 0.75, "steps": 5}},
+        success=True,
+    )
+    assert env_metrics("VAB-Mobile-v0", result, None) == {"sub_sr": 1.0, "rrr": 0.8, "ror": 0.75}
+    rows = [
+        row("VAB-Mobile-v0", True, metrics={"sub_sr": 1.0, "rrr": 0.8, "ror": 1.0}),
+        row("VAB-Mobile-v0", False, metrics={"sub_sr": 0.5, "rrr": None, "ror": 0.5}),
+        {**row("VAB-Mobile-v0", False), "error": "timeout", "steps": 0},
+    ]
     mobile = summarize(rows, "m")["envs"]["VAB-Mobile-v0"]
     # Sub-SR over all 3 tasks; RRR over the completed one; ROR over the 2 played
     assert (mobile["sub_sr"], mobile["rrr"], mobile["ror"]) == (50.0, 80.0, 75.0)
@@ -439,8 +575,9 @@ def test_mobile_through_the_bench(tmp_path, capsys):
     from vab_gym import cli
 
     out = tmp_path / "run"
-    code = cli.main(["bench", "--agent", "solver", "--envs", "VAB-Mobile-v0", "--tasks", "2",
-                     "--out", str(out)])
+    code = cli.main(
+        ["bench", "--agent", "solver", "--envs", "VAB-Mobile-v0", "--tasks", "2", "--out", str(out)]
+    )
     assert code == 0, capsys.readouterr().out
     rows = {r["task_id"]: r for r in read_results(out / "results.jsonl")}
     assert sorted(rows) == ["clock_1", "clock_2"] and all(r["success"] for r in rows.values())

@@ -46,7 +46,9 @@ def test_a_frozen_driver_is_ended_too(chromium, monkeypatch):
     monkeypatch.setattr(browser_module, "KILL_GRACE_S", 1.0)
     chromium.run(open_page)
     driver = psutil.Process(chromium.driver_pid)  # not another env's, in this process
-    os.kill(driver.pid, signal.SIGSTOP)  # the driver stops answering: killing Chromium is not enough
+    os.kill(
+        driver.pid, signal.SIGSTOP
+    )  # the driver stops answering: killing Chromium is not enough
     with pytest.raises(BrowserHung):
         chromium.run(lambda browser: browser.new_context(), HANG_S)
     assert not driver.is_running() or driver.status() == psutil.STATUS_ZOMBIE
@@ -62,9 +64,13 @@ def test_close_ends_every_process_after_a_hang(chromium):
     chromium.close()
     chromium.close()
     deadline = time.monotonic() + 5
+
     def ours() -> list[str]:
-        return [p.name() for p in descendants()
-                if p.pid not in others and p.status() != psutil.STATUS_ZOMBIE]
+        return [
+            p.name()
+            for p in descendants()
+            if p.pid not in others and p.status() != psutil.STATUS_ZOMBIE
+        ]
 
     while ours() and time.monotonic() < deadline:
         time.sleep(0.1)

@@ -78,8 +78,13 @@ def text_of(message: dict[str, Any]) -> str:
 
 
 def images_of(messages: list[dict[str, Any]]) -> list[Any]:
-    return [part for m in messages if isinstance(m["content"], list) for part in m["content"]
-            if part["type"] in ("image_url", "image")]
+    return [
+        part
+        for m in messages
+        if isinstance(m["content"], list)
+        for part in m["content"]
+        if part["type"] in ("image_url", "image")
+    ]
 
 
 def solver_replies(chat: ChatEnv, info: dict[str, Any]):
@@ -98,8 +103,12 @@ def test_solver_replies_reach_a_judged_success(env_id, chats):
     assert [m["role"] for m in messages] == [*HEAD_ROLES.get(env_id, ["system"]), "user"]
     images = images_of(messages)
     assert len(images) == FIRST_IMAGES.get(env_id, 1)
-    assert all(image["image_url"]["url"].startswith(
-        f"data:image/{IMAGE_FORMATS.get(env_id, 'png')};base64,") for image in images)
+    assert all(
+        image["image_url"]["url"].startswith(
+            f"data:image/{IMAGE_FORMATS.get(env_id, 'png')};base64,"
+        )
+        for image in images
+    )
     replies = solver_replies(chat, info)
     reply = next(replies)
     for _ in range(chat.env.unwrapped.max_steps):
@@ -108,7 +117,7 @@ def test_solver_replies_reach_a_judged_success(env_id, chats):
         assert info["parsed_action"] is not None and info["action"]
         if terminated or truncated:
             break
-        assert reward == 0.0 and chat.messages()[-len(turn):] == turn
+        assert reward == 0.0 and chat.messages()[-len(turn) :] == turn
         assert [m["role"] for m in turn] == ["user"] and len(images_of(turn)) == 1
         reply = replies.send(info)
     assert terminated and not truncated
@@ -155,9 +164,17 @@ def play_chat(chat: ChatEnv, task_id: str, tools: bool) -> tuple[list[Any], list
         action = solver.act(chat.observation, info)
         if tools:
             call = chat.env.unwrapped.action_set.parse(action)
-            reply: Any = {"role": "assistant", "content": None, "tool_calls": [{
-                "id": f"call_{len(requests)}_0", "type": "function",
-                "function": {"name": call.name, "arguments": json.dumps(dict(call.args))}}]}
+            reply: Any = {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [
+                    {
+                        "id": f"call_{len(requests)}_0",
+                        "type": "function",
+                        "function": {"name": call.name, "arguments": json.dumps(dict(call.args))},
+                    }
+                ],
+            }
             replies.append({"tool_calls": [(call.name, dict(call.args))]})
         else:
             reply = chat.template.render_reply(action, "The plan says so.")
@@ -171,13 +188,16 @@ def play_chat(chat: ChatEnv, task_id: str, tools: bool) -> tuple[list[Any], list
         requests.append(chat.messages())
 
 
-@pytest.mark.parametrize(("env_id", "mode", "options"), [
-    ("VAB-Minecraft-v0", "text", {}),  # one image kept, VAB's reply edits
-    ("VAB-Minecraft-v0", "text", {"max_images": 2}),  # the agent's override of the policy
-    ("VAB-Minecraft-v0", "tools", {}),  # tool results and the screenshot after them
-    ("VAB-Mobile-v0", "text", {}),  # JPEG, the newest image only
-    ("VAB-WebArena-Lite-v0", "text", {}),  # a fresh prompt every turn
-])
+@pytest.mark.parametrize(
+    ("env_id", "mode", "options"),
+    [
+        ("VAB-Minecraft-v0", "text", {}),  # one image kept, VAB's reply edits
+        ("VAB-Minecraft-v0", "text", {"max_images": 2}),  # the agent's override of the policy
+        ("VAB-Minecraft-v0", "tools", {}),  # tool results and the screenshot after them
+        ("VAB-Mobile-v0", "text", {}),  # JPEG, the newest image only
+        ("VAB-WebArena-Lite-v0", "text", {}),  # a fresh prompt every turn
+    ],
+)
 def test_every_request_is_the_lmm_agents(env_id, mode, options, chats):
     """The same episode played by LMMAgent against a fake OpenAI server answering with the
     same replies: each request it sent equals the chat view's messages at that turn."""
@@ -270,20 +290,33 @@ def test_trl_environment_plays_an_episode_through_its_tools():
     environment = trl.environment_class("VAB-Minecraft-v0")()
     try:
         chat = environment._chat
-        public = {n for n, m in inspect.getmembers(environment, inspect.ismethod)
-                  if not n.startswith("_")}
-        assert public == {"reset", "get_reward", "craft", "smelt", "equip",
-                          "teleport_to_spawn", "look_up", "execute"}
+        public = {
+            n for n, m in inspect.getmembers(environment, inspect.ismethod) if not n.startswith("_")
+        }
+        assert public == {
+            "reset",
+            "get_reward",
+            "craft",
+            "smelt",
+            "equip",
+            "teleport_to_spawn",
+            "look_up",
+            "execute",
+        }
         craft = inspect.signature(environment.craft)
         assert [(p.name, p.annotation, p.default) for p in craft.parameters.values()] == [
-            ("item", str, inspect.Parameter.empty), ("num", int, 1)]
+            ("item", str, inspect.Parameter.empty),
+            ("num", int, 1),
+        ]
         assert "Args:\n    item: " in environment.craft.__doc__
         assert inspect.signature(environment.execute).parameters["num"].annotation == Optional[int]  # noqa: UP045
 
         rows = trl.dataset_rows(chat)
         row = next(r for r in rows if r["task_id"] == TASKS["VAB-Minecraft-v0"])
         assert row["prompt"][0]["role"] == "system" and row["prompt"][-1] == {
-            "role": "user", "content": ""}
+            "role": "user",
+            "content": "",
+        }
         assert "by calling exactly one of the tools" in row["prompt"][0]["content"]
         first = environment.reset(**row)
         assert [part["type"] for part in first] == ["text", "image"]
@@ -308,12 +341,18 @@ def test_trl_environment_plays_an_episode_through_its_tools():
 def test_trl_tool_result_keeps_the_turns_text_and_images():
     trl = example("trl_grpo_chat")
     image = Image.new("RGB", (2, 2))
-    turn = [{"role": "tool", "tool_call_id": "c", "content": "Crafted."},
-            {"role": "user", "content": [{"type": "text", "text": "IMAGES:"},
-                                         {"type": "image", "image": image}]}]
-    assert trl.tool_result(turn) == [{"type": "text", "text": "Crafted."},
-                                     {"type": "text", "text": "IMAGES:"},
-                                     {"type": "image", "image": image}]
+    turn = [
+        {"role": "tool", "tool_call_id": "c", "content": "Crafted."},
+        {
+            "role": "user",
+            "content": [{"type": "text", "text": "IMAGES:"}, {"type": "image", "image": image}],
+        },
+    ]
+    assert trl.tool_result(turn) == [
+        {"type": "text", "text": "Crafted."},
+        {"type": "text", "text": "IMAGES:"},
+        {"type": "image", "image": image},
+    ]
 
 
 def test_verl_turns_tokenize_as_verl_reads_them(chats):

@@ -37,8 +37,9 @@ def log_rows(store: Path, strategy: str) -> list[dict]:
 # -- solver episodes ----------------------------------------------------------------------
 def test_solver_episodes_on_two_envs_keep_their_model_views(tmp_path):
     out = tmp_path / "store"
-    summary = run_collect(CollectOptions("solver", out, count=1, envs=f"{MC},{CSS}",
-                                         split="test", workers=2), QUIET)
+    summary = run_collect(
+        CollectOptions("solver", out, count=1, envs=f"{MC},{CSS}", split="test", workers=2), QUIET
+    )
     rows = {r["task_id"]: r for r in log_rows(out, "solver")}
     assert sorted(rows) == ["css-test-0000", "mc-test-cake"]
     assert all(r["kept_as"] == "success" and r["attempt"] == 1 for r in rows.values())
@@ -56,23 +57,36 @@ def test_solver_episodes_on_two_envs_keep_their_model_views(tmp_path):
     assert target_path != page_path  # other pixels: the page is corrupted
     target = store.image(target_path)
     # a step's view: the feedback after the step, with the edit's screenshot
-    assert [s["action"] for s in css["steps"]] == ["select_rule('.gallery-grid')",
-                                                   "edit_rule('.gallery-grid', 'display', "
-                                                   "'grid')", "done()"]
+    assert [s["action"] for s in css["steps"]] == [
+        "select_rule('.gallery-grid')",
+        "edit_rule('.gallery-grid', 'display', 'grid')",
+        "done()",
+    ]
     edit = css["steps"][1]["view"]
     assert edit["text"] == css["steps"][1]["text"] and len(edit["images"]) == 1
     assert (store.image(edit["images"][0]) == target).all()  # the fix restores the target
     cake = episodes["mc-test-cake.solver.1"]
-    assert [bool(s.get("view")) for s in cake["steps"]] == [True] * len(cake["steps"]) == \
-        [True] * 9  # the solver's 9 steps (test_bench.py)
-    assert all((out / p).is_file() for e in episodes.values()
-               for v in [e["reset"]["view"], *(s["view"] for s in e["steps"])]
-               for p in v["images"])
+    assert (
+        [bool(s.get("view")) for s in cake["steps"]] == [True] * len(cake["steps"]) == [True] * 9
+    )  # the solver's 9 steps (test_bench.py)
+    assert all(
+        (out / p).is_file()
+        for e in episodes.values()
+        for v in [e["reset"]["view"], *(s["view"] for s in e["steps"])]
+        for p in v["images"]
+    )
 
 
-@pytest.mark.parametrize("env_id", [
-    "VAB-Minecraft-v0", "VAB-OmniGibson-v0", "VAB-WebArena-Lite-v0", "VAB-Mobile-v0",
-    pytest.param(CSS, marks=pytest.mark.slow)])  # CSS renders and corrupts new pages
+@pytest.mark.parametrize(
+    "env_id",
+    [
+        "VAB-Minecraft-v0",
+        "VAB-OmniGibson-v0",
+        "VAB-WebArena-Lite-v0",
+        "VAB-Mobile-v0",
+        pytest.param(CSS, marks=pytest.mark.slow),
+    ],
+)  # CSS renders and corrupts new pages
 def test_every_env_names_a_generator_of_fresh_train_tasks(env_id, tmp_path):
     import gymnasium as gym
     from gymnasium.envs.registration import load_env_creator
@@ -91,8 +105,8 @@ def test_every_env_names_a_generator_of_fresh_train_tasks(env_id, tmp_path):
 def test_fresh_train_tasks_beyond_the_shipped_split(tmp_path):
     shipped = package_tasks("vab_gym.envs.minecraft", "train")
     tasks, ids = env_tasks(MC, "train", len(shipped) + 3, tmp_path, QUIET)
-    assert ids[:len(shipped)] == shipped.ids and len(ids) == len(shipped) + 3
-    fresh = tasks[len(shipped):]
+    assert ids[: len(shipped)] == shipped.ids and len(ids) == len(shipped) + 3
+    fresh = tasks[len(shipped) :]
     # minecraft/tasks.train_tasks with seed 1 (the shipped split is seed 0's): new worlds
     assert all(t.id.startswith("mc-train-1-") and t.id not in shipped for t in fresh)
     assert len({t.setup["world_seed"] for t in tasks}) == len(tasks)
@@ -102,15 +116,16 @@ def test_fresh_train_tasks_beyond_the_shipped_split(tmp_path):
 
     web = package_tasks("vab_gym.envs.webarena", "train")
     _, more = env_tasks("VAB-WebArena-Lite-v0", "train", len(web) + 4, tmp_path, QUIET)
-    fresh_web = more[len(web):]
+    fresh_web = more[len(web) :]
     assert len(set(fresh_web)) == 4 and not set(fresh_web) & set(web.ids)
     # a larger count (here: a second round over every prototype) keeps the first fresh
     # tasks as they were, ids included, so a collect can grow
     prototypes = {web[i].metadata["prototype"] for i in web.ids}
     (tmp_path / "tasks" / "VAB-WebArena-Lite-v0.jsonl").unlink()
-    _, most = env_tasks("VAB-WebArena-Lite-v0", "train", len(web) + len(prototypes) + 4,
-                        tmp_path, QUIET)
-    assert most[:len(more)] == more and len(most) == len(more) + len(prototypes)
+    _, most = env_tasks(
+        "VAB-WebArena-Lite-v0", "train", len(web) + len(prototypes) + 4, tmp_path, QUIET
+    )
+    assert most[: len(more)] == more and len(most) == len(more) + len(prototypes)
 
 
 def test_a_split_without_a_generator_is_capped_with_a_message(tmp_path):
@@ -119,17 +134,39 @@ def test_a_split_without_a_generator_is_capped_with_a_message(tmp_path):
     tasks, ids = env_tasks(MC, "test", len(test) + 10, tmp_path, console)
     console.file.close()
     assert tasks is None and ids == test.ids
-    assert (f"{MC}: split 'test' has {len(test)} tasks and no generator here; collecting "
-            f"{len(test)}, not {len(test) + 10}") in (tmp_path / "log").read_text()
+    assert (
+        f"{MC}: split 'test' has {len(test)} tasks and no generator here; collecting "
+        f"{len(test)}, not {len(test) + 10}"
+    ) in (tmp_path / "log").read_text()
 
 
 # -- resume -------------------------------------------------------------------------------
 def _collect_process(out: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-m", "vab_gym.cli", "collect", "--strategy",
-                             "solver", "--envs", MC, "--split", "test", "--count", "5",
-                             "--workers", "2", "--out", str(out)], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "vab_gym.cli",
+            "collect",
+            "--strategy",
+            "solver",
+            "--envs",
+            MC,
+            "--split",
+            "test",
+            "--count",
+            "5",
+            "--workers",
+            "2",
+            "--out",
+            str(out),
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 @pytest.mark.slow  # 16-45 s: three collect processes
@@ -152,7 +189,7 @@ def test_a_collect_sigkilled_mid_run_resumes_with_each_episode_once(tmp_path):
     rows = log_rows(out, "solver")
     test = package_tasks("vab_gym.envs.minecraft", "test").ids[:5]
     assert sorted(r["task_id"] for r in rows) == sorted(test)  # each task exactly once
-    assert rows[:len(before)] == before  # the first run's lines are kept as they were
+    assert rows[: len(before)] == before  # the first run's lines are kept as they were
     kept = sorted(f"{r['task_id']}.solver.1.json" for r in rows if r["kept_as"])
     assert sorted(p.name for p in EpisodeStore(out).paths()) == kept and len(kept) >= 4
 
@@ -161,8 +198,10 @@ def test_a_collect_sigkilled_mid_run_resumes_with_each_episode_once(tmp_path):
 def css_plan(task_id: str) -> list[str]:
     from vab_gym.envs.css.solver import plan
 
-    return [step if isinstance(step, str) else step[0]
-            for step in plan(package_tasks("vab_gym.envs.css", "test")[task_id])]
+    return [
+        step if isinstance(step, str) else step[0]
+        for step in plan(package_tasks("vab_gym.envs.css", "test")[task_id])
+    ]
 
 
 GIVE_UP = "Thought: the page looks right to me.\nI have fixed the css style"
@@ -179,30 +218,55 @@ def test_lmm_keeps_only_judged_successes_and_stops_at_the_first(tmp_path, capsys
     script = [*solve["css-test-0000"], GIVE_UP, GIVE_UP, GIVE_UP, *solve["css-test-0002"]]
     out = tmp_path / "store"
     with FakeOpenAI(script) as fake:
-        code = cli.main(["collect", "--strategy", "lmm", "--model", "fake-model",
-                         "--base-url", fake.url, "--envs", CSS, "--split", "test",
-                         "--count", "3", "--attempts", "2", "--temperatures", "0,0.7",
-                         "--out", str(out)])
+        code = cli.main(
+            [
+                "collect",
+                "--strategy",
+                "lmm",
+                "--model",
+                "fake-model",
+                "--base-url",
+                fake.url,
+                "--envs",
+                CSS,
+                "--split",
+                "test",
+                "--count",
+                "3",
+                "--attempts",
+                "2",
+                "--temperatures",
+                "0,0.7",
+                "--out",
+                str(out),
+            ]
+        )
         assert code == 0, capsys.readouterr().out
         assert not fake.script  # no request after a task's first success
         requests = list(fake.requests)
-    rows = [(r["task_id"], r["attempt"], r["success"], r["kept_as"], r["rejected"])
-            for r in log_rows(out, "lmm")]
-    assert rows == [("css-test-0000", 1, True, "success", None),
-                    ("css-test-0001", 1, False, None, "judge"),
-                    ("css-test-0002", 1, False, None, "judge"),
-                    ("css-test-0001", 2, False, None, "judge"),
-                    ("css-test-0002", 2, True, "success", None)]
+    rows = [
+        (r["task_id"], r["attempt"], r["success"], r["kept_as"], r["rejected"])
+        for r in log_rows(out, "lmm")
+    ]
+    assert rows == [
+        ("css-test-0000", 1, True, "success", None),
+        ("css-test-0001", 1, False, None, "judge"),
+        ("css-test-0002", 1, False, None, "judge"),
+        ("css-test-0001", 2, False, None, "judge"),
+        ("css-test-0002", 2, True, "success", None),
+    ]
     episodes = {e["id"]: e for e in EpisodeStore(out)}
     assert sorted(episodes) == ["css-test-0000.lmm.1", "css-test-0002.lmm.2"]
     assert all(e["success"] and e["strategy"] == "lmm" for e in episodes.values())
     second = episodes["css-test-0002.lmm.2"]
-    assert second["attempt"] == 2 and [s["reply"] for s in second["steps"]] == \
-        solve["css-test-0002"]
+    assert (
+        second["attempt"] == 2 and [s["reply"] for s in second["steps"]] == solve["css-test-0002"]
+    )
     # attempt a asks with seed a - 1 and the a-th temperature
     n = len(solve["css-test-0000"])
-    assert [(r["seed"], r["temperature"]) for r in requests] == \
-        [(0, 0.0)] * (n + 2) + [(1, 0.7)] * (1 + n)
+    assert [(r["seed"], r["temperature"]) for r in requests] == [(0, 0.0)] * (n + 2) + [
+        (1, 0.7)
+    ] * (1 + n)
     summary = json.loads((out / "collect" / "lmm-summary.json").read_text())
     assert summary["envs"][CSS]["kept"] == 2
     assert summary["envs"][CSS]["rejected"] == {"judge": 3, "no_mistake": 0, "error": 0}
@@ -213,15 +277,24 @@ def test_keep_failures_keeps_the_failed_attempts_flagged(tmp_path):
     from vab_gym.bench import AgentSpec
 
     out = tmp_path / "store"
-    with FakeOpenAI([GIVE_UP, *(css_reply(None, a) for a in css_plan("css-test-0001"))]) \
-            as fake:
-        run_collect(CollectOptions("lmm", out, count=2, envs=CSS, split="test",
-                                   agent=AgentSpec("lmm", model="fake-model",
-                                                   base_url=fake.url),
-                                   keep_failures=True), QUIET)
+    with FakeOpenAI([GIVE_UP, *(css_reply(None, a) for a in css_plan("css-test-0001"))]) as fake:
+        run_collect(
+            CollectOptions(
+                "lmm",
+                out,
+                count=2,
+                envs=CSS,
+                split="test",
+                agent=AgentSpec("lmm", model="fake-model", base_url=fake.url),
+                keep_failures=True,
+            ),
+            QUIET,
+        )
     episodes = {e["id"]: (e["success"], e["kept_as"]) for e in EpisodeStore(out)}
-    assert episodes == {"css-test-0000.lmm.1": (False, "failure"),
-                        "css-test-0001.lmm.1": (True, "success")}
+    assert episodes == {
+        "css-test-0000.lmm.1": (False, "failure"),
+        "css-test-0001.lmm.1": (True, "success"),
+    }
 
 
 # -- recovery -----------------------------------------------------------------------------
@@ -230,13 +303,18 @@ def wrong_craft(env, obs, info, rng) -> Mistake | None:
     not (a recipe of) the target (valid_actions' first such craft), then let the solver
     replan."""
     target = env.unwrapped.task.judge["item"]
-    crafts = [a for a in env.unwrapped.valid_actions()
-              if a.startswith("craft(") and target not in a]
+    crafts = [
+        a for a in env.unwrapped.valid_actions() if a.startswith("craft(") and target not in a
+    ]
     if not crafts:
         return None
-    return Mistake(crafts[0], f"I think {crafts[0]} gets me closer to the {target}.",
-                   "wrong_item", replan=True,
-                   notice=f"{crafts[0]} was a mistake: the {target} does not need it.")
+    return Mistake(
+        crafts[0],
+        f"I think {crafts[0]} gets me closer to the {target}.",
+        "wrong_item",
+        replan=True,
+        notice=f"{crafts[0]} was a mistake: the {target} does not need it.",
+    )
 
 
 def test_recovery_keeps_only_injected_judged_successes(tmp_path):
@@ -246,15 +324,23 @@ def test_recovery_keeps_only_injected_judged_successes(tmp_path):
     stale = out / EpisodeStore.relative_path(MC, "mc-test-sugar.recovery.1")
     stale.parent.mkdir(parents=True)
     stale.write_text(json.dumps({"id": "mc-test-sugar.recovery.1", "env_id": MC}))
-    summary = run_collect(CollectOptions(
-        "recovery", out, count=2, envs=MC, split="test",
-        mistakes={MC: "tests.test_collect:wrong_craft"}, max_at=1), QUIET)
+    summary = run_collect(
+        CollectOptions(
+            "recovery",
+            out,
+            count=2,
+            envs=MC,
+            split="test",
+            mistakes={MC: "tests.test_collect:wrong_craft"},
+            max_at=1,
+        ),
+        QUIET,
+    )
     rows = {r["task_id"]: r for r in log_rows(out, "recovery")}
     # mc-test-sugar: one sugar_cane is gathered, then sugar crafted: nothing else can be
     # crafted from one cane, no mistake, so the success is not kept. mc-test-cake starts
     # with logs (its init_inventory): planks can be crafted at step 1.
-    assert rows["mc-test-sugar"]["success"] and rows["mc-test-sugar"]["rejected"] == \
-        "no_mistake"
+    assert rows["mc-test-sugar"]["success"] and rows["mc-test-sugar"]["rejected"] == "no_mistake"
     assert rows["mc-test-cake"]["kept_as"] == "success"
     assert summary["envs"][MC]["rejected"]["no_mistake"] == 1
     (episode,) = EpisodeStore(out)
@@ -272,7 +358,8 @@ def test_recovery_keeps_only_injected_judged_successes(tmp_path):
 def test_a_config_with_tuples_still_resumes(tmp_path):
     """The stored config reads back from JSON with lists for tuples; the comparison on
     resume must not refuse the same flags because of it."""
-    options = CollectOptions("solver", tmp_path, count=1, envs=MC,
-                             env_kwargs={"image_size": (36, 64)})
+    options = CollectOptions(
+        "solver", tmp_path, count=1, envs=MC, env_kwargs={"image_size": (36, 64)}
+    )
     stored = json.loads(json.dumps({"config": _config_record(options)}, default=str))
     assert stored["config"] == _config_record(options)

@@ -85,7 +85,10 @@ def test_seeds_pick_tasks_as_gymnasiums_generator_does():
     assert len(set(chosen.values())) >= 15  # 60 draws of 20: all but a few appear
     fresh = CounterEnv()
     assert [fresh.reset(seed=s)[1]["task_id"] for s in (3, 7, 11)] == [
-        chosen[3], chosen[7], chosen[11]]
+        chosen[3],
+        chosen[7],
+        chosen[11],
+    ]
 
 
 def test_task_id_option_wins_over_the_seed():
@@ -99,14 +102,24 @@ def test_task_id_option_wins_over_the_seed():
 @pytest.mark.parametrize(
     ("rules", "actions", "steps", "reason"),
     [
-        (EarlyStop(max_invalid=3, max_repeats=None), ["fail()", "garbage", "add(x)", "add(1)"],
-         3, "3 invalid actions in a row"),
-        (EarlyStop(max_invalid=None, max_repeats=3),
-         ["add(0)", "Action: `add(0)`", "```\nadd(0)\n```", "add(1)"],
-         3, "the same action 3 times in a row"),
-        (EarlyStop(max_invalid=None, max_repeats=None, no_progress=4),
-         ["add(0)", "fail()", "add(0)", "add(-1)", "add(1)"],
-         4, "no progress in 4 steps"),
+        (
+            EarlyStop(max_invalid=3, max_repeats=None),
+            ["fail()", "garbage", "add(x)", "add(1)"],
+            3,
+            "3 invalid actions in a row",
+        ),
+        (
+            EarlyStop(max_invalid=None, max_repeats=3),
+            ["add(0)", "Action: `add(0)`", "```\nadd(0)\n```", "add(1)"],
+            3,
+            "the same action 3 times in a row",
+        ),
+        (
+            EarlyStop(max_invalid=None, max_repeats=None, no_progress=4),
+            ["add(0)", "fail()", "add(0)", "add(-1)", "add(1)"],
+            4,
+            "no progress in 4 steps",
+        ),
     ],
     ids=["max_invalid", "max_repeats", "no_progress"],
 )
@@ -121,8 +134,9 @@ def test_each_early_stop_rule_truncates_with_its_reason(rules, actions, steps, r
 def test_streaks_reset_and_no_rule_fires_on_varied_progressing_actions():
     env = CounterEnv(early_stop=EarlyStop(max_invalid=2, max_repeats=2, no_progress=2))
     env.reset(options={"task_id": "count-19"})  # goal 20: never reached in 8 steps
-    step, truncated, info = play(env, ["add(1)", "fail()", "add(2)", "fail()", "add(3)",
-                                       "add(1)", "fail()", "add(2)"])
+    step, truncated, info = play(
+        env, ["add(1)", "fail()", "add(2)", "fail()", "add(3)", "add(1)", "fail()", "add(2)"]
+    )
     assert (step, truncated, "early_stop" in info) == (8, True, False)
 
 
@@ -147,23 +161,36 @@ def test_fidelity_switches_are_recorded_in_info_and_verdict():
     _, _, terminated, _, info = env.step("done()")
     assert terminated and info["judge"]["fidelity"] == recorded
     assert CounterEnv(hints=True, reward_mode="progress").fidelity() == {
-        "vab_quirks": False, "hints": True, "reward_mode": "progress"}
+        "vab_quirks": False,
+        "hints": True,
+        "reward_mode": "progress",
+    }
 
 
-@pytest.mark.parametrize(("goal_task", "actions", "expected"), [
-    # goal 4: progress 0.25, 0.75, falls to 0.5, then 1.0 and a judged success
-    ("count-03", ["add(1)", "add(2)", "add(-1)", "add(2)", "done()"],
-     [0.25, 0.5, -0.25, 0.5, 0.0]),
-    # goal 4, truncated at 8 steps short of it: the return is the final progress, 0.5
-    ("count-03", ["add(1)", "fail()", "add(1)", "fail()", "add(0)", "add(0)", "add(0)",
-                  "add(0)"], [0.25, 0.0, 0.25, 0.0, 0.0, 0.0, 0.0, 0.0]),
-    # goal 2 reached, then 'done': the judge pays nothing more than progress did
-    ("count-01", ["add(2)", "done()"], [1.0, 0.0]),
-    # goal 10, done at 0.3: no success, so no top-up
-    ("count-09", ["add(3)", "done()"], [0.3, 0.0]),
-])
-def test_progress_rewards_pay_each_change_and_sum_to_the_judged_result(goal_task, actions,
-                                                                       expected):
+@pytest.mark.parametrize(
+    ("goal_task", "actions", "expected"),
+    [
+        # goal 4: progress 0.25, 0.75, falls to 0.5, then 1.0 and a judged success
+        (
+            "count-03",
+            ["add(1)", "add(2)", "add(-1)", "add(2)", "done()"],
+            [0.25, 0.5, -0.25, 0.5, 0.0],
+        ),
+        # goal 4, truncated at 8 steps short of it: the return is the final progress, 0.5
+        (
+            "count-03",
+            ["add(1)", "fail()", "add(1)", "fail()", "add(0)", "add(0)", "add(0)", "add(0)"],
+            [0.25, 0.0, 0.25, 0.0, 0.0, 0.0, 0.0, 0.0],
+        ),
+        # goal 2 reached, then 'done': the judge pays nothing more than progress did
+        ("count-01", ["add(2)", "done()"], [1.0, 0.0]),
+        # goal 10, done at 0.3: no success, so no top-up
+        ("count-09", ["add(3)", "done()"], [0.3, 0.0]),
+    ],
+)
+def test_progress_rewards_pay_each_change_and_sum_to_the_judged_result(
+    goal_task, actions, expected
+):
     env = CounterEnv(reward_mode="progress")
     env.reset(options={"task_id": goal_task})
     rewards = []

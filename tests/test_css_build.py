@@ -31,8 +31,11 @@ def rendered_matches(selector: str, soup: BeautifulSoup) -> list:
     for state in _STATES:
         selector = selector.replace(state, "")
     selector = ", ".join(part.strip() or "*" for part in selector.split(","))  # ::before
-    return [e for e in soupsieve.select(selector, soup)
-            if e.name != "head" and not e.find_parent("head")]
+    return [
+        e
+        for e in soupsieve.select(selector, soup)
+        if e.name != "head" and not e.find_parent("head")
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +47,24 @@ def built(tmp_path_factory):
     (root / "no-css").mkdir()
     (root / "no-css" / "index.html").write_text("<p>no stylesheet here</p>")
     out = root / "tasks.jsonl"
-    assert main(["css-build", "--sites", str(root), "--css-file", CSS_FILE, "--out", str(out),
-                 "--per-site", "3", "--seed", "0"]) == 0
+    assert (
+        main(
+            [
+                "css-build",
+                "--sites",
+                str(root),
+                "--css-file",
+                CSS_FILE,
+                "--out",
+                str(out),
+                "--per-site",
+                "3",
+                "--seed",
+                "0",
+            ]
+        )
+        == 0
+    )
     tasks = [json.loads(line) for line in out.read_text().splitlines()]
     report = json.loads(out.with_suffix(".report.json").read_text())
     return root, tasks, {Path(s["name"]).name: s for s in report["sites"]}
@@ -66,8 +85,11 @@ def test_every_kept_corruption_styles_an_element_of_the_page(built):
         record = task["setup"]["corruption"]
         assert rendered_matches(record["selector"], soup), record
         if "property" in record:  # the first rule of that selector holds the old value
-            rules = [r for r in sheet.all_rules if r.selector == record["selector"]
-                     and r.media == record.get("media")]
+            rules = [
+                r
+                for r in sheet.all_rules
+                if r.selector == record["selector"] and r.media == record.get("media")
+            ]
             assert rules[0].declarations[record["property"]] == record["old_value"]
 
 
@@ -77,8 +99,9 @@ def test_the_report_rows_add_up_and_say_why(built):
     assert row["asked"] == row["kept"] + row["rejected_close"] + row["rejected_unsolvable"]
     assert row["asked"] >= 3 and row["blocked"] == []
     if row["rejected_close"]:
-        assert f"{row['rejected_close']} corruptions changed the page by less" in \
-            " ".join(row["reasons"])
+        assert f"{row['rejected_close']} corruptions changed the page by less" in " ".join(
+            row["reasons"]
+        )
     empty = sites["no-css"]
     assert (empty["asked"], empty["kept"]) == (0, 0)
     assert empty["reasons"] == [f"no stylesheet '{CSS_FILE}' in the site"]
@@ -92,8 +115,12 @@ def test_grounding_keeps_rules_of_rendered_elements_only():
     try:
         renderer.open(BOOTSTRAP.resolve(), CSS_FILE, sheet.css())
         sheet.applicable = frozenset(
-            q for q, ok in zip(sheet.media_queries, renderer.media_matches(sheet.media_queries),
-                               strict=True) if ok)
+            q
+            for q, ok in zip(
+                sheet.media_queries, renderer.media_matches(sheet.media_queries), strict=True
+            )
+            if ok
+        )
         by_prototype, _ = grounded_candidates(sheet, renderer, np.random.default_rng(0))
     finally:
         renderer.close()
@@ -105,12 +132,27 @@ def test_grounding_keeps_rules_of_rendered_elements_only():
     assert [s for s in selectors if not rendered_matches(s, soup)] == []
     # @media rules that apply at 1280 px wide are grounded too (.col-md-4 is inside
     # @media (min-width: 768px))
-    assert any(record.get("media") == "(min-width:768px)"
-               for pool in by_prototype.values() for _, record, _ in pool
-               if record["selector"] == ".col-md-4")
+    assert any(
+        record.get("media") == "(min-width:768px)"
+        for pool in by_prototype.values()
+        for _, record, _ in pool
+        if record["selector"] == ".col-md-4"
+    )
 
 
 def test_css_build_refuses_a_missing_assets_folder(tmp_path):
-    assert main(["css-build", "--sites", str(tmp_path), "--out", str(tmp_path / "t.jsonl"),
-                 "--assets", str(tmp_path / "nowhere")]) == 2
+    assert (
+        main(
+            [
+                "css-build",
+                "--sites",
+                str(tmp_path),
+                "--out",
+                str(tmp_path / "t.jsonl"),
+                "--assets",
+                str(tmp_path / "nowhere"),
+            ]
+        )
+        == 2
+    )
     assert not (tmp_path / "t.jsonl").exists()

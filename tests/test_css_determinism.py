@@ -26,13 +26,20 @@ from vab_gym.envs.css.env import CssEnv, sites_root
 from vab_gym.envs.css.renderer import SiteRenderer
 
 PAGES = Path(__file__).parent / "data" / "css-pages"
-FONT_CANDIDATES = ("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf",
-                   "/usr/share/fonts/truetype/liberation/LiberationSerif-Bold.ttf")
+FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSerif-Bold.ttf",
+)
 FONT_DELAY_S = 0.8
 
 
-TRANSITION_FIX = {"operation": "change_value", "selector": "body.sidebar-collapse .content",
-                  "property": "margin-left", "old_value": "60px", "new_value": "700px"}
+TRANSITION_FIX = {
+    "operation": "change_value",
+    "selector": "body.sidebar-collapse .content",
+    "property": "margin-left",
+    "old_value": "60px",
+    "new_value": "700px",
+}
 
 
 def font_file() -> Path:
@@ -53,14 +60,16 @@ def cdn_site(tmp_path_factory) -> tuple[Path, Path]:
         '<link rel="stylesheet" href="https://cdn.example.test/theme/base.css">'
         '<link rel="stylesheet" href="https://cdn.example.test/missing.css">'
         '<link rel="stylesheet" href="https://cdn.example.test/..%2F..%2Fsecret.css">'
-        '<link rel="stylesheet" href="style.css"><div class="box">Box</div>')
+        '<link rel="stylesheet" href="style.css"><div class="box">Box</div>'
+    )
     (site / "style.css").write_text("body { margin: 0 } .box { height: 300px; font-size: 80px }")
     assets = root / "assets"
     (assets / "cdn.example.test" / "theme").mkdir(parents=True)
     (assets / "fonts.example.test").mkdir()
     (assets / "cdn.example.test" / "theme" / "base.css").write_text(
         '@font-face { font-family: Cdn; src: url("https://fonts.example.test/face.ttf"); }'
-        ".box { background: rgb(10, 200, 30); font-family: Cdn, monospace; }")
+        ".box { background: rgb(10, 200, 30); font-family: Cdn, monospace; }"
+    )
     shutil.copy(font_file(), assets / "fonts.example.test" / "face.ttf")
     (root / "secret.css").write_text(".box { background: rgb(255, 0, 255) }")
     return site, assets
@@ -71,8 +80,11 @@ def env(cdn_site):
     """One env (with the CDN site's assets) for the episode tests; its browser is shared
     with the renderer fixture."""
     site = PAGES / "transition"
-    tasks = [make_task("margin", site, TRANSITION_FIX), make_task("untouched", site, None),
-             make_task("cdn", cdn_site[0], None)]
+    tasks = [
+        make_task("margin", site, TRANSITION_FIX),
+        make_task("untouched", site, None),
+        make_task("cdn", cdn_site[0], None),
+    ]
     env = CssEnv(tasks=vab_gym.TaskSet(tasks), image_size=(64, 64), assets=cdn_site[1])
     yield env
     env.close()
@@ -229,17 +241,24 @@ def test_outside_requests_are_answered_from_assets_or_blocked(env, renderer, cdn
     with no local copy, or one that climbs out of the folder, is blocked and listed."""
     env.reset(options={"task_id": "cdn"})
     assert tuple(png_pixels(env.screenshot_png())[150, 600][:3]) == (10, 200, 30)
-    fonts = env._renderer._call(lambda p: p.page.evaluate(
-        "[...document.fonts].map((f) => [f.family, f.status])"))
+    fonts = env._renderer._call(
+        lambda p: p.page.evaluate("[...document.fonts].map((f) => [f.family, f.status])")
+    )
     assert fonts == [["Cdn", "loaded"]]
-    assert env.blocked_requests == ["https://cdn.example.test/missing.css",
-                                    "https://cdn.example.test/..%2F..%2Fsecret.css"]
+    assert env.blocked_requests == [
+        "https://cdn.example.test/missing.css",
+        "https://cdn.example.test/..%2F..%2Fsecret.css",
+    ]
     site = cdn_site[0]
     renderer.open(site, "style.css", (site / "style.css").read_text("utf-8"))  # no assets
     assert tuple(renderer.full_page().array()[150, 600]) == (255, 255, 255)
-    assert sorted(renderer.blocked) == sorted([
-        "https://cdn.example.test/theme/base.css", "https://cdn.example.test/missing.css",
-        "https://cdn.example.test/..%2F..%2Fsecret.css"])
+    assert sorted(renderer.blocked) == sorted(
+        [
+            "https://cdn.example.test/theme/base.css",
+            "https://cdn.example.test/missing.css",
+            "https://cdn.example.test/..%2F..%2Fsecret.css",
+        ]
+    )
 
 
 # -- the shipped sites -------------------------------------------------------------------
@@ -268,8 +287,10 @@ def untouched_distances(renderer: SiteRenderer, names: list[str]) -> dict[str, f
         renderer.full_page()
         renderer.set_css(css)
         undone = renderer.full_page().array()
-        out[name] = max(0.0 if np.array_equal(target, shot) else distance(target, shot)
-                        for shot in (untouched, undone))
+        out[name] = max(
+            0.0 if np.array_equal(target, shot) else distance(target, shot)
+            for shot in (untouched, undone)
+        )
     return out
 
 

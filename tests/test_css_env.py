@@ -66,8 +66,10 @@ def test_corruption_fails_until_repaired(env):
 
 def test_insert_and_revert(env):
     obs0, _ = env.reset(options={"task_id": "card-rule-gone"})
-    obs, *_ = env.step("insert_rule('.card', {'height': '240px', 'background-color': "
-                       "'#e63946', 'color': '#ffffff'})")
+    obs, *_ = env.step(
+        "insert_rule('.card', {'height': '240px', 'background-color': "
+        "'#e63946', 'color': '#ffffff'})"
+    )
     assert np.array_equal(obs["image"], obs["target"])
     obs, _, _, _, info = env.step("revert_last_edit()")
     assert info["action_error"] is None and np.array_equal(obs["image"], obs0["image"])
@@ -77,9 +79,11 @@ def test_insert_and_revert(env):
 
 def test_selectors_by_html_elements(env):
     env.reset(options={"task_id": "untouched"})
-    for query in ("get_selectors_by_html_elements('div', class_='card')",
-                  "get_selectors_by_html_elements(\"'div', {'id': 'first'}\")",
-                  "get_selectors_by_html_elements(id='first')"):
+    for query in (
+        "get_selectors_by_html_elements('div', class_='card')",
+        "get_selectors_by_html_elements(\"'div', {'id': 'first'}\")",
+        "get_selectors_by_html_elements(id='first')",
+    ):
         obs, _, _, _, info = env.step(query)
         assert info["action_error"] is None, info["action_error"]
         assert "'.card'" in obs["text"] and "'.site-footer'" not in obs["text"]
@@ -127,12 +131,12 @@ def test_valid_actions_include_the_repair(env):
 def test_pages_cannot_reach_the_network(tmp_path):
     (tmp_path / "index.html").write_text(
         '<link rel="stylesheet" href="style.css"><img src="http://example.com/a.png">'
-        '<img src="https://93.184.216.34/b.png"><script>fetch("http://10.1.2.3/x")</script>')
+        '<img src="https://93.184.216.34/b.png"><script>fetch("http://10.1.2.3/x")</script>'
+    )
     (tmp_path / "style.css").write_text("body { background: url(http://evil.test/c.png); }")
     from tests.conftest import make_task
 
-    env = CssEnv(tasks=vab_gym.TaskSet([make_task("net", tmp_path, None)]),
-                 image_size=(32, 32))
+    env = CssEnv(tasks=vab_gym.TaskSet([make_task("net", tmp_path, None)]), image_size=(32, 32))
     try:
         env.reset()
         blocked = env.blocked_requests
@@ -205,11 +209,13 @@ def test_judged_screenshot_is_playwrights_full_page(tmp_path):
     `vh` units and fixed elements (which a taller viewport would change)."""
     (tmp_path / "index.html").write_text(
         '<link rel="stylesheet" href="style.css"><div class="hero">A</div>'
-        '<div class="long">B</div><div class="badge"></div>')
+        '<div class="long">B</div><div class="badge"></div>'
+    )
     (tmp_path / "style.css").write_text(
         "body { margin: 0; } .hero { height: 100vh; background: red; }"
         ".long { height: 1500px; background: linear-gradient(blue, green); }"
-        ".badge { position: fixed; top: 0; right: 0; width: 50px; height: 50px; }")
+        ".badge { position: fixed; top: 0; right: 0; width: 50px; height: 50px; }"
+    )
     from tests.conftest import make_task
 
     env = CssEnv(tasks=vab_gym.TaskSet([make_task("vh", tmp_path, None)]), image_size=(32, 32))
@@ -217,7 +223,8 @@ def test_judged_screenshot_is_playwrights_full_page(tmp_path):
         env.reset()
         ours = env._renderer.full_page().array()
         theirs_png = env._chromium.run(
-            lambda _browser: env._renderer._page.page.screenshot(full_page=True))
+            lambda _browser: env._renderer._page.page.screenshot(full_page=True)
+        )
         theirs = np.asarray(Image.open(io.BytesIO(theirs_png)).convert("RGB"))
         assert ours.shape == theirs.shape == (720 + 1500, 1280, 3)
         assert np.array_equal(ours, theirs)
@@ -233,11 +240,13 @@ def test_hostile_css_is_refused_and_changes_nothing(env):
     assert obs["text"] == (
         "edit_rule(.card, color, red; } body { display: none) is not valid due to exception "
         "'red; } body { display: none' is not a single CSS value. You may make a mistake "
-        "and need to fix it.")
+        "and need to fix it."
+    )
     assert info["action_error"] == obs["text"]
     obs, _, _, _, info = env.step("insert_rule('} body', {'display': 'none'})")
-    assert info["action_error"].startswith("insert_rule('} body', {'display': 'none'}) is "
-                                           "not valid due to exception ")
+    assert info["action_error"].startswith(
+        "insert_rule('} body', {'display': 'none'}) is not valid due to exception "
+    )
     assert env._sheet.css() == css and env.screenshot_png() == png
     assert np.array_equal(obs["image"], obs["target"])
 
@@ -251,11 +260,17 @@ def test_undo_stack_over_several_edits(env):
     env.step("edit_rule('.card', 'height', '100px')")
     obs, *_ = env.step("edit_rule('.card', 'border', '1px solid black')")  # a new property
     assert env._sheet.find(".card").declarations == {
-        "height": "100px", "background-color": "#e63946", "color": "#ffffff",
-        "border": "1px solid black"}
+        "height": "100px",
+        "background-color": "#e63946",
+        "color": "#ffffff",
+        "border": "1px solid black",
+    }
     obs, *_ = env.step("revert_last_edit()")
     assert env._sheet.find(".card").declarations == {
-        "height": "100px", "background-color": "#e63946", "color": "#ffffff"}
+        "height": "100px",
+        "background-color": "#e63946",
+        "color": "#ffffff",
+    }
     env.step("revert_last_edit()")
     assert env._sheet.css() == after_first
     obs, *_ = env.step("revert_last_edit()")

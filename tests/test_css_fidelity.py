@@ -20,14 +20,18 @@ from vab_gym.envs.css.stylesheet import Stylesheet
 
 SELECTORS = "get_selectors_by_html_elements"
 NOT_VALID = "{} is not valid due to exception {}. You may make a mistake and need to fix it."
-EDITED = ("You have successfully edited the rule. Here is the updated screenshot. If you "
-          "think this edit is not useful, you can revert the last edit by calling "
-          "revert_last_edit().")
+EDITED = (
+    "You have successfully edited the rule. Here is the updated screenshot. If you "
+    "think this edit is not useful, you can revert the last edit by calling "
+    "revert_last_edit()."
+)
 INSERTED = EDITED.replace("edited the rule", "inserted the rule")
 REVERTED = "You have successfully reverted the last edit."
-PROMPT_EXAMPLE = ("Thought: I think I should adjust the alignment property of the rule, because "
-                  "the target screenshot shows the text should be centered.\n Action: "
-                  "edit_rule('.templatemo_menu li', 'text-align', 'center')")
+PROMPT_EXAMPLE = (
+    "Thought: I think I should adjust the alignment property of the rule, because "
+    "the target screenshot shows the text should be centered.\n Action: "
+    "edit_rule('.templatemo_menu li', 'text-align', 'center')"
+)
 
 
 def read(text: str, quirks: bool = False):
@@ -58,9 +62,11 @@ SELECT_A = [("select_rule", [".a"])]
 # Replies in the styles VAB's prompt asks for (task.py: INSTRUCTIONS), and what VAB runs.
 CORPUS = [
     (PROMPT_EXAMPLE, [("edit_rule", [".templatemo_menu li", "text-align", "center"])]),
-    ("Thought: find the link.\nAction: get_selectors_by_html_elements(\"'a', {'data-custom': "
-     "'custom-value'}, string='haha', class_='xxx'\")",
-     [(SELECTORS, "\"'a', {'data-custom': 'custom-value'}, string='haha', class_='xxx'\"")]),
+    (
+        "Thought: find the link.\nAction: get_selectors_by_html_elements(\"'a', {'data-custom': "
+        "'custom-value'}, string='haha', class_='xxx'\")",
+        [(SELECTORS, "\"'a', {'data-custom': 'custom-value'}, string='haha', class_='xxx'\"")],
+    ),
     ("Thought: the nav looks off.\nAction: select_rule('.nav')", [("select_rule", [".nav"])]),
     ("Action: edit_rule('.a', 'display', 'flex')", EDIT_A),
     ('Action: edit_rule(".a", "display", "flex")', EDIT_A),
@@ -76,26 +82,40 @@ CORPUS = [
     ("Action: let me look first.\nAction: select_rule('.a')", SELECT_A),
     ("Action: select_rule('.a')\nObservation: Here is the rule founded", SELECT_A),
     ("Action: select_rule(\"'.a'\")", [("select_rule", ["'.a'"])]),
-    ("Action: edit_rule('.a b', 'margin', '0 auto')", [("edit_rule", [".a b", "margin",
-                                                                      "0 auto"])]),
-    ("Action: edit_rule(.a b, margin, 0 auto)",
-     [("edit_rule", [".a", "b", "margin", "0", "auto"])]),
+    (
+        "Action: edit_rule('.a b', 'margin', '0 auto')",
+        [("edit_rule", [".a b", "margin", "0 auto"])],
+    ),
+    (
+        "Action: edit_rule(.a b, margin, 0 auto)",
+        [("edit_rule", [".a", "b", "margin", "0", "auto"])],
+    ),
     ("Action: edit_rule('.a','display','flex')", [("edit_rule", [".a,display,flex"])]),
-    ("Action: edit_rule('.a', 'font-family', '\"Open Sans\", sans-serif')",
-     [("edit_rule", [".a", "font-family", '"Open Sans", sans-serif'])]),
+    (
+        "Action: edit_rule('.a', 'font-family', '\"Open Sans\", sans-serif')",
+        [("edit_rule", [".a", "font-family", '"Open Sans", sans-serif'])],
+    ),
     ("Action: select_rule('.a)", [("select_rule", "ValueError: No closing quotation")]),
     ("Action: select_rule()", [("select_rule", [])]),
     ("Action: revert_last_edit()", [("revert_last_edit", [])]),
     ("Action: revert_last_edit", [("revert_last_edit", None)]),
-    ("Action: select_rule('.a'); get_selectors_by_html_elements(\"'div'\")",
-     [("select_rule", [".a"]), (SELECTORS, "\"'div'\"")]),
-    ("Action: edit_rule('.a', 'display', 'flex') and then revert_last_edit()",
-     [*EDIT_A, ("revert_last_edit", [])]),
+    (
+        "Action: select_rule('.a'); get_selectors_by_html_elements(\"'div'\")",
+        [("select_rule", [".a"]), (SELECTORS, "\"'div'\"")],
+    ),
+    (
+        "Action: edit_rule('.a', 'display', 'flex') and then revert_last_edit()",
+        [*EDIT_A, ("revert_last_edit", [])],
+    ),
     ("Action: print('hello')", [("print", ["hello"])]),
-    ("Action: get_selectors_by_html_elements('div', class_='card')",
-     [(SELECTORS, "'div', class_='card'")]),
-    ("Action: insert_rule('.x', {'display': 'none'})",
-     [("insert_rule", "'.x', {'display': 'none'}")]),
+    (
+        "Action: get_selectors_by_html_elements('div', class_='card')",
+        [(SELECTORS, "'div', class_='card'")],
+    ),
+    (
+        "Action: insert_rule('.x', {'display': 'none'})",
+        [("insert_rule", "'.x', {'display': 'none'}")],
+    ),
     ("select_rule('.a')", SELECT_A),  # the suite's canonical bare call
     ("revert_last_edit", [("revert_last_edit", None)]),
     ("I have fixed the css style", "done"),
@@ -138,8 +158,10 @@ def test_arguments_end_at_the_first_paren_only_with_quirks():
     a name twice on the line runs its first arguments twice."""
     rgba = "Action: edit_rule('.a', 'color', 'rgba(0, 0, 0, 0.5)')"
     assert read(rgba) == [("edit_rule", [".a", "color", "rgba(0, 0, 0, 0.5)"])]
-    assert read(rgba, quirks=True) == [("edit_rule", "ValueError: No closing quotation"),
-                                       ("rgba", ["0", "0", "0", "0.5"])]
+    assert read(rgba, quirks=True) == [
+        ("edit_rule", "ValueError: No closing quotation"),
+        ("rgba", ["0", "0", "0", "0.5"]),
+    ]
     calc = "Action: edit_rule('.a', 'width', 'calc(100% - 20px)')"
     assert read(calc) == [("edit_rule", [".a", "width", "calc(100% - 20px)"])]
     twice = "Action: select_rule('.a'); select_rule('.b')"
@@ -151,19 +173,29 @@ def test_hints_add_the_action_list_to_vabs_message():
     """task.py:start_sample's "No executable function found!" is VAB's whole message."""
     with pytest.raises(ActionError) as plain:
         CSS_ACTIONS.configured(quirks=False, hints=False).parse("hello")
-    assert str(plain.value) == ("No executable function found! Need to recheck the action. "
-                                "Please stick to the format of Action: ...")
+    assert str(plain.value) == (
+        "No executable function found! Need to recheck the action. "
+        "Please stick to the format of Action: ..."
+    )
     with pytest.raises(ActionError) as hinted:
         CSS_ACTIONS.configured(quirks=False, hints=True).parse("hello")
     assert str(hinted.value).startswith(NO_FUNCTION + " Valid actions: ")
 
 
-@pytest.mark.parametrize(("written", "cssutils"), [
-    (".a>.b", ".a > .b"), ("ul>li+li", "ul > li + li"), ("a~b", "a ~ b"),
-    (".nav  a:hover,.nav a:focus", ".nav a:hover, .nav a:focus"), ("h1,h2,\nh3", "h1, h2, h3"),
-    ("[type='x']", '[type="x"]'), (".a>*", ".a > *"), ("li:nth-child(2n+1)", "li:nth-child(2n+1)"),
-    ("div#main.x", "div#main.x"),
-])
+@pytest.mark.parametrize(
+    ("written", "cssutils"),
+    [
+        (".a>.b", ".a > .b"),
+        ("ul>li+li", "ul > li + li"),
+        ("a~b", "a ~ b"),
+        (".nav  a:hover,.nav a:focus", ".nav a:hover, .nav a:focus"),
+        ("h1,h2,\nh3", "h1, h2, h3"),
+        ("[type='x']", '[type="x"]'),
+        (".a>*", ".a > *"),
+        ("li:nth-child(2n+1)", "li:nth-child(2n+1)"),
+        ("div#main.x", "div#main.x"),
+    ],
+)
 def test_rules_are_named_by_cssutils_selector_text_and_found_exactly(written, cssutils):
     """actions.py:CSSInteractor.select_rule compares cssutils' rule.selectorText with the
     agent's stripped text by `==`: `.a>.b` in the file is found as `.a > .b`, not as
@@ -174,25 +206,29 @@ def test_rules_are_named_by_cssutils_selector_text_and_found_exactly(written, cs
     assert (sheet.find(written) is None) == (written != cssutils)
 
 
-SOUP = BeautifulSoup('<ul class="list"><li>a</li><li class="x">b</li></ul><p id="m" class="k">t</p>',
-                     "html.parser")
+SOUP = BeautifulSoup(
+    '<ul class="list"><li>a</li><li class="x">b</li></ul><p id="m" class="k">t</p>', "html.parser"
+)
 LI = SOUP.find_all("li")
 P = SOUP.find("p")
 
 
-@pytest.mark.parametrize(("selector", "element", "vab", "fixed"), [
-    ("li:nth-child(2)", LI[0], True, False),  # VAB drops everything after ':'
-    ("li:hover", LI[0], True, True),
-    ("*", P, False, True),  # VAB's tag test: '*' != 'p'
-    (".list > li", LI[1], True, True),
-    (".list>li>b", LI[1], False, False),  # VAB: `a>b>c` raises, the rule matches nothing
-    ("ul ~ p", P, False, True),  # VAB has no `~`
-    ("p#m.k", P, False, True),  # VAB's tag test: 'p#m' != 'p'
-    ("#m.k", P, False, True),  # VAB compares the id with 'm.k'
-    ("li li", LI[0], True, False),  # VAB looks for the ancestor from the element itself
-    ("li.x, p", P, True, True),
-    (":root", P, True, False),  # VAB: the empty selector left after ':' matches anything
-])
+@pytest.mark.parametrize(
+    ("selector", "element", "vab", "fixed"),
+    [
+        ("li:nth-child(2)", LI[0], True, False),  # VAB drops everything after ':'
+        ("li:hover", LI[0], True, True),
+        ("*", P, False, True),  # VAB's tag test: '*' != 'p'
+        (".list > li", LI[1], True, True),
+        (".list>li>b", LI[1], False, False),  # VAB: `a>b>c` raises, the rule matches nothing
+        ("ul ~ p", P, False, True),  # VAB has no `~`
+        ("p#m.k", P, False, True),  # VAB's tag test: 'p#m' != 'p'
+        ("#m.k", P, False, True),  # VAB compares the id with 'm.k'
+        ("li li", LI[0], True, False),  # VAB looks for the ancestor from the element itself
+        ("li.x, p", P, True, True),
+        (":root", P, True, False),  # VAB: the empty selector left after ':' matches anything
+    ],
+)
 def test_vab_selector_matcher(selector, element, vab, fixed):
     """actions.py:get_selector_by_html_element / matches_complex_selector /
     matches_simple_selector, and the `except Exception: selectors = []` around them."""
@@ -203,7 +239,9 @@ def test_vab_selector_matcher(selector, element, vab, fixed):
 def test_find_all_arguments_as_vabs_eval_reads_them():
     """actions.py:get_selectors_by_html_elements: eval(f'self.soup.find_all({argument})')."""
     assert matching.find_all_arguments("'a', {'data-custom': 'v'}, string='haha'") == (
-        ["a", {"data-custom": "v"}], {"string": "haha"})
+        ["a", {"data-custom": "v"}],
+        {"string": "haha"},
+    )
     with pytest.raises(matching.QueryError, match=r"^name 'div' is not defined$"):
         matching.find_all_arguments("div")
     with pytest.raises(matching.QueryError, match=r"\(<string>, line 1\)$"):
@@ -254,36 +292,59 @@ def test_feedback_strings_are_vabs(env):
     """task.py:start_sample's messages, bare (no "Invalid action: " prefix)."""
     cases = [
         ("nonsense", NO_FUNCTION),
-        ("Action: select_rule('.cards')",
-         "Here is the rule founded based on selector .cards: {'display': 'block', "
-         "'grid-template-columns': 'repeat(3, 1fr)', 'gap': '24px', 'padding': '32px'}. "
-         "Is this the rule you want to edit?"),
-        ("Action: select_rule(.nope)",
-         "No rule found based on selector .nope. Please specify a different selector."),
-        ("Action: edit_rule('.nope', 'color', 'red')",
-         "No rule found based on selector .nope. Please specify a different selector or "
-         "consider inserting a new rule."),
-        ("Action: print('x')",
-         NOT_VALID.format("print()", "'CSSInteractor' object has no attribute 'print'")),
-        ("Action: edit_rule(.cards b, display, grid)",
-         NOT_VALID.format("edit_rule(.cards, b, display, grid)",
-                          "edit_rule() takes 4 positional arguments but 5 were given")),
-        ("Action: edit_rule('.cards','display','grid')",
-         NOT_VALID.format("edit_rule(.cards,display,grid)",
-                          "edit_rule() missing 2 required positional arguments: "
-                          "'property_name' and 'value'")),
+        (
+            "Action: select_rule('.cards')",
+            "Here is the rule founded based on selector .cards: {'display': 'block', "
+            "'grid-template-columns': 'repeat(3, 1fr)', 'gap': '24px', 'padding': '32px'}. "
+            "Is this the rule you want to edit?",
+        ),
+        (
+            "Action: select_rule(.nope)",
+            "No rule found based on selector .nope. Please specify a different selector.",
+        ),
+        (
+            "Action: edit_rule('.nope', 'color', 'red')",
+            "No rule found based on selector .nope. Please specify a different selector or "
+            "consider inserting a new rule.",
+        ),
+        (
+            "Action: print('x')",
+            NOT_VALID.format("print()", "'CSSInteractor' object has no attribute 'print'"),
+        ),
+        (
+            "Action: edit_rule(.cards b, display, grid)",
+            NOT_VALID.format(
+                "edit_rule(.cards, b, display, grid)",
+                "edit_rule() takes 4 positional arguments but 5 were given",
+            ),
+        ),
+        (
+            "Action: edit_rule('.cards','display','grid')",
+            NOT_VALID.format(
+                "edit_rule(.cards,display,grid)",
+                "edit_rule() missing 2 required positional arguments: 'property_name' and 'value'",
+            ),
+        ),
         ("Action: select_rule('.a)", NOT_VALID.format("select_rule()", "No closing quotation")),
-        ("Action: get_selectors_by_html_elements(div)",
-         NOT_VALID.format("get_selectors_by_html_elements(div)", "name 'div' is not defined")),
-        ("Action: get_selectors_by_html_elements(\"'div', {'id': 'first'}\")",
-         "The following 1 selectors are matched based on the returned html elements:\n"
-         "1. '.card'\n"),
-        ("Action: get_selectors_by_html_elements(\"'table'\")",
-         "No html elements found based on the input. Please specify a different html "
-         "elements specification."),
+        (
+            "Action: get_selectors_by_html_elements(div)",
+            NOT_VALID.format("get_selectors_by_html_elements(div)", "name 'div' is not defined"),
+        ),
+        (
+            "Action: get_selectors_by_html_elements(\"'div', {'id': 'first'}\")",
+            "The following 1 selectors are matched based on the returned html elements:\n"
+            "1. '.card'\n",
+        ),
+        (
+            "Action: get_selectors_by_html_elements(\"'table'\")",
+            "No html elements found based on the input. Please specify a different html "
+            "elements specification.",
+        ),
         ("Action: revert_last_edit()", "No edit to revert."),
-        ("Action: finalize()",
-         "finalize is not a valid function. Please check the function name and try again."),
+        (
+            "Action: finalize()",
+            "finalize is not a valid function. Please check the function name and try again.",
+        ),
     ]
     for i, (action, expected) in enumerate(cases):
         if i % 9 == 0:  # 10 replies an episode
@@ -298,8 +359,11 @@ def test_every_call_on_the_line_runs_and_an_exception_stops_it(env):
     """task.py:start_sample: `for function_name in function_names`, one message each;
     `break` after an exception and after revert_last_edit."""
     obs0, _ = env.reset(options={"task_id": "grid-gone"})
-    obs, info = step(env, "Action: edit_rule('.cards', 'display', 'grid') select_rule(.nope) "
-                          "print(1) select_rule('.card')")
+    obs, info = step(
+        env,
+        "Action: edit_rule('.cards', 'display', 'grid') select_rule(.nope) "
+        "print(1) select_rule('.card')",
+    )
     no_rule = "No rule found based on selector .nope. Please specify a different selector."
     broken = NOT_VALID.format("print()", "'CSSInteractor' object has no attribute 'print'")
     assert obs["text"] == "\n\n".join([EDITED, no_rule, broken])
@@ -321,13 +385,17 @@ def test_insert_rule_does_nothing_with_quirks(env, quirky):
     obs, _ = step(quirky, "Action: insert_rule('.card', {'height': '240px'})")
     assert obs["text"] == NOT_VALID.format(
         "insert_rule(.card, {height:, 240px})",
-        "insert_rule() takes 2 positional arguments but 4 were given")
+        "insert_rule() takes 2 positional arguments but 4 were given",
+    )
     obs, _, _, _, info = quirky.step("I have fixed the css style")
     assert not info["success"]
 
     env.reset(options={"task_id": "card-rule-gone"})
-    obs, info = step(env, "Action: insert_rule('.card', {'height': '240px', "
-                          "'background-color': '#e63946', 'color': '#ffffff'})")
+    obs, info = step(
+        env,
+        "Action: insert_rule('.card', {'height': '240px', "
+        "'background-color': '#e63946', 'color': '#ffffff'})",
+    )
     assert obs["text"] == INSERTED and np.array_equal(obs["image"], obs["target"])
 
 
@@ -381,10 +449,10 @@ def test_quote_stripping_breaks_quoted_fonts_only_with_quirks(env, quirky):
     assert env._sheet.find("body").declarations["font-family"] == '"DejaVu Serif", serif'
     quirky.reset(options={"task_id": "untouched"})
     obs, _ = step(quirky, action)
-    assert obs["text"].startswith('edit_rule(body, font-family, "DejaVu Serif", serif) is not '
-                                  "valid due to exception ")
-    assert quirky._sheet.find("body").declarations["font-family"] == (
-        '"DejaVu Sans", sans-serif')
+    assert obs["text"].startswith(
+        'edit_rule(body, font-family, "DejaVu Serif", serif) is not valid due to exception '
+    )
+    assert quirky._sheet.find("body").declarations["font-family"] == ('"DejaVu Sans", sans-serif')
 
 
 def png_size(png: bytes) -> tuple[int, int]:
@@ -398,15 +466,20 @@ def test_model_view_has_vabs_text_and_full_resolution_screenshots(env, quirky):
     on one line both show the second."""
     obs, _ = env.reset(options={"task_id": "grid-gone"})
     view = env.model_view()
-    assert view.text == "\n".join(["Here is the target screenshot.", "Here is the html content.",
-                                   env.html, "Here is the current screenshot.",
-                                   "Fix the css rules."])
+    assert view.text == "\n".join(
+        [
+            "Here is the target screenshot.",
+            "Here is the html content.",
+            env.html,
+            "Here is the current screenshot.",
+            "Fix the css rules.",
+        ]
+    )
     assert view.images == (env.target_png(), env.screenshot_png())
     width, height = png_size(view.images[0])
     assert width == 1280 and height > obs["image"].shape[0]
 
-    line = ("Action: edit_rule('.cards', 'display', 'flex') "
-            "edit_rule('.cards', 'display', 'grid')")
+    line = "Action: edit_rule('.cards', 'display', 'flex') edit_rule('.cards', 'display', 'grid')"
     step(env, line)
     view = env.model_view()
     assert view.text == f"{EDITED}\n\n{EDITED}" and len(view.images) == 2
@@ -437,8 +510,9 @@ def vab_distance(target_rgb: np.ndarray, output_rgb: np.ndarray) -> float:
     if img1.shape != img2.shape:
         fake = all(abs(b - a) / b < 0.1 for a, b in zip(img1.shape, img2.shape, strict=True))
         img2 = resize(img2, img1.shape)
-    value = structural_similarity(np.trunc(img1 * 255).astype(np.uint8),
-                                  np.trunc(img2 * 255).astype(np.uint8))
+    value = structural_similarity(
+        np.trunc(img1 * 255).astype(np.uint8), np.trunc(img2 * 255).astype(np.uint8)
+    )
     return 1 - (0.5 + value / 2 if fake else value)
 
 
@@ -448,28 +522,33 @@ def synthetic(height: int, width: int, seed: int) -> np.ndarray:
     image = np.full((height, width, 3), 240, np.uint8)
     for _ in range(6):
         y, x = rng.integers(0, height - 8), rng.integers(0, width - 8)
-        image[y:y + rng.integers(4, 30), x:x + rng.integers(8, 60)] = rng.integers(0, 255, 3)
+        image[y : y + rng.integers(4, 30), x : x + rng.integers(8, 60)] = rng.integers(0, 255, 3)
     noise = rng.integers(-3, 4, image.shape)
     return np.clip(image.astype(int) + noise, 0, 255).astype(np.uint8)
 
 
-@pytest.mark.parametrize(("target_shape", "output_shape", "boosted"), [
-    ((100, 80), (100, 80), False),
-    ((100, 80), (105, 80), True),
-    ((100, 80), (91, 80), True),  # 9/91 < 0.1, relative to the output
-    ((110, 80), (100, 80), False),  # 10/100 is not < 0.1
-    ((100, 80), (100, 120), False),
-    ((100, 80), (130, 80), False),
-])
+@pytest.mark.parametrize(
+    ("target_shape", "output_shape", "boosted"),
+    [
+        ((100, 80), (100, 80), False),
+        ((100, 80), (105, 80), True),
+        ((100, 80), (91, 80), True),  # 9/91 < 0.1, relative to the output
+        ((110, 80), (100, 80), False),  # 10/100 is not < 0.1
+        ((100, 80), (100, 120), False),
+        ((100, 80), (130, 80), False),
+    ],
+)
 def test_judge_equals_vabs_comparison(target_shape, output_shape, boosted):
     """task.py:compare_images_ssim_gray and calculate_overall's 1 - SSIM."""
     from vab_gym.envs.css import judge
 
     target = synthetic(*target_shape, seed=1)
     output = synthetic(*output_shape, seed=2)
-    output[: min(target_shape[0], output_shape[0]) // 2, : min(target_shape[1],
-           output_shape[1])] = target[: min(target_shape[0], output_shape[0]) // 2,
-                                      : min(target_shape[1], output_shape[1])]
+    output[
+        : min(target_shape[0], output_shape[0]) // 2, : min(target_shape[1], output_shape[1])
+    ] = target[
+        : min(target_shape[0], output_shape[0]) // 2, : min(target_shape[1], output_shape[1])
+    ]
     ours = judge.distance(judge.quantize(judge.gray(target)), judge.gray(output))
     assert ours == pytest.approx(vab_distance(target, output), abs=1e-12)
     if boosted:  # the boost puts the distance under 0.5 whatever the SSIM

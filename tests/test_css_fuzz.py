@@ -10,25 +10,47 @@ from tests.strategies import actions
 MARKER = Path("/tmp/vab-gym-fuzz-pwned")
 
 HOSTILE = [
-    "", " ", "(", ")", "done(", "edit_rule('a', 'b'", "edit_rule(\"a', 'b', 'c')",
-    "x" * 1_000_000, "edit_rule('.card', 'color', '" + "r" * 1_000_000 + "')",
-    "select_rule(" * 500, "[" * 10_000, "edit_rule('.card', 'color', 'red; } body { display: none')",
+    "",
+    " ",
+    "(",
+    ")",
+    "done(",
+    "edit_rule('a', 'b'",
+    "edit_rule(\"a', 'b', 'c')",
+    "x" * 1_000_000,
+    "edit_rule('.card', 'color', '" + "r" * 1_000_000 + "')",
+    "select_rule(" * 500,
+    "[" * 10_000,
+    "edit_rule('.card', 'color', 'red; } body { display: none')",
     "edit_rule('.card', 'color', '</style><script>alert(1)</script>')",
     "insert_rule('} body', {'display': 'none'})",
     "insert_rule('.x', {'color': 'red} * {display:none'})",
-    "insert_rule('.x', {})", "insert_rule('.x', 'color: red')",
+    "insert_rule('.x', {})",
+    "insert_rule('.x', 'color: red')",
     f"get_selectors_by_html_elements(\"__import__('os').system('touch {MARKER}')\")",
     f"get_selectors_by_html_elements(\"'a', class_=open('{MARKER}', 'w'))\")",
     f"__import__('os').system('touch {MARKER}')",
     "get_selectors_by_html_elements(\"'div', attrs={'class': ['a', {'b': 1}]}\")",
     "get_selectors_by_html_elements(attrs={1: 2})",
-    "select_rule(1)", "edit_rule(None, None, None)", "edit_rule(*['a', 'b', 'c'])",
-    "edit_rule('.card', 'col or', 'red')", "edit_rule('.card', 'color', 10**10000)",
-    "done(1)", "revert_last_edit(force=True)", "lambda: 1", "1 + 1", "done() + done()",
-    "\x00\x01\x02", "select_rule('\ud800')", "select_rule('🙂' * 1000)", "ＳＥＬＥＣＴ_ＲＵＬＥ('a')",
-    "select_rule('\u202e.card')", "edit_rule('.card', '\u0000', 'red')",
+    "select_rule(1)",
+    "edit_rule(None, None, None)",
+    "edit_rule(*['a', 'b', 'c'])",
+    "edit_rule('.card', 'col or', 'red')",
+    "edit_rule('.card', 'color', 10**10000)",
+    "done(1)",
+    "revert_last_edit(force=True)",
+    "lambda: 1",
+    "1 + 1",
+    "done() + done()",
+    "\x00\x01\x02",
+    "select_rule('\ud800')",
+    "select_rule('🙂' * 1000)",
+    "ＳＥＬＥＣＴ_ＲＵＬＥ('a')",
+    "select_rule('\u202e.card')",
+    "edit_rule('.card', '\u0000', 'red')",
     "Action: edit_rule('.card', 'height', '1e9px')",
-    "edit_rule('body', 'height', '999999999px')", "edit_rule('body', 'display', 'none')",
+    "edit_rule('body', 'height', '999999999px')",
+    "edit_rule('body', 'display', 'none')",
 ]
 
 
@@ -62,7 +84,17 @@ def test_non_string_actions(fresh):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
-@given(action=actions(["select_rule", "edit_rule", "insert_rule", "revert_last_edit",
-                        "get_selectors_by_html_elements", "done"]))
+@given(
+    action=actions(
+        [
+            "select_rule",
+            "edit_rule",
+            "insert_rule",
+            "revert_last_edit",
+            "get_selectors_by_html_elements",
+            "done",
+        ]
+    )
+)
 def test_random_actions(fresh, action):
     _check_step(fresh, action)

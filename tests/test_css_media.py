@@ -22,10 +22,18 @@ CSS = """body { margin: 0; background: #ffffff; }
 @media (max-width: 500px) { .narrow { height: 300px; background: #00aa00; } }
 @media print { .box { display: none; } }
 """
-HTML = ('<html><head><link rel="stylesheet" href="style.css"></head><body>'
-        '<div class="box"></div><div class="wide"></div><div class="narrow"></div></body></html>')
-WIDE = {"operation": "change_value", "selector": ".wide", "property": "height",
-        "old_value": "300px", "new_value": "30px", "media": "(min-width: 600px)"}
+HTML = (
+    '<html><head><link rel="stylesheet" href="style.css"></head><body>'
+    '<div class="box"></div><div class="wide"></div><div class="narrow"></div></body></html>'
+)
+WIDE = {
+    "operation": "change_value",
+    "selector": ".wide",
+    "property": "height",
+    "old_value": "300px",
+    "new_value": "30px",
+    "media": "(min-width: 600px)",
+}
 
 
 @pytest.fixture(scope="module")
@@ -45,17 +53,21 @@ def test_media_rules_are_editable_only_when_their_query_is_applicable():
     assert sheet.find(".wide").declarations == {"height": "300px", "background": "#cc0000"}
     sheet.find(".wide").declarations["height"] = "10px"
     text = sheet.css()  # the edit stays inside its block; the other blocks are kept
-    block = text[text.index("@media (min-width: 600px)"):text.index("@media (max-width")]
+    block = text[text.index("@media (min-width: 600px)") : text.index("@media (max-width")]
     assert "height: 10px" in block and "@media print" in text
     reread = Stylesheet.parse(text)
-    assert [r.media for r in reread.all_rules] == [None, None, "(min-width: 600px)",
-                                                  "(min-width: 600px)", "(max-width: 500px)",
-                                                  "print"]
+    assert [r.media for r in reread.all_rules] == [
+        None,
+        None,
+        "(min-width: 600px)",
+        "(min-width: 600px)",
+        "(max-width: 500px)",
+        "print",
+    ]
 
 
 def test_viewport_mode_selects_and_edits_the_rule_of_the_applying_query(media_site):
-    env = CssEnv(tasks=vab_gym.TaskSet([make_task("m", media_site, None)]),
-                 image_size=(64, 64))
+    env = CssEnv(tasks=vab_gym.TaskSet([make_task("m", media_site, None)]), image_size=(64, 64))
     try:
         env.reset()
         assert env.fidelity()["media"] == "viewport"
@@ -74,15 +86,15 @@ def test_viewport_mode_selects_and_edits_the_rule_of_the_applying_query(media_si
 
 
 def test_none_mode_refuses_media_rules_in_vabs_words(media_site):
-    tasks = vab_gym.TaskSet([make_task("m", media_site, None),
-                             make_task("c", media_site, WIDE)])
+    tasks = vab_gym.TaskSet([make_task("m", media_site, None), make_task("c", media_site, WIDE)])
     env = CssEnv(tasks=tasks, image_size=(64, 64), media="none")
     try:
         env.reset(options={"task_id": "m"})
         assert env.fidelity()["media"] == "none"
         obs, _, _, _, _ = env.step("select_rule('.wide')")
-        assert obs["text"] == ("No rule found based on selector .wide. Please specify a "
-                                    "different selector.")
+        assert obs["text"] == (
+            "No rule found based on selector .wide. Please specify a different selector."
+        )
         with pytest.raises(ValueError, match="media='none'"):
             env.reset(options={"task_id": "c"})
     finally:
@@ -92,8 +104,7 @@ def test_none_mode_refuses_media_rules_in_vabs_words(media_site):
 
 
 def test_a_corrupted_media_rule_is_repaired_by_the_solver(media_site):
-    env = CssEnv(tasks=vab_gym.TaskSet([make_task("c", media_site, WIDE)]),
-                 image_size=(64, 64))
+    env = CssEnv(tasks=vab_gym.TaskSet([make_task("c", media_site, WIDE)]), image_size=(64, 64))
     try:
         from vab_gym.agents.base import make_solver, run_episode
 

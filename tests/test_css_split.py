@@ -37,8 +37,9 @@ def _solve(task_ids: list[str]) -> list[tuple[str, bool, float, str]]:
         for task_id in task_ids:
             result = run_episode(env, solver, task_id=task_id)
             details = result.judge["details"]
-            out.append((task_id, result.success, details["initial_distance"],
-                        result.judge["reason"]))
+            out.append(
+                (task_id, result.success, details["initial_distance"], result.judge["reason"])
+            )
     finally:
         env.close()
     return out
@@ -51,7 +52,6 @@ def test_solver_repairs_the_split_and_every_corruption_fails_as_is(full_splits):
         results = [r for part in pool.map(_solve, [ids[0::2], ids[1::2]]) for r in part]
     assert len(results) == len(ids)
     # The judge on the corrupted page as the episode began: a failure for every task.
-    assert all(initial >= 0.1 for _, _, initial, _ in results), [
-        r for r in results if r[2] < 0.1]
+    assert all(initial >= 0.1 for _, _, initial, _ in results), [r for r in results if r[2] < 0.1]
     failures = [r for r in results if not r[1]]
     assert failures == []  # the solver repairs every shipped task (165/165 in the README)

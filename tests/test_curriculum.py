@@ -16,9 +16,18 @@ from vab_gym.wrappers import Curriculum
 
 # four tasks per tier 0, 1, 2; a task's goal is 1, so add(1) solves it and done() fails it
 TASKS = TaskSet(
-    Task(f"t{tier}-{i}", "Count-v0", "test", "Reach 1.", {"goal": 1}, {},
-         {"difficulty": {"tier": tier, "kind": "count"}})
-    for tier in (0, 1, 2) for i in range(4))
+    Task(
+        f"t{tier}-{i}",
+        "Count-v0",
+        "test",
+        "Reach 1.",
+        {"goal": 1},
+        {},
+        {"difficulty": {"tier": tier, "kind": "count"}},
+    )
+    for tier in (0, 1, 2)
+    for i in range(4)
+)
 
 
 def make(**kwargs) -> Curriculum:
@@ -47,8 +56,11 @@ def test_by_tier_draws_only_allowed_tiers_uniformly_and_advance_widens():
 
 
 def test_a_seeded_reset_repeats_the_draws_and_task_id_wins():
-    first, again, other = draws(make(tiers={0, 1, 2}), 30), draws(make(tiers={0, 1, 2}), 30), \
-        draws(make(tiers={0, 1, 2}), 30, seed=1)
+    first, again, other = (
+        draws(make(tiers={0, 1, 2}), 30),
+        draws(make(tiers={0, 1, 2}), 30),
+        draws(make(tiers={0, 1, 2}), 30, seed=1),
+    )
     assert first == again and first != other
     env = make()
     assert env.reset(seed=0, options={"task_id": "t2-3"})[1]["task_id"] == "t2-3"

@@ -93,8 +93,9 @@ def test_webarena_tiers_come_from_what_the_judge_checks_on_local_and_real_tasks(
     path = resources.files("vab_gym.envs.webarena") / "data" / "webarena_lite.jsonl"
     real = WebArenaEnv.with_difficulty(TaskSet(read_jsonl(str(path))))
     assert len(real) == 165
-    nav = next(t for t in real if t.judge["eval_types"] == ["url_match"]
-               and len(t.setup["sites"]) == 1)
+    nav = next(
+        t for t in real if t.judge["eval_types"] == ["url_match"] and len(t.setup["sites"]) == 1
+    )
     both = next(t for t in real if t.judge["eval_types"] == ["url_match", "program_html"])
     assert tier(real, nav.id) == 0 and tier(real, both.id) == 3
 
@@ -103,8 +104,14 @@ def test_mobile_tiers_count_the_judges_sub_goals():
     tasks = rated("VAB-Mobile-v0", "test")
     # "an alarm for 3PM labelled meeting": the alarm, its label, and that it is on
     clock = tasks["clock_1"].metadata["difficulty"]
-    assert clock == {**clock, "app": "clock", "kind": "clock", "subgoals": 3, "tier": 2,
-                     "reference_steps": 8}
+    assert clock == {
+        **clock,
+        "app": "clock",
+        "kind": "clock",
+        "subgoals": 3,
+        "tier": 2,
+        "reference_steps": 8,
+    }
     query = next(t for t in tasks if t.judge["kind"] == "query")
     assert tier(tasks, query.id) == 0  # one answer to give
     assert tasks["contacts_3"].metadata["difficulty"]["subgoals"] == 3  # Xu + two phones
@@ -112,13 +119,27 @@ def test_mobile_tiers_count_the_judges_sub_goals():
 
 def test_user_tasks_get_the_hook_at_load_and_keep_their_own_difficulty():
     plain = Task("plain", "Count-v0", "test", "Reach 1.", {"goal": 1}, {})
-    own = Task("own", "Count-v0", "test", "Reach 2.", {"goal": 2}, {},
-               {"difficulty": {"tier": 2, "kind": "mine"}})
+    own = Task(
+        "own",
+        "Count-v0",
+        "test",
+        "Reach 2.",
+        {"goal": 2},
+        {},
+        {"difficulty": {"tier": 2, "kind": "mine"}},
+    )
     env = CounterEnv(tasks=TaskSet([plain, own]))
     assert env.tasks["plain"].metadata["difficulty"] == {"tier": 0, "kind": "task"}
     assert env.tasks["own"].metadata["difficulty"] == {"tier": 2, "kind": "mine"}
     assert "difficulty" not in plain.metadata  # the caller's task is left as it was
-    bad = Task("bad", "Count-v0", "test", "Reach 3.", {"goal": 3}, {},
-               {"difficulty": {"tier": -1, "kind": "x"}})
+    bad = Task(
+        "bad",
+        "Count-v0",
+        "test",
+        "Reach 3.",
+        {"goal": 3},
+        {},
+        {"difficulty": {"tier": -1, "kind": "x"}},
+    )
     with pytest.raises(ValueError, match="task 'bad': difficulty tier must be an int >= 0"):
         CounterEnv(tasks=TaskSet([bad]))

@@ -224,8 +224,11 @@ def test_every_vab_gym_command_shown_is_accepted_as_written(where, argv, monkeyp
     handlers stubbed are the CLI's own and those of every env's ``commands.py``, which
     its ``add_commands`` looks up when ``main`` builds the parser."""
     ran = []
-    modules = [cli] + [importlib.import_module(package.commands.partition(":")[0])
-                       for package in registration.PACKAGES.values() if package.commands]
+    modules = [cli] + [
+        importlib.import_module(package.commands.partition(":")[0])
+        for package in registration.PACKAGES.values()
+        if package.commands
+    ]
     for module in modules:
         for name in dir(module):
             if name.startswith("cmd_"):

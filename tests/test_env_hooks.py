@@ -14,8 +14,11 @@ from vab_gym.core.registration import ENVIRONMENTS, load_object
 from vab_gym.core.tasks import Task, TaskSet, package_tasks
 
 ACTIONS = ActionSet(
-    ActionSpec("push", "Push a box.", (Param("box", int, "which box"),
-                                       Param("far", bool, "two squares", False))),
+    ActionSpec(
+        "push",
+        "Push a box.",
+        (Param("box", int, "which box"), Param("far", bool, "two squares", False)),
+    ),
     ActionSpec("done", "Finish."),
 )
 TASKS = TaskSet([Task("box-0", "Box-v0", "test", "Push box 1.", {}, {})])
@@ -172,12 +175,15 @@ def test_an_env_without_a_task_package_says_how_to_ship_tasks():
         NoTasks.default_tasks("test")
 
 
-@pytest.mark.parametrize(("streaks", "reason"), [
-    (Streaks(invalid=2, repeats=2, stalled=2), None),
-    (Streaks(invalid=3, repeats=3), "3 invalid actions in a row"),  # the first rule wins
-    (Streaks(repeats=4), "the same action 4 times in a row"),
-    (Streaks(stalled=5), "no progress in 5 steps"),
-])
+@pytest.mark.parametrize(
+    ("streaks", "reason"),
+    [
+        (Streaks(invalid=2, repeats=2, stalled=2), None),
+        (Streaks(invalid=3, repeats=3), "3 invalid actions in a row"),  # the first rule wins
+        (Streaks(repeats=4), "the same action 4 times in a row"),
+        (Streaks(stalled=5), "no progress in 5 steps"),
+    ],
+)
 def test_the_early_stop_policy_names_the_rule_that_fired(streaks, reason):
     assert EarlyStop(max_invalid=3, max_repeats=3, no_progress=5).reason(streaks) == reason
 

@@ -72,15 +72,20 @@ def run_cli(capsys, *argv):
     return code, out.out, out.err
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["run", "VAB-CSS-v1"], "vab-gym run: unknown env 'VAB-CSS-v1': did you mean VAB-CSS-v0"),
-    (["run", "VAB-Minecraft-v0", "--task", "nope"], "no task 'nope' in split 'test'"),
-    (["run", "VAB-Minecraft-v0", "--tasks-file", "/no/such.jsonl"], "/no/such.jsonl"),
-    (["run", "VAB-CSS-v0", "--image-size", "0", "0"], "image_size[0] (height)=0"),
-    (["css-build", "--out", "/tmp/unused.jsonl"], "give --sites DIR or --generate N"),
-    (["export", "/no/such/store", "--format", "trl", "--out", "/tmp/unused"],
-     "no episode store at /no/such/store"),
-])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["run", "VAB-CSS-v1"], "vab-gym run: unknown env 'VAB-CSS-v1': did you mean VAB-CSS-v0"),
+        (["run", "VAB-Minecraft-v0", "--task", "nope"], "no task 'nope' in split 'test'"),
+        (["run", "VAB-Minecraft-v0", "--tasks-file", "/no/such.jsonl"], "/no/such.jsonl"),
+        (["run", "VAB-CSS-v0", "--image-size", "0", "0"], "image_size[0] (height)=0"),
+        (["css-build", "--out", "/tmp/unused.jsonl"], "give --sites DIR or --generate N"),
+        (
+            ["export", "/no/such/store", "--format", "trl", "--out", "/tmp/unused"],
+            "no episode store at /no/such/store",
+        ),
+    ],
+)
 def test_the_command_line_answers_mistakes_without_a_traceback(capsys, argv, message):
     code, _out, err = run_cli(capsys, *argv)
     assert code == 2

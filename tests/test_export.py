@@ -40,8 +40,15 @@ def pixels(data: bytes) -> bytes:
         return np.asarray(image.convert("RGB")).tobytes()
 
 
-def record(store: EpisodeStore, env: gym.Env, agent: Any, episode_id: str, strategy: str,
-           views: bool, task_id: str = MC_TASK) -> dict[str, Any]:
+def record(
+    store: EpisodeStore,
+    env: gym.Env,
+    agent: Any,
+    episode_id: str,
+    strategy: str,
+    views: bool,
+    task_id: str = MC_TASK,
+) -> dict[str, Any]:
     """Play one episode and write it as the suite's writers do (episode_document), with
     each step's model view (issue 13's ``view``) when ``views``."""
     recorder = ImageRecorder()
@@ -57,12 +64,19 @@ def record(store: EpisodeStore, env: gym.Env, agent: Any, episode_id: str, strat
     refs, blobs = recorder.finish()
     recorder.close()
     describe = getattr(agent, "describe", None)
-    kind = {"lmm": {"kind": "lmm"}, "recovery": {"kind": "recovery"}}.get(strategy,
-                                                                          {"kind": "solver"})
-    episode = episode_document(env, result, episode_id=episode_id, split="test",
-                               strategy=strategy, agent={**kind, **(describe() if describe
-                                                                    else {})},
-                               metrics={}, refs=refs)
+    kind = {"lmm": {"kind": "lmm"}, "recovery": {"kind": "recovery"}}.get(
+        strategy, {"kind": "solver"}
+    )
+    episode = episode_document(
+        env,
+        result,
+        episode_id=episode_id,
+        split="test",
+        strategy=strategy,
+        agent={**kind, **(describe() if describe else {})},
+        metrics={},
+        refs=refs,
+    )
     if views:
         records = [episode["reset"], *episode["steps"]]
         for target, (text, pngs) in zip(records, shown, strict=True):
@@ -109,8 +123,10 @@ def made(tmp_path_factory, minecraft, css):
         obs, *_, info = minecraft.step(actions[0])
         actions.append(plan.act(obs, info))
         for action in actions:  # the reply as a model writes it, to be cut by VAB's edits
-            fake.push(f"OBSERVATION: cane.\nTHOUGHT: {MC_THOUGHT}\nACTION: {action}\n"
-                      "Feedback on the Action: invented")
+            fake.push(
+                f"OBSERVATION: cane.\nTHOUGHT: {MC_THOUGHT}\nACTION: {action}\n"
+                "Feedback on the Action: invented"
+            )
         lmm = record(store, minecraft, agent, "mc.lmm", "lmm", True)
         requests = list(fake.requests)
 
@@ -132,8 +148,9 @@ def made(tmp_path_factory, minecraft, css):
 def run_export(store: EpisodeStore, out: Path, fmt: str, *flags: str) -> Path:
     """The CLI's export; the test store's episodes are test-split, so ``--split test``."""
     split = [] if "--split" in flags else ["--split", "test"]
-    assert main(["export", str(store.root), "--format", fmt, "--out", str(out), *split,
-                 *flags]) == 0
+    assert (
+        main(["export", str(store.root), "--format", fmt, "--out", str(out), *split, *flags]) == 0
+    )
     return out
 
 
@@ -141,8 +158,10 @@ def test_the_cli_exports_train_episodes_unless_told_otherwise(made, tmp_path):
     store, _ = made
     out = run_export(store, tmp_path / "default", "openai", "--split", "train")
     assert json.loads((out / "manifest.json").read_text())["episodes"] == 0
-    assert main(["export", str(store.root), "--format", "openai",
-                 "--out", str(tmp_path / "implicit")]) == 0
+    assert (
+        main(["export", str(store.root), "--format", "openai", "--out", str(tmp_path / "implicit")])
+        == 0
+    )
     implicit = json.loads((tmp_path / "implicit" / "manifest.json").read_text())
     assert implicit["episodes"] == 0  # the store holds only test-split episodes
     every = run_export(store, tmp_path / "all", "openai", "--split", "all")
@@ -157,16 +176,20 @@ def lines(path: Path) -> list[dict[str, Any]]:
 def test_reading_api_filters_and_reads_a_dataset(made):
     store, _ = made
     data = Trajectories(store.root)
-    assert sorted(e["id"] for e in data) == ["css.solver", "mc.failed", "mc.lmm",
-                                             "mc.recovery", "mc.solver"]
+    assert sorted(e["id"] for e in data) == [
+        "css.solver",
+        "mc.failed",
+        "mc.lmm",
+        "mc.recovery",
+        "mc.solver",
+    ]
     assert [e["id"] for e in data.episodes(env="VAB-CSS-v0")] == ["css.solver"]
     assert [e["id"] for e in data.episodes(success=False)] == ["mc.failed"]
     assert [e["id"] for e in data.episodes(strategy="lmm", model="fake-model")] == ["mc.lmm"]
     assert [e["id"] for e in data.episodes(task=CSS_TASK, split="test")] == ["css.solver"]
     assert data.load("VAB-Minecraft-v0", "mc.lmm")["strategy"] == "lmm"
     table = data.to_dataset(env="VAB-CSS-v0")
-    assert table["action"] == [s["action"] for s in data.load("VAB-CSS-v0", "css.solver")
-                               ["steps"]]
+    assert table["action"] == [s["action"] for s in data.load("VAB-CSS-v0", "css.solver")["steps"]]
     assert table["action"][-1] == "done()" and len(table) == 3
     assert table[0]["image"].size == (768, 1024)  # CSS's 1024x768 (HxW) observation, as PIL
     recovery = data.to_dataset(strategy="recovery")
@@ -182,8 +205,11 @@ def _with_pixels(messages: list[dict[str, Any]], store: EpisodeStore | None = No
         for part in message["content"] if isinstance(message.get("content"), list) else []:
             if part["type"] == "image_url":
                 url = part["image_url"]["url"]
-                data = (base64.b64decode(url.split(",", 1)[1]) if url.startswith("data:")
-                        else (store.root / url).read_bytes())
+                data = (
+                    base64.b64decode(url.split(",", 1)[1])
+                    if url.startswith("data:")
+                    else (store.root / url).read_bytes()
+                )
                 part["image_url"]["url"] = image_hash(np.frombuffer(pixels(data), np.uint8))
     return out
 
@@ -265,16 +291,19 @@ def test_llamafactory_export_follows_its_rules(made, tmp_path):
     rows = check_llamafactory(run_export(store, tmp_path / "lf", "llamafactory"))
     # one per trained step: solver 2, LMM 2, recovery 3 less the injected one, failed 1, CSS 3
     assert len(rows) == 10
-    tools = check_llamafactory(run_export(store, tmp_path / "lft", "llamafactory",
-                                          "--mode", "tools", "--per", "episode"))
+    tools = check_llamafactory(
+        run_export(store, tmp_path / "lft", "llamafactory", "--mode", "tools", "--per", "episode")
+    )
     assert all(json.loads(r["tools"])[0]["name"] for r in tools)
 
 
 def test_trl_and_hf_exports_load_with_their_images(made, tmp_path):
     store, _ = made
-    for fmt, flags, path in (("trl", (), "train.parquet"),
-                             ("hf", ("--per", "episode"), "data/*.parquet"),
-                             ("trl", ("--mode", "tools"), "train.parquet")):
+    for fmt, flags, path in (
+        ("trl", (), "train.parquet"),
+        ("hf", ("--per", "episode"), "data/*.parquet"),
+        ("trl", ("--mode", "tools"), "train.parquet"),
+    ):
         out = run_export(store, tmp_path / f"{fmt}{len(flags)}", fmt, *flags)
         rows = datasets.load_dataset("parquet", data_files=str(out / path))["train"]
         metas = lines(out / "meta.jsonl")
@@ -288,15 +317,22 @@ def test_trl_and_hf_exports_load_with_their_images(made, tmp_path):
                 call = row["completion"][0]["tool_calls"][0]["function"]
                 assert isinstance(call["arguments"], dict) and json.loads(row["tools"])
                 # the call's own arguments only (no other action's keys), so it reads back
-                action = action_set_for(meta["env_id"]).from_tool_call(call["name"],
-                                                                       call["arguments"])
+                action = action_set_for(meta["env_id"]).from_tool_call(
+                    call["name"], call["arguments"]
+                )
                 episode = Trajectories(store.root).load(meta["env_id"], meta["episode"])
                 step = episode["steps"][meta["steps"][0] - 1]
                 assert reading_plain(meta["env_id"], action) == reading_plain(
-                    meta["env_id"], step["action"])
+                    meta["env_id"], step["action"]
+                )
         if fmt == "hf":  # the samples' metadata as columns, one row per episode here
-            assert sorted(rows["episode"]) == ["css.solver", "mc.failed", "mc.lmm",
-                                               "mc.recovery", "mc.solver"]
+            assert sorted(rows["episode"]) == [
+                "css.solver",
+                "mc.failed",
+                "mc.lmm",
+                "mc.recovery",
+                "mc.solver",
+            ]
 
 
 def test_tool_calls_name_only_the_arguments_given():
@@ -304,13 +340,19 @@ def test_tool_calls_name_only_the_arguments_given():
     (so a model trained on it does not learn to write nulls)."""
     css = action_set_for("VAB-CSS-v0")
     assert _tool_call(css, {"action": "get_selectors_by_html_elements('div')"}) == (
-        "get_selectors_by_html_elements", {"name": "div"})
+        "get_selectors_by_html_elements",
+        {"name": "div"},
+    )
     assert _tool_call(css, {"action": "edit_rule('.a', 'display', 'flex')"}) == (
-        "edit_rule", {"selector": ".a", "property": "display", "value": "flex"})
+        "edit_rule",
+        {"selector": ".a", "property": "display", "value": "flex"},
+    )
     # VAB's own syntax through the env's preparsers; an unreadable action is no call
     webarena = action_set_for("VAB-WebArena-Lite-v0")
     assert _tool_call(webarena, {"action": "type [3] [shoes] [0]"}) == (
-        "type", {"id": 3, "text": "shoes", "press_enter": False})
+        "type",
+        {"id": 3, "text": "shoes", "press_enter": False},
+    )
     assert _tool_call(webarena, {"action": "click [7]"}) == ("click", {"id": 7})
     assert _tool_call(webarena, {"action": "dance()"}) is None
 
@@ -328,9 +370,13 @@ def test_openai_images_only_in_user_messages(made, tmp_path):
         for message in row["messages"]:
             if message["role"] != "user":
                 assert "image_url" not in json.dumps(message)
-        urls = [p["image_url"]["url"] for m in row["messages"] if m["role"] == "user"
-                and isinstance(m["content"], list) for p in m["content"]
-                if p["type"] == "image_url"]
+        urls = [
+            p["image_url"]["url"]
+            for m in row["messages"]
+            if m["role"] == "user" and isinstance(m["content"], list)
+            for p in m["content"]
+            if p["type"] == "image_url"
+        ]
         assert urls and all(u.startswith("data:image/png;base64,") for u in urls)
         calls = [m for m in row["messages"] if m.get("tool_calls")]
         assert all(isinstance(m["tool_calls"][0]["function"]["arguments"], str) for m in calls)
@@ -354,32 +400,41 @@ def test_injected_steps_are_never_targets(made, tmp_path):
         assert all(m["weight"] == 0 for m in row["messages"][:-1] if m["role"] == "assistant")
     assert WRONG in json.dumps(oa[0]["messages"][:-1])
     # per episode, OpenAI: one sample, the mistake weighted 0
-    [row] = lines(run_export(store, tmp_path / "oae", "openai", "--per", "episode", *flags)
-                  / "train.jsonl")
-    weights = {WRONG in json.dumps(m): m["weight"] for m in row["messages"]
-               if m["role"] == "assistant"}
+    [row] = lines(
+        run_export(store, tmp_path / "oae", "openai", "--per", "episode", *flags) / "train.jsonl"
+    )
+    weights = {
+        WRONG in json.dumps(m): m["weight"] for m in row["messages"] if m["role"] == "assistant"
+    }
     assert weights == {True: 0, False: 1}
     # per episode, TRL: the mistake is in the prompt, never in the completion
     out = run_export(store, tmp_path / "trl", "trl", "--per", "episode", *flags)
     [trl] = datasets.load_dataset("parquet", data_files=str(out / "train.parquet"))["train"]
     assert WRONG in json.dumps(trl["prompt"]) and WRONG not in json.dumps(trl["completion"])
     # per episode, LLaMA-Factory (every assistant turn trained): cut after the mistake
-    rows = check_llamafactory(run_export(store, tmp_path / "lf", "llamafactory", "--per",
-                                         "episode", *flags))
-    assert rows and all(WRONG not in m["content"] for r in rows for m in r["messages"]
-                        if m["role"] == "assistant")
-    assert [m["content"].split("\nACTION: ")[-1] for m in rows[0]["messages"]
-            if m["role"] == "assistant"] == [s["action"] for s in episode["steps"][1:]]
+    rows = check_llamafactory(
+        run_export(store, tmp_path / "lf", "llamafactory", "--per", "episode", *flags)
+    )
+    assert rows and all(
+        WRONG not in m["content"] for r in rows for m in r["messages"] if m["role"] == "assistant"
+    )
+    assert [
+        m["content"].split("\nACTION: ")[-1]
+        for m in rows[0]["messages"]
+        if m["role"] == "assistant"
+    ] == [s["action"] for s in episode["steps"][1:]]
 
 
 def test_success_only_drops_failures(made, tmp_path):
     store, _ = made
-    everything = lines(run_export(store, tmp_path / "all", "openai", "--env",
-                                  "VAB-Minecraft-v0") / "meta.jsonl")
-    kept = lines(run_export(store, tmp_path / "ok", "openai", "--env", "VAB-Minecraft-v0",
-                            "--success-only") / "meta.jsonl")
-    assert {m["episode"] for m in everything} == {"mc.solver", "mc.lmm", "mc.recovery",
-                                                  "mc.failed"}
+    everything = lines(
+        run_export(store, tmp_path / "all", "openai", "--env", "VAB-Minecraft-v0") / "meta.jsonl"
+    )
+    kept = lines(
+        run_export(store, tmp_path / "ok", "openai", "--env", "VAB-Minecraft-v0", "--success-only")
+        / "meta.jsonl"
+    )
+    assert {m["episode"] for m in everything} == {"mc.solver", "mc.lmm", "mc.recovery", "mc.failed"}
     assert {m["episode"] for m in kept} == {"mc.solver", "mc.lmm", "mc.recovery"}
     assert all(m["success"] for m in kept)
 
@@ -389,11 +444,19 @@ def test_success_only_drops_failures(made, tmp_path):
 # minecraft/omnigibson prompt.py's output sections; VisualWebArena's CoT phrase and ```;
 # AndroidLab's SYSTEM_PROMPT_ANDROID_MLLM_DIRECT: the action part only).
 REPLIES = {
-    "VAB-CSS-v0": ("select_rule('.nav')", "Thought: The menu is off.\n Action: select_rule('.nav')"),
-    "VAB-Minecraft-v0": ("craft('stick', 4)", "THOUGHT: The menu is off.\nACTION: craft('stick', 4)"),
+    "VAB-CSS-v0": (
+        "select_rule('.nav')",
+        "Thought: The menu is off.\n Action: select_rule('.nav')",
+    ),
+    "VAB-Minecraft-v0": (
+        "craft('stick', 4)",
+        "THOUGHT: The menu is off.\nACTION: craft('stick', 4)",
+    ),
     "VAB-OmniGibson-v0": ("grasp(2.apple)", "THOUGHT: The menu is off.\nACTION: grasp(2.apple)"),
-    "VAB-WebArena-Lite-v0": ("click [12]", "The menu is off. In summary, the next action I will "
-                             "perform is ```click [12]```"),
+    "VAB-WebArena-Lite-v0": (
+        "click [12]",
+        "The menu is off. In summary, the next action I will perform is ```click [12]```",
+    ),
     "VAB-Mobile-v0": ("tap(5)", "Action: tap(5)"),
 }
 
@@ -404,7 +467,8 @@ def test_reply_formats_are_the_envs_prompts(env_id):
     assert template_for(env_id).render_reply(action, "The menu is off.") == reply
     if env_id == "VAB-CSS-v0":
         assert template_for(env_id).render_reply("done()", "It matches.") == (
-            "Thought: It matches.\n I have fixed the css style")
+            "Thought: It matches.\n I have fixed the css style"
+        )
 
 
 def reading(env: gym.Env, text: str) -> str:
@@ -418,8 +482,16 @@ def reading(env: gym.Env, text: str) -> str:
     return "done()" if call.name == "done" and not call.args else str(call)
 
 
-@pytest.mark.parametrize("env_id", ["VAB-CSS-v0", "VAB-Minecraft-v0", "VAB-OmniGibson-v0",
-                                    "VAB-WebArena-Lite-v0", "VAB-Mobile-v0"])
+@pytest.mark.parametrize(
+    "env_id",
+    [
+        "VAB-CSS-v0",
+        "VAB-Minecraft-v0",
+        "VAB-OmniGibson-v0",
+        "VAB-WebArena-Lite-v0",
+        "VAB-Mobile-v0",
+    ],
+)
 def test_rendered_replies_and_tool_calls_read_back_as_the_solvers_actions(env_id, request):
     """The first solver steps of a test task: the rendered reply (after the env's reply
     edits) and the exported tool call both read as the action, and the env takes the reply
@@ -433,12 +505,14 @@ def test_rendered_replies_and_tool_calls_read_back_as_the_solvers_actions(env_id
         solver.reset(env, obs, info)
         for _ in range(3):
             action = solver.act(obs, info)
-            reply = edit_reply(template.reply_edits,
-                               template.render_reply(action, "First, the plan.\nThen act."))
+            reply = edit_reply(
+                template.reply_edits, template.render_reply(action, "First, the plan.\nThen act.")
+            )
             assert reading(env, reply) == reading(env, action), (reply, action)
             name, arguments = _tool_call(actions, {"action": action})
-            assert reading(env, actions.from_tool_call(name, json.dumps(arguments))) \
-                == reading(env, action)
+            assert reading(env, actions.from_tool_call(name, json.dumps(arguments))) == reading(
+                env, action
+            )
             obs, _, terminated, truncated, info = env.step(reply)
             assert info["action_error"] is None
             if terminated or truncated:

@@ -32,7 +32,8 @@ def test_the_shop_database_is_the_recorded_one(tmp_path):
         conn.close()
     assert digest == SHOP_DB_SHA256, (
         f"the seed-0 shop database changed (Faker {metadata.version('faker')}): the shipped "
-        "WebArena answers no longer match it")
+        "WebArena answers no longer match it"
+    )
 
 
 def test_the_shipped_css_pages_are_what_pagegen_makes():

@@ -10,8 +10,9 @@ import pytest
 import vab_gym
 
 PACKAGE = Path(vab_gym.__file__).parent
-ENV_FOLDERS = sorted(p for p in (PACKAGE / "envs").iterdir()
-                     if p.is_dir() and (p / "__init__.py").exists())
+ENV_FOLDERS = sorted(
+    p for p in (PACKAGE / "envs").iterdir() if p.is_dir() and (p / "__init__.py").exists()
+)
 # The rooms every env has (docs/ARCHITECTURE.md, "The rooms of an env folder"): its actions,
 # its env, its task builder, its judge, its solver, its mistake model, its data.
 ROOMS = ("actions.py", "env.py", "tasks.py", "judge.py", "solver.py", "mistakes.py", "data")
@@ -28,17 +29,23 @@ def imported_modules(folder: Path) -> set[tuple[str, str]]:
     found = set()
     for path in folder.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) \
-                else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level \
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and not node.level
                 else []
-            found |= {(str(path.relative_to(PACKAGE)), n) for n in names
-                      if n.startswith("vab_gym")}
+            )
+            found |= {(str(path.relative_to(PACKAGE)), n) for n in names if n.startswith("vab_gym")}
     return found
 
 
 def test_core_imports_only_core():
-    outside = sorted((f, m) for f, m in imported_modules(PACKAGE / "core")
-                     if m != "vab_gym" and not m.startswith("vab_gym.core"))
+    outside = sorted(
+        (f, m)
+        for f, m in imported_modules(PACKAGE / "core")
+        if m != "vab_gym" and not m.startswith("vab_gym.core")
+    )
     assert outside == []
 
 
@@ -50,10 +57,20 @@ ENVS_MAY_IMPORT = {("envs/css/tasks.py", "vab_gym.agents.base")}
 def test_envs_import_no_layer_above_them():
     """An env builds on ``core`` and its own folder; what the layers above share with the
     envs (the Mistake of error recovery) lives in ``core``."""
-    above = ("vab_gym.agents", "vab_gym.bench", "vab_gym.trajectories", "vab_gym.wrappers",
-             "vab_gym.ui", "vab_gym.cli", "vab_gym.chat")
-    reaching = sorted((f, m) for f, m in imported_modules(PACKAGE / "envs")
-                      if m.startswith(above) and (f, m) not in ENVS_MAY_IMPORT)
+    above = (
+        "vab_gym.agents",
+        "vab_gym.bench",
+        "vab_gym.trajectories",
+        "vab_gym.wrappers",
+        "vab_gym.ui",
+        "vab_gym.cli",
+        "vab_gym.chat",
+    )
+    reaching = sorted(
+        (f, m)
+        for f, m in imported_modules(PACKAGE / "envs")
+        if m.startswith(above) and (f, m) not in ENVS_MAY_IMPORT
+    )
     assert reaching == []
 
 
@@ -62,9 +79,13 @@ def test_agents_and_wrappers_use_envs_through_their_api(layer):
     """They may name an env module's public entry points (a solver, an action set), never
     its internals: no import of ``vab_gym.envs.<env>.<module>`` beyond env and actions."""
     allowed = {"env", "actions"}
-    reaching = sorted((f, m) for f, m in imported_modules(PACKAGE / layer)
-                      if m.startswith("vab_gym.envs.") and len(m.split(".")) > 3
-                      and m.split(".")[3] not in allowed)
+    reaching = sorted(
+        (f, m)
+        for f, m in imported_modules(PACKAGE / layer)
+        if m.startswith("vab_gym.envs.")
+        and len(m.split(".")) > 3
+        and m.split(".")[3] not in allowed
+    )
     assert reaching == []
 
 

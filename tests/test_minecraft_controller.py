@@ -30,17 +30,17 @@ CHOP_KILL = "like `chop down the tree` or `kill sheep`."
 def flat(size=(48, 64, 48)) -> World:
     blocks = np.zeros(size, np.uint8)
     blocks[:, 0] = P.id("bedrock")
-    blocks[:, 1:GROUND - 3] = P.id("stone")
-    blocks[:, GROUND - 3:GROUND] = P.id("dirt")
+    blocks[:, 1 : GROUND - 3] = P.id("stone")
+    blocks[:, GROUND - 3 : GROUND] = P.id("dirt")
     blocks[:, GROUND] = P.id("grass_block")
     return World(blocks=blocks, biome="plains", spawn=np.array([24.5, FEET, 24.5]))
 
 
 def tree(world: World, x: int, z: int, height: int = 5) -> None:
     y = FEET
-    world.blocks[x - 2:x + 3, y + height - 2:y + height, z - 2:z + 3] = P.id("oak_leaves")
-    world.blocks[x - 1:x + 2, y + height, z - 1:z + 2] = P.id("oak_leaves")
-    world.blocks[x, y:y + height, z] = P.id("oak_log")
+    world.blocks[x - 2 : x + 3, y + height - 2 : y + height, z - 2 : z + 3] = P.id("oak_leaves")
+    world.blocks[x - 1 : x + 2, y + height, z - 1 : z + 2] = P.id("oak_leaves")
+    world.blocks[x, y : y + height, z] = P.id("oak_log")
 
 
 def player(item: str | None = None, **inventory) -> Player:
@@ -53,8 +53,7 @@ def player(item: str | None = None, **inventory) -> Player:
 def run(world, body, prompt, goal=None, num=None, seed=0, budget=800, hints=True):
     """The executor with its reasons (``hints``), which these tests read; VAB's plain
     sentences are pinned in test_minecraft_fidelity.py."""
-    return execute(world, body, prompt, goal, num, np.random.default_rng(seed), budget,
-                   hints=hints)
+    return execute(world, body, prompt, goal, num, np.random.default_rng(seed), budget, hints=hints)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -64,20 +63,53 @@ def compiled():
 
 
 # -- VAB's prompt rules -------------------------------------------------------------------
-@pytest.mark.parametrize("prompt, error", [
-    ("craft a wooden_axe", "Error: You cannot use `execute` to craft items. Use `craft` instead."),
-    ("Craft planks", "Error: You cannot use `execute` to craft items. Use `craft` instead."),
-    ("smelt iron", "Error: You cannot use `execute` to smelt items. Use `smelt` instead."),
-    ("equip the sword", "Error: You cannot use `execute` to equip items. Use `equip` instead."),
-    ("place crafting_table", "Error: You cannot use `execute` to craft items or place the crafting_table. Directly use `craft` instead. No need to place the crafting_table."),
-    ("place the crafting table", "Error: You cannot use `execute` to craft items or place the crafting_table. Directly use `craft` instead. No need to place the crafting_table."),
-    ("place furnace", "Error: You cannot use `execute` to smelt items or place the furnace. Directly use `smelt` instead."),
-    ("use the bucket on the cow", "Error: the prompt should be a **verb-object phrases**. You may `equip` something first and then call the executor."),
-    ("Use the axe to chop", "Error: the prompt should be a **verb-object phrases**. You may `equip` something first and then call the executor."),
-    ("find a tree and punch it", "Error: No complex sentences allowed. Keep the prompt a simple **verb-object phrases**, " + FIND_TREE),
-    ("walk over to the big oak tree now", "Error: the prompt is too long. Keep the prompt a simple **verb-object phrases**, " + WALK_OVER),
-    ("chop the tree and then kill the sheep", "Error: the prompt is too long. Keep the prompt a simple **verb-object phrases**, " + CHOP_KILL),
-])
+@pytest.mark.parametrize(
+    "prompt, error",
+    [
+        (
+            "craft a wooden_axe",
+            "Error: You cannot use `execute` to craft items. Use `craft` instead.",
+        ),
+        ("Craft planks", "Error: You cannot use `execute` to craft items. Use `craft` instead."),
+        ("smelt iron", "Error: You cannot use `execute` to smelt items. Use `smelt` instead."),
+        ("equip the sword", "Error: You cannot use `execute` to equip items. Use `equip` instead."),
+        (
+            "place crafting_table",
+            "Error: You cannot use `execute` to craft items or place the crafting_table. Directly use `craft` instead. No need to place the crafting_table.",
+        ),
+        (
+            "place the crafting table",
+            "Error: You cannot use `execute` to craft items or place the crafting_table. Directly use `craft` instead. No need to place the crafting_table.",
+        ),
+        (
+            "place furnace",
+            "Error: You cannot use `execute` to smelt items or place the furnace. Directly use `smelt` instead.",
+        ),
+        (
+            "use the bucket on the cow",
+            "Error: the prompt should be a **verb-object phrases**. You may `equip` something first and then call the executor.",
+        ),
+        (
+            "Use the axe to chop",
+            "Error: the prompt should be a **verb-object phrases**. You may `equip` something first and then call the executor.",
+        ),
+        (
+            "find a tree and punch it",
+            "Error: No complex sentences allowed. Keep the prompt a simple **verb-object phrases**, "
+            + FIND_TREE,
+        ),
+        (
+            "walk over to the big oak tree now",
+            "Error: the prompt is too long. Keep the prompt a simple **verb-object phrases**, "
+            + WALK_OVER,
+        ),
+        (
+            "chop the tree and then kill the sheep",
+            "Error: the prompt is too long. Keep the prompt a simple **verb-object phrases**, "
+            + CHOP_KILL,
+        ),
+    ],
+)
 def test_prompt_rules_give_vabs_exact_errors(prompt, error):
     assert check_prompt(prompt) == error
     world, body = flat(), player()
@@ -86,8 +118,9 @@ def test_prompt_rules_give_vabs_exact_errors(prompt, error):
     assert world.tick == 0
 
 
-@pytest.mark.parametrize("prompt", ["dig down", "use shears", "chop down the tree",
-                                    "mine iron ore with a pickaxe"])
+@pytest.mark.parametrize(
+    "prompt", ["dig down", "use shears", "chop down the tree", "mine iron ore with a pickaxe"]
+)
 def test_acceptable_prompts_pass(prompt):
     assert check_prompt(prompt) is None
 
@@ -138,7 +171,7 @@ def test_chopping_a_tree_next_to_the_player_stops_at_the_goal():
     assert result.ok
     assert result.message.startswith("Your subgoal has been successfully completed")
     assert result.gained == Counter(oak_log=2) and body.inventory["oak_log"] == 2
-    assert (world.blocks[26, FEET:FEET + 5, 24] == P.id("oak_log")).sum() == 3  # stopped early
+    assert (world.blocks[26, FEET : FEET + 5, 24] == P.id("oak_log")).sum() == 3  # stopped early
     assert 0 < result.ticks <= 2 * 60 + 10  # a log takes 60 ticks by hand
     assert world.tick == result.ticks
     assert body.yaw == pytest.approx(-90.0)  # facing the trunk, east (+x)
@@ -174,8 +207,10 @@ def test_iron_needs_a_stone_pickaxe():
     result, world = mine("wooden_pickaxe")
     assert not result.ok and result.gained["iron_ore"] == 0
     assert world.blocks[26, GROUND, 24] == 0  # it broke, without a drop
-    assert ("Your equipped wooden_pickaxe cannot harvest iron_ore: it broke without dropping "
-            "anything. Equip a stone_pickaxe or better.") in result.message
+    assert (
+        "Your equipped wooden_pickaxe cannot harvest iron_ore: it broke without dropping "
+        "anything. Equip a stone_pickaxe or better."
+    ) in result.message
     assert "No more reachable iron_ore within 48 blocks." in result.message
     result, _ = mine("stone_pickaxe")
     assert result.ok and result.gained == Counter(iron_ore=1)
@@ -201,15 +236,17 @@ def test_stone_by_hand_drops_nothing_but_a_pickaxe_gets_cobblestone():
     result, world = mine(None)
     assert not result.ok and result.gained["cobblestone"] == 0
     assert world.blocks[27, FEET, 24] == 0
-    assert ("With nothing equipped you cannot harvest stone: it broke without dropping "
-            "anything. Equip a wooden_pickaxe or better.") in result.message
+    assert (
+        "With nothing equipped you cannot harvest stone: it broke without dropping "
+        "anything. Equip a wooden_pickaxe or better."
+    ) in result.message
     result, _ = mine("wooden_pickaxe")
     assert result.ok and result.gained == Counter(cobblestone=1)
 
 
 def test_breaking_sugar_cane_takes_the_whole_stalk():
     world, body = flat(), player()
-    world.blocks[26, FEET:FEET + 3, 24] = P.id("sugar_cane")
+    world.blocks[26, FEET : FEET + 3, 24] = P.id("sugar_cane")
     result = run(world, body, "cut sugar cane", "sugar_cane", 1)
     assert result.ok and result.gained == Counter(sugar_cane=3)
     assert not (world.blocks == P.id("sugar_cane")).any()
@@ -231,7 +268,7 @@ def test_dig_down_digs_the_column_under_the_player():
     result = run(world, body, "dig down", "cobblestone", 3)
     assert result.ok and result.gained["cobblestone"] == 3 and result.gained["dirt"] == 4
     assert body.pos[1] == GROUND - 6
-    assert (world.blocks[24, GROUND - 6:GROUND + 1, 24] == 0).all()
+    assert (world.blocks[24, GROUND - 6 : GROUND + 1, 24] == 0).all()
 
 
 def test_digging_down_stops_at_bedrock():
@@ -296,7 +333,7 @@ def test_eggs_on_the_ground_are_picked_up():
 
 def test_a_bucket_fills_with_water_and_a_river_can_be_found():
     world, body = flat(), player("bucket")
-    world.blocks[36:40, GROUND - 1:GROUND + 1, :] = P.id("water")
+    world.blocks[36:40, GROUND - 1 : GROUND + 1, :] = P.id("water")
     result = run(world, body, "collect water", "water_bucket", 1)
     assert result.ok and result.gained == Counter(water_bucket=1, bucket=-1)
     body = player()
@@ -358,8 +395,10 @@ def test_a_far_target_runs_out_of_ticks_on_the_way():
     world.blocks[70, FEET, 24] = P.id("dandelion")  # 46 blocks away: ~210 ticks
     result = run(world, body, "pick a dandelion", "dandelion", 1, budget=100)
     assert not result.ok and result.ticks == 100
-    assert "The nearest dandelion was 46 blocks away: the turn ended on the way there." \
+    assert (
+        "The nearest dandelion was 46 blocks away: the turn ended on the way there."
         in result.message
+    )
     assert 40 < body.pos[0] < 50
 
 
@@ -381,8 +420,10 @@ def test_the_executor_is_deterministic_given_the_rng():
         world.blocks[30, GROUND, 20] = P.id("gravel")
         world.mobs = [Mob("chicken", np.array([22.5, FEET, 30.5]), health=4.0)]
         body = player("stone_axe")
-        results = [run(world, body, p, seed=7) for p in
-                   ("chop down the tree", "kill chicken", "break leaves", "mine gravel")]
+        results = [
+            run(world, body, p, seed=7)
+            for p in ("chop down the tree", "kill chicken", "break leaves", "mine gravel")
+        ]
         return results, world, body
 
     (a, wa, pa), (b, wb, pb) = episode(), episode()
@@ -408,8 +449,10 @@ def test_fetching_a_tree_or_a_cow_within_16_blocks_succeeds():
         times.append(time.perf_counter() - start)
         assert result.ok
         world.mobs = [Mob("cow", np.array([70.5, FEET, 58.5]))]
-    print(f"\nexecute within 16 blocks on 128x96x128: "
-          f"median {1000 * np.median(times):.1f} ms, max {1000 * max(times):.1f} ms")
+    print(
+        f"\nexecute within 16 blocks on 128x96x128: "
+        f"median {1000 * np.median(times):.1f} ms, max {1000 * max(times):.1f} ms"
+    )
 
 
 def test_stripping_logs_needs_an_axe_held():
@@ -508,9 +551,12 @@ def test_the_box_finds_rare_targets_mined_and_placed_ones_alike():
         run_.set_air(cell)
     _assert_box_is_numpys(world, Box(world, feet, 12, lut), lut)
     ore = world.blocks == P.id("iron_ore")
-    empty = next(8 * np.array(c) for c in np.ndindex(6, 5, 6)  # a brick with no ore in it
-                 if box.inside(8 * np.array(c) + 3) and not ore[
-                     8 * c[0]:8 * c[0] + 8, 8 * c[1]:8 * c[1] + 8, 8 * c[2]:8 * c[2] + 8].any())
+    empty = next(
+        8 * np.array(c)
+        for c in np.ndindex(6, 5, 6)  # a brick with no ore in it
+        if box.inside(8 * np.array(c) + 3)
+        and not ore[8 * c[0] : 8 * c[0] + 8, 8 * c[1] : 8 * c[1] + 8, 8 * c[2] : 8 * c[2] + 8].any()
+    )
     world.blocks[tuple(empty + 3)] = P.id("iron_ore")  # placed outside the executor
     box = Box(world, feet, 12, lut)
     _assert_box_is_numpys(world, box, lut)

@@ -11,18 +11,23 @@ from vab_gym.envs.minecraft.env import MinecraftEnv
 
 
 def task(item: str, inventory: dict, count: int = 1, kits=()) -> Task:
-    return Task(f"t-{item}", "VAB-Minecraft-v0", "test", f"Your task is to get a {item} in "
-                "your inventory.", {"biome": "plains", "init_inventory": inventory,
-                                    "kits": list(kits)},
-                {"type": "inventory", "item": item, "count": count},
-                {"step_rewards": {"oak_planks": 0.2, "stick": 0.3}})
+    return Task(
+        f"t-{item}",
+        "VAB-Minecraft-v0",
+        "test",
+        f"Your task is to get a {item} in your inventory.",
+        {"biome": "plains", "init_inventory": inventory, "kits": list(kits)},
+        {"type": "inventory", "item": item, "count": count},
+        {"step_rewards": {"oak_planks": 0.2, "stick": 0.3}},
+    )
 
 
 @pytest.fixture(scope="module")
 def small():
-    env = MinecraftEnv(tasks=TaskSet([task("stick", {"oak_log": 2}),
-                                      task("wooden_pickaxe", {"oak_log": 4})]),
-                       image_size=(72, 128))
+    env = MinecraftEnv(
+        tasks=TaskSet([task("stick", {"oak_log": 2}), task("wooden_pickaxe", {"oak_log": 4})]),
+        image_size=(72, 128),
+    )
     yield env
     env.close()
 
@@ -36,11 +41,13 @@ def test_vab_text_and_crafting_to_success(small):
     assert "Location and Orientation: Now you locate in X: " in obs["text"]
     assert obs["image"].shape == (72, 128, 3)
     obs, reward, terminated, _, info = small.step("craft('stick')")
-    assert 'can not be executed. Not enough materials for 1 stick.' in obs["text"]
+    assert "can not be executed. Not enough materials for 1 stick." in obs["text"]
     assert info["action_error"] == "Not enough materials for 1 stick." and not terminated
     obs, reward, terminated, _, info = small.step("craft('planks', 4)")
-    assert 'Your last action "craft(\'planks\', 4)" has been executed. Successfully crafted' \
+    assert (
+        "Your last action \"craft('planks', 4)\" has been executed. Successfully crafted"
         in obs["text"]
+    )
     assert info["progress"] == pytest.approx(0.2) and reward == 0.0
     obs, reward, terminated, truncated, info = small.step('ACTION: craft("stick")')
     assert terminated and not truncated and reward == 1.0 and info["success"]
@@ -66,11 +73,24 @@ def test_shipped_split_and_registration():
     env.close()
 
 
-@pytest.mark.parametrize("action", [
-    "", "craft(", "craft('stick', -1)", "craft('stick', 'many')", "smelt(None)",
-    "execute('" + "x " * 50 + "')", "execute('kill cow and chop trees')", "x" * 1_000_000,
-    "__import__('os').system('true')", "equip()", "look_up()", 3, None,
-])
+@pytest.mark.parametrize(
+    "action",
+    [
+        "",
+        "craft(",
+        "craft('stick', -1)",
+        "craft('stick', 'many')",
+        "smelt(None)",
+        "execute('" + "x " * 50 + "')",
+        "execute('kill cow and chop trees')",
+        "x" * 1_000_000,
+        "__import__('os').system('true')",
+        "equip()",
+        "look_up()",
+        3,
+        None,
+    ],
+)
 def test_hostile_actions_give_feedback(small, action):
     small.reset(options={"task_id": "t-stick"})
     obs, reward, *_, info = small.step(action)
@@ -117,8 +137,11 @@ def test_solver_on_the_test_split():
 def test_vab_early_stops():
     from vab_gym.core.env import EarlyStop
 
-    env = MinecraftEnv(tasks=TaskSet([task("stick", {"oak_log": 2})]), image_size=(16, 16),
-                       early_stop=EarlyStop(max_invalid=None, max_repeats=None, no_progress=3))
+    env = MinecraftEnv(
+        tasks=TaskSet([task("stick", {"oak_log": 2})]),
+        image_size=(16, 16),
+        early_stop=EarlyStop(max_invalid=None, max_repeats=None, no_progress=3),
+    )
     try:
         env.reset()
         for action in ("look_up('stick')", "look_up('planks')"):

@@ -74,18 +74,25 @@ def test_cow_changes_the_image_where_it_stands(small):
 
 def test_non_default_size_shape_and_dtype():
     img = Renderer(height=48, width=80, fov_deg=90.0, view_distance=16).render(
-        make_world(stone=[np.s_[:, :4, :]]), np.array([8.0, 6.0, 8.0]), 45.0, 20.0)
+        make_world(stone=[np.s_[:, :4, :]]), np.array([8.0, 6.0, 8.0]), 45.0, 20.0
+    )
     assert img.shape == (48, 80, 3) and img.dtype == np.uint8
 
 
 def test_renders_are_deterministic(small):
-    world = make_world(stone=[np.s_[:, :4, :]], oak_leaves=[np.s_[4:8, 4:8, 10:14]],
-                       water=[np.s_[8:12, 4, 8:12]], grass=[np.s_[2:6, 4, 6:9]])
+    world = make_world(
+        stone=[np.s_[:, :4, :]],
+        oak_leaves=[np.s_[4:8, 4:8, 10:14]],
+        water=[np.s_[8:12, 4, 8:12]],
+        grass=[np.s_[2:6, 4, 6:9]],
+    )
     world.mobs.append(Mob("sheep", np.array([10.0, 4.0, 12.0])))
     eye = np.array([8.0, 6.62, 2.0])
     first = small.render(world, eye, 10.0, 15.0)
     assert first.tobytes() == small.render(world, eye, 10.0, 15.0).tobytes()
-    assert first.tobytes() == Renderer(height=72, width=128).render(world, eye, 10.0, 15.0).tobytes()
+    assert (
+        first.tobytes() == Renderer(height=72, width=128).render(world, eye, 10.0, 15.0).tobytes()
+    )
 
 
 def test_yaw_convention(small):
@@ -97,14 +104,17 @@ def test_yaw_convention(small):
     west = make_world(stone=[np.s_[4, 8, 8]])  # -x: yaw 90 faces west
     centre = small.render(west, eye, 90.0, 0.0)[36, 64]
     assert not np.array_equal(centre, sky_only[36, 64])
-    assert np.array_equal(small.render(west, eye, 270.0, 0.0), small.render(make_world(), eye, 270.0, 0.0))
+    assert np.array_equal(
+        small.render(west, eye, 270.0, 0.0), small.render(make_world(), eye, 270.0, 0.0)
+    )
 
 
 def test_water_tints_what_lies_below(small):
     eye = np.array([8.3, 8.62, 8.4])
     dry = small.render(make_world(sand=[np.s_[:, :4, :]]), eye, 0.0, 90.0).astype(int)
-    wet = small.render(make_world(sand=[np.s_[:, :4, :]], water=[np.s_[:, 4:6, :]]),
-                       eye, 0.0, 90.0).astype(int)
+    wet = small.render(
+        make_world(sand=[np.s_[:, :4, :]], water=[np.s_[:, 4:6, :]]), eye, 0.0, 90.0
+    ).astype(int)
     assert dry[..., 0].mean() > dry[..., 2].mean()  # sand is yellowish
     assert wet[..., 2].mean() > wet[..., 0].mean() + 40  # through water it is blue
 
@@ -138,7 +148,9 @@ def test_odd_sized_grid_renders_like_the_padded_one(small):
     even = World(blocks=padded, biome="plains", spawn=odd.spawn)
     eye = np.array([6.5, 4.62, 2.5])
     for yaw, pitch in [(0.0, 10.0), (60.0, 30.0), (-30.0, -5.0)]:
-        assert np.array_equal(small.render(odd, eye, yaw, pitch), small.render(even, eye, yaw, pitch))
+        assert np.array_equal(
+            small.render(odd, eye, yaw, pitch), small.render(even, eye, yaw, pitch)
+        )
 
 
 @pytest.mark.parametrize("shape", [(16, 24, 16), (13, 11, 21), (40, 33, 8)])
@@ -153,7 +165,7 @@ def test_the_empty_space_rays_skip_is_numpys(shape):
     blocks[rng.random(shape) < 0.2] = 0
     blocks[: shape[0] // 2, :, : shape[2] // 2] = 0  # empty columns
     half = shape[0] // 2
-    blocks[half:, shape[1] // 3:] = 0  # a cave under a roof, a few blocks floating in it
+    blocks[half:, shape[1] // 3 :] = 0  # a cave under a roof, a few blocks floating in it
     blocks[half:, -1] = ID("stone")
     blocks[tuple(rng.integers((half, shape[1] // 3, 0), shape, (5, 3)).T)] = 1
     if sz % 8 == 0:
@@ -162,7 +174,8 @@ def test_the_empty_space_rays_skip_is_numpys(shape):
         got = _occupancy(blocks, 3, ((sz - 1) >> 3) + 1)
     pad = [(0, -n % 8) for n in shape]
     cells = np.pad(blocks != 0, pad).reshape(
-        (shape[0] + pad[0][1]) // 8, 8, (shape[1] + pad[1][1]) // 8, 8, -1, 8)
+        (shape[0] + pad[0][1]) // 8, 8, (shape[1] + pad[1][1]) // 8, 8, -1, 8
+    )
     bricks = cells.any(axis=(1, 3, 5))
     ys = np.arange(cells.shape[2] * 8).reshape(-1, 1, 8, 1) + 1  # y + 1 per cell
     top = np.where(cells.transpose(0, 1, 4, 5, 2, 3), ys.reshape(1, 1, 1, 1, -1, 8), 0)
@@ -176,8 +189,12 @@ def test_a_renderer_that_keeps_its_last_frame_draws_every_change():
     """A renderer reuses the grid's occupancy, the mobs' boxes and its last frame while
     they still hold: after each change below (a block mined in place, a mob killed, moved
     or added, the eye moved or turned, nothing at all) its frame must be a fresh one's."""
-    world = make_world(shape=(32, 16, 32), stone=[np.s_[:, :4, :]],
-                       oak_log=[np.s_[16, 4:9, 14]], iron_ore=[np.s_[12:20, 3, 10:14]])
+    world = make_world(
+        shape=(32, 16, 32),
+        stone=[np.s_[:, :4, :]],
+        oak_log=[np.s_[16, 4:9, 14]],
+        iron_ore=[np.s_[12:20, 3, 10:14]],
+    )
     world.mobs.append(Mob("cow", np.array([19.0, 4.0, 14.0])))
     eye, view = np.array([16.0, 5.62, 8.0]), [0.0, 10.0]
     kept = Renderer(height=36, width=64)

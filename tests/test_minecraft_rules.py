@@ -32,8 +32,7 @@ def test_the_wooden_tool_chain(book):
     book.craft(inv, "crafting_table")
     book.craft(inv, "stick", 4)
     book.craft(inv, "wooden_pickaxe")
-    assert inv == Inventory({"crafting_table": 1, "wooden_pickaxe": 1, "stick": 2,
-                             "oak_planks": 3})
+    assert inv == Inventory({"crafting_table": 1, "wooden_pickaxe": 1, "stick": 2, "oak_planks": 3})
 
 
 def test_crafting_refusals_use_vab_messages(book):
@@ -90,18 +89,28 @@ def test_mining_respects_harvest_tools_and_hardness(book):
 # speed with the right tool, x 5 without one that can harvest, rounded up to whole ticks),
 # written here, not read from minecraft-data: (block, held item, can harvest, seconds).
 VANILLA_BREAKING = [
-    ("stone", None, False, 7.5), ("stone", "wooden_pickaxe", True, 1.15),
-    ("stone", "stone_pickaxe", True, 0.6), ("stone", "iron_pickaxe", True, 0.4),
-    ("stone", "diamond_pickaxe", True, 0.3), ("stone", "golden_pickaxe", True, 0.2),
-    ("iron_ore", None, False, 15.0), ("iron_ore", "wooden_pickaxe", False, 7.5),
-    ("iron_ore", "stone_pickaxe", True, 1.15), ("iron_ore", "iron_pickaxe", True, 0.75),
+    ("stone", None, False, 7.5),
+    ("stone", "wooden_pickaxe", True, 1.15),
+    ("stone", "stone_pickaxe", True, 0.6),
+    ("stone", "iron_pickaxe", True, 0.4),
+    ("stone", "diamond_pickaxe", True, 0.3),
+    ("stone", "golden_pickaxe", True, 0.2),
+    ("iron_ore", None, False, 15.0),
+    ("iron_ore", "wooden_pickaxe", False, 7.5),
+    ("iron_ore", "stone_pickaxe", True, 1.15),
+    ("iron_ore", "iron_pickaxe", True, 0.75),
     ("iron_ore", "golden_pickaxe", False, 1.25),
-    ("diamond_ore", "stone_pickaxe", False, 3.75), ("diamond_ore", "iron_pickaxe", True, 0.75),
+    ("diamond_ore", "stone_pickaxe", False, 3.75),
+    ("diamond_ore", "iron_pickaxe", True, 0.75),
     ("diamond_ore", "diamond_pickaxe", True, 0.6),
-    ("obsidian", "iron_pickaxe", False, 41.7), ("obsidian", "diamond_pickaxe", True, 9.4),
-    ("oak_log", None, True, 3.0), ("oak_log", "wooden_axe", True, 1.5),
-    ("oak_log", "stone_axe", True, 0.75), ("dirt", None, True, 0.75),
-    ("dirt", "wooden_shovel", True, 0.4), ("sand", None, True, 0.75),
+    ("obsidian", "iron_pickaxe", False, 41.7),
+    ("obsidian", "diamond_pickaxe", True, 9.4),
+    ("oak_log", None, True, 3.0),
+    ("oak_log", "wooden_axe", True, 1.5),
+    ("oak_log", "stone_axe", True, 0.75),
+    ("dirt", None, True, 0.75),
+    ("dirt", "wooden_shovel", True, 0.4),
+    ("sand", None, True, 0.75),
 ]
 
 
@@ -126,7 +135,8 @@ def test_vab_test_split_converted():
     assert list(cake.setup["init_inventory"].items()) == [("oak_log", 64), ("bucket", 3)]
     assert "bucket" not in cake.metadata["step_rewards"]  # VAB drops what one starts with
     assert sum(cake.metadata["step_rewards"].values()) == pytest.approx(
-        sum(step_weights("cake", {}).values()))
+        sum(step_weights("cake", {}).values())
+    )
     book = rules()
     for task in tasks:
         assert book.known(task.judge["item"]), task.id
@@ -147,18 +157,38 @@ def test_craftable_and_smeltable_are_every_recipe_the_inventory_allows(book):
     inventories (tags' members, tables, furnaces, zero and negative counts) it must list
     what testing every recipe lists, in the book's order."""
     rng = np.random.default_rng(0)
-    names = sorted({m for recipes in (*book.recipes.values(), *book.smelting.values())
-                    for r in recipes for i, _ in r.ingredients for m in book.members(i)}
-                   | {"crafting_table", "furnace"})
+    names = sorted(
+        {
+            m
+            for recipes in (*book.recipes.values(), *book.smelting.values())
+            for r in recipes
+            for i, _ in r.ingredients
+            for m in book.members(i)
+        }
+        | {"crafting_table", "furnace"}
+    )
     shown = set()
     for _ in range(400):
-        inv = Inventory({str(name): int(rng.integers(-1, 70))
-                         for name in rng.choice(names, int(rng.integers(0, 12)), replace=False)})
-        crafts = [item for item, recipes in book.recipes.items()
-                  if any(all(book.count(inv, i) >= n for i, n in r.ingredients)
-                         and (not r.needs_table or "crafting_table" in inv) for r in recipes)]
-        smelts = [item for item, recipes in book.smelting.items()
-                  if any(book.count(inv, r.ingredients[0][0]) for r in recipes)]
+        inv = Inventory(
+            {
+                str(name): int(rng.integers(-1, 70))
+                for name in rng.choice(names, int(rng.integers(0, 12)), replace=False)
+            }
+        )
+        crafts = [
+            item
+            for item, recipes in book.recipes.items()
+            if any(
+                all(book.count(inv, i) >= n for i, n in r.ingredients)
+                and (not r.needs_table or "crafting_table" in inv)
+                for r in recipes
+            )
+        ]
+        smelts = [
+            item
+            for item, recipes in book.smelting.items()
+            if any(book.count(inv, r.ingredients[0][0]) for r in recipes)
+        ]
         assert book.craftable(inv) == crafts and book.smeltable(inv) == smelts
         shown.update(crafts + smelts)
     assert len(shown) > 100

@@ -66,8 +66,19 @@ def test_shape_and_layers(plains):
         assert np.mean(below == ID["dirt"]) > 0.95
 
 
-@pytest.mark.parametrize("biome", ["plains", "oak_forest", "forest", "birch_forest", "desert",
-                                   "flower_forest", "hills", "normal"])
+@pytest.mark.parametrize(
+    "biome",
+    [
+        "plains",
+        "oak_forest",
+        "forest",
+        "birch_forest",
+        "desert",
+        "flower_forest",
+        "hills",
+        "normal",
+    ],
+)
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_spawn_is_walkable(biome, seed):
     world = generate(seed, biome)
@@ -83,16 +94,29 @@ def test_spawn_is_walkable(biome, seed):
 
 # Vanilla Java 1.16 overworld ore heights (Minecraft Wiki, "Ore", 1.16 distribution), written
 # here rather than read from worldgen.yaml, so a config that moves an ore fails.
-VANILLA_ORE_Y = {"coal_ore": (0, 127), "iron_ore": (0, 63), "gold_ore": (0, 31),
-                 "redstone_ore": (0, 15), "lapis_ore": (0, 30), "diamond_ore": (0, 15),
-                 "emerald_ore": (4, 31)}
+VANILLA_ORE_Y = {
+    "coal_ore": (0, 127),
+    "iron_ore": (0, 63),
+    "gold_ore": (0, 31),
+    "redstone_ore": (0, 15),
+    "lapis_ore": (0, 30),
+    "diamond_ore": (0, 15),
+    "emerald_ore": (4, 31),
+}
 
 
 def test_ores_in_their_ranges(plains):
     ranges = VANILLA_ORE_Y
     for world in plains:
-        for name in ("coal_ore", "iron_ore", "gold_ore", "redstone_ore", "lapis_ore",
-                     "diamond_ore", "emerald_ore"):
+        for name in (
+            "coal_ore",
+            "iron_ore",
+            "gold_ore",
+            "redstone_ore",
+            "lapis_ore",
+            "diamond_ore",
+            "emerald_ore",
+        ):
             ys = np.nonzero(world.blocks == ID[name])[1]
             lo, hi = ranges[name]
             assert ys.size == 0 or (ys.min() >= lo and ys.max() <= hi), name
@@ -151,13 +175,24 @@ def test_sugar_cane_grows_beside_water(plains):
         rx, ry, rz = xs[roots], ys[roots] - 1, zs[roots]
         wet = np.zeros(rx.shape, bool)
         for ox, oz in ((1, 0), (-1, 0), (0, 1), (0, -1)):
-            wet |= world.blocks[np.clip(rx + ox, 0, 127), ry, np.clip(rz + oz, 0, 127)] == ID["water"]
+            wet |= (
+                world.blocks[np.clip(rx + ox, 0, 127), ry, np.clip(rz + oz, 0, 127)] == ID["water"]
+            )
         assert wet.all()
 
 
 def test_mobs_stand_on_the_ground(plains):
-    health = {"cow": 10, "pig": 10, "sheep": 8, "chicken": 4, "rabbit": 3, "zombie": 20,
-              "skeleton": 20, "spider": 16, "creeper": 20}
+    health = {
+        "cow": 10,
+        "pig": 10,
+        "sheep": 8,
+        "chicken": 4,
+        "rabbit": 3,
+        "zombie": 20,
+        "skeleton": 20,
+        "spider": 16,
+        "creeper": 20,
+    }
     for world in plains:
         assert 12 <= len(world.mobs) <= 35
         near_passive = 0
@@ -255,17 +290,21 @@ def test_command_forms():
     x, y, z = np.floor(o).astype(int)
     b = world.blocks
     glassless = b[x - 1 : x + 2, y + 5 : y + 8, z - 1 : z + 2].copy()
-    apply_commands(world, [
-        "/setblock ~2 ~ ~ minecraft:tall_grass[half=lower]",  # alias
-        "setblock ~3 ~ ~ stone",  # no slash, no namespace
-        f"/setblock {x + 4} {y} {z} minecraft:sand",  # absolute grid coordinates
-        "/fill ~-1 ~5 ~-1 ~1 ~7 ~1 minecraft:glass",  # not in the palette: skipped
-        "/fill ~-2 ~10 ~-2 ~2 ~12 ~2 minecraft:stone hollow",
-        "/fill ~-2 ~10 ~-2 ~2 ~12 ~2 minecraft:dirt replace minecraft:stone",
-        "/fill ~-1 ~11 ~-1 ~1 ~11 ~1 minecraft:sand keep",
-        "/summon minecraft:zombie ~1.5 ~ ~-2",
-        "/summon minecraft:pig",
-    ], o)
+    apply_commands(
+        world,
+        [
+            "/setblock ~2 ~ ~ minecraft:tall_grass[half=lower]",  # alias
+            "setblock ~3 ~ ~ stone",  # no slash, no namespace
+            f"/setblock {x + 4} {y} {z} minecraft:sand",  # absolute grid coordinates
+            "/fill ~-1 ~5 ~-1 ~1 ~7 ~1 minecraft:glass",  # not in the palette: skipped
+            "/fill ~-2 ~10 ~-2 ~2 ~12 ~2 minecraft:stone hollow",
+            "/fill ~-2 ~10 ~-2 ~2 ~12 ~2 minecraft:dirt replace minecraft:stone",
+            "/fill ~-1 ~11 ~-1 ~1 ~11 ~1 minecraft:sand keep",
+            "/summon minecraft:zombie ~1.5 ~ ~-2",
+            "/summon minecraft:pig",
+        ],
+        o,
+    )
     assert b[x + 2, y, z] == ID["grass"] and b[x + 3, y, z] == ID["stone"]
     assert b[x + 4, y, z] == ID["sand"]
     assert np.array_equal(b[x - 1 : x + 2, y + 5 : y + 8, z - 1 : z + 2], glassless)
@@ -279,13 +318,29 @@ def test_command_forms():
 def test_clipped_and_garbage_commands_never_raise(caplog):
     world = generate(4)
     before = world.blocks.copy()
-    garbage = ["", "/", "garbage", "/fill ~ ~ ~", "/fill a b c d e f stone",
-               "/setblock ^ ^ ^1 stone", "/summon", "/summon minecraft:armor_stand ~ ~ ~",
-               "/summon item ~ ~ ~ {Item:{Count:2b}}", "/kill @e[type=cow]",
-               "/setblock 1000 1000 1000 stone", "/fill 500 0 500 600 5 600 stone",
-               "/forceload add ~-50 ~-30 ~50 ~50", "/effect give @a minecraft:speed 10 1",
-               "/difficulty easy", "/give @p minecraft:diamond 3", "/gamerule doDaylightCycle false",
-               "/fill ~1 ~1 ~1 ~2 ~2 ~2 minecraft:diamond_block", None, 42, "/fill ~ ~ ~ ~ ~ ~ {}"]
+    garbage = [
+        "",
+        "/",
+        "garbage",
+        "/fill ~ ~ ~",
+        "/fill a b c d e f stone",
+        "/setblock ^ ^ ^1 stone",
+        "/summon",
+        "/summon minecraft:armor_stand ~ ~ ~",
+        "/summon item ~ ~ ~ {Item:{Count:2b}}",
+        "/kill @e[type=cow]",
+        "/setblock 1000 1000 1000 stone",
+        "/fill 500 0 500 600 5 600 stone",
+        "/forceload add ~-50 ~-30 ~50 ~50",
+        "/effect give @a minecraft:speed 10 1",
+        "/difficulty easy",
+        "/give @p minecraft:diamond 3",
+        "/gamerule doDaylightCycle false",
+        "/fill ~1 ~1 ~1 ~2 ~2 ~2 minecraft:diamond_block",
+        None,
+        42,
+        "/fill ~ ~ ~ ~ ~ ~ {}",
+    ]
     with caplog.at_level(logging.WARNING, logger="vab_gym.envs.minecraft.worldgen"):
         apply_commands(world, garbage, world.spawn)
     assert np.array_equal(world.blocks, before)

@@ -56,9 +56,13 @@ def test_uiautomator2_page_source_gives_the_phones_nodes_elements_and_tree():
     nodes = android_nodes(PAGE_SOURCE)
     # The bare FrameLayout and the hidden view are dropped; parents are the nearest kept.
     assert [(n.cls, n.text, n.desc, n.parent) for n in nodes] == [
-        ("TextView", "Alarm", "", -1), ("ImageButton", "", "Add alarm", -1),
-        ("LinearLayout", "", "", -1), ("TextView", "7:30 AM", "", 2), ("Switch", "", "", 2),
-        ("EditText", "Wake up", "", -1)]
+        ("TextView", "Alarm", "", -1),
+        ("ImageButton", "", "Add alarm", -1),
+        ("LinearLayout", "", "", -1),
+        ("TextView", "7:30 AM", "", 2),
+        ("Switch", "", "", 2),
+        ("EditText", "Wake up", "", -1),
+    ]
     row, switch, field = nodes[2], nodes[4], nodes[5]
     assert row.clickable and row.long_clickable and row.content == "7:30 AM"
     assert switch.checkable and switch.checked and switch.bounds == (900, 450, 1040, 550)
@@ -66,7 +70,13 @@ def test_uiautomator2_page_source_gives_the_phones_nodes_elements_and_tree():
     # set_elem_list: every clickable or texted node, centres (171,200) (540,2100) (540,500)
     # (221,470) (970,500) (540,750) all more than 5 px apart.
     assert [e.center for e in som_elements(nodes)] == [
-        (171, 200), (540, 2100), (540, 500), (221, 470), (970, 500), (540, 750)]
+        (171, 200),
+        (540, 2100),
+        (540, 500),
+        (221, 470),
+        (970, 500),
+        (540, 750),
+    ]
     tree = compressed_xml(nodes).splitlines()
     # The row takes its TextView's words (mid_order_merge); the switch is its child line.
     assert "[n0002] ;click long-click ; ;; 7:30 AM: " in tree
@@ -116,9 +126,11 @@ def test_the_solver_reaches_success_through_appium(appium_env):
 
 
 # A scrolling list laid over the screen: 300 CSS px tall, 3000 px of content.
-SCROLLER = ("document.body.insertAdjacentHTML('beforeend', '<div id=\"list\" style=\"position:"
-            "fixed;top:200px;left:0;width:412px;height:300px;overflow-y:auto;z-index:99\">"
-            "<div style=\"height:3000px\"></div></div>');")
+SCROLLER = (
+    "document.body.insertAdjacentHTML('beforeend', '<div id=\"list\" style=\"position:"
+    'fixed;top:200px;left:0;width:412px;height:300px;overflow-y:auto;z-index:99">'
+    '<div style="height:3000px"></div></div>\');'
+)
 
 
 def test_swipes_are_touch_drags_that_scroll_as_androidlabs(appium_env):
@@ -143,8 +155,9 @@ def test_a_given_appium_url_is_used_as_is_and_a_missing_device_is_a_clear_error(
     url = appium_env.screen.server.url  # the module env's server: running, no Android driver
     android = MobileEnv(backend="appium", appium_url=url, appium_device="android")
     try:
-        with pytest.raises(DeviceUnavailable,
-                           match=f"Appium at {url} could not start a UiAutomator2 session"):
+        with pytest.raises(
+            DeviceUnavailable, match=f"Appium at {url} could not start a UiAutomator2 session"
+        ):
             android.reset(options={"task_id": "clock_1"})
         assert android.screen.server is None
     finally:
@@ -187,14 +200,22 @@ os.kill(os.getpid(), signal.SIGKILL)
 
 @pytest.mark.slow
 def test_a_killed_parent_leaves_no_appium_chromedriver_or_chromium():
-    child = subprocess.run([sys.executable, "-c", KILLED_PARENT], capture_output=True,
-                           text=True, env=os.environ, timeout=300)
+    child = subprocess.run(
+        [sys.executable, "-c", KILLED_PARENT],
+        capture_output=True,
+        text=True,
+        env=os.environ,
+        timeout=300,
+    )
     assert child.returncode == -9, child.stderr[-2000:]
     running = {pid: name for pid, name in json.loads(child.stdout.splitlines()[-1])}
     assert {"node", "chromedriver", "chromium"} <= set(running.values())
     deadline = time.monotonic() + 30  # the guard gives Appium 5 s to end its session
     while time.monotonic() < deadline and any(map(psutil.pid_exists, running)):
         time.sleep(0.5)
-    left = [pid for pid in running if psutil.pid_exists(pid)
-            and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+    left = [
+        pid
+        for pid in running
+        if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    ]
     assert left == []

@@ -49,37 +49,55 @@ def tap(env, accept):
 def test_the_seed_gives_androidlabs_answers(pristine):
     """evaluation/tasks/bluecoins/bluecoins.py SingleTask_bluecoins_1..5's answers, summed
     by SQL over the seed."""
+
     def one(query):
         return next(iter(pristine.sql(query)[0].values()))
-    assert one("SELECT SUM(cents) FROM transactions WHERE day = '2024-05-10' "
-               "AND type = 'expense'") == 1_140_000  # "11,400.00 CNY"
-    assert one("SELECT item FROM transactions WHERE day = '2024-05-03' AND cents = 38888") \
+
+    assert (
+        one("SELECT SUM(cents) FROM transactions WHERE day = '2024-05-10' AND type = 'expense'")
+        == 1_140_000
+    )  # "11,400.00 CNY"
+    assert (
+        one("SELECT item FROM transactions WHERE day = '2024-05-03' AND cents = 38888")
         == "Buying cake"
+    )
     assert one("SELECT SUM(cents) FROM transactions WHERE day = '2024-05-06'") == 6951
     assert one("SELECT COUNT(*) FROM transactions WHERE day = '2024-05-06'") == 3
     # "this week" of Friday May 10, 2024, whether weeks start on Sunday or on Monday
     for first, last in (("2024-05-05", "2024-05-11"), ("2024-05-06", "2024-05-12")):
-        assert one(f"SELECT SUM(cents) FROM transactions WHERE category = 'Taxi' AND day "
-                   f"BETWEEN '{first}' AND '{last}'") == 6012  # "60.12 CNY"
+        assert (
+            one(
+                f"SELECT SUM(cents) FROM transactions WHERE category = 'Taxi' AND day "
+                f"BETWEEN '{first}' AND '{last}'"
+            )
+            == 6012
+        )  # "60.12 CNY"
     # the records the edit tasks look for first (SingleTask_bluecoins_11..15)
-    assert one("SELECT cents FROM transactions WHERE day = '2024-05-15' "
-               "AND type = 'expense'") == 40000
-    assert one("SELECT cents FROM transactions WHERE day = '2024-05-12' "
-               "AND type = 'income'") == 1_800_000
+    assert (
+        one("SELECT cents FROM transactions WHERE day = '2024-05-15' AND type = 'expense'") == 40000
+    )
+    assert (
+        one("SELECT cents FROM transactions WHERE day = '2024-05-12' AND type = 'income'")
+        == 1_800_000
+    )
     assert one("SELECT COUNT(*) FROM transactions WHERE day = '2024-05-13'") == 1
     assert one("SELECT COUNT(*) FROM transactions WHERE day = '2024-05-02'") == 1
-    assert one("SELECT cents FROM transactions WHERE day = '2024-05-12' "
-               "AND type = 'expense'") == 79420
+    assert (
+        one("SELECT cents FROM transactions WHERE day = '2024-05-12' AND type = 'expense'") == 79420
+    )
 
 
-@pytest.mark.parametrize(("reply", "value", "ok"), [
-    ("You spent 11,400.00 CNY on May 10.", 11400, True),
-    ("11400", 11400, True),
-    ("11,400.01 CNY", 11400, False),
-    ("1,140 CNY", 11400, False),
-    ("60.12 CNY", 60.12, True),
-    ("about 60.13", 60.12, False),
-])
+@pytest.mark.parametrize(
+    ("reply", "value", "ok"),
+    [
+        ("You spent 11,400.00 CNY on May 10.", 11400, True),
+        ("11400", 11400, True),
+        ("11,400.01 CNY", 11400, False),
+        ("1,140 CNY", 11400, False),
+        ("60.12 CNY", 60.12, True),
+        ("about 60.13", 60.12, False),
+    ],
+)
 def test_the_amount_rule(reply, value, ok):
     assert answer_matches(reply, {"type": "amount", "value": value}) is ok
 
@@ -93,27 +111,60 @@ def test_money_is_read_and_written_as_the_app_shows_it():
     assert data.plain_amount(1_800_000) == "18000.00"  # SingleTask_bluecoins_12's "18000.00"
 
 
-@pytest.mark.parametrize(("task_id", "changes", "success", "progress"), [
-    ("bluecoins_6", [NEW + "('2024-05-10', 'expense', 51200, 'Food', '', '')"], True, 1.0),
-    ("bluecoins_6", [NEW + "('2024-05-10', 'income', 51200, 'Gift', '', '')"], False, 2 / 3),
-    ("bluecoins_6", [SEEDED.format("cents = 51200", "2024-05-13", "expense")], False, 0.0),
-    ("bluecoins_9", [NEW + "('2024-03-08', 'income', 314, 'Gift', '', 'Weixin red packet')"],
-     True, 1.0),
-    ("bluecoins_9", [NEW + "('2024-03-08', 'income', 314, 'Gift', 'red packet', '')"],
-     False, 4 / 5),
-    ("bluecoins_11", [SEEDED.format("cents = 50000", "2024-05-15", "expense")], True, 1.0),
-    ("bluecoins_11", [NEW + "('2024-05-15', 'expense', 50000, 'Bills', '', '')"], False, 2 / 3),
-    ("bluecoins_12", [SEEDED.format("cents = 1825000, day = '2024-05-10'", "2024-05-12",
-                                    "income")], True, 1.0),
-    ("bluecoins_12", [SEEDED.format("cents = 1825000", "2024-05-12", "income")], False, 2 / 3),
-    ("bluecoins_13", [SEEDED.format("type = 'income', item = 'Gift'", "2024-05-13",
-                                    "expense")], True, 1.0),
-    ("bluecoins_13", [SEEDED.format("type = 'income'", "2024-05-13", "expense")], False, 3 / 4),
-    ("bluecoins_15", [SEEDED.format("cents = 93602, day = '2024-05-13', item = "
-                                    "'Grocery Shopping'", "2024-05-12", "expense")], True, 1.0),
-    ("bluecoins_15", [SEEDED.format("cents = 93602, item = 'Grocery Shopping'", "2024-05-12",
-                                    "expense")], False, 3 / 4),
-])
+@pytest.mark.parametrize(
+    ("task_id", "changes", "success", "progress"),
+    [
+        ("bluecoins_6", [NEW + "('2024-05-10', 'expense', 51200, 'Food', '', '')"], True, 1.0),
+        ("bluecoins_6", [NEW + "('2024-05-10', 'income', 51200, 'Gift', '', '')"], False, 2 / 3),
+        ("bluecoins_6", [SEEDED.format("cents = 51200", "2024-05-13", "expense")], False, 0.0),
+        (
+            "bluecoins_9",
+            [NEW + "('2024-03-08', 'income', 314, 'Gift', '', 'Weixin red packet')"],
+            True,
+            1.0,
+        ),
+        (
+            "bluecoins_9",
+            [NEW + "('2024-03-08', 'income', 314, 'Gift', 'red packet', '')"],
+            False,
+            4 / 5,
+        ),
+        ("bluecoins_11", [SEEDED.format("cents = 50000", "2024-05-15", "expense")], True, 1.0),
+        ("bluecoins_11", [NEW + "('2024-05-15', 'expense', 50000, 'Bills', '', '')"], False, 2 / 3),
+        (
+            "bluecoins_12",
+            [SEEDED.format("cents = 1825000, day = '2024-05-10'", "2024-05-12", "income")],
+            True,
+            1.0,
+        ),
+        ("bluecoins_12", [SEEDED.format("cents = 1825000", "2024-05-12", "income")], False, 2 / 3),
+        (
+            "bluecoins_13",
+            [SEEDED.format("type = 'income', item = 'Gift'", "2024-05-13", "expense")],
+            True,
+            1.0,
+        ),
+        ("bluecoins_13", [SEEDED.format("type = 'income'", "2024-05-13", "expense")], False, 3 / 4),
+        (
+            "bluecoins_15",
+            [
+                SEEDED.format(
+                    "cents = 93602, day = '2024-05-13', item = 'Grocery Shopping'",
+                    "2024-05-12",
+                    "expense",
+                )
+            ],
+            True,
+            1.0,
+        ),
+        (
+            "bluecoins_15",
+            [SEEDED.format("cents = 93602, item = 'Grocery Shopping'", "2024-05-12", "expense")],
+            False,
+            3 / 4,
+        ),
+    ],
+)
 def test_transaction_goal(pristine, task_id, changes, success, progress):
     """The task's judge on the pristine database changed by ``changes`` (SQL)."""
     for change in changes:
@@ -124,17 +175,20 @@ def test_transaction_goal(pristine, task_id, changes, success, progress):
     assert outcome.progress == pytest.approx(progress)
 
 
-@pytest.mark.parametrize(("task_id", "answer", "success"), [
-    ("bluecoins_1", "You spent 11,400.00 CNY.", True),
-    ("bluecoins_1", "11,365.58 CNY", False),
-    ("bluecoins_2", "It was for buying cake.", True),
-    ("bluecoins_2", "Books", False),
-    ("bluecoins_3", "69.51 CNY in total", True),
-    ("bluecoins_4", "Three transactions", True),
-    ("bluecoins_4", "2", False),
-    ("bluecoins_5", "60.12", True),
-    ("bluecoins_5", "85.12 CNY", False),
-])
+@pytest.mark.parametrize(
+    ("task_id", "answer", "success"),
+    [
+        ("bluecoins_1", "You spent 11,400.00 CNY.", True),
+        ("bluecoins_1", "11,365.58 CNY", False),
+        ("bluecoins_2", "It was for buying cake.", True),
+        ("bluecoins_2", "Books", False),
+        ("bluecoins_3", "69.51 CNY in total", True),
+        ("bluecoins_4", "Three transactions", True),
+        ("bluecoins_4", "2", False),
+        ("bluecoins_5", "60.12", True),
+        ("bluecoins_5", "85.12 CNY", False),
+    ],
+)
 def test_query_answers(pristine, task_id, answer, success):
     outcome = judge(judges()[task_id], pristine, answer)
     assert outcome.complete is success
@@ -152,8 +206,7 @@ def test_the_edit_screen_shows_what_androidlabs_judges_read(env):
     env.reset(options={"task_id": "bluecoins_11"})
     tap(env, lambda e: e.desc.startswith("Expense, May 15, 2024, -400.00 CNY"))
     shown = texts(env)
-    assert {"Expense", "May 15, 2024", "CNY", "-", "Payee or item purchased", "Notes"} <= set(
-        shown)
+    assert {"Expense", "May 15, 2024", "CNY", "-", "Payee or item purchased", "Notes"} <= set(shown)
     amount = next(e for e in env.elements if e.desc == "Amount")
     assert amount.cls == "EditText" and amount.text == "400.00"
     tap(env, lambda e: e.cls == "TabView" and e.text == "Income")
@@ -196,7 +249,7 @@ def test_variants_and_groundings_are_reproducible(tmp_path):
     assert rows == [tuple(r) for r in again.execute("SELECT * FROM transactions")]
     assert rows != [tuple(r) for r in other.execute("SELECT * FROM transactions")]
     assert len(rows) > len(data.TRANSACTIONS)
-    added_days = {r[1] for r in rows[len(data.TRANSACTIONS):]}
+    added_days = {r[1] for r in rows[len(data.TRANSACTIONS) :]}
     assert len(added_days) > 1  # spread over days, so days' totals change
     for prototype in app.prototypes:
         one = app.ground(first, np.random.default_rng(7), prototype)
@@ -208,18 +261,22 @@ def test_a_grounded_answer_is_the_varied_data(tmp_path):
     conn = _database(tmp_path, "a", 6)
     prototype = next(p for p in app.prototypes if p.id == "bluecoins_spent_on")
     filling = app.ground(conn, np.random.default_rng(2), prototype)
-    day = next(r["day"] for r in conn.execute("SELECT DISTINCT day FROM transactions")
-               if long_date(r["day"]) == filling["date_text"])
-    spent = conn.execute("SELECT SUM(cents) FROM transactions WHERE day = ? AND type = "
-                         "'expense'", (day,)).fetchone()[0]
-    task = prototype.instantiate(filling, task_id="t", env="VAB-Mobile-v0", split="train",
-                                 setup={})
+    day = next(
+        r["day"]
+        for r in conn.execute("SELECT DISTINCT day FROM transactions")
+        if long_date(r["day"]) == filling["date_text"]
+    )
+    spent = conn.execute(
+        "SELECT SUM(cents) FROM transactions WHERE day = ? AND type = 'expense'", (day,)
+    ).fetchone()[0]
+    task = prototype.instantiate(filling, task_id="t", env="VAB-Mobile-v0", split="train", setup={})
     assert answer_matches(f"I spent {spent / 100:.2f} CNY", task.judge["match"])
     assert not answer_matches(f"I spent {(spent + 1) / 100:.2f} CNY", task.judge["match"])
 
 
-@pytest.mark.parametrize(("reply", "ok"), [("It was 11,650.02 CNY", True), ("11650.02", True),
-                                           ("11,650.03 CNY", False)])
+@pytest.mark.parametrize(
+    ("reply", "ok"), [("It was 11,650.02 CNY", True), ("11650.02", True), ("11,650.03 CNY", False)]
+)
 def test_a_grouped_stored_amount_is_read_as_a_number(reply, ok):
     """Train answers are stored as the app shows them ("11,650.02"): the rule reads them as
     numbers instead of raising at the agent's finish (bluecoins_train_15 crashed so)."""

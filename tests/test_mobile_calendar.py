@@ -16,8 +16,10 @@ from vab_gym.envs.mobile.judge import judge
 from vab_gym.envs.mobile.phone import seed
 from vab_gym.envs.mobile.tasks import judges
 
-NEW = ("INSERT INTO events (title, starts_on, start_min, ends_on, end_min, all_day, repeat, "
-       "reminders, note) VALUES ")
+NEW = (
+    "INSERT INTO events (title, starts_on, start_min, ends_on, end_min, all_day, repeat, "
+    "reminders, note) VALUES "
+)
 
 
 @pytest.fixture(scope="module")
@@ -46,37 +48,73 @@ def tap(env, accept):
     raise AssertionError(f"not on the screen: {texts(env)}")
 
 
-@pytest.mark.parametrize(("task_id", "changes", "success", "progress"), [
-    # calendar_1: a new "work" today at 5:00 PM; the seeded one does not count
-    ("calendar_1", [NEW + "('work', '2024-05-10', 1020, '2024-05-10', 1080, 0, '', '', '')"],
-     True, 1.0),
-    ("calendar_1", [], False, 0.0),
-    ("calendar_1", [NEW + "('work', '2024-05-11', 1020, '2024-05-11', 1080, 0, '', '', '')"],
-     False, 2 / 3),
-    ("calendar_4", [NEW + "('x', '2024-06-01', 600, '2024-06-01', 660, 0, 'Monthly', '', '')"],
-     True, 1.0),
-    ("calendar_4", [NEW + "('x', '2024-06-01', 600, '2024-06-01', 660, 0, 'Yearly', '', '')"],
-     False, 2 / 3),
-    ("calendar_5", ["UPDATE events SET end_min = 1140 WHERE title = 'work'"], True, 1.0),
-    ("calendar_5", ["UPDATE events SET end_min = 1110 WHERE title = 'work'"], False, 2 / 3),
-    # calendar_7: the text asks for 5 and 10 minutes before; AndroidLab checks 30
-    ("calendar_7", ["UPDATE events SET reminders = '5,10' WHERE title = 'meeting'"], True, 1.0),
-    ("calendar_7", [], False, 3 / 4),
-    ("calendar_7", ["UPDATE events SET reminders = '10' WHERE title = 'meeting'"], False, 3 / 4),
-    ("calendar_9", ["UPDATE events SET repeat = 'Daily' WHERE title = 'work'"], True, 1.0),
-    ("calendar_9", ["UPDATE events SET repeat = 'Daily', reminders = '' WHERE title = 'work'"],
-     False, 4 / 5),
-    # calendar_12: the note on the event titled "Today", not on "this day" (AndroidLab's)
-    ("calendar_12", ["UPDATE events SET note = 'Hello' WHERE title = 'Today'"], True, 1.0),
-    ("calendar_12", ["UPDATE events SET note = 'Hello', repeat = 'Weekly' "
-                     "WHERE title = 'this day'"], False, 0.5),
-    ("calendar_13", [NEW + "('exam', '2024-05-10', 600, '2024-05-10', 660, 0, '', '', '')"],
-     True, 1.0),
-    ("calendar_13", [], False, 0.0),
-    # calendar_14: all-day, not AndroidLab's "Yearly"
-    ("calendar_14", ["UPDATE events SET all_day = 1 WHERE title = 'exam'"], True, 1.0),
-    ("calendar_14", ["UPDATE events SET repeat = 'Yearly' WHERE title = 'exam'"], False, 0.5),
-])
+@pytest.mark.parametrize(
+    ("task_id", "changes", "success", "progress"),
+    [
+        # calendar_1: a new "work" today at 5:00 PM; the seeded one does not count
+        (
+            "calendar_1",
+            [NEW + "('work', '2024-05-10', 1020, '2024-05-10', 1080, 0, '', '', '')"],
+            True,
+            1.0,
+        ),
+        ("calendar_1", [], False, 0.0),
+        (
+            "calendar_1",
+            [NEW + "('work', '2024-05-11', 1020, '2024-05-11', 1080, 0, '', '', '')"],
+            False,
+            2 / 3,
+        ),
+        (
+            "calendar_4",
+            [NEW + "('x', '2024-06-01', 600, '2024-06-01', 660, 0, 'Monthly', '', '')"],
+            True,
+            1.0,
+        ),
+        (
+            "calendar_4",
+            [NEW + "('x', '2024-06-01', 600, '2024-06-01', 660, 0, 'Yearly', '', '')"],
+            False,
+            2 / 3,
+        ),
+        ("calendar_5", ["UPDATE events SET end_min = 1140 WHERE title = 'work'"], True, 1.0),
+        ("calendar_5", ["UPDATE events SET end_min = 1110 WHERE title = 'work'"], False, 2 / 3),
+        # calendar_7: the text asks for 5 and 10 minutes before; AndroidLab checks 30
+        ("calendar_7", ["UPDATE events SET reminders = '5,10' WHERE title = 'meeting'"], True, 1.0),
+        ("calendar_7", [], False, 3 / 4),
+        (
+            "calendar_7",
+            ["UPDATE events SET reminders = '10' WHERE title = 'meeting'"],
+            False,
+            3 / 4,
+        ),
+        ("calendar_9", ["UPDATE events SET repeat = 'Daily' WHERE title = 'work'"], True, 1.0),
+        (
+            "calendar_9",
+            ["UPDATE events SET repeat = 'Daily', reminders = '' WHERE title = 'work'"],
+            False,
+            4 / 5,
+        ),
+        # calendar_12: the note on the event titled "Today", not on "this day" (AndroidLab's)
+        ("calendar_12", ["UPDATE events SET note = 'Hello' WHERE title = 'Today'"], True, 1.0),
+        (
+            "calendar_12",
+            ["UPDATE events SET note = 'Hello', repeat = 'Weekly' WHERE title = 'this day'"],
+            False,
+            0.5,
+        ),
+        (
+            "calendar_13",
+            [NEW + "('exam', '2024-05-10', 600, '2024-05-10', 660, 0, '', '', '')"],
+            True,
+            1.0,
+        ),
+        ("calendar_13", [], False, 0.0),
+        # calendar_14: all-day, not AndroidLab's "Yearly"
+        ("calendar_14", ["UPDATE events SET all_day = 1 WHERE title = 'exam'"], True, 1.0),
+        ("calendar_14", ["UPDATE events SET repeat = 'Yearly' WHERE title = 'exam'"], False, 0.5),
+    ],
+)
 def test_event_goal(pristine, task_id, changes, success, progress):
     """The task's judge on the pristine database changed by ``changes`` (SQL)."""
     for change in changes:
@@ -155,8 +193,15 @@ def test_variants_and_groundings_are_reproducible(tmp_path):
     assert _events(first) == _events(again) != _events(other)
     assert len(_events(first)) == len(data.EVENTS) + 4
     # the added events' titles differ between variants (4 of 8 titles each)
-    added = [{r["title"] for r in _database(tmp_path, f"v{v}", v).execute(
-        "SELECT title FROM events WHERE id > ?", (len(data.EVENTS),))} for v in range(3)]
+    added = [
+        {
+            r["title"]
+            for r in _database(tmp_path, f"v{v}", v).execute(
+                "SELECT title FROM events WHERE id > ?", (len(data.EVENTS),)
+            )
+        }
+        for v in range(3)
+    ]
     assert len(set.union(*added)) > 4
     for prototype in app.prototypes:
         one = app.ground(first, np.random.default_rng(7), prototype)
@@ -171,7 +216,6 @@ def test_an_edit_grounds_on_an_event_the_calendar_has(tmp_path):
     filling = app.ground(conn, np.random.default_rng(1), prototype)
     row = conn.execute("SELECT * FROM events WHERE title = ?", (filling["title"],)).fetchall()
     assert len(row) == 1 and row[0]["repeat"] != filling["repeat"]
-    task = prototype.instantiate(filling, task_id="t", env="VAB-Mobile-v0", split="train",
-                                 setup={})
+    task = prototype.instantiate(filling, task_id="t", env="VAB-Mobile-v0", split="train", setup={})
     assert task.judge["params"]["repeat"] in data.REPEATS
     assert f'"{filling["title"]}"' in task.instruction

@@ -18,8 +18,10 @@ def env():
 
 def test_reset_starts_in_the_app_with_androidlabs_instruction(env):
     obs, info = env.reset(options={"task_id": "clock_1"})
-    assert obs["instruction"] == ("You should use clock to complete the following task: Set an "
-                                  "alarm for 3PM with the label \"meeting\" using Clock.")
+    assert obs["instruction"] == (
+        "You should use clock to complete the following task: Set an "
+        'alarm for 3PM with the label "meeting" using Clock.'
+    )
     assert obs["image"].shape == (1200, 540, 3) and obs["image"].std() > 10
     assert env.screen.url == "/clock/alarm" and info["backend"] == "phone"
     # The seeded alarms, written as Android's Clock writes them (with a hair space).
@@ -42,10 +44,13 @@ def test_an_alarm_set_by_hand_through_tap_and_text(env):
     env.step(f"tap({number_of(env, 'Add label', content=True)})")
     env.step(f"tap({number_of(env, 'Label', 'EditText', content=True)})")
     env.step('text("meeting")')
-    _obs, _reward, _terminated, _truncated, info = env.step(f"tap({number_of(env, 'OK', content=True)})")
+    _obs, _reward, _terminated, _truncated, info = env.step(
+        f"tap({number_of(env, 'OK', content=True)})"
+    )
     assert info["action_error"] is None
     assert env.sql("SELECT minutes, label, enabled FROM alarms WHERE minutes = 900") == [
-        {"minutes": 900, "label": "meeting", "enabled": 1}]
+        {"minutes": 900, "label": "meeting", "enabled": 1}
+    ]
     reward, info = finish(env)
     assert reward == 1.0 and info["success"] and info["progress"] == 1.0
 
@@ -54,8 +59,11 @@ def test_bad_actions_are_feedback(env):
     env.reset(options={"task_id": "clock_1"})
     count = len(env.elements)
     obs, _, terminated, _, info = env.step("tap(99)")
-    assert info["action_error"] == (f"Tap Index 99 out of range (the screen has elements 1 to "
-                                    f"{count}).") and not terminated
+    assert (
+        info["action_error"]
+        == (f"Tap Index 99 out of range (the screen has elements 1 to {count}).")
+        and not terminated
+    )
     _, _, _, _, info = env.step("tap(0)")
     assert info["action_error"].startswith("Tap Index 0 out of range")
     obs, _, _, _, info = env.step('text("hello")')  # no field has the focus
@@ -74,47 +82,125 @@ def test_back_and_home(env):
     assert env.screen.url == "/contacts"
     env.step("home()")
     assert env.screen.url == "/" and env.screen.app == "launcher"
-    assert {e.label for e in env.elements} >= {"Clock", "Contacts", "Calendar", "Settings",
-                                               "Bluecoins", "Cantook", "Pi Music Player",
-                                               "Maps.me", "Zoom"}
+    assert {e.label for e in env.elements} >= {
+        "Clock",
+        "Contacts",
+        "Calendar",
+        "Settings",
+        "Bluecoins",
+        "Cantook",
+        "Pi Music Player",
+        "Maps.me",
+        "Zoom",
+    }
 
 
-@pytest.mark.parametrize(("task_id", "changes", "success", "progress"), [
-    ("clock_1", ["INSERT INTO alarms (minutes, label, days, enabled, vibrate, ringtone) "
-                 "VALUES (900, 'meeting', '', 1, 1, 'Argon')"], True, 1.0),
-    # at 3 PM and on, but the wrong label: two of AndroidLab's three sub-goals
-    ("clock_1", ["INSERT INTO alarms (minutes, label, days, enabled, vibrate, ringtone) "
-                 "VALUES (900, 'lunch', '', 1, 1, 'Argon')"], False, 2 / 3),
-    ("clock_1", [], False, 0.0),
-    ("clock_8", ["DELETE FROM alarms WHERE minutes = 960"], True, 1.0),
-    ("clock_8", ["DELETE FROM alarms"], False, 0.5),  # the earlier alarms must stay
-    ("clock_7", ["UPDATE alarms SET enabled = 0"], True, 1.0),
-    ("clock_7", ["UPDATE alarms SET enabled = 0 WHERE minutes = 450"], False, 0.5),
-    ("clock_18", ["UPDATE settings SET value = '11500' WHERE key = 'timer_digits'"], True, 1.0),
-    ("clock_18", ["UPDATE settings SET value = '11500' WHERE key = 'timer_digits'",
-                  "UPDATE settings SET value = '1' WHERE key = 'timer_running'"], False, 0.75),
-    ("clock_23", ["UPDATE settings SET value = 'Tokyo' WHERE key = 'home_time_zone'"], True, 1.0),
-    ("clock_23", ["UPDATE settings SET value = 'Seoul' WHERE key = 'home_time_zone'"], False, 0.0),
-    ("contacts_2", ["INSERT INTO contacts (id, first, last) VALUES (50, 'John', 'Smith')",
-                    "INSERT INTO phones (contact_id, number, type) VALUES (50, '12345678', 'Mobile')",
-                    "INSERT INTO emails (contact_id, address, type) VALUES "
-                    "(50, '123456@gmail.com', 'Work')"], True, 1.0),
-    # AndroidLab's own judge wants 123456@qq.com; the task text says gmail.com
-    ("contacts_2", ["INSERT INTO contacts (id, first, last) VALUES (50, 'John', 'Smith')",
-                    "INSERT INTO phones (contact_id, number, type) VALUES (50, '12345678', 'Mobile')",
-                    "INSERT INTO emails (contact_id, address, type) VALUES "
-                    "(50, '123456@qq.com', 'Work')"], False, 2 / 3),
-    ("contacts_5", ["INSERT INTO labels (id, name) VALUES (9, 'work')",
-                    "INSERT INTO label_members VALUES (9, 1), (9, 2)"], True, 1.0),
-    ("contacts_5", ["INSERT INTO labels (id, name) VALUES (9, 'work')",
-                    "INSERT INTO label_members VALUES (9, 1)"], False, 2 / 3),
-    ("contacts_9", ["INSERT INTO messages (contact_id, body, sent) VALUES "
-                    "(2, 'Nice to meet you', 0)"], True, 1.0),
-    ("contacts_9", ["INSERT INTO messages (contact_id, body, sent) VALUES "
-                    "(2, 'Nice to meet you', 1)"], False, 0.0),
-    ("contacts_11", ["DELETE FROM contacts WHERE first = 'AAA'"], True, 1.0),
-    ("contacts_11", ["DELETE FROM contacts WHERE first IN ('AAA', 'ABC')"], False, 0.5),
-])
+@pytest.mark.parametrize(
+    ("task_id", "changes", "success", "progress"),
+    [
+        (
+            "clock_1",
+            [
+                "INSERT INTO alarms (minutes, label, days, enabled, vibrate, ringtone) "
+                "VALUES (900, 'meeting', '', 1, 1, 'Argon')"
+            ],
+            True,
+            1.0,
+        ),
+        # at 3 PM and on, but the wrong label: two of AndroidLab's three sub-goals
+        (
+            "clock_1",
+            [
+                "INSERT INTO alarms (minutes, label, days, enabled, vibrate, ringtone) "
+                "VALUES (900, 'lunch', '', 1, 1, 'Argon')"
+            ],
+            False,
+            2 / 3,
+        ),
+        ("clock_1", [], False, 0.0),
+        ("clock_8", ["DELETE FROM alarms WHERE minutes = 960"], True, 1.0),
+        ("clock_8", ["DELETE FROM alarms"], False, 0.5),  # the earlier alarms must stay
+        ("clock_7", ["UPDATE alarms SET enabled = 0"], True, 1.0),
+        ("clock_7", ["UPDATE alarms SET enabled = 0 WHERE minutes = 450"], False, 0.5),
+        ("clock_18", ["UPDATE settings SET value = '11500' WHERE key = 'timer_digits'"], True, 1.0),
+        (
+            "clock_18",
+            [
+                "UPDATE settings SET value = '11500' WHERE key = 'timer_digits'",
+                "UPDATE settings SET value = '1' WHERE key = 'timer_running'",
+            ],
+            False,
+            0.75,
+        ),
+        (
+            "clock_23",
+            ["UPDATE settings SET value = 'Tokyo' WHERE key = 'home_time_zone'"],
+            True,
+            1.0,
+        ),
+        (
+            "clock_23",
+            ["UPDATE settings SET value = 'Seoul' WHERE key = 'home_time_zone'"],
+            False,
+            0.0,
+        ),
+        (
+            "contacts_2",
+            [
+                "INSERT INTO contacts (id, first, last) VALUES (50, 'John', 'Smith')",
+                "INSERT INTO phones (contact_id, number, type) VALUES (50, '12345678', 'Mobile')",
+                "INSERT INTO emails (contact_id, address, type) VALUES "
+                "(50, '123456@gmail.com', 'Work')",
+            ],
+            True,
+            1.0,
+        ),
+        # AndroidLab's own judge wants 123456@qq.com; the task text says gmail.com
+        (
+            "contacts_2",
+            [
+                "INSERT INTO contacts (id, first, last) VALUES (50, 'John', 'Smith')",
+                "INSERT INTO phones (contact_id, number, type) VALUES (50, '12345678', 'Mobile')",
+                "INSERT INTO emails (contact_id, address, type) VALUES "
+                "(50, '123456@qq.com', 'Work')",
+            ],
+            False,
+            2 / 3,
+        ),
+        (
+            "contacts_5",
+            [
+                "INSERT INTO labels (id, name) VALUES (9, 'work')",
+                "INSERT INTO label_members VALUES (9, 1), (9, 2)",
+            ],
+            True,
+            1.0,
+        ),
+        (
+            "contacts_5",
+            [
+                "INSERT INTO labels (id, name) VALUES (9, 'work')",
+                "INSERT INTO label_members VALUES (9, 1)",
+            ],
+            False,
+            2 / 3,
+        ),
+        (
+            "contacts_9",
+            ["INSERT INTO messages (contact_id, body, sent) VALUES (2, 'Nice to meet you', 0)"],
+            True,
+            1.0,
+        ),
+        (
+            "contacts_9",
+            ["INSERT INTO messages (contact_id, body, sent) VALUES (2, 'Nice to meet you', 1)"],
+            False,
+            0.0,
+        ),
+        ("contacts_11", ["DELETE FROM contacts WHERE first = 'AAA'"], True, 1.0),
+        ("contacts_11", ["DELETE FROM contacts WHERE first IN ('AAA', 'ABC')"], False, 0.5),
+    ],
+)
 def test_state_judges(env, task_id, changes, success, progress):
     env.reset(options={"task_id": task_id})
     for change in changes:
@@ -124,21 +210,24 @@ def test_state_judges(env, task_id, changes, success, progress):
     assert info["progress"] == pytest.approx(progress)
 
 
-@pytest.mark.parametrize(("task_id", "answer", "success"), [
-    ("clock_10", "Your earliest open alarm is at 7:30 AM.", True),
-    ("clock_10", "9:00 AM", False),
-    ("clock_13", "Two alarms are turned on.", True),
-    ("clock_13", "3", False),
-    ("clock_12", "Yes, it vibrates.", True),
-    ("clock_12", "No", False),
-    ("clock_16", "It is 6:00 AM in Barcelona, 6 hours behind local time.", True),
-    ("clock_16", "6 hours ahead", False),
-    ("contacts_12", "ABC's number is (223) 311-44", True),
-    ("contacts_12", "22331145", False),
-    ("contacts_14", "1996/10/24", True),
-    ("contacts_14", "October 25, 1996", False),
-    ("contacts_15", "AAA works at Tsinghua University", True),
-])
+@pytest.mark.parametrize(
+    ("task_id", "answer", "success"),
+    [
+        ("clock_10", "Your earliest open alarm is at 7:30 AM.", True),
+        ("clock_10", "9:00 AM", False),
+        ("clock_13", "Two alarms are turned on.", True),
+        ("clock_13", "3", False),
+        ("clock_12", "Yes, it vibrates.", True),
+        ("clock_12", "No", False),
+        ("clock_16", "It is 6:00 AM in Barcelona, 6 hours behind local time.", True),
+        ("clock_16", "6 hours ahead", False),
+        ("contacts_12", "ABC's number is (223) 311-44", True),
+        ("contacts_12", "22331145", False),
+        ("contacts_14", "1996/10/24", True),
+        ("contacts_14", "October 25, 1996", False),
+        ("contacts_15", "AAA works at Tsinghua University", True),
+    ],
+)
 def test_query_judges(env, task_id, answer, success):
     env.reset(options={"task_id": task_id})
     reward, info = finish(env, answer)
@@ -159,10 +248,18 @@ def test_reset_restores_the_pristine_phone(env):
     assert env.sql("SELECT COUNT(*) AS n FROM alarms") == [{"n": 0}]
     env.reset(options={"task_id": "clock_7"})
     assert env.sql("SELECT minutes, enabled FROM alarms ORDER BY minutes") == [
-        {"minutes": 450, "enabled": 1}, {"minutes": 540, "enabled": 0},
-        {"minutes": 960, "enabled": 1}]
+        {"minutes": 450, "enabled": 1},
+        {"minutes": 540, "enabled": 0},
+        {"minutes": 960, "enabled": 1},
+    ]
     assert [r["first"] for r in env.sql("SELECT first FROM contacts ORDER BY first")] == [
-        "AAA", "ABC", "Chen", "Lee", "Li", "Xu"]
+        "AAA",
+        "ABC",
+        "Chen",
+        "Lee",
+        "Li",
+        "Xu",
+    ]
     assert sum(e.cls == "Switch" for e in env.elements) == 3
 
 
@@ -271,8 +368,10 @@ def test_bad_boxes_and_actions_in_do_are_feedback(env):
     _, _, terminated, _, info = env.step('do(action="Tap", element=[1, 2, 3])')
     assert info["action_error"] == "Invalid element format" and not terminated
     _, _, _, _, info = env.step('do(action="Tap", element=[2000, 100, 2200, 300])')
-    assert info["action_error"] == ("The point (2100, 200) of element [2000, 100, 2200, 300] "
-                                    "is outside the screen (0..1081, 0..2401).")
+    assert info["action_error"] == (
+        "The point (2100, 200) of element [2000, 100, 2200, 300] "
+        "is outside the screen (0..1081, 0..2401)."
+    )
     _, _, _, _, info = env.step('do(action="Press Back")')
     assert info["action_error"] == "Unsupported Action"
     assert env.screen.url == "/clock/alarm"

@@ -43,7 +43,7 @@ CORPUS = [
     ("Action: swipe(007, 'up', 'short')", "swipe(7, 'up', 'short')"),
     ('Action: type("abc")', "text('abc')"),  # VisionExecutor.type is text
     ("  Action: home()  ", "home()"),
-    ('Action: finish("ABC\'s number is (223) 311-44")', "finish(\"ABC's number is (223) 311-44\")"),
+    ('Action: finish("ABC\'s number is (223) 311-44")', 'finish("ABC\'s number is (223) 311-44")'),
     ("Action: long_press(1) # hold the city", "long_press(1)"),
 ]
 # Replies AndroidLab's exec cannot run (a SyntaxError ends its episode); errors here.
@@ -83,33 +83,49 @@ def test_leading_zeros_inside_strings_are_androidlabs_bug_kept_only_under_vab_qu
 
 
 def node(x1, y1, x2, y2, text="", clickable=True, focusable=False, desc=""):
-    return Node(cls="TextView", text=text, desc=desc, content="", clickable=clickable,
-                focusable=focusable, long_clickable=False, scrollable=False, checkable=False,
-                checked=False, selected=False, focused=False, editable=False,
-                bounds=(x1, y1, x2, y2), dom_index=0)
+    return Node(
+        cls="TextView",
+        text=text,
+        desc=desc,
+        content="",
+        clickable=clickable,
+        focusable=focusable,
+        long_clickable=False,
+        scrollable=False,
+        checkable=False,
+        checked=False,
+        selected=False,
+        focused=False,
+        editable=False,
+        bounds=(x1, y1, x2, y2),
+        dom_index=0,
+    )
 
 
 def test_numbered_elements_follow_set_elem_list():
     """simple_vision_executor.py traverse_tree: clickable nodes and nodes with text or a
     description, in tree order, dropping one whose centre is within 5 px of one taken;
     set_elem_list: then focusable nodes more than 10 px from every clickable one."""
-    a = node(0, 0, 100, 100)                                   # centre (50, 50)
-    same = node(4, 4, 104, 104, text="inside")                 # centre (54, 54): 5.66 px
-    near = node(2, 2, 102, 102, text="dup")                    # centre (52, 52): 2.8 px
-    silent = node(300, 300, 400, 400, clickable=False)         # no text: not a candidate
+    a = node(0, 0, 100, 100)  # centre (50, 50)
+    same = node(4, 4, 104, 104, text="inside")  # centre (54, 54): 5.66 px
+    near = node(2, 2, 102, 102, text="dup")  # centre (52, 52): 2.8 px
+    silent = node(300, 300, 400, 400, clickable=False)  # no text: not a candidate
     label = node(500, 0, 600, 40, text="Label", clickable=False)
-    field_close = node(8, 0, 108, 100, clickable=False, focusable=True)   # 8 px: dropped
-    field_far = node(0, 20, 100, 120, clickable=False, focusable=True)    # 20 px: kept
+    field_close = node(8, 0, 108, 100, clickable=False, focusable=True)  # 8 px: dropped
+    field_far = node(0, 20, 100, 120, clickable=False, focusable=True)  # 20 px: kept
     chosen = som_elements([a, same, near, silent, label, field_close, field_far])
     assert chosen == [a, same, label, field_far]
 
 
-@pytest.mark.parametrize(("digits", "shown"), [
-    ("12345678", "1 (234) 567-8"),   # contacts.py SingleTask_Contacts_1 / _2: "1 (234) 567-8"
-    ("87654321", "(876) 543-21"),    # SingleTask_Contacts_3: "Call Mobile (876) 543-21 "
-    ("22331144", "(223) 311-44"),    # SingleTask_Contacts_12's answer "(223) 311-44"
-    ("00112233", "00112233"),        # SingleTask_Contacts_6 looks for "00112233 "
-])
+@pytest.mark.parametrize(
+    ("digits", "shown"),
+    [
+        ("12345678", "1 (234) 567-8"),  # contacts.py SingleTask_Contacts_1 / _2: "1 (234) 567-8"
+        ("87654321", "(876) 543-21"),  # SingleTask_Contacts_3: "Call Mobile (876) 543-21 "
+        ("22331144", "(223) 311-44"),  # SingleTask_Contacts_12's answer "(223) 311-44"
+        ("00112233", "00112233"),  # SingleTask_Contacts_6 looks for "00112233 "
+    ],
+)
 def test_phone_numbers_are_written_as_the_contacts_judges_read_them(digits, shown):
     """evaluation/tasks/contacts/contacts.py: the strings its judges search for."""
     assert formats.phone_number(digits) == shown
@@ -133,7 +149,8 @@ def test_episode_settings_are_androidlabs():
     configs/*.yaml max_rounds: 25; recorder/json_recoder.py dectect_auto_stop: 5 identical
     actions end the run."""
     assert instruction("clock", "Turn off all alarms") == (
-        "You should use clock to complete the following task: Turn off all alarms")
+        "You should use clock to complete the following task: Turn off all alarms"
+    )
     assert MobileEnv.default_max_steps == 25
     assert ANDROIDLAB_STOP.max_repeats == 5 and ANDROIDLAB_STOP.max_invalid is None
     assert MobileEnv.default_image_size == (1200, 540)
@@ -142,17 +159,32 @@ def test_episode_settings_are_androidlabs():
 def test_the_test_split_holds_androidlabs_clock_and_contacts_tasks():
     """evaluation/config/clock.yaml (27 tasks) and contacts.yaml (15 tasks), APP values
     'clock' and 'Contacts'."""
-    tasks = [t for t in MobileEnv.default_tasks("test")
-             if t.id.startswith(("clock_", "contacts_"))]  # the other apps have their own
+    tasks = [
+        t for t in MobileEnv.default_tasks("test") if t.id.startswith(("clock_", "contacts_"))
+    ]  # the other apps have their own
     assert [t.id for t in tasks] == [f"clock_{i}" for i in range(1, 28)] + [
-        f"contacts_{i}" for i in range(1, 16)]
+        f"contacts_{i}" for i in range(1, 16)
+    ]
     assert next(t for t in tasks if t.id == "contacts_10").instruction == (
-        "You should use Contacts to complete the following task: Call ABC")
+        "You should use Contacts to complete the following task: Call ABC"
+    )
     queries = [t.id for t in tasks if t.judge["kind"] == "query"]
-    assert queries == ["clock_10", "clock_11", "clock_12", "clock_13", "clock_14", "clock_16",
-                       "contacts_12", "contacts_13", "contacts_14", "contacts_15"]
-    assert all(t.metadata["metric_type"] == ("query_detect" if t.id in queries else "operation")
-               for t in tasks)
+    assert queries == [
+        "clock_10",
+        "clock_11",
+        "clock_12",
+        "clock_13",
+        "clock_14",
+        "clock_16",
+        "contacts_12",
+        "contacts_13",
+        "contacts_14",
+        "contacts_15",
+    ]
+    assert all(
+        t.metadata["metric_type"] == ("query_detect" if t.id in queries else "operation")
+        for t in tasks
+    )
 
 
 def test_the_compressed_tree_is_written_as_uixmltree_writes_it():
@@ -165,8 +197,7 @@ def test_the_compressed_tree_is_written_as_uixmltree_writes_it():
 
     from vab_gym.envs.mobile.screen import compressed_xml
 
-    icon = replace(node(662, 390, 821, 672, text="Calendar", desc="Calendar"),
-                   long_clickable=True)
+    icon = replace(node(662, 390, 821, 672, text="Calendar", desc="Calendar"), long_clickable=True)
     row = replace(node(0, 700, 1080, 860), cls="LinearLayout", dom_index=1)
     title = replace(node(40, 720, 600, 780, text="Ringtone", clickable=False), parent=1)
     value = replace(node(40, 790, 600, 840, text="Argon", clickable=False), parent=1)
@@ -184,36 +215,58 @@ def test_the_compressed_tree_is_written_as_uixmltree_writes_it():
 # Replies in the shapes templates/text_only_mobile.py SYSTEM_PROMPT_ANDROID_TEXT_GPT (and its
 # ReAct variant) makes models write, with the call TextOnlyExecutor.do receives.
 XML_CORPUS = [
-    ('```\ndo(action="Swipe", element=[680, 2016, 760, 2276], direction="up", dist="long")\n```',
-     "do('Swipe', [680, 2016, 760, 2276], None, 'up', 'long', None)"),
-    ('* Analysis: open the Clock app. #[863,390][1021,672]#\n* Operation:\n\n```\n'
-     'do(action="Tap", element=[863, 390, 1021, 672])\n```',
-     "do('Tap', [863, 390, 1021, 672], None, None, 'medium', None)"),
-    ('```\nfinish(message="The alarm has been set to go off at 9:00 a.m. once every Monday")\n'
-     '```', "finish('The alarm has been set to go off at 9:00 a.m. once every Monday')"),
-    ('Obs: the clock app is open.\nThought: tap the Alarm tab #[66,115][228,192]#\nAction: \n'
-     '```\ndo(action="Tap", element=[66,115,228,192])\n```',
-     "do('Tap', [66, 115, 228, 192], None, None, 'medium', None)"),
+    (
+        '```\ndo(action="Swipe", element=[680, 2016, 760, 2276], direction="up", dist="long")\n```',
+        "do('Swipe', [680, 2016, 760, 2276], None, 'up', 'long', None)",
+    ),
+    (
+        "* Analysis: open the Clock app. #[863,390][1021,672]#\n* Operation:\n\n```\n"
+        'do(action="Tap", element=[863, 390, 1021, 672])\n```',
+        "do('Tap', [863, 390, 1021, 672], None, None, 'medium', None)",
+    ),
+    (
+        '```\nfinish(message="The alarm has been set to go off at 9:00 a.m. once every Monday")\n'
+        "```",
+        "finish('The alarm has been set to go off at 9:00 a.m. once every Monday')",
+    ),
+    (
+        "Obs: the clock app is open.\nThought: tap the Alarm tab #[66,115][228,192]#\nAction: \n"
+        '```\ndo(action="Tap", element=[66,115,228,192])\n```',
+        "do('Tap', [66, 115, 228, 192], None, None, 'medium', None)",
+    ),
     ('do(action="Type", text="meeting")', "do('Type', None, 'meeting', None, 'medium', None)"),
-    ('do(action="Long Press", element=[0, 1170, 1080, 1302])',
-     "do('Long Press', [0, 1170, 1080, 1302], None, None, 'medium', None)"),
+    (
+        'do(action="Long Press", element=[0, 1170, 1080, 1302])',
+        "do('Long Press', [0, 1170, 1080, 1302], None, None, 'medium', None)",
+    ),
     ('do(action="Swipe", direction="down")', "do('Swipe', None, None, 'down', 'medium', None)"),
-    ('do(action="Swipe", element=[540, 1200], direction="left", dist="short")',
-     "do('Swipe', [540, 1200], None, 'left', 'short', None)"),
+    (
+        'do(action="Swipe", element=[540, 1200], direction="left", dist="short")',
+        "do('Swipe', [540, 1200], None, 'left', 'short', None)",
+    ),
     ('do(action="Back")', "do('Back', None, None, None, 'medium', None)"),
     ('do(action="Home")', "do('Home', None, None, None, 'medium', None)"),
     ('do(action="Enter")', "do('Enter', None, None, None, 'medium', None)"),
     ('do(action="Wait")', "do('Wait', None, None, None, 'medium', None)"),
-    ('do("Tap", [209, 694, 341, 826])',  # do(self, action=None, element=None, **kwargs)
-     "do('Tap', [209, 694, 341, 826], None, None, 'medium', None)"),
-    ('do(action="Tap", element=[066, 0115, 228, 192])',  # remove_leading_zeros_in_string
-     "do('Tap', [66, 115, 228, 192], None, None, 'medium', None)"),
+    (
+        'do("Tap", [209, 694, 341, 826])',  # do(self, action=None, element=None, **kwargs)
+        "do('Tap', [209, 694, 341, 826], None, None, 'medium', None)",
+    ),
+    (
+        'do(action="Tap", element=[066, 0115, 228, 192])',  # remove_leading_zeros_in_string
+        "do('Tap', [66, 115, 228, 192], None, None, 'medium', None)",
+    ),
     ('do(action="Type", text="007")', "do('Type', None, '007', None, 'medium', None)"),
     ("finish()", "finish(None)"),
-    ('Round 3\n```\ndo(action="Tap", element=[408, 1626, 672, 1890])\n```\nthen ```finish()```',
-     "do('Tap', [408, 1626, 672, 1890], None, None, 'medium', None)"),  # the first block
+    (
+        'Round 3\n```\ndo(action="Tap", element=[408, 1626, 672, 1890])\n```\nthen ```finish()```',
+        "do('Tap', [408, 1626, 672, 1890], None, None, 'medium', None)",
+    ),  # the first block
     # TextOnlyExecutor's own methods, also in its exec context: the do call each makes.
-    ("tap([462, 1693, 619, 1870])", "do('Tap', [462, 1693, 619, 1870], None, None, 'medium', None)"),
+    (
+        "tap([462, 1693, 619, 1870])",
+        "do('Tap', [462, 1693, 619, 1870], None, None, 'medium', None)",
+    ),
     ("long_press(element=[1, 2])", "do('Long Press', [1, 2], None, None, 'medium', None)"),
     ('swipe(direction="up")', "do('Swipe', None, None, 'up', 'medium', None)"),
     ('type(text="Hello")', "do('Type', None, 'Hello', None, 'medium', None)"),
@@ -246,41 +299,56 @@ def test_xml_mode_replies_androidlab_cannot_execute_are_errors(reply):
         MOBILE_ACTIONS.parse(reply)
 
 
-@pytest.mark.parametrize(("element", "point"), [
-    ([462, 1693, 619, 1870], (540, 1781)),  # the prompt's tap example: centre [540.5, 1781.5]
-    ([863, 390, 1021, 672], (942, 531)),
-    ([540, 1200], (540, 1200)),  # a point [x, y] is used as it is
-    ([0.5, 0, 1.5, 4], (1, 2)),
-])
+@pytest.mark.parametrize(
+    ("element", "point"),
+    [
+        ([462, 1693, 619, 1870], (540, 1781)),  # the prompt's tap example: centre [540.5, 1781.5]
+        ([863, 390, 1021, 672], (942, 531)),
+        ([540, 1200], (540, 1200)),  # a point [x, y] is used as it is
+        ([0.5, 0, 1.5, 4], (1, 2)),
+    ],
+)
 def test_a_box_is_acted_on_at_its_centre(element, point):
     """text_executor.py TextOnlyExecutor.tap/long_press/swipe: ((x1 + x2) / 2, (y1 + y2) / 2)
     for four numbers, the point itself for two (whole px here)."""
     assert _box_point(element) == point
 
 
-@pytest.mark.parametrize(("element", "error"), [
-    ([1, 2, 3], "Invalid element format"),  # TextOnlyExecutor.tap's ValueError
-    (None, "Invalid element format"),
-    (["a", "b"], "Invalid element format"),
-    ([True, 2], "Invalid element format"),
-    ([-10, -10, -2, -2], "The point (-6, -6) of element [-10, -10, -2, -2] is outside the screen "
-                         "(0..1081, 0..2401)."),
-    ([0, 2400, 10, 2410], "The point (5, 2405) of element [0, 2400, 10, 2410] is outside the "
-                          "screen (0..1081, 0..2401)."),
-])
+@pytest.mark.parametrize(
+    ("element", "error"),
+    [
+        ([1, 2, 3], "Invalid element format"),  # TextOnlyExecutor.tap's ValueError
+        (None, "Invalid element format"),
+        (["a", "b"], "Invalid element format"),
+        ([True, 2], "Invalid element format"),
+        (
+            [-10, -10, -2, -2],
+            "The point (-6, -6) of element [-10, -10, -2, -2] is outside the screen "
+            "(0..1081, 0..2401).",
+        ),
+        (
+            [0, 2400, 10, 2410],
+            "The point (5, 2405) of element [0, 2400, 10, 2410] is outside the "
+            "screen (0..1081, 0..2401).",
+        ),
+    ],
+)
 def test_bad_boxes_are_feedback(element, error):
     with pytest.raises(ActionError) as raised:
         _box_point(element)
     assert str(raised.value) == error
 
 
-@pytest.mark.parametrize(("args", "error"), [
-    ({"action": "Press Back"}, "Unsupported Action"),  # TextOnlyExecutor.do's assert
-    ({"action": "tap"}, "Unsupported Action"),
-    ({"action": "Type", "text": None}, "text is required for type"),  # TextOnlyExecutor.type
-    ({"action": "Swipe", "direction": None}, "direction is required for swipe"),
-    ({"action": "Call_API"}, "'TextOnlyExecutor' object has no attribute 'call_api'"),
-])
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        ({"action": "Press Back"}, "Unsupported Action"),  # TextOnlyExecutor.do's assert
+        ({"action": "tap"}, "Unsupported Action"),
+        ({"action": "Type", "text": None}, "text is required for type"),  # TextOnlyExecutor.type
+        ({"action": "Swipe", "direction": None}, "direction is required for swipe"),
+        ({"action": "Call_API"}, "'TextOnlyExecutor' object has no attribute 'call_api'"),
+    ],
+)
 def test_do_refuses_what_textonlyexecutor_refuses(args, error):
     """TextOnlyExecutor.do/type/swipe raise these before touching the device (call_api is
     commented out), so no phone is opened here."""

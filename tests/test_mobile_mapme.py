@@ -52,15 +52,17 @@ def test_the_test_split_holds_androidlabs_map_tasks():
     metric_type spelled 'operations'."""
     tasks = [t for t in MobileEnv.default_tasks("test") if t.setup["app"] == "mapme"]
     assert [t.id for t in tasks] == [f"map_{i}" for i in range(1, 16)]
-    assert tasks[10].instruction == ("You should use map.me to complete the following task: "
-                                     "Add the address of openai to my Work place")
-    assert [t.id for t in tasks if t.judge["kind"] == "query"] == [
-        f"map_{i}" for i in range(1, 11)]
+    assert tasks[10].instruction == (
+        "You should use map.me to complete the following task: "
+        "Add the address of openai to my Work place"
+    )
+    assert [t.id for t in tasks if t.judge["kind"] == "query"] == [f"map_{i}" for i in range(1, 11)]
     assert tasks[13].metadata["metric_type"] == "operations"
     assert {t.setup["start"] for t in tasks} == {"/mapme"}
 
 
 # -- the screens show AndroidLab's figures -------------------------------------------------
+
 
 def test_routes_between_the_bus_stops_show_androidlabs_figures(client):
     walking = plan(client, "oval_stop", "oxford_stop", "walking")
@@ -84,7 +86,8 @@ def test_the_nearest_restaurant_and_hotel_come_first_with_androidlabs_times(clie
     hotels = re.findall(r'result-name">([^<]+)<', client.get("/mapme/search?q=Hotel").text)
     assert hotels[0] == "The Clement Hotel - All Inclusive"  # map_9
     assert "Teléferic Barcelona" in re.findall(
-        r'result-name">([^<]+)<', client.get("/mapme/search?q=teleferic").text)
+        r'result-name">([^<]+)<', client.get("/mapme/search?q=teleferic").text
+    )
     assert "3 min •" in plan(client, "me", "teleferic", "walking")  # map_8: about 3 min
     ikeas = client.get("/mapme/search?q=IKEA").text
     assert re.findall(r'result-distance">([^<]+)<', ikeas)[0] == "4.6 km"
@@ -105,10 +108,15 @@ def test_work_set_to_openai_reads_as_androidlabs_judge_expects(client):
 def test_the_route_preview_shows_destination_my_location_and_start(client, place):
     client.post("/mapme/route/to", data={"place": place})
     page = visible_text(client.get("/mapme/route").text)
-    name = {"stanford": "Stanford University", "university_south": "University South",
-            "openai": "OpenAI", "berkeley": "University of California, Berkeley"}[place]
-    assert name in page and "My location" in page and ">Start<" in client.get(
-        "/mapme/route").text  # map_12-15's judge_page keys
+    name = {
+        "stanford": "Stanford University",
+        "university_south": "University South",
+        "openai": "OpenAI",
+        "berkeley": "University of California, Berkeley",
+    }[place]
+    assert (
+        name in page and "My location" in page and ">Start<" in client.get("/mapme/route").text
+    )  # map_12-15's judge_page keys
 
 
 def test_closing_route_planning_drops_the_route(client, db_path):
@@ -121,6 +129,7 @@ def test_closing_route_planning_drops_the_route(client, db_path):
 
 
 # -- goals on states made to pass and to fail ----------------------------------------------
+
 
 class DatabaseState:
     """What a judge reads, straight from a phone database."""
@@ -148,18 +157,35 @@ def _apply(path, changes):
 ROUTE = "UPDATE settings SET value = '{}' WHERE app = 'mapme' AND key = '{}'"
 
 
-@pytest.mark.parametrize(("task_id", "changes", "success"), [
-    ("map_11", ["UPDATE mapme_my_places SET place_id = 'openai' WHERE slot = 'Work'"], True),
-    ("map_11", ["UPDATE mapme_my_places SET place_id = 'openai' WHERE slot = 'Home'"], False),
-    ("map_11", [], False),
-    ("map_12", [ROUTE.format("me", "route_from"), ROUTE.format("stanford", "route_to")], True),
-    ("map_12", [ROUTE.format("me", "route_from"), ROUTE.format("oval_stop", "route_to")], False),
-    ("map_14", [ROUTE.format("home_address", "route_from"), ROUTE.format("openai", "route_to")],
-     False),  # not from My location
-    ("map_15", [ROUTE.format("me", "route_from"), ROUTE.format("berkeley", "route_to"),
-                ROUTE.format("1", "navigating")], True),
-    ("map_13", [], False),
-])
+@pytest.mark.parametrize(
+    ("task_id", "changes", "success"),
+    [
+        ("map_11", ["UPDATE mapme_my_places SET place_id = 'openai' WHERE slot = 'Work'"], True),
+        ("map_11", ["UPDATE mapme_my_places SET place_id = 'openai' WHERE slot = 'Home'"], False),
+        ("map_11", [], False),
+        ("map_12", [ROUTE.format("me", "route_from"), ROUTE.format("stanford", "route_to")], True),
+        (
+            "map_12",
+            [ROUTE.format("me", "route_from"), ROUTE.format("oval_stop", "route_to")],
+            False,
+        ),
+        (
+            "map_14",
+            [ROUTE.format("home_address", "route_from"), ROUTE.format("openai", "route_to")],
+            False,
+        ),  # not from My location
+        (
+            "map_15",
+            [
+                ROUTE.format("me", "route_from"),
+                ROUTE.format("berkeley", "route_to"),
+                ROUTE.format("1", "navigating"),
+            ],
+            True,
+        ),
+        ("map_13", [], False),
+    ],
+)
 def test_goals_on_states_made_to_pass_and_to_fail(db_path, task_id, changes, success):
     _apply(db_path, changes)
     outcome = mobile_judge.judge(task_judges()[task_id], DatabaseState(db_path), None)
@@ -173,33 +199,37 @@ def test_bookmark_goal(db_path):
     assert mobile_judge.judge(spec, DatabaseState(db_path), None).complete
 
 
-@pytest.mark.parametrize(("task_id", "answer", "ok"), [
-    ("map_1", "73 km, 12 hr 58 min", True),
-    ("map_1", "It is 73 kilometres and takes 12 hours 58 minutes on foot", True),
-    ("map_1", "73 km, 4 hr 7 min", False),
-    ("map_2", "7.0 km and 8 minutes", True),
-    ("map_2", "7.6 km, 21 min", False),
-    ("map_3", "4 hours and 7 minutes", True),
-    ("map_3", "12 hr 58 min", False),
-    ("map_4", "Take subway 824, then subway EB", True),
-    ("map_4", "Take subway 824", False),
-    ("map_5", "Public transport is faster", True),
-    ("map_6", "Riding", False),
-    ("map_7", "Teleferic Barcelona", True),  # without the accent
-    ("map_7", "Nola", False),
-    ("map_8", "Teléferic Barcelona, about 3 minutes on foot", True),
-    ("map_8", "About three minutes", True),
-    ("map_8", "Teléferic Barcelona, about 12 minutes", False),
-    ("map_9", "The Clement Hotel - All Inclusive", True),
-    ("map_9", "Hotel Keen", False),
-    ("map_10", "About 9 minutes by car", True),
-    ("map_10", "About 19 minutes by car", False),
-])
+@pytest.mark.parametrize(
+    ("task_id", "answer", "ok"),
+    [
+        ("map_1", "73 km, 12 hr 58 min", True),
+        ("map_1", "It is 73 kilometres and takes 12 hours 58 minutes on foot", True),
+        ("map_1", "73 km, 4 hr 7 min", False),
+        ("map_2", "7.0 km and 8 minutes", True),
+        ("map_2", "7.6 km, 21 min", False),
+        ("map_3", "4 hours and 7 minutes", True),
+        ("map_3", "12 hr 58 min", False),
+        ("map_4", "Take subway 824, then subway EB", True),
+        ("map_4", "Take subway 824", False),
+        ("map_5", "Public transport is faster", True),
+        ("map_6", "Riding", False),
+        ("map_7", "Teleferic Barcelona", True),  # without the accent
+        ("map_7", "Nola", False),
+        ("map_8", "Teléferic Barcelona, about 3 minutes on foot", True),
+        ("map_8", "About three minutes", True),
+        ("map_8", "Teléferic Barcelona, about 12 minutes", False),
+        ("map_9", "The Clement Hotel - All Inclusive", True),
+        ("map_9", "Hotel Keen", False),
+        ("map_10", "About 9 minutes by car", True),
+        ("map_10", "About 19 minutes by car", False),
+    ],
+)
 def test_query_answers(task_id, answer, ok):
     assert mobile_judge.judge(task_judges()[task_id], None, answer).complete is ok
 
 
 # -- through the public actions -------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def env():
@@ -262,6 +292,7 @@ def test_the_solver_solves_a_sample(env, task_id):
 
 # -- train prototypes -----------------------------------------------------------------------
 
+
 def _variant(path, number):
     seed.build(path)
     conn = seed.connect(path)
@@ -290,24 +321,28 @@ def test_vary_is_reproducible_and_changes_the_data(tmp_path):
 
 def _haversine(lat1, lon1, lat2, lon2):
     p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
     return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 
 def test_ground_is_deterministic_and_its_nearest_answers_match_the_data(tmp_path):
     conn = _variant(tmp_path / "v.db", 3)
     proto = next(p for p in APP.prototypes if p.id == "mapme_nearest")
-    assert (train.ground(conn, np.random.default_rng(5), proto)
-            == train.ground(conn, np.random.default_rng(5), proto))
+    assert train.ground(conn, np.random.default_rng(5), proto) == train.ground(
+        conn, np.random.default_rng(5), proto
+    )
     checked = set()
     for number in range(40):
         filling = train.ground(conn, np.random.default_rng(number), proto)
         if filling is None:
             continue
         category = train.NEARBY[filling["category"]]
-        rows = conn.execute("SELECT name, lat, lon FROM mapme_places WHERE category = ?",
-                            (category,)).fetchall()
+        rows = conn.execute(
+            "SELECT name, lat, lon FROM mapme_places WHERE category = ?", (category,)
+        ).fetchall()
         nearest = min(rows, key=lambda r: _haversine(*HERE, r["lat"], r["lon"]))
         assert filling["answer"] == nearest["name"]
         checked.add(category)

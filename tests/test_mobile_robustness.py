@@ -34,7 +34,9 @@ def env():
     env.close()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(action=actions(NAMES))
 def test_hostile_actions_give_feedback(env, action):
     env.reset(options={"task_id": "clock_1"})
@@ -46,11 +48,21 @@ def test_hostile_actions_give_feedback(env, action):
     assert env.screen.blocked == []  # the phone asked nothing of any other host
 
 
-@pytest.mark.parametrize("action", [
-    "x" * 1_000_000, "tap(10**100)", "tap(-1)", "swipe(3, 'sideways', 'far')",
-    "text('" + "é\u202e\u0000" * 200 + "')", "__import__('os').system('true')",
-    'do(action="Tap", element=[1, 2, 3])', None, b"tap(1)", 42,
-])
+@pytest.mark.parametrize(
+    "action",
+    [
+        "x" * 1_000_000,
+        "tap(10**100)",
+        "tap(-1)",
+        "swipe(3, 'sideways', 'far')",
+        "text('" + "é\u202e\u0000" * 200 + "')",
+        "__import__('os').system('true')",
+        'do(action="Tap", element=[1, 2, 3])',
+        None,
+        b"tap(1)",
+        42,
+    ],
+)
 def test_garbage_is_refused_in_words(env, action):
     env.reset(options={"task_id": "clock_1"})
     _obs, reward, terminated, _truncated, info = env.step(action)
@@ -102,9 +114,14 @@ def test_no_process_outlives_a_killed_parent():
 def test_a_broken_judge_fails_the_task_in_words():
     from vab_gym.core.tasks import Task, TaskSet
 
-    task = Task("broken", MobileEnv.env_id, "test", "You should use clock to ...",
-                {"app": "clock", "start": "/clock/alarm"},
-                {"kind": "query", "answer": "x", "match": {"type": "amount", "value": "lots"}})
+    task = Task(
+        "broken",
+        MobileEnv.env_id,
+        "test",
+        "You should use clock to ...",
+        {"app": "clock", "start": "/clock/alarm"},
+        {"kind": "query", "answer": "x", "match": {"type": "amount", "value": "lots"}},
+    )
     env = MobileEnv(tasks=TaskSet([task]), image_size=(120, 54))
     try:
         env.reset()

@@ -21,44 +21,73 @@ def put(key, value):
     return f"UPDATE settings SET value = '{value}' WHERE app = 'settings' AND key = '{key}'"
 
 
-@pytest.mark.parametrize(("task_id", "changes", "success", "progress"), [
-    ("setting_0", [put("airplane_mode", 1)], True, 1.0),
-    ("setting_0", [], False, 0.0),
-    ("setting_1", [put("wifi_auto", 0)], True, 1.0),
-    ("setting_2", [put("private_dns_mode", "hostname"), put("private_dns_host", "dns.google")],
-     True, 1.0),
-    ("setting_2", [put("private_dns_host", "dns.google")], False, 0.5),
-    ("setting_3", [put("bluetooth", 0)], True, 1.0),
-    ("setting_3", [], False, 0.0),
-    ("setting_4", [put("bt_name", "my AVD")], True, 1.0),
-    ("setting_4", [put("bt_name", "my AVD 2")], False, 0.0),
-    ("setting_5", [put("battery_percentage", 1)], True, 1.0),
-    ("setting_7", [put("dark_theme", 1)], True, 1.0),
-    ("setting_8", [put("brightness", 0)], True, 1.0),
-    ("setting_8", [put("brightness", 10)], False, 0.0),
-    ("setting_9", [put("ring_volume", 0)], True, 1.0),
-    ("setting_10", [put("alarm_volume", 7)], True, 1.0),
-    ("setting_10", [put("alarm_volume", 6)], False, 0.0),
-    ("setting_11", [put("tts_language", "Chinese (Taiwan)")], True, 1.0),
-    ("setting_11", [put("tts_language", "English (United States)")], False, 0.0),
-    ("setting_12", [put("auto_time", 0), put("date", "2024-05-01")], True, 1.0),
-    ("setting_12", [put("auto_time", 0)], False, 0.0),
-    ("setting_13", [put("ring_vibration", 0)], True, 1.0),
-    ("setting_15", ["INSERT INTO settings_languages VALUES (2, 'Español (Estados Unidos)')"],
-     True, 1.0),
-    ("setting_15", ["INSERT INTO settings_languages VALUES (2, 'Français (France)')",
-                    "INSERT INTO settings_languages VALUES (3, 'Español (Estados Unidos)')"],
-     False, 0.5),
-    ("setting_18", ["UPDATE settings_apps SET notifications = 0 WHERE name = 'Contacts'"],
-     True, 1.0),
-    ("setting_18", ["UPDATE settings_apps SET notifications = 0 WHERE name = 'Clock'"],
-     False, 0.0),
-    ("setting_19", [put("default_browser", "Firefox")], True, 1.0),
-    ("setting_19", [], False, 0.0),
-    ("setting_20", ["DELETE FROM settings_apps WHERE package = 'com.booking'"], True, 1.0),
-    ("setting_20", ["DELETE FROM settings_apps WHERE package = 'com.android.chrome'"],
-     False, 0.0),
-])
+@pytest.mark.parametrize(
+    ("task_id", "changes", "success", "progress"),
+    [
+        ("setting_0", [put("airplane_mode", 1)], True, 1.0),
+        ("setting_0", [], False, 0.0),
+        ("setting_1", [put("wifi_auto", 0)], True, 1.0),
+        (
+            "setting_2",
+            [put("private_dns_mode", "hostname"), put("private_dns_host", "dns.google")],
+            True,
+            1.0,
+        ),
+        ("setting_2", [put("private_dns_host", "dns.google")], False, 0.5),
+        ("setting_3", [put("bluetooth", 0)], True, 1.0),
+        ("setting_3", [], False, 0.0),
+        ("setting_4", [put("bt_name", "my AVD")], True, 1.0),
+        ("setting_4", [put("bt_name", "my AVD 2")], False, 0.0),
+        ("setting_5", [put("battery_percentage", 1)], True, 1.0),
+        ("setting_7", [put("dark_theme", 1)], True, 1.0),
+        ("setting_8", [put("brightness", 0)], True, 1.0),
+        ("setting_8", [put("brightness", 10)], False, 0.0),
+        ("setting_9", [put("ring_volume", 0)], True, 1.0),
+        ("setting_10", [put("alarm_volume", 7)], True, 1.0),
+        ("setting_10", [put("alarm_volume", 6)], False, 0.0),
+        ("setting_11", [put("tts_language", "Chinese (Taiwan)")], True, 1.0),
+        ("setting_11", [put("tts_language", "English (United States)")], False, 0.0),
+        ("setting_12", [put("auto_time", 0), put("date", "2024-05-01")], True, 1.0),
+        ("setting_12", [put("auto_time", 0)], False, 0.0),
+        ("setting_13", [put("ring_vibration", 0)], True, 1.0),
+        (
+            "setting_15",
+            ["INSERT INTO settings_languages VALUES (2, 'Español (Estados Unidos)')"],
+            True,
+            1.0,
+        ),
+        (
+            "setting_15",
+            [
+                "INSERT INTO settings_languages VALUES (2, 'Français (France)')",
+                "INSERT INTO settings_languages VALUES (3, 'Español (Estados Unidos)')",
+            ],
+            False,
+            0.5,
+        ),
+        (
+            "setting_18",
+            ["UPDATE settings_apps SET notifications = 0 WHERE name = 'Contacts'"],
+            True,
+            1.0,
+        ),
+        (
+            "setting_18",
+            ["UPDATE settings_apps SET notifications = 0 WHERE name = 'Clock'"],
+            False,
+            0.0,
+        ),
+        ("setting_19", [put("default_browser", "Firefox")], True, 1.0),
+        ("setting_19", [], False, 0.0),
+        ("setting_20", ["DELETE FROM settings_apps WHERE package = 'com.booking'"], True, 1.0),
+        (
+            "setting_20",
+            ["DELETE FROM settings_apps WHERE package = 'com.android.chrome'"],
+            False,
+            0.0,
+        ),
+    ],
+)
 def test_state_judges(tmp_path, task_id, changes, success, progress):
     state = DbState.pristine(tmp_path, "settings")
     for change in changes:
@@ -73,19 +102,22 @@ def test_open_settings_asks_for_the_settings_app(tmp_path):
     assert not DbState(state.path, "launcher").judge("setting_21").complete
 
 
-@pytest.mark.parametrize(("task_id", "answer", "success"), [
-    ("setting_6", "Apps use 2.6 GB of storage.", True),
-    ("setting_6", "2.3 GB", False),
-    ("setting_14", "Asia/Shanghai", True),
-    ("setting_14", "GMT+08:00 China Standard Time", True),
-    ("setting_14", "America/Los_Angeles (GMT-07:00)", False),
-    ("setting_16", "The primary language is English (United States).", True),
-    ("setting_16", "Chinese", False),
-    ("setting_17", "Android 13", True),
-    ("setting_17", "Android 14", False),
-    ("setting_22", "No, airplane mode is off.", True),
-    ("setting_22", "Airplane mode is on", False),
-])
+@pytest.mark.parametrize(
+    ("task_id", "answer", "success"),
+    [
+        ("setting_6", "Apps use 2.6 GB of storage.", True),
+        ("setting_6", "2.3 GB", False),
+        ("setting_14", "Asia/Shanghai", True),
+        ("setting_14", "GMT+08:00 China Standard Time", True),
+        ("setting_14", "America/Los_Angeles (GMT-07:00)", False),
+        ("setting_16", "The primary language is English (United States).", True),
+        ("setting_16", "Chinese", False),
+        ("setting_17", "Android 13", True),
+        ("setting_17", "Android 14", False),
+        ("setting_22", "No, airplane mode is off.", True),
+        ("setting_22", "Airplane mode is on", False),
+    ],
+)
 def test_query_judges(tmp_path, task_id, answer, success):
     assert DbState.pristine(tmp_path, "settings").judge(task_id, answer).complete is success
 
@@ -104,8 +136,11 @@ def test_the_strings_androidlabs_judges_search_for_are_on_the_screens(tmp_path):
         "/settings/display": ["Display", "Dark theme", "Brightness level", "50%"],
         "/settings/vibration": ["Ring vibration"],
         "/settings/languages_input": ["Text-to-speech output"],
-        "/settings/datetime": ["Set time automatically", "May 10, 2024",
-                               "GMT+08:00 China Standard Time"],
+        "/settings/datetime": [
+            "Set time automatically",
+            "May 10, 2024",
+            "GMT+08:00 China Standard Time",
+        ],
         "/settings/languages": ["English (United States)", "Add a language"],
         "/settings/languages/add": ["Español (Estados Unidos)"],
         "/settings/app_notifications": ["Allowed", "Not allowed", "Contacts"],
@@ -178,17 +213,18 @@ def test_vary_and_ground_are_reproducible_and_answers_match_the_data(tmp_path):
     (tmp_path / "p").mkdir()
     assert dumps[0] != _dump(DbState.pristine(tmp_path / "p", "settings").path)
     conn = seed.connect(state.path)
-    fillings = [[app.ground(conn, np.random.default_rng(3), p) for p in app.prototypes]
-                for _ in range(2)]
+    fillings = [
+        [app.ground(conn, np.random.default_rng(3), p) for p in app.prototypes] for _ in range(2)
+    ]
     assert fillings[0] == fillings[1]
     size = next(p for p in app.prototypes if p.id == "settings_app_size")
     filling = app.ground(conn, np.random.default_rng(3), size)
-    megabytes = conn.execute("SELECT storage_mb FROM settings_apps WHERE name = ?",
-                             (filling["app"],)).fetchone()[0]
+    megabytes = conn.execute(
+        "SELECT storage_mb FROM settings_apps WHERE name = ?", (filling["app"],)
+    ).fetchone()[0]
     conn.close()
     assert filling["answer"] == data.size_text(megabytes)
-    task = size.instantiate(filling, task_id="t", env="VAB-Mobile-v0", split="train",
-                            setup={})
+    task = size.instantiate(filling, task_id="t", env="VAB-Mobile-v0", split="train", setup={})
     assert mobile_judge.judge(task.judge, state, f"It uses {filling['answer']}.").complete
     assert not mobile_judge.judge(task.judge, state, "It uses 1234 TB.").complete
 
@@ -200,12 +236,16 @@ def test_the_test_split_holds_androidlabs_settings_and_zoom_tasks():
     tasks = MobileEnv.default_tasks("test")
     ids = [t for t in tasks.ids if t.startswith(("setting_", "zoom_"))]
     assert ids == SETTINGS_IDS + [f"zoom_{n}" for n in range(1, 6)]
-    assert tasks["setting_4"].instruction == ("You should use Settings to complete the "
-                                              "following task: change my bluetooth device "
-                                              "name to \"my AVD\"")
-    assert tasks["zoom_5"].instruction == ("You should use zoom to complete the following "
-                                           "task: Change my reaction skin to Medium-light in "
-                                           "zoom settings.")
+    assert tasks["setting_4"].instruction == (
+        "You should use Settings to complete the "
+        "following task: change my bluetooth device "
+        'name to "my AVD"'
+    )
+    assert tasks["zoom_5"].instruction == (
+        "You should use zoom to complete the following "
+        "task: Change my reaction skin to Medium-light in "
+        "zoom settings."
+    )
     queries = [t for t in ids if tasks[t].judge["kind"] == "query"]
     assert queries == ["setting_6", "setting_14", "setting_16", "setting_17", "setting_22"]
     assert tasks["setting_0"].metadata["metric_type"] == "query_detect"

@@ -39,13 +39,15 @@ def rows(conn, query):
 
 # -- data variants ----------------------------------------------------------------------------
 
+
 def test_variant_zero_is_the_pristine_seed_and_variants_are_reproducible(tmp_path):
     seed.build(tmp_path / "plain.db")
     seed.build(tmp_path / "zero.db", 0)
     seed.build(tmp_path / "three.db", 3)
     seed.build(tmp_path / "three-again.db", 3)
-    plain, zero, three, again = (sqlite3.connect(tmp_path / f"{n}.db") for n in
-                                 ("plain", "zero", "three", "three-again"))
+    plain, zero, three, again = (
+        sqlite3.connect(tmp_path / f"{n}.db") for n in ("plain", "zero", "three", "three-again")
+    )
     assert dump(plain) == dump(zero)
     # the research file's seed: 7:30 AM, 9:00 AM, 4:00 PM; ABC's number 22331144
     assert rows(zero, "SELECT minutes FROM alarms") == [(450,), (540,), (960,)]
@@ -58,8 +60,10 @@ def test_variant_zero_is_the_pristine_seed_and_variants_are_reproducible(tmp_pat
         conn = train.variant_database(variant)
         states = {r[0] for r in conn.execute("SELECT enabled FROM alarms")}
         assert states == {0, 1}, variant
-        assert conn.execute("SELECT value FROM settings WHERE key = "
-                                          "'home_time_zone'").fetchone()[0] == "Beijing"
+        assert (
+            conn.execute("SELECT value FROM settings WHERE key = 'home_time_zone'").fetchone()[0]
+            == "Beijing"
+        )
 
 
 def test_the_server_restores_each_tasks_variant():
@@ -68,8 +72,9 @@ def test_the_server_restores_each_tasks_variant():
     try:
         expected = rows(train.variant_database(5), "SELECT minutes, enabled FROM alarms")
         server.reset(5)
-        assert [(r["minutes"], r["enabled"]) for r in server.sql(
-            "SELECT minutes, enabled FROM alarms")] == expected
+        assert [
+            (r["minutes"], r["enabled"]) for r in server.sql("SELECT minutes, enabled FROM alarms")
+        ] == expected
         server.execute("DELETE FROM alarms")
         server.reset(5)
         assert len(server.sql("SELECT * FROM alarms")) == len(expected)
@@ -80,12 +85,14 @@ def test_the_server_restores_each_tasks_variant():
         assert len(server._variants) == CACHED_VARIANTS and 0 not in server._variants
         server.reset(1)  # evicted, built again: the same data
         assert rows(train.variant_database(1), "SELECT first FROM contacts") == [
-            (r["first"],) for r in server.sql("SELECT first FROM contacts")]
+            (r["first"],) for r in server.sql("SELECT first FROM contacts")
+        ]
     finally:
         server.close()
 
 
 # -- prototypes and the builder ---------------------------------------------------------------
+
 
 def test_groundings_are_deterministic_and_answers_match_the_data():
     clock, contacts = train.built_in()
@@ -99,16 +106,26 @@ def test_groundings_are_deterministic_and_answers_match_the_data():
     minutes = conn.execute("SELECT MIN(minutes) FROM alarms WHERE enabled = 1").fetchone()[0]
     assert earliest["answer_hhmm"] == f"{minutes // 60:02d}:{minutes % 60:02d}"
     phone = contacts.ground(conn, np.random.default_rng(3), by_id["contacts_query_phone"])
-    assert phone["answer"] == conn.execute(
-        "SELECT p.number FROM phones p JOIN contacts c ON c.id = p.contact_id "
-        "WHERE c.first || ' ' || c.last = ?", (phone["name"],)).fetchone()[0]
+    assert (
+        phone["answer"]
+        == conn.execute(
+            "SELECT p.number FROM phones p JOIN contacts c ON c.id = p.contact_id "
+            "WHERE c.first || ' ' || c.last = ?",
+            (phone["name"],),
+        ).fetchone()[0]
+    )
     label = contacts.ground(conn, np.random.default_rng(4), by_id["contacts_label"])
     assert label["first"] != label["second"]
 
 
 def test_spoken_times_as_androidlab_writes_them():
     assert [train.spoken_time(m) for m in (15 * 60, 6 * 60 + 45, 22 * 60 + 30, 0, 12 * 60)] == [
-        "3PM", "6:45AM", "10:30PM", "12AM", "12PM"]
+        "3PM",
+        "6:45AM",
+        "10:30PM",
+        "12AM",
+        "12PM",
+    ]
 
 
 def test_the_builder_goes_round_robin_and_each_task_has_its_own_judge():
@@ -116,13 +133,18 @@ def test_the_builder_goes_round_robin_and_each_task_has_its_own_judge():
     count = len(order) + 9
     tasks = train.build_tasks(count, seed=1)
     assert [t.to_dict() for t in tasks] == [t.to_dict() for t in train.build_tasks(count, seed=1)]
-    assert [t.metadata["prototype"] for t in tasks[:len(order)]] == order
+    assert [t.metadata["prototype"] for t in tasks[: len(order)]] == order
     task = next(t for t in tasks if t.metadata["prototype"] == "clock_alarm_repeat")
     filling = task.metadata["filling"]
-    assert task.instruction == ("You should use clock to complete the following task: Help me "
-                                f"set an alarm at {filling['time']} every {filling['days']}")
-    assert task.judge == {"kind": "state", "goal": "alarm", "params": {
-        "time": filling["time_hhmm"], "days": filling["days_list"]}}
+    assert task.instruction == (
+        "You should use clock to complete the following task: Help me "
+        f"set an alarm at {filling['time']} every {filling['days']}"
+    )
+    assert task.judge == {
+        "kind": "state",
+        "goal": "alarm",
+        "params": {"time": filling["time_hhmm"], "days": filling["days_list"]},
+    }
     assert isinstance(task.judge["params"]["days"], list)
     timer = next(t for t in tasks if t.metadata["prototype"] == "clock_timer")
     assert isinstance(timer.judge["params"]["hours"], int)
@@ -135,7 +157,8 @@ def test_the_shipped_train_split():
     assert len(tasks) >= 300
     assert [t.to_dict() for t in tasks] == [t.to_dict() for t in train.build_tasks(len(tasks))]
     assert {t.metadata["prototype"] for t in tasks} == {
-        p.id for a in train.train_apps() for p in a.prototypes}
+        p.id for a in train.train_apps() for p in a.prototypes
+    }
 
 
 def test_the_mobile_tasks_command(tmp_path):
@@ -150,7 +173,7 @@ def fake_app(tmp_path, monkeypatch):
     """A tiny app package, installed by the protocol of vab_gym.envs.mobile.apps."""
     package = tmp_path / "fakenotes"
     package.mkdir()
-    (package / "__init__.py").write_text('''
+    (package / "__init__.py").write_text("""
 from pathlib import Path
 from vab_gym.core.templates import Prototype
 from vab_gym.envs.mobile.apps import PhoneApp
@@ -172,7 +195,7 @@ APP = PhoneApp(key="fakenotes", title="Notes", start="/notes", package="org.exam
                                      slots={"answer": "answer"},
                                      judge={"kind": "query", "answer": "{answer}",
                                             "match": {"type": "text", "value": "{answer}"}}),))
-''')
+""")
     monkeypatch.setattr(apps, "__path__", [*apps.__path__, str(tmp_path)])
     monkeypatch.setattr(apps, "INSTALLED", ("fakenotes",))
     apps.installed.cache_clear()
@@ -186,8 +209,9 @@ def test_the_builder_picks_up_an_installed_apps_prototypes(fake_app):
     tasks = train.build_tasks(60, seed=0)
     notes = [t for t in tasks if t.setup["app"] == "fakenotes"]
     assert notes and notes[0].id == "fakenotes_train_1" and notes[0].setup["start"] == "/notes"
-    assert notes[0].instruction == ("You should use Notes to complete the following task: "
-                                    "What does my note say?")
+    assert notes[0].instruction == (
+        "You should use Notes to complete the following task: What does my note say?"
+    )
     for task in notes:  # the answer is the varied note of the task's own variant
         conn = train.variant_database(task.setup["variant"])
         body = conn.execute("SELECT body FROM notes").fetchone()[0]
@@ -204,6 +228,7 @@ def test_the_builder_picks_up_an_installed_apps_prototypes(fake_app):
 
 # -- the LLM judge ------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def llm():
     """A small OpenAI-compatible server answering with queued replies."""
@@ -213,24 +238,31 @@ def llm():
     async def completions(request: Request) -> JSONResponse:
         seen.append({"path": request.url.path, "body": await request.json()})
         status, content = replies.pop(0) if replies else (200, "no idea")
-        return JSONResponse({"choices": [{"message": {"role": "assistant",
-                                                      "content": content}}]}, status)
+        return JSONResponse(
+            {"choices": [{"message": {"role": "assistant", "content": content}}]}, status
+        )
 
     app = Starlette(routes=[Route("/v1/chat/completions", completions, methods=["POST"])])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",
-                                           lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
         time.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
-    yield SimpleNamespace(client=ChatClient(f"http://127.0.0.1:{port}/v1", "gpt-4o-2024-05-13"),
-                          replies=replies, seen=seen)
+    yield SimpleNamespace(
+        client=ChatClient(f"http://127.0.0.1:{port}/v1", "gpt-4o-2024-05-13"),
+        replies=replies,
+        seen=seen,
+    )
     server.should_exit = True
     thread.join(timeout=10)
 
 
-QUESTION = "You should use clock to complete the following task: How many alarms have been turned on?"
+QUESTION = (
+    "You should use clock to complete the following task: How many alarms have been turned on?"
+)
 SPEC = {"kind": "query", "answer": "Two alarms", "match": {"type": "number", "value": 2}}
 STATE = SimpleNamespace(sql=lambda *a: [], screen_app="clock")
 
@@ -241,12 +273,22 @@ def test_the_llm_judge_is_asked_with_androidlabs_prompt(llm):
     assert outcome.complete and not outcome.unjudged
     body = llm.seen[0]["body"]
     # evaluation/definition.py detect_answer and get_completion_gpt
-    assert body["messages"] == [{"role": "user", "content": (
-        "You need to judge the model answer is True or False based on Standard Answer we "
-        "provided. You should whether answer [True] or [False]. \n\nQuestion: " + QUESTION +
-        "\n\nModel Answer: a couple of them\n\nStandard Answer: Two alarms")}]
+    assert body["messages"] == [
+        {
+            "role": "user",
+            "content": (
+                "You need to judge the model answer is True or False based on Standard Answer we "
+                "provided. You should whether answer [True] or [False]. \n\nQuestion: "
+                + QUESTION
+                + "\n\nModel Answer: a couple of them\n\nStandard Answer: Two alarms"
+            ),
+        }
+    ]
     assert (body["model"], body["temperature"], body["max_tokens"]) == (
-        "gpt-4o-2024-05-13", 0.001, 512)
+        "gpt-4o-2024-05-13",
+        0.001,
+        512,
+    )
     assert llm.seen[0]["path"] == "/v1/chat/completions"
 
 
@@ -280,6 +322,7 @@ def test_a_failing_llm_judge_fails_the_answer(llm):
 
 # -- RRR and ROR ----------------------------------------------------------------------------------
 
+
 def test_screen_similarity_by_hand():
     a = np.array([[255, 10, 20, 255]], np.uint8)
     b = np.array([[255, 10, 21, 0]], np.uint8)
@@ -291,13 +334,16 @@ def test_screen_similarity_by_hand():
     assert metrics.screen_similarity(a, white) == 0.0
 
 
-@pytest.mark.parametrize(("unchanged", "ror"), [
-    ([], 1.0),  # one action
-    ([True], 1.0),  # two actions: the last screenshot is dropped, nothing compared
-    ([True, True, False], 1 - 2 / 3),  # four actions, two unchanged pairs counted
-    ([False, True, True], 1 - 1 / 3),  # the last pair is never counted
-    ([True] * 4, 1 - 3 / 4),
-])
+@pytest.mark.parametrize(
+    ("unchanged", "ror"),
+    [
+        ([], 1.0),  # one action
+        ([True], 1.0),  # two actions: the last screenshot is dropped, nothing compared
+        ([True, True, False], 1 - 2 / 3),  # four actions, two unchanged pairs counted
+        ([False, True, True], 1 - 1 / 3),  # the last pair is never counted
+        ([True] * 4, 1 - 3 / 4),
+    ],
+)
 def test_reasonable_operation_ratio_by_hand(unchanged, ror):
     assert metrics.reasonable_operation_ratio(unchanged) == pytest.approx(ror)
 
@@ -343,9 +389,12 @@ def test_the_solver_solves_a_train_task_on_its_variant(env):
     result = run_episode(env, make_solver(env), task_id=task.id)
     assert result.success, result.judge
     members = task.judge["params"]["members"]
-    assert sorted(r["first"] + " " + r["last"] for r in env.sql(
-        "SELECT c.first, c.last FROM contacts c JOIN label_members m ON m.contact_id = c.id"
-    )) == sorted(members)
+    assert sorted(
+        r["first"] + " " + r["last"]
+        for r in env.sql(
+            "SELECT c.first, c.last FROM contacts c JOIN label_members m ON m.contact_id = c.id"
+        )
+    ) == sorted(members)
 
 
 @pytest.mark.slow
@@ -360,14 +409,20 @@ def test_the_solver_solves_nine_tenths_of_a_train_sample(env):
             firsts.setdefault(task.metadata["prototype"], task.id)
     sample = list(firsts.values())[::2]
     assert len(firsts) >= 70 and {env.tasks[t].setup["app"] for t in sample} == {
-        t.setup["app"] for t in env.tasks}
+        t.setup["app"] for t in env.tasks
+    }
     failed = [t for t in sample if not run_episode(env, solver, task_id=t).success]
     assert len(failed) <= len(sample) // 10, failed
 
 
 def test_the_shipped_test_tasks_carry_androidlabs_human_step_counts():
-    steps = json.loads((train.resources.files("vab_gym.envs.mobile") / "data" /
-                        "androidlab_reference_steps.json").read_text())
+    steps = json.loads(
+        (
+            train.resources.files("vab_gym.envs.mobile")
+            / "data"
+            / "androidlab_reference_steps.json"
+        ).read_text()
+    )
     tasks = read_jsonl(train.resources.files("vab_gym.envs.mobile") / "data" / "test.jsonl")
     assert steps["clock_1"] == 8 and steps["contacts_2"] == 13  # ground_truth_length.json
     assert all(t.judge["reference_steps"] == steps[t.id] for t in tasks)

@@ -22,21 +22,24 @@ def put(key, value):
     return f"UPDATE settings SET value = '{value}' WHERE app = 'zoom' AND key = '{key}'"
 
 
-@pytest.mark.parametrize(("task_id", "changes", "success", "progress"), [
-    ("zoom_1", [join(meeting_id="1234567890")], True, 1.0),
-    ("zoom_1", [join(meeting_id="1234567899")], False, 0.5),
-    ("zoom_1", [join(meeting_id="1234567890", joined=1)], False, 0.5),  # Join was pressed
-    ("zoom_1", [join(meeting_id="1234567890", link_mode=1)], False, 0.5),
-    ("zoom_2", [join(meeting_id="0987654321", name="Alice")], True, 1.0),
-    ("zoom_2", [join(meeting_id="0987654321")], False, 2 / 3),
-    ("zoom_3", [join(meeting_id="1234567890", no_audio=1, no_video=1)], True, 1.0),
-    ("zoom_3", [join(meeting_id="1234567890", no_audio=1)], False, 0.75),
-    ("zoom_4", [put("auto_connect_audio", "WiFi or cellular data")], True, 1.0),
-    ("zoom_4", [put("auto_connect_audio", "WiFi only")], True, 1.0),
-    ("zoom_4", [], False, 0.0),
-    ("zoom_5", [put("reaction_skin_tone", "Medium-light")], True, 1.0),
-    ("zoom_5", [put("reaction_skin_tone", "Medium")], False, 0.0),
-])
+@pytest.mark.parametrize(
+    ("task_id", "changes", "success", "progress"),
+    [
+        ("zoom_1", [join(meeting_id="1234567890")], True, 1.0),
+        ("zoom_1", [join(meeting_id="1234567899")], False, 0.5),
+        ("zoom_1", [join(meeting_id="1234567890", joined=1)], False, 0.5),  # Join was pressed
+        ("zoom_1", [join(meeting_id="1234567890", link_mode=1)], False, 0.5),
+        ("zoom_2", [join(meeting_id="0987654321", name="Alice")], True, 1.0),
+        ("zoom_2", [join(meeting_id="0987654321")], False, 2 / 3),
+        ("zoom_3", [join(meeting_id="1234567890", no_audio=1, no_video=1)], True, 1.0),
+        ("zoom_3", [join(meeting_id="1234567890", no_audio=1)], False, 0.75),
+        ("zoom_4", [put("auto_connect_audio", "WiFi or cellular data")], True, 1.0),
+        ("zoom_4", [put("auto_connect_audio", "WiFi only")], True, 1.0),
+        ("zoom_4", [], False, 0.0),
+        ("zoom_5", [put("reaction_skin_tone", "Medium-light")], True, 1.0),
+        ("zoom_5", [put("reaction_skin_tone", "Medium")], False, 0.0),
+    ],
+)
 def test_state_judges(tmp_path, task_id, changes, success, progress):
     state = DbState.pristine(tmp_path, "zoom")
     for change in changes:
@@ -50,8 +53,13 @@ def test_the_strings_androidlabs_judges_search_for_are_on_the_screens(tmp_path):
     web = client(state)
     web.post("/zoom/join/start")
     text = screen_text(web.get("/zoom/join"))
-    for string in ("Join with a personal link name", "Don't Connect To Audio",
-                   "Turn Off My Video", "Meeting ID", "Off, switch"):
+    for string in (
+        "Join with a personal link name",
+        "Don't Connect To Audio",
+        "Turn Off My Video",
+        "Meeting ID",
+        "Off, switch",
+    ):
         assert string in text, string
     assert "On, switch" not in text
     # Typed digits are kept and shown grouped as Zoom groups them.
@@ -61,12 +69,13 @@ def test_the_strings_androidlabs_judges_search_for_are_on_the_screens(tmp_path):
     text = screen_text(web.get("/zoom/join"))
     assert "098 765 4321" in text and "Alice" in text and "On, switch" in text
     assert state.sql("SELECT meeting_id, no_audio FROM zoom_join") == [
-        {"meeting_id": "0987654321", "no_audio": 1}]
+        {"meeting_id": "0987654321", "no_audio": 1}
+    ]
     assert "Auto-connect to audio" in screen_text(web.get("/zoom/settings/meetings"))
     assert "WiFi or cellular data" in screen_text(web.get("/zoom/settings/audio"))
     web.post("/zoom/settings/set", data={"key": "reaction_skin_tone", "value": "Medium-light"})
     page = web.get("/zoom/settings/skin").text
-    row = page[page.index("Medium-light"):]
+    row = page[page.index("Medium-light") :]
     assert "Reaction skin tone" in page and 'aria-label="Selected"' in row[:200]
 
 
@@ -108,20 +117,24 @@ def test_vary_and_ground_are_reproducible(tmp_path):
         conn.close()
     assert dumps[0] == dumps[1]
     conn = seed.connect(state.path)
-    fillings = [[app.ground(conn, np.random.default_rng(5), p) for p in app.prototypes]
-                for _ in range(2)]
+    fillings = [
+        [app.ground(conn, np.random.default_rng(5), p) for p in app.prototypes] for _ in range(2)
+    ]
     conn.close()
     assert fillings[0] == fillings[1]
     by_id = dict(zip([p.id for p in app.prototypes], fillings[0], strict=True))
     assert len(by_id["zoom_join_id"]["meeting"]) == 10
-    current = state.sql("SELECT value FROM settings WHERE app = 'zoom' AND key = ?",
-                        ("reaction_skin_tone",))[0]["value"]
+    current = state.sql(
+        "SELECT value FROM settings WHERE app = 'zoom' AND key = ?", ("reaction_skin_tone",)
+    )[0]["value"]
     assert by_id["zoom_skin"]["tone"] != current  # a task that changes something
     # A grounded instance is judged on what the join page holds.
     proto = next(p for p in app.prototypes if p.id == "zoom_join_name")
-    task = proto.instantiate(by_id["zoom_join_name"], task_id="t", env="VAB-Mobile-v0",
-                             split="train", setup={})
+    task = proto.instantiate(
+        by_id["zoom_join_name"], task_id="t", env="VAB-Mobile-v0", split="train", setup={}
+    )
     assert not mobile_judge.judge(task.judge, state, None).complete
-    state.execute(join(meeting_id=by_id["zoom_join_name"]["meeting"],
-                       name=by_id["zoom_join_name"]["name"]))
+    state.execute(
+        join(meeting_id=by_id["zoom_join_name"]["meeting"], name=by_id["zoom_join_name"]["name"])
+    )
     assert mobile_judge.judge(task.judge, state, None).complete

@@ -29,9 +29,14 @@ PUT_LIST = "'put_inside', 'put_on_top', 'put_under' or 'put_next_to'"
 
 
 def vab_task(activity: str, scene: str = "Rs_int") -> Task:
-    return Task(f"t-{activity}", "VAB-OmniGibson-v0", "test", f"the goal of {activity}",
-                {"activity": activity, "scene": scene, "seed": 0, "definition": "vab"},
-                {"type": "bddl_goal"})
+    return Task(
+        f"t-{activity}",
+        "VAB-OmniGibson-v0",
+        "test",
+        f"the goal of {activity}",
+        {"activity": activity, "scene": scene, "seed": 0, "definition": "vab"},
+        {"type": "bddl_goal"},
+    )
 
 
 TASKS = TaskSet([vab_task("store_beer"), vab_task("cook_squash")])
@@ -89,17 +94,28 @@ def vab_wall_landing(low, high, walls, rng) -> np.ndarray:
     return pos
 
 
-WALLS = [((0, -3.05, 0), (8, -2.95, 2.6)), ((7.95, -3, 0), (8.05, 3, 2.6)),
-         ((0, 2.95, 0), (8, 3.05, 2.6)), ((-0.05, -3, 0), (0.05, 3, 2.6))]
+WALLS = [
+    ((0, -3.05, 0), (8, -2.95, 2.6)),
+    ((7.95, -3, 0), (8.05, 3, 2.6)),
+    ((0, 2.95, 0), (8, 3.05, 2.6)),
+    ((-0.05, -3, 0), (0.05, 3, 2.6)),
+]
 
 
 def one_room(obj_low, obj_high, start, shares=(0.3, 0.0, 0.0, 0.0), seed=7):
     """A robot in an empty 8 x 6 m room with one seen apple-sized box; ``shares`` stands in
     for the image share the env renders from each heading."""
-    world = World([Room("kitchen_0", (0, -3), (8, 3))],
-                  [Wall(Box.from_bounds(lo, hi)) for lo, hi in WALLS])
-    thing = world.add(Obj("thing.n.01_1", category("apple.n.01"),
-                          Box.from_bounds((*obj_low, 0.0), (*obj_high, 0.1)), vab_id=1))
+    world = World(
+        [Room("kitchen_0", (0, -3), (8, 3))], [Wall(Box.from_bounds(lo, hi)) for lo, hi in WALLS]
+    )
+    thing = world.add(
+        Obj(
+            "thing.n.01_1",
+            category("apple.n.01"),
+            Box.from_bounds((*obj_low, 0.0), (*obj_high, 0.1)),
+            vab_id=1,
+        )
+    )
     robot = Robot(world, *start, rng=np.random.default_rng(seed), scan=lambda _obj: shares)
     robot.seen.add(thing.name)
     return robot
@@ -114,12 +130,15 @@ def test_move_steps_towards_an_object_in_view_as_vab():
     assert (robot.x, robot.y) == pytest.approx((4.15965, 0.0))
 
 
-@pytest.mark.parametrize("start,low,high", [
-    ((1.0, 2.5), (4.6, -0.4), (5.4, 0.4)),  # diagonal, to a table-sized box
-    ((5.3, 0.0), (4.96, -0.04), (5.04, 0.04)),  # too near the centre: pushed out at random
-    ((5.0, 0.2), (4.0, -1.0), (6.0, 1.0)),  # standing on the footprint: pushed off it
-    ((7.5, -2.5), (6.0, -0.5), (6.4, -0.1)),
-])
+@pytest.mark.parametrize(
+    "start,low,high",
+    [
+        ((1.0, 2.5), (4.6, -0.4), (5.4, 0.4)),  # diagonal, to a table-sized box
+        ((5.3, 0.0), (4.96, -0.04), (5.04, 0.04)),  # too near the centre: pushed out at random
+        ((5.0, 0.2), (4.0, -1.0), (6.0, 1.0)),  # standing on the footprint: pushed off it
+        ((7.5, -2.5), (6.0, -0.5), (6.4, -0.1)),
+    ],
+)
 def test_move_lands_where_vabs_rule_lands(start, low, high):
     """env.py:Env.calc_move_to_pos, object in view: the landing point of VAB's own loop,
     written again here, with the same random draws; no collision check."""
@@ -155,9 +174,16 @@ def test_move_turns_to_where_the_object_shows_most_short_of_filling_the_view():
 def test_move_to_a_floor_goes_to_its_position():
     """env.py:Env.calc_move_to_pos: a floor's landing point is its own position."""
     robot = one_room((4.96, -0.04), (5.04, 0.04), (1.0, 1.0))
-    floor = robot.world.add(Obj("floor.n.01_1", category("floor.n.01"),
-                                Box.from_bounds((0, -3, -0.02), (8, 3, 0)), room="kitchen_0",
-                                vab_id=2, is_floor=True))
+    floor = robot.world.add(
+        Obj(
+            "floor.n.01_1",
+            category("floor.n.01"),
+            Box.from_bounds((0, -3, -0.02), (8, 3, 0)),
+            room="kitchen_0",
+            vab_id=2,
+            is_floor=True,
+        )
+    )
     robot.seen.add(floor.name)
     robot.move("2.floor")
     assert (robot.x, robot.y) == pytest.approx((4.0, 0.0))
@@ -221,8 +247,7 @@ CORPUS = {
     'ACTION: grasp("1_bottle")': "grasp('1_bottle')",
     "ACTION: grasp(1)": "grasp('1')",
     "ACTION: grasp(1.bottle);": "grasp('1.bottle')",
-    "ACTION: put_inside(obj1=1.bottle, obj2=6.refrigerator)":
-        "put_inside('1.bottle', '6.refrigerator')",
+    "ACTION: put_inside(obj1=1.bottle, obj2=6.refrigerator)": "put_inside('1.bottle', '6.refrigerator')",
     # VAB's quirk: the "_" rules read the text before its quotes go, the last one wins
     "ACTION: grasp(_1.bottle_)": "grasp('_1.bottle')",
     # the harness keeps the first ACTION and cuts an echoed "Action Feedback:"
@@ -244,10 +269,10 @@ CORPUS = {
     "ACTION: move_to(1.bottle)": NOT_IN_LIST + " Do you mean the function 'move'?",
     "ACTION: move_to_object(1.bottle)": NOT_IN_LIST + " Do you mean the function 'move'?",
     "ACTION: place(1.bottle, 5.countertop)": NOT_IN_LIST + f" Do you mean the function {PUT_LIST}?",
-    "ACTION: put_in(1.bottle, 6.refrigerator)":
-        NOT_IN_LIST + " Do you mean the function 'put_inside'?",
-    "ACTION: place_on(1.bottle, 5.countertop)":
-        NOT_IN_LIST + " Do you mean the function 'put_on_top'?",
+    "ACTION: put_in(1.bottle, 6.refrigerator)": NOT_IN_LIST
+    + " Do you mean the function 'put_inside'?",
+    "ACTION: place_on(1.bottle, 5.countertop)": NOT_IN_LIST
+    + " Do you mean the function 'put_on_top'?",
     "ACTION: turn_left(90)": "turn_left doesn't need any arguments!",
     "ACTION: raise_camera(1)": "raise_camera doesn't need any arguments!",
     "ACTION: put_inside(1.bottle)": "Need 2 arguments for action put_inside!",
@@ -285,8 +310,10 @@ def test_objects_are_checked_before_the_argument_count(env):
     _, info = feedback(env, "ACTION: put_inside(99.bottle)")
     assert info["action_error"] == "Invalid object id 99! The corresponding object does not exist."
     _, info = feedback(env, "ACTION: done( )")
-    assert info["action_error"] == ("Object   not found in the scene! You should use the "
-                                    "digital object identifier shown in the image.")
+    assert info["action_error"] == (
+        "Object   not found in the scene! You should use the "
+        "digital object identifier shown in the image."
+    )
     _, info = feedback(env, "ACTION: grasp(1.bottle, 7.bottle)")
     assert info["action_error"] == "Invalid object id 7! The corresponding object does not exist."
     _, info = feedback(env, "ACTION: grasp(1.bottle, 2.bottle)")
@@ -298,10 +325,15 @@ def test_feedback_quotes_the_action_text_vab_took_from_the_reply(env):
     the extracted text; a reply without ACTION is quoted as "None ACTION."."""
     beer(env)
     line, _ = feedback(env, "THOUGHT: look left.\nACTION: `turn_left()`  # look")
-    assert line == ('Action Feedback: The last action is `turn_left()`, the feedback is '
-                    '"Turned left successfully!".')
+    assert line == (
+        "Action Feedback: The last action is `turn_left()`, the feedback is "
+        '"Turned left successfully!".'
+    )
     line, _ = feedback(env, "I will look around.")
-    assert line == f'Action Feedback: The last action is `None ACTION.`, the feedback is "{NO_ACTION}".'
+    assert (
+        line
+        == f'Action Feedback: The last action is `None ACTION.`, the feedback is "{NO_ACTION}".'
+    )
 
 
 # -- feedback strings (utils/actions.py, env.py:Env.step) --------------------------------------
@@ -336,8 +368,9 @@ def test_hints_explain_the_refusals_vab_words_as_full():
     robot.visible.add(objects[1].name)
     feedback(env, "ACTION: grasp(1.bottle)")
     _, info = feedback(env, "ACTION: put_on_top(1.bottle, 1.bottle)")
-    assert info["action_error"] == ("Cannot put on top! The surface is the object itself or "
-                                    "rests on it.")
+    assert info["action_error"] == (
+        "Cannot put on top! The surface is the object itself or rests on it."
+    )
     assert info["fidelity"]["hints"] is True
     env.close()
 
@@ -368,7 +401,8 @@ def test_goal_and_rooms_are_sent_once_in_vabs_words():
         "Your task goal is: the goal of store_beer\n"
         f"The reachable rooms during the task are: {rooms}\n"
         "Action Feedback: None actions before.\nAt Hand Object: None.\n"
-        f"Current Room: {env.robot.room()}.\nVision Input: ")
+        f"Current Room: {env.robot.room()}.\nVision Input: "
+    )
     assert Image.open(io.BytesIO(first.images[0])).size == (1280, 720)
     assert "Reachable Rooms" not in obs["text"]
     env.step("ACTION: turn_left()")
@@ -400,7 +434,8 @@ def test_repeat_rules_judge_the_proposed_action():
     """agent.py:Agent.step: the 4th identical non-turn action after 3 equal results, or the
     6th identical turn, ends the episode before it runs."""
     assert vab_repeat_stop(["grasp(1.a)"] * 4, [True, False, False, False]) == (
-        "the same action 4 times in a row")
+        "the same action 4 times in a row"
+    )
     assert vab_repeat_stop(["grasp(1.a)"] * 4, [True, True, False, False]) is None
     assert vab_repeat_stop(["grasp(1.a)"] * 3, [True, False, False]) is None
     assert vab_repeat_stop(["turn_left()"] * 4, [True] * 4) is None
@@ -490,7 +525,8 @@ def test_grasp_reaches_1_2_m_over_the_floor_plan(x, ok):
         assert robot.grasp("1.apple") == "Grasped successfully!"
     else:
         assert refusal(robot.grasp, "1.apple") == (
-            "Cannot grasp! The object is not within reach of the robot!")
+            "Cannot grasp! The object is not within reach of the robot!"
+        )
 
 
 @pytest.mark.parametrize("x,ok", [(0.1, True), (0.0, False)])
@@ -504,7 +540,8 @@ def test_other_actions_reach_1_2_m_from_the_robots_base(x, ok):
         assert thing.state("cooked")
     else:
         assert refusal(robot.set_state, "cook", "1.apple") == (
-            "Cannot cook! The object is not within reach of the robot!")
+            "Cannot cook! The object is not within reach of the robot!"
+        )
 
 
 @pytest.mark.parametrize("x,ok", [(-1.3, True), (-1.5, False)])
@@ -518,7 +555,8 @@ def test_an_object_out_of_view_counts_as_visible_within_2_4_m(x, ok):
         assert robot.argument("cook", "1.apple") is thing
     else:
         assert refusal(robot.argument, "cook", "1.apple") == (
-            "Can not execute the action! Object 1.apple is not visible to the robot.")
+            "Can not execute the action! Object 1.apple is not visible to the robot."
+        )
 
 
 @pytest.mark.parametrize("mass,ok", [(128.0, True), (128.5, False)])
@@ -536,10 +574,13 @@ def test_camera_heights_are_0_55_1_05_and_1_55(env):
     0.5 m while it is <= 1.1 / >= 0.8, with VAB's messages at the ends."""
     beer(env)
     assert env._camera().eye[2] == pytest.approx(1.05)
-    expected = [("raise_camera()", None, 1.55),
-                ("raise_camera()", "Camera height is already at the highest level!", 1.55),
-                ("lower_camera()", None, 1.05), ("lower_camera()", None, 0.55),
-                ("lower_camera()", "Camera height is already at the lowest level!", 0.55)]
+    expected = [
+        ("raise_camera()", None, 1.55),
+        ("raise_camera()", "Camera height is already at the highest level!", 1.55),
+        ("lower_camera()", None, 1.05),
+        ("lower_camera()", None, 0.55),
+        ("lower_camera()", "Camera height is already at the lowest level!", 0.55),
+    ]
     for action, error, height in expected:
         _, info = feedback(env, f"ACTION: {action}")
         assert info["action_error"] == error

@@ -147,12 +147,20 @@ def test_scene_furniture_is_looked_up_in_the_taxonomy_once_per_name(monkeypatch)
     catalog.category_of_scene_object.cache_clear()
     asked = []
     lookup = catalog.taxonomy().get_synset_from_category
-    monkeypatch.setattr(catalog.taxonomy(), "get_synset_from_category",
-                        lambda name: asked.append(name) or lookup(name))
+    monkeypatch.setattr(
+        catalog.taxonomy(),
+        "get_synset_from_category",
+        lambda name: asked.append(name) or lookup(name),
+    )
     names = ["countertop", "bottom_cabinet", "countertop", "no_such_thing", "no_such_thing"]
     found = [catalog.category_of_scene_object(name) for name in names]
     assert [c.synset if c else None for c in found] == [
-        "countertop.n.01", "cabinet.n.01", "countertop.n.01", None, None]
+        "countertop.n.01",
+        "cabinet.n.01",
+        "countertop.n.01",
+        None,
+        None,
+    ]
     assert asked == ["countertop", "bottom_cabinet", "no_such_thing"]
 
 

@@ -41,8 +41,12 @@ def propose_at(offers: dict[int, Mistake | None], calls: list[int]):
     return propose
 
 
-UNDO = Mistake("edit('.a', 'red')", "The header looks red in the target.", "wrong_value",
-               recovery=(("revert()", "Making .a red was wrong: revert it."),))
+UNDO = Mistake(
+    "edit('.a', 'red')",
+    "The header looks red in the target.",
+    "wrong_value",
+    recovery=(("revert()", "Making .a red was wrong: revert it."),),
+)
 
 
 def play(agent: RecoveryAgent, steps: int) -> list[tuple[str, dict]]:
@@ -60,12 +64,25 @@ def test_the_mistake_its_undo_and_the_planned_action_in_order():
     agent = RecoveryAgent(solver, propose_at({1: UNDO}, calls), np.random.default_rng(0), at=2)
     played = play(agent, 6)
     assert [action for action, _ in played] == [
-        "a1", "edit('.a', 'red')", "revert()", "a2", "a3", "done"]
+        "a1",
+        "edit('.a', 'red')",
+        "revert()",
+        "a2",
+        "a3",
+        "done",
+    ]
     first, mistake, undo, planned, *_ = (flags for _, flags in played)
     assert first == {"thought": "why a1"}
-    assert mistake == {"thought": "The header looks red in the target.", "injected": True,
-                       "mistake": {"kind": "wrong_value", "action": "edit('.a', 'red')",
-                                   "replan": False, "recovery": ["revert()"]}}
+    assert mistake == {
+        "thought": "The header looks red in the target.",
+        "injected": True,
+        "mistake": {
+            "kind": "wrong_value",
+            "action": "edit('.a', 'red')",
+            "replan": False,
+            "recovery": ["revert()"],
+        },
+    }
     assert undo == {"thought": "Making .a red was wrong: revert it.", "recovery": True}
     assert planned == {"thought": "why a2"}  # a2 was planned at step 2, played after the undo
     assert calls == [2]  # asked once, at the chosen step; never again after a mistake
@@ -79,31 +96,46 @@ def test_a_step_without_an_offer_moves_the_mistake_to_the_next_one():
     agent = RecoveryAgent(solver, propose_at({3: UNDO}, calls), np.random.default_rng(0), at=1)
     played = play(agent, 5)
     assert calls == [1, 2, 3]
-    assert [action for action, _ in played] == ["a1", "a2", "edit('.a', 'red')", "revert()",
-                                                "a3"]
-    assert [bool(flags.get("injected")) for _, flags in played] == [False, False, True, False,
-                                                                    False]
+    assert [action for action, _ in played] == ["a1", "a2", "edit('.a', 'red')", "revert()", "a3"]
+    assert [bool(flags.get("injected")) for _, flags in played] == [
+        False,
+        False,
+        True,
+        False,
+        False,
+    ]
 
 
 def test_replan_without_recovery_steps_opens_the_next_thought_with_the_notice():
-    wrong = Mistake("craft('planks', 1)", "Planks could help.", "wrong_item", replan=True,
-                    notice="Crafting planks was a mistake: the cake needs no planks.")
+    wrong = Mistake(
+        "craft('planks', 1)",
+        "Planks could help.",
+        "wrong_item",
+        replan=True,
+        notice="Crafting planks was a mistake: the cake needs no planks.",
+    )
     solver = PlanSolver(["a1", "a2", "a3"], replans=[["b1", "b2"]])
     agent = RecoveryAgent(solver, propose_at({1: wrong}, []), np.random.default_rng(0), at=2)
     played = play(agent, 4)
     # a2 was planned but never played: the solver planned afresh from the state it found
     assert [action for action, _ in played] == ["a1", "craft('planks', 1)", "b1", "b2"]
     assert played[1][1]["injected"] and played[1][1]["mistake"]["replan"] is True
-    assert played[2][1] == {"thought": "Crafting planks was a mistake: the cake needs no "
-                                       "planks. why b1"}
+    assert played[2][1] == {
+        "thought": "Crafting planks was a mistake: the cake needs no planks. why b1"
+    }
     assert played[3][1] == {"thought": "why b2"}  # the notice is said once
     assert solver.resets == 2 and solver.seen == {"step": 3}  # replanned from step 3's obs
 
 
 def test_replan_after_recovery_steps():
-    back = Mistake("click(7)", "Link 7 looks like the orders page.", "wrong_link",
-                   recovery=(("go_back()", "Link 7 was the wrong page; go back."),),
-                   replan=True, notice="unused: recovery steps name the mistake")
+    back = Mistake(
+        "click(7)",
+        "Link 7 looks like the orders page.",
+        "wrong_link",
+        recovery=(("go_back()", "Link 7 was the wrong page; go back."),),
+        replan=True,
+        notice="unused: recovery steps name the mistake",
+    )
     solver = PlanSolver(["a1", "a2"], replans=[["c1"]])
     agent = RecoveryAgent(solver, propose_at({1: back}, []), np.random.default_rng(0), at=1)
     played = play(agent, 3)
@@ -128,8 +160,12 @@ def test_a_mistake_that_is_the_planned_action_waits_for_the_next_step():
     """The mistake model cannot see the solver's plan: offering the planned action as the
     "mistake" would mark a correct step as injected."""
     same = Mistake("a1", "a1 is wrong here.", "wrong_link", recovery=(("back", "Undo a1."),))
-    agent = RecoveryAgent(PlanSolver(["a1", "a2", "done"]), propose_at({1: same, 2: UNDO}, []),
-                          np.random.default_rng(0), at=1)
+    agent = RecoveryAgent(
+        PlanSolver(["a1", "a2", "done"]),
+        propose_at({1: same, 2: UNDO}, []),
+        np.random.default_rng(0),
+        at=1,
+    )
     played = play(agent, 4)
     assert [action for action, _ in played] == ["a1", "edit('.a', 'red')", "revert()", "a2"]
     assert "injected" not in played[0][1] and played[1][1]["injected"]
@@ -141,8 +177,9 @@ def test_the_window_comes_from_the_env_class_unless_given():
 
     draws = set()
     for seed in range(20):
-        agent = RecoveryAgent(PlanSolver(["a", "done"]), propose_at({}, []),
-                              np.random.default_rng(seed))
+        agent = RecoveryAgent(
+            PlanSolver(["a", "done"]), propose_at({}, []), np.random.default_rng(seed)
+        )
         agent.reset(ShortEnv(), {"step": 0}, {})
         draws.add(agent.inject_at)
     assert draws == {1}

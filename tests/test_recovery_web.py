@@ -30,22 +30,29 @@ WEB_PAGE = """() => ({url: location.href, scroll: window.scrollY,
 
 def only(propose, kind):
     """The env's mistake model, kept to one kind (fresh draws until it offers that kind)."""
+
     def propose_kind(env, obs, info, rng):
         for _ in range(16):
             mistake = propose(env, obs, info, np.random.default_rng(int(rng.integers(2**32))))
             if mistake is not None and mistake.kind == kind:
                 return mistake
         return None
+
     return propose_kind
 
 
 def play(env, propose, task_id, seed=0, at=None, state=None, max_at=4):
     """One recovery episode; ``state(env)`` after the reset and after every step."""
-    agent = RecoveryAgent(make_solver(env), propose, np.random.default_rng(seed), at=at,
-                          max_at=max_at)
+    agent = RecoveryAgent(
+        make_solver(env), propose, np.random.default_rng(seed), at=at, max_at=max_at
+    )
     states = [] if state else None
-    result = run_episode(env, agent, task_id=task_id,
-                         on_step=(lambda *_: states.append(state(env))) if state else None)
+    result = run_episode(
+        env,
+        agent,
+        task_id=task_id,
+        on_step=(lambda *_: states.append(state(env))) if state else None,
+    )
     return result, states
 
 
@@ -56,10 +63,11 @@ def recovered(result, states):
     marked = [i for i, s in enumerate(steps) if (s.agent or {}).get("injected")]
     assert len(marked) == 1, [s.action for s in steps]
     k = marked[0]
-    assert all(s.info["action_error"] is None for s in steps), \
-        [(s.action, s.info["action_error"]) for s in steps if s.info["action_error"]]
-    undo = [s for s in steps[k + 1:] if (s.agent or {}).get("recovery")]
-    assert undo and all((s.agent or {}).get("recovery") for s in steps[k + 1:k + 1 + len(undo)])
+    assert all(s.info["action_error"] is None for s in steps), [
+        (s.action, s.info["action_error"]) for s in steps if s.info["action_error"]
+    ]
+    undo = [s for s in steps[k + 1 :] if (s.agent or {}).get("recovery")]
+    assert undo and all((s.agent or {}).get("recovery") for s in steps[k + 1 : k + 1 + len(undo)])
     assert not any((s.agent or {}).get("recovery") for s in steps[:k])
     assert all((s.agent or {}).get("thought") for s in steps), "a step without a rationale"
     # states[i] is the state after step i (states[0]: after the reset)
@@ -81,8 +89,9 @@ def css_state(env):
 
 
 def test_css_wrong_value_is_reverted_and_the_solver_repairs_the_page(env):
-    result, states = play(env, only(mistake_model(env), "wrong_value"), "grid-gone", at=1,
-                          state=css_state)
+    result, states = play(
+        env, only(mistake_model(env), "wrong_value"), "grid-gone", at=1, state=css_state
+    )
     mistake, undo = recovered(result, states)
     [(action, thought)] = undo
     assert action == "revert_last_edit()"  # VAB's call
@@ -93,13 +102,21 @@ def test_css_wrong_value_is_reverted_and_the_solver_repairs_the_page(env):
     assert f"display: {mistake['value']}" in thought and "'.cards'" in thought
 
 
-@pytest.mark.parametrize(("task", "broken", "fixes"), [
-    ("card-rule-gone", ".card", {"height": "240px", "background-color": "#e63946",
-                                 "color": "#ffffff"}),
-    ("grid-gone", ".cards", {"display": "grid"})])
+@pytest.mark.parametrize(
+    ("task", "broken", "fixes"),
+    [
+        (
+            "card-rule-gone",
+            ".card",
+            {"height": "240px", "background-color": "#e63946", "color": "#ffffff"},
+        ),
+        ("grid-gone", ".cards", {"display": "grid"}),
+    ],
+)
 def test_css_wrong_selector_edits_another_real_rule(env, task, broken, fixes):
-    result, states = play(env, only(mistake_model(env), "wrong_selector"), task, seed=3, at=1,
-                          state=css_state)
+    result, states = play(
+        env, only(mistake_model(env), "wrong_selector"), task, seed=3, at=1, state=css_state
+    )
     mistake, undo = recovered(result, states)
     [(action, thought)] = undo
     assert action == "revert_last_edit()"
@@ -112,8 +129,11 @@ def test_css_solver_steps_say_why(tasks):
     from vab_gym.envs.css.solver import plan
 
     steps = plan(tasks["grid-gone"])
-    assert [a for a, _ in steps] == ["select_rule('.cards')",
-                                     "edit_rule('.cards', 'display', 'grid')", "done()"]
+    assert [a for a, _ in steps] == [
+        "select_rule('.cards')",
+        "edit_rule('.cards', 'display', 'grid')",
+        "done()",
+    ]
     assert "'.cards'" in steps[0][1] and "layout" in steps[0][1]
     assert "display to block" in steps[1][1] and "to grid" in steps[1][1]
     insert, _ = plan(tasks["card-rule-gone"])
@@ -166,8 +186,9 @@ def web_state(env):
 
 
 def test_webarena_wrong_link_goes_back_and_changes_no_state(web, address_db):
-    result, states = play(web, only(mistake_model(web), "wrong_link"), ADDRESS_TASK, at=2,
-                          state=web_state)
+    result, states = play(
+        web, only(mistake_model(web), "wrong_link"), ADDRESS_TASK, at=2, state=web_state
+    )
     mistake, undo = recovered(result, states)
     [(action, thought)] = undo
     assert action == "go_back"  # VAB's action (webarena actions.py)
@@ -191,8 +212,9 @@ def test_webarena_offers_no_wrong_link_from_a_search_page(web):
     solver.reset(web, obs, info)
     obs, *_, info = web.step(solver.act(obs, info))  # the query typed, Enter pressed
     assert "/catalogsearch/result/" in web_state(web)["url"]
-    kinds = {m.kind for seed in range(8)
-             if (m := propose(web, obs, info, np.random.default_rng(seed)))}
+    kinds = {
+        m.kind for seed in range(8) if (m := propose(web, obs, info, np.random.default_rng(seed)))
+    }
     assert "wrong_link" not in kinds
 
 
@@ -201,8 +223,9 @@ def injected_at(result):
 
 
 def test_webarena_wrong_text_is_cleared_and_changes_no_state(web, address_db):
-    result, states = play(web, only(mistake_model(web), "wrong_text"), ADDRESS_TASK, at=3,
-                          state=web_state)
+    result, states = play(
+        web, only(mistake_model(web), "wrong_text"), ADDRESS_TASK, at=3, state=web_state
+    )
     mistake, undo = recovered(result, states)
     [(action, thought)] = undo
     assert mistake["meant"] == web.unwrapped.task.metadata["solution"]["city"]
@@ -232,8 +255,9 @@ def test_mobile_wrong_tap_is_undone_by_back_and_changes_no_state(phone):
     task = "setting_7"  # Settings: Display, then the Dark theme switch
     assert run_episode(phone, make_solver(phone), task_id=task).success
     without = dump(phone.unwrapped.server.db_path)
-    result, states = play(phone, only(mistake_model(phone), "wrong_tap"), task, at=1,
-                          state=phone_state)
+    result, states = play(
+        phone, only(mistake_model(phone), "wrong_tap"), task, at=1, state=phone_state
+    )
     mistake, undo = recovered(result, states)
     [(action, thought)] = undo
     assert action == "back()"  # AndroidLab's Back
@@ -241,8 +265,9 @@ def test_mobile_wrong_tap_is_undone_by_back_and_changes_no_state(phone):
     k = injected_at(result)
     assert states[k + 1][0] == mistake["to"] != states[k][0]
     assert dump(phone.unwrapped.server.db_path) == without
-    assert result.steps[-2].agent["thought"] == \
-        "The Dark theme switch is off; I tap it to turn it on."
+    assert (
+        result.steps[-2].agent["thought"] == "The Dark theme switch is off; I tap it to turn it on."
+    )
 
 
 def test_mobile_wrong_taps_lead_only_where_back_returns(phone):
@@ -252,9 +277,11 @@ def test_mobile_wrong_taps_lead_only_where_back_returns(phone):
 
     obs, info = phone.reset(options={"task_id": "clock_1"})
     here = phone.unwrapped.screen.url
-    offered = {m.details["to"] for seed in range(12)
-               if (m := only(propose, "wrong_tap")(phone, obs, info,
-                                                     np.random.default_rng(seed)))}
+    offered = {
+        m.details["to"]
+        for seed in range(12)
+        if (m := only(propose, "wrong_tap")(phone, obs, info, np.random.default_rng(seed)))
+    }
     assert offered
     for to in offered:  # the screen's own page, read over HTTP, names its Back
         with urllib.request.urlopen(phone.unwrapped.server.base_url + to) as reply:
@@ -263,13 +290,15 @@ def test_mobile_wrong_taps_lead_only_where_back_returns(phone):
 
 def test_mobile_wrong_text_is_typed_over(phone):
     task = "contacts_4"
-    result, states = play(phone, only(mistake_model(phone), "wrong_text"), task, at=1,
-                          state=phone_state)
+    result, states = play(
+        phone, only(mistake_model(phone), "wrong_text"), task, at=1, state=phone_state
+    )
     mistake, undo = recovered(result, states)
     [(action, thought)] = undo
     assert action == "text('')" and f"'{mistake['typed']}'" in thought
-    assert mistake["typed"] != mistake["meant"] and sorted(mistake["typed"]) == \
-        sorted(mistake["meant"])
+    assert mistake["typed"] != mistake["meant"] and sorted(mistake["typed"]) == sorted(
+        mistake["meant"]
+    )
     assert any(label == mistake["typed"] for label, _, _ in states[injected_at(result) + 1][1])
 
 
@@ -289,7 +318,7 @@ def rate(env, tasks, max_at, db=None):
             continue
         made += 1
         k = injected_at(result)
-        after = [s for s in result.steps[k + 1:] if not (s.agent or {}).get("recovery")]
+        after = [s for s in result.steps[k + 1 :] if not (s.agent or {}).get("recovery")]
         same_as_planned += bool(after) and after[0].action == result.steps[k].action
         clean = all(s.info["action_error"] is None for s in result.steps)
         same = without is None or dump(db(env)) == without
@@ -297,9 +326,11 @@ def rate(env, tasks, max_at, db=None):
             succeeded += 1
         else:
             failures.append((task.id, [s.action for s in result.steps], result.judge))
-    print(f"{env.unwrapped.env_id}: {succeeded}/{made} recovery episodes succeeded "
-          f"({len(tasks) - made} with no mistake offered; {same_as_planned} mistakes were "
-          "the planned action itself)")
+    print(
+        f"{env.unwrapped.env_id}: {succeeded}/{made} recovery episodes succeeded "
+        f"({len(tasks) - made} with no mistake offered; {same_as_planned} mistakes were "
+        "the planned action itself)"
+    )
     for failure in failures:
         print("  failed:", *failure)
     return made, succeeded, failures
@@ -307,8 +338,10 @@ def rate(env, tasks, max_at, db=None):
 
 @pytest.mark.slow
 def test_css_recovery_rate(full_splits):
-    tasks = thin(list(CssEnv.default_tasks("test"))[::11]
-                 + list(CssEnv.default_tasks("train"))[::22], full_splits)
+    tasks = thin(
+        list(CssEnv.default_tasks("test"))[::11] + list(CssEnv.default_tasks("train"))[::22],
+        full_splits,
+    )
     env = CssEnv(tasks=TaskSet(tasks), image_size=(64, 64))
     try:
         made, succeeded, failures = rate(env, tasks, max_at=2)
@@ -320,16 +353,19 @@ def test_css_recovery_rate(full_splits):
 
 @pytest.mark.slow
 def test_webarena_recovery_rate(web, full_splits):
-    tasks = thin(split_sample(list(web.tasks), False, lambda t: t.metadata["prototype"])[::3],
-                 full_splits)
-    made, succeeded, failures = rate(web, tasks, max_at=2,
-                                     db=lambda env: env.unwrapped._shop.db_path)
+    tasks = thin(
+        split_sample(list(web.tasks), False, lambda t: t.metadata["prototype"])[::3], full_splits
+    )
+    made, succeeded, failures = rate(
+        web, tasks, max_at=2, db=lambda env: env.unwrapped._shop.db_path
+    )
     assert made >= 0.5 * len(tasks) and succeeded >= 0.9 * made, failures
 
 
 @pytest.mark.slow
 def test_mobile_recovery_rate(phone, full_splits):
     tasks = thin([t for t in phone.tasks if t.judge["kind"] != "query"][::4], full_splits)
-    made, succeeded, failures = rate(phone, tasks, max_at=3,
-                                     db=lambda env: env.unwrapped.server.db_path)
+    made, succeeded, failures = rate(
+        phone, tasks, max_at=3, db=lambda env: env.unwrapped.server.db_path
+    )
     assert made >= 0.5 * len(tasks) and succeeded >= 0.9 * made, failures

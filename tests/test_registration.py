@@ -35,13 +35,22 @@ def test_the_suite_registers_its_five_envs_in_order():
 
 def test_import_vab_gym_imports_no_env_module():
     """Registration reads the env packages' ``__init__`` only: no env, browser or simulator."""
-    code = ("import sys, vab_gym; "
-            "print(sorted(m for m in sys.modules if m.startswith('vab_gym.envs')))")
-    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           check=True).stdout
-    assert shown.strip() == str(["vab_gym.envs", "vab_gym.envs.css", "vab_gym.envs.minecraft",
-                                 "vab_gym.envs.mobile", "vab_gym.envs.omnigibson",
-                                 "vab_gym.envs.webarena"])
+    code = (
+        "import sys, vab_gym; print(sorted(m for m in sys.modules if m.startswith('vab_gym.envs')))"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert shown.strip() == str(
+        [
+            "vab_gym.envs",
+            "vab_gym.envs.css",
+            "vab_gym.envs.minecraft",
+            "vab_gym.envs.mobile",
+            "vab_gym.envs.omnigibson",
+            "vab_gym.envs.webarena",
+        ]
+    )
 
 
 @pytest.fixture
@@ -50,8 +59,9 @@ def plugin(monkeypatch):
     module, to fill in, and restores Gymnasium's registry afterwards."""
     module = types.ModuleType("toy_vab_plugin")
     monkeypatch.setitem(sys.modules, module.__name__, module)
-    entry = importlib.metadata.EntryPoint(name="toy", value=module.__name__,
-                                          group=ENTRY_POINT_GROUP)
+    entry = importlib.metadata.EntryPoint(
+        name="toy", value=module.__name__, group=ENTRY_POINT_GROUP
+    )
     everything = importlib.metadata.entry_points
 
     def entry_points(**selection):
@@ -71,7 +81,8 @@ def test_an_env_declared_by_an_entry_point_is_registered(plugin):
     packages = discover()
     assert list(packages) == [*SUITE, "Toy-CartPole-v0"]  # no ORDER: after the suite
     assert packages["Toy-CartPole-v0"] == EnvPackage(
-        env_id="Toy-CartPole-v0", entry_point=CARTPOLE, module="toy_vab_plugin")
+        env_id="Toy-CartPole-v0", entry_point=CARTPOLE, module="toy_vab_plugin"
+    )
     register_all(packages)
     env = gym.make("Toy-CartPole-v0")
     try:
@@ -82,8 +93,14 @@ def test_an_env_declared_by_an_entry_point_is_registered(plugin):
 
 def test_an_entry_points_order_places_it_among_the_suite(plugin):
     plugin.ENV_ID, plugin.ENTRY_POINT, plugin.ORDER = "Toy-CartPole-v0", CARTPOLE, 2.5
-    assert list(discover()) == ["VAB-CSS-v0", "VAB-Minecraft-v0", "Toy-CartPole-v0",
-                                "VAB-OmniGibson-v0", "VAB-WebArena-Lite-v0", "VAB-Mobile-v0"]
+    assert list(discover()) == [
+        "VAB-CSS-v0",
+        "VAB-Minecraft-v0",
+        "Toy-CartPole-v0",
+        "VAB-OmniGibson-v0",
+        "VAB-WebArena-Lite-v0",
+        "VAB-Mobile-v0",
+    ]
 
 
 def test_a_broken_entry_point_is_skipped_with_a_warning(plugin):
@@ -108,8 +125,15 @@ def test_the_cli_adds_the_commands_an_env_declares(monkeypatch, capsys):
 
     commands.add_commands = add_commands
     monkeypatch.setitem(sys.modules, commands.__name__, commands)
-    monkeypatch.setitem(registration.PACKAGES, "Toy-CartPole-v0", EnvPackage(
-        env_id="Toy-CartPole-v0", entry_point=CARTPOLE, module="toy_vab_plugin",
-        commands="toy_vab_commands:add_commands"))
+    monkeypatch.setitem(
+        registration.PACKAGES,
+        "Toy-CartPole-v0",
+        EnvPackage(
+            env_id="Toy-CartPole-v0",
+            entry_point=CARTPOLE,
+            module="toy_vab_plugin",
+            commands="toy_vab_commands:add_commands",
+        ),
+    )
     assert cli.main(["toy-hello", "--name", "world"]) == 7
     assert capsys.readouterr().out == "hello world\n"

@@ -17,8 +17,7 @@ from vab_gym.wrappers import rl_env
 
 @pytest.mark.parametrize("env_id", sorted(ENVIRONMENTS))
 def test_the_stack_passes_sb3_check_env_and_shows_the_mask_it_acts_on(env_id):
-    env = rl_env(env_id, max_actions=64, n_features=128, mask_in_obs=True,
-                 image_size=(48, 48))
+    env = rl_env(env_id, max_actions=64, n_features=128, mask_in_obs=True, image_size=(48, 48))
     try:
         spaces = env.observation_space.spaces
         assert sorted(spaces) == ["action_mask", "image", "instruction", "text"]

@@ -45,20 +45,32 @@ def run():
     try:
         config = example.ppo_config(
             {"env_id": "VAB-Minecraft-v0", "max_steps": MAX_STEPS, "reward_mode": "sparse"},
-            env_runners=1, train_batch_size=BATCH, minibatch_size=32, epochs=1, hiddens=(32,))
+            env_runners=1,
+            train_batch_size=BATCH,
+            minibatch_size=32,
+            epochs=1,
+            hiddens=(32,),
+        )
         algo = config.build_algo()
         before = flat_weights(algo)
         results = [algo.train() for _ in range(ITERATIONS)]
         after = flat_weights(algo)
-        ray_processes = [proc for proc in psutil.Process().children(recursive=True)
-                         if proc.pid not in earlier]
+        ray_processes = [
+            proc for proc in psutil.Process().children(recursive=True) if proc.pid not in earlier
+        ]
         names = {proc.name() for proc in ray_processes}
         algo.stop()
     finally:
         ray.shutdown()
     _, alive = psutil.wait_procs(ray_processes, timeout=15)
-    return {"example": example, "before": before, "after": after, "results": results,
-            "names": names, "alive": alive}
+    return {
+        "example": example,
+        "before": before,
+        "after": after,
+        "results": results,
+        "names": names,
+        "alive": alive,
+    }
 
 
 def test_ppo_samples_the_env_and_updates_its_weights(run):

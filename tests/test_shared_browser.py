@@ -19,8 +19,13 @@ from vab_gym.envs.css.env import CssEnv
 
 # An edit that leaves the page as it is, but re-renders it (a call on the browser).
 SAME_COLOUR = "edit_rule('.card', 'color', '#ffffff')"
-GRID_GONE = {"operation": "change_value", "selector": ".cards", "property": "display",
-             "old_value": "grid", "new_value": "block"}
+GRID_GONE = {
+    "operation": "change_value",
+    "selector": ".cards",
+    "property": "display",
+    "old_value": "grid",
+    "new_value": "block",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -41,8 +46,7 @@ def write_site(folder: Path, heading: str, extra: dict[str, str] | None = None) 
 
 
 def css_env(site: Path, corruption: dict | None = None, **kwargs) -> CssEnv:
-    env = CssEnv(tasks=TaskSet([make_task("t", site, corruption)]), image_size=(48, 64),
-                 **kwargs)
+    env = CssEnv(tasks=TaskSet([make_task("t", site, corruption)]), image_size=(48, 64), **kwargs)
     env.reset()
     return env
 
@@ -185,8 +189,9 @@ def test_each_calls_deadline_starts_when_it_runs():
     try:
         page = slow.run(lambda browser: browser.new_context().new_page())
         done = []
-        first = threading.Thread(target=lambda: done.append(
-            slow.run(lambda _b: page.wait_for_timeout(1500) or "slow")))
+        first = threading.Thread(
+            target=lambda: done.append(slow.run(lambda _b: page.wait_for_timeout(1500) or "slow"))
+        )
         first.start()
         time.sleep(0.3)
         assert quick.run(lambda _b: page.evaluate("'quick'"), timeout_s=1.0) == "quick"
@@ -200,8 +205,14 @@ def test_each_calls_deadline_starts_when_it_runs():
 def _child_runs_its_own(queue) -> None:
     hold = ChromiumProcess.shared()
     try:
-        queue.put((hold.run(lambda browser: browser.new_context().new_page().evaluate("6 * 7"),
-                            timeout_s=20), hold.driver_pid))
+        queue.put(
+            (
+                hold.run(
+                    lambda browser: browser.new_context().new_page().evaluate("6 * 7"), timeout_s=20
+                ),
+                hold.driver_pid,
+            )
+        )
     finally:
         hold.close()
 
@@ -234,8 +245,9 @@ def test_webarena_keeps_its_fence_and_its_tabs_beside_a_css_env(tmp_path):
         cart = web.urls["shopping"] + "/checkout/cart/"
         web.step(f"goto [{cart}]")
         # The CSS env's route answers its site's address in its own context only.
-        fetch = ("fetch('http://site.vab-css.invalid/index.html')"
-                 ".then(r => r.status, () => 'blocked')")
+        fetch = (
+            "fetch('http://site.vab-css.invalid/index.html').then(r => r.status, () => 'blocked')"
+        )
         assert in_page(css, fetch) == 200
         assert web.in_session(lambda s: s.page.evaluate(fetch)) == "blocked"
         css_page = css._renderer._page

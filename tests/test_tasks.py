@@ -50,10 +50,12 @@ def test_a_setup_record_is_typed_strict_and_names_the_bad_field():
     assert (record.site, record.seed, record.kits) == ("a", 0, ["water"])
     with pytest.raises(AttributeError):
         record.site = "b"  # frozen
-    cases = {"setup.seed: Input should be a valid integer (got '3')": {"site": "a", "seed": "3"},
-             "setup.site: Field required": {},
-             "setup.sitte: Unexpected keyword argument": {"site": "a", "sitte": "b"},
-             "setup.kits.1: Input should be a valid string": {"site": "a", "kits": ["w", 2]}}
+    cases = {
+        "setup.seed: Input should be a valid integer (got '3')": {"site": "a", "seed": "3"},
+        "setup.site: Field required": {},
+        "setup.sitte: Unexpected keyword argument": {"site": "a", "sitte": "b"},
+        "setup.kits.1: Input should be a valid string": {"site": "a", "kits": ["w", 2]},
+    }
     for message, setup in cases.items():
         with pytest.raises(TaskError) as caught:
             setup_of(_task(setup), _Setup)
@@ -70,10 +72,15 @@ def test_a_bad_setup_in_a_task_file_names_its_line_and_field(tmp_path):
 
 
 def test_prototype_instantiation_fills_instruction_and_judge():
-    proto = Prototype("obtain", "Get a {item} ({count}).", {"item": "item", "count": "int"},
-                      {"type": "inventory", "item": "{item}", "keep": "{literal}"})
-    task = proto.instantiate({"item": "stick", "count": 2}, task_id="a", env="E",
-                             split="train", setup={})
+    proto = Prototype(
+        "obtain",
+        "Get a {item} ({count}).",
+        {"item": "item", "count": "int"},
+        {"type": "inventory", "item": "{item}", "keep": "{literal}"},
+    )
+    task = proto.instantiate(
+        {"item": "stick", "count": 2}, task_id="a", env="E", split="train", setup={}
+    )
     assert task.instruction == "Get a stick (2)."
     assert task.judge == {"type": "inventory", "item": "stick", "keep": "{literal}"}
     assert task.metadata["prototype"] == "obtain"

@@ -48,8 +48,11 @@ class Server:
         self.app = create_app(store)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port,
-                                                    log_level="warning", lifespan="on"))
+        self.server = uvicorn.Server(
+            uvicorn.Config(
+                self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
+            )
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
         deadline = time.monotonic() + 30
@@ -102,8 +105,9 @@ def start_session(page, ui, env_id: str, task_id: str) -> AnnotationSession:
     return ui.app.state.sessions.get(session_id)
 
 
-def annotate_with_solver(page, session: AnnotationSession, click,
-                         ways: list[str] | None = None) -> list[tuple[str, str]]:
+def annotate_with_solver(
+    page, session: AnnotationSession, click, ways: list[str] | None = None
+) -> list[tuple[str, str]]:
     """Play the env's program solver through the page until the verdict shows; ``click``
     decides, per action, whether to click on the screenshot (and does it); the grounded
     list is used where it has the action, else the action is typed. Returns the (action,
@@ -116,8 +120,9 @@ def annotate_with_solver(page, session: AnnotationSession, click,
     while page.query_selector("#verdict") is None:
         assert len(played) < 30, "the solver did not finish"
         action = session.call(lambda: solver.act(*session.observation))
-        thought = (getattr(solver, "last_step", None) or {}).get("thought") \
-            or f"My reason for step {len(played) + 1}: {action}"
+        thought = (getattr(solver, "last_step", None) or {}).get(
+            "thought"
+        ) or f"My reason for step {len(played) + 1}: {action}"
         options = page.eval_on_selector_all("#grounded option", "os => os.map(o => o.value)")
         if click(page, session, action):
             assert page.input_value("#action") == action
@@ -149,8 +154,10 @@ def tap_on_screenshot(page, session, action) -> bool:
     height, width = session.env.unwrapped.image_size
     image = page.locator("#observation")
     box = image.bounding_box()
-    page.mouse.click(box["x"] + (x1 + x2) / 2 / 1082 * width * box["width"] / width,
-                     box["y"] + (y1 + y2) / 2 / 2402 * height * box["height"] / height)
+    page.mouse.click(
+        box["x"] + (x1 + x2) / 2 / 1082 * width * box["width"] / width,
+        box["y"] + (y1 + y2) / 2 / 2402 * height * box["height"] / height,
+    )
     page.wait_for_function("document.getElementById('picked').textContent.length > 0")
     return True
 
@@ -165,8 +172,10 @@ def click_on_screenshot(page, session, action) -> bool:
     x, y, w, h = mark.box
     height, width = session.env.unwrapped.image_size
     box = page.locator("#observation").bounding_box()
-    page.mouse.click(box["x"] + (x + w / 2) * box["width"] / width,
-                     box["y"] + (y + h / 2) * box["height"] / height)
+    page.mouse.click(
+        box["x"] + (x + w / 2) * box["width"] / width,
+        box["y"] + (y + h / 2) * box["height"] / height,
+    )
     page.wait_for_function("document.getElementById('picked').textContent.length > 0")
     return True
 
@@ -243,9 +252,15 @@ def test_side_by_side_and_marked_steps(ui, page, solver_episode):
     """Two episodes of one task side by side (a solver's and a recovery episode made from
     it), the recovery episode's injected and recovery steps highlighted."""
     bench = solver_episode
-    marked = {**bench, "id": f"{MC_TASK}.recovery.0", "strategy": "recovery",
-              "steps": [{**bench["steps"][0], "injected": True, "mistake": {"kind": "test"}},
-                        {**bench["steps"][1], "recovery": True}]}
+    marked = {
+        **bench,
+        "id": f"{MC_TASK}.recovery.0",
+        "strategy": "recovery",
+        "steps": [
+            {**bench["steps"][0], "injected": True, "mistake": {"kind": "test"}},
+            {**bench["steps"][1], "recovery": True},
+        ],
+    }
     EpisodeStore(ui.store / "solver-run").write(marked, {})
 
     page.goto(f"{ui.url}/episodes?run=solver-run&strategy=bench")
@@ -257,8 +272,10 @@ def test_side_by_side_and_marked_steps(ui, page, solver_episode):
     assert "bench" in heads.nth(0).inner_text() and "recovery" in heads.nth(1).inner_text()
     assert page.locator("table.compare tbody tr").count() == 3  # reset + 2 steps
     first = page.locator("table.compare tbody tr").nth(1)
-    assert first.locator("code.action").all_inner_texts() == \
-        ["execute('mine clay', 'clay_ball', 4)"] * 2
+    assert (
+        first.locator("code.action").all_inner_texts()
+        == ["execute('mine clay', 'clay_ball', 4)"] * 2
+    )
     assert first.locator("td").nth(1).get_attribute("class").strip() == "injected"
 
     page.goto(f"{ui.url}/episode?key=solver-run/VAB-Minecraft-v0/{MC_TASK}.recovery.0")
@@ -302,8 +319,9 @@ def test_shutdown_closes_the_envs_of_open_sessions(tmp_path, browser):
     context = browser.new_context()
     try:
         page = context.new_page()
-        session = start_session(page, SimpleNamespace(url=server.url, app=server.app),
-                                "VAB-Mobile-v0", MOBILE_TASK)
+        session = start_session(
+            page, SimpleNamespace(url=server.url, app=server.app), "VAB-Mobile-v0", MOBILE_TASK
+        )
         started = {p.pid for p in me.children(recursive=True)} - before
         assert any("chrom" in psutil.Process(pid).name() for pid in started)
     finally:
@@ -318,8 +336,9 @@ def test_shutdown_closes_the_envs_of_open_sessions(tmp_path, browser):
 
 def test_idle_session_ends_and_closes_its_env(tmp_path):
     """(With no task id: a random task of the split.)"""
-    session = AnnotationSession(EpisodeStore(tmp_path), "VAB-Minecraft-v0", "train", None,
-                                0, idle_timeout=0.5)
+    session = AnnotationSession(
+        EpisodeStore(tmp_path), "VAB-Minecraft-v0", "train", None, 0, idle_timeout=0.5
+    )
     session.wait_ready()
     assert session.error is None and session.task_id.startswith("mc-train-")
     assert session.turn.instruction.startswith("Your task is to get")
@@ -341,10 +360,12 @@ def test_region_at_picks_the_innermost_preferred_box():
 
 
 def test_webarena_marks_map_to_click_actions():
-    marks = [Mark(1, "A", "Home", (10, 20, 100, 30), (60, 35), True),
-             Mark(-1, "StaticText", "Welcome", (0, 0, 400, 400), (200, 200), False),
-             Mark(2, "BUTTON", "Search", (300, 40, 80, 20), (340, 50), True),
-             Mark(3, "INPUT", "tiny", (5, 5, 4, 4), (7, 7), True, shown=False)]
+    marks = [
+        Mark(1, "A", "Home", (10, 20, 100, 30), (60, 35), True),
+        Mark(-1, "StaticText", "Welcome", (0, 0, 400, 400), (200, 200), False),
+        Mark(2, "BUTTON", "Search", (300, 40, 80, 20), (340, 50), True),
+        Mark(3, "INPUT", "tiny", (5, 5, 4, 4), (7, 7), True, shown=False),
+    ]
     env = SimpleNamespace(session=SimpleNamespace(marks=marks), image_size=(720, 1280))
     regions = webarena_regions(env)
     assert [r.box for r in regions] == [(10, 20, 110, 50), (300, 40, 380, 60)]
@@ -356,23 +377,43 @@ def test_webarena_marks_map_to_click_actions():
 
 
 def node(bounds, clickable=True, text=""):
-    return Node("TextView", text, "", "", clickable, clickable, False, False, False, False,
-                False, False, False, bounds, 0)
+    return Node(
+        "TextView",
+        text,
+        "",
+        "",
+        clickable,
+        clickable,
+        False,
+        False,
+        False,
+        False,
+        False,
+        False,
+        False,
+        bounds,
+        0,
+    )
 
 
 def test_mobile_elements_scale_from_device_pixels():
     # the default 1200x540 picture of the 1082x2402 device screen, fitted without
     # distortion: every coordinate times min(540/1082, 1200/2402) = 540/1082
-    env = SimpleNamespace(image_size=(1200, 540), obs_mode="som",
-                          elements=[node((0, 0, 1082, 2402)), node((541, 1201, 1082, 2402))])
+    env = SimpleNamespace(
+        image_size=(1200, 540),
+        obs_mode="som",
+        elements=[node((0, 0, 1082, 2402)), node((541, 1201, 1082, 2402))],
+    )
     regions = mobile_regions(env)
     s = 540 / 1082
     assert regions[1].box == pytest.approx((541 * s, 1201 * s, 540.0, 2402 * s), abs=0.01)
     assert region_at(regions, 300, 700).action == "tap(2)"
     assert region_at(regions, 100, 100).action == "tap(1)"
     env.obs_mode = "xml"
-    assert region_at(mobile_regions(env), 300, 700).action == \
-        'do(action="Tap", element=[541, 1201, 1082, 2402])'
+    assert (
+        region_at(mobile_regions(env), 300, 700).action
+        == 'do(action="Tap", element=[541, 1201, 1082, 2402])'
+    )
 
 
 # -- safety ---------------------------------------------------------------------------------
@@ -395,13 +436,16 @@ def test_server_refuses_hosts_cross_site_posts_big_bodies_and_escapes(tmp_path):
         assert client.get("/").status_code == 200
         assert client.get("/", headers={"host": "attacker.example"}).status_code == 400
         form = {"env": "VAB-Minecraft-v0", "split": "train", "task": "nope", "seed": "0"}
-        assert client.post("/annotate", data=form,
-                           headers={"origin": "http://attacker.example"}).status_code == 403
+        assert (
+            client.post(
+                "/annotate", data=form, headers={"origin": "http://attacker.example"}
+            ).status_code
+            == 403
+        )
         answer = client.post("/annotate", data=form, headers={"origin": "http://127.0.0.1:8765"})
         assert answer.status_code == 200 and "no task nope in VAB-Minecraft-v0" in answer.text
         urlencoded = {"content-type": "application/x-www-form-urlencoded"}
-        big = client.post("/annotate", content=b"action=" + b"x" * 10_000_000,
-                          headers=urlencoded)
+        big = client.post("/annotate", content=b"action=" + b"x" * 10_000_000, headers=urlencoded)
         assert big.status_code == 413  # refused from its Content-Length
 
         def chunks():  # no Content-Length: the body is cut off as it streams in
@@ -427,23 +471,22 @@ def test_the_cli_serves_on_loopback_only(tmp_path, capsys):
 
 def test_a_declared_huge_body_is_refused_before_it_is_sent(ui):
     """Content-Length 1 GB and no body: 413 at once, without waiting for (or buffering) it."""
-    with socket.create_connection(("127.0.0.1", int(ui.url.rsplit(":", 1)[1])), timeout=10) \
-            as conn:
-        conn.sendall(b"POST /annotate HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                     b"Content-Type: application/x-www-form-urlencoded\r\n"
-                     b"Content-Length: 1000000000\r\n\r\naction=x")
+    with socket.create_connection(("127.0.0.1", int(ui.url.rsplit(":", 1)[1])), timeout=10) as conn:
+        conn.sendall(
+            b"POST /annotate HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: 1000000000\r\n\r\naction=x"
+        )
         assert conn.recv(64).startswith(b"HTTP/1.1 413")
 
 
 def test_an_action_posted_twice_is_played_once(tmp_path):
     """A double click (two posts from the page of one step) plays its action once."""
-    session = AnnotationSession(EpisodeStore(tmp_path), "VAB-Minecraft-v0", "train", MC_TASK,
-                                0)
+    session = AnnotationSession(EpisodeStore(tmp_path), "VAB-Minecraft-v0", "train", MC_TASK, 0)
     try:
         session.wait_ready()
         look = "look_up('clay')"
-        posts = [threading.Thread(target=session.submit, args=(look, None, 0))
-                 for _ in range(2)]
+        posts = [threading.Thread(target=session.submit, args=(look, None, 0)) for _ in range(2)]
         for post in posts:
             post.start()
         for post in posts:

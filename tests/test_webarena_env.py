@@ -9,24 +9,55 @@ from vab_gym.envs.webarena.env import WebArenaEnv
 from vab_gym.envs.webarena.sites import SiteUnavailable
 
 
-def task(task_id: str, judge: dict, start: str = "__SHOPPING__", login: bool = True,
-         sites=("shopping",)) -> Task:
-    full = {"eval_types": [], "reference_answers": None, "reference_url": "",
-            "program_html": [], "string_note": "", **judge}
-    return Task(task_id, "VAB-WebArena-Lite-v0", "test", f"task {task_id}",
-                {"sites": list(sites), "start_url": start, "require_login": login}, full)
+def task(
+    task_id: str, judge: dict, start: str = "__SHOPPING__", login: bool = True, sites=("shopping",)
+) -> Task:
+    full = {
+        "eval_types": [],
+        "reference_answers": None,
+        "reference_url": "",
+        "program_html": [],
+        "string_note": "",
+        **judge,
+    }
+    return Task(
+        task_id,
+        "VAB-WebArena-Lite-v0",
+        "test",
+        f"task {task_id}",
+        {"sites": list(sites), "start_url": start, "require_login": login},
+        full,
+    )
 
 
-TASKS = TaskSet([
-    task("answer", {"eval_types": ["string_match"],
-                    "reference_answers": {"must_include": ["Emma"]}}),
-    task("cart", {"eval_types": ["url_match"], "reference_url": "__SHOPPING__/checkout/cart/",
-                  "url_note": "GOLD in PRED"}),
-    task("admin", {"eval_types": ["string_match"], "reference_answers": {"exact_match": "x"}},
-         start="__SHOPPING_ADMIN__", sites=("shopping_admin",)),
-    task("reddit", {"eval_types": ["string_match"], "reference_answers": {"exact_match": "x"}},
-         start="__REDDIT__", sites=("reddit",)),
-])
+TASKS = TaskSet(
+    [
+        task(
+            "answer",
+            {"eval_types": ["string_match"], "reference_answers": {"must_include": ["Emma"]}},
+        ),
+        task(
+            "cart",
+            {
+                "eval_types": ["url_match"],
+                "reference_url": "__SHOPPING__/checkout/cart/",
+                "url_note": "GOLD in PRED",
+            },
+        ),
+        task(
+            "admin",
+            {"eval_types": ["string_match"], "reference_answers": {"exact_match": "x"}},
+            start="__SHOPPING_ADMIN__",
+            sites=("shopping_admin",),
+        ),
+        task(
+            "reddit",
+            {"eval_types": ["string_match"], "reference_answers": {"exact_match": "x"}},
+            start="__REDDIT__",
+            sites=("reddit",),
+        ),
+    ]
+)
 
 
 @pytest.fixture(scope="module")
@@ -95,8 +126,9 @@ def test_navigation_outside_the_sites_is_blocked_and_reported(hinted):
     assert "outside this task's websites" in info["action_error"]
     assert "BLOCKED (outside the task's websites): https://example.com/" in obs["text"]
     # a page's own request to another host is aborted too
-    env.chromium.run(lambda _b: env.session.page.evaluate(
-        "fetch('http://10.1.2.3/x').catch(() => null)"))
+    env.chromium.run(
+        lambda _b: env.session.page.evaluate("fetch('http://10.1.2.3/x').catch(() => null)")
+    )
     obs, _, _, _, _ = env.step("scroll [down]")
     assert "http://10.1.2.3/x" in obs["text"]
 
@@ -116,16 +148,19 @@ def test_webarena_backend_names_the_missing_variable(monkeypatch):
         e.close()
 
 
-@settings(max_examples=12, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(action=actions(["click", "type", "goto", "tab_focus", "press", "scroll", "stop"]))
 def test_hostile_actions_give_feedback(env, action):
     env.reset(options={"task_id": "answer"})
     obs, _reward, _terminated, _truncated, info = env.step(action)
     assert env.observation_space.contains(obs)
     assert info["action_error"] is None or isinstance(info["action_error"], str)
-    assert env.session.page.url.startswith(env.urls["shopping"]) or \
-        env.session.page.url == "about:blank"  # never anywhere else
+    assert (
+        env.session.page.url.startswith(env.urls["shopping"])
+        or env.session.page.url == "about:blank"
+    )  # never anywhere else
 
 
 # Typing this text and Enter hangs Chromium now and then (about 1 run in 7 of this module
@@ -134,11 +169,19 @@ def test_hostile_actions_give_feedback(env, action):
 FLAKY_HANG = pytest.mark.xfail(strict=False, reason="an intermittent Chromium hang")
 
 
-@pytest.mark.parametrize("action", [
-    "x" * 1_000_000, pytest.param("type [4] [" + "é\u202e" * 12 + "] [1]", marks=FLAKY_HANG),
-    "press [NoSuchKey+Q]",
-    "goto [javascript:alert(1)]", "goto [file:///etc/passwd]", "__import__('os')", None, b"click",
-])
+@pytest.mark.parametrize(
+    "action",
+    [
+        "x" * 1_000_000,
+        pytest.param("type [4] [" + "é\u202e" * 12 + "] [1]", marks=FLAKY_HANG),
+        "press [NoSuchKey+Q]",
+        "goto [javascript:alert(1)]",
+        "goto [file:///etc/passwd]",
+        "__import__('os')",
+        None,
+        b"click",
+    ],
+)
 def test_garbage_is_refused_in_words(env, action):
     env.reset(options={"task_id": "answer"})
     _obs, reward, terminated, _truncated, info = env.step(action)
@@ -196,8 +239,15 @@ def test_reset_through_the_env_restores_the_pristine_shop():
 # price, review count, rating, brand and SKU; an order's total and status). The others sit
 # in table cells (<td> is none of VAB's text selectors), in dates written otherwise, or are
 # counts to make: the screenshot shows them, the text does not.
-SHOWN_IN_TEXT = ("product_price", "review_count", "product_rating", "product_brand",
-                 "product_sku", "order_total", "order_status")
+SHOWN_IN_TEXT = (
+    "product_price",
+    "review_count",
+    "product_rating",
+    "product_brand",
+    "product_sku",
+    "order_total",
+    "order_status",
+)
 
 
 def test_information_answers_are_read_from_the_set_of_marks():
@@ -243,8 +293,11 @@ def test_an_episode_survives_a_crashed_or_hung_browser(trouble):
             for proc in chromium_of(env):
                 proc.kill()
         else:  # the page's script never yields: the click waits forever
-            env.in_session(lambda s: s.page.evaluate(
-                "document.addEventListener('mousedown', () => { while (true) {} }, true)"))
+            env.in_session(
+                lambda s: s.page.evaluate(
+                    "document.addEventListener('mousedown', () => { while (true) {} }, true)"
+                )
+            )
             run, calls = env.chromium.run, []
 
             def first_call_hangs_soon(fn, timeout_s=None):  # the rest: the default deadline
@@ -253,8 +306,9 @@ def test_an_episode_survives_a_crashed_or_hung_browser(trouble):
 
             env.chromium.run = first_call_hangs_soon
         mark = next(m.id for m in env.session.marks if m.interactive)
-        _, _, terminated, _, info = env.step(f"click [{mark}]" if trouble == "hang"
-                                             else "scroll [down]")
+        _, _, terminated, _, info = env.step(
+            f"click [{mark}]" if trouble == "hang" else "scroll [down]"
+        )
         assert not terminated
         if trouble == "hang":
             assert "hung" in info["action_error"]

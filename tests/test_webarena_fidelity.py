@@ -28,18 +28,27 @@ PHRASE = "In summary, the next action I will perform is"
 # regexes allow. Each maps to the canonical call, or to VAB's ActionParsingError message.
 CORPUS = [
     # the prompt's three examples
-    ("Let's think step-by-step. This page list the information of HP Inkjet Fax Machine, "
-     "which is the product identified in the objective. Its price is $279.49. I think I have "
-     "achieved the objective. I will issue the stop action with the answer. In summary, the "
-     "next action I will perform is ```stop [$279.49]```", "stop('$279.49')"),
-    ("Let's think step-by-step. This page has a post titled '[I ate] Maple Pecan Croissant', "
-     "which is the post mentioned in the objective. In order to find the top comment, I will "
-     "navigate into the comments section of the post. In summary, the next action I will "
-     "perform is ```click [11]```", "click(11)"),
-    ("Let's think step-by-step. The objective is to find the cheapest dark colored guitar on "
-     "the site. The site has a search box whose ID is [5]. I can search for guitars by "
-     "entering \"guitar\". I can submit this by pressing the Enter afterwards. In summary, "
-     "the next action I will perform is ```type [5] [guitar] [1]```", "type(5, 'guitar', True)"),
+    (
+        "Let's think step-by-step. This page list the information of HP Inkjet Fax Machine, "
+        "which is the product identified in the objective. Its price is $279.49. I think I have "
+        "achieved the objective. I will issue the stop action with the answer. In summary, the "
+        "next action I will perform is ```stop [$279.49]```",
+        "stop('$279.49')",
+    ),
+    (
+        "Let's think step-by-step. This page has a post titled '[I ate] Maple Pecan Croissant', "
+        "which is the post mentioned in the objective. In order to find the top comment, I will "
+        "navigate into the comments section of the post. In summary, the next action I will "
+        "perform is ```click [11]```",
+        "click(11)",
+    ),
+    (
+        "Let's think step-by-step. The objective is to find the cheapest dark colored guitar on "
+        "the site. The site has a search box whose ID is [5]. I can search for guitars by "
+        'entering "guitar". I can submit this by pressing the Enter afterwards. In summary, '
+        "the next action I will perform is ```type [5] [guitar] [1]```",
+        "type(5, 'guitar', True)",
+    ),
     # the intro's rule 4 and action list
     (f'"{PHRASE} ```click [1234]```".', "click(1234)"),
     (f"{PHRASE} ```type [3] [content] [0]```", "type(3, 'content', False)"),
@@ -51,8 +60,10 @@ CORPUS = [
     (f"{PHRASE} ```new_tab```", "new_tab()"),
     (f"{PHRASE} ```tab_focus [1]```", "tab_focus(1)"),
     (f"{PHRASE} ```close_tab```", "close_tab()"),
-    (f"{PHRASE} ```goto [http://homepage.com/password.html]```",
-     "goto('http://homepage.com/password.html')"),
+    (
+        f"{PHRASE} ```goto [http://homepage.com/password.html]```",
+        "goto('http://homepage.com/password.html')",
+    ),
     (f"{PHRASE} ```go_back```", "go_back()"),
     (f"{PHRASE} ```go_forward```", "go_forward()"),
     (f"{PHRASE} ```stop [N/A]```", "stop('N/A')"),
@@ -116,10 +127,14 @@ def test_urls_are_shown_as_vab_s_aliases_and_mapped_back():
     urls = {"shopping": "http://127.0.0.1:7770", "shopping_admin": "http://127.0.0.1:7770/admin"}
     assert to_alias("http://127.0.0.1:7770/admin/sales/", urls) == "http://luma.com/admin/sales/"
     assert to_alias("http://127.0.0.1:7770/checkout/", urls) == "http://onestopmarket.com/checkout/"
-    assert from_alias("```goto [https://onestopmarket.com/x]```", urls) == \
-        "```goto [http://127.0.0.1:7770/x]```"
-    assert from_alias("goto [http://luma.com/admin/dashboard]", urls) == \
-        "goto [http://127.0.0.1:7770/admin/dashboard]"
+    assert (
+        from_alias("```goto [https://onestopmarket.com/x]```", urls)
+        == "```goto [http://127.0.0.1:7770/x]```"
+    )
+    assert (
+        from_alias("goto [http://luma.com/admin/dashboard]", urls)
+        == "goto [http://127.0.0.1:7770/admin/dashboard]"
+    )
 
 
 def test_log_ins_follow_vab_s_storage_state():
@@ -131,6 +146,7 @@ def test_log_ins_follow_vab_s_storage_state():
 
 
 # -- the browser: VAB's actions and Set-of-Marks ---------------------------------------------
+
 
 @pytest.fixture
 def session(browser):
@@ -166,9 +182,10 @@ def test_click_and_hover_use_the_mouse_at_the_box_centre(session):
     the centre takes the click (a locator click would refuse or reach the element)."""
     session.page.set_content(
         '<button id="b" style="position:absolute;left:0;top:0;width:200px;height:100px"'
-        ' onclick="document.title=\'button\'">Under</button>'
+        " onclick=\"document.title='button'\">Under</button>"
         '<div id="c" style="position:absolute;left:50px;top:25px;width:100px;height:50px"'
-        ' onclick="document.title=\'cover\'" onmouseover="this.dataset.over=1"></div>')
+        ' onclick="document.title=\'cover\'" onmouseover="this.dataset.over=1"></div>'
+    )
     act(session, "click [1]")
     assert session.page.title() == "cover"
     act(session, "hover [1]")
@@ -232,15 +249,31 @@ def test_suite_set_of_marks_is_the_option(session):
 
 # -- the env: step limit, early stops, the judge, VAB's prompt ------------------------------
 
+
 def shop_task(task_id: str, start: str = "__SHOPPING__") -> Task:
-    judge = {"eval_types": ["string_match"], "reference_answers": {"must_include": ["Emma"]},
-             "reference_url": "", "program_html": [], "string_note": ""}
-    return Task(task_id, "VAB-WebArena-Lite-v0", "test", f"objective of {task_id}",
-                {"sites": ["shopping"], "start_url": start, "require_login": True}, judge)
+    judge = {
+        "eval_types": ["string_match"],
+        "reference_answers": {"must_include": ["Emma"]},
+        "reference_url": "",
+        "program_html": [],
+        "string_note": "",
+    }
+    return Task(
+        task_id,
+        "VAB-WebArena-Lite-v0",
+        "test",
+        f"objective of {task_id}",
+        {"sites": ["shopping"], "start_url": start, "require_login": True},
+        judge,
+    )
 
 
-TASKS = TaskSet([shop_task("answer"),
-                 shop_task("tabs", "__SHOPPING__/customer/account/ |AND| __SHOPPING__/checkout/cart/")])
+TASKS = TaskSet(
+    [
+        shop_task("answer"),
+        shop_task("tabs", "__SHOPPING__/customer/account/ |AND| __SHOPPING__/checkout/cart/"),
+    ]
+)
 
 
 @pytest.fixture(scope="module")
@@ -271,8 +304,10 @@ def test_three_unparsable_replies_stop_the_episode(env):
     steps = run(env, ["I am not sure.", "Still thinking", "```Click [1]```"])
     assert [s[3] for s in steps] == [False, False, True]
     assert steps[-1][4]["early_stop"] == "Failed to parse actions for 3 times"
-    assert steps[-1][4]["judge"]["details"]["answer"] == \
-        "Early stop: Failed to parse actions for 3 times"
+    assert (
+        steps[-1][4]["judge"]["details"]["answer"]
+        == "Early stop: Failed to parse actions for 3 times"
+    )
 
 
 def test_a_parsed_action_breaks_the_parse_failure_run(env):
@@ -315,8 +350,9 @@ def test_model_view_is_vab_s_som_prompt(env):
     obs, _ = env.reset(options={"task_id": "answer"})
     view = env.model_view()
     assert view.text.startswith("OBSERVATION: ")
-    assert view.text.endswith("\nURL: http://onestopmarket.com/\nOBJECTIVE: objective of "
-                              "answer\nPREVIOUS ACTION: None")
+    assert view.text.endswith(
+        "\nURL: http://onestopmarket.com/\nOBJECTIVE: objective of answer\nPREVIOUS ACTION: None"
+    )
     assert obs["text"] == view.text  # the default observation text is VAB's, nothing more
     assert Image.open(io.BytesIO(view.images[0])).size == (1280, 720)
     env.step("```click [1]```")
@@ -328,13 +364,15 @@ def test_model_view_is_vab_s_som_prompt(env):
     env.step("```click [9999]```")
     assert env.model_view().text.endswith(
         'PREVIOUS ACTION: Attempt to perfom "click" on element "[9999]" but no matching '
-        "element found. Please check the observation more carefully.")
+        "element found. Please check the observation more carefully."
+    )
     env.step("no idea, http://onestopmarket.com")  # quoted as written, alias and all
     assert env.model_view().text.endswith(
         'PREVIOUS ACTION: The previous prediction you issued was "no idea, '
         'http://onestopmarket.com". However, the format was incorrect. Ensure that the action '
         "is wrapped inside a pair of ``` and enclose arguments within [] as follows: "
-        "```action [arg] ...```.")
+        "```action [arg] ...```."
+    )
 
 
 def test_goto_an_alias_reaches_the_site(env):
@@ -417,10 +455,13 @@ def test_canonical_calls_are_still_what_the_session_runs():
 
 # -- every action's behaviour (actions.py:execute_action) -------------------------------------
 
+
 def test_hover_moves_the_mouse_onto_the_element(session):
     """HOVER: page.mouse.move to the box centre; the element's hover handlers run."""
-    session.page.set_content('<button style="width:100px;height:40px" '
-                             'onmouseover="this.textContent=\'hovered\'">menu</button>')
+    session.page.set_content(
+        '<button style="width:100px;height:40px" '
+        "onmouseover=\"this.textContent='hovered'\">menu</button>"
+    )
     act(session, "hover [1]")
     assert session.page.text_content("button") == "hovered"
 
@@ -452,8 +493,10 @@ def test_back_and_forward_walk_the_history(session):
 def test_press_sends_vab_s_mapped_keys(session):
     """KEY_PRESS with create_key_press_action's mapping: "backspace" is Backspace, "enter"
     is Enter (which submits the form)."""
-    session.page.set_content('<form onsubmit="document.title=\'sent\';return false">'
-                             '<input id="f" value="abc" style="width:200px;height:30px"></form>')
+    session.page.set_content(
+        "<form onsubmit=\"document.title='sent';return false\">"
+        '<input id="f" value="abc" style="width:200px;height:30px"></form>'
+    )
     session.page.click("#f")
     session.page.keyboard.press("End")
     act(session, "press [backspace]")

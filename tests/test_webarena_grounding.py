@@ -20,8 +20,9 @@ from vab_gym.envs.webarena.som import Mark
 from vab_gym.wrappers import GroundedActions
 
 
-def control(id_: int, tag: str, text: str = "", *, y: float = 50, shown: bool = True,
-            typeable: bool = False) -> Mark:
+def control(
+    id_: int, tag: str, text: str = "", *, y: float = 50, shown: bool = True, typeable: bool = False
+) -> Mark:
     return Mark(id_, tag, text, (10, y - 10, 100, 20), (60, y), True, shown, "", typeable)
 
 
@@ -49,35 +50,53 @@ PAGE = [
 def test_instruction_strings_quoted_then_names_then_numbers():
     assert instruction_strings(
         'Write a 2-star review of Pixelwave Puzzle Quest with the summary "Model sing" '
-        "and the text \u201cGood game.\u201d") == [
-        "Model sing", "Good game.", "Pixelwave Puzzle Quest", "2"]
-    assert instruction_strings("In the admin panel, change the price of Workwise Gray "
-                               "L-Shaped Office Chair to $625.99.") == [
-        "Workwise Gray L-Shaped Office Chair", "625.99"]
-    assert instruction_strings("I moved: change the city of my default shipping address "
-                               "to Staceyshire.") == ["Staceyshire"]
+        "and the text \u201cGood game.\u201d"
+    ) == ["Model sing", "Good game.", "Pixelwave Puzzle Quest", "2"]
+    assert instruction_strings(
+        "In the admin panel, change the price of Workwise Gray L-Shaped Office Chair to $625.99."
+    ) == ["Workwise Gray L-Shaped Office Chair", "625.99"]
+    assert instruction_strings(
+        "I moved: change the city of my default shipping address to Staceyshire."
+    ) == ["Staceyshire"]
     assert instruction_strings("Cancel order #000000151 in the admin panel.") == ["000000151"]
     assert instruction_strings("What is the status of my most recent order?") == []
 
 
 def test_calls_for_a_page_by_kind_in_order():
-    calls = grounded_calls(PAGE, 'Search for "butter" by Purely', PageState(
-        scroll_up=False, scroll_down=True, back=False, forward=True),
-        tabs=2, active=1, homes=["http://shop", "http://shop/admin"])
+    calls = grounded_calls(
+        PAGE,
+        'Search for "butter" by Purely',
+        PageState(scroll_up=False, scroll_down=True, back=False, forward=True),
+        tabs=2,
+        active=1,
+        homes=["http://shop", "http://shop/admin"],
+    )
     # clicks and hovers of the shown controls in view, in document order
     assert [c for c in calls if c.startswith("click")] == [
-        "click(1)", "click(2)", "click(3)", "click(4)"]
+        "click(1)",
+        "click(2)",
+        "click(3)",
+        "click(4)",
+    ]
     assert [c for c in calls if c.startswith("hover")] == [
-        "hover(1)", "hover(2)", "hover(3)", "hover(4)"]
+        "hover(1)",
+        "hover(2)",
+        "hover(3)",
+        "hover(4)",
+    ]
     typed = [c for c in calls if c.startswith(("type", "clear"))]
     # the instruction's quoted string, its name, then two short texts of the page
     assert typed == [
-        "type(2, 'butter', True)", "type(2, 'butter', False)",
-        "type(2, 'Purely', True)", "type(2, 'Purely', False)",
-        "type(2, 'Welcome, Emma Lopez!', True)", "type(2, 'Welcome, Emma Lopez!', False)",
+        "type(2, 'butter', True)",
+        "type(2, 'butter', False)",
+        "type(2, 'Purely', True)",
+        "type(2, 'Purely', False)",
+        "type(2, 'Welcome, Emma Lopez!', True)",
+        "type(2, 'Welcome, Emma Lopez!', False)",
         "type(2, 'Purely Vanilla Body Butter, 6.7 oz', True)",
         "type(2, 'Purely Vanilla Body Butter, 6.7 oz', False)",
-        "clear(2)"]
+        "clear(2)",
+    ]
     stops = [c for c in calls if c.startswith("stop")]
     assert stops[:3] == ["stop('')", "stop('N/A')", "stop('$26.99')"]
     for answer in ("3.7 out of 5", "3.7", "B0RW1WWMNR", "Purely Labs", "6.7"):
@@ -85,12 +104,27 @@ def test_calls_for_a_page_by_kind_in_order():
     assert "stop('My Account')" not in stops and "stop('5')" in stops
     assert "scroll('down')" in calls and "scroll('up')" not in calls
     assert "go_back()" not in calls and "go_forward()" in calls
-    assert [c for c in calls if c.startswith(("goto", "new_tab", "tab_focus", "close_tab"))] \
-        == ["goto('http://shop')", "goto('http://shop/admin')", "new_tab()", "tab_focus(0)",
-            "close_tab()"]
+    assert [c for c in calls if c.startswith(("goto", "new_tab", "tab_focus", "close_tab"))] == [
+        "goto('http://shop')",
+        "goto('http://shop/admin')",
+        "new_tab()",
+        "tab_focus(0)",
+        "close_tab()",
+    ]
     kinds = list(dict.fromkeys(c.split("(")[0] for c in calls))
-    assert kinds == ["click", "type", "clear", "scroll", "stop", "go_forward", "goto",
-                     "new_tab", "tab_focus", "close_tab", "hover"]
+    assert kinds == [
+        "click",
+        "type",
+        "clear",
+        "scroll",
+        "stop",
+        "go_forward",
+        "goto",
+        "new_tab",
+        "tab_focus",
+        "close_tab",
+        "hover",
+    ]
 
 
 def test_one_tab_and_a_crowded_page_stay_within_the_bound():
@@ -99,8 +133,14 @@ def test_one_tab_and_a_crowded_page_stay_within_the_bound():
     assert {"scroll('up')", "scroll('down')", "go_back()", "go_forward()"} <= set(one)
     crowded = [control(i, "INPUT", typeable=True, y=10 + i % 600) for i in range(1, 301)]
     crowded += [static(f"Item {i} costs ${i}.99") for i in range(300)]
-    calls = grounded_calls(crowded, '"a" "b" "c" "d" "e" "f" "g" "h"', PageState(),
-                           tabs=grounding.MAX_TABS, active=0, homes=["http://shop"])
+    calls = grounded_calls(
+        crowded,
+        '"a" "b" "c" "d" "e" "f" "g" "h"',
+        PageState(),
+        tabs=grounding.MAX_TABS,
+        active=0,
+        homes=["http://shop"],
+    )
     assert len(calls) == grounding.MAX_CALLS == 256 and len(set(calls)) == len(calls)
     assert sum(c.startswith("click") for c in calls) == grounding.MAX_CLICKS
     assert sum(c.startswith("type") for c in calls) == 2 * 6 * 8  # texts x fields x Enter
@@ -111,13 +151,23 @@ def test_one_tab_and_a_crowded_page_stay_within_the_bound():
 
 # -- on the local shop --------------------------------------------------------------------
 
+
 def guest_task(task_id: str, start: str) -> Task:
     """A task without a log-in (resets are quicker), judged on the product's price."""
-    return Task(task_id, "VAB-WebArena-Lite-v0", "test",
-                "What is the price of Purely Vanilla Body Butter, 6.7 oz?",
-                {"sites": ["shopping"], "start_url": start, "require_login": False},
-                {"eval_types": ["string_match"], "reference_answers": {"must_include": [
-                    "$26.99"]}, "reference_url": "", "program_html": [], "string_note": ""})
+    return Task(
+        task_id,
+        "VAB-WebArena-Lite-v0",
+        "test",
+        "What is the price of Purely Vanilla Body Butter, 6.7 oz?",
+        {"sites": ["shopping"], "start_url": start, "require_login": False},
+        {
+            "eval_types": ["string_match"],
+            "reference_answers": {"must_include": ["$26.99"]},
+            "reference_url": "",
+            "program_html": [],
+            "string_note": "",
+        },
+    )
 
 
 SHIPPED = ("post_review", "change_address_city")
@@ -127,8 +177,9 @@ SHIPPED = ("post_review", "change_address_city")
 def env():
     shipped = WebArenaEnv.default_tasks("test")
     solved = [next(t for t in shipped if t.metadata["prototype"] == p) for p in SHIPPED]
-    env = WebArenaEnv(tasks=TaskSet([guest_task("home", "__SHOPPING__"), *solved]),
-                      image_size=(90, 160))
+    env = WebArenaEnv(
+        tasks=TaskSet([guest_task("home", "__SHOPPING__"), *solved]), image_size=(90, 160)
+    )
     yield env
     env.close()
 
@@ -152,13 +203,25 @@ def assert_parsed_as_listed(env, calls):
 
 
 # Calls that only read the shop: their requests are GETs, or nothing reaches the server.
-READ_ONLY = ("hover", "scroll", "stop", "go_back", "go_forward", "goto", "new_tab",
-             "tab_focus", "close_tab")
+READ_ONLY = (
+    "hover",
+    "scroll",
+    "stop",
+    "go_back",
+    "go_forward",
+    "goto",
+    "new_tab",
+    "tab_focus",
+    "close_tab",
+)
 # (task, steps to the state, the kinds of call tried there, in this order: those that leave
 # the page as it is first, so fewer resets are needed; a stop ends the episode, so last)
 STATES = [
-    ("home", ["goto [http://onestopmarket.com/review/product/list/id/126/]", "scroll [down]"],
-     ("type", "clear", "hover", "click", "scroll", "go_back", "stop")),
+    (
+        "home",
+        ["goto [http://onestopmarket.com/review/product/list/id/126/]", "scroll [down]"],
+        ("type", "clear", "hover", "click", "scroll", "go_back", "stop"),
+    ),
     ("home", [], ("click", "goto", "new_tab")),
     ("home", ["new_tab"], ("tab_focus", "close_tab")),
 ]
@@ -180,8 +243,10 @@ def test_listed_calls_parse_run_without_error_and_reads_change_no_data(env):
             if env._done or env.session.page.url != url or env.valid_actions() != listed:
                 assert reach(env, task_id, steps) == listed  # the same state, the same list
             call = rng.choice([c for c in listed if c.startswith(kind + "(")])
-            link = kind == "click" and next(m for m in env.session.marks if m.id == int(
-                call[6:-1])).tag == "A"
+            link = (
+                kind == "click"
+                and next(m for m in env.session.marks if m.id == int(call[6:-1])).tag == "A"
+            )
             before = _dump(env._shop)
             _, _, _, _, info = env.step(call)
             assert info["action_error"] is None, (steps, call)
@@ -219,8 +284,13 @@ def test_grounding_holds_the_solver_s_actions_but_its_jumps_by_url(env):
         unlisted = [call for call, listed in steps if not listed]
         assert len(unlisted) == 1 and unlisted[0].startswith("goto("), (prototype, steps)
         kinds = {call.split("(")[0] for call, listed in steps if listed}
-        assert kinds == {"post_review": {"click", "type", "scroll", "stop"},
-                         "change_address_city": {"clear", "type", "stop"}}[prototype]
+        assert (
+            kinds
+            == {
+                "post_review": {"click", "type", "scroll", "stop"},
+                "change_address_city": {"clear", "type", "stop"},
+            }[prototype]
+        )
 
 
 def test_grounded_calls_alone_answer_a_product_question(env):
@@ -231,8 +301,11 @@ def test_grounded_calls_alone_answer_a_product_question(env):
     search = f"type({box.id}, 'Purely Vanilla Body Butter', True)"
     assert search in env.valid_actions()
     env.step(search)
-    result = next(m for m in env.session.marks
-                  if m.tag == "A" and m.text == "Purely Vanilla Body Butter, 6.7 oz")
+    result = next(
+        m
+        for m in env.session.marks
+        if m.tag == "A" and m.text == "Purely Vanilla Body Butter, 6.7 oz"
+    )
     assert f"click({result.id})" in env.valid_actions()
     env.step(f"click({result.id})")
     assert "stop('$26.99')" in env.valid_actions()

@@ -30,9 +30,15 @@ from vab_gym.envs.webarena.magento import MagentoRestSite
 from vab_gym.envs.webarena.tasks import LITE_PATH
 
 TASKS = {task.id: task for task in read_jsonl(LITE_PATH)}
-URLS = {"shopping": "http://shop.test", "shopping_admin": "http://shop.test/admin",
-        "reddit": "http://forum.test", "gitlab": "http://gitlab.test", "map": "http://map.test",
-        "wikipedia": "http://wiki.test", "homepage": "http://home.test"}
+URLS = {
+    "shopping": "http://shop.test",
+    "shopping_admin": "http://shop.test/admin",
+    "reddit": "http://forum.test",
+    "gitlab": "http://gitlab.test",
+    "map": "http://map.test",
+    "wikipedia": "http://wiki.test",
+    "homepage": "http://home.test",
+}
 QUICK = PageVisits(wait=0, timeout_ms=5000)
 
 
@@ -45,8 +51,10 @@ def intent(n: int) -> str:
 
 
 def html_config(locator: str, required: dict, url: str = "last") -> dict:
-    return {"eval_types": ["program_html"],
-            "program_html": [{"url": url, "locator": locator, "required_contents": required}]}
+    return {
+        "eval_types": ["program_html"],
+        "program_html": [{"url": url, "locator": locator, "required_contents": required}],
+    }
 
 
 # --- Row 13: clean_answer -------------------------------------------------------------------
@@ -54,11 +62,11 @@ def html_config(locator: str, required: dict, url: str = "last") -> dict:
 CLEAN_CASES = [
     ('"Hollister"', "hollister"),
     ("'Hollister'", "hollister"),
-    (" yes", " yes"),            # no strip
+    (" yes", " yes"),  # no strip
     ("yes\n", "yes\n"),
-    ("' yes '", " yes "),        # the quotes go, the spaces inside stay
-    ("'\"Yes\"'", '"yes"'),      # one pair only
-    ("'", ""),                   # a lone quote starts and ends with a quote
+    ("' yes '", " yes "),  # the quotes go, the spaces inside stay
+    ("'\"Yes\"'", '"yes"'),  # one pair only
+    ("'", ""),  # a lone quote starts and ends with a quote
     ('""', ""),
     ("'it", "'it"),
     ("it's", "it's"),
@@ -106,20 +114,20 @@ def test_word_tokens_are_nltk_word_tokenize(text, tokens):
 
 MUST_INCLUDE_CASES = [
     # (reference, answer, VAB's verdict); one-token references must be whole tokens
-    ("914", "914km", False),                      # task 23: VAB 0
+    ("914", "914km", False),  # task 23: VAB 0
     ("914", "The distance is 914 km.", True),
     ("914", "It is 914km, about 10 hours", False),
     ("914", "9140 km", False),
     ("0", "There are 10 comments", False),
     ("0", "There are 0 comments", True),
-    ("22", "on 3/22/2023", True),                 # split on '/'
+    ("22", "on 3/22/2023", True),  # split on '/'
     ("2023", "3/22/2023", True),
     ("pics", "from /f/pics", True),
     ("yjlou", "The user is yjlou.", True),
-    ("yjlou", "yjlou's", True),                   # "yjlou" "'s"
+    ("yjlou", "yjlou's", True),  # "yjlou" "'s"
     ("yjlou", "yjlou2", False),
     ("65", "65%", True),
-    ("$25", "it costs $25.99", True),             # two tokens: substring
+    ("$25", "it costs $25.99", True),  # two tokens: substring
     ("12.99", "$12.99", True),
     ("Impulse Duffle", "impulse duffle, overnight duffle", True),
     ("Impulse Duffle", "impulse duffel", False),
@@ -130,7 +138,7 @@ MUST_INCLUDE_CASES = [
     ("N/A", "the answer is n/a because", True),
     ("2", "2-pack", False),
     ("2", "2 pack", True),
-    ("", "anything", True),                       # no tokens: substring of everything
+    ("", "anything", True),  # no tokens: substring of everything
 ]
 
 
@@ -165,15 +173,15 @@ def test_program_html_uses_the_token_rule(browser):
 
 URL_CASES = [
     # (gold, page URL, rule, VAB's verdict)
-    ("http://a.test/s?x=1&y=2", "http://a.test/s?y=2&x=1", "EXACT", False),     # query order
+    ("http://a.test/s?x=1&y=2", "http://a.test/s?y=2&x=1", "EXACT", False),  # query order
     ("http://a.test/s?q=red+shoes", "http://a.test/s?q=red%20shoes", "EXACT", False),
     ("http://a.test/s?q=red+shoes", "http://a.test/s?q=red+shoes/", "EXACT", True),
-    ("http://a.test/x/", "http://a.test/x", "EXACT", True),                    # one "/" goes
-    ("http://a.test/x//", "http://a.test/x", "EXACT", False),                  # only one
+    ("http://a.test/x/", "http://a.test/x", "EXACT", True),  # one "/" goes
+    ("http://a.test/x//", "http://a.test/x", "EXACT", False),  # only one
     ("http://localhost:7780/x", "http://127.0.0.1:7780/x", "EXACT", True),
-    ("https://a.test/x", "http://a.test/x", "EXACT", False),                   # scheme counts
-    ("http://a.test/x", "http://a.test/x#top", "EXACT", False),                # fragment too
-    ("http://A.test/x", "http://a.test/x", "EXACT", False),                    # case too
+    ("https://a.test/x", "http://a.test/x", "EXACT", False),  # scheme counts
+    ("http://a.test/x", "http://a.test/x#top", "EXACT", False),  # fragment too
+    ("http://A.test/x", "http://a.test/x", "EXACT", False),  # case too
     ("http://a.test/x |OR| http://a.test/y", "http://a.test/y", "EXACT", True),
     ("http://a.test/s?x=1", "http://a.test/s?x=1&y=2", "GOLD in PRED", True),  # substring
     ("http://a.test/s?x=1&y=2", "http://a.test/s?y=2&x=1", "GOLD in PRED", False),
@@ -195,8 +203,10 @@ def test_task_77_query_order_counts():
     """URLExactEvaluator on task 77 (GOLD in PRED, q between the sort parameters)."""
     gold = config(77)["reference_url"]
     assert evaluate(config(77), answer=None, page=SimpleNamespace(url=gold)).score == 1.0
-    reordered = ("http://shop.test/catalogsearch/result/index/"
-                 "?q=chairs&product_list_order=price&product_list_dir=asc")
+    reordered = (
+        "http://shop.test/catalogsearch/result/index/"
+        "?q=chairs&product_list_order=price&product_list_dir=asc"
+    )
     assert evaluate(config(77), answer=None, page=SimpleNamespace(url=reordered)).score == 0.0
 
 
@@ -220,8 +230,12 @@ def test_empty_locator_reads_page_content(browser):
     context = browser.new_context()
     page = context.new_page()
     page.set_content("<p>Tom &amp; Jerry</p><p style='display:none'>hidden words</p>")
-    for must, verdict in ((["Tom & Jerry"], 0.0), (["Tom &amp; Jerry"], 1.0),
-                          (["hidden words"], 1.0), (["<p>"], 1.0)):
+    for must, verdict in (
+        (["Tom & Jerry"], 0.0),
+        (["Tom &amp; Jerry"], 1.0),
+        (["hidden words"], 1.0),
+        (["<p>"], 1.0),
+    ):
         cfg = html_config("   ", {"must_include": must})
         assert evaluate(cfg, answer=None, page=page, visits=QUICK).score == verdict, must
     context.close()
@@ -233,8 +247,10 @@ def test_locator_values_are_python_strings(browser):
     locator that throws selects ""."""
     context = browser.new_context()
     page = context.new_page()
-    page.set_content("<input type='checkbox' checked><select><option>a<option selected>b"
-                     "</select><p>x</p><p>y</p>")
+    page.set_content(
+        "<input type='checkbox' checked><select><option>a<option selected>b"
+        "</select><p>x</p><p>y</p>"
+    )
     cases = [
         ("document.querySelector('input').checked", "True"),
         ("document.querySelector('select').selectedIndex", "1"),
@@ -243,8 +259,9 @@ def test_locator_values_are_python_strings(browser):
         ("document.querySelector('#missing').textContent", ""),
     ]
     for locator, selected in cases:
-        result = evaluate(html_config(locator, {"exact_match": selected}), answer=None,
-                          page=page, visits=QUICK)
+        result = evaluate(
+            html_config(locator, {"exact_match": selected}), answer=None, page=page, visits=QUICK
+        )
         assert result.score == 1.0, (locator, result.details)
         assert result.details[0]["got"] == selected
     context.close()
@@ -258,11 +275,22 @@ def magento():
     """A fake of Magento 2's REST endpoints VAB calls, recording every request."""
     seen = []
     orders = [{"increment_id": "000000190", "created_at": "2023-06-01 10:00:00"}]
-    reviews = {"B0738JQG6Q": [
-        {"nickname": "Ann", "title": "Old", "detail": "first", "ratings": [
-            {"rating_name": "Rating", "percent": 60}]},
-        {"nickname": "Bo", "title": "New", "detail": "last", "ratings": [
-            {"rating_name": "Rating", "percent": 80}]}]}
+    reviews = {
+        "B0738JQG6Q": [
+            {
+                "nickname": "Ann",
+                "title": "Old",
+                "detail": "first",
+                "ratings": [{"rating_name": "Rating", "percent": 60}],
+            },
+            {
+                "nickname": "Bo",
+                "title": "New",
+                "detail": "last",
+                "ratings": [{"rating_name": "Rating", "percent": 80}],
+            },
+        ]
+    }
 
     class Handler(BaseHTTPRequestHandler):
         def reply(self, status, obj):
@@ -283,8 +311,9 @@ def magento():
 
         def do_GET(self):
             parts = urlsplit(self.path)
-            seen.append(("GET", parts.path, self.headers.get("Authorization"),
-                         dict(parse_qsl(parts.query))))
+            seen.append(
+                ("GET", parts.path, self.headers.get("Authorization"), dict(parse_qsl(parts.query)))
+            )
             if self.headers.get("Authorization") != "Bearer tok123":
                 self.reply(401, {"message": "unauthorized"})
             elif parts.path == "/rest/V1/orders":
@@ -311,12 +340,22 @@ def test_latest_order_url_through_magento_rest(magento):
     site = MagentoRestSite(magento.url)
     assert site.latest_order_url() == f"{magento.url}/sales/order/view/order_id/190/"
     assert magento.seen == [
-        ("POST", "/rest/default/V1/integration/admin/token", None,
-         {"username": "admin", "password": "admin1234"}),
-        ("GET", "/rest/V1/orders", "Bearer tok123",
-         {"searchCriteria[sortOrders][0][field]": "created_at",
-          "searchCriteria[sortOrders][0][direction]": "DESC",
-          "searchCriteria[pageSize]": "1"}),
+        (
+            "POST",
+            "/rest/default/V1/integration/admin/token",
+            None,
+            {"username": "admin", "password": "admin1234"},
+        ),
+        (
+            "GET",
+            "/rest/V1/orders",
+            "Bearer tok123",
+            {
+                "searchCriteria[sortOrders][0][field]": "created_at",
+                "searchCriteria[sortOrders][0][direction]": "DESC",
+                "searchCriteria[pageSize]": "1",
+            },
+        ),
     ]
 
 
@@ -333,18 +372,24 @@ def test_task_104_is_judged_on_the_webarena_backend(browser, magento):
     cfg = config(104, {"shopping": magento.url})
     context = browser.new_context()
     order_page = f"{magento.url}/sales/order/view/order_id/190/"
-    context.route(order_page, lambda route: route.fulfill(
-        body='<div class="order-details-items ordered">SKU: B0738JQG6Q</div>',
-        content_type="text/html"))
+    context.route(
+        order_page,
+        lambda route: route.fulfill(
+            body='<div class="order-details-items ordered">SKU: B0738JQG6Q</div>',
+            content_type="text/html",
+        ),
+    )
     page = context.new_page()
     page.set_content("<p>checkout done</p>")
-    result = evaluate(cfg, answer=None, page=page, site=MagentoRestSite(magento.url),
-                      visits=QUICK)
+    result = evaluate(cfg, answer=None, page=page, site=MagentoRestSite(magento.url), visits=QUICK)
     assert result.score == 1.0, result.details
     assert result.details[0]["url"] == order_page
-    wrong = evaluate(cfg, answer=None, page=page, site=MagentoRestSite(magento.url, "admin", "x"),
-                     visits=QUICK)
-    assert wrong.score == 0.0 and wrong.details[-1]["reason"].startswith("HTTPError: HTTP Error 401")
+    wrong = evaluate(
+        cfg, answer=None, page=page, site=MagentoRestSite(magento.url, "admin", "x"), visits=QUICK
+    )
+    assert wrong.score == 0.0 and wrong.details[-1]["reason"].startswith(
+        "HTTPError: HTTP Error 401"
+    )
     context.close()
 
 
@@ -375,10 +420,22 @@ def test_visits_goto_on_the_agent_page_then_wait_three_seconds():
     time.sleep(3)` for every item whose url is not "last" (envs.py: 120 s timeouts)."""
     assert (VAB_PAGE_WAIT, VAB_TIMEOUT_MS) == (3.0, 120_000)
     page = RecordingPage()
-    cfg = {"eval_types": ["program_html"], "program_html": [
-        {"url": "http://a.test/p", "locator": "", "required_contents": {"must_include": ["ok"]}},
-        {"url": "http://a.test/p", "locator": "", "required_contents": {"must_include": ["ok"]}},
-        {"url": "last", "locator": "", "required_contents": {"must_include": ["ok"]}}]}
+    cfg = {
+        "eval_types": ["program_html"],
+        "program_html": [
+            {
+                "url": "http://a.test/p",
+                "locator": "",
+                "required_contents": {"must_include": ["ok"]},
+            },
+            {
+                "url": "http://a.test/p",
+                "locator": "",
+                "required_contents": {"must_include": ["ok"]},
+            },
+            {"url": "last", "locator": "", "required_contents": {"must_include": ["ok"]}},
+        ],
+    }
     assert evaluate(cfg, answer=None, page=page).score == 1.0
     visit = [("goto", "http://a.test/p", 120_000), ("wait", 3000)]
     assert page.calls == visit + visit
@@ -391,13 +448,20 @@ def test_a_late_rendered_page_is_read_after_the_wait(browser):
     """evaluators.py HTMLContentExactEvaluator.__call__'s sleep(3) lets script-rendered
     lists (GitLab's members) appear before the locator runs."""
     context = browser.new_context()
-    context.route("http://late.test/", lambda route: route.fulfill(
-        body="<div id='m'></div><script>setTimeout(() => "
-             "document.querySelector('#m').textContent = 'Guest', 1500)</script>",
-        content_type="text/html"))
+    context.route(
+        "http://late.test/",
+        lambda route: route.fulfill(
+            body="<div id='m'></div><script>setTimeout(() => "
+            "document.querySelector('#m').textContent = 'Guest', 1500)</script>",
+            content_type="text/html",
+        ),
+    )
     page = context.new_page()
-    cfg = html_config("document.querySelector('#m').textContent", {"exact_match": "Guest"},
-                      url="http://late.test/")
+    cfg = html_config(
+        "document.querySelector('#m').textContent",
+        {"exact_match": "Guest"},
+        url="http://late.test/",
+    )
     assert evaluate(cfg, answer=None, page=page, visits=QUICK).score == 0.0
     assert evaluate(cfg, answer=None, page=page).score == 1.0  # VAB's 3 s
     context.close()
@@ -457,7 +521,8 @@ VAB_FUZZY = (
     "all the string 'N/A' that you see is a special sequence that means 'not achievable'\n"
     "student answer: {pred}\n"
     "Conclude the judgement by 'correct', 'incorrect', or 'partially correct'. Only output one "
-    "of these options, and nothing else.")
+    "of these options, and nothing else."
+)
 VAB_UA = (
     "task: {question}\n"
     "actual unachievable reason: {reference}\n"
@@ -468,7 +533,8 @@ VAB_UA = (
     "unachievable reason'. Your role is to review both the actual and reported reasons. "
     "Determine if the reported reason aligns with the actual reason, even if implicitly. "
     "If the stated reason is in line with the actual reason, respond with 'same'. Otherwise, "
-    "respond with 'different'.")
+    "respond with 'different'."
+)
 
 
 @pytest.fixture
@@ -478,8 +544,9 @@ def llm():
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
             seen.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            data = json.dumps({"choices": [{"message": {"role": "assistant",
-                                                        "content": replies.pop(0)}}]}).encode()
+            data = json.dumps(
+                {"choices": [{"message": {"role": "assistant", "content": replies.pop(0)}}]}
+            ).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
@@ -491,18 +558,25 @@ def llm():
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield SimpleNamespace(url=f"http://127.0.0.1:{server.server_port}/v1", replies=replies,
-                          seen=seen)
+    yield SimpleNamespace(
+        url=f"http://127.0.0.1:{server.server_port}/v1", replies=replies, seen=seen
+    )
     server.shutdown()
     server.server_close()
 
 
 def vab_request(prompt: str) -> dict:
     """generate_from_openai_chat_completion's request as llm_fuzzy_match/llm_ua_match make it."""
-    return {"model": "gpt-4-1106-preview",
-            "messages": [{"role": "system", "content": "You are a helpful assistant"},
-                         {"role": "user", "content": prompt}],
-            "temperature": 0, "max_tokens": 768, "top_p": 1.0}
+    return {
+        "model": "gpt-4-1106-preview",
+        "messages": [
+            {"role": "system", "content": "You are a helpful assistant"},
+            {"role": "user", "content": prompt},
+        ],
+        "temperature": 0,
+        "max_tokens": 768,
+        "top_p": 1.0,
+    }
 
 
 def test_fuzzy_match_sends_vabs_prompt_with_the_cleaned_answer(llm):
@@ -511,13 +585,15 @@ def test_fuzzy_match_sends_vabs_prompt_with_the_cleaned_answer(llm):
     llm.replies += ["CORRECT", "Partially correct."]
     judge = OpenAICompatibleJudge(llm.url)
     answer = "Driving: 13 MIN, walking: 1H 45MIN"
-    assert evaluate(config(3), answer=answer, page=None, judge=judge,
-                    intent=intent(3)).score == 1.0
-    assert llm.seen[0] == vab_request(VAB_FUZZY.format(
-        question=intent(3), reference="driving: 13min, walking: 1h 45min",
-        pred="driving: 13 min, walking: 1h 45min"))
-    assert evaluate(config(3), answer=answer, page=None, judge=judge,
-                    intent=intent(3)).score == 0.0
+    assert evaluate(config(3), answer=answer, page=None, judge=judge, intent=intent(3)).score == 1.0
+    assert llm.seen[0] == vab_request(
+        VAB_FUZZY.format(
+            question=intent(3),
+            reference="driving: 13min, walking: 1h 45min",
+            pred="driving: 13 min, walking: 1h 45min",
+        )
+    )
+    assert evaluate(config(3), answer=answer, page=None, judge=judge, intent=intent(3)).score == 0.0
 
 
 def test_ua_match_sends_vabs_prompt(llm):
@@ -525,11 +601,25 @@ def test_ua_match_sends_vabs_prompt(llm):
     reference is "N/A" and the answer is not: the reason against string_note."""
     llm.replies += ["Same."]
     judge = OpenAICompatibleJudge(llm.url)
-    assert evaluate(config(114), answer="Order history CANNOT be added", page=None,
-                    judge=judge, intent=intent(114)).score == 1.0
-    assert llm.seen == [vab_request(VAB_UA.format(
-        question=intent(114), reference="System message: We cannot add order history.",
-        pred="order history cannot be added"))]
+    assert (
+        evaluate(
+            config(114),
+            answer="Order history CANNOT be added",
+            page=None,
+            judge=judge,
+            intent=intent(114),
+        ).score
+        == 1.0
+    )
+    assert llm.seen == [
+        vab_request(
+            VAB_UA.format(
+                question=intent(114),
+                reference="System message: We cannot add order history.",
+                pred="order history cannot be added",
+            )
+        )
+    ]
     assert evaluate(config(114), answer="n/a", page=None, judge=judge).score == 1.0
     assert len(llm.seen) == 1, "an exact N/A needs no judge"
 
@@ -541,8 +631,9 @@ def test_program_html_fuzzy_sends_the_page_text_as_read(llm):
     page = RecordingPage()
     cfg = html_config("", {"fuzzy_match": ["a", "B"]})
     assert evaluate(cfg, answer=None, page=page, judge=judge, intent="Q?").score == 1.0
-    assert llm.seen == [vab_request(VAB_FUZZY.format(question="Q?", reference="a, B",
-                                                     pred="<p>ok</p>"))]
+    assert llm.seen == [
+        vab_request(VAB_FUZZY.format(question="Q?", reference="a, B", pred="<p>ok</p>"))
+    ]
 
 
 def test_a_reply_without_a_verdict_fails(llm):

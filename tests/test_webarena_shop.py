@@ -23,6 +23,7 @@ with warnings.catch_warnings():  # Starlette 1.x prefers httpx2 but works with h
 
 # ------------------------------------------------------------------------ fixtures
 
+
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory):
     path = tmp_path_factory.mktemp("shop") / "pristine.sqlite3"
@@ -58,14 +59,21 @@ def page(response):
 
 
 def sign_in(client, login=CUSTOMER_LOGIN):
-    r = client.post("/customer/account/loginPost/", data={
-        "login[username]": login["username"], "login[password]": login["password"]})
+    r = client.post(
+        "/customer/account/loginPost/",
+        data={"login[username]": login["username"], "login[password]": login["password"]},
+    )
     assert r.url.path == "/customer/account/"
 
 
 def admin_sign_in(client):
-    r = client.post("/admin/auth/login/", data={
-        "login[username]": ADMIN_LOGIN["username"], "login[password]": ADMIN_LOGIN["password"]})
+    r = client.post(
+        "/admin/auth/login/",
+        data={
+            "login[username]": ADMIN_LOGIN["username"],
+            "login[password]": ADMIN_LOGIN["password"],
+        },
+    )
     assert r.url.path == "/admin/dashboard/"
 
 
@@ -81,12 +89,16 @@ def price_of(text):
 
 def simple_product(db):
     """An enabled, in-stock product without options."""
-    return query(db, "SELECT * FROM products p WHERE status = 1 AND qty > 5 AND NOT EXISTS "
-                     "(SELECT 1 FROM product_options o WHERE o.product_id = p.id) "
-                     "ORDER BY id LIMIT 1")[0]
+    return query(
+        db,
+        "SELECT * FROM products p WHERE status = 1 AND qty > 5 AND NOT EXISTS "
+        "(SELECT 1 FROM product_options o WHERE o.product_id = p.id) "
+        "ORDER BY id LIMIT 1",
+    )[0]
 
 
 # ---------------------------------------------------------------------------- data
+
 
 def dump(path):
     conn = sqlite3.connect(path)
@@ -111,16 +123,32 @@ def test_counts_and_shape(pristine):
     assert one("SELECT COUNT(*) AS n FROM customers") >= 60
     assert one("SELECT COUNT(DISTINCT level) AS n FROM categories") == 3
     # Products hang off leaves only, and every leaf has products.
-    assert one("SELECT COUNT(*) AS n FROM products p JOIN categories c ON c.id = p.category_id "
-               "WHERE c.level != 3") == 0
-    assert one("SELECT COUNT(*) AS n FROM categories c WHERE level = 3 AND NOT EXISTS "
-               "(SELECT 1 FROM products p WHERE p.category_id = c.id)") == 0
-    assert one("SELECT COUNT(*) AS n FROM customers WHERE default_billing IS NULL "
-               "OR default_shipping IS NULL") == 0
+    assert (
+        one(
+            "SELECT COUNT(*) AS n FROM products p JOIN categories c ON c.id = p.category_id "
+            "WHERE c.level != 3"
+        )
+        == 0
+    )
+    assert (
+        one(
+            "SELECT COUNT(*) AS n FROM categories c WHERE level = 3 AND NOT EXISTS "
+            "(SELECT 1 FROM products p WHERE p.category_id = c.id)"
+        )
+        == 0
+    )
+    assert (
+        one(
+            "SELECT COUNT(*) AS n FROM customers WHERE default_billing IS NULL "
+            "OR default_shipping IS NULL"
+        )
+        == 0
+    )
     statuses = {r["status"] for r in query(pristine, "SELECT DISTINCT status FROM orders")}
     assert {"pending", "processing", "complete", "canceled"} <= statuses
-    years = {r["y"] for r in query(pristine, "SELECT DISTINCT substr(created_at, 1, 4) AS y "
-                                             "FROM orders")}
+    years = {
+        r["y"] for r in query(pristine, "SELECT DISTINCT substr(created_at, 1, 4) AS y FROM orders")
+    }
     assert years == {"2022", "2023"}
     review_statuses = {r["status"] for r in query(pristine, "SELECT DISTINCT status FROM reviews")}
     assert review_statuses == {"Approved", "Pending", "Not Approved"}
@@ -132,37 +160,60 @@ def test_counts_and_shape(pristine):
     regions = {r["region"] for r in query(pristine, "SELECT region FROM addresses")}
     assert regions <= set(US_STATES)  # every seeded address can be edited as it is
     # Clothing has sizes and colours; groceries have no options.
-    options = {r["attribute"] for r in query(
-        pristine, "SELECT DISTINCT o.attribute FROM product_options o JOIN products p ON "
-        "p.id = o.product_id JOIN categories c ON c.id = p.category_id WHERE c.url_path LIKE "
-        "'clothing-shoes-jewelry/%'")}
+    options = {
+        r["attribute"]
+        for r in query(
+            pristine,
+            "SELECT DISTINCT o.attribute FROM product_options o JOIN products p ON "
+            "p.id = o.product_id JOIN categories c ON c.id = p.category_id WHERE c.url_path LIKE "
+            "'clothing-shoes-jewelry/%'",
+        )
+    }
     assert options == {"Size", "Color"}
-    assert one("SELECT COUNT(*) AS n FROM product_options o JOIN products p ON p.id = "
-               "o.product_id JOIN categories c ON c.id = p.category_id WHERE c.url_path LIKE "
-               "'grocery-gourmet-food/%'") == 0
+    assert (
+        one(
+            "SELECT COUNT(*) AS n FROM product_options o JOIN products p ON p.id = "
+            "o.product_id JOIN categories c ON c.id = p.category_id WHERE c.url_path LIKE "
+            "'grocery-gourmet-food/%'"
+        )
+        == 0
+    )
     # Nothing is dated on or after the store's "today".
     for table in ("orders", "reviews", "order_history", "wishlist_items", "search_terms"):
-        column = "updated_at" if table == "search_terms" else \
-            "added_at" if table == "wishlist_items" else "created_at"
+        column = (
+            "updated_at"
+            if table == "search_terms"
+            else "added_at"
+            if table == "wishlist_items"
+            else "created_at"
+        )
         latest = query(pristine, f"SELECT MAX({column}) AS m FROM {table}")[0]["m"]
         assert latest < TODAY.isoformat(), table
 
 
 def test_prices_differ_by_category(pristine):
-    median = {r["name"]: r["avg"] for r in query(
-        pristine, "SELECT c.name, AVG(p.price) AS avg FROM products p JOIN categories c ON "
-        "c.id = p.category_id GROUP BY c.id")}
+    median = {
+        r["name"]: r["avg"]
+        for r in query(
+            pristine,
+            "SELECT c.name, AVG(p.price) AS avg FROM products p JOIN categories c ON "
+            "c.id = p.category_id GROUP BY c.id",
+        )
+    }
     assert median["Laptops"] > 5 * median["Screen Protectors"]
     assert median["Living Room Furniture"] > 3 * median["Tea"]
 
 
 def test_order_totals_add_up(pristine):
-    bad = query(pristine, """
+    bad = query(
+        pristine,
+        """
         SELECT o.id FROM orders o JOIN (SELECT order_id, ROUND(SUM(row_total), 2) AS s,
         SUM(qty) AS q FROM order_items GROUP BY order_id) i ON i.order_id = o.id
         WHERE ABS(o.subtotal - i.s) > 0.005 OR o.total_qty != i.q
            OR ABS(o.grand_total - o.subtotal - o.shipping_amount) > 0.005
-           OR o.increment_id != printf('%09d', o.id)""")
+           OR o.increment_id != printf('%09d', o.id)""",
+    )
     assert bad == []
 
 
@@ -205,8 +256,10 @@ ADMIN = [
     ("/admin/review/product/edit/id/1/", "Edit Review"),
     ("/admin/reports/", "Bestsellers"),
     ("/admin/reports/report_sales/sales/?from=1/1/23&to=12/31/23&period_type=month", "2023-12"),
-    ("/admin/reports/report_sales/bestsellers/?from=1/1/23&to=12/31/23&period_type=year",
-     "Order Quantity"),
+    (
+        "/admin/reports/report_sales/bestsellers/?from=1/1/23&to=12/31/23&period_type=year",
+        "Order Quantity",
+    ),
     ("/admin/reports/report_sales/shipping/?from=1/1/22&to=12/31/23", "Flat Rate - Fixed"),
     ("/admin/search/term/report/", "Search Terms Report"),
 ]
@@ -242,44 +295,69 @@ def test_guests_are_sent_to_sign_in(client):
     assert r.url.path == "/customer/account/login/" and r.url.params["referer"] == "/wishlist/"
     soup = page(client.get("/admin/sales/order/"))
     assert soup.select_one('input[placeholder="user name"]') is not None
-    bad = client.post("/customer/account/loginPost/",
-                      data={"login[username]": CUSTOMER_LOGIN["username"],
-                            "login[password]": "wrong"})
+    bad = client.post(
+        "/customer/account/loginPost/",
+        data={"login[username]": CUSTOMER_LOGIN["username"], "login[password]": "wrong"},
+    )
     assert "sign-in was incorrect" in bad.text
     # Signing in from the redirect comes back to the page asked for.
-    r = client.post("/customer/account/loginPost/", data={
-        "login[username]": CUSTOMER_LOGIN["username"],
-        "login[password]": CUSTOMER_LOGIN["password"], "referer": "/wishlist/"})
+    r = client.post(
+        "/customer/account/loginPost/",
+        data={
+            "login[username]": CUSTOMER_LOGIN["username"],
+            "login[password]": CUSTOMER_LOGIN["password"],
+            "referer": "/wishlist/",
+        },
+    )
     assert r.url.path == "/wishlist/"
 
 
 # ------------------------------------------------------------------- catalogue views
 
+
 def product_rows(soup):
-    return [(a.get_text(strip=True), price_of(item.select_one(".price-box .price").get_text()))
-            for item in soup.select(".product-items .product-item")
-            for a in item.select("a.product-item-link")]
+    return [
+        (a.get_text(strip=True), price_of(item.select_one(".price-box .price").get_text()))
+        for item in soup.select(".product-items .product-item")
+        for a in item.select("a.product-item-link")
+    ]
 
 
 def test_category_sort_filter_and_pages(client, db):
     url = "/electronics/computers-accessories/laptops.html"
-    total = query(db, "SELECT COUNT(*) AS n FROM products p JOIN categories c ON c.id = "
-                      "p.category_id WHERE c.name = 'Laptops' AND p.status = 1")[0]["n"]
-    soup = page(client.get(url, params={"product_list_order": "price",
-                                        "product_list_dir": "desc", "product_list_limit": 36}))
+    total = query(
+        db,
+        "SELECT COUNT(*) AS n FROM products p JOIN categories c ON c.id = "
+        "p.category_id WHERE c.name = 'Laptops' AND p.status = 1",
+    )[0]["n"]
+    soup = page(
+        client.get(
+            url,
+            params={
+                "product_list_order": "price",
+                "product_list_dir": "desc",
+                "product_list_limit": 36,
+            },
+        )
+    )
     rows = product_rows(soup)
     assert len(rows) == total
     assert [p for _, p in rows] == sorted((p for _, p in rows), reverse=True)
     assert f"of {total}" in text_of(soup, "#toolbar-amount")
     # Names sort alphabetically; the pager splits 12 per page.
-    names = [n for n, _ in product_rows(page(client.get(url, params={
-        "product_list_order": "name", "product_list_limit": 36})))]
+    names = [
+        n
+        for n, _ in product_rows(
+            page(client.get(url, params={"product_list_order": "name", "product_list_limit": 36}))
+        )
+    ]
     assert names == sorted(names, key=str.casefold)
     second = page(client.get(url, params={"p": 2}))
     assert len(product_rows(second)) == total - 12
     # Price range filter (Magento's upper bound is exclusive).
-    cheap = product_rows(page(client.get("/clothing-shoes-jewelry/men/shoes.html",
-                                          params={"price": "0-60"})))
+    cheap = product_rows(
+        page(client.get("/clothing-shoes-jewelry/men/shoes.html", params={"price": "0-60"}))
+    )
     assert cheap and all(p < 60 for _, p in cheap)
     # A top category links its sub-categories with counts.
     top = page(client.get("/electronics.html"))
@@ -288,11 +366,18 @@ def test_category_sort_filter_and_pages(client, db):
 
 
 def test_rating_filter_and_sort(client, db):
-    soup = page(client.get("/home-kitchen.html", params={
-        "rating": 4, "product_list_order": "rating", "product_list_dir": "desc",
-        "product_list_limit": 36}))
-    titles = [float(r["title"].rstrip("%")) for r in
-              soup.select(".product-items .rating-result")]
+    soup = page(
+        client.get(
+            "/home-kitchen.html",
+            params={
+                "rating": 4,
+                "product_list_order": "rating",
+                "product_list_dir": "desc",
+                "product_list_limit": 36,
+            },
+        )
+    )
+    titles = [float(r["title"].rstrip("%")) for r in soup.select(".product-items .rating-result")]
     assert titles and all(t >= 80 for t in titles)
     assert titles == sorted(titles, reverse=True)
     assert "Rating" in text_of(soup, ".filter-current")
@@ -300,12 +385,14 @@ def test_rating_filter_and_sort(client, db):
 
 def test_search_finds_stems_and_is_recorded(client, db):
     before = query(db, "SELECT popularity FROM search_terms WHERE query_text = 'chairs'")
-    soup = page(client.get("/catalogsearch/result/", params={"q": "chairs",
-                                                             "product_list_limit": 36}))
+    soup = page(
+        client.get("/catalogsearch/result/", params={"q": "chairs", "product_list_limit": 36})
+    )
     rows = product_rows(soup)
     assert rows and all("chair" in name.lower() for name, _ in rows)
-    after = query(db, "SELECT popularity, num_results FROM search_terms "
-                      "WHERE query_text = 'chairs'")[0]
+    after = query(
+        db, "SELECT popularity, num_results FROM search_terms WHERE query_text = 'chairs'"
+    )[0]
     assert after["popularity"] == (before[0]["popularity"] if before else 0) + 1
     assert after["num_results"] == len(rows)
     none = page(client.get("/catalogsearch/result/", params={"q": "zzzqqq"}))
@@ -315,15 +402,22 @@ def test_search_finds_stems_and_is_recorded(client, db):
 
 
 def test_product_page_shows_price_rating_reviews_options(client, db):
-    product = query(db, "SELECT p.*, r.avg_rating, r.review_count FROM products p JOIN "
-                        "product_ratings r ON r.product_id = p.id JOIN product_options o ON "
-                        "o.product_id = p.id WHERE p.status = 1 AND p.special_price IS NULL "
-                        "ORDER BY p.id LIMIT 1")[0]
+    product = query(
+        db,
+        "SELECT p.*, r.avg_rating, r.review_count FROM products p JOIN "
+        "product_ratings r ON r.product_id = p.id JOIN product_options o ON "
+        "o.product_id = p.id WHERE p.status = 1 AND p.special_price IS NULL "
+        "ORDER BY p.id LIMIT 1",
+    )[0]
     soup = page(client.get(f"/{product['url_key']}.html"))
-    assert text_of(soup, ".product-info-price .price-box.price-final_price > span > span") == \
-        f"${product['price']:,.2f}"
-    assert soup.select_one(".product-info-main .rating-result")["title"] == \
-        f"{round(product['avg_rating'] * 20)}%"
+    assert (
+        text_of(soup, ".product-info-price .price-box.price-final_price > span > span")
+        == f"${product['price']:,.2f}"
+    )
+    assert (
+        soup.select_one(".product-info-main .rating-result")["title"]
+        == f"{round(product['avg_rating'] * 20)}%"
+    )
     assert text_of(soup, "#tab-label-reviews-title") == f"Reviews {product['review_count']}"
     assert len(soup.select("#reviews .review-item")) == product["review_count"]
     values = query(db, "SELECT value FROM product_options WHERE product_id = ?", (product["id"],))
@@ -334,14 +428,21 @@ def test_product_page_shows_price_rating_reviews_options(client, db):
 
 # ------------------------------------------------------------------------ flows
 
+
 def test_search_to_checkout_to_history_and_admin(client, db):
     product = simple_product(db)
     sign_in(client)
-    results = page(client.get("/catalogsearch/result/", params={"q": product["name"],
-                                                                "product_list_limit": 36}))
+    results = page(
+        client.get(
+            "/catalogsearch/result/", params={"q": product["name"], "product_list_limit": 36}
+        )
+    )
     assert product_rows(results)[0][0] == product["name"]  # best match first
-    link = next(a["href"] for a in results.select("a.product-item-link")
-                if a.get_text(strip=True) == product["name"])
+    link = next(
+        a["href"]
+        for a in results.select("a.product-item-link")
+        if a.get_text(strip=True) == product["name"]
+    )
     form = page(client.get(link)).select_one("#product_addtocart_form")
     r = client.post(form["action"], data={"product": product["id"], "qty": 2})
     assert f"You added {product['name']} to your shopping cart." in page(r).get_text()
@@ -349,14 +450,18 @@ def test_search_to_checkout_to_history_and_admin(client, db):
     assert text_of(cart, ".minicart .counter-number") == "2"
     checkout = page(client.get("/checkout/"))
     address_id = checkout.select_one('input[name="address_id"][checked]')["value"]
-    r = client.post("/checkout/placeOrder/", data={
-        "address_id": address_id, "shipping_method": "flatrate", "payment_method": "checkmo"})
+    r = client.post(
+        "/checkout/placeOrder/",
+        data={"address_id": address_id, "shipping_method": "flatrate", "payment_method": "checkmo"},
+    )
     number = text_of(page(r), ".checkout-success .order-number")
     order = query(db, "SELECT * FROM orders WHERE increment_id = ?", (number,))[0]
     assert order["status"] == "pending" and order["customer_id"] == 1
     assert order["grand_total"] == round(2 * product["price"] + 2 * 5.0, 2)
-    assert query(db, "SELECT qty FROM products WHERE id = ?",
-                 (product["id"],))[0]["qty"] == product["qty"] - 2
+    assert (
+        query(db, "SELECT qty FROM products WHERE id = ?", (product["id"],))[0]["qty"]
+        == product["qty"] - 2
+    )
     assert text_of(page(client.get("/checkout/cart/")), ".minicart .counter-number") == "0"
     # The newest order heads My Orders and its page lists the item.
     history = page(client.get("/sales/order/history/"))
@@ -375,32 +480,58 @@ def test_checkout_to_a_new_address_saves_it(client, db):
     sign_in(client)
     product = simple_product(db)
     client.post("/checkout/cart/add/", data={"product": product["id"], "qty": 1})
-    r = client.post("/checkout/placeOrder/", data={
-        "address_id": "new", "shipping_firstname": "Emma", "shipping_lastname": "Lopez",
-        "shipping_street": "77 Massachusetts Ave", "shipping_city": "Cambridge",
-        "shipping_region": "Massachusetts", "shipping_postcode": "02139",
-        "shipping_telephone": "6175550100", "save_in_address_book": "1",
-        "shipping_method": "flatrate", "payment_method": "checkmo"})
+    r = client.post(
+        "/checkout/placeOrder/",
+        data={
+            "address_id": "new",
+            "shipping_firstname": "Emma",
+            "shipping_lastname": "Lopez",
+            "shipping_street": "77 Massachusetts Ave",
+            "shipping_city": "Cambridge",
+            "shipping_region": "Massachusetts",
+            "shipping_postcode": "02139",
+            "shipping_telephone": "6175550100",
+            "save_in_address_book": "1",
+            "shipping_method": "flatrate",
+            "payment_method": "checkmo",
+        },
+    )
     assert r.url.path == "/checkout/onepage/success/"
-    shipped = query(db, "SELECT a.* FROM order_addresses a JOIN orders o ON o.id = a.order_id "
-                        "WHERE a.type = 'shipping' ORDER BY o.id DESC LIMIT 1")[0]
+    shipped = query(
+        db,
+        "SELECT a.* FROM order_addresses a JOIN orders o ON o.id = a.order_id "
+        "WHERE a.type = 'shipping' ORDER BY o.id DESC LIMIT 1",
+    )[0]
     assert shipped["street"] == "77 Massachusetts Ave"
-    assert query(db, "SELECT COUNT(*) AS n FROM addresses WHERE customer_id = 1 AND street = "
-                     "'77 Massachusetts Ave'")[0]["n"] == 1
+    assert (
+        query(
+            db,
+            "SELECT COUNT(*) AS n FROM addresses WHERE customer_id = 1 AND street = "
+            "'77 Massachusetts Ave'",
+        )[0]["n"]
+        == 1
+    )
     # An incomplete address or no payment method is refused.
     client.post("/checkout/cart/add/", data={"product": product["id"], "qty": 1})
-    r = client.post("/checkout/placeOrder/", data={"address_id": "new",
-                                                   "shipping_method": "flatrate",
-                                                   "payment_method": "checkmo"})
+    r = client.post(
+        "/checkout/placeOrder/",
+        data={"address_id": "new", "shipping_method": "flatrate", "payment_method": "checkmo"},
+    )
     assert r.url.path == "/checkout/" and "shipping address" in r.text
 
 
 def test_cart_options_update_and_remove(client, db):
-    product = query(db, "SELECT p.* FROM products p WHERE status = 1 AND qty > 10 AND EXISTS "
-                        "(SELECT 1 FROM product_options o WHERE o.product_id = p.id AND "
-                        "o.attribute = 'Size') ORDER BY id LIMIT 1")[0]
-    options = query(db, "SELECT attribute, value FROM product_options WHERE product_id = ? "
-                        "ORDER BY position", (product["id"],))
+    product = query(
+        db,
+        "SELECT p.* FROM products p WHERE status = 1 AND qty > 10 AND EXISTS "
+        "(SELECT 1 FROM product_options o WHERE o.product_id = p.id AND "
+        "o.attribute = 'Size') ORDER BY id LIMIT 1",
+    )[0]
+    options = query(
+        db,
+        "SELECT attribute, value FROM product_options WHERE product_id = ? ORDER BY position",
+        (product["id"],),
+    )
     r = client.post("/checkout/cart/add/", data={"product": product["id"], "qty": 1})
     assert "You need to choose options for your item" in r.text
     picks = {f"options[{o['attribute']}]": o["value"] for o in options}
@@ -430,20 +561,37 @@ def test_address_change_shows_in_the_address_book(client, db):
     edit = book.select_one(".box-address-shipping .action.edit")["href"]
     form = page(client.get(edit)).select_one("form.form-address-edit")
     fields = {i["name"]: i.get("value", "") for i in form.select("input")}
-    fields.update(street="111 Magnolia Path", city="Atlanta", region="Georgia",
-                  postcode="30303", default_billing="1", default_shipping="1")
+    fields.update(
+        street="111 Magnolia Path",
+        city="Atlanta",
+        region="Georgia",
+        postcode="30303",
+        default_billing="1",
+        default_shipping="1",
+    )
     r = client.post(form["action"], data=fields)
     assert "You saved the address." in r.text
     soup = page(r)
-    for box in (".box.box-address-shipping > .box-content", ".box.box-address-billing > "
-                ".box-content"):
+    for box in (
+        ".box.box-address-shipping > .box-content",
+        ".box.box-address-billing > .box-content",
+    ):
         shown = soup.select_one(box).get_text()
         assert "111 Magnolia Path" in shown and "Atlanta, Georgia, 30303" in shown
     # A new address can become the default too; a default one cannot be deleted.
-    r = client.post("/customer/address/formPost/", data={
-        "firstname": "Emma", "lastname": "Lopez", "street": "1 Elm St", "city": "Austin",
-        "region": "Texas", "postcode": "73301", "telephone": "5125550101",
-        "default_shipping": "1"})
+    r = client.post(
+        "/customer/address/formPost/",
+        data={
+            "firstname": "Emma",
+            "lastname": "Lopez",
+            "street": "1 Elm St",
+            "city": "Austin",
+            "region": "Texas",
+            "postcode": "73301",
+            "telephone": "5125550101",
+            "default_shipping": "1",
+        },
+    )
     assert "1 Elm St" in text_of(page(r), ".box.box-address-shipping > .box-content")
     default = query(db, "SELECT default_shipping FROM customers WHERE id = 1")[0]
     r = client.post(f"/customer/address/delete/id/{default['default_shipping']}/")
@@ -456,27 +604,41 @@ def test_review_waits_for_approval(client, db):
     product = query(db, "SELECT * FROM products WHERE status = 1 ORDER BY id LIMIT 1")[0]
     url = f"/{product['url_key']}.html"
     form = page(client.get(url)).select_one("#review-form form")
-    r = client.post(form["action"], data={"ratings": "5", "nickname": "Tester",
-                                          "title": "Sturdy and handsome",
-                                          "detail": "Assembled in ten minutes."})
+    r = client.post(
+        form["action"],
+        data={
+            "ratings": "5",
+            "nickname": "Tester",
+            "title": "Sturdy and handsome",
+            "detail": "Assembled in ten minutes.",
+        },
+    )
     assert "You submitted your review for moderation." in r.text
     assert "Assembled in ten minutes." not in page(client.get(url)).get_text()
     admin_sign_in(client)
     grid = page(client.get("/admin/review/product/pending/"))
-    row = next(tr for tr in grid.select("#reviewGrid_table tbody tr")
-               if "Sturdy and handsome" in tr.get_text())
+    row = next(
+        tr
+        for tr in grid.select("#reviewGrid_table tbody tr")
+        if "Sturdy and handsome" in tr.get_text()
+    )
     review_id = row.select_one('input[name="reviews"]')["value"]
-    r = client.post("/admin/review/product/massUpdate/",
-                    data={"reviews": review_id, "action": "Approved"})
+    r = client.post(
+        "/admin/review/product/massUpdate/", data={"reviews": review_id, "action": "Approved"}
+    )
     assert "1 record(s) have been updated" in r.text
     shown = page(client.get(url))
     assert "Assembled in ten minutes." in text_of(shown, "#reviews")
-    approved = query(db, "SELECT COUNT(*) AS n FROM reviews WHERE product_id = ? AND "
-                         "status = 'Approved'", (product["id"],))[0]["n"]
+    approved = query(
+        db,
+        "SELECT COUNT(*) AS n FROM reviews WHERE product_id = ? AND status = 'Approved'",
+        (product["id"],),
+    )[0]["n"]
     assert text_of(shown, "#tab-label-reviews-title") == f"Reviews {approved}"
     # Deleting it from the grid removes it from the store.
-    client.post("/admin/review/product/massUpdate/", data={"reviews": review_id,
-                                                           "action": "delete"})
+    client.post(
+        "/admin/review/product/massUpdate/", data={"reviews": review_id, "action": "delete"}
+    )
     assert "Assembled in ten minutes." not in page(client.get(url)).get_text()
 
 
@@ -486,8 +648,9 @@ def test_admin_product_edit_reaches_the_store(client, db):
     edit = f"/admin/catalog/product/edit/id/{product['id']}/"
     form = page(client.get(edit)).select_one("#product_form")
     fields = {i["name"]: i.get("value", "") for i in form.select("input[name]")}
-    fields.update({s["name"]: s.select_one("option[selected]")["value"]
-                   for s in form.select("select")})
+    fields.update(
+        {s["name"]: s.select_one("option[selected]")["value"] for s in form.select("select")}
+    )
     fields["product[description]"] = form.select_one("textarea").get_text()
     new_price = round(product["price"] - 5, 2)
     fields["product[price]"] = str(new_price)
@@ -513,16 +676,22 @@ def test_admin_grids_search(client, db):
     assert "Canceled" in text_of(canceled, "div.admin__data-grid-filters-current")
     count = query(db, "SELECT COUNT(*) AS n FROM orders WHERE status = 'canceled'")[0]["n"]
     assert text_of(canceled, ".admin__control-support-text") == f"{count} records found"
-    phone = query(db, "SELECT telephone FROM addresses WHERE id = (SELECT default_billing FROM "
-                      "customers WHERE id = 7)")[0]["telephone"]
+    phone = query(
+        db,
+        "SELECT telephone FROM addresses WHERE id = (SELECT default_billing FROM "
+        "customers WHERE id = 7)",
+    )[0]["telephone"]
     people = page(client.get("/admin/customer/index/", params={"search": phone}))
     assert phone in text_of(people, "#customer_listing tbody")
 
 
 def test_admin_order_actions(client, db):
     admin_sign_in(client)
-    pending = query(db, "SELECT id FROM orders WHERE status = 'pending' AND customer_id = 1 "
-                        "ORDER BY id DESC LIMIT 1")[0]["id"]
+    pending = query(
+        db,
+        "SELECT id FROM orders WHERE status = 'pending' AND customer_id = 1 "
+        "ORDER BY id DESC LIMIT 1",
+    )[0]["id"]
     view = f"/admin/sales/order/view/order_id/{pending}/"
     r = client.post(f"/admin/sales/order/hold/order_id/{pending}/")
     assert text_of(page(r), "#order_status") == "On Hold"
@@ -530,20 +699,29 @@ def test_admin_order_actions(client, db):
     assert text_of(page(r), "#order_status") == "Canceled"
     r = client.post(f"/admin/sales/order/complete/order_id/{pending}/")
     assert "You cannot complete this order." in r.text
-    client.post(f"/admin/sales/order/addComment/order_id/{pending}/",
-                data={"history[comment]": "Refund issued.", "history[status]": "canceled",
-                      "history[is_customer_notified]": "1"})
+    client.post(
+        f"/admin/sales/order/addComment/order_id/{pending}/",
+        data={
+            "history[comment]": "Refund issued.",
+            "history[status]": "canceled",
+            "history[is_customer_notified]": "1",
+        },
+    )
     assert "Refund issued." in page(client.get(view)).get_text()
-    client.post(f"/admin/sales/order/addTrack/order_id/{pending}/",
-                data={"carrier": "DHL", "number": "24353446464"})
-    shipments = page(client.get(f"/admin/sales/order/commentsHistory/order_id/{pending}/"
-                                "active_tab/order_shipments/"))
+    client.post(
+        f"/admin/sales/order/addTrack/order_id/{pending}/",
+        data={"carrier": "DHL", "number": "24353446464"},
+    )
+    shipments = page(
+        client.get(
+            f"/admin/sales/order/commentsHistory/order_id/{pending}/active_tab/order_shipments/"
+        )
+    )
     assert "Tracking number 24353446464 for DHL assigned" in shipments.get_text()
     address = page(client.get(view)).select_one(".order-shipping-address .action-edit")["href"]
     form = page(client.get(address)).select_one("form.order-address-form")
     fields = {i["name"]: i.get("value", "") for i in form.select("input")}
-    fields.update(street="456 Oak Avenue", city="New York", region="New York",
-                  postcode="10001")
+    fields.update(street="456 Oak Avenue", city="New York", region="New York", postcode="10001")
     r = client.post(form["action"], data=fields)
     assert "456 Oak Avenue" in text_of(page(r), ".order-shipping-address")
     # The customer sees the new status, the notified comment and the new address.
@@ -556,20 +734,42 @@ def test_admin_order_actions(client, db):
 
 def test_admin_customer_edit(client, db):
     admin_sign_in(client)
-    r = client.post("/admin/customer/index/save/id/5/", data={
-        "customer[firstname]": "Sarah", "customer[lastname]": "Miller",
-        "customer[email]": "sarah.miller@example.com"})
+    r = client.post(
+        "/admin/customer/index/save/id/5/",
+        data={
+            "customer[firstname]": "Sarah",
+            "customer[lastname]": "Miller",
+            "customer[email]": "sarah.miller@example.com",
+        },
+    )
     assert "You saved the customer." in r.text
-    assert query(db, "SELECT email FROM customers WHERE id = 5")[0]["email"] == \
-        "sarah.miller@example.com"
-    taken = client.post("/admin/customer/index/save/id/5/", data={
-        "customer[firstname]": "Sarah", "customer[lastname]": "Miller",
-        "customer[email]": CUSTOMER_LOGIN["username"]})
+    assert (
+        query(db, "SELECT email FROM customers WHERE id = 5")[0]["email"]
+        == "sarah.miller@example.com"
+    )
+    taken = client.post(
+        "/admin/customer/index/save/id/5/",
+        data={
+            "customer[firstname]": "Sarah",
+            "customer[lastname]": "Miller",
+            "customer[email]": CUSTOMER_LOGIN["username"],
+        },
+    )
     assert "same email address already exists" in taken.text
     address = query(db, "SELECT * FROM addresses WHERE customer_id = 5 LIMIT 1")[0]
-    fields = {f"address_{k}": address[k] for k in ("firstname", "lastname", "company",
-                                                   "street", "city", "region", "postcode",
-                                                   "telephone")}
+    fields = {
+        f"address_{k}": address[k]
+        for k in (
+            "firstname",
+            "lastname",
+            "company",
+            "street",
+            "city",
+            "region",
+            "postcode",
+            "telephone",
+        )
+    }
     fields["address_street"] = "9 Harbor Road"
     client.post(f"/admin/customer/address/save/id/{address['id']}/", data=fields)
     edit = page(client.get("/admin/customer/index/edit/id/5/"))
@@ -578,31 +778,52 @@ def test_admin_customer_edit(client, db):
 
 def test_admin_reports_match_the_orders(client, db):
     admin_sign_in(client)
-    soup = page(client.get("/admin/reports/report_sales/sales/",
-                           params={"from": "2/1/23", "to": "2/28/23", "period_type": "month"}))
+    soup = page(
+        client.get(
+            "/admin/reports/report_sales/sales/",
+            params={"from": "2/1/23", "to": "2/28/23", "period_type": "month"},
+        )
+    )
     assert soup.select_one("#sales_report_from")["value"] == "2/1/23"
     assert soup.select_one("#sales_report_to")["value"] == "2/28/23"
-    expected = query(db, "SELECT COUNT(*) AS n, ROUND(SUM(grand_total), 2) AS total FROM "
-                         "orders WHERE created_at BETWEEN '2023-02-01' AND '2023-02-28 99'")[0]
+    expected = query(
+        db,
+        "SELECT COUNT(*) AS n, ROUND(SUM(grand_total), 2) AS total FROM "
+        "orders WHERE created_at BETWEEN '2023-02-01' AND '2023-02-28 99'",
+    )[0]
     cells = [td.get_text(strip=True) for td in soup.select("#gridSales tbody tr td")]
     assert cells[0] == "2023-02" and int(cells[1]) == expected["n"]
     assert price_of(cells[6]) == pytest.approx(expected["total"])
     # ISO dates work too and come back in Magento's format.
-    iso = page(client.get("/admin/reports/report_sales/shipping/",
-                          params={"from": "2022-08-05", "to": "2023-03-01"}))
+    iso = page(
+        client.get(
+            "/admin/reports/report_sales/shipping/",
+            params={"from": "2022-08-05", "to": "2023-03-01"},
+        )
+    )
     assert iso.select_one("#sales_report_from")["value"] == "8/5/22"
-    top = query(db, """SELECT i.name, SUM(i.qty) AS q FROM order_items i JOIN orders o
+    top = query(
+        db,
+        """SELECT i.name, SUM(i.qty) AS q FROM order_items i JOIN orders o
         ON o.id = i.order_id WHERE o.status != 'canceled' AND o.created_at LIKE '2023-01%'
-        GROUP BY i.product_id ORDER BY q DESC, MAX(i.price) DESC, i.product_id LIMIT 3""")
-    best = page(client.get("/admin/reports/report_sales/bestsellers/",
-                           params={"from": "1/1/23", "to": "1/31/23", "period_type": "month"}))
-    names = [tr.select("td")[2].get_text(strip=True)
-             for tr in best.select("#gridBestsellers tbody tr")[:3]]
+        GROUP BY i.product_id ORDER BY q DESC, MAX(i.price) DESC, i.product_id LIMIT 3""",
+    )
+    best = page(
+        client.get(
+            "/admin/reports/report_sales/bestsellers/",
+            params={"from": "1/1/23", "to": "1/31/23", "period_type": "month"},
+        )
+    )
+    names = [
+        tr.select("td")[2].get_text(strip=True)
+        for tr in best.select("#gridBestsellers tbody tr")[:3]
+    ]
     assert names == [t["name"] for t in top]
     terms = page(client.get("/admin/search/term/report/"))
     most = query(db, "SELECT query_text FROM search_terms ORDER BY popularity DESC, id")[0]
-    assert text_of(terms, "#searchReportGrid_table tbody tr td:nth-of-type(2)") == \
-        most["query_text"]
+    assert (
+        text_of(terms, "#searchReportGrid_table tbody tr td:nth-of-type(2)") == most["query_text"]
+    )
 
 
 def test_wishlist_newsletter_contact_and_register(client, db):
@@ -610,40 +831,70 @@ def test_wishlist_newsletter_contact_and_register(client, db):
     product = simple_product(db)
     r = client.post("/wishlist/index/add/", data={"product": product["id"]})
     assert product["name"] in text_of(page(r), ".products-grid.wishlist")
-    item = query(db, "SELECT id FROM wishlist_items WHERE customer_id = 1 AND product_id = ?",
-                 (product["id"],))[0]["id"]
+    item = query(
+        db,
+        "SELECT id FROM wishlist_items WHERE customer_id = 1 AND product_id = ?",
+        (product["id"],),
+    )[0]["id"]
     r = client.post("/wishlist/index/cart/", data={"item": item})
     assert product["name"] not in text_of(page(r), ".column.main")
     assert product["name"] in page(client.get("/checkout/cart/")).get_text()
     r = client.post("/newsletter/manage/", data={"is_subscribed": "1"})
-    assert page(client.get("/newsletter/manage/")).select_one(
-        '[title="General Subscription"]').has_attr("checked")
-    r = client.post("/contact/", data={"name": "Emma Lopez", "email": "emma.lopez@gmail.com",
-                                       "comment": "Please refund order 000000180."})
+    assert (
+        page(client.get("/newsletter/manage/"))
+        .select_one('[title="General Subscription"]')
+        .has_attr("checked")
+    )
+    r = client.post(
+        "/contact/",
+        data={
+            "name": "Emma Lopez",
+            "email": "emma.lopez@gmail.com",
+            "comment": "Please refund order 000000180.",
+        },
+    )
     assert "Thanks for contacting us" in r.text
     assert query(db, "SELECT comment FROM contact_messages")[0]["comment"].endswith("180.")
     client.get("/customer/account/logout/")
-    r = client.post("/customer/account/createpost/", data={
-        "firstname": "Ann", "lastname": "Lee", "email": "ann.lee@example.com",
-        "password": "Secret.123", "password_confirmation": "Secret.123"})
+    r = client.post(
+        "/customer/account/createpost/",
+        data={
+            "firstname": "Ann",
+            "lastname": "Lee",
+            "email": "ann.lee@example.com",
+            "password": "Secret.123",
+            "password_confirmation": "Secret.123",
+        },
+    )
     assert r.url.path == "/customer/account/" and "Ann Lee" in r.text
-    again = client.post("/customer/account/createpost/", data={
-        "firstname": "Ann", "lastname": "Lee", "email": "ann.lee@example.com",
-        "password": "Secret.123", "password_confirmation": "Secret.123"})
+    again = client.post(
+        "/customer/account/createpost/",
+        data={
+            "firstname": "Ann",
+            "lastname": "Lee",
+            "email": "ann.lee@example.com",
+            "password": "Secret.123",
+            "password_confirmation": "Secret.123",
+        },
+    )
     assert "already an account" in again.text
 
 
 def test_reorder_fills_the_cart(client, db):
     sign_in(client)
-    order = query(db, "SELECT o.id FROM orders o WHERE customer_id = 1 AND NOT EXISTS (SELECT 1 "
-                      "FROM order_items i JOIN products p ON p.id = i.product_id WHERE "
-                      "i.order_id = o.id AND (p.status != 1 OR p.is_in_stock = 0)) LIMIT 1")[0]
+    order = query(
+        db,
+        "SELECT o.id FROM orders o WHERE customer_id = 1 AND NOT EXISTS (SELECT 1 "
+        "FROM order_items i JOIN products p ON p.id = i.product_id WHERE "
+        "i.order_id = o.id AND (p.status != 1 OR p.is_in_stock = 0)) LIMIT 1",
+    )[0]
     items = query(db, "SELECT name FROM order_items WHERE order_id = ?", (order["id"],))
     cart = page(client.post(f"/sales/order/reorder/order_id/{order['id']}/"))
     assert all(i["name"] in cart.get_text() for i in items)
 
 
 # ------------------------------------------------------------------------- server
+
 
 def port_open(port):
     with socket.socket() as sock:
@@ -658,15 +909,26 @@ def test_reset_restores_the_pristine_database():
         dump_sql = "SELECT id, name, price, qty, status FROM products ORDER BY id"
         before = server.sql(dump_sql)
         with httpx.Client(base_url=base, follow_redirects=True) as http:
-            http.post("/admin/auth/login/", data={"login[username]": "admin",
-                                                  "login[password]": "admin1234"})
-            http.post("/admin/catalog/product/save/id/1/", data={
-                "product[name]": "Changed", "product[sku]": "X1", "product[price]": "1.00",
-                "product[quantity_and_stock_status][qty]": "0",
-                "product[quantity_and_stock_status][is_in_stock]": "0",
-                "product[status]": "2", "product[description]": ""})
-            http.post("/review/product/post/id/2/", data={
-                "ratings": "1", "nickname": "x", "title": "y", "detail": "z"})
+            http.post(
+                "/admin/auth/login/",
+                data={"login[username]": "admin", "login[password]": "admin1234"},
+            )
+            http.post(
+                "/admin/catalog/product/save/id/1/",
+                data={
+                    "product[name]": "Changed",
+                    "product[sku]": "X1",
+                    "product[price]": "1.00",
+                    "product[quantity_and_stock_status][qty]": "0",
+                    "product[quantity_and_stock_status][is_in_stock]": "0",
+                    "product[status]": "2",
+                    "product[description]": "",
+                },
+            )
+            http.post(
+                "/review/product/post/id/2/",
+                data={"ratings": "1", "nickname": "x", "title": "y", "detail": "z"},
+            )
         assert server.sql("SELECT name FROM products WHERE id = 1")[0]["name"] == "Changed"
         seconds = server.reset()
         print(f"\nshop reset: {seconds * 1000:.1f} ms")
@@ -706,4 +968,3 @@ def test_server_lifecycle_is_reference_counted():
     server.close()
     assert not server.running
     assert ShopServer.shared(12345) is ShopServer.shared(12345)
-

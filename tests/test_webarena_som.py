@@ -12,7 +12,10 @@ from PIL import Image
 from vab_gym.envs.webarena.som import COLORS, Mark, draw_marks, marks_text, page_marks
 
 VIEWPORT = {"width": 1280, "height": 720}
-SQUARE = "data:image/svg+xml," + "%3Csvg xmlns='http://www.w3.org/2000/svg' width='40' height='40'%3E%3Crect width='40' height='40' fill='%23888'/%3E%3C/svg%3E"
+SQUARE = (
+    "data:image/svg+xml,"
+    + "%3Csvg xmlns='http://www.w3.org/2000/svg' width='40' height='40'%3E%3Crect width='40' height='40' fill='%23888'/%3E%3C/svg%3E"
+)
 
 
 @pytest.fixture
@@ -44,18 +47,20 @@ def test_controls_are_listed_with_vab_text(page):
       <div role="button" tabindex="0">Menu</div>
       <input type="submit" value="Go">
     </body>""")
-    assert marks_text(page_marks(page, "suite")) == "\n".join([
-        "[0] [A] [Sign In]",
-        "[1] [INPUT] [Search entire store here...]",
-        "[2] [INPUT] [shoes]",
-        "[3] [INPUT] [Quantity]",
-        "[4] [INPUT] [Password]",
-        "[5] [BUTTON] [Add to Cart]",
-        "[6] [SELECT] [Position Price]",
-        "[7] [TEXTAREA] [Your review]",
-        "[8] [DIV] [Menu]",
-        "[9] [INPUT] [Go]",
-    ])
+    assert marks_text(page_marks(page, "suite")) == "\n".join(
+        [
+            "[0] [A] [Sign In]",
+            "[1] [INPUT] [Search entire store here...]",
+            "[2] [INPUT] [shoes]",
+            "[3] [INPUT] [Quantity]",
+            "[4] [INPUT] [Password]",
+            "[5] [BUTTON] [Add to Cart]",
+            "[6] [SELECT] [Position Price]",
+            "[7] [TEXTAREA] [Your review]",
+            "[8] [DIV] [Menu]",
+            "[9] [INPUT] [Go]",
+        ]
+    )
 
 
 def test_static_text_follows_vab(page):
@@ -72,14 +77,16 @@ def test_static_text_follows_vab(page):
       <button><span>Go</span></button>
       <a href="#deep"><div><span>Deep text</span></div></a>
     </body>""")
-    assert marks_text(page_marks(page, "suite")) == "\n".join([
-        "[] [StaticText] [Shop]",
-        "[] [StaticText] [Free shipping on orders over $100]",
-        "[] [StaticText] [Leaf div]",
-        "[0] [A] [Home]",
-        "[1] [BUTTON] [Go]",
-        "[2] [A] [Deep text]",
-    ])
+    assert marks_text(page_marks(page, "suite")) == "\n".join(
+        [
+            "[] [StaticText] [Shop]",
+            "[] [StaticText] [Free shipping on orders over $100]",
+            "[] [StaticText] [Leaf div]",
+            "[0] [A] [Home]",
+            "[1] [BUTTON] [Go]",
+            "[2] [A] [Deep text]",
+        ]
+    )
 
 
 def test_marks_text_format():
@@ -102,12 +109,16 @@ def test_ids_follow_document_order_and_tag_elements(page):
     </body>""")
     marks = controls(page_marks(page, "suite"))
     assert [m.id for m in marks] == [0, 1, 2]
-    tagged = page.eval_on_selector_all("[data-som-id]", "els => els.map(e => [e.id, e.dataset.somId])")
+    tagged = page.eval_on_selector_all(
+        "[data-som-id]", "els => els.map(e => [e.id, e.dataset.somId])"
+    )
     assert tagged == [["b1", "0"], ["b2", "1"], ["b3", "2"]]
     # A new control on top renumbers everything; no element keeps an old id.
     page.evaluate("document.body.insertAdjacentHTML('afterbegin', '<button id=b0>Zero</button>')")
     assert texts(controls(page_marks(page, "suite"))) == ["Zero", "One", "Two", "Three"]
-    tagged = page.eval_on_selector_all("[data-som-id]", "els => els.map(e => [e.id, e.dataset.somId])")
+    tagged = page.eval_on_selector_all(
+        "[data-som-id]", "els => els.map(e => [e.id, e.dataset.somId])"
+    )
     assert tagged == [["b0", "0"], ["b1", "1"], ["b2", "2"], ["b3", "3"]]
 
 
@@ -127,7 +138,10 @@ def test_hidden_elements_are_not_marked(page):
       <button style="width:6px; height:6px; padding:0">tiny</button>
       <p>Visible paragraph</p>
     </body>""")
-    assert marks_text(page_marks(page, "suite")) == "[0] [BUTTON] [Shown]\n[] [StaticText] [Visible paragraph]"
+    assert (
+        marks_text(page_marks(page, "suite"))
+        == "[0] [BUTTON] [Shown]\n[] [StaticText] [Visible paragraph]"
+    )
 
 
 def test_elements_under_a_modal_are_not_marked(page):
@@ -137,7 +151,10 @@ def test_elements_under_a_modal_are_not_marked(page):
         <div style="margin:100px auto; width:300px; background:white; padding:20px">
           <p>Are you sure?</p><button>Close</button></div></div>
     </body>""")
-    assert marks_text(page_marks(page, "suite")) == "[] [StaticText] [Are you sure?]\n[0] [BUTTON] [Close]"
+    assert (
+        marks_text(page_marks(page, "suite"))
+        == "[] [StaticText] [Are you sure?]\n[0] [BUTTON] [Close]"
+    )
 
 
 def test_below_the_fold_is_marked_only_after_scrolling(page):
@@ -151,7 +168,12 @@ def test_below_the_fold_is_marked_only_after_scrolling(page):
     _, y, _, h = marks[0].box
     assert y >= 0 and y + h <= VIEWPORT["height"]
     # The box is in viewport coordinates: the element really is there.
-    assert page.evaluate("([x, y]) => document.elementFromPoint(x, y).textContent", list(marks[0].center)) == "Bottom"
+    assert (
+        page.evaluate(
+            "([x, y]) => document.elementFromPoint(x, y).textContent", list(marks[0].center)
+        )
+        == "Bottom"
+    )
 
 
 def test_partly_visible_box_is_clipped_to_the_viewport(page):
@@ -180,14 +202,16 @@ def test_nested_controls_are_counted_once(page):
       <div tabindex="0" style="padding:10px"><a href="#1">One</a> <a href="#2">Two</a></div>
       <div onclick="void 0" style="padding:10px; width:200px">Card only</div>
     </body>""")
-    assert marks_text(page_marks(page, "suite")) == "\n".join([
-        "[0] [BUTTON] [Buy]",
-        "[1] [IMG] [Shoe]",
-        "[2] [INPUT] [Remember me]",
-        "[3] [A] [One]",
-        "[4] [A] [Two]",
-        "[5] [DIV] [Card only]",
-    ])
+    assert marks_text(page_marks(page, "suite")) == "\n".join(
+        [
+            "[0] [BUTTON] [Buy]",
+            "[1] [IMG] [Shoe]",
+            "[2] [INPUT] [Remember me]",
+            "[3] [A] [One]",
+            "[4] [A] [Two]",
+            "[5] [DIV] [Card only]",
+        ]
+    )
 
 
 def test_a_page_sized_control_is_left_out_as_in_vab(page):
@@ -249,19 +273,21 @@ def test_drawn_marks_have_the_mark_colours(page):
     assert image.shape == (720, 1280, 3) and image.dtype == np.uint8
     plain = np.array(Image.open(io.BytesIO(png)).convert("RGB"))
     for mark in controls(marks):
-        rgb = tuple(int(COLORS[mark.id % len(COLORS)][i:i + 2], 16) for i in (1, 3, 5))
+        rgb = tuple(int(COLORS[mark.id % len(COLORS)][i : i + 2], 16) for i in (1, 3, 5))
         x, y, w, h = (round(v) for v in mark.box)
-        left_edge = image[y + h // 2, x:x + 2]
+        left_edge = image[y + h // 2, x : x + 2]
         assert (left_edge == rgb).all(), (mark, left_edge)
         bottom_edge = image[y + h - 1, x + w // 2]
         assert tuple(bottom_edge) == rgb
         # The id label: a filled patch of the colour near the box.
-        near = image[max(0, y - 20):y + h + 20, max(0, x - 20):x + w + 20]
+        near = image[max(0, y - 20) : y + h + 20, max(0, x - 20) : x + w + 20]
         assert (near == rgb).all(axis=-1).sum() > 150
     # Static text gets no box; the rest of the picture is the screenshot.
     (text,) = [m for m in marks if not m.interactive]
     x, y, w, h = (round(v) for v in text.box)
-    assert (image[y - 5:y + h + 5, x - 5:x + w + 5] == plain[y - 5:y + h + 5, x - 5:x + w + 5]).all()
+    assert (
+        image[y - 5 : y + h + 5, x - 5 : x + w + 5] == plain[y - 5 : y + h + 5, x - 5 : x + w + 5]
+    ).all()
     assert (image[600:, :600] == plain[600:, :600]).all()
 
 
@@ -269,12 +295,14 @@ def test_drawn_marks_follow_the_device_scale(browser):
     context = browser.new_context(viewport=VIEWPORT, device_scale_factor=2)
     try:
         page = context.new_page()
-        page.set_content('<body style="margin:0"><button style="position:absolute; left:100px; top:100px; width:120px; height:40px">A</button></body>')
+        page.set_content(
+            '<body style="margin:0"><button style="position:absolute; left:100px; top:100px; width:120px; height:40px">A</button></body>'
+        )
         (mark,) = page_marks(page, "suite")
         assert mark.box == (100.0, 100.0, 120.0, 40.0)  # CSS pixels
         image = draw_marks(page.screenshot(), [mark], device_scale=2)
         assert image.shape == (1440, 2560, 3)
-        rgb = tuple(int(COLORS[0][i:i + 2], 16) for i in (1, 3, 5))
+        rgb = tuple(int(COLORS[0][i : i + 2], 16) for i in (1, 3, 5))
         assert (image[240, 200:204] == rgb).all()  # a 4 px border at x = 2 * 100
         assert tuple(image[240, 206]) != rgb
     finally:
@@ -309,9 +337,17 @@ def test_realistic_listing_is_quick(page):
     faker = pytest.importorskip("faker")
     fake = faker.Faker()
     fake.seed_instance(7)
-    products = [{"name": fake.catch_phrase(), "price": f"${fake.pyfloat(min_value=5, max_value=500):.2f}",
-                 "reviews": fake.random_int(0, 300)} for _ in range(48)]
-    html = jinja2.Template(LISTING).render(products=products, cats=[fake.word().title() for _ in range(10)], square=SQUARE)
+    products = [
+        {
+            "name": fake.catch_phrase(),
+            "price": f"${fake.pyfloat(min_value=5, max_value=500):.2f}",
+            "reviews": fake.random_int(0, 300),
+        }
+        for _ in range(48)
+    ]
+    html = jinja2.Template(LISTING).render(
+        products=products, cats=[fake.word().title() for _ in range(10)], square=SQUARE
+    )
     page.set_content(html)
     marks = page_marks(page, "suite")
     assert 120 <= len(marks) <= 200

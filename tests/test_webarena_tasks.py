@@ -33,8 +33,9 @@ def db():
 def test_the_shipped_splits_are_what_build_tasks_makes(db):
     test = webarena_tasks.build_tasks("test", 189, 0, db)
     assert [t.to_dict() for t in test] == [t.to_dict() for t in TEST]
-    assert [t.to_dict() for t in webarena_tasks.build_tasks("train", 300, 1, db)] == \
-        [t.to_dict() for t in TRAIN]
+    assert [t.to_dict() for t in webarena_tasks.build_tasks("train", 300, 1, db)] == [
+        t.to_dict() for t in TRAIN
+    ]
     assert test[0].to_dict() != webarena_tasks.build_tasks("test", 189, 1, db)[0].to_dict()
 
 
@@ -44,8 +45,7 @@ def test_splits_cover_every_prototype_and_are_disjoint_where_possible():
         assert {t.metadata["prototype"] for t in tasks} == set(PROTOTYPES)
         assert len({t.id for t in tasks}) == len(tasks)
     fillings = {(t.metadata["prototype"], str(t.metadata["filling"])) for t in TEST}
-    shared = [t for t in TRAIN if (t.metadata["prototype"], str(t.metadata["filling"]))
-              in fillings]
+    shared = [t for t in TRAIN if (t.metadata["prototype"], str(t.metadata["filling"])) in fillings]
     # only prototypes with fewer than four fillings share them
     assert {t.metadata["prototype"] for t in shared} <= {"latest_order", "default_address_city"}
     for task in TEST:
@@ -125,11 +125,19 @@ def test_the_solver_solves_the_test_split(env, full_splits):
     for task in tasks:
         result = run_episode(env, agent, task_id=task.id)
         if not result.success:
-            failures.append((task.id, task.metadata["prototype"],
-                             [s.action for s in result.steps], result.judge))
+            failures.append(
+                (
+                    task.id,
+                    task.metadata["prototype"],
+                    [s.action for s in result.steps],
+                    result.judge,
+                )
+            )
     rate = 1 - len(failures) / len(tasks)
-    print(f"solver: {rate:.1%} of {len(tasks)} tasks, "
-          f"{(time.perf_counter() - began) / len(tasks):.2f} s per episode")
+    print(
+        f"solver: {rate:.1%} of {len(tasks)} tasks, "
+        f"{(time.perf_counter() - began) / len(tasks):.2f} s per episode"
+    )
     for failure in failures:
         print("FAILED", failure)
     assert rate >= 0.95

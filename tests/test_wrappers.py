@@ -45,8 +45,13 @@ def test_text_features_hash_each_text_key_the_same_in_every_process(minecraft):
     assert obs["image"] is raw["image"] and wrapped.observation_space.contains(obs)
     for key in ("text", "instruction"):
         # a vectorizer made here, not the wrapper's: hashing needs no fitted state
-        expected = HashingVectorizer(n_features=256, ngram_range=(1, 2), alternate_sign=False,
-                                     dtype=np.float32).transform([raw[key]]).toarray()[0]
+        expected = (
+            HashingVectorizer(
+                n_features=256, ngram_range=(1, 2), alternate_sign=False, dtype=np.float32
+            )
+            .transform([raw[key]])
+            .toarray()[0]
+        )
         assert np.allclose(obs[key], expected, atol=1e-6)
         assert np.isclose(np.linalg.norm(obs[key]), 1.0)
     assert not np.allclose(obs["text"], obs["instruction"])

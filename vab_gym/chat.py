@@ -52,10 +52,18 @@ class ChatEnv:
     :attr:`episode_return` the rewards summed since the reset.
     """
 
-    def __init__(self, env: gym.Env | str, *, mode: str = "text", images: str = "url",
-                 image_format: str | None = None, max_image_side: int | None = None,
-                 max_images: int | None = None, max_turns: int | None = None,
-                 **make_kwargs: Any) -> None:
+    def __init__(
+        self,
+        env: gym.Env | str,
+        *,
+        mode: str = "text",
+        images: str = "url",
+        image_format: str | None = None,
+        max_image_side: int | None = None,
+        max_images: int | None = None,
+        max_turns: int | None = None,
+        **make_kwargs: Any,
+    ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         if images not in IMAGE_KINDS:
@@ -99,17 +107,20 @@ class ChatEnv:
         system = self.template.system_text(actions, self.mode, instruction)
         return Conversation(self.template, system).head()
 
-    def reset(self, *, seed: int | None = None,
-              options: dict[str, Any] | None = None) -> tuple[list[Message], dict[str, Any]]:
+    def reset(
+        self, *, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[list[Message], dict[str, Any]]:
         """Reset the env; the first request's messages and the env's ``info``."""
         obs, info = self.env.reset(seed=seed, options=options)
         self.observation = obs
         actions = self.env.unwrapped.action_set
         system = self.template.system_text(actions, self.mode, str(obs.get("instruction", "")))
         self._conversation = Conversation(
-            self.template, system,
+            self.template,
+            system,
             max_images=POLICY if self.max_images is None else self.max_images,
-            max_turns=POLICY if self.max_turns is None else self.max_turns)
+            max_turns=POLICY if self.max_turns is None else self.max_turns,
+        )
         self._decoded = {}
         self._calls = 0
         self._done = False
@@ -117,8 +128,7 @@ class ChatEnv:
         self._view()
         return self.messages(), info
 
-    def step(self, reply: str | Message) -> tuple[list[Message], float, bool, bool,
-                                                   dict[str, Any]]:
+    def step(self, reply: str | Message) -> tuple[list[Message], float, bool, bool, dict[str, Any]]:
         """Play the model's reply: its text, or an assistant message (``content`` and, in
         tools mode, ``tool_calls`` as the chat-completions API returns them; the first call
         is played, as the agent does). Garbage never raises: the env answers it with its
@@ -132,19 +142,33 @@ class ChatEnv:
         turn.reply, turn.tool_call_id = read.message, read.tool_call_id
         self.observation, reward, terminated, truncated, info = self.env.step(read.action)
         self.episode_return += float(reward)
-        info = {**info, "action": read.action, "parsed_action": _parsed(base, read.action),
-                "reply": read.message}
+        info = {
+            **info,
+            "action": read.action,
+            "parsed_action": _parsed(base, read.action),
+            "reply": read.message,
+        }
         if terminated or truncated:
             self._done = True
             view = base.model_view()
             urls = self._urls(view.images)
             last = turn if turn.tool_call_id is not None else None
-            return self._shown(self._conversation.observation(view.text, urls, last)), \
-                float(reward), terminated, truncated, info
+            return (
+                self._shown(self._conversation.observation(view.text, urls, last)),
+                float(reward),
+                terminated,
+                truncated,
+                info,
+            )
         new = self._view()
         after_call = turn if turn.tool_call_id is not None else None
-        return self._shown(self._conversation.observation(new.text, new.images, after_call)), \
-            float(reward), terminated, truncated, info
+        return (
+            self._shown(self._conversation.observation(new.text, new.images, after_call)),
+            float(reward),
+            terminated,
+            truncated,
+            info,
+        )
 
     def messages(self) -> list[Message]:
         """The request the LMM agent would send now: the head and the turns its history
@@ -179,12 +203,17 @@ class ChatEnv:
         if isinstance(reply, str):
             return reply, None
         if not isinstance(reply, dict):
-            raise TypeError("a reply is the model's text or an assistant message (a dict), "
-                            f"not {type(reply).__name__}")
+            raise TypeError(
+                "a reply is the model's text or an assistant message (a dict), "
+                f"not {type(reply).__name__}"
+            )
         content = reply.get("content")
         if isinstance(content, list):  # content parts: their text, in order
-            content = "".join(str(part.get("text") or "") for part in content
-                              if isinstance(part, dict) and part.get("type") == "text")
+            content = "".join(
+                str(part.get("text") or "")
+                for part in content
+                if isinstance(part, dict) and part.get("type") == "text"
+            )
         text = content if isinstance(content, str) else ""
         calls = reply.get("tool_calls") or []
         if self.mode != "tools" or not calls or not isinstance(calls, list):
@@ -214,8 +243,12 @@ def _with_pil(message: Message, decode: Any) -> Message:
     content = message.get("content")
     if not isinstance(content, list):
         return message
-    parts = [{"type": "image", "image": decode(part["image_url"]["url"])}
-             if part.get("type") == "image_url" else part for part in content]
+    parts = [
+        {"type": "image", "image": decode(part["image_url"]["url"])}
+        if part.get("type") == "image_url"
+        else part
+        for part in content
+    ]
     return {**message, "content": parts}
 
 

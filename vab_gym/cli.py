@@ -38,8 +38,7 @@ def known_env(env_id: str) -> str:
     if env_id in vab_gym.ENVIRONMENTS:
         return env_id
     near = difflib.get_close_matches(env_id, vab_gym.ENVIRONMENTS, n=2, cutoff=0.4)
-    hint = f"did you mean {' or '.join(near)}?" if near else \
-        "`vab-gym list` shows the suite's envs"
+    hint = f"did you mean {' or '.join(near)}?" if near else "`vab-gym list` shows the suite's envs"
     raise UsageError(f"unknown env {env_id!r}: {hint}")
 
 
@@ -50,8 +49,13 @@ def cmd_list(args: argparse.Namespace) -> int:
         env_cls = load_env_creator(gym.spec(env_id).entry_point)
         counts = [str(len(env_cls.default_tasks(split))) for split in ("test", "train")]
         height, width = env_cls.default_image_size
-        table.add_row(env_id, ", ".join(env_cls.backends), *counts,
-                      str(env_cls.default_max_steps), f"{height}x{width}")
+        table.add_row(
+            env_id,
+            ", ".join(env_cls.backends),
+            *counts,
+            str(env_cls.default_max_steps),
+            f"{height}x{width}",
+        )
     console.print(table)
     return 0
 
@@ -76,8 +80,14 @@ def cmd_run(args: argparse.Namespace) -> int:
             if folder:
                 folder.mkdir(parents=True, exist_ok=True)
 
-            def show(step: int, action: str, obs: dict, reward: float, info: dict,
-                     folder: Path | None = folder) -> None:
+            def show(
+                step: int,
+                action: str,
+                obs: dict,
+                reward: float,
+                info: dict,
+                folder: Path | None = folder,
+            ) -> None:
                 if step == 0:
                     console.print(f"[bold]instruction:[/] {escape(obs['instruction'])}")
                 else:
@@ -97,12 +107,21 @@ def cmd_run(args: argparse.Namespace) -> int:
                 screenshot = getattr(env.unwrapped, "screenshot_png", None)
                 if screenshot:
                     (folder / "final-full.png").write_bytes(screenshot())
-                (folder / "result.json").write_text(json.dumps(
-                    {"task_id": task_id, "backend": result.backend, "success": result.success,
-                     "judge": result.judge, "actions": [s.action for s in result.steps]},
-                    indent=2))
-        console.print(f"\n{successes}/{len(task_ids)} solved"
-                      + (f"; images in {out}/" if out else ""))
+                (folder / "result.json").write_text(
+                    json.dumps(
+                        {
+                            "task_id": task_id,
+                            "backend": result.backend,
+                            "success": result.success,
+                            "judge": result.judge,
+                            "actions": [s.action for s in result.steps],
+                        },
+                        indent=2,
+                    )
+                )
+        console.print(
+            f"\n{successes}/{len(task_ids)} solved" + (f"; images in {out}/" if out else "")
+        )
     finally:
         env.close()
     return 0
@@ -125,23 +144,40 @@ def _agent_spec(args: argparse.Namespace, kind: str) -> Any:
     from vab_gym.bench import AgentSpec
     from vab_gym.bench.jobs import parse_params
 
-    return AgentSpec(kind=kind, model=args.model, base_url=args.base_url,
-                     api_key=_api_key(args.api_key_env) if kind == "lmm" else None,
-                     mode=args.mode, params=parse_params(args.param or []), seed=args.seed)
+    return AgentSpec(
+        kind=kind,
+        model=args.model,
+        base_url=args.base_url,
+        api_key=_api_key(args.api_key_env) if kind == "lmm" else None,
+        mode=args.mode,
+        params=parse_params(args.param or []),
+        seed=args.seed,
+    )
 
 
 def _add_agent_flags(parser: argparse.ArgumentParser) -> None:
     """The LMM agent's flags, shared by bench and collect."""
     parser.add_argument("--model", help="lmm: the model name the endpoint serves")
-    parser.add_argument("--base-url", help="lmm: an OpenAI-compatible endpoint, e.g. "
-                        "http://127.0.0.1:8000/v1")
-    parser.add_argument("--api-key-env", metavar="VAR",
-                        help="lmm: the variable holding the key (default: OPENAI_API_KEY "
-                        "if set)")
-    parser.add_argument("--mode", default="text", choices=["text", "tools"],
-                        help="lmm: VAB's reply format, or one tool call per turn")
-    parser.add_argument("--param", action="append", metavar="KEY=VALUE",
-                        help="an agent keyword argument, e.g. temperature=0 (repeatable)")
+    parser.add_argument(
+        "--base-url", help="lmm: an OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1"
+    )
+    parser.add_argument(
+        "--api-key-env",
+        metavar="VAR",
+        help="lmm: the variable holding the key (default: OPENAI_API_KEY if set)",
+    )
+    parser.add_argument(
+        "--mode",
+        default="text",
+        choices=["text", "tools"],
+        help="lmm: VAB's reply format, or one tool call per turn",
+    )
+    parser.add_argument(
+        "--param",
+        action="append",
+        metavar="KEY=VALUE",
+        help="an agent keyword argument, e.g. temperature=0 (repeatable)",
+    )
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
@@ -150,16 +186,25 @@ def cmd_collect(args: argparse.Namespace) -> int:
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console.width = 140  # as bench: a log file gets the whole table
     options = CollectOptions(
-        strategy=args.strategy, out=Path(args.out), count=args.count, envs=args.envs,
+        strategy=args.strategy,
+        out=Path(args.out),
+        count=args.count,
+        envs=args.envs,
         split=args.split,
         agent=_agent_spec(args, "lmm") if args.strategy == "lmm" else None,
         attempts=args.attempts,
         temperatures=tuple(float(t) for t in args.temperatures.split(","))
-        if args.temperatures else (),
-        keep_failures=args.keep_failures, seed=args.seed, workers=args.workers,
-        engine=args.engine, ray_address=args.ray_address, ray_cpus=args.ray_cpus,
+        if args.temperatures
+        else (),
+        keep_failures=args.keep_failures,
+        seed=args.seed,
+        workers=args.workers,
+        engine=args.engine,
+        ray_address=args.ray_address,
+        ray_cpus=args.ray_cpus,
         timeout=args.timeout,
-        env_kwargs={"backend": args.backend} if args.backend else {})
+        env_kwargs={"backend": args.backend} if args.backend else {},
+    )
     run_collect(options, console)
     return 0
 
@@ -170,13 +215,22 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console.width = 140  # a log file gets the whole table, not 80 columns of it
     options = BenchOptions(
-        agent=_agent_spec(args, args.agent), out=Path(args.out), envs=args.envs,
-        split=args.split, tasks=args.tasks,
+        agent=_agent_spec(args, args.agent),
+        out=Path(args.out),
+        envs=args.envs,
+        split=args.split,
+        tasks=args.tasks,
         task_ids=args.task_ids.split(",") if args.task_ids else None,
-        seed=args.seed, workers=args.workers, engine=args.engine,
-        ray_address=args.ray_address, ray_cpus=args.ray_cpus, resume=args.resume,
-        timeout=args.timeout, env_kwargs={"backend": args.backend} if args.backend else {},
-        keep_images=not args.no_images)
+        seed=args.seed,
+        workers=args.workers,
+        engine=args.engine,
+        ray_address=args.ray_address,
+        ray_cpus=args.ray_cpus,
+        resume=args.resume,
+        timeout=args.timeout,
+        env_kwargs={"backend": args.backend} if args.backend else {},
+        keep_images=not args.no_images,
+    )
     run_bench(options, console)
     return 0
 
@@ -185,8 +239,13 @@ def cmd_ui(args: argparse.Namespace) -> int:
     from vab_gym.ui import serve
 
     console.print(f"vab-gym ui: http://{args.host}:{args.port}/ (store {escape(args.store)})")
-    serve(args.store, host=args.host, port=args.port, idle_timeout=args.idle_timeout,
-          annotator=args.annotator)
+    serve(
+        args.store,
+        host=args.host,
+        port=args.port,
+        idle_timeout=args.idle_timeout,
+        annotator=args.annotator,
+    )
     return 0
 
 
@@ -194,39 +253,64 @@ def cmd_export(args: argparse.Namespace) -> int:
     from vab_gym.trajectories.export import ExportOptions, export
 
     split = None if args.split == "all" else args.split
-    filters = {key: value for key, value in (("env", args.env), ("strategy", args.strategy),
-                                             ("model", args.model), ("split", split))
-               if value}
-    options = ExportOptions(format=args.format, per=args.per, images=args.images,
-                            success_only=args.success_only, mode=args.mode, filters=filters)
+    filters = {
+        key: value
+        for key, value in (
+            ("env", args.env),
+            ("strategy", args.strategy),
+            ("model", args.model),
+            ("split", split),
+        )
+        if value
+    }
+    options = ExportOptions(
+        format=args.format,
+        per=args.per,
+        images=args.images,
+        success_only=args.success_only,
+        mode=args.mode,
+        filters=filters,
+    )
     manifest = export(args.store, args.out, options, push_to_hub=args.push_to_hub)
-    console.print(f"{manifest['samples']} samples from {manifest['episodes']} episodes -> "
-                  f"{args.out} ({args.format}, per {args.per}, {args.mode})")
+    console.print(
+        f"{manifest['samples']} samples from {manifest['episodes']} episodes -> "
+        f"{args.out} ({args.format}, per {args.per}, {args.mode})"
+    )
     if not manifest["episodes"] and split == "train":
-        console.print("[yellow]no train-split episodes matched; bench runs are test-split: "
-                      "add --split test (or all) to export them[/]")
+        console.print(
+            "[yellow]no train-split episodes matched; bench runs are test-split: "
+            "add --split test (or all) to export them[/]"
+        )
     if manifest.get("train_with"):
         console.print(f"train with: {escape(json.dumps(manifest['train_with']))}")
     return 0
 
 
 def add_export_parser(sub: Any) -> None:
-    exp = sub.add_parser("export", help="an episode store as SFT data (LLaMA-Factory, TRL, "
-                         "OpenAI fine-tuning, HF parquet)")
+    exp = sub.add_parser(
+        "export",
+        help="an episode store as SFT data (LLaMA-Factory, TRL, OpenAI fine-tuning, HF parquet)",
+    )
     exp.add_argument("store", help="an episode store (e.g. a bench or collect --out)")
     exp.add_argument("--format", required=True, choices=["llamafactory", "trl", "openai", "hf"])
     exp.add_argument("--out", required=True, metavar="DIR")
     exp.add_argument("--per", default="step", choices=["step", "episode"])
     exp.add_argument("--images", help="last, all or N (default: last per step, all per episode)")
     exp.add_argument("--success-only", action="store_true", help="only judged successes")
-    exp.add_argument("--mode", default="text", choices=["text", "tools"],
-                     help="targets as the env's reply text, or as tool calls")
+    exp.add_argument(
+        "--mode",
+        default="text",
+        choices=["text", "tools"],
+        help="targets as the env's reply text, or as tool calls",
+    )
     exp.add_argument("--env", help="only this env id")
     exp.add_argument("--strategy", help="only this strategy (solver, lmm, recovery, human, bench)")
     exp.add_argument("--model", help="only this model's episodes")
-    exp.add_argument("--split", default="train",
-                     help="only this split (default train: test tasks are for evaluation); "
-                          "all for every split")
+    exp.add_argument(
+        "--split",
+        default="train",
+        help="only this split (default train: test tasks are for evaluation); all for every split",
+    )
     exp.add_argument("--push-to-hub", metavar="REPO", help="hf: push to this Hub dataset repo")
 
 
@@ -254,8 +338,9 @@ def main(argv: list[str] | None = None) -> int:
             registration.load_object(package.commands)(sub)
 
     bench = sub.add_parser("bench", help="benchmark an agent: VAB's leaderboard table")
-    bench.add_argument("--agent", default="solver",
-                       help="solver, random, lmm, or module:name of an agent factory")
+    bench.add_argument(
+        "--agent", default="solver", help="solver, random, lmm, or module:name of an agent factory"
+    )
     _add_agent_flags(bench)
     bench.add_argument("--envs", default="all", help="all, or env ids separated by commas")
     bench.add_argument("--split", default="test")
@@ -267,52 +352,94 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--engine", default="local", choices=["local", "ray"])
     bench.add_argument("--ray-address", help="join this Ray cluster (default: a local Ray)")
     bench.add_argument("--ray-cpus", type=int, help="CPUs of the local Ray (default: all)")
-    bench.add_argument("--timeout", type=float, default=1800.0,
-                       help="seconds an episode may take before it is recorded as an error")
+    bench.add_argument(
+        "--timeout",
+        type=float,
+        default=1800.0,
+        help="seconds an episode may take before it is recorded as an error",
+    )
     bench.add_argument("--backend", help="the envs' backend (default: each env's embedded one)")
-    bench.add_argument("--no-images", action="store_true",
-                       help="keep episodes without their images")
+    bench.add_argument(
+        "--no-images", action="store_true", help="keep episodes without their images"
+    )
     bench.add_argument("--out", required=True, metavar="DIR")
     bench.add_argument("--resume", action="store_true", help="finish the run in DIR")
 
     ui = sub.add_parser("ui", help="a local web app: browse a store, annotate episodes")
-    ui.add_argument("--store", required=True, metavar="DIR",
-                    help="the store to browse (and its sub-stores); annotations go here")
+    ui.add_argument(
+        "--store",
+        required=True,
+        metavar="DIR",
+        help="the store to browse (and its sub-stores); annotations go here",
+    )
     ui.add_argument("--host", default="127.0.0.1")
     ui.add_argument("--port", type=int, default=8765)
     ui.add_argument("--annotator", help="a name recorded in annotated episodes' agent")
-    ui.add_argument("--idle-timeout", type=float, default=1800.0, metavar="SECONDS",
-                    help="end an annotation session (closing its env) after this idle time")
+    ui.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=1800.0,
+        metavar="SECONDS",
+        help="end an annotation session (closing its env) after this idle time",
+    )
     add_export_parser(sub)
 
     collect = sub.add_parser("collect", help="collect judge-verified training episodes")
     collect.add_argument("--strategy", required=True, choices=["solver", "lmm", "recovery"])
     collect.add_argument("--envs", default="all", help="all, or env ids separated by commas")
     collect.add_argument("--split", default="train")
-    collect.add_argument("--count", type=int, required=True, metavar="N",
-                         help="tasks per env (beyond the shipped train split: fresh ones)")
+    collect.add_argument(
+        "--count",
+        type=int,
+        required=True,
+        metavar="N",
+        help="tasks per env (beyond the shipped train split: fresh ones)",
+    )
     collect.add_argument("--out", required=True, metavar="STORE")
     collect.add_argument("--workers", type=int, default=1, metavar="K")
     collect.add_argument("--engine", default="local", choices=["local", "ray"])
     collect.add_argument("--ray-address", help="join this Ray cluster (default: a local Ray)")
     collect.add_argument("--ray-cpus", type=int, help="CPUs of the local Ray (default: all)")
-    collect.add_argument("--attempts", type=int, default=1, metavar="k",
-                         help="lmm: tries per task, until the first judged success")
-    collect.add_argument("--temperatures", metavar="T[,T...]",
-                         help="lmm: attempt i's temperature (the last one repeats)")
-    collect.add_argument("--keep-failures", action="store_true",
-                         help="keep failed episodes too, flagged kept_as: failure")
+    collect.add_argument(
+        "--attempts",
+        type=int,
+        default=1,
+        metavar="k",
+        help="lmm: tries per task, until the first judged success",
+    )
+    collect.add_argument(
+        "--temperatures",
+        metavar="T[,T...]",
+        help="lmm: attempt i's temperature (the last one repeats)",
+    )
+    collect.add_argument(
+        "--keep-failures",
+        action="store_true",
+        help="keep failed episodes too, flagged kept_as: failure",
+    )
     collect.add_argument("--seed", type=int, default=0, help="every reset's seed")
-    collect.add_argument("--timeout", type=float, default=1800.0,
-                         help="seconds an episode may take before it is recorded as an error")
+    collect.add_argument(
+        "--timeout",
+        type=float,
+        default=1800.0,
+        help="seconds an episode may take before it is recorded as an error",
+    )
     collect.add_argument("--backend", help="the envs' backend (default: each env's embedded one)")
     _add_agent_flags(collect)
 
     args = parser.parse_args(argv)
     # An env's command brings its handler (set_defaults); the suite's are these.
-    handler = getattr(args, "handler", None) or {
-        "list": cmd_list, "run": cmd_run, "bench": cmd_bench, "collect": cmd_collect,
-        "ui": cmd_ui, "export": cmd_export}[args.command]
+    handler = (
+        getattr(args, "handler", None)
+        or {
+            "list": cmd_list,
+            "run": cmd_run,
+            "bench": cmd_bench,
+            "collect": cmd_collect,
+            "ui": cmd_ui,
+            "export": cmd_export,
+        }[args.command]
+    )
     try:
         return handler(args)
     except USER_ERRORS as exc:

@@ -30,18 +30,34 @@ from gymnasium.utils.env_checker import check_env
 
 # Text an agent may send; none of it may raise, all of it is refused or played in words.
 HOSTILE_ACTIONS: tuple[Any, ...] = (
-    "", "   ", "garbage", "x" * 100_000, "é\u202e\u200b\U0001f600" * 50, "\x00\x1b[2J",
-    "__import__('os').system('true')", "open('/etc/passwd').read()", "no_such_action()",
-    "no_such_action(1, 2, key='value')", "done(" * 200, "[" * 5_000, None, b"done()", 42,
-    ["done()"], {"name": "done"},
+    "",
+    "   ",
+    "garbage",
+    "x" * 100_000,
+    "é\u202e\u200b\U0001f600" * 50,
+    "\x00\x1b[2J",
+    "__import__('os').system('true')",
+    "open('/etc/passwd').read()",
+    "no_such_action()",
+    "no_such_action(1, 2, key='value')",
+    "done(" * 200,
+    "[" * 5_000,
+    None,
+    b"done()",
+    42,
+    ["done()"],
+    {"name": "done"},
 )
 
 
 def _descendants() -> set[int]:
     import psutil
 
-    return {p.pid for p in psutil.Process().children(recursive=True)
-            if p.status() != psutil.STATUS_ZOMBIE}
+    return {
+        p.pid
+        for p in psutil.Process().children(recursive=True)
+        if p.status() != psutil.STATUS_ZOMBIE
+    }
 
 
 class EnvContract:
@@ -103,8 +119,9 @@ class EnvContract:
                     assert "success" in info
                     obs, info = env.reset(options={"task_id": task})
                     continue
-                assert isinstance(info["action_error"], str) and info["action_error"], \
+                assert isinstance(info["action_error"], str) and info["action_error"], (
                     f"{repr(action)[:80]} was not refused in words"
+                )
                 assert reward == 0.0
 
     def test_the_step_limit_truncates_and_the_judge_runs(self) -> None:

@@ -5,8 +5,17 @@ from typing import Any
 from vab_gym.agents.base import Agent, EpisodeResult, ScriptedAgent, make_solver, run_episode
 from vab_gym.agents.baselines import RandomAgent, ReplayAgent
 
-__all__ = ["Agent", "EpisodeResult", "LMMAgent", "LMMError", "RandomAgent", "ReplayAgent",
-           "ScriptedAgent", "make_solver", "run_episode"]
+__all__ = [
+    "Agent",
+    "EpisodeResult",
+    "LMMAgent",
+    "LMMError",
+    "RandomAgent",
+    "ReplayAgent",
+    "ScriptedAgent",
+    "make_solver",
+    "run_episode",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -37,8 +37,9 @@ class ScriptedAgent:
         task = vab_env(env).task
         if task is None:
             raise RuntimeError("reset the env before the agent")
-        self._plan = [(step, "") if isinstance(step, str) else step
-                      for step in self._plan_for(task)]
+        self._plan = [
+            (step, "") if isinstance(step, str) else step for step in self._plan_for(task)
+        ]
         self.last_step = {}
 
     def act(self, obs: dict[str, Any], info: dict[str, Any]) -> str:
@@ -90,8 +91,9 @@ class EpisodeResult:
 
     @property
     def progress(self) -> float:
-        return float(self.steps[-1].info.get("progress", 0.0)) if self.steps \
-            else self.first_progress
+        return (
+            float(self.steps[-1].info.get("progress", 0.0)) if self.steps else self.first_progress
+        )
 
     @property
     def invalid_actions(self) -> int:
@@ -121,11 +123,16 @@ def run_episode(
     obs, info = env.reset(seed=seed, options=options)
     agent.reset(env, obs, info)
     reset_seconds = time.perf_counter() - start
-    result = EpisodeResult(task_id=info["task_id"], backend=info["backend"],
-                           fidelity=info.get("fidelity", {}), seed=seed,
-                           instruction=obs.get("instruction", ""), first_text=obs["text"],
-                           first_progress=float(info.get("progress", 0.0)),
-                           reset_seconds=reset_seconds)
+    result = EpisodeResult(
+        task_id=info["task_id"],
+        backend=info["backend"],
+        fidelity=info.get("fidelity", {}),
+        seed=seed,
+        instruction=obs.get("instruction", ""),
+        first_text=obs["text"],
+        first_progress=float(info.get("progress", 0.0)),
+        reset_seconds=reset_seconds,
+    )
     if on_step:
         on_step(0, "", obs, 0.0, info)
     while True:
@@ -135,10 +142,19 @@ def run_episode(
         obs, paid, terminated, truncated, info = env.step(action)
         after_step, reward = time.perf_counter(), float(paid)
         last = getattr(agent, "last_step", None)
-        result.steps.append(StepRecord(
-            action, reward, obs["text"], info, agent=dict(last) if last else None,
-            agent_seconds=before_step - before_act, env_seconds=after_step - before_step,
-            terminated=terminated, truncated=truncated))
+        result.steps.append(
+            StepRecord(
+                action,
+                reward,
+                obs["text"],
+                info,
+                agent=dict(last) if last else None,
+                agent_seconds=before_step - before_act,
+                env_seconds=after_step - before_step,
+                terminated=terminated,
+                truncated=truncated,
+            )
+        )
         if on_step:
             on_step(info["step"], action, obs, reward, info)
         if terminated or truncated:

@@ -37,11 +37,17 @@ def text_reply(text: str) -> dict[str, Any]:
     return {"role": "assistant", "content": text}
 
 
-def tool_call_reply(call_id: str, name: str, arguments: str,
-                    content: str | None = None) -> dict[str, Any]:
+def tool_call_reply(
+    call_id: str, name: str, arguments: str, content: str | None = None
+) -> dict[str, Any]:
     """An assistant tool call as the chat-completions API returns it (arguments: JSON text)."""
-    return {"role": "assistant", "content": content, "tool_calls": [
-        {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments}}]}
+    return {
+        "role": "assistant",
+        "content": content,
+        "tool_calls": [
+            {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments}}
+        ],
+    }
 
 
 @dataclass(frozen=True)
@@ -67,8 +73,13 @@ def _call_text(name: str, arguments: str) -> str:
     return f"{name}({', '.join(f'{k}={v!r}' for k, v in args.items())})"
 
 
-def read_reply(template: PromptTemplate, actions: ActionSet, mode: str, content: str,
-               call: tuple[str, str, str] | None = None) -> Reply:
+def read_reply(
+    template: PromptTemplate,
+    actions: ActionSet,
+    mode: str,
+    content: str,
+    call: tuple[str, str, str] | None = None,
+) -> Reply:
     """A reply as the LMM agent reads it. ``call``: the reply's (first) tool call as
     ``(id, name, arguments JSON text)``, read in ``mode="tools"``; otherwise the text,
     after VAB's harness edits (``reply_edits``), is both the action and the kept message.
@@ -80,8 +91,12 @@ def read_reply(template: PromptTemplate, actions: ActionSet, mode: str, content:
             action = actions.from_tool_call(name, arguments)
         except ActionError:
             action = _call_text(name, arguments)  # the env explains what is wrong
-        return Reply(json.dumps({"name": name, "arguments": arguments}), action,
-                     tool_call_reply(call_id, name, arguments, content or None), call_id)
+        return Reply(
+            json.dumps({"name": name, "arguments": arguments}),
+            action,
+            tool_call_reply(call_id, name, arguments, content or None),
+            call_id,
+        )
     edited = edit_reply(template.reply_edits, content)
     return Reply(content, edited, text_reply(edited))
 
@@ -93,8 +108,14 @@ class Conversation:
     template's own; ``None``: no limit).
     """
 
-    def __init__(self, template: PromptTemplate, system: str, *,
-                 max_images: int | None = POLICY, max_turns: int | None = POLICY) -> None:
+    def __init__(
+        self,
+        template: PromptTemplate,
+        system: str,
+        *,
+        max_images: int | None = POLICY,
+        max_turns: int | None = POLICY,
+    ) -> None:
         self.template = template
         self.system = system
         self.max_images = template.history.max_images if max_images is POLICY else max_images
@@ -127,8 +148,8 @@ class Conversation:
             return messages
         kept = list(range(count - 1))  # past turns; the current one is always sent
         if self.max_turns is not None and len(kept) > self.max_turns:
-            recent = kept[len(kept) - self.max_turns:] if self.max_turns > 0 else []
-            kept = sorted(set(kept[:policy.pinned_turns]) | set(recent))
+            recent = kept[len(kept) - self.max_turns :] if self.max_turns > 0 else []
+            kept = sorted(set(kept[: policy.pinned_turns]) | set(recent))
         kept.append(count - 1)
         budget = self.max_images
         with_images: set[int] = set()
@@ -151,8 +172,9 @@ class Conversation:
             if call is not None and call.tool_call_id is None:
                 call = None
             if call is not None and previous != index - 1:  # the call's result was dropped
-                messages.append({"role": "tool", "tool_call_id": call.tool_call_id,
-                                 "content": "Omitted."})
+                messages.append(
+                    {"role": "tool", "tool_call_id": call.tool_call_id, "content": "Omitted."}
+                )
                 call = None
             messages.extend(self.observation(text, images, call))
             if turn.reply is not None:
@@ -160,8 +182,9 @@ class Conversation:
             previous = index
         return messages
 
-    def observation(self, text: str, images: list[Any],
-                    after_call: Turn | None) -> list[dict[str, Any]]:
+    def observation(
+        self, text: str, images: list[Any], after_call: Turn | None
+    ) -> list[dict[str, Any]]:
         """A view as messages: after a tool call, the ``tool`` result and then the images in
         a user message (the API allows images only there); otherwise one user message."""
         template = self.template
@@ -174,8 +197,9 @@ class Conversation:
                 image_url["detail"] = template.image_detail
             parts.append({"type": "image_url", "image_url": image_url})
         if after_call is not None:
-            out: list[dict[str, Any]] = [{"role": "tool", "tool_call_id": after_call.tool_call_id,
-                                          "content": text}]
+            out: list[dict[str, Any]] = [
+                {"role": "tool", "tool_call_id": after_call.tool_call_id, "content": text}
+            ]
             if parts:
                 out.append({"role": "user", "content": parts})
             return out

@@ -47,7 +47,8 @@ def _retryable(exc: Exception) -> bool:
     if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
         return True
     return isinstance(exc, openai.APIStatusError) and (
-        exc.status_code in (408, 409, 429) or exc.status_code >= 500)
+        exc.status_code in (408, 409, 429) or exc.status_code >= 500
+    )
 
 
 class LMMAgent:
@@ -106,8 +107,9 @@ class LMMAgent:
         self.prices = dict(prices) if prices else None
         self.params = dict(params or {})
         # Local servers need no key, but the client insists on one.
-        self._client = openai.OpenAI(base_url=base_url, api_key=api_key or "EMPTY",
-                                     timeout=timeout, max_retries=0)
+        self._client = openai.OpenAI(
+            base_url=base_url, api_key=api_key or "EMPTY", timeout=timeout, max_retries=0
+        )
         self._env: VabEnv | None = None
         self._template: PromptTemplate | None = None
         self._conversation: Conversation | None = None
@@ -125,25 +127,32 @@ class LMMAgent:
         except openai.NotFoundError:
             return
         except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
-            raise LMMError(f"{self.base_url} refused the key (HTTP {exc.status_code}); "
-                           "check --api-key-env") from exc
+            raise LMMError(
+                f"{self.base_url} refused the key (HTTP {exc.status_code}); check --api-key-env"
+            ) from exc
         except openai.OpenAIError as exc:
-            raise LMMError(f"{self.base_url} does not answer: {type(exc).__name__}: {exc}; "
-                           "is the server running?") from exc
+            raise LMMError(
+                f"{self.base_url} does not answer: {type(exc).__name__}: {exc}; "
+                "is the server running?"
+            ) from exc
         if self.model not in served:
-            raise ValueError(f"{self.base_url} does not serve model {self.model!r}; "
-                             f"it serves {sorted(served)}")
+            raise ValueError(
+                f"{self.base_url} does not serve model {self.model!r}; it serves {sorted(served)}"
+            )
 
     # -- the Agent protocol ---------------------------------------------------------------
     def reset(self, env: gym.Env, obs: dict[str, Any], info: dict[str, Any]) -> None:
         self._env = vab_env(env)
         self._template = template_for(self._env.env_id)
-        system = self._template.system_text(self._env.action_set, self.mode,
-                                            str(obs.get("instruction", "")))
+        system = self._template.system_text(
+            self._env.action_set, self.mode, str(obs.get("instruction", ""))
+        )
         self._conversation = Conversation(
-            self._template, system,
+            self._template,
+            system,
             max_images=POLICY if self.max_images is None else self.max_images,
-            max_turns=POLICY if self.max_turns is None else self.max_turns)
+            max_turns=POLICY if self.max_turns is None else self.max_turns,
+        )
         self.last_step = {}
         self.episode = _Usage()
 
@@ -152,23 +161,36 @@ class LMMAgent:
             raise RuntimeError("call reset() before act()")
         view = self._env.model_view()
         image_format = self.image_format or self._template.image_format
-        self._conversation.add(view.text, [data_url(png, image_format, self.max_image_side)
-                                           for png in view.images])
-        request: dict[str, Any] = {"model": self.model, "messages": self.messages(),
-                                   "temperature": self.temperature,
-                                   "max_tokens": self.max_tokens, **self.params}
+        self._conversation.add(
+            view.text, [data_url(png, image_format, self.max_image_side) for png in view.images]
+        )
+        request: dict[str, Any] = {
+            "model": self.model,
+            "messages": self.messages(),
+            "temperature": self.temperature,
+            "max_tokens": self.max_tokens,
+            **self.params,
+        }
         if self.seed is not None:
             request["seed"] = self.seed
         if self.mode == "tools":
-            request.update(tools=self._env.action_set.tool_schemas("openai"),
-                           tool_choice=self.tool_choice, parallel_tool_calls=False)
+            request.update(
+                tools=self._env.action_set.tool_schemas("openai"),
+                tool_choice=self.tool_choice,
+                parallel_tool_calls=False,
+            )
         response, usage = self._complete(request)
         reply, action = self._read(response)
-        self.last_step = {"reply": reply, "action": action,
-                          "prompt_tokens": usage.prompt_tokens,
-                          "completion_tokens": usage.completion_tokens, "cost": usage.cost,
-                          "seconds": usage.seconds, "retries": usage.retries,
-                          "error": usage.errors[-1] if usage.errors else None}
+        self.last_step = {
+            "reply": reply,
+            "action": action,
+            "prompt_tokens": usage.prompt_tokens,
+            "completion_tokens": usage.completion_tokens,
+            "cost": usage.cost,
+            "seconds": usage.seconds,
+            "retries": usage.retries,
+            "error": usage.errors[-1] if usage.errors else None,
+        }
         return action
 
     # -- messages -------------------------------------------------------------------------
@@ -193,21 +215,30 @@ class LMMAgent:
                     if not _retryable(exc) or attempt == self.max_retries:
                         raise LMMError(usage.errors[-1]) from exc
                     usage.retries += 1
-                    time.sleep(min(self.max_backoff, self.backoff * 2 ** attempt))
+                    time.sleep(min(self.max_backoff, self.backoff * 2**attempt))
         except LMMError:
             usage.seconds = time.monotonic() - start
             self._add(usage)
-            self.last_step = {"reply": None, "action": None, "prompt_tokens": 0,
-                              "completion_tokens": 0, "cost": 0.0, "seconds": usage.seconds,
-                              "retries": usage.retries, "error": usage.errors[-1]}
+            self.last_step = {
+                "reply": None,
+                "action": None,
+                "prompt_tokens": 0,
+                "completion_tokens": 0,
+                "cost": 0.0,
+                "seconds": usage.seconds,
+                "retries": usage.retries,
+                "error": usage.errors[-1],
+            }
             raise
         usage.seconds = time.monotonic() - start
         counts = getattr(response, "usage", None)
         usage.prompt_tokens = int(getattr(counts, "prompt_tokens", 0) or 0)
         usage.completion_tokens = int(getattr(counts, "completion_tokens", 0) or 0)
         if self.prices:
-            usage.cost = (usage.prompt_tokens * self.prices.get("prompt", 0.0)
-                          + usage.completion_tokens * self.prices.get("completion", 0.0)) / 1e6
+            usage.cost = (
+                usage.prompt_tokens * self.prices.get("prompt", 0.0)
+                + usage.completion_tokens * self.prices.get("completion", 0.0)
+            ) / 1e6
         self._add(usage)
         return response, usage
 
@@ -233,8 +264,11 @@ class LMMAgent:
         if self.mode == "tools" and calls:
             first = calls[0]  # one tool call per turn; any others are dropped unanswered
             self._calls += 1
-            call = (first.id or f"call_{self._calls}", first.function.name,
-                    first.function.arguments or "{}")
+            call = (
+                first.id or f"call_{self._calls}",
+                first.function.name,
+                first.function.arguments or "{}",
+            )
         reply = read_reply(self._template, self._env.action_set, self.mode, content, call)
         turn.reply, turn.tool_call_id = reply.message, reply.tool_call_id
         return reply.raw, reply.action
@@ -243,13 +277,23 @@ class LMMAgent:
     def describe(self) -> dict[str, Any]:
         """What makes a run with this agent reproducible (the key is never recorded)."""
         return {
-            "class": type(self).__name__, "model": self.model, "base_url": self.base_url,
-            "mode": self.mode, "temperature": self.temperature, "seed": self.seed,
-            "max_tokens": self.max_tokens, "timeout": self.timeout,
-            "max_retries": self.max_retries, "backoff": self.backoff,
-            "max_backoff": self.max_backoff, "image_format": self.image_format,
-            "max_image_side": self.max_image_side, "max_images": self.max_images,
-            "max_turns": self.max_turns, "tool_choice": self.tool_choice,
-            "prices": self.prices, "params": self.params,
+            "class": type(self).__name__,
+            "model": self.model,
+            "base_url": self.base_url,
+            "mode": self.mode,
+            "temperature": self.temperature,
+            "seed": self.seed,
+            "max_tokens": self.max_tokens,
+            "timeout": self.timeout,
+            "max_retries": self.max_retries,
+            "backoff": self.backoff,
+            "max_backoff": self.max_backoff,
+            "image_format": self.image_format,
+            "max_image_side": self.max_image_side,
+            "max_images": self.max_images,
+            "max_turns": self.max_turns,
+            "tool_choice": self.tool_choice,
+            "prices": self.prices,
+            "params": self.params,
             "prompts": {env_id: t.sha256 for env_id, t in templates().items()},
         }

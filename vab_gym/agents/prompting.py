@@ -75,8 +75,11 @@ class PromptTemplate:
     def system_text(self, actions: ActionSet, mode: str, instruction: str) -> str:
         """The system text with the action documentation, the mode's output section and
         (where the template asks for it) the instruction filled in."""
-        values = {"actions": actions.prompt(), "output": self.output[mode],
-                  "instruction": instruction}
+        values = {
+            "actions": actions.prompt(),
+            "output": self.output[mode],
+            "instruction": instruction,
+        }
         return _PLACEHOLDER.sub(lambda m: values[m.group(1)], self.system).strip()
 
     def render_reply(self, action: str, thought: str | None = None) -> str:
@@ -86,8 +89,11 @@ class PromptTemplate:
 
 
 def _files() -> dict[str, Any]:
-    return {f.name: f for f in resources.files(__package__).joinpath("prompts").iterdir()
-            if f.name.endswith(".yaml")}
+    return {
+        f.name: f
+        for f in resources.files(__package__).joinpath("prompts").iterdir()
+        if f.name.endswith(".yaml")
+    }
 
 
 @cache
@@ -123,9 +129,14 @@ def template_for(env_id: str) -> PromptTemplate:
 
 
 # -- VAB's harness edits of a reply (what is sent to the env and kept in the history) ------
-_MINECRAFT_SPELLINGS = (("Action:", "ACTION:"), ("Observation:", "OBSERVATION:"),
-                        ("Thought:", "THOUGHT:"), ("action:", "ACTION:"),
-                        ("observation:", "OBSERVATION:"), ("thought:", "THOUGHT:"))
+_MINECRAFT_SPELLINGS = (
+    ("Action:", "ACTION:"),
+    ("Observation:", "OBSERVATION:"),
+    ("Thought:", "THOUGHT:"),
+    ("action:", "ACTION:"),
+    ("observation:", "OBSERVATION:"),
+    ("thought:", "THOUGHT:"),
+)
 _END = "<|end_of_text|>"
 
 

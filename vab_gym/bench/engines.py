@@ -78,8 +78,12 @@ class LocalEngine:
 
     def _start(self) -> tuple[Any, Connection]:
         ours, theirs = self._ctx.Pipe()
-        proc = self._ctx.Process(target=_worker_main, args=(theirs, self.config, os.getpid()),
-                                 daemon=True, name="vab-bench-worker")
+        proc = self._ctx.Process(
+            target=_worker_main,
+            args=(theirs, self.config, os.getpid()),
+            daemon=True,
+            name="vab-bench-worker",
+        )
         proc.start()
         theirs.close()
         return proc, ours
@@ -148,15 +152,24 @@ class RayEngine:
 
     name = "ray"
 
-    def __init__(self, config: WorkerConfig, workers: int, *, address: str | None = None,
-                 num_cpus: int | None = None) -> None:
+    def __init__(
+        self,
+        config: WorkerConfig,
+        workers: int,
+        *,
+        address: str | None = None,
+        num_cpus: int | None = None,
+    ) -> None:
         import ray
 
         self.ray = ray
         self._started = not ray.is_initialized()
         if self._started:
-            local = {} if address else {"num_cpus": num_cpus or os.cpu_count(),
-                                        "include_dashboard": False}
+            local = (
+                {}
+                if address
+                else {"num_cpus": num_cpus or os.cpu_count(), "include_dashboard": False}
+            )
             try:
                 ray.init(address=address, log_to_driver=False, **local)
             except Exception:  # a loaded machine can miss Ray's fixed 30 s start-up wait
@@ -200,8 +213,9 @@ class RayEngine:
 
     def close(self, force: bool = False) -> None:
         with contextlib.suppress(Exception):
-            self.ray.get([actor.close.remote() for actor in self.actors],
-                         timeout=1 if force else 60)
+            self.ray.get(
+                [actor.close.remote() for actor in self.actors], timeout=1 if force else 60
+            )
         for actor in self.actors:
             with contextlib.suppress(Exception):
                 self.ray.kill(actor)

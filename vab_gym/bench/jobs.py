@@ -52,8 +52,9 @@ class AgentSpec:
         if self.kind == "lmm":  # vab_gym.agents imports the LMM agent (openai) on first use
             from vab_gym import agents
 
-            return agents.LMMAgent(self.model, self.base_url, api_key=self.api_key,
-                                   mode=self.mode, **self.params)
+            return agents.LMMAgent(
+                self.model, self.base_url, api_key=self.api_key, mode=self.mode, **self.params
+            )
         if self.kind == "random":
             from vab_gym import agents
 
@@ -165,24 +166,42 @@ def env_metrics(env_id: str, result: EpisodeResult, env: gym.Env) -> dict[str, A
 
 def _step_record(step: Any, images: dict[str, str]) -> dict[str, Any]:
     agent = step.agent or {}
-    return {"step": step.info.get("step"), "action": step.action,
-            "reply": agent.get("reply"), "thought": agent.get("thought"),
-            "tool_call": agent.get("tool_call"), "text": step.text,
-            "action_error": step.info.get("action_error"), "reward": step.reward,
-            "progress": step.info.get("progress"), "terminated": step.terminated,
-            "truncated": step.truncated, "images": images,
-            "usage": {k: agent.get(k) for k in ("prompt_tokens", "completion_tokens", "cost",
-                                                "retries", "error") if k in agent},
-            "seconds": {"agent": round(step.agent_seconds, 4),
-                        "env": round(step.env_seconds, 4)},
-            # recovery episodes (vab_gym.trajectories.recovery): the mistake and its undo
-            **{key: agent[key] for key in ("injected", "mistake", "recovery") if key in agent}}
+    return {
+        "step": step.info.get("step"),
+        "action": step.action,
+        "reply": agent.get("reply"),
+        "thought": agent.get("thought"),
+        "tool_call": agent.get("tool_call"),
+        "text": step.text,
+        "action_error": step.info.get("action_error"),
+        "reward": step.reward,
+        "progress": step.info.get("progress"),
+        "terminated": step.terminated,
+        "truncated": step.truncated,
+        "images": images,
+        "usage": {
+            k: agent.get(k)
+            for k in ("prompt_tokens", "completion_tokens", "cost", "retries", "error")
+            if k in agent
+        },
+        "seconds": {"agent": round(step.agent_seconds, 4), "env": round(step.env_seconds, 4)},
+        # recovery episodes (vab_gym.trajectories.recovery): the mistake and its undo
+        **{key: agent[key] for key in ("injected", "mistake", "recovery") if key in agent},
+    }
 
 
-def episode_document(env: gym.Env, result: EpisodeResult, *, episode_id: str, split: str,
-                     strategy: str, agent: dict[str, Any], metrics: dict[str, Any],
-                     refs: list[dict[str, str]],
-                     views: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def episode_document(
+    env: gym.Env,
+    result: EpisodeResult,
+    *,
+    episode_id: str,
+    split: str,
+    strategy: str,
+    agent: dict[str, Any],
+    metrics: dict[str, Any],
+    refs: list[dict[str, str]],
+    views: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """The stored episode (docs/episode-store.md) of ``result``, played on ``env``;
     ``refs`` are the image paths of the reset and of each step (empty dicts without images);
     ``views``, where recorded, the model view (``{"text", "images"}``) after the reset and
@@ -190,19 +209,34 @@ def episode_document(env: gym.Env, result: EpisodeResult, *, episode_id: str, sp
     Every writer of the store (bench, collect, the UI) builds its episodes here."""
     task = env.unwrapped.task
     document = {
-        "format": FORMAT, "id": episode_id,
-        "env_id": env.unwrapped.env_id, "task_id": result.task_id, "split": split,
-        "seed": result.seed, "backend": result.backend, "fidelity": result.fidelity,
-        "strategy": strategy, "agent": agent, "instruction": result.instruction,
+        "format": FORMAT,
+        "id": episode_id,
+        "env_id": env.unwrapped.env_id,
+        "task_id": result.task_id,
+        "split": split,
+        "seed": result.seed,
+        "backend": result.backend,
+        "fidelity": result.fidelity,
+        "strategy": strategy,
+        "agent": agent,
+        "instruction": result.instruction,
         "task_metadata": task.metadata if task is not None else {},
-        "success": result.success, "truncated": result.truncated,
-        "judge": result.judge, "progress": result.progress, "metrics": metrics,
+        "success": result.success,
+        "truncated": result.truncated,
+        "judge": result.judge,
+        "progress": result.progress,
+        "metrics": metrics,
         "usage": {**result.usage(), "steps": len(result.steps)},
         "seconds": round(result.seconds, 3),
-        "reset": {"text": result.first_text, "progress": result.first_progress,
-                  "images": refs[0] if refs else {}},
-        "steps": [_step_record(step, images) for step, images
-                  in zip(result.steps, refs[1:] or [{}] * len(result.steps), strict=True)],
+        "reset": {
+            "text": result.first_text,
+            "progress": result.first_progress,
+            "images": refs[0] if refs else {},
+        },
+        "steps": [
+            _step_record(step, images)
+            for step, images in zip(result.steps, refs[1:] or [{}] * len(result.steps), strict=True)
+        ],
     }
     if views:
         document["reset"]["view"] = views[0]
@@ -263,8 +297,11 @@ class Worker:
             with contextlib.suppress(Exception):
                 env.close()
 
-    def run(self, job: Job, on_start: Callable[[], None] | None = None,
-            ) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, bytes]]:
+    def run(
+        self,
+        job: Job,
+        on_start: Callable[[], None] | None = None,
+    ) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, bytes]]:
         """One job: ``(row, episode, images)``. An exception (the env or agent crashed) is
         retried once on a fresh env, then returned as an error row, never raised.
         ``on_start()`` is called once the env is up, as the episode begins."""
@@ -276,52 +313,89 @@ class Worker:
                     on_start()
                 agent = self._agent_for(job, env, agent)
                 self.recorder.start()
-                result = run_episode(env, agent, task_id=job.task_id, seed=job.seed,
-                                     on_step=lambda step, _a, obs, _r, _i, env=env:
-                                     self._record(env, step, obs))
+                result = run_episode(
+                    env,
+                    agent,
+                    task_id=job.task_id,
+                    seed=job.seed,
+                    on_step=lambda step, _a, obs, _r, _i, env=env: self._record(env, step, obs),
+                )
                 ended = time.perf_counter()
                 refs, blobs = self.recorder.finish()
                 waited = time.perf_counter() - ended
                 output = self._finished(job, env, agent, result, refs, blobs, attempt, errors)
                 output[0]["time"].update(
                     # the runner's own share: the loop's bookkeeping and the records
-                    runner=result.seconds - result.reset_seconds - output[0]["time"]["agent"]
-                    - output[0]["time"]["env"] + time.perf_counter() - ended - waited,
+                    runner=result.seconds
+                    - result.reset_seconds
+                    - output[0]["time"]["agent"]
+                    - output[0]["time"]["env"]
+                    + time.perf_counter()
+                    - ended
+                    - waited,
                     images=self.recorder.encode_seconds,  # on the store's thread
-                    images_waited=waited)  # what of it was left when the episode ended
+                    images_waited=waited,
+                )  # what of it was left when the episode ended
                 return output
             except Exception as exc:
                 errors.append(f"{type(exc).__name__}: {exc}".strip()[:2000])
                 self.drop(job.env_id)
         return error_row(job, "; then ".join(errors), attempts=2), None, {}
 
-    def _finished(self, job: Job, env: gym.Env, agent: Agent, result: EpisodeResult,
-                  refs: list[dict[str, str]], blobs: dict[str, bytes], attempt: int,
-                  errors: list[str]) -> tuple[dict[str, Any], dict[str, Any], dict[str, bytes]]:
+    def _finished(
+        self,
+        job: Job,
+        env: gym.Env,
+        agent: Agent,
+        result: EpisodeResult,
+        refs: list[dict[str, str]],
+        blobs: dict[str, bytes],
+        attempt: int,
+        errors: list[str],
+    ) -> tuple[dict[str, Any], dict[str, Any], dict[str, bytes]]:
         usage = result.usage()
         step_errors = [s.agent["error"] for s in result.steps if s.agent and s.agent.get("error")]
         row = {
-            "env_id": job.env_id, "task_id": job.task_id, "seed": job.seed,
-            "success": result.success, "steps": len(result.steps),
-            "progress": result.progress, "judge": result.judge,
+            "env_id": job.env_id,
+            "task_id": job.task_id,
+            "seed": job.seed,
+            "success": result.success,
+            "steps": len(result.steps),
+            "progress": result.progress,
+            "judge": result.judge,
             "invalid_actions": result.invalid_actions,
-            "tokens": {"prompt": int(usage["prompt_tokens"]),
-                       "completion": int(usage["completion_tokens"])},
-            "cost": usage["cost"], "seconds": round(result.seconds, 3),
-            "time": {"reset": result.reset_seconds,  # where the episode's seconds went
-                     "agent": sum(s.agent_seconds for s in result.steps),
-                     "env": sum(s.env_seconds for s in result.steps)},
-            "error": None, "attempts": attempt, "earlier_errors": errors,
-            "agent_errors": len(step_errors), "backend": result.backend,
+            "tokens": {
+                "prompt": int(usage["prompt_tokens"]),
+                "completion": int(usage["completion_tokens"]),
+            },
+            "cost": usage["cost"],
+            "seconds": round(result.seconds, 3),
+            "time": {
+                "reset": result.reset_seconds,  # where the episode's seconds went
+                "agent": sum(s.agent_seconds for s in result.steps),
+                "env": sum(s.env_seconds for s in result.steps),
+            },
+            "error": None,
+            "attempts": attempt,
+            "earlier_errors": errors,
+            "agent_errors": len(step_errors),
+            "backend": result.backend,
             "truncated": result.truncated,
             "metrics": env_metrics(job.env_id, result, env),
         }
         if not self.config.keep_images:
             refs, blobs = [{} for _ in refs], {}
         episode = episode_document(
-            env, result, episode_id=job.episode_id, split=self.config.split,
-            strategy=job.strategy, agent=self.config.agent.describe(agent),
-            metrics=row["metrics"], refs=refs, views=self.recorder.views)
+            env,
+            result,
+            episode_id=job.episode_id,
+            split=self.config.split,
+            strategy=job.strategy,
+            agent=self.config.agent.describe(agent),
+            metrics=row["metrics"],
+            refs=refs,
+            views=self.recorder.views,
+        )
         return row, episode, blobs
 
     def close(self) -> None:
@@ -332,13 +406,24 @@ class Worker:
 
 def error_row(job: Job, error: str, *, attempts: int) -> dict[str, Any]:
     """The results row of a job that produced no episode; it counts as a failure."""
-    return {"env_id": job.env_id, "task_id": job.task_id, "seed": job.seed, "success": False,
-            "steps": 0, "progress": 0.0, "judge": {}, "invalid_actions": 0,
-            "tokens": {"prompt": 0, "completion": 0}, "cost": 0.0, "seconds": 0.0,
-            "error": error, "attempts": attempts, "metrics": {}}
+    return {
+        "env_id": job.env_id,
+        "task_id": job.task_id,
+        "seed": job.seed,
+        "success": False,
+        "steps": 0,
+        "progress": 0.0,
+        "judge": {},
+        "invalid_actions": 0,
+        "tokens": {"prompt": 0, "completion": 0},
+        "cost": 0.0,
+        "seconds": 0.0,
+        "error": error,
+        "attempts": attempts,
+        "metrics": {},
+    }
 
 
 def row_fields(row: dict[str, Any]) -> dict[str, Any]:
     """A row without what differs between two runs of the same jobs (times)."""
-    return {k: v for k, v in row.items()
-            if k not in ("seconds", "time", "finished_at", "episode")}
+    return {k: v for k, v in row.items() if k not in ("seconds", "time", "finished_at", "episode")}

@@ -45,15 +45,20 @@ def env_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     steps = sum(r["steps"] for r in rows)
     played = [r for r in rows if not r.get("error")]
     summary: dict[str, Any] = {
-        "tasks": n, "successes": sum(bool(r["success"]) for r in rows),
-        "success_rate": 100 * rate, "stderr": 100 * math.sqrt(rate * (1 - rate) / n),
+        "tasks": n,
+        "successes": sum(bool(r["success"]) for r in rows),
+        "success_rate": 100 * rate,
+        "stderr": 100 * math.sqrt(rate * (1 - rate) / n),
         "errors": sum(bool(r.get("error")) for r in rows),
         "average_steps": steps / n,
         "invalid_action_rate": sum(r["invalid_actions"] for r in rows) / steps if steps else 0.0,
         "average_progress": sum(r["progress"] for r in rows) / n,
-        "tokens": {"prompt": sum(r["tokens"]["prompt"] for r in rows),
-                   "completion": sum(r["tokens"]["completion"] for r in rows)},
-        "cost": sum(r["cost"] for r in rows), "seconds": sum(r["seconds"] for r in rows),
+        "tokens": {
+            "prompt": sum(r["tokens"]["prompt"] for r in rows),
+            "completion": sum(r["tokens"]["completion"] for r in rows),
+        },
+        "cost": sum(r["cost"] for r in rows),
+        "seconds": sum(r["seconds"] for r in rows),
     }
     metrics = [r.get("metrics", {}) for r in played]
     env_id = rows[0]["env_id"]
@@ -62,8 +67,9 @@ def env_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
         summary["average_reward"] = sum(m.get("reward", 0.0) for m in metrics) / n
     elif env_id == "VAB-CSS-v0":
         summary["improve_rate"] = 100 * sum(bool(m.get("improved")) for m in metrics) / n
-        summary["mean_distance"] = _mean([m["distance"] for m in metrics
-                                          if m.get("distance") is not None])
+        summary["mean_distance"] = _mean(
+            [m["distance"] for m in metrics if m.get("distance") is not None]
+        )
     elif env_id == "VAB-WebArena-Lite-v0":
         by_site: dict[str, list[bool]] = defaultdict(list)
         for r in rows:
@@ -83,11 +89,16 @@ def summarize(rows: list[dict[str, Any]], model: str) -> dict[str, Any]:
         by_env[row["env_id"]].append(row)
     envs = {env_id: env_summary(env_rows) for env_id, env_rows in by_env.items()}
     rates = [s["success_rate"] for env_id, s in envs.items() if env_id in ENV_NAMES]
-    return {"model": model, "average": _mean(rates), "environments_in_average": len(rates),
-            "envs": envs, "jobs": len(rows), "errors": sum(s["errors"] for s in envs.values()),
-            "tokens": {k: sum(s["tokens"][k] for s in envs.values())
-                       for k in ("prompt", "completion")},
-            "cost": sum(s["cost"] for s in envs.values())}
+    return {
+        "model": model,
+        "average": _mean(rates),
+        "environments_in_average": len(rates),
+        "envs": envs,
+        "jobs": len(rows),
+        "errors": sum(s["errors"] for s in envs.values()),
+        "tokens": {k: sum(s["tokens"][k] for s in envs.values()) for k in ("prompt", "completion")},
+        "cost": sum(s["cost"] for s in envs.values()),
+    }
 
 
 def _cells(summary: dict[str, Any]) -> list[str]:
@@ -109,8 +120,10 @@ def _partial_metrics(env_id: str, s: dict[str, Any]) -> str:
         return f"average reward {s['average_reward']:.3f}"
     if env_id == "VAB-CSS-v0":
         distance = s["mean_distance"]
-        return (f"improve {pct(s['improve_rate'])}, mean distance "
-                f"{'—' if distance is None else f'{distance:.3f}'}")
+        return (
+            f"improve {pct(s['improve_rate'])}, mean distance "
+            f"{'—' if distance is None else f'{distance:.3f}'}"
+        )
     if "per_site" in s:
         return ", ".join(f"{site} {pct(rate)}" for site, rate in s["per_site"].items())
     if env_id == "VAB-Mobile-v0":
@@ -122,33 +135,64 @@ def _env_rows(summary: dict[str, Any]) -> list[list[str]]:
     rows = []
     for env_id, s in summary["envs"].items():
         tokens = s["tokens"]["prompt"] + s["tokens"]["completion"]
-        rows.append([env_id, f"{s['successes']}/{s['tasks']}",
-                     f"{s['success_rate']:.1f} ± {s['stderr']:.1f}",
-                     _partial_metrics(env_id, s), f"{s['average_steps']:.1f}",
-                     f"{100 * s['invalid_action_rate']:.1f}%", str(s["errors"]),
-                     f"{tokens:,}", f"${s['cost']:.4f}"])
+        rows.append(
+            [
+                env_id,
+                f"{s['successes']}/{s['tasks']}",
+                f"{s['success_rate']:.1f} ± {s['stderr']:.1f}",
+                _partial_metrics(env_id, s),
+                f"{s['average_steps']:.1f}",
+                f"{100 * s['invalid_action_rate']:.1f}%",
+                str(s["errors"]),
+                f"{tokens:,}",
+                f"${s['cost']:.4f}",
+            ]
+        )
     return rows
 
 
 HEAD = ["Model", "AVG", *COLUMNS]
-ENV_HEAD = ["env", "solved", "SR % ± SE", "VAB's partial metrics", "avg steps",
-            "invalid actions", "errors", "tokens", "cost"]
+ENV_HEAD = [
+    "env",
+    "solved",
+    "SR % ± SE",
+    "VAB's partial metrics",
+    "avg steps",
+    "invalid actions",
+    "errors",
+    "tokens",
+    "cost",
+]
 
 
 def leaderboard_markdown(summary: dict[str, Any]) -> str:
     def table(head: list[str], rows: list[list[str]]) -> list[str]:
-        return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head),
-                *("| " + " | ".join(row) + " |" for row in rows)]
+        return [
+            "| " + " | ".join(head) + " |",
+            "|" + "---|" * len(head),
+            *("| " + " | ".join(row) + " |" for row in rows),
+        ]
 
     ours = [summary["model"], *_cells(summary)]
-    published = [[f"{model} (VAB paper)", f"{sum(v) / len(v):.1f}", *map(str, v)]
-                 for model, v in VAB_PUBLISHED.items()]
-    lines = ["# Leaderboard", "", "Success rates in % ± standard error (VAB's table; AVG is "
-             "the plain mean of the environments run).", "",
-             *table(HEAD, [ours, *published]), ""]
+    published = [
+        [f"{model} (VAB paper)", f"{sum(v) / len(v):.1f}", *map(str, v)]
+        for model, v in VAB_PUBLISHED.items()
+    ]
+    lines = [
+        "# Leaderboard",
+        "",
+        "Success rates in % ± standard error (VAB's table; AVG is "
+        "the plain mean of the environments run).",
+        "",
+        *table(HEAD, [ours, *published]),
+        "",
+    ]
     if summary["environments_in_average"] < len(COLUMNS):
-        lines += [f"\\* AVG of the {summary['environments_in_average']} environments run, "
-                  "not VAB's five.", ""]
+        lines += [
+            f"\\* AVG of the {summary['environments_in_average']} environments run, "
+            "not VAB's five.",
+            "",
+        ]
     lines += ["## Per environment", "", *table(ENV_HEAD, _env_rows(summary)), ""]
     return "\n".join(lines)
 
@@ -158,8 +202,12 @@ def leaderboard_tables(summary: dict[str, Any]) -> list[Table]:
     board = Table(*HEAD, title="VisualAgentBench: success rate % ± SE")
     board.add_row(summary["model"], *_cells(summary), style="bold")
     for model, values in VAB_PUBLISHED.items():
-        board.add_row(f"{model} (VAB paper)", f"{sum(values) / len(values):.1f}",
-                      *map(str, values), style="dim")
+        board.add_row(
+            f"{model} (VAB paper)",
+            f"{sum(values) / len(values):.1f}",
+            *map(str, values),
+            style="dim",
+        )
     envs = Table(*ENV_HEAD, title="per environment")
     for row in _env_rows(summary):
         envs.add_row(*row)
@@ -174,16 +222,27 @@ def plot(summary: dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     by_name = {ENV_NAMES.get(env_id, env_id): s for env_id, s in summary["envs"].items()}
-    series = [(summary["model"], [by_name[n]["success_rate"] if n in by_name else float("nan")
-                                  for n in COLUMNS],
-               [by_name[n]["stderr"] if n in by_name else 0.0 for n in COLUMNS])]
+    series = [
+        (
+            summary["model"],
+            [by_name[n]["success_rate"] if n in by_name else float("nan") for n in COLUMNS],
+            [by_name[n]["stderr"] if n in by_name else 0.0 for n in COLUMNS],
+        )
+    ]
     series += [(f"{model} (VAB)", values, None) for model, values in VAB_PUBLISHED.items()]
     width = 0.8 / len(series)
     fig, ax = plt.subplots(figsize=(9, 4.5), dpi=110)
     for i, (label, values, errors) in enumerate(series):
         xs = [x + (i - (len(series) - 1) / 2) * width for x in range(len(COLUMNS))]
-        ax.bar(xs, values, width, yerr=errors, capsize=3 if errors else 0, label=label,
-               alpha=1.0 if errors is not None else 0.55)
+        ax.bar(
+            xs,
+            values,
+            width,
+            yerr=errors,
+            capsize=3 if errors else 0,
+            label=label,
+            alpha=1.0 if errors is not None else 0.55,
+        )
     ax.set_xticks(range(len(COLUMNS)), COLUMNS)
     ax.set_ylabel("success rate (%)")
     ax.set_ylim(0, 105)
@@ -204,11 +263,19 @@ def _version(package: str) -> str | None:
 def _git_commit() -> dict[str, Any] | None:
     root = Path(__file__).resolve().parents[2]
     try:
-        head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
-                              text=True, timeout=10, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--",
-                                "vab_gym"], capture_output=True, text=True,
-                               timeout=10).stdout.strip()
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--", "vab_gym"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
     return {"commit": head, "dirty": bool(dirty)}
@@ -221,8 +288,12 @@ def chromium_version() -> str | None:
     if executable is None:
         return None
     try:
-        return subprocess.run([executable, "--version"], capture_output=True, text=True,
-                              timeout=20).stdout.strip() or None
+        return (
+            subprocess.run(
+                [executable, "--version"], capture_output=True, text=True, timeout=20
+            ).stdout.strip()
+            or None
+        )
     except (OSError, subprocess.SubprocessError):
         return None
 
@@ -232,11 +303,23 @@ def environment_record() -> dict[str, Any]:
     import vab_gym
 
     return {
-        "vab_gym": vab_gym.__version__, "git": _git_commit(),
-        "python": platform.python_version(), "platform": platform.platform(),
+        "vab_gym": vab_gym.__version__,
+        "git": _git_commit(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
         "chromium": chromium_version(),
-        "packages": {name: _version(name) for name in
-                     ("gymnasium", "numpy", "playwright", "pybullet", "bddl", "openai", "ray",
-                      "scikit-image")},
+        "packages": {
+            name: _version(name)
+            for name in (
+                "gymnasium",
+                "numpy",
+                "playwright",
+                "pybullet",
+                "bddl",
+                "openai",
+                "ray",
+                "scikit-image",
+            )
+        },
         "argv": sys.argv,
     }

@@ -60,13 +60,15 @@ def resolve_envs(spec: str) -> list[str]:
         try:
             gym.spec(env_id)
         except gym.error.Error as exc:
-            raise BenchError(f"unknown env id {env_id!r}; the suite has: "
-                             f"{', '.join(vab_gym.ENVIRONMENTS)}") from exc
+            raise BenchError(
+                f"unknown env id {env_id!r}; the suite has: {', '.join(vab_gym.ENVIRONMENTS)}"
+            ) from exc
     return env_ids
 
 
-def plan_jobs(env_ids: list[str], split: str, tasks: int | None, task_ids: list[str] | None,
-              seed: int) -> list[Job]:
+def plan_jobs(
+    env_ids: list[str], split: str, tasks: int | None, task_ids: list[str] | None, seed: int
+) -> list[Job]:
     """The jobs, env by env in split order; every ``task_ids`` entry must name a task of one
     of the envs."""
     jobs: list[Job] = []
@@ -85,8 +87,9 @@ def plan_jobs(env_ids: list[str], split: str, tasks: int | None, task_ids: list[
         jobs += [Job(env_id, task_id, seed) for task_id in ids]
     missing = [t for t in (task_ids or []) if t not in found]
     if missing:
-        raise BenchError(f"unknown task id(s) in split {split!r} of {', '.join(env_ids)}: "
-                         f"{', '.join(missing)}")
+        raise BenchError(
+            f"unknown task id(s) in split {split!r} of {', '.join(env_ids)}: {', '.join(missing)}"
+        )
     return jobs
 
 
@@ -98,8 +101,9 @@ def check_agent(spec: AgentSpec) -> None:
     try:
         from vab_gym.agents import LMMError
     except ImportError as exc:  # openai, the lmm extra
-        raise BenchError(f"--agent lmm needs the lmm extra (pip install 'vab-gym[lmm]'): "
-                         f"{exc}") from exc
+        raise BenchError(
+            f"--agent lmm needs the lmm extra (pip install 'vab-gym[lmm]'): {exc}"
+        ) from exc
     try:
         spec.build(None).check()  # type: ignore[arg-type]  (built without an env)
     except (LMMError, ValueError) as exc:
@@ -151,8 +155,12 @@ def _config_record(options: BenchOptions, jobs: list[Job]) -> dict[str, Any]:
     """What must match for ``resume`` to continue a run rather than mix two."""
     agent = asdict(options.agent)
     agent.pop("api_key")
-    return {"agent": agent, "split": options.split, "seed": options.seed,
-            "env_kwargs": options.env_kwargs}
+    return {
+        "agent": agent,
+        "split": options.split,
+        "seed": options.seed,
+        "env_kwargs": options.env_kwargs,
+    }
 
 
 def prepare(options: BenchOptions) -> tuple[list[Job], list[dict[str, Any]]]:
@@ -169,19 +177,23 @@ def prepare(options: BenchOptions) -> tuple[list[Job], list[dict[str, Any]]]:
     results = options.out / RESULTS
     run_file = options.out / "run.json"
     if results.exists() and not options.resume:
-        raise BenchError(f"{options.out} already holds a run; add --resume to finish it, or "
-                         "choose another --out")
+        raise BenchError(
+            f"{options.out} already holds a run; add --resume to finish it, or choose another --out"
+        )
     finished: list[dict[str, Any]] = []
     if options.resume and run_file.exists():
         before = json.loads(run_file.read_text()).get("config")
         now = _config_record(options, jobs)
         if before is not None and before != now:
-            raise BenchError(f"{options.out} holds a run with other settings ({before}); "
-                             "resume it with the same flags, or choose another --out")
+            raise BenchError(
+                f"{options.out} holds a run with other settings ({before}); "
+                "resume it with the same flags, or choose another --out"
+            )
     if options.resume:
         planned = {job.key for job in jobs}
-        finished = [row for row in read_results(results)
-                    if (row["env_id"], row["task_id"]) in planned]
+        finished = [
+            row for row in read_results(results) if (row["env_id"], row["task_id"]) in planned
+        ]
     done = {(row["env_id"], row["task_id"]) for row in finished}
     return [job for job in jobs if job.key not in done], finished
 
@@ -196,22 +208,36 @@ def _describe_agent(options: BenchOptions) -> dict[str, Any]:
     return options.agent.describe(agent)
 
 
-def write_run_record(options: BenchOptions, jobs: list[Job], pending: int,
-                     extra: dict[str, Any] | None = None) -> None:
+def write_run_record(
+    options: BenchOptions, jobs: list[Job], pending: int, extra: dict[str, Any] | None = None
+) -> None:
     envs: dict[str, Any] = {}
     for job in jobs:
         env_cls = load_env_creator(gym.spec(job.env_id).entry_point)
-        entry = envs.setdefault(job.env_id, {
-            "backend": options.env_kwargs.get("backend", env_cls.backends[0]),
-            "max_steps": env_cls.default_max_steps, "tasks": 0})
+        entry = envs.setdefault(
+            job.env_id,
+            {
+                "backend": options.env_kwargs.get("backend", env_cls.backends[0]),
+                "max_steps": env_cls.default_max_steps,
+                "tasks": 0,
+            },
+        )
         entry["tasks"] += 1
-    record = {"config": _config_record(options, jobs), "agent": _describe_agent(options),
-              "engine": options.engine, "workers": options.workers,
-              "ray_address": options.ray_address, "timeout": options.timeout,
-              "seeds": {"reset": options.seed, "agent": options.agent.seed},
-              "envs": envs, "jobs": len(jobs), "pending_at_start": pending,
-              "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-              **report.environment_record(), **(extra or {})}
+    record = {
+        "config": _config_record(options, jobs),
+        "agent": _describe_agent(options),
+        "engine": options.engine,
+        "workers": options.workers,
+        "ray_address": options.ray_address,
+        "timeout": options.timeout,
+        "seeds": {"reset": options.seed, "agent": options.agent.seed},
+        "envs": envs,
+        "jobs": len(jobs),
+        "pending_at_start": pending,
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        **report.environment_record(),
+        **(extra or {}),
+    }
     (options.out / "run.json").write_text(json.dumps(record, indent=2, default=str))
 
 
@@ -219,28 +245,40 @@ class _Progress:
     """Rich bars per env and overall: done/total, successes, ETA, tokens and cost."""
 
     def __init__(self, console: Console, jobs: list[Job], finished: list[dict[str, Any]]):
-        self.bars = Progress(TextColumn("{task.description:<22}"), BarColumn(),
-                             MofNCompleteColumn(), TextColumn("ok {task.fields[ok]}"),
-                             TimeRemainingColumn(), TextColumn("{task.fields[tokens]:,} tok"),
-                             TextColumn("${task.fields[cost]:.4f}"), console=console,
-                             transient=False)
+        self.bars = Progress(
+            TextColumn("{task.description:<22}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("ok {task.fields[ok]}"),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[tokens]:,} tok"),
+            TextColumn("${task.fields[cost]:.4f}"),
+            console=console,
+            transient=False,
+        )
         totals: dict[str, int] = {}
         for key in [*(r["env_id"] for r in finished), *(j.env_id for j in jobs)]:
             totals[key] = totals.get(key, 0) + 1
-        self.ids = {"overall": self.bars.add_task("overall", total=sum(totals.values()),
-                                                  ok=0, tokens=0, cost=0.0)}
+        self.ids = {
+            "overall": self.bars.add_task(
+                "overall", total=sum(totals.values()), ok=0, tokens=0, cost=0.0
+            )
+        }
         for env_id, total in totals.items():
-            self.ids[env_id] = self.bars.add_task(env_id, total=total, ok=0, tokens=0,
-                                                  cost=0.0)
+            self.ids[env_id] = self.bars.add_task(env_id, total=total, ok=0, tokens=0, cost=0.0)
         for row in finished:
             self.add(row)
 
     def add(self, row: dict[str, Any]) -> None:
         for key in ("overall", row["env_id"]):
             task = self.bars.tasks[self.ids[key]]
-            self.bars.update(self.ids[key], advance=1, ok=task.fields["ok"] + bool(row["success"]),
-                             tokens=task.fields["tokens"] + sum(row["tokens"].values()),
-                             cost=task.fields["cost"] + row["cost"])
+            self.bars.update(
+                self.ids[key],
+                advance=1,
+                ok=task.fields["ok"] + bool(row["success"]),
+                tokens=task.fields["tokens"] + sum(row["tokens"].values()),
+                cost=task.fields["cost"] + row["cost"],
+            )
 
 
 def _next_job(pending: list[Job], open_envs: set[str], others_open: set[str]) -> Job:
@@ -254,25 +292,34 @@ def _next_job(pending: list[Job], open_envs: set[str], others_open: set[str]) ->
     return pending[0]
 
 
-def execute(options: BenchOptions, jobs: list[Job], on_row: Any,
-            config: WorkerConfig | None = None) -> None:
+def execute(
+    options: BenchOptions, jobs: list[Job], on_row: Any, config: WorkerConfig | None = None
+) -> None:
     """Run ``jobs`` on the engine; ``on_row(job, row, episode, images)`` for each finished
     one may return follow-up jobs (collect's next attempt at a task), which are run too.
     ``config``: the workers' (default: the bench's, from ``options``)."""
-    config = config or WorkerConfig(agent=options.agent, split=options.split,
-                                    env_kwargs=options.env_kwargs,
-                                    keep_images=options.keep_images)
+    config = config or WorkerConfig(
+        agent=options.agent,
+        split=options.split,
+        env_kwargs=options.env_kwargs,
+        keep_images=options.keep_images,
+    )
     workers = min(options.workers, len(jobs))
-    engine = (RayEngine(config, workers, address=options.ray_address, num_cpus=options.ray_cpus)
-              if options.engine == "ray" else LocalEngine(config, workers))
+    engine = (
+        RayEngine(config, workers, address=options.ray_address, num_cpus=options.ray_cpus)
+        if options.engine == "ray"
+        else LocalEngine(config, workers)
+    )
     pending = list(jobs)
     running: dict[int, tuple[Job, float, int]] = {}  # slot -> (job, started, attempt)
     open_envs: dict[int, set[str]] = {slot: set() for slot in range(workers)}
     retry: dict[Job, int] = {}
 
-    def finished(job: Job, row: dict[str, Any], episode: dict[str, Any] | None,
-                 images: dict[str, bytes]) -> None:
+    def finished(
+        job: Job, row: dict[str, Any], episode: dict[str, Any] | None, images: dict[str, bytes]
+    ) -> None:
         pending.extend(on_row(job, row, episode, images) or [])
+
     try:
         while pending or running:
             for slot in range(workers):
@@ -293,8 +340,10 @@ def execute(options: BenchOptions, jobs: list[Job], on_row: Any,
                     row, episode, images = output
                     if attempt > 1:  # the first attempt's worker died
                         row["attempts"] = max(row.get("attempts", 1), attempt)
-                        row["earlier_errors"] = ["the worker process died",
-                                                 *row.get("earlier_errors", [])]
+                        row["earlier_errors"] = [
+                            "the worker process died",
+                            *row.get("earlier_errors", []),
+                        ]
                     finished(job, row, episode, images)
                     continue
                 open_envs[slot] = set()  # the worker died: its replacement has no envs
@@ -302,17 +351,28 @@ def execute(options: BenchOptions, jobs: list[Job], on_row: Any,
                     retry[job] = 2
                     pending.insert(0, job)
                 else:
-                    finished(job, error_row(job, "the worker died twice while playing this "
-                                            "job", attempts=2), None, {})
+                    finished(
+                        job,
+                        error_row(job, "the worker died twice while playing this job", attempts=2),
+                        None,
+                        {},
+                    )
             now = time.monotonic()
             for slot, (job, started, attempt) in list(running.items()):
                 if now - started > options.timeout:
                     running.pop(slot)
                     engine.kill(slot)
                     open_envs[slot] = set()
-                    finished(job, error_row(job, "timeout: the episode ran over "
-                                            f"{options.timeout:g} s", attempts=attempt),
-                             None, {})
+                    finished(
+                        job,
+                        error_row(
+                            job,
+                            f"timeout: the episode ran over {options.timeout:g} s",
+                            attempts=attempt,
+                        ),
+                        None,
+                        {},
+                    )
     except BaseException:  # Ctrl-C or a failure of the driver: end the workers now
         engine.close(force=True)
         raise
@@ -331,8 +391,9 @@ def run_bench(options: BenchOptions, console: Console | None = None) -> dict[str
     rows = list(finished)
     progress = _Progress(console, jobs, finished)
 
-    def on_row(job: Job, row: dict[str, Any], episode: dict[str, Any] | None,
-               images: dict[str, bytes]) -> None:
+    def on_row(
+        job: Job, row: dict[str, Any], episode: dict[str, Any] | None, images: dict[str, bytes]
+    ) -> None:
         if episode is not None:
             row["episode"] = store.write(episode, images)
         row["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
@@ -356,6 +417,8 @@ def finish(options: BenchOptions, rows: list[dict[str, Any]], console: Console) 
     report.plot(summary, options.out / "results.png")
     for table in report.leaderboard_tables(summary):
         console.print(table)
-    console.print(f"results in {options.out}/ (results.jsonl, summary.json, leaderboard.md, "
-                  "results.png, run.json, episodes/)")
+    console.print(
+        f"results in {options.out}/ (results.jsonl, summary.json, leaderboard.md, "
+        "results.png, run.json, episodes/)"
+    )
     return summary

@@ -82,14 +82,19 @@ class ImageRecorder:
     def add(self, step: int, obs: dict[str, Any]) -> None:
         """Keep a step's ``image`` (and, at the reset, every image key such as CSS's target).
         The env hands out fresh arrays each step, so no copy is needed."""
-        self._pending.append({key: self._pool.submit(_encode, value, self.keep_png)
-                              for key, value in obs.items()
-                              if isinstance(value, np.ndarray) and (key == "image" or step == 0)})
+        self._pending.append(
+            {
+                key: self._pool.submit(_encode, value, self.keep_png)
+                for key, value in obs.items()
+                if isinstance(value, np.ndarray) and (key == "image" or step == 0)
+            }
+        )
 
     def add_view(self, text: str, images: tuple[bytes, ...]) -> None:
         """Keep a step's model view (``env.model_view()``: its text and PNG images)."""
-        self._views.append((text, [self._pool.submit(_png_digest, png, self.keep_png)
-                                   for png in images]))
+        self._views.append(
+            (text, [self._pool.submit(_png_digest, png, self.keep_png) for png in images])
+        )
 
     def finish(self) -> tuple[list[dict[str, str]], dict[str, bytes]]:
         """Per step, ``{key: image path}``; and the PNG bytes by hash (none without
@@ -107,8 +112,9 @@ class ImageRecorder:
 
         for futures in self._pending:
             refs.append({key: path(future) for key, future in futures.items()})
-        self.views = [{"text": text, "images": [path(f) for f in futures]}
-                      for text, futures in self._views]
+        self.views = [
+            {"text": text, "images": [path(f) for f in futures]} for text, futures in self._views
+        ]
         self._pending, self._views = [], []
         return refs, blobs
 

@@ -121,7 +121,7 @@ def action_line(text: str) -> str:
     rest = match.group(1).strip()
     if rest and not rest.startswith("```"):
         return strip_code(rest)
-    after = text[match.start(1):].strip()
+    after = text[match.start(1) :].strip()
     if after.startswith("```"):
         return strip_code(after)
     return strip_code(next((line for line in after.splitlines() if line.strip()), ""))
@@ -172,8 +172,9 @@ class ActionSet:
         try:
             tree = ast.parse(text, mode="eval")
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-            raise ActionError(f"Cannot parse {_short(text)!r}: {exc.__class__.__name__}. "
-                              + self.hint()) from None
+            raise ActionError(
+                f"Cannot parse {_short(text)!r}: {exc.__class__.__name__}. " + self.hint()
+            ) from None
         node = tree.body
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
             raise ActionError(f"{_short(text)!r} is not an action call. " + self.hint())
@@ -210,8 +211,9 @@ class ActionSet:
             values[param.name] = value
         for key, value in keywords.items():
             if key not in {p.name for p in spec.params}:
-                raise ActionError(f"{name}: unknown argument '{_short(key)}'. "
-                                  f"Usage: {spec.signature()}")
+                raise ActionError(
+                    f"{name}: unknown argument '{_short(key)}'. Usage: {spec.signature()}"
+                )
             if key in values:
                 raise ActionError(f"{name}: argument '{key}' given twice.")
             values[key] = value
@@ -220,8 +222,9 @@ class ActionSet:
             if param.name in values:
                 args[param.name] = param.check(name, values[param.name])
             elif param.required:
-                raise ActionError(f"{name}: missing argument '{param.name}'. "
-                                  f"Usage: {spec.signature()}")
+                raise ActionError(
+                    f"{name}: missing argument '{param.name}'. Usage: {spec.signature()}"
+                )
             else:
                 args[param.name] = param.default
         return ActionCall(name, args)
@@ -251,12 +254,20 @@ class ActionSet:
                 "required": [p.name for p in spec.params if p.required],
             }
             if style == "openai":
-                tools.append({"type": "function", "function": {
-                    "name": spec.name, "description": spec.description,
-                    "parameters": parameters}})
+                tools.append(
+                    {
+                        "type": "function",
+                        "function": {
+                            "name": spec.name,
+                            "description": spec.description,
+                            "parameters": parameters,
+                        },
+                    }
+                )
             elif style == "anthropic":
-                tools.append({"name": spec.name, "description": spec.description,
-                              "input_schema": parameters})
+                tools.append(
+                    {"name": spec.name, "description": spec.description, "input_schema": parameters}
+                )
             else:
                 raise ValueError(f"unknown tool schema style {style!r}")
         return tools

@@ -13,8 +13,10 @@ MAX_IMAGE_SIDE = 4096  # pixels: a larger observation is a mistake, not a reques
 def integer(name: str, value: Any, low: int, high: int | None = None) -> int:
     """``value`` as an int in ``[low, high]`` (no bools, no floats with a fraction)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
-        raise ValueError(f"{name}={value!r}: give a whole number"
-                         + (f" from {low} to {high}" if high is not None else f" >= {low}"))
+        raise ValueError(
+            f"{name}={value!r}: give a whole number"
+            + (f" from {low} to {high}" if high is not None else f" >= {low}")
+        )
     number = int(value)
     if number < low or (high is not None and number > high):
         span = f"from {low} to {high}" if high is not None else f">= {low}"
@@ -29,8 +31,10 @@ def image_size(value: Any, name: str = "image_size") -> tuple[int, int]:
     pair = tuple(value)
     if len(pair) != 2:
         raise ValueError(f"{name}={value!r}: give (height, width) in pixels")
-    return (integer(f"{name}[0] (height)", pair[0], 1, MAX_IMAGE_SIDE),
-            integer(f"{name}[1] (width)", pair[1], 1, MAX_IMAGE_SIDE))
+    return (
+        integer(f"{name}[0] (height)", pair[0], 1, MAX_IMAGE_SIDE),
+        integer(f"{name}[1] (width)", pair[1], 1, MAX_IMAGE_SIDE),
+    )
 
 
 def choice(name: str, value: Any, options: Iterable[Any]) -> Any:

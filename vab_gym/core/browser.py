@@ -91,8 +91,9 @@ class ChromiumProcess:
     idempotent. :meth:`shared` hands out holds on the process-wide instance instead.
     """
 
-    def __init__(self, bypass_hosts: tuple[str, ...] = (), *,
-                 hang_timeout_s: float = HANG_TIMEOUT_S) -> None:
+    def __init__(
+        self, bypass_hosts: tuple[str, ...] = (), *, hang_timeout_s: float = HANG_TIMEOUT_S
+    ) -> None:
         # Hosts (besides 127.0.0.1) that requests may reach, past the dead proxy: the
         # remote sites an env is configured to use. The env's own routing still fences them.
         self.bypass_hosts = tuple(bypass_hosts)
@@ -113,8 +114,9 @@ class ChromiumProcess:
         self._ended = False  # killed after a hang: Playwright may not have noticed yet
 
     @classmethod
-    def shared(cls, bypass_hosts: tuple[str, ...] = (), *,
-               hang_timeout_s: float = HANG_TIMEOUT_S) -> SharedChromium:
+    def shared(
+        cls, bypass_hosts: tuple[str, ...] = (), *, hang_timeout_s: float = HANG_TIMEOUT_S
+    ) -> SharedChromium:
         """A hold on this process's shared Chromium (started at its first call, ended when
         the last hold closes). Envs that let requests past the dead proxy to the same
         ``bypass_hosts`` share one browser (with none, as every local env: all of them);
@@ -139,8 +141,10 @@ class ChromiumProcess:
         except FutureTimeout:
             pass
         self._end_hung_call(future, executor)
-        raise BrowserHung(f"Chromium did not answer within {limit:g} s; it was ended, and "
-                          "the next call starts a new browser")
+        raise BrowserHung(
+            f"Chromium did not answer within {limit:g} s; it was ended, and "
+            "the next call starts a new browser"
+        )
 
     def _start(self, fn: Callable[[Any], T]) -> tuple[ThreadPoolExecutor, Any]:
         """Queue ``fn`` on the Chromium thread and return once it runs (or ran). If the
@@ -220,8 +224,12 @@ class ChromiumProcess:
     def _call(self, fn: Callable[[Any], T], started: threading.Event | None = None) -> T:
         if started is not None:
             started.set()
-        if (self._ended or self._browser is None or not self._browser.is_connected()
-                or not self._chromium_alive()):
+        if (
+            self._ended
+            or self._browser is None
+            or not self._browser.is_connected()
+            or not self._chromium_alive()
+        ):
             self._launch()
         return fn(self._browser)
 
@@ -243,9 +251,10 @@ class ChromiumProcess:
             self._browser = self._playwright.chromium.launch(
                 executable_path=self.executable,
                 args=list(CHROMIUM_ARGS),
-                proxy={"server": DEAD_PROXY,
-                       "bypass": ",".join(("127.0.0.1", "localhost", "[::1]",
-                                           *self.bypass_hosts))},
+                proxy={
+                    "server": DEAD_PROXY,
+                    "bypass": ",".join(("127.0.0.1", "localhost", "[::1]", *self.bypass_hosts)),
+                },
                 handle_sigint=False,
             )
         except Exception as exc:
@@ -360,8 +369,9 @@ class SharedChromium:
             process.close()
 
 
-def open_chromium(browser: str, bypass_hosts: tuple[str, ...] = (), *,
-                  hang_timeout_s: float = HANG_TIMEOUT_S) -> ChromiumProcess | SharedChromium:
+def open_chromium(
+    browser: str, bypass_hosts: tuple[str, ...] = (), *, hang_timeout_s: float = HANG_TIMEOUT_S
+) -> ChromiumProcess | SharedChromium:
     """An env's Chromium for its ``browser`` argument: ``"shared"`` (a hold on this
     process's browser) or ``"own"`` (a browser of its own)."""
     if browser == "shared":

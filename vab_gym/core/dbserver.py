@@ -105,8 +105,7 @@ class DatabaseServer:
         """Restore the pristine database; returns the seconds it took."""
         with self._lock:
             if self._pristine is None:
-                raise RuntimeError(f"the {self.name} server is not running; "
-                                   "call acquire() first")
+                raise RuntimeError(f"the {self.name} server is not running; call acquire() first")
             began = time.perf_counter()
             self._restore(self._pristine)
             return time.perf_counter() - began
@@ -160,12 +159,21 @@ class DatabaseServer:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             sock.bind((self.host, 0))
             self.port = sock.getsockname()[1]
-            config = uvicorn.Config(self.make_app(self.db_path), log_level="warning",
-                                    access_log=False, lifespan="off", ws="none",
-                                    timeout_graceful_shutdown=2)
+            config = uvicorn.Config(
+                self.make_app(self.db_path),
+                log_level="warning",
+                access_log=False,
+                lifespan="off",
+                ws="none",
+                timeout_graceful_shutdown=2,
+            )
             self._server = uvicorn.Server(config)
-            self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
-                                            name=f"vab-{self.name}-{self.port}", daemon=True)
+            self._thread = threading.Thread(
+                target=self._server.run,
+                kwargs={"sockets": [sock]},
+                name=f"vab-{self.name}-{self.port}",
+                daemon=True,
+            )
             self._thread.start()
             deadline = time.monotonic() + START_TIMEOUT
             while not self._server.started:

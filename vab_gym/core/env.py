@@ -37,8 +37,9 @@ def check_difficulty(task_id: str, difficulty: Any) -> None:
     """A task's ``metadata["difficulty"]`` must be ``{"tier": int >= 0, "kind": str, ...}``;
     say which task and what is wrong otherwise."""
     if not isinstance(difficulty, dict):
-        raise ValueError(f"task {task_id!r}: metadata['difficulty'] must be a dict, "
-                         f"got {difficulty!r}")
+        raise ValueError(
+            f"task {task_id!r}: metadata['difficulty'] must be a dict, got {difficulty!r}"
+        )
     tier, kind = difficulty.get("tier"), difficulty.get("kind")
     if isinstance(tier, bool) or not isinstance(tier, int) or tier < 0:
         raise ValueError(f"task {task_id!r}: difficulty tier must be an int >= 0, got {tier!r}")
@@ -77,7 +78,6 @@ class EarlyStop:
         if self.no_progress and streaks.stalled >= self.no_progress:
             return f"no progress in {streaks.stalled} steps"
         return None
-
 
 
 @dataclass(frozen=True)
@@ -125,17 +125,24 @@ def _signature_problem(owner: type, spec: ActionSpec) -> str | None:
     declared = {p.name for p in spec.params}
     takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
     unknown = sorted(declared - named) if not takes_any else []
-    undeclared = sorted(p.name for p in params if p.default is inspect.Parameter.empty
-                        and p.kind not in (inspect.Parameter.VAR_POSITIONAL,
-                                           inspect.Parameter.VAR_KEYWORD)
-                        and p.name not in declared)
+    undeclared = sorted(
+        p.name
+        for p in params
+        if p.default is inspect.Parameter.empty
+        and p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+        and p.name not in declared
+    )
     details = ([f"it takes no {', '.join(unknown)}"] if unknown else []) + (
         [f"it needs {', '.join(undeclared)}, which the action does not declare"]
-        if undeclared else [])
+        if undeclared
+        else []
+    )
     if not details:
         return None
-    return (f"{owner.__name__}.{handler_name(spec.name)} does not match {spec.signature()}: "
-            + "; ".join(details))
+    return (
+        f"{owner.__name__}.{handler_name(spec.name)} does not match {spec.signature()}: "
+        + "; ".join(details)
+    )
 
 
 def check_handlers(cls: type[VabEnv]) -> None:
@@ -145,8 +152,10 @@ def check_handlers(cls: type[VabEnv]) -> None:
     actions: ActionSet | None = getattr(cls, "action_set", None)
     if actions is None:  # an abstract intermediate class: checked in its subclasses
         return
-    owners: tuple[type, ...] = (cls, *(() if cls.action_handlers is None
-                                       else (cls.action_handlers,)))
+    owners: tuple[type, ...] = (
+        cls,
+        *(() if cls.action_handlers is None else (cls.action_handlers,)),
+    )
     problems = []
     for spec in actions:
         owner = next((o for o in owners if hasattr(o, handler_name(spec.name))), None)
@@ -154,8 +163,10 @@ def check_handlers(cls: type[VabEnv]) -> None:
             if cls.routes_actions:
                 where = " or ".join(o.__name__ for o in owners)
                 params = ", ".join(["self", *(p.name for p in spec.params)])
-                problems.append(f"action {spec.name!r} has no handler: define "
-                                f"{handler_name(spec.name)}({params}) on {where}")
+                problems.append(
+                    f"action {spec.name!r} has no handler: define "
+                    f"{handler_name(spec.name)}({params}) on {where}"
+                )
             continue
         problem = _signature_problem(owner, spec)
         if problem:
@@ -164,8 +175,10 @@ def check_handlers(cls: type[VabEnv]) -> None:
         for name in dir(owner):
             action = name.removeprefix(HANDLER_PREFIX)
             if name.startswith(HANDLER_PREFIX) and action not in actions:
-                problems.append(f"{owner.__name__}.{name} handles no declared action "
-                                f"{action!r} (declare it in the action set, or rename it)")
+                problems.append(
+                    f"{owner.__name__}.{name} handles no declared action "
+                    f"{action!r} (declare it in the action set, or rename it)"
+                )
     if problems:
         env = getattr(cls, "env_id", cls.__name__)
         raise TypeError(f"{cls.__name__} ({env}): " + "; ".join(problems))
@@ -278,8 +291,9 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         render_mode: str | None = None,
     ) -> None:
         # Arguments are checked before the (slower) task set loads.
-        self.backend_name = arguments.choice(f"{self.env_id}: backend",
-                                             backend or self.backends[0], self.backends)
+        self.backend_name = arguments.choice(
+            f"{self.env_id}: backend", backend or self.backends[0], self.backends
+        )
         self.reward_mode = arguments.choice("reward_mode", reward_mode, REWARD_MODES)
         self.render_mode = arguments.choice("render_mode", render_mode, (None, "rgb_array"))
         if not isinstance(split, str) or not split:
@@ -289,9 +303,13 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         if early_stop is not None and not isinstance(early_stop, EarlyStop):
             raise ValueError(f"early_stop={early_stop!r}: give an EarlyStop or None")
         self.image_size = arguments.image_size(
-            self.default_image_size if image_size is None else image_size)
-        self.max_steps = (self.default_max_steps if max_steps is None
-                          else arguments.integer("max_steps", max_steps, 1))
+            self.default_image_size if image_size is None else image_size
+        )
+        self.max_steps = (
+            self.default_max_steps
+            if max_steps is None
+            else arguments.integer("max_steps", max_steps, 1)
+        )
         self.split = split
         self.task_id = task_id
         resolved = self._resolve_tasks(tasks, split)
@@ -348,8 +366,10 @@ class VabEnv(gym.Env[dict[str, Any], str]):
     def _delegate(self, call: ActionCall) -> str | Outcome:
         """Run ``call`` on the world object whose class is ``action_handlers`` (with
         :func:`dispatch`); only envs that name one need it."""
-        raise NotImplementedError(f"{self.env_id}: no handler {handler_name(call.name)} "
-                                  "on the env, and no action_handlers to delegate to")
+        raise NotImplementedError(
+            f"{self.env_id}: no handler {handler_name(call.name)} "
+            "on the env, and no action_handlers to delegate to"
+        )
 
     @abstractmethod
     def _observe(self) -> dict[str, np.ndarray]:
@@ -382,8 +402,7 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         """Which departures from VAB's code are on; envs add their own options. Recorded in
         every ``info``, verdict and result, so numbers made under other settings are never
         mistaken for VAB-comparable ones."""
-        return {"vab_quirks": self.vab_quirks, "hints": self.hints,
-                "reward_mode": self.reward_mode}
+        return {"vab_quirks": self.vab_quirks, "hints": self.hints, "reward_mode": self.reward_mode}
 
     def model_view(self) -> ModelView:
         """What VAB's harness would show the model now (envs give VAB's own text and
@@ -438,9 +457,11 @@ class VabEnv(gym.Env[dict[str, Any], str]):
             verdict = self._judge(outcome.answer)
             reward = 1.0 if verdict.success else 0.0
             progress = self._progress()  # the judge may have measured more
-            info.update(success=verdict.success,
-                        judge={**verdict.to_dict(), "fidelity": self.fidelity()},
-                        progress=progress)
+            info.update(
+                success=verdict.success,
+                judge={**verdict.to_dict(), "fidelity": self.fidelity()},
+                progress=progress,
+            )
             if stop_reason:
                 info["early_stop"] = stop_reason
             if self.reward_mode == "progress":
@@ -499,8 +520,9 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         """The tasks the env ships for ``split``: ``<task_package>/data/<split>.jsonl``
         (none for a split without a file)."""
         if cls.task_package is None:
-            raise NotImplementedError(f"{cls.__name__} ships no tasks: set task_package "
-                                      "or override default_tasks")
+            raise NotImplementedError(
+                f"{cls.__name__} ships no tasks: set task_package or override default_tasks"
+            )
         return package_tasks(cls.task_package, split)
 
     @classmethod
@@ -519,8 +541,7 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         for task in tasks:
             given = task.metadata.get("difficulty")
             if given is None:
-                task = replace(task, metadata={**task.metadata,
-                                               "difficulty": cls.difficulty(task)})
+                task = replace(task, metadata={**task.metadata, "difficulty": cls.difficulty(task)})
             else:
                 check_difficulty(task.id, given)
             rated.append(task)
@@ -528,9 +549,16 @@ class VabEnv(gym.Env[dict[str, Any], str]):
 
     def _unknown_task(self, task_id: Any) -> TaskError:
         near = difflib.get_close_matches(str(task_id), self.tasks.ids, n=3)
-        hint = f"; did you mean {', '.join(near)}?" if near else (
-            f"; its {len(self.tasks)} tasks run from {self.tasks.ids[0]} to "
-            f"{self.tasks.ids[-1]}" if len(self.tasks) else "")
+        hint = (
+            f"; did you mean {', '.join(near)}?"
+            if near
+            else (
+                f"; its {len(self.tasks)} tasks run from {self.tasks.ids[0]} to "
+                f"{self.tasks.ids[-1]}"
+                if len(self.tasks)
+                else ""
+            )
+        )
         return TaskError(f"{self.env_id}: no task {task_id!r} in split {self.split!r}{hint}")
 
     def _choose_task(self, options: dict[str, Any]) -> Task:
@@ -581,8 +609,9 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         class docstring)."""
         if self.early_stop is None:
             return None
-        return self.early_stop.reason(Streaks(self._invalid_streak, self._repeat_streak,
-                                              self._stalled))
+        return self.early_stop.reason(
+            Streaks(self._invalid_streak, self._repeat_streak, self._stalled)
+        )
 
 
 def vab_env(env: gym.Env) -> VabEnv:

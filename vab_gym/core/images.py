@@ -26,20 +26,22 @@ def fit(image: np.ndarray | Image.Image, size: tuple[int, int]) -> np.ndarray:
     screen (an agent at 64x64 sees the whole page, smaller) and a point ``(x, y)`` of the
     source is at ``(x * s, y * s)`` in the observation, ``s = fit_scale(...)``."""
     picture = image if isinstance(image, Image.Image) else None
-    height, width = ((picture.height, picture.width) if picture is not None
-                     else np.asarray(image).shape[:2])
+    height, width = (
+        (picture.height, picture.width) if picture is not None else np.asarray(image).shape[:2]
+    )
     scale = fit_scale(height, width, size)
     if scale < 1.0:
         if picture is None:
-            picture = Image.fromarray(np.ascontiguousarray(np.asarray(image)[..., :3],
-                                                           dtype=np.uint8))
+            picture = Image.fromarray(
+                np.ascontiguousarray(np.asarray(image)[..., :3], dtype=np.uint8)
+            )
         scaled = (max(1, round(width * scale)), max(1, round(height * scale)))
         picture = picture.resize(scaled, Image.Resampling.BILINEAR)
     if picture is not None:
         image = picture.convert("RGB")
     array = np.asarray(image, dtype=np.uint8)[..., :3]  # drops an alpha channel
     canvas = np.full((*size, 3), PAD_GREY, np.uint8)  # one grey level: a memset
-    canvas[:array.shape[0], :array.shape[1]] = array
+    canvas[: array.shape[0], : array.shape[1]] = array
     return canvas
 
 
@@ -50,8 +52,9 @@ def png_bytes(image: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def data_url(png: bytes, image_format: str = "png", max_side: int | None = None,
-             jpeg_quality: int = 90) -> str:
+def data_url(
+    png: bytes, image_format: str = "png", max_side: int | None = None, jpeg_quality: int = 90
+) -> str:
     """A PNG as a base64 data URL, re-encoded as ``image_format`` (png | jpeg) and scaled
     down so its longer side is at most ``max_side`` pixels when given."""
     if image_format not in ("png", "jpeg"):

@@ -20,8 +20,9 @@ class ChatClient:
     ``http://127.0.0.1:8000/v1``). Transport and reply-format failures raise
     :class:`JudgeError`."""
 
-    def __init__(self, base_url: str, model: str, api_key: str | None = None, *,
-                 timeout: float = 60.0) -> None:
+    def __init__(
+        self, base_url: str, model: str, api_key: str | None = None, *, timeout: float = 60.0
+    ) -> None:
         if urlsplit(base_url).scheme not in ("http", "https"):
             raise ValueError(f"judge base_url must be http(s): {base_url!r}")
         self.url = base_url.rstrip("/") + "/chat/completions"

@@ -37,20 +37,29 @@ class Mistake:
 
     def describe(self) -> dict[str, Any]:
         """The record kept with the injected step."""
-        return {"kind": self.kind, "action": self.action, "replan": self.replan,
-                "recovery": [action for action, _ in self.recovery], **self.details}
+        return {
+            "kind": self.kind,
+            "action": self.action,
+            "replan": self.replan,
+            "recovery": [action for action, _ in self.recovery],
+            **self.details,
+        }
 
 
-MistakeModel = Callable[[gym.Env, dict[str, Any], dict[str, Any], np.random.Generator],
-                        "Mistake | None"]
+MistakeModel = Callable[
+    [gym.Env, dict[str, Any], dict[str, Any], np.random.Generator], "Mistake | None"
+]
 
 
 def misspell(text: str, rng: np.random.Generator) -> str | None:
     """``text`` with two neighbouring characters of a word swapped (a typist's slip, which
     the web and phone mistake models share), or None when no swap changes it."""
-    spots = [i for i in range(len(text) - 1) if text[i] != text[i + 1]
-             and not (text[i].isspace() or text[i + 1].isspace())]
+    spots = [
+        i
+        for i in range(len(text) - 1)
+        if text[i] != text[i + 1] and not (text[i].isspace() or text[i + 1].isspace())
+    ]
     if not spots:
         return None
     i = spots[int(rng.integers(len(spots)))]
-    return text[:i] + text[i + 1] + text[i] + text[i + 2:]
+    return text[:i] + text[i + 1] + text[i] + text[i + 2 :]

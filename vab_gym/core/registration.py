@@ -53,20 +53,28 @@ class EnvPackage:
         try:
             env_id, entry_point = declaration.ENV_ID, declaration.ENTRY_POINT
         except AttributeError as exc:
-            raise VabError(f"{module} declares no {exc.name}: an env package names its "
-                           "ENV_ID and ENTRY_POINT ('module:Class')") from None
-        return cls(env_id=env_id, entry_point=entry_point, module=module,
-                   order=getattr(declaration, "ORDER", math.inf),
-                   commands=getattr(declaration, "COMMANDS", None),
-                   contract=dict(getattr(declaration, "CONTRACT", {})))
+            raise VabError(
+                f"{module} declares no {exc.name}: an env package names its "
+                "ENV_ID and ENTRY_POINT ('module:Class')"
+            ) from None
+        return cls(
+            env_id=env_id,
+            entry_point=entry_point,
+            module=module,
+            order=getattr(declaration, "ORDER", math.inf),
+            commands=getattr(declaration, "COMMANDS", None),
+            contract=dict(getattr(declaration, "CONTRACT", {})),
+        )
 
 
 def suite_packages() -> list[EnvPackage]:
     """The declarations of the packages under ``vab_gym/envs/``, in name order."""
     envs = importlib.import_module(ENV_PACKAGES)
-    return [EnvPackage.declared_by(importlib.import_module(info.name), info.name)
-            for info in pkgutil.iter_modules(envs.__path__, f"{ENV_PACKAGES}.")
-            if info.ispkg]
+    return [
+        EnvPackage.declared_by(importlib.import_module(info.name), info.name)
+        for info in pkgutil.iter_modules(envs.__path__, f"{ENV_PACKAGES}.")
+        if info.ispkg
+    ]
 
 
 def plugin_packages(group: str = ENTRY_POINT_GROUP) -> list[EnvPackage]:
@@ -77,8 +85,11 @@ def plugin_packages(group: str = ENTRY_POINT_GROUP) -> list[EnvPackage]:
         try:
             found.append(EnvPackage.declared_by(entry.load(), entry.value))
         except Exception as exc:  # a plugin's own import error, whatever it is
-            warnings.warn(f"vab-gym: skipped the env entry point {entry.name!r} "
-                          f"({entry.value}): {exc}", RuntimeWarning, stacklevel=2)
+            warnings.warn(
+                f"vab-gym: skipped the env entry point {entry.name!r} ({entry.value}): {exc}",
+                RuntimeWarning,
+                stacklevel=2,
+            )
     return found
 
 
@@ -90,14 +101,18 @@ def discover(plugins: Iterable[EnvPackage] | None = None) -> dict[str, EnvPackag
     found: dict[str, EnvPackage] = {}
     for package in suite:
         if package.env_id in found:
-            raise VabError(f"{package.module} and {found[package.env_id].module} both "
-                           f"declare {package.env_id}")
+            raise VabError(
+                f"{package.module} and {found[package.env_id].module} both declare {package.env_id}"
+            )
         found[package.env_id] = package
     for package in plugin_packages() if plugins is None else plugins:
         if package.env_id in found:
-            warnings.warn(f"vab-gym: {package.module} declares {package.env_id}, which "
-                          f"{found[package.env_id].module} has: skipped", RuntimeWarning,
-                          stacklevel=2)
+            warnings.warn(
+                f"vab-gym: {package.module} declares {package.env_id}, which "
+                f"{found[package.env_id].module} has: skipped",
+                RuntimeWarning,
+                stacklevel=2,
+            )
             continue
         found[package.env_id] = package
     ranked = sorted(enumerate(found.values()), key=lambda pair: (pair[1].order, pair[0]))
@@ -111,8 +126,11 @@ ENVIRONMENTS = {env_id: package.entry_point for env_id, package in PACKAGES.item
 
 def register_all(packages: Mapping[str, EnvPackage] | None = None) -> None:
     """Register every env (by default the discovered ones) that Gymnasium does not have."""
-    entry_points = ENVIRONMENTS if packages is None else \
-        {env_id: package.entry_point for env_id, package in packages.items()}
+    entry_points = (
+        ENVIRONMENTS
+        if packages is None
+        else {env_id: package.entry_point for env_id, package in packages.items()}
+    )
     for env_id, entry_point in entry_points.items():
         if env_id not in gym.registry:
             gym.register(env_id, entry_point=entry_point, disable_env_checker=False)

@@ -99,9 +99,13 @@ def setup_of(task: Task, record: type[Record]) -> Record:
     except ValidationError as exc:
         problems = "; ".join(
             f"setup.{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
-            + ("" if error["type"] in ("missing", "unexpected_keyword_argument")
-               else f" (got {error['input']!r:.80})")
-            for error in exc.errors())
+            + (
+                ""
+                if error["type"] in ("missing", "unexpected_keyword_argument")
+                else f" (got {error['input']!r:.80})"
+            )
+            for error in exc.errors()
+        )
         raise TaskError(f"task {task.id!r}: {problems}") from None
 
 
@@ -122,8 +126,9 @@ def read_jsonl(path: str | Path, record: type | None = None) -> list[Task]:
     return tasks
 
 
-def tasks_by_seed(make: Callable[[int, int], list[Task]], count: int, shipped: TaskSet,
-                  first_seed: int = 1) -> list[Task]:
+def tasks_by_seed(
+    make: Callable[[int, int], list[Task]], count: int, shipped: TaskSet, first_seed: int = 1
+) -> list[Task]:
     """Up to ``count`` tasks that ``shipped`` lacks, from ``make(n, seed)`` with the seeds
     ``first_seed``, ``first_seed + 1``, ... (a shipped split is usually seed 0's), until a
     seed gives nothing new. For an env's ``fresh_tasks`` generator."""

@@ -12,9 +12,10 @@ from starlette.responses import RedirectResponse
 
 
 @contextmanager
-def request_database(request: Request,
-                     connect: Callable[[str | Path], sqlite3.Connection],
-                     ) -> Iterator[sqlite3.Connection]:
+def request_database(
+    request: Request,
+    connect: Callable[[str | Path], sqlite3.Connection],
+) -> Iterator[sqlite3.Connection]:
     """One connection per request to the app's ``state.db_path``, committed on success (so
     a server can swap the database under the app between requests)."""
     conn = connect(request.app.state.db_path)

@@ -28,14 +28,27 @@ def model_of(episode: dict[str, Any]) -> str | None:
     return (episode.get("agent") or {}).get("model")
 
 
-def matches(episode: dict[str, Any], *, env: str | None = None, success: bool | None = None,
-            strategy: str | None = None, model: str | None = None, split: str | None = None,
-            task: str | None = None) -> bool:
+def matches(
+    episode: dict[str, Any],
+    *,
+    env: str | None = None,
+    success: bool | None = None,
+    strategy: str | None = None,
+    model: str | None = None,
+    split: str | None = None,
+    task: str | None = None,
+) -> bool:
     """Whether an episode passes the filters (``None``: any value)."""
-    wanted = {"env_id": env, "success": success, "strategy": strategy, "split": split,
-              "task_id": task}
-    return (all(value is None or episode.get(key) == value for key, value in wanted.items())
-            and (model is None or model_of(episode) == model))
+    wanted = {
+        "env_id": env,
+        "success": success,
+        "strategy": strategy,
+        "split": split,
+        "task_id": task,
+    }
+    return all(value is None or episode.get(key) == value for key, value in wanted.items()) and (
+        model is None or model_of(episode) == model
+    )
 
 
 class Trajectories:
@@ -43,8 +56,10 @@ class Trajectories:
 
     def __init__(self, store: str | os.PathLike[str] | EpisodeStore) -> None:
         if not isinstance(store, EpisodeStore) and not os.path.isdir(store):
-            raise FileNotFoundError(f"no episode store at {store} (a folder that `vab-gym "
-                                    "bench --out` or `vab-gym collect --out` wrote)")
+            raise FileNotFoundError(
+                f"no episode store at {store} (a folder that `vab-gym "
+                "bench --out` or `vab-gym collect --out` wrote)"
+            )
         self.store = store if isinstance(store, EpisodeStore) else EpisodeStore(store)
 
     def episodes(self, **filters: Any) -> Iterator[dict[str, Any]]:
@@ -53,8 +68,11 @@ class Trajectories:
         if unknown:
             raise TypeError(f"unknown filters {sorted(unknown)}; have {FILTERS}")
         env = filters.get("env")
-        paths = (sorted((self.store.root / "episodes" / safe_name(env)).glob("*.json"))
-                 if env else self.store.paths())  # an env's episodes are in its folder
+        paths = (
+            sorted((self.store.root / "episodes" / safe_name(env)).glob("*.json"))
+            if env
+            else self.store.paths()
+        )  # an env's episodes are in its folder
         for path in paths:
             episode = self.store.load(path)
             if matches(episode, **filters):
@@ -80,26 +98,55 @@ class Trajectories:
             for step in episode["steps"]:
                 image = (step.get("images") or {}).get("image")
                 path = self.store.root / image if image else None
-                rows.append({
-                    "episode": episode["id"], "env_id": episode["env_id"],
-                    "task_id": episode["task_id"], "split": episode.get("split"),
-                    "strategy": episode.get("strategy"), "model": model_of(episode),
-                    "success": bool(episode.get("success")), "instruction":
-                    episode.get("instruction", ""), "step": step.get("step"),
-                    "action": step.get("action"), "thought": step.get("thought"),
-                    "reply": step.get("reply"), "text": step.get("text"),
-                    "action_error": step.get("action_error"),
-                    "reward": float(step.get("reward") or 0.0),
-                    "progress": step.get("progress"),
-                    "injected": bool(step.get("injected")),
-                    "recovery": bool(step.get("recovery")),
-                    "image": str(path) if path is not None and path.is_file() else None})
-        features = datasets.Features({
-            **{name: datasets.Value("string") for name in (
-                "episode", "env_id", "task_id", "split", "strategy", "model", "instruction",
-                "action", "thought", "reply", "text", "action_error")},
-            "success": datasets.Value("bool"), "step": datasets.Value("int64"),
-            "reward": datasets.Value("float64"), "progress": datasets.Value("float64"),
-            "injected": datasets.Value("bool"), "recovery": datasets.Value("bool"),
-            "image": datasets.Image()})
+                rows.append(
+                    {
+                        "episode": episode["id"],
+                        "env_id": episode["env_id"],
+                        "task_id": episode["task_id"],
+                        "split": episode.get("split"),
+                        "strategy": episode.get("strategy"),
+                        "model": model_of(episode),
+                        "success": bool(episode.get("success")),
+                        "instruction": episode.get("instruction", ""),
+                        "step": step.get("step"),
+                        "action": step.get("action"),
+                        "thought": step.get("thought"),
+                        "reply": step.get("reply"),
+                        "text": step.get("text"),
+                        "action_error": step.get("action_error"),
+                        "reward": float(step.get("reward") or 0.0),
+                        "progress": step.get("progress"),
+                        "injected": bool(step.get("injected")),
+                        "recovery": bool(step.get("recovery")),
+                        "image": str(path) if path is not None and path.is_file() else None,
+                    }
+                )
+        features = datasets.Features(
+            {
+                **{
+                    name: datasets.Value("string")
+                    for name in (
+                        "episode",
+                        "env_id",
+                        "task_id",
+                        "split",
+                        "strategy",
+                        "model",
+                        "instruction",
+                        "action",
+                        "thought",
+                        "reply",
+                        "text",
+                        "action_error",
+                    )
+                },
+                "success": datasets.Value("bool"),
+                "step": datasets.Value("int64"),
+                "reward": datasets.Value("float64"),
+                "progress": datasets.Value("float64"),
+                "injected": datasets.Value("bool"),
+                "recovery": datasets.Value("bool"),
+                "image": datasets.Image(),
+            }
+        )
         return datasets.Dataset.from_list(rows, features=features)

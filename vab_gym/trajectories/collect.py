@@ -71,8 +71,9 @@ class CollectOptions:
 
 
 # -- the tasks ----------------------------------------------------------------------------
-def env_tasks(env_id: str, split: str, count: int, out: Path,
-              console: Console) -> tuple[tuple[Task, ...] | None, list[str]]:
+def env_tasks(
+    env_id: str, split: str, count: int, out: Path, console: Console
+) -> tuple[tuple[Task, ...] | None, list[str]]:
     """The task ids to play for ``env_id`` (the split's first ``count``, then fresh train
     tasks), and the full task list the workers load when fresh ones are needed (None: the
     shipped split). Fresh tasks are kept in ``STORE/tasks/<env id>.jsonl`` and reused."""
@@ -81,15 +82,18 @@ def env_tasks(env_id: str, split: str, count: int, out: Path,
     if count <= len(shipped):
         return None, shipped.ids[:count]
     if split != "train" or env_cls.fresh_tasks is None:
-        console.print(f"[yellow]{env_id}: split {split!r} has {len(shipped)} tasks and no "
-                      f"generator here; collecting {len(shipped)}, not {count}[/]")
+        console.print(
+            f"[yellow]{env_id}: split {split!r} has {len(shipped)} tasks and no "
+            f"generator here; collecting {len(shipped)}, not {count}[/]"
+        )
         return None, shipped.ids
     need = count - len(shipped)
     cache = out / "tasks" / f"{env_id}.jsonl"
     fresh = read_jsonl(cache) if cache.exists() else []
     if len(fresh) < need:
-        console.print(f"{env_id}: making {need} fresh train tasks beyond the shipped "
-                      f"{len(shipped)}")
+        console.print(
+            f"{env_id}: making {need} fresh train tasks beyond the shipped {len(shipped)}"
+        )
         fresh = load_object(env_cls.fresh_tasks)(need, shipped, out / "tasks")
         cache.parent.mkdir(parents=True, exist_ok=True)
         partial = cache.with_name(f".{cache.name}.tmp")  # a kill leaves no torn task file
@@ -97,8 +101,10 @@ def env_tasks(env_id: str, split: str, count: int, out: Path,
         partial.replace(cache)
     fresh = fresh[:need]
     if len(fresh) < need:
-        console.print(f"[yellow]{env_id}: its generator gives only {len(fresh)} fresh tasks; "
-                      f"collecting {len(shipped) + len(fresh)}, not {count}[/]")
+        console.print(
+            f"[yellow]{env_id}: its generator gives only {len(fresh)} fresh tasks; "
+            f"collecting {len(shipped) + len(fresh)}, not {count}[/]"
+        )
     tasks = (*(shipped[i] for i in shipped.ids), *fresh)
     return tasks, [t.id for t in tasks]
 
@@ -111,8 +117,9 @@ def _propose(env: gym.Env, mistakes: dict[str, str]) -> MistakeModel:
     return load_object(name)
 
 
-def recovery_agent(env: gym.Env, solver: Agent, job: Job, *, mistakes: dict[str, str],
-                   max_at: int | None) -> RecoveryAgent:
+def recovery_agent(
+    env: gym.Env, solver: Agent, job: Job, *, mistakes: dict[str, str], max_at: int | None
+) -> RecoveryAgent:
     """The worker's wrap for ``--strategy recovery``: the env's solver with its mistake
     model, drawing from a generator seeded by (seed, task) so a replay draws the same."""
     rng = np.random.default_rng([job.seed, zlib.crc32(job.task_id.encode())])
@@ -120,11 +127,17 @@ def recovery_agent(env: gym.Env, solver: Agent, job: Job, *, mistakes: dict[str,
 
 
 def _check_mistakes(env_ids: list[str], mistakes: dict[str, str]) -> None:
-    missing = [e for e in env_ids if e not in mistakes and not getattr(
-        load_env_creator(gym.spec(e).entry_point), "mistakes", None)]
+    missing = [
+        e
+        for e in env_ids
+        if e not in mistakes
+        and not getattr(load_env_creator(gym.spec(e).entry_point), "mistakes", None)
+    ]
     if missing:
-        raise BenchError(f"--strategy recovery: no mistake model for {', '.join(missing)} "
-                         "(the env class's `mistakes` attribute)")
+        raise BenchError(
+            f"--strategy recovery: no mistake model for {', '.join(missing)} "
+            "(the env class's `mistakes` attribute)"
+        )
 
 
 # -- the run ------------------------------------------------------------------------------
@@ -134,11 +147,18 @@ def _config_record(options: CollectOptions) -> dict[str, Any]:
     agent = asdict(options.agent) if options.agent else None
     if agent:
         agent.pop("api_key")
-    record = {"strategy": options.strategy, "split": options.split, "seed": options.seed,
-              "agent": agent, "attempts": options.attempts,
-              "temperatures": list(options.temperatures),
-              "keep_failures": options.keep_failures, "env_kwargs": options.env_kwargs,
-              "mistakes": options.mistakes, "max_at": options.max_at}
+    record = {
+        "strategy": options.strategy,
+        "split": options.split,
+        "seed": options.seed,
+        "agent": agent,
+        "attempts": options.attempts,
+        "temperatures": list(options.temperatures),
+        "keep_failures": options.keep_failures,
+        "env_kwargs": options.env_kwargs,
+        "mistakes": options.mistakes,
+        "max_at": options.max_at,
+    }
     return json.loads(json.dumps(record, default=str))
 
 
@@ -156,9 +176,13 @@ def _attempt_params(options: CollectOptions, spec: AgentSpec) -> tuple[dict[str,
     if spec.kind != "lmm":
         return ()
     temps = options.temperatures
-    return tuple({"seed": options.seed + a,
-                  **({"temperature": temps[min(a, len(temps) - 1)]} if temps else {})}
-                 for a in range(options.attempts))
+    return tuple(
+        {
+            "seed": options.seed + a,
+            **({"temperature": temps[min(a, len(temps) - 1)]} if temps else {}),
+        }
+        for a in range(options.attempts)
+    )
 
 
 class _Bars:
@@ -166,28 +190,40 @@ class _Bars:
     kept episodes per minute in this run."""
 
     def __init__(self, console: Console, totals: dict[str, int]) -> None:
-        self.bars = Progress(TextColumn("{task.description:<22}"), BarColumn(),
-                             MofNCompleteColumn(), TextColumn("kept {task.fields[kept]}"),
-                             TextColumn("rejected {task.fields[rejected]}"),
-                             TextColumn("{task.fields[rate]:.1f}/min"), TimeElapsedColumn(),
-                             console=console)
+        self.bars = Progress(
+            TextColumn("{task.description:<22}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("kept {task.fields[kept]}"),
+            TextColumn("rejected {task.fields[rejected]}"),
+            TextColumn("{task.fields[rate]:.1f}/min"),
+            TimeElapsedColumn(),
+            console=console,
+        )
         self.start = time.monotonic()
         self.new = dict.fromkeys(["overall", *totals], 0)
-        self.ids = {key: self.bars.add_task(key, total=total, kept=0, rejected=0, rate=0.0)
-                    for key, total in {"overall": sum(totals.values()), **totals}.items()}
+        self.ids = {
+            key: self.bars.add_task(key, total=total, kept=0, rejected=0, rate=0.0)
+            for key, total in {"overall": sum(totals.values()), **totals}.items()
+        }
 
     def add(self, env_id: str, kept: bool, task_done: bool, resumed: bool = False) -> None:
         minutes = max(time.monotonic() - self.start, 1e-9) / 60
         for key in ("overall", env_id):
             fields = self.bars.tasks[self.ids[key]].fields
             self.new[key] += kept and not resumed
-            self.bars.update(self.ids[key], advance=int(task_done),
-                             kept=fields["kept"] + kept, rejected=fields["rejected"] + (not kept),
-                             rate=self.new[key] / minutes)
+            self.bars.update(
+                self.ids[key],
+                advance=int(task_done),
+                kept=fields["kept"] + kept,
+                rejected=fields["rejected"] + (not kept),
+                rate=self.new[key] / minutes,
+            )
 
 
-def _status(row: dict[str, Any], episode: dict[str, Any] | None, strategy: str,
-            keep_failures: bool) -> tuple[str | None, str | None]:
+def _status(
+    row: dict[str, Any], episode: dict[str, Any] | None, strategy: str, keep_failures: bool
+) -> tuple[str | None, str | None]:
     """``(kept_as, rejected)``: kept as ``success`` (a judged success; for recovery, one
     with an injected mistake) or ``failure`` (``--keep-failures``), else why not kept."""
     if row.get("error") or episode is None:
@@ -222,20 +258,31 @@ def run_collect(options: CollectOptions, console: Console | None = None) -> dict
     if config_file.exists():
         before = json.loads(config_file.read_text())["config"]
         if before != _config_record(options):
-            raise BenchError(f"{options.out} holds a {options.strategy} collect with other "
-                             f"settings ({before}); use the same flags, or another --out")
+            raise BenchError(
+                f"{options.out} holds a {options.strategy} collect with other "
+                f"settings ({before}); use the same flags, or another --out"
+            )
     folder.mkdir(parents=True, exist_ok=True)
     planned: dict[str, list[str]] = {}
     tasks: dict[str, tuple[Task, ...]] = {}
     for env_id in env_ids:
-        full, planned[env_id] = env_tasks(env_id, options.split, options.count, options.out,
-                                          console)
+        full, planned[env_id] = env_tasks(
+            env_id, options.split, options.count, options.out, console
+        )
         if full is not None:
             tasks[env_id] = full
-    config_file.write_text(json.dumps(
-        {"config": _config_record(options), "planned": {e: len(i) for e, i in planned.items()},
-         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **report.environment_record()},
-        indent=2, default=str))
+    config_file.write_text(
+        json.dumps(
+            {
+                "config": _config_record(options),
+                "planned": {e: len(i) for e, i in planned.items()},
+                "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                **report.environment_record(),
+            },
+            indent=2,
+            default=str,
+        )
+    )
 
     log_path = folder / f"{options.strategy}.jsonl"
     done_rows = read_results(log_path)
@@ -248,8 +295,12 @@ def run_collect(options: CollectOptions, console: Console | None = None) -> dict
         for task_id in ids:
             rows = by_task.get((env_id, task_id), [])
             for row in rows:
-                bars.add(env_id, row.get("kept_as") is not None,
-                         task_done=row is rows[-1] and _task_done(row, options), resumed=True)
+                bars.add(
+                    env_id,
+                    row.get("kept_as") is not None,
+                    task_done=row is rows[-1] and _task_done(row, options),
+                    resumed=True,
+                )
             if not rows or not _task_done(rows[-1], options):
                 attempt = rows[-1]["attempt"] + 1 if rows else 1
                 jobs.append(Job(env_id, task_id, options.seed, options.strategy, attempt))
@@ -259,11 +310,17 @@ def run_collect(options: CollectOptions, console: Console | None = None) -> dict
     all_rows = list(done_rows)
     new_rows: list[dict[str, Any]] = []
 
-    def on_row(job: Job, row: dict[str, Any], episode: dict[str, Any] | None,
-               images: dict[str, bytes]) -> list[Job]:
+    def on_row(
+        job: Job, row: dict[str, Any], episode: dict[str, Any] | None, images: dict[str, bytes]
+    ) -> list[Job]:
         kept_as, rejected = _status(row, episode, options.strategy, options.keep_failures)
-        row.update(strategy=job.strategy, attempt=job.attempt, kept_as=kept_as,
-                   rejected=rejected, episode=None)
+        row.update(
+            strategy=job.strategy,
+            attempt=job.attempt,
+            kept_as=kept_as,
+            rejected=rejected,
+            episode=None,
+        )
         if kept_as is not None and episode is not None:
             episode.update(attempt=job.attempt, kept_as=kept_as)
             row["episode"] = store.write(episode, images)
@@ -277,16 +334,29 @@ def run_collect(options: CollectOptions, console: Console | None = None) -> dict
         bars.add(job.env_id, kept_as is not None, task_done)
         return [] if task_done else [replace(job, attempt=job.attempt + 1)]
 
-    bench = BenchOptions(agent=spec, out=options.out, split=options.split,
-                         workers=options.workers, engine=options.engine,
-                         ray_address=options.ray_address, ray_cpus=options.ray_cpus,
-                         timeout=options.timeout, env_kwargs=options.env_kwargs)
+    bench = BenchOptions(
+        agent=spec,
+        out=options.out,
+        split=options.split,
+        workers=options.workers,
+        engine=options.engine,
+        ray_address=options.ray_address,
+        ray_cpus=options.ray_cpus,
+        timeout=options.timeout,
+        env_kwargs=options.env_kwargs,
+    )
     worker = WorkerConfig(
-        agent=spec, split=options.split, env_kwargs=options.env_kwargs, env_tasks=tasks,
-        record_views=True, attempt_params=_attempt_params(options, spec),
+        agent=spec,
+        split=options.split,
+        env_kwargs=options.env_kwargs,
+        env_tasks=tasks,
+        record_views=True,
+        attempt_params=_attempt_params(options, spec),
         wrap="vab_gym.trajectories.collect:recovery_agent"
-        if options.strategy == "recovery" else None,
-        wrap_params={"mistakes": options.mistakes, "max_at": options.max_at})
+        if options.strategy == "recovery"
+        else None,
+        wrap_params={"mistakes": options.mistakes, "max_at": options.max_at},
+    )
     try:
         if jobs:
             with bars.bars:
@@ -301,12 +371,19 @@ def run_collect(options: CollectOptions, console: Console | None = None) -> dict
 
 def _task_done(row: dict[str, Any], options: CollectOptions) -> bool:
     """A task is done at its first judged success, an error, or its last attempt."""
-    return (row.get("kept_as") == "success" or row.get("rejected") == "error"
-            or row["attempt"] >= options.attempts)
+    return (
+        row.get("kept_as") == "success"
+        or row.get("rejected") == "error"
+        or row["attempt"] >= options.attempts
+    )
 
 
-def summarize(rows: list[dict[str, Any]], planned: dict[str, list[str]],
-              new_rows: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
+def summarize(
+    rows: list[dict[str, Any]],
+    planned: dict[str, list[str]],
+    new_rows: list[dict[str, Any]],
+    seconds: float,
+) -> dict[str, Any]:
     """Per env: tasks planned, episodes played, kept (successes, failures), rejected by
     reason; and this run's episodes and kept successes per minute of its wall time."""
     envs: dict[str, Any] = {}
@@ -314,24 +391,46 @@ def summarize(rows: list[dict[str, Any]], planned: dict[str, list[str]],
         wanted = set(ids)
         mine = [r for r in rows if r["env_id"] == env_id and r["task_id"] in wanted]
         envs[env_id] = {
-            "tasks": len(ids), "episodes": len(mine),
+            "tasks": len(ids),
+            "episodes": len(mine),
             "kept": sum(r.get("kept_as") == "success" for r in mine),
             "kept_failures": sum(r.get("kept_as") == "failure" for r in mine),
-            "rejected": {reason: sum(r.get("rejected") == reason and r.get("kept_as") is None
-                                     for r in mine) for reason in REASONS},
-            "steps": sum(r.get("steps", 0) for r in mine if r.get("kept_as") == "success")}
+            "rejected": {
+                reason: sum(r.get("rejected") == reason and r.get("kept_as") is None for r in mine)
+                for reason in REASONS
+            },
+            "steps": sum(r.get("steps", 0) for r in mine if r.get("kept_as") == "success"),
+        }
     new_kept = sum(r.get("kept_as") == "success" for r in new_rows)
-    return {"envs": envs, "kept": sum(e["kept"] for e in envs.values()),
-            "this_run": {"episodes": len(new_rows), "kept": new_kept,
-                         "seconds": round(seconds, 1),
-                         "kept_per_minute": round(new_kept / (seconds / 60), 2)
-                         if new_rows else None}}
+    return {
+        "envs": envs,
+        "kept": sum(e["kept"] for e in envs.values()),
+        "this_run": {
+            "episodes": len(new_rows),
+            "kept": new_kept,
+            "seconds": round(seconds, 1),
+            "kept_per_minute": round(new_kept / (seconds / 60), 2) if new_rows else None,
+        },
+    }
 
 
 def summary_table(summary: dict[str, Any], strategy: str) -> Table:
-    table = Table("env", "tasks", "episodes", "kept", "kept failures", *REASONS,
-                  title=f"collect --strategy {strategy}")
+    table = Table(
+        "env",
+        "tasks",
+        "episodes",
+        "kept",
+        "kept failures",
+        *REASONS,
+        title=f"collect --strategy {strategy}",
+    )
     for env_id, env in summary["envs"].items():
-        table.add_row(env_id, str(env["tasks"]), str(env["episodes"]), str(env["kept"]),
-                      str(env["kept_failures"]), *(str(env["rejected"][r]) for r in REASONS))
+        table.add_row(
+            env_id,
+            str(env["tasks"]),
+            str(env["episodes"]),
+            str(env["kept"]),
+            str(env["kept_failures"]),
+            *(str(env["rejected"][r]) for r in REASONS),
+        )
     return table

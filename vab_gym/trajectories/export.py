@@ -78,8 +78,7 @@ class Sample:
         """Message ranges ``[start, end)`` between the untrained step replies, each with a
         trained turn: what a format that trains every assistant turn can keep."""
         bounds = [-1, *self.cuts, len(self.messages)]
-        return [(a + 1, b) for a, b in itertools.pairwise(bounds)
-                if any(self.trained[a + 1:b])]
+        return [(a + 1, b) for a, b in itertools.pairwise(bounds) if any(self.trained[a + 1 : b])]
 
 
 # -- from an episode to its turns --------------------------------------------------------
@@ -122,12 +121,16 @@ def _tool_call(actions: ActionSet, step: dict[str, Any]) -> tuple[str, dict[str,
         return None
     spec = actions.specs[call.name]
     defaults = {p.name: p.default for p in spec.params if not p.required}
-    return call.name, {k: v for k, v in call.args.items()
-                       if k not in defaults or defaults[k] != v}
+    return call.name, {k: v for k, v in call.args.items() if k not in defaults or defaults[k] != v}
 
 
-def _reply(template: PromptTemplate, actions: ActionSet, episode: dict[str, Any],
-           step: dict[str, Any], mode: str) -> tuple[dict[str, Any], str, str | None]:
+def _reply(
+    template: PromptTemplate,
+    actions: ActionSet,
+    episode: dict[str, Any],
+    step: dict[str, Any],
+    mode: str,
+) -> tuple[dict[str, Any], str, str | None]:
     """The assistant message of a step, what it is (``reply`` | ``rendered`` | ``tool_call``)
     and, for a tool call, its id."""
     thought = step.get("thought")
@@ -148,8 +151,10 @@ def _trainable(step: dict[str, Any]) -> bool:
     return not step.get("injected") and not step.get("action_error")
 
 
-def episode_turns(episode: dict[str, Any], mode: str = "text",
-                  ) -> tuple[PromptTemplate, str, list[Turn], list[str], str]:
+def episode_turns(
+    episode: dict[str, Any],
+    mode: str = "text",
+) -> tuple[PromptTemplate, str, list[Turn], list[str], str]:
     """An episode's template, system text, turns (the view before each step and the step's
     assistant message), each target's kind, and the prompts' source."""
     template = template_for(episode["env_id"])
@@ -168,11 +173,19 @@ def samples(episode: dict[str, Any], options: ExportOptions) -> list[Sample]:
     """The training samples of one episode."""
     template, system, turns, kinds, source = episode_turns(episode, options.mode)
     steps = episode["steps"]
-    tools = (action_set_for(episode["env_id"]).tool_schemas("openai")
-             if options.mode == "tools" else None)
-    base = {"episode": episode["id"], "env_id": episode["env_id"],
-            "task_id": episode["task_id"], "strategy": episode.get("strategy"),
-            "success": bool(episode.get("success")), "source": source}
+    tools = (
+        action_set_for(episode["env_id"]).tool_schemas("openai")
+        if options.mode == "tools"
+        else None
+    )
+    base = {
+        "episode": episode["id"],
+        "env_id": episode["env_id"],
+        "task_id": episode["task_id"],
+        "strategy": episode.get("strategy"),
+        "success": bool(episode.get("success")),
+        "source": source,
+    }
     budget = options.image_budget()
     out: list[Sample] = []
     if options.per == "step":
@@ -183,8 +196,14 @@ def samples(episode: dict[str, Any], options: ExportOptions) -> list[Sample]:
             conversation.turns = [*turns[:index], Turn(turns[index].text, turns[index].images)]
             messages = [*conversation.messages(), turns[index].reply]
             trained = [i == len(messages) - 1 for i in range(len(messages))]
-            out.append(Sample(messages, trained, tools, {
-                **base, "steps": [step.get("step")], "target": kinds[index]}))
+            out.append(
+                Sample(
+                    messages,
+                    trained,
+                    tools,
+                    {**base, "steps": [step.get("step")], "target": kinds[index]},
+                )
+            )
         return out
     if options.per != "episode":
         raise ValueError(f"--per wants step or episode, not {options.per!r}")
@@ -196,17 +215,31 @@ def samples(episode: dict[str, Any], options: ExportOptions) -> list[Sample]:
     trained = [i in step_of and _trainable(steps[step_of[i]]) for i in range(len(messages))]
     cuts = [i for i, index in step_of.items() if not _trainable(steps[index])]
     if any(trained):
-        out.append(Sample(messages, trained, tools, {
-            **base, "steps": [steps[step_of[i]].get("step") for i, t in enumerate(trained) if t],
-            "target": sorted({kinds[step_of[i]] for i, t in enumerate(trained) if t})},
-            cuts=sorted(cuts)))
+        out.append(
+            Sample(
+                messages,
+                trained,
+                tools,
+                {
+                    **base,
+                    "steps": [steps[step_of[i]].get("step") for i, t in enumerate(trained) if t],
+                    "target": sorted({kinds[step_of[i]] for i, t in enumerate(trained) if t}),
+                },
+                cuts=sorted(cuts),
+            )
+        )
     return out
 
 
 # -- formats -------------------------------------------------------------------------------
 def _images_of(messages: list[dict[str, Any]]) -> list[str]:
-    return [part["image_url"]["url"] for m in messages if isinstance(m.get("content"), list)
-            for part in m["content"] if part.get("type") == "image_url"]
+    return [
+        part["image_url"]["url"]
+        for m in messages
+        if isinstance(m.get("content"), list)
+        for part in m["content"]
+        if part.get("type") == "image_url"
+    ]
 
 
 def _lf_literal(text: str) -> str:
@@ -220,8 +253,10 @@ def _lf_literal(text: str) -> str:
 def _lf_text(content: Any) -> str:
     if isinstance(content, str):
         return _lf_literal(content)
-    pieces = [IMAGE_TOKEN if part["type"] == "image_url" else _lf_literal(part["text"])
-              for part in content]
+    pieces = [
+        IMAGE_TOKEN if part["type"] == "image_url" else _lf_literal(part["text"])
+        for part in content
+    ]
     return "\n".join(pieces)
 
 
@@ -233,8 +268,11 @@ def llamafactory_rows(sample: Sample, head: int) -> list[dict[str, Any]]:
     untrained turn; the part after it restarts from the system text."""
     rows = []
     for start, end in sample.segments():
-        messages = sample.messages[:end] if start == 0 \
+        messages = (
+            sample.messages[:end]
+            if start == 0
             else sample.messages[:head] + sample.messages[start:end]
+        )
         while messages[-1]["role"] != "assistant":
             messages = messages[:-1]
         converted: list[dict[str, str]] = []
@@ -242,8 +280,17 @@ def llamafactory_rows(sample: Sample, head: int) -> list[dict[str, Any]]:
             role, content = message["role"], message.get("content")
             if role == "assistant" and message.get("tool_calls"):
                 function = message["tool_calls"][0]["function"]
-                converted.append({"role": "function_call", "content": json.dumps(
-                    {"name": function["name"], "arguments": json.loads(function["arguments"])})})
+                converted.append(
+                    {
+                        "role": "function_call",
+                        "content": json.dumps(
+                            {
+                                "name": function["name"],
+                                "arguments": json.loads(function["arguments"]),
+                            }
+                        ),
+                    }
+                )
             elif role == "tool":
                 converted.append({"role": "observation", "content": _lf_text(content)})
             elif role == "user" and converted and converted[-1]["role"] == "observation":
@@ -263,16 +310,30 @@ def _trl_message(message: dict[str, Any], names: dict[str, str]) -> dict[str, An
     has every key (``None`` where it does not apply), so all rows share one schema."""
     content = message.get("content")
     if isinstance(content, list):
-        parts = [{"type": "image", "text": None} if part["type"] == "image_url"
-                 else {"type": "text", "text": part["text"]} for part in content]
+        parts = [
+            {"type": "image", "text": None}
+            if part["type"] == "image_url"
+            else {"type": "text", "text": part["text"]}
+            for part in content
+        ]
     else:
         parts = [{"type": "text", "text": content}] if content else []
-    calls = [{"type": "function", "function": {
-        "name": call["function"]["name"], "arguments": json.loads(call["function"]["arguments"])}}
-        for call in message.get("tool_calls") or []]
-    return {"role": message["role"], "content": parts, "tool_calls": calls or None,
-            "name": names.get(message.get("tool_call_id", "")) if message["role"] == "tool"
-            else None}
+    calls = [
+        {
+            "type": "function",
+            "function": {
+                "name": call["function"]["name"],
+                "arguments": json.loads(call["function"]["arguments"]),
+            },
+        }
+        for call in message.get("tool_calls") or []
+    ]
+    return {
+        "role": message["role"],
+        "content": parts,
+        "tool_calls": calls or None,
+        "name": names.get(message.get("tool_call_id", "")) if message["role"] == "tool" else None,
+    }
 
 
 def trl_rows(sample: Sample) -> list[dict[str, Any]]:
@@ -283,13 +344,17 @@ def trl_rows(sample: Sample) -> list[dict[str, Any]]:
     for start, end in sample.segments():
         first = next(i for i in range(start, end) if sample.trained[i])
         last = max(i for i in range(start, end) if sample.trained[i])
-        prompt, completion = sample.messages[:first], sample.messages[first:last + 1]
-        names = {call["id"]: call["function"]["name"] for m in sample.messages
-                 for call in m.get("tool_calls") or []}
+        prompt, completion = sample.messages[:first], sample.messages[first : last + 1]
+        names = {
+            call["id"]: call["function"]["name"]
+            for m in sample.messages
+            for call in m.get("tool_calls") or []
+        }
         row: dict[str, Any] = {
             "prompt": [_trl_message(m, names) for m in prompt],
             "completion": [_trl_message(m, names) for m in completion],
-            "images": _images_of(prompt + completion)}
+            "images": _images_of(prompt + completion),
+        }
         if sample.tools is not None:
             row["tools"] = json.dumps(sample.tools)
         rows.append(row)
@@ -346,13 +411,21 @@ def _parquet(rows: list[dict[str, Any]], root: Path, path: Path) -> Any:
     text = datasets.Value("string")
     # Json (datasets >= 4.7) keeps each call's arguments a dict of its own keys and types
     json_type = datasets.Json() if hasattr(datasets, "Json") else text
-    message = {"role": text, "content": sequence({"type": text, "text": text}),
-               "tool_calls": sequence(json_type), "name": text}
-    features = {"prompt": sequence(message), "completion": sequence(message),
-                "images": sequence(datasets.Image())}
+    message = {
+        "role": text,
+        "content": sequence({"type": text, "text": text}),
+        "tool_calls": sequence(json_type),
+        "name": text,
+    }
+    features = {
+        "prompt": sequence(message),
+        "completion": sequence(message),
+        "images": sequence(datasets.Image()),
+    }
     for row in rows:
-        row["images"] = [{"bytes": (root / p).read_bytes(), "path": Path(p).name}
-                         for p in row["images"]]
+        row["images"] = [
+            {"bytes": (root / p).read_bytes(), "path": Path(p).name} for p in row["images"]
+        ]
         if json_type is text:
             for m in row["prompt"] + row["completion"]:
                 m["tool_calls"] = [json.dumps(c) for c in m["tool_calls"] or []] or None
@@ -365,8 +438,12 @@ def _parquet(rows: list[dict[str, Any]], root: Path, path: Path) -> Any:
     return dataset
 
 
-def export(store: str | os.PathLike[str], out: str | os.PathLike[str], options: ExportOptions,
-           push_to_hub: str | None = None) -> dict[str, Any]:
+def export(
+    store: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    options: ExportOptions,
+    push_to_hub: str | None = None,
+) -> dict[str, Any]:
     """Write the export to ``out``; returns its manifest (also ``out/manifest.json``)."""
     if options.format not in FORMATS:
         raise ValueError(f"--format wants one of {FORMATS}, not {options.format!r}")
@@ -395,33 +472,57 @@ def export(store: str | os.PathLike[str], out: str | os.PathLike[str], options: 
             rows.extend(made)
             metas.extend([sample.meta] * len(made))
     manifest: dict[str, Any] = {
-        "format": options.format, "per": options.per, "mode": options.mode,
+        "format": options.format,
+        "per": options.per,
+        "mode": options.mode,
         "images": options.images or ("last" if options.per == "step" else "all"),
-        "success_only": options.success_only, "filters": options.filters,
-        "store": str(root), "episodes": episodes, "samples": len(rows),
-        "prompts": "vab_gym/agents/prompts (LMMAgent's templates)"}
+        "success_only": options.success_only,
+        "filters": options.filters,
+        "store": str(root),
+        "episodes": episodes,
+        "samples": len(rows),
+        "prompts": "vab_gym/agents/prompts (LMMAgent's templates)",
+    }
     if options.format == "llamafactory":
         _write_jsonl(out / f"{DATASET_NAME}.jsonl", rows)
         _copy_images(root, out, {p for row in rows for p in row["images"]})
         columns = {"messages": "messages", "images": "images"}
         if options.mode == "tools":
             columns["tools"] = "tools"
-        info = {DATASET_NAME: {
-            "file_name": f"{DATASET_NAME}.jsonl", "formatting": "sharegpt", "columns": columns,
-            "tags": {"role_tag": "role", "content_tag": "content", "user_tag": "user",
-                     "assistant_tag": "assistant", "system_tag": "system",
-                     "observation_tag": "observation", "function_tag": "function_call"}}}
+        info = {
+            DATASET_NAME: {
+                "file_name": f"{DATASET_NAME}.jsonl",
+                "formatting": "sharegpt",
+                "columns": columns,
+                "tags": {
+                    "role_tag": "role",
+                    "content_tag": "content",
+                    "user_tag": "user",
+                    "assistant_tag": "assistant",
+                    "system_tag": "system",
+                    "observation_tag": "observation",
+                    "function_tag": "function_call",
+                },
+            }
+        }
         (out / "dataset_info.json").write_text(json.dumps(info, indent=2))
         # per-step samples carry their history; only the last turn is the target
-        manifest["train_with"] = {"dataset_dir": str(out), "dataset": DATASET_NAME,
-                                  "mask_history": options.per == "step"}
+        manifest["train_with"] = {
+            "dataset_dir": str(out),
+            "dataset": DATASET_NAME,
+            "mask_history": options.per == "step",
+        }
     elif options.format == "trl":
         _parquet(rows, root, out / "train.parquet")
         manifest["train_with"] = {"max_length": None, "completion_only_loss": True}
     elif options.format == "hf":
         for row, meta in zip(rows, metas, strict=True):
-            row.update({key: json.dumps(value) if isinstance(value, (list, dict)) else value
-                        for key, value in meta.items()})
+            row.update(
+                {
+                    key: json.dumps(value) if isinstance(value, (list, dict)) else value
+                    for key, value in meta.items()
+                }
+            )
         dataset = _parquet(rows, root, out / "data" / "train-00000-of-00001.parquet")
         if push_to_hub:  # needs a token (huggingface-cli login); not exercised by the tests
             dataset.push_to_hub(push_to_hub)

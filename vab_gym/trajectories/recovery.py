@@ -42,8 +42,14 @@ class RecoveryAgent:
     ``injected`` and ``mistake``; on its undo steps, ``recovery``.
     """
 
-    def __init__(self, solver: Agent, propose: MistakeModel, rng: np.random.Generator,
-                 at: int | None = None, max_at: int | None = None) -> None:
+    def __init__(
+        self,
+        solver: Agent,
+        propose: MistakeModel,
+        rng: np.random.Generator,
+        at: int | None = None,
+        max_at: int | None = None,
+    ) -> None:
         self.solver, self.propose, self.rng = solver, propose, rng
         self.at, self.max_at = at, max_at
         self.last_step: dict[str, Any] = {}
@@ -85,15 +91,19 @@ class RecoveryAgent:
 
     def _inject(self, mistake: Mistake, planned: str, planned_thought: str) -> str:
         self.mistake = mistake
-        self._queue = [(action, {"thought": thought, "recovery": True})
-                       for action, thought in mistake.recovery]
+        self._queue = [
+            (action, {"thought": thought, "recovery": True}) for action, thought in mistake.recovery
+        ]
         notice = "" if mistake.recovery else mistake.notice
         if mistake.replan:
             self._replan, self._notice = True, notice
         else:  # the recovery restored the state the solver planned this action for
             self._queue.append((planned, {"thought": f"{notice} {planned_thought}".strip()}))
-        self.last_step = {"thought": mistake.thought, "injected": True,
-                          "mistake": mistake.describe()}
+        self.last_step = {
+            "thought": mistake.thought,
+            "injected": True,
+            "mistake": mistake.describe(),
+        }
         return mistake.action
 
     def _solver_thought(self) -> str:
@@ -101,5 +111,9 @@ class RecoveryAgent:
         return str(last.get("thought") or "")
 
     def describe(self) -> dict[str, Any]:
-        return {"class": type(self).__name__, "solver": type(self.solver).__name__,
-                "inject_at": getattr(self, "inject_at", self.at), "max_at": self.max_at}
+        return {
+            "class": type(self).__name__,
+            "solver": type(self.solver).__name__,
+            "inject_at": getattr(self, "inject_at", self.at),
+            "max_at": self.max_at,
+        }

@@ -65,10 +65,15 @@ def webarena_regions(env: Any) -> list[Region]:
 
     s = fit_scale(VIEWPORT["height"], VIEWPORT["width"], env.image_size)
     marks = env.session.marks if env.session is not None else []
-    return [Region((m.box[0] * s, m.box[1] * s, (m.box[0] + m.box[2]) * s,
-                    (m.box[1] + m.box[3]) * s),
-                   f"click [{m.id}]", f"[{m.id}] [{m.tag}] [{m.text[:60]}]")
-            for m in marks if m.interactive and m.shown]
+    return [
+        Region(
+            (m.box[0] * s, m.box[1] * s, (m.box[0] + m.box[2]) * s, (m.box[1] + m.box[3]) * s),
+            f"click [{m.id}]",
+            f"[{m.id}] [{m.tag}] [{m.text[:60]}]",
+        )
+        for m in marks
+        if m.interactive and m.shown
+    ]
 
 
 def mobile_regions(env: Any) -> list[Region]:
@@ -81,16 +86,24 @@ def mobile_regions(env: Any) -> list[Region]:
     regions = []
     for number, node in enumerate(env.elements, 1):
         x1, y1, x2, y2 = node.bounds
-        action = (f'do(action="Tap", element={[x1, y1, x2, y2]})' if env.obs_mode == "xml"
-                  else f"tap({number})")
+        action = (
+            f'do(action="Tap", element={[x1, y1, x2, y2]})'
+            if env.obs_mode == "xml"
+            else f"tap({number})"
+        )
         label = f"{number}: {node.cls} {node.label}".strip()
-        regions.append(Region((x1 * sx, y1 * sy, x2 * sx, y2 * sy), action, label[:80],
-                              preferred=node.clickable))
+        regions.append(
+            Region(
+                (x1 * sx, y1 * sy, x2 * sx, y2 * sy), action, label[:80], preferred=node.clickable
+            )
+        )
     return regions
 
 
 REGIONS: dict[str, Callable[[Any], list[Region]]] = {
-    "VAB-WebArena-Lite-v0": webarena_regions, "VAB-Mobile-v0": mobile_regions}
+    "VAB-WebArena-Lite-v0": webarena_regions,
+    "VAB-Mobile-v0": mobile_regions,
+}
 
 
 def region_at(regions: list[Region], x: float, y: float) -> Region | None:
@@ -158,10 +171,18 @@ class AnnotationSession:
     split, not fixed by ``seed``, which seeds the reset), saved to ``store`` with strategy
     ``human`` when it ends."""
 
-    def __init__(self, store: EpisodeStore, env_id: str, split: str, task_id: str | None,
-                 seed: int, *, idle_timeout: float = 1800.0,
-                 env_kwargs: dict[str, Any] | None = None, annotator: str | None = None,
-                 ) -> None:
+    def __init__(
+        self,
+        store: EpisodeStore,
+        env_id: str,
+        split: str,
+        task_id: str | None,
+        seed: int,
+        *,
+        idle_timeout: float = 1800.0,
+        env_kwargs: dict[str, Any] | None = None,
+        annotator: str | None = None,
+    ) -> None:
         self.id = uuid.uuid4().hex[:12]
         self.store, self.env_id, self.split, self.seed = store, env_id, split, seed
         self.task_id = task_id
@@ -180,8 +201,7 @@ class AnnotationSession:
         self._changed = threading.Condition()
         self._version = 0
         self._pending = False  # an action is on its way to the env
-        self._thread = threading.Thread(target=self._play, name=f"vab-ui-{self.id}",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._play, name=f"vab-ui-{self.id}", daemon=True)
         self._thread.start()
 
     # -- the env's thread ---------------------------------------------------------------
@@ -195,26 +215,40 @@ class AnnotationSession:
                 self.task_id = ids[np.random.default_rng().integers(len(ids))]  # any task
             recorder.start()
 
-            def on_step(step: int, action: str, obs: dict[str, Any], reward: float,
-                        info: dict[str, Any]) -> None:
+            def on_step(
+                step: int, action: str, obs: dict[str, Any], reward: float, info: dict[str, Any]
+            ) -> None:
                 recorder.add(step, obs)
                 view = env.unwrapped.model_view()
                 recorder.add_view(view.text, view.images)
                 if step:
-                    history.append({"step": step, "action": action, "text": obs["text"],
-                                    "error": info.get("action_error"),
-                                    "thought": self._agent.last_step.get("thought")})
+                    history.append(
+                        {
+                            "step": step,
+                            "action": action,
+                            "text": obs["text"],
+                            "error": info.get("action_error"),
+                            "thought": self._agent.last_step.get("thought"),
+                        }
+                    )
                 self._publish(env, obs, info, step, list(history))
 
-            result = run_episode(env, self._agent, task_id=self.task_id, seed=self.seed,
-                                 on_step=on_step)
+            result = run_episode(
+                env, self._agent, task_id=self.task_id, seed=self.seed, on_step=on_step
+            )
             refs, blobs = recorder.finish()
-            agent = {"kind": "human", **({"annotator": self.annotator} if self.annotator
-                                         else {})}
+            agent = {"kind": "human", **({"annotator": self.annotator} if self.annotator else {})}
             episode = episode_document(
-                env, result, episode_id=f"{result.task_id}.human.{self.id}", split=self.split,
-                strategy="human", agent=agent, metrics=env_metrics(self.env_id, result, env),
-                refs=refs, views=recorder.views)
+                env,
+                result,
+                episode_id=f"{result.task_id}.human.{self.id}",
+                split=self.split,
+                strategy="human",
+                agent=agent,
+                metrics=env_metrics(self.env_id, result, env),
+                refs=refs,
+                views=recorder.views,
+            )
             self.saved = self.store.write(episode, blobs)
             self.verdict = {"success": result.success, **result.judge}
         except SessionEnded:
@@ -229,8 +263,14 @@ class AnnotationSession:
             self.done = True
             self._bump()
 
-    def _publish(self, env: gym.Env, obs: dict[str, Any], info: dict[str, Any], step: int,
-                 history: list[dict[str, Any]]) -> None:
+    def _publish(
+        self,
+        env: gym.Env,
+        obs: dict[str, Any],
+        info: dict[str, Any],
+        step: int,
+        history: list[dict[str, Any]],
+    ) -> None:
         base = env.unwrapped
         self.observation = (obs, info)
         ended = "judge" in info
@@ -241,12 +281,22 @@ class AnnotationSession:
         regions = REGIONS[self.env_id](base) if self.env_id in REGIONS and not ended else []
         image = obs["image"]
         self.turn = Turn(
-            step=step, text=obs["text"], instruction=obs.get("instruction", ""),
-            image_png=png_bytes(image), image_size=(image.shape[1], image.shape[0]),
-            extra_pngs={key: png_bytes(obs[key]) for key in getattr(base, "extra_images", ())
-                        if isinstance(obs.get(key), np.ndarray)},
-            grounded=grounded, regions=regions, action_error=info.get("action_error"),
-            history=history, ended=ended)
+            step=step,
+            text=obs["text"],
+            instruction=obs.get("instruction", ""),
+            image_png=png_bytes(image),
+            image_size=(image.shape[1], image.shape[0]),
+            extra_pngs={
+                key: png_bytes(obs[key])
+                for key in getattr(base, "extra_images", ())
+                if isinstance(obs.get(key), np.ndarray)
+            },
+            grounded=grounded,
+            regions=regions,
+            action_error=info.get("action_error"),
+            history=history,
+            ended=ended,
+        )
         self._bump()
 
     def _bump(self) -> None:
@@ -261,8 +311,9 @@ class AnnotationSession:
         with self._changed:
             self._changed.wait_for(lambda: self.turn.image_png or self.done, timeout)
 
-    def submit(self, action: str, thought: str | None, at_step: int,
-               timeout: float = 300.0) -> bool:
+    def submit(
+        self, action: str, thought: str | None, at_step: int, timeout: float = 300.0
+    ) -> bool:
         """Play one action, given on the page of step ``at_step``; return once the env has
         answered it. A second post for the same step (a double click, a reloaded form) is
         ignored (``False``): each action is played once, on the state it was chosen on."""
@@ -272,11 +323,17 @@ class AnnotationSession:
                 return False
             self._pending = True
             version = self._version
-            self._inbox.put(("act", action[:ACTION_MAX_CHARS],
-                             (thought or "")[:THOUGHT_MAX_CHARS].strip() or None))
+            self._inbox.put(
+                (
+                    "act",
+                    action[:ACTION_MAX_CHARS],
+                    (thought or "")[:THOUGHT_MAX_CHARS].strip() or None,
+                )
+            )
             # the next turn; after the last action, the saved episode
-            self._changed.wait_for(lambda: self.done or (
-                self._version != version and not self.turn.ended), timeout)
+            self._changed.wait_for(
+                lambda: self.done or (self._version != version and not self.turn.ended), timeout
+            )
         return True
 
     def call(self, fn: Callable[[], Any], timeout: float = 300.0) -> Any:
@@ -307,9 +364,15 @@ class AnnotationSession:
 class Sessions:
     """The server's annotation sessions, at most ``limit`` playing at once."""
 
-    def __init__(self, store: EpisodeStore, *, limit: int = 4, idle_timeout: float = 1800.0,
-                 env_kwargs: dict[str, Any] | None = None, annotator: str | None = None,
-                 ) -> None:
+    def __init__(
+        self,
+        store: EpisodeStore,
+        *,
+        limit: int = 4,
+        idle_timeout: float = 1800.0,
+        env_kwargs: dict[str, Any] | None = None,
+        annotator: str | None = None,
+    ) -> None:
         self.store = store
         self.limit = limit
         self.idle_timeout = idle_timeout
@@ -318,17 +381,30 @@ class Sessions:
         self._sessions: dict[str, AnnotationSession] = {}
         self._lock = threading.Lock()
 
-    def start(self, env_id: str, split: str, task_id: str | None, seed: int,
-              ) -> AnnotationSession:
+    def start(
+        self,
+        env_id: str,
+        split: str,
+        task_id: str | None,
+        seed: int,
+    ) -> AnnotationSession:
         with self._lock:
             self._prune()
             playing = sum(s.alive for s in self._sessions.values())
             if playing >= self.limit:
-                raise RuntimeError(f"{playing} sessions are playing (the limit is "
-                                   f"{self.limit}); end one first")
-            session = AnnotationSession(self.store, env_id, split, task_id, seed,
-                                        idle_timeout=self.idle_timeout,
-                                        env_kwargs=self.env_kwargs, annotator=self.annotator)
+                raise RuntimeError(
+                    f"{playing} sessions are playing (the limit is {self.limit}); end one first"
+                )
+            session = AnnotationSession(
+                self.store,
+                env_id,
+                split,
+                task_id,
+                seed,
+                idle_timeout=self.idle_timeout,
+                env_kwargs=self.env_kwargs,
+                annotator=self.annotator,
+            )
             self._sessions[session.id] = session
         return session
 

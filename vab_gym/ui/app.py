@@ -62,8 +62,9 @@ LIST_MAX_ROWS = 1000  # rows of the episode list (the rates count every match)
 BODY_MAX_BYTES = 256 * 1024  # a form post: an action, a thought and a few fields
 STATIC = Path(__file__).with_name("static")
 
-templates = Environment(loader=PackageLoader("vab_gym.ui", "templates"),
-                        autoescape=select_autoescape(default=True))
+templates = Environment(
+    loader=PackageLoader("vab_gym.ui", "templates"), autoescape=select_autoescape(default=True)
+)
 
 
 def render(name: str, **context: Any) -> HTMLResponse:
@@ -116,15 +117,21 @@ def split_key(key: str) -> tuple[str, str, str]:
     return parts[0], parts[1], parts[2]
 
 
-def create_app(store: str | os.PathLike[str], *, host: str = "127.0.0.1",
-               idle_timeout: float = 1800.0, env_kwargs: dict[str, Any] | None = None,
-               annotator: str | None = None) -> Starlette:
+def create_app(
+    store: str | os.PathLike[str],
+    *,
+    host: str = "127.0.0.1",
+    idle_timeout: float = 1800.0,
+    env_kwargs: dict[str, Any] | None = None,
+    annotator: str | None = None,
+) -> Starlette:
     """The app over ``store``: its runs are browsed; annotated episodes are written to it."""
     root = Path(store)
     root.mkdir(parents=True, exist_ok=True)
     index = StoreIndex(root)
-    sessions = Sessions(EpisodeStore(root), idle_timeout=idle_timeout, env_kwargs=env_kwargs,
-                        annotator=annotator)
+    sessions = Sessions(
+        EpisodeStore(root), idle_timeout=idle_timeout, env_kwargs=env_kwargs, annotator=annotator
+    )
 
     def load(key: str) -> dict[str, Any]:
         run, env_id, name = split_key(key)
@@ -139,39 +146,71 @@ def create_app(store: str | os.PathLike[str], *, host: str = "127.0.0.1",
         runs = []
         for name, folder in index.runs().items():
             episodes = [s for s in summaries if s.run == name]
-            runs.append({"name": name, "folder": str(folder), "episodes": len(episodes),
-                         "successes": sum(s.success for s in episodes),
-                         "bench": index.bench_summary(name)})
-        return render("home.html", store=str(index.root), runs=runs,
-                      rates=success_rates(summaries), sessions=sessions.all())
+            runs.append(
+                {
+                    "name": name,
+                    "folder": str(folder),
+                    "episodes": len(episodes),
+                    "successes": sum(s.success for s in episodes),
+                    "bench": index.bench_summary(name),
+                }
+            )
+        return render(
+            "home.html",
+            store=str(index.root),
+            runs=runs,
+            rates=success_rates(summaries),
+            sessions=sessions.all(),
+        )
 
     async def episodes(request: Request) -> Response:
         filters = {key: request.query_params.get(key, "") for key in FILTERS}
         summaries = await run_in_threadpool(index.summaries)
         shown = [s for s in summaries if matches(s, filters)]
-        choices = {"run": sorted({s.run for s in summaries}),
-                   "env": sorted({s.env_id for s in summaries}),
-                   "strategy": sorted({s.strategy for s in summaries}),
-                   "model": sorted({s.model for s in summaries})}
-        return render("episodes.html", episodes=shown[:LIST_MAX_ROWS], matching=len(shown),
-                      filters=filters, choices=choices, rates=success_rates(shown),
-                      total=len(summaries))
+        choices = {
+            "run": sorted({s.run for s in summaries}),
+            "env": sorted({s.env_id for s in summaries}),
+            "strategy": sorted({s.strategy for s in summaries}),
+            "model": sorted({s.model for s in summaries}),
+        }
+        return render(
+            "episodes.html",
+            episodes=shown[:LIST_MAX_ROWS],
+            matching=len(shown),
+            filters=filters,
+            choices=choices,
+            rates=success_rates(shown),
+            total=len(summaries),
+        )
 
     async def episode(request: Request) -> Response:
         key = request.query_params.get("key", "")
         data = load(key)
         run, env_id, _ = split_key(key)
-        others = [s for s in await run_in_threadpool(index.summaries) if s.env_id == env_id
-                  and s.task_id == data.get("task_id") and s.key != key]
-        return render("episode.html", key=key, run=run, episode=data, others=others,
-                      points=progress_points(data))
+        others = [
+            s
+            for s in await run_in_threadpool(index.summaries)
+            if s.env_id == env_id and s.task_id == data.get("task_id") and s.key != key
+        ]
+        return render(
+            "episode.html",
+            key=key,
+            run=run,
+            episode=data,
+            others=others,
+            points=progress_points(data),
+        )
 
     async def compare(request: Request) -> Response:
         keys = [request.query_params.get("a", ""), request.query_params.get("b", "")]
         pair = [(key, split_key(key)[0], load(key)) for key in keys]
         rows = max(len(data.get("steps", [])) for _, _, data in pair)
-        return render("compare.html", pair=pair, rows=rows,
-                      points=[progress_points(data, 400, 90) for _, _, data in pair])
+        return render(
+            "compare.html",
+            pair=pair,
+            rows=rows,
+            points=[progress_points(data, 400, 90) for _, _, data in pair],
+        )
 
     async def image(request: Request) -> Response:
         run, path = request.path_params["run"], request.path_params["path"]
@@ -182,13 +221,15 @@ def create_app(store: str | os.PathLike[str], *, host: str = "127.0.0.1",
             raise HTTPException(404, "no such image") from None
         if target.suffix != ".png" or not target.is_file():
             raise HTTPException(404, "no such image")
-        return FileResponse(target, media_type="image/png",
-                            headers={"Cache-Control": "max-age=86400, immutable"})
+        return FileResponse(
+            target, media_type="image/png", headers={"Cache-Control": "max-age=86400, immutable"}
+        )
 
     # -- annotation ---------------------------------------------------------------------
     async def annotate_form(request: Request) -> Response:
-        return render("annotate.html", envs=vab_gym.ENVIRONMENTS, error=None,
-                      sessions=sessions.all())
+        return render(
+            "annotate.html", envs=vab_gym.ENVIRONMENTS, error=None, sessions=sessions.all()
+        )
 
     async def tasks(request: Request) -> Response:
         env_id = request.query_params.get("env", "")
@@ -208,7 +249,8 @@ def create_app(store: str | os.PathLike[str], *, host: str = "127.0.0.1",
         elif not seed.isdigit():
             error = "the seed is a whole number"
         elif task_id is not None and task_id not in await run_in_threadpool(
-                task_ids, env_id, split):
+            task_ids, env_id, split
+        ):
             error = f"no task {task_id} in {env_id}'s {split} split"
         if error is None:
             try:
@@ -216,8 +258,9 @@ def create_app(store: str | os.PathLike[str], *, host: str = "127.0.0.1",
             except RuntimeError as exc:
                 error = str(exc)
         if error is not None:
-            return render("annotate.html", envs=vab_gym.ENVIRONMENTS, error=error,
-                          sessions=sessions.all())
+            return render(
+                "annotate.html", envs=vab_gym.ENVIRONMENTS, error=error, sessions=sessions.all()
+            )
         await run_in_threadpool(session.wait_ready)
         return RedirectResponse(f"/annotate/{session.id}", 303)
 
@@ -233,9 +276,15 @@ def create_app(store: str | os.PathLike[str], *, host: str = "127.0.0.1",
         if session.saved:  # episodes/<env>/<name>.json in the root store
             _, env_dir, file = session.saved.split("/")
             saved_key = f"{ROOT_RUN}/{env_dir}/{file.removesuffix('.json')}"
-        return render("session.html", session=session, turn=session.turn,
-                      clickable=session.env_id in CLICKABLE_ENVS, saved_key=saved_key,
-                      action_max=ACTION_MAX_CHARS, thought_max=THOUGHT_MAX_CHARS)
+        return render(
+            "session.html",
+            session=session,
+            turn=session.turn,
+            clickable=session.env_id in CLICKABLE_ENVS,
+            saved_key=saved_key,
+            action_max=ACTION_MAX_CHARS,
+            thought_max=THOUGHT_MAX_CHARS,
+        )
 
     async def annotate_image(request: Request) -> Response:
         session = session_of(request)
@@ -266,8 +315,9 @@ def create_app(store: str | os.PathLike[str], *, host: str = "127.0.0.1",
         region = session.click(x, y)
         if region is None:
             return JSONResponse(None)
-        return JSONResponse({"action": region.action, "label": region.label,
-                             "box": list(region.box)})
+        return JSONResponse(
+            {"action": region.action, "label": region.label, "box": list(region.box)}
+        )
 
     async def annotate_end(request: Request) -> Response:
         session = session_of(request)
@@ -281,10 +331,13 @@ def create_app(store: str | os.PathLike[str], *, host: str = "127.0.0.1",
 
     app = Starlette(
         routes=[
-            Route("/", home), Route("/episodes", episodes), Route("/episode", episode),
-            Route("/compare", compare), Route("/image/{run}/{path:path}", image),
-            Route("/annotate", annotate_form), Route("/annotate", annotate_start,
-                                                     methods=["POST"]),
+            Route("/", home),
+            Route("/episodes", episodes),
+            Route("/episode", episode),
+            Route("/compare", compare),
+            Route("/image/{run}/{path:path}", image),
+            Route("/annotate", annotate_form),
+            Route("/annotate", annotate_start, methods=["POST"]),
             Route("/tasks", tasks),
             Route("/annotate/{sid}", annotate_page),
             Route("/annotate/{sid}/image/{key}.png", annotate_image),
@@ -293,9 +346,13 @@ def create_app(store: str | os.PathLike[str], *, host: str = "127.0.0.1",
             Route("/annotate/{sid}/end", annotate_end, methods=["POST"]),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
-        middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=sorted(
-                        LOOPBACK_NAMES if host in LOOPBACK_NAMES else {"*"})),
-                    Middleware(SameOriginPosts)],
+        middleware=[
+            Middleware(
+                TrustedHostMiddleware,
+                allowed_hosts=sorted(LOOPBACK_NAMES if host in LOOPBACK_NAMES else {"*"}),
+            ),
+            Middleware(SameOriginPosts),
+        ],
         lifespan=lifespan,
     )
     app.state.sessions = sessions
@@ -304,15 +361,17 @@ def create_app(store: str | os.PathLike[str], *, host: str = "127.0.0.1",
     return app
 
 
-def serve(store: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 8765,
-          **kwargs: Any) -> None:
+def serve(
+    store: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 8765, **kwargs: Any
+) -> None:
     """Run the app with uvicorn until interrupted, on a loopback address only: the app has
     no login, starts envs and writes to the store."""
     import uvicorn
 
     if host not in LOOPBACK_NAMES:
-        raise ValueError(f"vab-gym ui serves on 127.0.0.1 or localhost only, not {host!r} "
-                         "(it has no login); reach it from elsewhere through an SSH tunnel")
+        raise ValueError(
+            f"vab-gym ui serves on 127.0.0.1 or localhost only, not {host!r} "
+            "(it has no login); reach it from elsewhere through an SSH tunnel"
+        )
 
-    uvicorn.run(create_app(store, host=host, **kwargs), host=host, port=port,
-                log_level="warning")
+    uvicorn.run(create_app(store, host=host, **kwargs), host=host, port=port, log_level="warning")

@@ -62,12 +62,19 @@ def model_label(agent: dict[str, Any]) -> str:
 
 def _summary(run: str, path: Path, episode: dict[str, Any]) -> Summary:
     return Summary(
-        run=run, env_id=path.parent.name, name=path.stem, id=str(episode.get("id", path.stem)),
-        task_id=str(episode.get("task_id", "")), split=str(episode.get("split", "")),
+        run=run,
+        env_id=path.parent.name,
+        name=path.stem,
+        id=str(episode.get("id", path.stem)),
+        task_id=str(episode.get("task_id", "")),
+        split=str(episode.get("split", "")),
         strategy=str(episode.get("strategy", "")),
-        model=model_label(episode.get("agent") or {}), success=bool(episode.get("success")),
-        progress=float(episode.get("progress") or 0.0), steps=len(episode.get("steps", [])),
-        reason=str((episode.get("judge") or {}).get("reason", "")))
+        model=model_label(episode.get("agent") or {}),
+        success=bool(episode.get("success")),
+        progress=float(episode.get("progress") or 0.0),
+        steps=len(episode.get("steps", [])),
+        reason=str((episode.get("judge") or {}).get("reason", "")),
+    )
 
 
 class StoreIndex:
@@ -84,8 +91,11 @@ class StoreIndex:
             found[ROOT_RUN] = self.root
         if self.root.is_dir():
             for child in sorted(self.root.iterdir()):
-                if child.is_dir() and (child / "episodes").is_dir() \
-                        and child.resolve().is_relative_to(self.root):
+                if (
+                    child.is_dir()
+                    and (child / "episodes").is_dir()
+                    and child.resolve().is_relative_to(self.root)
+                ):
                     found[child.name] = child
         return found
 
@@ -143,8 +153,12 @@ FILTERS = ("run", "env", "task", "success", "strategy", "model")
 def matches(summary: Summary, filters: dict[str, str]) -> bool:
     """``filters``: exact run, env, strategy and model; ``task`` a substring of the task id;
     ``success`` ``yes`` or ``no``. Empty values match everything."""
-    checks = {"run": summary.run, "env": summary.env_id, "strategy": summary.strategy,
-              "model": summary.model}
+    checks = {
+        "run": summary.run,
+        "env": summary.env_id,
+        "strategy": summary.strategy,
+        "model": summary.model,
+    }
     for key, value in checks.items():
         if filters.get(key) and filters[key] != value:
             return False
@@ -174,12 +188,18 @@ def success_rates(summaries: list[Summary]) -> list[Rate]:
     return [Rate(env, n, wins) for env, (n, wins) in counts.items()]
 
 
-def progress_points(episode: dict[str, Any], width: int = 600, height: int = 120,
-                    pad: int = 8) -> list[tuple[float, float, int]]:
+def progress_points(
+    episode: dict[str, Any], width: int = 600, height: int = 120, pad: int = 8
+) -> list[tuple[float, float, int]]:
     """The progress curve as SVG points ``(x, y, step)``: the reset, then each step."""
     values = [float((episode.get("reset") or {}).get("progress") or 0.0)]
     values += [float(step.get("progress") or 0.0) for step in episode.get("steps", [])]
     span = max(1, len(values) - 1)
-    return [(round(pad + (width - 2 * pad) * i / span, 1),
-             round(height - pad - (height - 2 * pad) * min(1.0, max(0.0, v)), 1), i)
-            for i, v in enumerate(values)]
+    return [
+        (
+            round(pad + (width - 2 * pad) * i / span, 1),
+            round(height - pad - (height - 2 * pad) * min(1.0, max(0.0, v)), 1),
+            i,
+        )
+        for i, v in enumerate(values)
+    ]

@@ -7,5 +7,11 @@ from vab_gym.wrappers.mask import ActionMaskObservation
 from vab_gym.wrappers.stack import rl_env
 from vab_gym.wrappers.text_features import TextFeatures
 
-__all__ = ["ActionMaskObservation", "Curriculum", "GroundedActions", "ImageObservation",
-           "TextFeatures", "rl_env"]
+__all__ = [
+    "ActionMaskObservation",
+    "Curriculum",
+    "GroundedActions",
+    "ImageObservation",
+    "TextFeatures",
+    "rl_env",
+]

@@ -34,8 +34,16 @@ class Curriculum(gym.Wrapper):
     repeats; under a vector env each sub-env keeps its own curriculum state.
     """
 
-    def __init__(self, env: gym.Env, tiers: Iterable[int] | None = None, by: str = "tier", *,
-                 window: int = 20, threshold: float = 0.8, explore: float = 0.1) -> None:
+    def __init__(
+        self,
+        env: gym.Env,
+        tiers: Iterable[int] | None = None,
+        by: str = "tier",
+        *,
+        window: int = 20,
+        threshold: float = 0.8,
+        explore: float = 0.1,
+    ) -> None:
         super().__init__(env)
         if by not in BY:
             raise ValueError(f"by={by!r}: choose one of {BY}")
@@ -80,15 +88,15 @@ class Curriculum(gym.Wrapper):
         uniform = np.full(len(ids), 1.0 / len(ids))
         if self.by == "tier":
             return uniform
-        rates = np.array([np.mean(self.outcomes[i]) if self.outcomes.get(i) else 0.5
-                          for i in ids])
+        rates = np.array([np.mean(self.outcomes[i]) if self.outcomes.get(i) else 0.5 for i in ids])
         score = rates * (1.0 - rates)
         if score.sum() == 0:
             return uniform
         return (1.0 - self.explore) * score / score.sum() + self.explore * uniform
 
-    def reset(self, *, seed: int | None = None,
-              options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
+    def reset(
+        self, *, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[Any, dict[str, Any]]:
         if seed is not None:
             self._rng = np.random.default_rng(seed)
         elif self._rng is None:
@@ -113,6 +121,10 @@ class Curriculum(gym.Wrapper):
         tier = self.tier_of[task_id]
         recent = self.tier_outcomes.setdefault(tier, deque(maxlen=self.window))
         recent.append(success)
-        if (self.by == "success" and tier == max(self.tiers) and len(recent) == self.window
-                and np.mean(recent) >= self.threshold):
+        if (
+            self.by == "success"
+            and tier == max(self.tiers)
+            and len(recent) == self.window
+            and np.mean(recent) >= self.threshold
+        ):
             self.advance()

@@ -33,8 +33,9 @@ class GroundedActions(gym.Wrapper):
 
     def step(self, action: int) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
         index = int(action)
-        text = (self._calls[index] if 0 <= index < len(self._calls)
-                else f"no_grounded_action({index})")
+        text = (
+            self._calls[index] if 0 <= index < len(self._calls) else f"no_grounded_action({index})"
+        )
         obs, reward, terminated, truncated, info = self.env.step(text)
         info["action_text"] = text
         if not (terminated or truncated):

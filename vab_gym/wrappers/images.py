@@ -24,8 +24,7 @@ class ImageObservation(gym.ObservationWrapper):
             raise TypeError(f"{keys[0]!r} is not an image (a Box): {first}")
         height, width, _ = first.shape
         self.keys = keys
-        self.observation_space = gym.spaces.Box(
-            0, 255, (height, width, 3 * len(keys)), np.uint8)
+        self.observation_space = gym.spaces.Box(0, 255, (height, width, 3 * len(keys)), np.uint8)
 
     def observation(self, observation: dict[str, Any]) -> np.ndarray:
         return np.concatenate([observation[k] for k in self.keys], axis=-1)

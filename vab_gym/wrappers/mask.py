@@ -23,13 +23,15 @@ class ActionMaskObservation(gym.ObservationWrapper):
         try:
             self.max_actions = int(env.get_wrapper_attr("max_actions"))
         except AttributeError:
-            raise TypeError("ActionMaskObservation needs an env wrapped in GroundedActions"
-                            ) from None
+            raise TypeError(
+                "ActionMaskObservation needs an env wrapped in GroundedActions"
+            ) from None
         source = env.observation_space
         if not isinstance(source, gym.spaces.Dict):
             raise TypeError(f"ActionMaskObservation needs a Dict observation space, got {source}")
         self.observation_space = gym.spaces.Dict(
-            {**source.spaces, "action_mask": gym.spaces.Box(0, 1, (self.max_actions,), np.int8)})
+            {**source.spaces, "action_mask": gym.spaces.Box(0, 1, (self.max_actions,), np.int8)}
+        )
 
     def observation(self, observation: dict[str, Any]) -> dict[str, Any]:
         mask = self.env.get_wrapper_attr("action_masks")()

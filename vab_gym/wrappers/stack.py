@@ -14,9 +14,15 @@ from vab_gym.wrappers.mask import ActionMaskObservation
 from vab_gym.wrappers.text_features import TextFeatures
 
 
-def rl_env(env_id_or_env: str | gym.Env, *, max_actions: int = 256, n_features: int = 1024,
-           image_keys: tuple[str, ...] = ("image",), mask_in_obs: bool = False,
-           **make_kwargs: Any) -> gym.Env:
+def rl_env(
+    env_id_or_env: str | gym.Env,
+    *,
+    max_actions: int = 256,
+    n_features: int = 1024,
+    image_keys: tuple[str, ...] = ("image",),
+    mask_in_obs: bool = False,
+    **make_kwargs: Any,
+) -> gym.Env:
     """An env id (made with ``gym.make(id, **make_kwargs)``) or an env, as
     ``Discrete(max_actions)`` grounded actions (:class:`GroundedActions`, with
     ``action_masks()`` for ``MaskablePPO``) and a ``Dict`` of ``Box`` es only: ``image_keys``,
@@ -31,8 +37,10 @@ def rl_env(env_id_or_env: str | gym.Env, *, max_actions: int = 256, n_features: 
     if isinstance(env_id_or_env, str):
         env = gym.make(env_id_or_env, **make_kwargs)
     elif make_kwargs:
-        raise TypeError(f"rl_env got an env and make arguments {sorted(make_kwargs)}: "
-                        "pass them to gym.make yourself, or pass an env id")
+        raise TypeError(
+            f"rl_env got an env and make arguments {sorted(make_kwargs)}: "
+            "pass them to gym.make yourself, or pass an env id"
+        )
     else:
         env = env_id_or_env
     have = list(dict_space(env.observation_space).spaces)

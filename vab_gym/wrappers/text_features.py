@@ -22,23 +22,36 @@ class TextFeatures(gym.ObservationWrapper):
     stable-baselines3's ``MultiInputPolicy`` takes.
     """
 
-    def __init__(self, env: gym.Env, keys: tuple[str, ...] | None = None,
-                 n_features: int = 1024, ngram_range: tuple[int, int] = (1, 2)) -> None:
+    def __init__(
+        self,
+        env: gym.Env,
+        keys: tuple[str, ...] | None = None,
+        n_features: int = 1024,
+        ngram_range: tuple[int, int] = (1, 2),
+    ) -> None:
         super().__init__(env)
         source = env.observation_space
         if not isinstance(source, gym.spaces.Dict):
             raise TypeError(f"TextFeatures needs a Dict observation space, got {source}")
-        self.keys = keys if keys is not None else tuple(
-            k for k, space in source.spaces.items() if isinstance(space, UnicodeText))
+        self.keys = (
+            keys
+            if keys is not None
+            else tuple(k for k, space in source.spaces.items() if isinstance(space, UnicodeText))
+        )
         missing = set(self.keys) - set(source.spaces)
         if missing:
             raise KeyError(f"no observation keys {sorted(missing)}; have {list(source.spaces)}")
-        self.vectorizer = HashingVectorizer(n_features=n_features, ngram_range=ngram_range,
-                                            alternate_sign=False, norm="l2", dtype=np.float32)
+        self.vectorizer = HashingVectorizer(
+            n_features=n_features,
+            ngram_range=ngram_range,
+            alternate_sign=False,
+            norm="l2",
+            dtype=np.float32,
+        )
         feature_space = gym.spaces.Box(0.0, 1.0, (n_features,), np.float32)
         self.observation_space = gym.spaces.Dict(
-            {k: feature_space if k in self.keys else space
-             for k, space in source.spaces.items()})
+            {k: feature_space if k in self.keys else space for k, space in source.spaces.items()}
+        )
 
     def observation(self, observation: dict[str, Any]) -> dict[str, Any]:
         texts = [observation[k] for k in self.keys]

@@ -78,15 +78,19 @@ class CssActionSet(ActionSet):
             return ActionCall("done")
         calls = reply.action_calls(text, quirks=self.quirks)
         bare = text.strip()
-        if calls is None and "\n" not in bare and (_BARE_CALL.match(bare)
-                                                   or bare == "revert_last_edit"):
+        if (
+            calls is None
+            and "\n" not in bare
+            and (_BARE_CALL.match(bare) or bare == "revert_last_edit")
+        ):
             calls = reply.action_calls(f"Action: {bare}", quirks=self.quirks)
         if calls is None:
             raise ActionError(reply.NO_FUNCTION + (f" {self.hint()}" if self.hints else ""))
         return Reply("reply", {}, tuple(calls))
 
-    def bind(self, name: str, positional: list[Any] = (),
-             keywords: Mapping[str, Any] | None = None) -> CssCall:
+    def bind(
+        self, name: str, positional: list[Any] = (), keywords: Mapping[str, Any] | None = None
+    ) -> CssCall:
         call = super().bind(name, positional, keywords)
         return CssCall(call.name, call.args)
 
@@ -102,10 +106,14 @@ CSS_ACTIONS = CssActionSet(
         "Find HTML elements (as BeautifulSoup's find_all does) and list the stylesheet's "
         "selectors that match them.",
         (
-            Param("name", str, "tag name, e.g. 'div'; or VAB's find_all argument string, "
-                  "e.g. \"'a', class_='nav'\"", None),
-            Param("attrs", dict, "attributes the elements must have, e.g. {'id': 'main'}",
-                  None),
+            Param(
+                "name",
+                str,
+                "tag name, e.g. 'div'; or VAB's find_all argument string, "
+                "e.g. \"'a', class_='nav'\"",
+                None,
+            ),
+            Param("attrs", dict, "attributes the elements must have, e.g. {'id': 'main'}", None),
             Param("string", str, "text the elements must contain exactly", None),
             Param("class_", str, "a CSS class the elements must have", None),
             Param("id", str, "the id the element must have", None),

@@ -81,8 +81,11 @@ _INIT_JS = """(() => {
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, caret];
 })();"""
 
-SETTLE_JS = """async (capMs) => {
-  const native = window.""" + _NATIVE + """ || window;
+SETTLE_JS = (
+    """async (capMs) => {
+  const native = window."""
+    + _NATIVE
+    + """ || window;
   const doc = document.documentElement;
   for (const el of document.querySelectorAll("[loading=lazy]")) el.setAttribute("loading", "eager");
   let timer;
@@ -125,3 +128,4 @@ SETTLE_JS = """async (capMs) => {
                      doc.offsetHeight, body.clientHeight, doc.clientHeight),
   };
 }"""
+)

@@ -30,11 +30,17 @@ def add_commands(sub: Any) -> None:
     build.add_argument("--count", type=int, help="stop after this many tasks")
     build.add_argument("--seed", type=int, default=0)
     build.add_argument("--css-file", default="style.css")
-    build.add_argument("--media", default="viewport", choices=["viewport", "none"],
-                       help="corrupt rules of @media blocks that apply at the viewport "
-                            "(viewport) or top-level rules only, as VAB (none)")
-    build.add_argument("--assets", help="folder of local copies of outside requests "
-                                        "(ASSETS/HOST/PATH for https://HOST/PATH)")
+    build.add_argument(
+        "--media",
+        default="viewport",
+        choices=["viewport", "none"],
+        help="corrupt rules of @media blocks that apply at the viewport "
+        "(viewport) or top-level rules only, as VAB (none)",
+    )
+    build.add_argument(
+        "--assets",
+        help="folder of local copies of outside requests (ASSETS/HOST/PATH for https://HOST/PATH)",
+    )
     build.set_defaults(handler=cmd_css_build)
 
 
@@ -44,8 +50,10 @@ def cmd_css_build(args: argparse.Namespace) -> int:
 
     if args.generate:
         root = Path(args.site_dir or Path(args.out).with_suffix("")).resolve()
-        seeds = range(css_tasks.TRAIN_SITE_SEED_BASE + args.seed * 100_000,
-                      css_tasks.TRAIN_SITE_SEED_BASE + args.seed * 100_000 + args.generate)
+        seeds = range(
+            css_tasks.TRAIN_SITE_SEED_BASE + args.seed * 100_000,
+            css_tasks.TRAIN_SITE_SEED_BASE + args.seed * 100_000 + args.generate,
+        )
         sites = css_tasks.generate_sites(seeds, root)
     elif args.sites:
         root = Path(args.sites).resolve()
@@ -57,9 +65,16 @@ def cmd_css_build(args: argparse.Namespace) -> int:
     if assets is not None and not assets.is_dir():
         console.print(f"[red]--assets {escape(args.assets)} is not a folder[/]")
         return 2
-    report = css_tasks.build_tasks(sites, split=args.split, per_site=args.per_site,
-                                   total=args.count, seed=args.seed, css_file=args.css_file,
-                                   media=args.media, assets=assets)
+    report = css_tasks.build_tasks(
+        sites,
+        split=args.split,
+        per_site=args.per_site,
+        total=args.count,
+        seed=args.seed,
+        css_file=args.css_file,
+        media=args.media,
+        assets=assets,
+    )
     write_jsonl(report.tasks, args.out)
     report_path = Path(args.out).with_suffix(".report.json")
     report_path.write_text(json.dumps(report.to_dict(), indent=2))
@@ -70,10 +85,17 @@ def cmd_css_build(args: argparse.Namespace) -> int:
 
 def build_table(report: Any) -> Table:
     """One row per site of a css-build report: what was asked, kept and rejected, and why."""
-    table = Table("site", "asked", "kept", "too close", "unsolvable", "blocked", "reasons",
-                  title="css-build")
+    table = Table(
+        "site", "asked", "kept", "too close", "unsolvable", "blocked", "reasons", title="css-build"
+    )
     for site in report.sites:
-        table.add_row(escape(Path(site.name).name or site.name), str(site.asked),
-                      str(site.kept), str(site.rejected_close), str(site.rejected_unsolvable),
-                      str(len(site.blocked)), escape("; ".join(site.reasons)))
+        table.add_row(
+            escape(Path(site.name).name or site.name),
+            str(site.asked),
+            str(site.kept),
+            str(site.rejected_close),
+            str(site.rejected_unsolvable),
+            str(len(site.blocked)),
+            escape("; ".join(site.reasons)),
+        )
     return table

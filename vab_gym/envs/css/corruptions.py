@@ -24,10 +24,20 @@ INSTRUCTION = "Fix the css rules used in the html file to match the target scree
 JUDGE_SPEC = {"type": "ssim_distance", "threshold": 0.1}
 _LENGTH = re.compile(r"(-?\d*\.?\d+)(px|em|rem|%|vh|vw)")
 _TAG_NAMES = {
-    "body": "the page body", "a": "the links", "p": "the paragraphs", "img": "the images",
-    "ul": "the lists", "li": "the list items", "table": "the table", "th": "the table headers",
-    "td": "the table cells", "button": "the buttons", "nav": "the navigation",
-    "header": "the page header", "footer": "the page footer", "main": "the main content",
+    "body": "the page body",
+    "a": "the links",
+    "p": "the paragraphs",
+    "img": "the images",
+    "ul": "the lists",
+    "li": "the list items",
+    "table": "the table",
+    "th": "the table headers",
+    "td": "the table cells",
+    "button": "the buttons",
+    "nav": "the navigation",
+    "header": "the page header",
+    "footer": "the page footer",
+    "main": "the main content",
 }
 
 
@@ -53,8 +63,11 @@ def load_prototypes() -> tuple[tuple[CorruptionPrototype, ...], dict[str, Any]]:
             prototype=Prototype(
                 id=p["id"],
                 instruction=f"{INSTRUCTION} {p['description']}",
-                slots={"element": "selector-name", "Element": "selector-name",
-                       "aspect": "property-name"},
+                slots={
+                    "element": "selector-name",
+                    "Element": "selector-name",
+                    "aspect": "property-name",
+                },
                 judge=JUDGE_SPEC,
             ),
             operation=p["operation"],
@@ -118,16 +131,29 @@ def rule_candidates(
         for rule in sheet.rules:
             where = {"media": rule.media} if rule.media else {}
             if proto.operation == "delete_rule":
-                found.append((proto, {"operation": "delete_rule", "selector": rule.selector,
-                                      "declarations": dict(rule.declarations), **where},
-                              rule))
+                found.append(
+                    (
+                        proto,
+                        {
+                            "operation": "delete_rule",
+                            "selector": rule.selector,
+                            "declarations": dict(rule.declarations),
+                            **where,
+                        },
+                        rule,
+                    )
+                )
                 continue
             for prop in proto.properties:
                 if prop not in rule.declarations:
                     continue
                 old = rule.declarations[prop]
-                record = {"operation": proto.operation, "selector": rule.selector,
-                          "property": prop, "old_value": old}
+                record = {
+                    "operation": proto.operation,
+                    "selector": rule.selector,
+                    "property": prop,
+                    "old_value": old,
+                }
                 if proto.operation == "change_value":
                     new = _new_value(proto, prop, old, shared["colors"], rng)
                     if new is None:
@@ -193,6 +219,8 @@ def repair_actions(record: dict[str, Any]) -> list[str]:
     if record["operation"] == "delete_rule":
         fix = [canonical("insert_rule", selector, record["declarations"])]
     else:
-        fix = [canonical("select_rule", selector),
-               canonical("edit_rule", selector, record["property"], record["old_value"])]
+        fix = [
+            canonical("select_rule", selector),
+            canonical("edit_rule", selector, record["property"], record["old_value"]),
+        ]
     return [*fix, "done()"]

@@ -42,8 +42,10 @@ from vab_gym.envs.css.stylesheet import (
     check_selector,
 )
 
-EDITED = ("You have successfully {what}. Here is the updated screenshot. If you think this "
-          "edit is not useful, you can revert the last edit by calling revert_last_edit().")
+EDITED = (
+    "You have successfully {what}. Here is the updated screenshot. If you think this "
+    "edit is not useful, you can revert the last edit by calling revert_last_edit()."
+)
 REVERTED = "You have successfully reverted the last edit."
 NOTHING_TO_REVERT = "No edit to revert."
 MEDIA_MODES = ("viewport", "none")
@@ -127,9 +129,15 @@ class CssEnv(VabEnv):
     mistakes = "vab_gym.envs.css.mistakes:propose"
     mistake_window = 2  # the solver repairs in 2-3 steps: the mistake goes in at step 1 or 2
 
-    def __init__(self, *, dense_progress: bool = False, media: str = "viewport",
-                 assets: str | Path | None = None, browser: str = "shared",
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        dense_progress: bool = False,
+        media: str = "viewport",
+        assets: str | Path | None = None,
+        browser: str = "shared",
+        **kwargs: Any,
+    ) -> None:
         arguments.choice("media", media, MEDIA_MODES)
         super().__init__(**kwargs)
         self.media = media
@@ -160,11 +168,20 @@ class CssEnv(VabEnv):
         operation = corruption.get("operation", "none")
         restore = len(corruption.get("declarations", {})) if operation == "delete_rule" else 1
         keyword = corruption.get("old_value") in corruptions.categorical_values().get(
-            corruption.get("property"), [])
-        tier = {"none": 0, "change_value": 0 if keyword else 1, "delete_property": 2,
-                "delete_rule": 3}.get(operation, 3)
-        return {"tier": tier, "kind": operation, "declarations": restore,
-                "prototype": task.metadata.get("prototype")}
+            corruption.get("property"), []
+        )
+        tier = {
+            "none": 0,
+            "change_value": 0 if keyword else 1,
+            "delete_property": 2,
+            "delete_rule": 3,
+        }.get(operation, 3)
+        return {
+            "tier": tier,
+            "kind": operation,
+            "declarations": restore,
+            "prototype": task.metadata.get("prototype"),
+        }
 
     # -- episode --------------------------------------------------------------------------
     def _start(self, task: Task) -> str:
@@ -188,10 +205,12 @@ class CssEnv(VabEnv):
         if fresh:  # render the target first, then break the page
             self._renderer.open(site_dir, css_file, original_css, assets=self.assets)
             shot = self._renderer.full_page()
-            self._target = _Target(shot, judge.quantize(judge.gray(shot.array())),
-                                   self._renderer.fitted(*self.image_size),
-                                   self._renderer.applying(original.media_queries
-                                                           if self.media == "viewport" else []))
+            self._target = _Target(
+                shot,
+                judge.quantize(judge.gray(shot.array())),
+                self._renderer.fitted(*self.image_size),
+                self._renderer.applying(original.media_queries if self.media == "viewport" else []),
+            )
             self._targets[key] = self._target
             if len(self._targets) > _TARGET_CACHE:
                 self._targets.popitem(last=False)
@@ -273,8 +292,7 @@ class CssEnv(VabEnv):
         self._chromium.close()
 
     def fidelity(self) -> dict[str, Any]:
-        return {**super().fidelity(), "dense_progress": self.dense_progress,
-                "media": self.media}
+        return {**super().fidelity(), "dense_progress": self.dense_progress, "media": self.media}
 
     # -- what VAB shows the model -----------------------------------------------------------
     def model_view(self) -> ModelView:
@@ -292,9 +310,15 @@ class CssEnv(VabEnv):
         if self._last_obs is None or self.task is None:
             return super().model_view()
         if self._steps == 0:
-            text = "\n".join(["Here is the target screenshot.", "Here is the html content.",
-                              self.html, "Here is the current screenshot.",
-                              self.task.instruction])
+            text = "\n".join(
+                [
+                    "Here is the target screenshot.",
+                    "Here is the html content.",
+                    self.html,
+                    "Here is the current screenshot.",
+                    self.task.instruction,
+                ]
+            )
             return ModelView(text, (self.target_png(), self.screenshot_png()))
         images = [self._image_bytes(slot) for slot in self._turn_images]
         return ModelView(self._last_obs["text"], tuple(i for i in images if i is not None))
@@ -351,8 +375,9 @@ class CssEnv(VabEnv):
         if name == "revert_last_edit":  # VAB reads no arguments for it
             return self._revert()
         if name not in reply.VAB_METHODS:
-            raise ActionError(not_valid(
-                name, [], f"'CSSInteractor' object has no attribute '{name}'"))
+            raise ActionError(
+                not_valid(name, [], f"'CSSInteractor' object has no attribute '{name}'")
+            )
         if call.arg_text is None:  # VAB: re.findall(...)[0]
             raise ActionError(not_valid(name, [], "list index out of range"))
         if name == "get_selectors_by_html_elements":
@@ -373,8 +398,9 @@ class CssEnv(VabEnv):
         if name == "insert_rule":  # VAB calls the coroutine and never awaits it
             self._turn_images.append(_VAB_FILE)
             return EDITED.format(what="inserted the rule")
-        raise _Reported(f"{name} is not a valid function. Please check the function name "
-                        "and try again.")  # finalize: VAB's else branch
+        raise _Reported(
+            f"{name} is not a valid function. Please check the function name and try again."
+        )  # finalize: VAB's else branch
 
     def _value(self, raw: str) -> str:
         """edit_rule's value: VAB strips its quotes too (see :func:`reply.strip_quotes`)."""
@@ -388,17 +414,27 @@ class CssEnv(VabEnv):
         except Exception as exc:  # VAB reports whatever its eval raised
             raise ActionError(not_valid("get_selectors_by_html_elements", [query], exc)) from None
         if not elements:
-            raise _Reported("No html elements found based on the input. Please specify a "
-                            "different html elements specification.")
+            raise _Reported(
+                "No html elements found based on the input. Please specify a "
+                "different html elements specification."
+            )
         match = matching.vab_matches if self.vab_quirks else matching.matches
-        selectors = list(dict.fromkeys(
-            rule.selector for rule in self._sheet.rules
-            if any(match(rule.selector, element) for element in elements)))
+        selectors = list(
+            dict.fromkeys(
+                rule.selector
+                for rule in self._sheet.rules
+                if any(match(rule.selector, element) for element in elements)
+            )
+        )
         if not selectors:
-            raise _Reported("No matched selectors found based on the html elements. Please "
-                            "specify a different html elements.")
-        return (f"The following {len(selectors)} selectors are matched based on the returned "
-                "html elements:\n" + "".join(f"{i}. '{s}'\n" for i, s in enumerate(selectors, 1)))
+            raise _Reported(
+                "No matched selectors found based on the html elements. Please "
+                "specify a different html elements."
+            )
+        return (
+            f"The following {len(selectors)} selectors are matched based on the returned "
+            "html elements:\n" + "".join(f"{i}. '{s}'\n" for i, s in enumerate(selectors, 1))
+        )
 
     def _find_all_text(self, arg_text: str) -> str:
         """The find_all argument string. VAB strips one pair of ' and then of " around the
@@ -414,8 +450,14 @@ class CssEnv(VabEnv):
             if isinstance(inner, str):
                 matching.find_all_arguments(inner)
                 return inner
-        except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError,
-                matching.QueryError):
+        except (
+            ValueError,
+            TypeError,
+            SyntaxError,
+            RecursionError,
+            MemoryError,
+            matching.QueryError,
+        ):
             pass
         return arg_text
 
@@ -430,12 +472,15 @@ class CssEnv(VabEnv):
     def _select(self, raw: str) -> str:
         rule = self._rule(raw, "Please specify a different selector.")
         shown = {k: v.removesuffix(" !important") for k, v in rule.declarations.items()}
-        return (f"Here is the rule founded based on selector {raw}: {shown}. "
-                "Is this the rule you want to edit?")
+        return (
+            f"Here is the rule founded based on selector {raw}: {shown}. "
+            "Is this the rule you want to edit?"
+        )
 
     def _edit(self, raw_selector: str, raw_property: str, raw_value: str) -> str:
-        rule = self._rule(raw_selector, "Please specify a different selector or consider "
-                                        "inserting a new rule.")
+        rule = self._rule(
+            raw_selector, "Please specify a different selector or consider inserting a new rule."
+        )
         value = self._value(raw_value)
         try:
             if value:
@@ -443,8 +488,9 @@ class CssEnv(VabEnv):
             else:  # cssutils: setting an empty value removes the property
                 name = check_declaration(reply.strip_quotes(raw_property), "initial")[0]
         except CssError as exc:
-            raise ActionError(not_valid(
-                "edit_rule", [raw_selector, raw_property, raw_value], exc)) from None
+            raise ActionError(
+                not_valid("edit_rule", [raw_selector, raw_property, raw_value], exc)
+            ) from None
         self._undo.append(("edit", (rule, name, rule.declarations.get(name))))
         if value:
             rule.declarations[name] = value
@@ -469,8 +515,7 @@ class CssEnv(VabEnv):
             selector = check_selector(selector)
             if not properties:
                 raise CssError("give at least one property, e.g. {'display': 'flex'}")
-            declarations = dict(check_declaration(str(k), str(v))
-                                for k, v in properties.items())
+            declarations = dict(check_declaration(str(k), str(v)) for k, v in properties.items())
         except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError) as exc:
             raise ActionError(not_valid("insert_rule", [arg_text], exc)) from None
         rule = Rule(selector, declarations)
@@ -519,8 +564,11 @@ class CssEnv(VabEnv):
         for rule in self._sheet.rules:
             calls.append(canonical("select_rule", rule.selector))
             for prop, current in rule.declarations.items():
-                calls.extend(canonical("edit_rule", rule.selector, prop, v)
-                             for v in values[prop][:8] if v != current)
+                calls.extend(
+                    canonical("edit_rule", rule.selector, prop, v)
+                    for v in values[prop][:8]
+                    if v != current
+                )
         if self._undo:
             calls.append("revert_last_edit()")
         calls.append("done()")

@@ -18,8 +18,18 @@ from typing import Any
 import soupsieve
 
 # States and pseudo-elements an element is matched without, as VAB's matcher intends.
-_DYNAMIC = ("::before", "::after", "::placeholder", "::marker", ":hover", ":focus-visible",
-            ":focus-within", ":focus", ":active", ":visited")
+_DYNAMIC = (
+    "::before",
+    "::after",
+    "::placeholder",
+    "::marker",
+    ":hover",
+    ":focus-visible",
+    ":focus-within",
+    ":focus",
+    ":active",
+    ":visited",
+)
 
 
 class QueryError(ValueError):
@@ -126,7 +136,7 @@ def _simple(element: Any, selector: str) -> bool:
     if not all(c in classes for c in wanted):
         return False
     if "[" in selector and "]" in selector:
-        attr = selector[selector.find("[") + 1:selector.find("]")].split("=")
+        attr = selector[selector.find("[") + 1 : selector.find("]")].split("=")
         value = attr[1].strip('"') if len(attr) > 1 else None
         return element.get(attr[0]) == value if value else element.has_attr(attr[0])
     return True

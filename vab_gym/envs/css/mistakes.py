@@ -27,8 +27,9 @@ REVERT = "revert_last_edit()"
 SCALES = (0.25, 0.5, 2.0, 4.0)
 
 
-def propose(env: gym.Env, obs: dict[str, Any], info: dict[str, Any],
-            rng: np.random.Generator) -> Mistake | None:
+def propose(
+    env: gym.Env, obs: dict[str, Any], info: dict[str, Any], rng: np.random.Generator
+) -> Mistake | None:
     """A wrong edit of the page's stylesheet while the broken rule is still broken."""
     css = env.unwrapped
     record = css.task.setup.get("corruption") if css.task else None
@@ -52,17 +53,20 @@ def _repaired(sheet: Stylesheet, record: dict[str, Any]) -> bool:
     return rule is not None and rule.declarations.get(record["property"]) == record["old_value"]
 
 
-def _wrong_selector(sheet: Stylesheet, record: dict[str, Any],
-                    rng: np.random.Generator) -> Mistake | None:
+def _wrong_selector(
+    sheet: Stylesheet, record: dict[str, Any], rng: np.random.Generator
+) -> Mistake | None:
     """The repair (the right property and value) on another rule, a sibling if there is one."""
     selector = record["selector"]
     if record["operation"] == "delete_rule":
         prop, value = list(record["declarations"].items())[
-            int(rng.integers(len(record["declarations"])))]
+            int(rng.integers(len(record["declarations"])))
+        ]
     else:
         prop, value = record["property"], record["old_value"]
-    others = [r for r in sheet.rules if r.selector != selector
-              and r.declarations.get(prop) != value]
+    others = [
+        r for r in sheet.rules if r.selector != selector and r.declarations.get(prop) != value
+    ]
     if not others:
         return None
     siblings = [r for r in others if _stems(r.selector) & _stems(selector)]
@@ -71,20 +75,32 @@ def _wrong_selector(sheet: Stylesheet, record: dict[str, Any],
     meant, hit = human_name(selector), human_name(other.selector)
     return Mistake(
         action=canonical("edit_rule", other.selector, prop, value),
-        thought=(f"The {aspect(prop)} of {meant} is off compared with the target. The rule "
-                 f"'{other.selector}' looks like the one that styles it, so I set {prop} to "
-                 f"{value} there."),
+        thought=(
+            f"The {aspect(prop)} of {meant} is off compared with the target. The rule "
+            f"'{other.selector}' looks like the one that styles it, so I set {prop} to "
+            f"{value} there."
+        ),
         kind="wrong_selector",
-        recovery=((REVERT, f"Setting {prop} to {value} on '{other.selector}' changed {hit}, "
-                           f"not {meant}, and the page is no closer to the target. I need "
-                           "to revert that edit."),),
-        details={"selector": other.selector, "property": prop, "value": value,
-                 "meant_selector": selector},
+        recovery=(
+            (
+                REVERT,
+                f"Setting {prop} to {value} on '{other.selector}' changed {hit}, "
+                f"not {meant}, and the page is no closer to the target. I need "
+                "to revert that edit.",
+            ),
+        ),
+        details={
+            "selector": other.selector,
+            "property": prop,
+            "value": value,
+            "meant_selector": selector,
+        },
     )
 
 
-def _wrong_value(sheet: Stylesheet, record: dict[str, Any],
-                 rng: np.random.Generator) -> Mistake | None:
+def _wrong_value(
+    sheet: Stylesheet, record: dict[str, Any], rng: np.random.Generator
+) -> Mistake | None:
     """The broken rule's property set to a value that is neither the right nor the current one."""
     selector, prop, right = record["selector"], record["property"], record["old_value"]
     rule = sheet.find(selector)
@@ -100,12 +116,19 @@ def _wrong_value(sheet: Stylesheet, record: dict[str, Any],
     element = human_name(selector)
     return Mistake(
         action=canonical("edit_rule", selector, prop, value),
-        thought=(f"The {aspect(prop)} of {element} does not match the target. I set {prop} "
-                 f"of '{selector}' to {value}."),
+        thought=(
+            f"The {aspect(prop)} of {element} does not match the target. I set {prop} "
+            f"of '{selector}' to {value}."
+        ),
         kind="wrong_value",
-        recovery=((REVERT, f"{prop}: {value} on '{selector}' did not make {element} look "
-                           "like the target; that value is wrong. I need to revert the "
-                           "edit."),),
+        recovery=(
+            (
+                REVERT,
+                f"{prop}: {value} on '{selector}' did not make {element} look "
+                "like the target; that value is wrong. I need to revert the "
+                "edit.",
+            ),
+        ),
         details={"selector": selector, "property": prop, "value": value, "right_value": right},
     )
 

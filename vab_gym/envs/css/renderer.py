@@ -72,8 +72,9 @@ class SiteRenderer:
         self._full: Shot | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
-    def open(self, site_dir: Path, css_file: str, css_text: str, *,
-             assets: Path | None = None) -> None:
+    def open(
+        self, site_dir: Path, css_file: str, css_text: str, *, assets: Path | None = None
+    ) -> None:
         """Open ``site_dir/index.html`` in a fresh context with ``css_file`` as ``css_text``;
         requests outside the site are answered from ``assets/HOST/PATH`` when it exists."""
         self._site = (site_dir.resolve(), css_file)
@@ -84,8 +85,11 @@ class SiteRenderer:
     def shows(self, site_dir: Path, css_file: str, assets: Path | None = None) -> bool:
         """Whether ``site_dir`` with ``css_file`` (and ``assets``) is the page open now, so
         that :meth:`set_css` is all it takes to show it with another stylesheet text."""
-        return (self._page is not None and self._site == (site_dir.resolve(), css_file)
-                and self._assets == (assets.resolve() if assets is not None else None))
+        return (
+            self._page is not None
+            and self._site == (site_dir.resolve(), css_file)
+            and self._assets == (assets.resolve() if assets is not None else None)
+        )
 
     def close(self) -> None:
         if self._page is not None:
@@ -102,8 +106,11 @@ class SiteRenderer:
     def set_css(self, css_text: str) -> None:
         self._css = css_text
         self._full = None
-        self._call(lambda p: p.cdp.send(
-            "CSS.setStyleSheetText", {"styleSheetId": p.sheet_id, "text": css_text}))
+        self._call(
+            lambda p: p.cdp.send(
+                "CSS.setStyleSheetText", {"styleSheetId": p.sheet_id, "text": css_text}
+            )
+        )
 
     def full_page(self) -> Shot:
         """The full page at its own size (what VAB's judge compares)."""
@@ -130,8 +137,9 @@ class SiteRenderer:
         """The ``queries`` that apply to the open page (:meth:`media_matches`)."""
         if not queries:
             return frozenset()
-        return frozenset(q for q, ok in zip(queries, self.media_matches(queries), strict=True)
-                         if ok)
+        return frozenset(
+            q for q, ok in zip(queries, self.media_matches(queries), strict=True) if ok
+        )
 
     # -- internals ------------------------------------------------------------------------
     def _call(self, fn, *, reopen: bool = False):
@@ -141,10 +149,12 @@ class SiteRenderer:
         context is closed at once, since a crashed page's DevTools session never answers).
         Only this renderer's context is replaced: other envs on a shared browser keep theirs.
         """
+
         def attempt(browser):
             page = self._page
-            if page is not None and (reopen or page.context.browser is not browser
-                                     or page.page.is_closed()):
+            if page is not None and (
+                reopen or page.context.browser is not browser or page.page.is_closed()
+            ):
                 if page.context.browser is browser:
                     self._discard()  # a live browser's context: close it
                 self._page = None  # a dead browser's context: nothing to close
@@ -167,9 +177,13 @@ class SiteRenderer:
         self._full = None
         self._discard()
         site_dir, css_file = self._site
-        context = browser.new_context(viewport=VIEWPORT, service_workers="block",
-                                      java_script_enabled=True, timezone_id="UTC",
-                                      locale="en-US")
+        context = browser.new_context(
+            viewport=VIEWPORT,
+            service_workers="block",
+            java_script_enabled=True,
+            timezone_id="UTC",
+            locale="en-US",
+        )
         blocked: list[str] = []
         context.route("**/*", lambda route: self._serve(route, site_dir, css_file, blocked))
         # Before the clock: the init script keeps the browser's own timers for captures.
@@ -213,9 +227,11 @@ class SiteRenderer:
         elif is_local(url):
             route.continue_()
         elif (asset := self._asset(url)) is not None:
-            kind = (mimetypes.guess_type(asset.name)[0]
-                    or _TYPE_BY_RESOURCE.get(route.request.resource_type)
-                    or "application/octet-stream")
+            kind = (
+                mimetypes.guess_type(asset.name)[0]
+                or _TYPE_BY_RESOURCE.get(route.request.resource_type)
+                or "application/octet-stream"
+            )
             # Playwright adds the CORS header a cross-origin font needs (tested).
             route.fulfill(body=asset.read_bytes(), content_type=kind)
         else:
@@ -242,12 +258,15 @@ class SiteRenderer:
         width = max(math.ceil(size["width"]), VIEWPORT["width"])
         height = min(max(math.ceil(size["height"]), VIEWPORT["height"]), MAX_PAGE_HEIGHT)
         scale = 1.0 if fit_to is None else min(fit_to[0] / height, fit_to[1] / width)
-        data = p.cdp.send("Page.captureScreenshot", {
-            "format": "png",
-            "optimizeForSpeed": True,
-            "captureBeyondViewport": True,
-            "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": scale},
-        })["data"]
+        data = p.cdp.send(
+            "Page.captureScreenshot",
+            {
+                "format": "png",
+                "optimizeForSpeed": True,
+                "captureBeyondViewport": True,
+                "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": scale},
+            },
+        )["data"]
         return Shot(base64.b64decode(data), width, height)
 
 

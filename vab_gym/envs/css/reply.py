@@ -21,8 +21,10 @@ import shlex
 from dataclasses import dataclass
 
 FIXED_PHRASE = "I have fixed the css style"
-NO_FUNCTION = ("No executable function found! Need to recheck the action. Please stick to "
-               "the format of Action: ...")
+NO_FUNCTION = (
+    "No executable function found! Need to recheck the action. Please stick to "
+    "the format of Action: ..."
+)
 _ACTION_LINE = re.compile(r"Action.*?:")
 _CALL = re.compile(r"(?<!\w)(\w+)\(")  # the lookbehind keeps long words linear; same calls
 _SELECTORS = "get_selectors_by_html_elements"
@@ -87,10 +89,10 @@ def _line_calls(line: str, quirks: bool) -> list[Invocation]:
             continue  # rgba( inside edit_rule(...)'s arguments
         end = _closing_paren(line, match.end())
         if end is None:
-            calls.append(Invocation(name, _vab_arg_text(line[match.start():], name)))
+            calls.append(Invocation(name, _vab_arg_text(line[match.start() :], name)))
             covered = len(line)
         else:
-            calls.append(Invocation(name, line[match.end():end]))
+            calls.append(Invocation(name, line[match.end() : end]))
             covered = end + 1
     if "revert_last_edit" in line and all(c.name != "revert_last_edit" for c in calls):
         calls.append(Invocation("revert_last_edit", None))
@@ -149,8 +151,10 @@ def arity_error(name: str, given: int) -> str | None:
     if given > len(params):
         takes = len(params) + 1  # self
         plural = "argument" if takes == 1 else "arguments"
-        return (f"{name}() takes {takes} positional {plural} but {given + 1} "
-                f"{'was' if given + 1 == 1 else 'were'} given")
+        return (
+            f"{name}() takes {takes} positional {plural} but {given + 1} "
+            f"{'was' if given + 1 == 1 else 'were'} given"
+        )
     missing = [f"'{p}'" for p in params[given:]]
     if not missing:
         return None
@@ -166,8 +170,10 @@ def arity_error(name: str, given: int) -> str | None:
 
 def not_valid(name: str, arguments: list[str], error: object) -> str:
     """VAB's message for a call that raised."""
-    return (f"{name}({', '.join(arguments)}) is not valid due to exception {error}. "
-            "You may make a mistake and need to fix it.")
+    return (
+        f"{name}({', '.join(arguments)}) is not valid due to exception {error}. "
+        "You may make a mistake and need to fix it."
+    )
 
 
 def quote(value: str) -> str:

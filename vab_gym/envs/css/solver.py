@@ -28,16 +28,24 @@ def repair_thoughts(record: dict[str, Any]) -> list[str]:
     done = "The page now matches the target screenshot, so the css style is fixed."
     if record["operation"] == "delete_rule":
         shown = "; ".join(f"{k}: {v}" for k, v in record["declarations"].items())
-        return [f"{element[:1].upper()}{element[1:]} lost their styling compared with the "
-                f"target, and the stylesheet has no rule '{selector}'. I insert it with {shown}.",
-                done]
+        return [
+            f"{element[:1].upper()}{element[1:]} lost their styling compared with the "
+            f"target, and the stylesheet has no rule '{selector}'. I insert it with {shown}.",
+            done,
+        ]
     prop, old = record["property"], record["old_value"]
-    look = (f"The {aspect(prop)} of {element} differs from the target screenshot. I look at "
-            f"the rule '{selector}' to see its properties.")
+    look = (
+        f"The {aspect(prop)} of {element} differs from the target screenshot. I look at "
+        f"the rule '{selector}' to see its properties."
+    )
     if record["operation"] == "delete_property":
-        edit = (f"The rule '{selector}' has no {prop} declaration, but the target needs one; "
-                f"I set {prop} to {old}.")
+        edit = (
+            f"The rule '{selector}' has no {prop} declaration, but the target needs one; "
+            f"I set {prop} to {old}."
+        )
     else:
-        edit = (f"The rule '{selector}' sets {prop} to {record['new_value']}, which does not "
-                f"match the target; I set it to {old}.")
+        edit = (
+            f"The rule '{selector}' sets {prop} to {record['new_value']}, which does not "
+            f"match the target; I set it to {old}."
+        )
     return [look, edit, done]

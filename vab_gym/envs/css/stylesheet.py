@@ -89,14 +89,18 @@ def _parse_items(nodes: list, media: str | None) -> list[Rule | MediaBlock | str
     for node in nodes:
         if node.type == "qualified-rule":
             items.append(_parse_rule(node, media))
-        elif node.type == "at-rule" and node.lower_at_keyword == "media" \
-                and node.content is not None and media is None:
+        elif (
+            node.type == "at-rule"
+            and node.lower_at_keyword == "media"
+            and node.content is not None
+            and media is None
+        ):
             query = " ".join(tinycss2.serialize(node.prelude).split())
-            content = tinycss2.parse_rule_list(node.content, skip_comments=True,
-                                               skip_whitespace=True)
+            content = tinycss2.parse_rule_list(
+                node.content, skip_comments=True, skip_whitespace=True
+            )
             block = MediaBlock(query)
-            block.items = [i for i in _parse_items(content, query)
-                           if not isinstance(i, MediaBlock)]
+            block.items = [i for i in _parse_items(content, query) if not isinstance(i, MediaBlock)]
             items.append(block)
         elif node.type == "at-rule":
             items.append(node.serialize().strip() + "\n")
@@ -105,8 +109,9 @@ def _parse_items(nodes: list, media: str | None) -> list[Rule | MediaBlock | str
 
 def _parse_rule(node, media: str | None) -> Rule:
     rule = Rule(normalize_selector(tinycss2.serialize(node.prelude)), media=media)
-    for decl in tinycss2.parse_blocks_contents(node.content, skip_comments=True,
-                                               skip_whitespace=True):
+    for decl in tinycss2.parse_blocks_contents(
+        node.content, skip_comments=True, skip_whitespace=True
+    ):
         if decl.type == "declaration":
             value = tinycss2.serialize(decl.value).strip()
             if decl.important:
@@ -131,8 +136,9 @@ class Stylesheet:
     edit and match). Empty, the default, is VAB's behaviour: top-level rules only.
     """
 
-    def __init__(self, items: list[Rule | MediaBlock | str],
-                 applicable: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, items: list[Rule | MediaBlock | str], applicable: frozenset[str] = frozenset()
+    ) -> None:
         self.items = items
         self.applicable = applicable
 

@@ -67,8 +67,11 @@ class BuildReport:
         return [r for site in self.sites for r in site.reasons if r.startswith("unsolvable ")]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"tasks": len(self.tasks), "verify_seconds": round(self.verify_seconds, 2),
-                "sites": [site.to_dict() for site in self.sites]}
+        return {
+            "tasks": len(self.tasks),
+            "verify_seconds": round(self.verify_seconds, 2),
+            "sites": [site.to_dict() for site in self.sites],
+        }
 
 
 def generate_sites(seeds: Iterable[int], root: Path) -> list[tuple[str, Path]]:
@@ -102,8 +105,9 @@ def build_tasks(
     chromium = ChromiumProcess.shared()
     renderer = SiteRenderer(chromium)
     try:
-        for name, folder in track(sites, description=f"corrupting {len(sites)} sites",
-                                  disable=not progress):
+        for name, folder in track(
+            sites, description=f"corrupting {len(sites)} sites", disable=not progress
+        ):
             row = SiteReport(str(name))
             report.sites.append(row)
             wanted = per_site if total is None else min(per_site, total - len(report.tasks))
@@ -111,8 +115,19 @@ def build_tasks(
                 row.reasons.append("not tried: the total was reached")
                 continue
             start = time.perf_counter()
-            report.tasks += _site_tasks(name, folder, css_file, renderer, rng, wanted,
-                                        attempts_per_task, split, row, media, assets)
+            report.tasks += _site_tasks(
+                name,
+                folder,
+                css_file,
+                renderer,
+                rng,
+                wanted,
+                attempts_per_task,
+                split,
+                row,
+                media,
+                assets,
+            )
             row.seconds = round(time.perf_counter() - start, 2)
     finally:
         renderer.close()
@@ -121,13 +136,25 @@ def build_tasks(
         start = time.perf_counter()
         report.tasks = _solvable(report.tasks, report.sites, media, assets, progress)
         report.verify_seconds = time.perf_counter() - start
-    report.tasks = [replace(t, id=f"{id_prefix}-{split}-{i:04d}")
-                    for i, t in enumerate(report.tasks)]
+    report.tasks = [
+        replace(t, id=f"{id_prefix}-{split}-{i:04d}") for i, t in enumerate(report.tasks)
+    ]
     return report
 
 
-def _site_tasks(name, folder, css_file, renderer, rng, wanted, attempts, split,
-                row: SiteReport, media: str, assets: Path | None) -> list[Task]:
+def _site_tasks(
+    name,
+    folder,
+    css_file,
+    renderer,
+    rng,
+    wanted,
+    attempts,
+    split,
+    row: SiteReport,
+    media: str,
+    assets: Path | None,
+) -> list[Task]:
     path = folder / css_file
     if not path.is_file():
         row.reasons.append(f"no stylesheet {css_file!r} in the site")
@@ -140,15 +167,16 @@ def _site_tasks(name, folder, css_file, renderer, rng, wanted, attempts, split,
         return []
     row.blocked = renderer.blocked
     if row.blocked:
-        row.reasons.append(f"{len(row.blocked)} requests outside the site were blocked "
-                           "(give local copies with --assets)")
+        row.reasons.append(
+            f"{len(row.blocked)} requests outside the site were blocked "
+            "(give local copies with --assets)"
+        )
     sheet.applicable = renderer.applying(sheet.media_queries if media == "viewport" else [])
     target_png = renderer.full_page().png
     target = judge.quantize(judge.page_gray(renderer))
     by_prototype, area = grounded_candidates(sheet, renderer, rng)
     if not by_prototype:
-        row.reasons.append(f"no rule styles rendered elements covering {MIN_AREA:.0%} "
-                           "of the page")
+        row.reasons.append(f"no rule styles rendered elements covering {MIN_AREA:.0%} of the page")
         return []
     kept: list[Task] = []
     for _ in range(wanted * attempts):
@@ -166,27 +194,37 @@ def _site_tasks(name, folder, css_file, renderer, rng, wanted, attempts, split,
         shot = renderer.full_page()
         # An unchanged screenshot is distance 0; the SSIM (about a second on a tall page)
         # is only computed for a page that changed.
-        distance = 0.0 if shot.png == target_png else judge.distance(
-            target, judge.gray(shot.array()))
+        distance = (
+            0.0 if shot.png == target_png else judge.distance(target, judge.gray(shot.array()))
+        )
         if distance < judge.MIN_TASK_DISTANCE:
             row.rejected_close += 1
             continue
         row.kept += 1
-        kept.append(proto.prototype.instantiate(
-            corruptions.describe(proto, record),
-            task_id=f"{name}-{len(kept)}",
-            env=ENV_ID,
-            split=split,
-            setup={"site": str(name), "css_file": css_file, "corruption": record},
-            metadata={"initial_distance": round(distance, 4), "source": str(name)},
-        ))
+        kept.append(
+            proto.prototype.instantiate(
+                corruptions.describe(proto, record),
+                task_id=f"{name}-{len(kept)}",
+                env=ENV_ID,
+                split=split,
+                setup={"site": str(name), "css_file": css_file, "corruption": record},
+                metadata={"initial_distance": round(distance, 4), "source": str(name)},
+            )
+        )
     if row.rejected_close:
-        row.reasons.append(f"{row.rejected_close} corruptions changed the page by less than "
-                           f"the distance filter ({judge.MIN_TASK_DISTANCE})")
+        row.reasons.append(
+            f"{row.rejected_close} corruptions changed the page by less than "
+            f"the distance filter ({judge.MIN_TASK_DISTANCE})"
+        )
     if len(kept) < wanted:
-        row.reasons.append(f"kept {len(kept)} of {wanted} wanted: "
-                           + ("the grounded corruptions ran out" if not by_prototype
-                              else f"{wanted * attempts} attempts used"))
+        row.reasons.append(
+            f"kept {len(kept)} of {wanted} wanted: "
+            + (
+                "the grounded corruptions ran out"
+                if not by_prototype
+                else f"{wanted * attempts} attempts used"
+            )
+        )
     return kept
 
 
@@ -212,8 +250,9 @@ def grounded_candidates(sheet: Stylesheet, renderer: SiteRenderer, rng: np.rando
     return by_prototype, area
 
 
-def _solvable(tasks: list[Task], rows: list[SiteReport], media: str, assets: Path | None,
-              progress: bool) -> list[Task]:
+def _solvable(
+    tasks: list[Task], rows: list[SiteReport], media: str, assets: Path | None, progress: bool
+) -> list[Task]:
     """Play the program solver on every task; keep the solved ones, count the others in
     their site's row."""
     from vab_gym.agents.base import make_solver, run_episode
@@ -224,8 +263,7 @@ def _solvable(tasks: list[Task], rows: list[SiteReport], media: str, assets: Pat
     solver = make_solver(env)
     solved = []
     try:
-        for task in track(tasks, description="verifying with the solver",
-                          disable=not progress):
+        for task in track(tasks, description="verifying with the solver", disable=not progress):
             result = run_episode(env, solver, task_id=task.id)
             if result.success:
                 solved.append(task)
@@ -251,8 +289,9 @@ def fresh_train_tasks(count: int, shipped: TaskSet, folder: Path) -> list[Task]:
     while True:
         seeds = range(FRESH_SITES, FRESH_SITES + sites_needed)
         sites = [(str(p.resolve()), p) for _, p in generate_sites(seeds, folder / "css-sites")]
-        built = build_tasks(sites, split="train", total=count, seed=1, id_prefix="css-fresh",
-                            verify=False).tasks
+        built = build_tasks(
+            sites, split="train", total=count, seed=1, id_prefix="css-fresh", verify=False
+        ).tasks
         if len(built) >= count or sites_needed > 4 * count:
             return built[:count]
         sites_needed *= 2

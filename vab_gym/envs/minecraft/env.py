@@ -28,19 +28,34 @@ from vab_gym.envs.minecraft.world import Player, World
 
 # Useful executor calls for grounding: prompt -> the item it fetches.
 GROUNDED_PROMPTS = {
-    "chop down trees": "oak_log", "mine stone": "cobblestone", "mine coal ore": "coal",
-    "mine iron ore": "iron_ore", "mine gold ore": "gold_ore", "mine diamond ore": "diamond",
-    "mine redstone ore": "redstone", "collect sand": "sand", "kill cow": "beef",
-    "kill sheep": "white_wool", "kill chicken": "chicken", "kill pig": "porkchop",
-    "collect sugar cane": "sugar_cane", "harvest wheat": "wheat", "kill spider": "string",
+    "chop down trees": "oak_log",
+    "mine stone": "cobblestone",
+    "mine coal ore": "coal",
+    "mine iron ore": "iron_ore",
+    "mine gold ore": "gold_ore",
+    "mine diamond ore": "diamond",
+    "mine redstone ore": "redstone",
+    "collect sand": "sand",
+    "kill cow": "beef",
+    "kill sheep": "white_wool",
+    "kill chicken": "chicken",
+    "kill pig": "porkchop",
+    "collect sugar cane": "sugar_cane",
+    "harvest wheat": "wheat",
+    "kill spider": "string",
 }
 # minecraft_agent.py: Agent.step, every 8 actions from the 20th when the task has kits.
-TIP = ("Tip: If you're having difficulty finding certain mobs or plants, considering "
-       "teleporting to your spawn point where these resources may be available.")
+TIP = (
+    "Tip: If you're having difficulty finding certain mobs or plants, considering "
+    "teleporting to your spawn point where these resources may be available."
+)
 # Agent.step's early stops: (window, minimum actions taken, VAB's message).
 INVALID_STOP = (15, 19, "The agent has failed 15 times in a row. The task is terminated.")
-REPEAT_STOP = (15, 19, "The agent has taken the same action 15 times in a row. The task is "
-                       "terminated.")
+REPEAT_STOP = (
+    15,
+    19,
+    "The agent has taken the same action 15 times in a row. The task is terminated.",
+)
 MAX_TIER = 4  # difficulty(): tiers 0..3 are 0..3 recipe steps, 4 the rest
 STUCK_STOP = (30, 39, "The agent has been stuck for 30 steps. The task is terminated.")
 
@@ -120,8 +135,11 @@ class MinecraftEnv(VabEnv):
         steps = obtain_steps(task)
         if steps is None:
             return {"tier": MAX_TIER, "kind": "unknown", "steps": None}
-        return {"tier": min(steps, MAX_TIER), "kind": "gather" if steps == 0 else "craft",
-                "steps": steps}
+        return {
+            "tier": min(steps, MAX_TIER),
+            "kind": "gather" if steps == 0 else "craft",
+            "steps": steps,
+        }
 
     def fidelity(self) -> dict[str, Any]:
         return {**super().fidelity(), "vab_early_stop": self.vab_early_stop}
@@ -138,14 +156,17 @@ class MinecraftEnv(VabEnv):
         self._rng = np.random.default_rng(seed)
         self.world = worldgen.generate(seed, setup.biome)
         if setup.kits:
-            commands = [c for name in ["clean", *setup.kits]
-                        for c in (kits().get(name, [name] if name.startswith("/") else []))]
+            commands = [
+                c
+                for name in ["clean", *setup.kits]
+                for c in (kits().get(name, [name] if name.startswith("/") else []))
+            ]
             worldgen.apply_commands(self.world, commands, self.world.spawn)
         # The task's order is VAB's slot order (build_env_yaml): slot 0 is the held item.
-        inventory = Counter({normalize(k): int(v)
-                             for k, v in setup.init_inventory.items()})
-        self.player = Player(pos=self.world.spawn.copy(), inventory=inventory,
-                             equipped=next(iter(inventory), None))
+        inventory = Counter({normalize(k): int(v) for k, v in setup.init_inventory.items()})
+        self.player = Player(
+            pos=self.world.spawn.copy(), inventory=inventory, equipped=next(iter(inventory), None)
+        )
         self._rewarded = set()
         self._note_rewards()
         self._successes, self._actions = [], []
@@ -154,8 +175,9 @@ class MinecraftEnv(VabEnv):
 
     def _observe(self) -> dict[str, np.ndarray]:
         assert self.world is not None and self.player is not None
-        image = self.renderer.render(self.world, self.player.eye, self.player.yaw,
-                                     self.player.pitch)
+        image = self.renderer.render(
+            self.world, self.player.eye, self.player.yaw, self.player.pitch
+        )
         return {"image": image}
 
     def _outcome_from(self, feedback: str) -> Outcome:
@@ -165,8 +187,9 @@ class MinecraftEnv(VabEnv):
         if self.player.equipped not in self.player.inventory:  # used up by the action
             self.player.equipped = None
         self._note_rewards()
-        return Outcome(self._text(f'Your last action "{self._shown}" has been executed. '
-                                  f"{feedback}"))
+        return Outcome(
+            self._text(f'Your last action "{self._shown}" has been executed. {feedback}')
+        )
 
     def _error_feedback(self, action: Any, error: str) -> str:
         self._note_rewards()
@@ -192,9 +215,17 @@ class MinecraftEnv(VabEnv):
         reason = f"{have} of {count} {item} in the inventory"
         if have >= count and not success:
             reason += f" after action {self._steps}, which VAB never judges"
-        return Verdict(success=success, score=1.0 if success else self._step_reward(),
-                       reason=reason, details={"item": item, "count": count, "have": have,
-                                               "step_reward": self._step_reward()})
+        return Verdict(
+            success=success,
+            score=1.0 if success else self._step_reward(),
+            reason=reason,
+            details={
+                "item": item,
+                "count": count,
+                "have": have,
+                "step_reward": self._step_reward(),
+            },
+        )
 
     def _progress(self) -> float:
         if self.task is None or self.player is None:
@@ -211,8 +242,10 @@ class MinecraftEnv(VabEnv):
     def _ruled(self, action, item: str, num: int) -> str:
         assert self.player is not None
         if num <= 0:
-            raise ActionError(f"Error: the second argument of `{action.__name__}` function "
-                              "must be an integer greater than 0.")
+            raise ActionError(
+                f"Error: the second argument of `{action.__name__}` function "
+                "must be an integer greater than 0."
+            )
         try:
             message = action(self.player.inventory, item, num, one_stack=self.vab_quirks)
         except RuleError as exc:
@@ -238,18 +271,22 @@ class MinecraftEnv(VabEnv):
     def _do_execute(self, prompt: str, goal_item: str | None, num: int | None) -> str | Outcome:
         if prompt == TERMINATE:
             # Agent.step: "terminate"/"task_complete" ends the episode as failed, unexecuted.
-            return Outcome(self._text(f'Your last action "{self._shown}" ended the task.'),
-                           finished=True)
+            return Outcome(
+                self._text(f'Your last action "{self._shown}" ended the task.'), finished=True
+            )
         assert self.world is not None and self.player is not None and self.task is not None
         error = controller.check_prompt(prompt)
         if error:
             raise ActionError(error)
         if (goal_item is None) != (num is None):
-            raise ActionError("Error: the `execute` function takes 1 or 3 arguments. And the "
-                              "second argument must be a string.")
+            raise ActionError(
+                "Error: the `execute` function takes 1 or 3 arguments. And the "
+                "second argument must be a string."
+            )
         stop = (self.task.judge["item"], self.task.judge["count"])
-        result = controller.execute(self.world, self.player, prompt, goal_item, num, self._rng,
-                                    hints=self.hints, stop=stop)
+        result = controller.execute(
+            self.world, self.player, prompt, goal_item, num, self._rng, hints=self.hints, stop=stop
+        )
         return result.message
 
     # -- grounding ------------------------------------------------------------------------
@@ -303,10 +340,10 @@ class MinecraftEnv(VabEnv):
         if self.image_size != self.default_image_size:
             if getattr(self, "_vab_renderer", None) is None:
                 self._vab_renderer = Renderer(*self.default_image_size)
-            image = self._vab_renderer.render(self.world, self.player.eye, self.player.yaw,
-                                              self.player.pitch)
-        return ModelView(f"{first}{self._last_obs['text']}\nVision Input: ",
-                         (png_bytes(image),))
+            image = self._vab_renderer.render(
+                self.world, self.player.eye, self.player.yaw, self.player.pitch
+            )
+        return ModelView(f"{first}{self._last_obs['text']}\nVision Input: ", (png_bytes(image),))
 
     # -- internals ------------------------------------------------------------------------
     def _weights(self) -> dict[str, float]:
@@ -336,11 +373,13 @@ class MinecraftEnv(VabEnv):
         items = ", ".join(f"{n} {item}" for item, n in inv.items() if n > 0) or "nothing"
         held = self.player.equipped or "air"
         x, y, z = self.player.pos
-        text = (f"Feedback on the Action: {feedback}\n"
-                f"Your Inventory: Now your inventory has {items}.\n"
-                f"Equipped Item: Now you hold the {held} in your hand.\n"
-                f"Location and Orientation: Now you locate in X: {x:.2f}, Y: {y:.2f}, "
-                f"Z: {z:.2f}, Pitch: {self.player.pitch:.2f}, Yaw: {self.player.yaw:.2f}.")
+        text = (
+            f"Feedback on the Action: {feedback}\n"
+            f"Your Inventory: Now your inventory has {items}.\n"
+            f"Equipped Item: Now you hold the {held} in your hand.\n"
+            f"Location and Orientation: Now you locate in X: {x:.2f}, Y: {y:.2f}, "
+            f"Z: {z:.2f}, Pitch: {self.player.pitch:.2f}, Yaw: {self.player.yaw:.2f}."
+        )
         if self._steps % 8 == 4 and self._steps >= 20 and self.task.setup.get("kits"):
             text += "\n" + TIP
         return text

@@ -44,8 +44,9 @@ def renewable(biome: str) -> frozenset[str]:
     return frozenset(reachable(base, rules()))
 
 
-def propose(env: gym.Env, obs: dict[str, Any], info: dict[str, Any],
-            rng: np.random.Generator) -> Mistake | None:
+def propose(
+    env: gym.Env, obs: dict[str, Any], info: dict[str, Any], rng: np.random.Generator
+) -> Mistake | None:
     """A plausible slip on the step the solver plans now, or None when it has none."""
     env = env.unwrapped
     planner = MinecraftSolver()
@@ -57,8 +58,9 @@ def propose(env: gym.Env, obs: dict[str, Any], info: dict[str, Any],
     return slip(env, planner, why, rng) if slip else None
 
 
-def _wrong_item(env, planner: MinecraftSolver, why: dict[str, Any],
-                rng: np.random.Generator) -> Mistake | None:
+def _wrong_item(
+    env, planner: MinecraftSolver, why: dict[str, Any], rng: np.random.Generator
+) -> Mistake | None:
     book, inv = planner.book, env.player.inventory
     item = why["item"]
     wanted = {i.removeprefix("#") for r in book.recipes.get(item, []) for i, _ in r.ingredients}
@@ -84,49 +86,67 @@ def _wrong_item(env, planner: MinecraftSolver, why: dict[str, Any],
         return None
     scored.sort(key=lambda s: (-s[0], s[1]))
     wrong = scored[int(rng.integers(min(CHOICES, len(scored))))][1]
-    thought = planner.data["thoughts"]["step"]["craft"].format(**{**why, "num": 1,
-                                                                  "item": wrong})
+    thought = planner.data["thoughts"]["step"]["craft"].format(**{**why, "num": 1, "item": wrong})
     return Mistake(
-        action=format_call("craft", [wrong, 1]), thought=thought, kind="wrong_item", replan=True,
+        action=format_call("craft", [wrong, 1]),
+        thought=thought,
+        kind="wrong_item",
+        replan=True,
         notice=f"I crafted a {wrong} by mistake: {_lower(why['need'])}.",
-        details={"planned": item, "wrong": wrong})
+        details={"planned": item, "wrong": wrong},
+    )
 
 
-def _wrong_tool(env, planner: MinecraftSolver, why: dict[str, Any],
-                rng: np.random.Generator) -> Mistake | None:
+def _wrong_tool(
+    env, planner: MinecraftSolver, why: dict[str, Any], rng: np.random.Generator
+) -> Mistake | None:
     player = env.player
     right = why["held"]
-    others = sorted((k for k, n in player.inventory.items()
-                     if n > 0 and k.endswith(TOOLS) and k not in (right, player.equipped)),
-                    key=lambda k: (k.split("_")[0] != right.split("_")[0], k))
+    others = sorted(
+        (
+            k
+            for k, n in player.inventory.items()
+            if n > 0 and k.endswith(TOOLS) and k not in (right, player.equipped)
+        ),
+        key=lambda k: (k.split("_")[0] != right.split("_")[0], k),
+    )
     if not others:
         return None
     wrong = others[int(rng.integers(min(CHOICES, len(others))))]
     thought = planner.data["thoughts"]["step"]["equip"].format(**{**why, "held": wrong})
     return Mistake(
-        action=format_call("equip", [wrong]), thought=thought, kind="wrong_tool", replan=True,
+        action=format_call("equip", [wrong]),
+        thought=thought,
+        kind="wrong_tool",
+        replan=True,
         notice=f"I equipped the {wrong} by mistake: to {why['prompt']} I must hold a "
-               f"{why['tool']}.",
-        details={"planned": right, "wrong": wrong})
+        f"{why['tool']}.",
+        details={"planned": right, "wrong": wrong},
+    )
 
 
-def _wrong_target(env, planner: MinecraftSolver, why: dict[str, Any],
-                  rng: np.random.Generator) -> Mistake | None:
+def _wrong_target(
+    env, planner: MinecraftSolver, why: dict[str, Any], rng: np.random.Generator
+) -> Mistake | None:
     verb = why["prompt"].split()[0]
     if verb not in TARGET_VERBS:
         return None
     held = env.player.equipped
-    offered = BIOME_RESOURCES.get(env.task.setup.get("biome", "plains"),
-                                  BIOME_RESOURCES["plains"])
+    offered = BIOME_RESOURCES.get(env.task.setup.get("biome", "plains"), BIOME_RESOURCES["plains"])
     options = []
     for item, gather in planner.data["gather"].items():
         prompt, tool = gather["prompt"], gather.get("tool")
-        if (prompt.split()[0] != verb or prompt == why["prompt"] or item not in offered
-                or any(ore in item for ore in DEEP_ORES) or "hold" in gather):
+        if (
+            prompt.split()[0] != verb
+            or prompt == why["prompt"]
+            or item not in offered
+            or any(ore in item for ore in DEEP_ORES)
+            or "hold" in gather
+        ):
             continue
         if tool:
             tiers = planner.data["tool_tiers"][tool.rsplit("_", 1)[1]]
-            if held not in tiers[tiers.index(tool):]:
+            if held not in tiers[tiers.index(tool) :]:
                 continue  # the held tool would not harvest it: nothing would happen
         options.append((prompt, item))
     if not options:
@@ -134,11 +154,14 @@ def _wrong_target(env, planner: MinecraftSolver, why: dict[str, Any],
     prompt, item = sorted(options)[int(rng.integers(len(options)))]
     thought = planner.data["thoughts"]["step"]["gather"].format(**{**why, "prompt": prompt})
     return Mistake(
-        action=format_call("execute", [prompt, item, why["num"]]), thought=thought,
-        kind="wrong_target", replan=True,
+        action=format_call("execute", [prompt, item, why["num"]]),
+        thought=thought,
+        kind="wrong_target",
+        replan=True,
         notice=f"I went for {item} instead of {why['item']} by mistake: "
-               f"{_lower(why['need'])}, and to get it I {why['prompt']}.",
-        details={"planned": why["item"], "wrong": item, "prompt": prompt})
+        f"{_lower(why['need'])}, and to get it I {why['prompt']}.",
+        details={"planned": why["item"], "wrong": item, "prompt": prompt},
+    )
 
 
 def _lower(sentence: str) -> str:

@@ -89,9 +89,35 @@ def _occupancy(cells, z_shift, z_bricks):
 
 
 @njit(cache=True, fastmath=_FASTMATH)
-def _kernel(blocks, bricks, tile_top, y_top, eye, fwd, right, up, tan_h, tan_v, view_dist,
-            top, side, speck, has_speck, shape, style, bedrock, face_light,
-            sky_lo, sky_hi, mob_box, mob_col, mob_speck, mob_has_speck, mob_rect, out):
+def _kernel(
+    blocks,
+    bricks,
+    tile_top,
+    y_top,
+    eye,
+    fwd,
+    right,
+    up,
+    tan_h,
+    tan_v,
+    view_dist,
+    top,
+    side,
+    speck,
+    has_speck,
+    shape,
+    style,
+    bedrock,
+    face_light,
+    sky_lo,
+    sky_hi,
+    mob_box,
+    mob_col,
+    mob_speck,
+    mob_has_speck,
+    mob_rect,
+    out,
+):
     """Cast one ray per pixel of `out` (H, W, 3) uint8; colours are float32 0..255 tables.
 
     Rays only walk y < y_top (above the highest block there is nothing but sky) and jump
@@ -134,8 +160,12 @@ def _kernel(blocks, bricks, tile_top, y_top, eye, fwd, right, up, tan_h, tan_v, 
             mob = -1
             mob_face = 0
             for m in range(n_mobs):
-                if i < mob_rect[m, 0] or i > mob_rect[m, 1] or j < mob_rect[m, 2] \
-                        or j > mob_rect[m, 3]:
+                if (
+                    i < mob_rect[m, 0]
+                    or i > mob_rect[m, 1]
+                    or j < mob_rect[m, 2]
+                    or j > mob_rect[m, 3]
+                ):
                     continue
                 ax = (mob_box[m, 0] - ex) * ix
                 bx = (mob_box[m, 3] - ex) * ix
@@ -304,13 +334,20 @@ def _kernel(blocks, bricks, tile_top, y_top, eye, fwd, right, up, tan_h, tan_v, 
                                         elif ring == 1:
                                             bright *= 0.8
                                     else:  # bark: vertical streaks
-                                        bright = 0.8 + 0.3 * (_hash(cx, cz, face, u, 7, 1)
-                                                              & 255) / 255.0
-                                elif st == GRASS_SIDE and face >= 2 and (
-                                        v == 7 or (v == 6 and (h >> 16) & 1)):
+                                        bright = (
+                                            0.8 + 0.3 * (_hash(cx, cz, face, u, 7, 1) & 255) / 255.0
+                                        )
+                                elif (
+                                    st == GRASS_SIDE
+                                    and face >= 2
+                                    and (v == 7 or (v == 6 and (h >> 16) & 1))
+                                ):
                                     cr, cg, cb = top[b, 0], top[b, 1], top[b, 2]  # grass fringe
-                                if has_speck[b] and ((h >> 20) & 255) < 56 \
-                                        and not (st == LOG and face < 2):
+                                if (
+                                    has_speck[b]
+                                    and ((h >> 20) & 255) < 56
+                                    and not (st == LOG and face < 2)
+                                ):
                                     cr, cg, cb = speck[b, 0], speck[b, 1], speck[b, 2]
                                 lum = bright * face_light[face]
                                 hr, hg, hb = cr * lum, cg * lum, cb * lum
@@ -432,8 +469,9 @@ _CORNERS = np.array([[a, b, c] for a in (0, 1) for b in (0, 1) for c in (0, 1)],
 class Renderer:
     """First-person view of a World, as VAB shows the agent (640x360, 70 degrees FOV)."""
 
-    def __init__(self, height: int = 360, width: int = 640, fov_deg: float = 70.0,
-                 view_distance: int = 48) -> None:
+    def __init__(
+        self, height: int = 360, width: int = 640, fov_deg: float = 70.0, view_distance: int = 48
+    ) -> None:
         self.height, self.width = int(height), int(width)
         self.fov_deg = float(fov_deg)
         self.view_distance = float(view_distance)
@@ -447,15 +485,22 @@ class Renderer:
         self._has_speck = pal.has_speckle.astype(np.bool_)
         self._shape = np.array([_SHAPES[s] for s in pal.shape], dtype=np.int8)
         self._style = np.array(
-            [LOG if n.endswith("_log") else GRASS_SIDE if n == "grass_block" else PLAIN
-             for n in pal.names], dtype=np.int8)
+            [
+                LOG if n.endswith("_log") else GRASS_SIDE if n == "grass_block" else PLAIN
+                for n in pal.names
+            ],
+            dtype=np.int8,
+        )
         self._bedrock = pal.color[pal.id("bedrock")].astype(np.float32)
         self._entities = {
-            kind: (np.array(e["size"], dtype=np.float64),
-                   np.array(e["color"], dtype=np.float32),
-                   np.array(e.get("speckle", e["color"]), dtype=np.float32),
-                   "speckle" in e)
-            for kind, e in pal.entities.items()}
+            kind: (
+                np.array(e["size"], dtype=np.float64),
+                np.array(e["color"], dtype=np.float32),
+                np.array(e.get("speckle", e["color"]), dtype=np.float32),
+                "speckle" in e,
+            )
+            for kind, e in pal.entities.items()
+        }
         self._last: _Scene | None = None  # see render()
         self._shapes: tuple[tuple, _MobShapes | None] | None = None  # see _mob_shapes()
 
@@ -472,8 +517,9 @@ class Renderer:
         while ``key`` (each mob's kind and feet, as ``render`` sees them) stays the same."""
         if self._shapes is not None and self._shapes[0] == key:
             return self._shapes[1]
-        kinds = [(mob, self._entities[mob.kind]) for mob in world.mobs
-                 if mob.kind in self._entities]
+        kinds = [
+            (mob, self._entities[mob.kind]) for mob in world.mobs if mob.kind in self._entities
+        ]
         n = len(kinds)
         shapes = None
         if n:
@@ -483,24 +529,38 @@ class Renderer:
             lo = pos - half
             hi = pos + half + np.stack([np.zeros(n), size[:, 1], np.zeros(n)], 1)
             shapes = _MobShapes(
-                lo, hi, np.concatenate([lo, hi], 1),
+                lo,
+                hi,
+                np.concatenate([lo, hi], 1),
                 np.where(_CORNERS[None], hi[:, None], lo[:, None]),  # (n, 8, 3)
                 np.array([spec[1] for _, spec in kinds], dtype=np.float32).reshape(n, 3),
                 np.array([spec[2] for _, spec in kinds], dtype=np.float32).reshape(n, 3),
-                np.array([spec[3] for _, spec in kinds], dtype=np.bool_))
+                np.array([spec[3] for _, spec in kinds], dtype=np.bool_),
+            )
         self._shapes = (key, shapes)
         return shapes
 
-    def _mobs(self, world: World, eye: np.ndarray, fwd: np.ndarray, right: np.ndarray,
-              up: np.ndarray, key: tuple | None = None) -> tuple[np.ndarray, ...]:
+    def _mobs(
+        self,
+        world: World,
+        eye: np.ndarray,
+        fwd: np.ndarray,
+        right: np.ndarray,
+        up: np.ndarray,
+        key: tuple | None = None,
+    ) -> tuple[np.ndarray, ...]:
         """Mob boxes and colours, plus the screen rectangle each can cover (to skip most rays)."""
         if key is None:
             key = _mob_key(world)
         shapes = self._mob_shapes(world, key)
         if shapes is None:
-            return (np.zeros((0, 6)), np.zeros((0, 3), np.float32),
-                    np.zeros((0, 3), np.float32), np.zeros(0, np.bool_),
-                    np.zeros((0, 4), np.int64))
+            return (
+                np.zeros((0, 6)),
+                np.zeros((0, 3), np.float32),
+                np.zeros((0, 3), np.float32),
+                np.zeros(0, np.bool_),
+                np.zeros((0, 4), np.int64),
+            )
         lo, hi = shapes.lo, shapes.hi
         near = np.linalg.norm(np.clip(eye, lo, hi) - eye, axis=1) <= self.view_distance
         corners = shapes.corners - eye  # (n, 8, 3)
@@ -510,11 +570,23 @@ class Renderer:
         safe = np.where(depth > 0.05, depth, 1.0)
         j = ((corners @ right) / safe / self._tan_h + 1.0) * 0.5 * self.width
         i = (1.0 - (corners @ up) / safe / self._tan_v) * 0.5 * self.height
-        rects = np.stack([np.floor(i.min(1)) - 1, np.floor(i.max(1)) + 1,
-                          np.floor(j.min(1)) - 1, np.floor(j.max(1)) + 1], 1).astype(np.int64)
+        rects = np.stack(
+            [
+                np.floor(i.min(1)) - 1,
+                np.floor(i.max(1)) + 1,
+                np.floor(j.min(1)) - 1,
+                np.floor(j.max(1)) + 1,
+            ],
+            1,
+        ).astype(np.int64)
         rects[straddle] = (0, self.height - 1, 0, self.width - 1)
-        return (shapes.boxes[keep], shapes.cols[keep], shapes.specks[keep], shapes.has[keep],
-                np.ascontiguousarray(rects[keep]))
+        return (
+            shapes.boxes[keep],
+            shapes.cols[keep],
+            shapes.specks[keep],
+            shapes.has[keep],
+            np.ascontiguousarray(rects[keep]),
+        )
 
     def render(self, world: World, eye: np.ndarray, yaw: float, pitch: float) -> np.ndarray:
         """(height, width, 3) uint8 image from the eye position (x, y, z floats).
@@ -524,8 +596,11 @@ class Renderer:
         equip, an ``execute`` that found nothing): the same pixels either way."""
         eye = np.asarray(eye, dtype=np.float64).reshape(3)
         blocks = np.ascontiguousarray(world.blocks, dtype=np.uint8)
-        view = (eye.tobytes(), np.array([yaw, pitch], np.float64).tobytes(),  # bit for bit
-                _mob_key(world))
+        view = (
+            eye.tobytes(),
+            np.array([yaw, pitch], np.float64).tobytes(),  # bit for bit
+            _mob_key(world),
+        )
         last = self._last
         if last is not None and same_grid(last.blocks, blocks):
             if last.view == view:
@@ -535,10 +610,35 @@ class Renderer:
         fwd, right, up = self._basis(float(yaw), float(pitch))
         boxes, cols, specks, has, rects = self._mobs(world, eye, fwd, right, up, view[2])
         out = np.empty((self.height, self.width, 3), dtype=np.uint8)
-        _kernel(blocks, last.bricks, last.tile_top, last.y_top, eye, fwd, right, up,
-                self._tan_h, self._tan_v, self.view_distance, self._top, self._side,
-                self._speck, self._has_speck, self._shape, self._style, self._bedrock,
-                _FACE_LIGHT, SKY_HORIZON, SKY_ZENITH, boxes, cols, specks, has, rects, out)
+        _kernel(
+            blocks,
+            last.bricks,
+            last.tile_top,
+            last.y_top,
+            eye,
+            fwd,
+            right,
+            up,
+            self._tan_h,
+            self._tan_v,
+            self.view_distance,
+            self._top,
+            self._side,
+            self._speck,
+            self._has_speck,
+            self._shape,
+            self._style,
+            self._bedrock,
+            _FACE_LIGHT,
+            SKY_HORIZON,
+            SKY_ZENITH,
+            boxes,
+            cols,
+            specks,
+            has,
+            rects,
+            out,
+        )
         last.view, last.frame = view, out
         return out.copy()
 

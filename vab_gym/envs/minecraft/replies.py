@@ -29,8 +29,12 @@ def harness_rewrite(reply: str) -> str:
     """``Container.execute``: "Action:" spellings become "ACTION:", and only the first
     ACTION (and OBSERVATION) section is kept."""
     reply = reply.split("Feedback on the Action: ")[0]
-    for old, new in (("Action:", "ACTION:"), ("Observation:", "OBSERVATION:"),
-                     ("action:", "ACTION:"), ("observation:", "OBSERVATION:")):
+    for old, new in (
+        ("Action:", "ACTION:"),
+        ("Observation:", "OBSERVATION:"),
+        ("action:", "ACTION:"),
+        ("observation:", "OBSERVATION:"),
+    ):
         reply = reply.replace(old, new)
     for word in ("ACTION", "OBSERVATION"):
         if reply.count(word) >= 2:
@@ -91,11 +95,12 @@ def _read_call(action: str) -> str:
         return _read_execute(action.split("(")[1].split(")")[0].strip())
     func = next((f for f in FUNCTIONS if action.startswith(f"{f}(")), None)
     if func is None:
-        message = ("Error: Invalid function. Please use one of the following functions: "
-                   "`craft`, `smelt`, `equip`, `teleport_to_spawn`, `look_up`, or `execute`.")
+        message = (
+            "Error: Invalid function. Please use one of the following functions: "
+            "`craft`, `smelt`, `equip`, `teleport_to_spawn`, `look_up`, or `execute`."
+        )
         if "(" not in action or ")" not in action:
-            message = ("Error: Invalid action. Please use the format of python function: "
-                       "func(args).")
+            message = "Error: Invalid action. Please use the format of python function: func(args)."
         if action == NO_ACTION:
             message = 'Error: Invalid output. You should include "ACTION" in your output.'
         raise ActionError(message)
@@ -116,11 +121,11 @@ def _read_call(action: str) -> str:
     if len(args) > 2:
         raise ActionError(f"Error: `{func}` function takes 1 or 2 arguments.")
     if not args[1].isdigit():
-        raise ActionError(f"Error: the second argument of `{func}` function must be an "
-                          "integer.")
+        raise ActionError(f"Error: the second argument of `{func}` function must be an integer.")
     if int(args[1]) < 1:
-        raise ActionError(f"Error: the second argument of `{func}` function must be an "
-                          "integer greater than 0.")
+        raise ActionError(
+            f"Error: the second argument of `{func}` function must be an integer greater than 0."
+        )
     return format_call(func, [args[0], int(args[1])])
 
 
@@ -131,8 +136,9 @@ def _read_execute(args_str: str) -> str:
         if "=" in args_str:
             args_str = args_str.split("=")[1]
         if not (args_str.startswith(('"', "'")) and args_str.endswith(('"', "'"))):
-            raise ActionError("Error: the `prompt` and `goal_item` argument in `execute` "
-                              "function must be string.")
+            raise ActionError(
+                "Error: the `prompt` and `goal_item` argument in `execute` function must be string."
+            )
         return _checked(format_call("execute", [args_str[1:-1].strip()]), args_str[1:-1])
     prompt, *rest = args_str.split(separator)
     if "=" in prompt:
@@ -147,13 +153,14 @@ def _read_execute(args_str: str) -> str:
     if len(rest) == 1:
         inner = next((s for s in ("',", '",') if s in rest[0]), None)
         if inner is None:
-            raise ActionError("Error: the `execute` function takes 1 or 3 arguments. And the "
-                              "second argument must be a string.")
+            raise ActionError(
+                "Error: the `execute` function takes 1 or 3 arguments. And the "
+                "second argument must be a string."
+            )
         rest = rest[0].split(inner)
     goal, num = (_unquote(a.strip()) for a in rest[:2])
     if not num.isdigit():
-        raise ActionError("Error: the third argument of `execute` function must be an "
-                          "integer.")
+        raise ActionError("Error: the third argument of `execute` function must be an integer.")
     return format_call("execute", [prompt, goal, int(num)])
 
 

@@ -31,10 +31,14 @@ import yaml
 
 Inventory = Counter  # item name -> count
 INVENTORY_SLOTS = 36
-UNKNOWN_ERROR = ("Error: Unknown error occurred. Try moving, equipping something else, and "
-                 "then attempting the action again.")  # minecraft_env.py: Env.step's except
-NO_RECIPE = ("No recipe for this item. Maybe it is a raw item or you take the wrong name as "
-             "an argument.")  # func_call.py: look_up
+UNKNOWN_ERROR = (
+    "Error: Unknown error occurred. Try moving, equipping something else, and "
+    "then attempting the action again."
+)  # minecraft_env.py: Env.step's except
+NO_RECIPE = (
+    "No recipe for this item. Maybe it is a raw item or you take the wrong name as "
+    "an argument."
+)  # func_call.py: look_up
 # Vanilla burn times in items smelted (1600, 300 and 300 ticks at 200 ticks an item).
 _BURN = {"coals": 8.0, "planks": 1.5, "logs": 1.5}
 
@@ -111,7 +115,8 @@ class Rules:
         # name recipe files, e.g. red_dye_from_beetroot).
         self.tags: dict[str, tuple[str, ...]] = {
             normalize(tag): tuple(normalize(m) for m in members)
-            for tag, members in json.loads(_data_file("tag_items.json")).items()}
+            for tag, members in json.loads(_data_file("tag_items.json")).items()
+        }
         self.files: dict[str, dict] = json.loads(_data_file("recipes.json"))
         extra = yaml.safe_load(resources.files(__package__).joinpath("rules.yaml").read_text())
         self.drop_overrides = {k: [tuple(d) for d in v] for k, v in extra["drops"].items()}
@@ -125,14 +130,24 @@ class Rules:
                 items = _crafting_items(recipe)
                 if items is not None:
                     result = recipe["result"]
-                    self.recipes[name] = [Recipe(
-                        normalize(result["item"]), int(result.get("count") or 1),
-                        tuple(items.items()), _needs_table(recipe))]
+                    self.recipes[name] = [
+                        Recipe(
+                            normalize(result["item"]),
+                            int(result.get("count") or 1),
+                            tuple(items.items()),
+                            _needs_table(recipe),
+                        )
+                    ]
             elif kind == "smelting":
                 source, what = _ingredient(recipe["ingredient"])
-                self.smelting[name] = [Recipe(
-                    normalize(recipe["result"]), 1,
-                    (("#" + source if what == "tag" else source, 1),), smelting=True)]
+                self.smelting[name] = [
+                    Recipe(
+                        normalize(recipe["result"]),
+                        1,
+                        (("#" + source if what == "tag" else source, 1),),
+                        smelting=True,
+                    )
+                ]
 
     # -- names ----------------------------------------------------------------------------
     def is_tag(self, name: str) -> bool:
@@ -160,8 +175,9 @@ class Rules:
         single member."""
         return max((inventory.get(m, 0) for m in self.members(name)), default=0)
 
-    def slot(self, inventory: Inventory, name: str,
-             one_stack: bool = False) -> tuple[str, int] | None:
+    def slot(
+        self, inventory: Inventory, name: str, one_stack: bool = False
+    ) -> tuple[str, int] | None:
         """``craft_agent.find_in_inventory``: where VAB's skills take ``name`` from, as
         (item, amount): an item, or a tag's member with the most (the first of equal ones, in
         the tag's order); with ``one_stack``, VAB's single slot (first stack, biggest stack);
@@ -200,21 +216,28 @@ class Rules:
         book's order: the env's grounded crafts."""
         count = cache(partial(self.count, inventory))  # ~600 recipes ask a few dozen names
         names, uses, always = self._first_uses("recipes")
-        return [names[k] for k in self._candidates(inventory, uses, always)
-                if any(all(count(i) >= n for i, n in r.ingredients)
-                       and (not r.needs_table or "crafting_table" in inventory)
-                       for r in self.recipes[names[k]])]
+        return [
+            names[k]
+            for k in self._candidates(inventory, uses, always)
+            if any(
+                all(count(i) >= n for i, n in r.ingredients)
+                and (not r.needs_table or "crafting_table" in inventory)
+                for r in self.recipes[names[k]]
+            )
+        ]
 
     def smeltable(self, inventory: Inventory) -> list[str]:
         """The smelting files whose ingredient the inventory holds, in the book's order (the
         furnace and fuel are ``smelt``'s to check)."""
         names, uses, always = self._first_uses("smelting")
-        return [names[k] for k in self._candidates(inventory, uses, always)
-                if any(self.count(inventory, r.ingredients[0][0]) for r in self.smelting[names[k]])]
+        return [
+            names[k]
+            for k in self._candidates(inventory, uses, always)
+            if any(self.count(inventory, r.ingredients[0][0]) for r in self.smelting[names[k]])
+        ]
 
     @staticmethod
-    def _candidates(inventory: Inventory, uses: dict[str, set[int]], always: set[int]
-                    ) -> list[int]:
+    def _candidates(inventory: Inventory, uses: dict[str, set[int]], always: set[int]) -> list[int]:
         """The recipes (by position) whose first ingredient names an item the inventory
         holds: only those can pass, and weighing them alone instead of all 639 recipes
         makes grounding about 10x faster."""
@@ -249,8 +272,7 @@ class Rules:
         names = self.tags.get(name, (name,))
         return [(n, (self.recipes.get(n) or [None])[0]) for n in names if n in self.files]
 
-    def craft(self, inventory: Inventory, item: str, num: int = 1,
-              one_stack: bool = False) -> str:
+    def craft(self, inventory: Inventory, item: str, num: int = 1, one_stack: bool = False) -> str:
         """``craft_agent.crafting``: craft ``num`` of ``item`` (or of a tag's member: the last
         one with enough materials); VAB's message."""
         options = self.craft_options(item)
@@ -261,14 +283,18 @@ class Rules:
             if recipe is None:  # a smelting or special file: VAB's KeyError
                 raise RuleError(UNKNOWN_ERROR)
             times = math.ceil(num / recipe.count)
-            if all(self.slot_amount(inventory, i, one_stack) >= n * times
-                   for i, n in recipe.ingredients):
+            if all(
+                self.slot_amount(inventory, i, one_stack) >= n * times
+                for i, n in recipe.ingredients
+            ):
                 chosen = recipe
         if chosen is None:
             raise RuleError(f"Not enough materials for {num} {item}.")
         if chosen.needs_table and not self.slot(inventory, "crafting_table"):
-            raise RuleError("No crafting_table in your inventory. You cannot use the "
-                            "crafting_table even if it's right in front of you.")
+            raise RuleError(
+                "No crafting_table in your inventory. You cannot use the "
+                "crafting_table even if it's right in front of you."
+            )
         times = math.ceil(num / chosen.count)
         trial = inventory.copy()
         for ingredient, n in chosen.ingredients:
@@ -278,8 +304,7 @@ class Rules:
         self._commit(inventory, trial, "No space to place the product.")
         return f"Successfully crafted {num} {item}."
 
-    def smelt(self, inventory: Inventory, item: str, num: int = 1,
-              one_stack: bool = False) -> str:
+    def smelt(self, inventory: Inventory, item: str, num: int = 1, one_stack: bool = False) -> str:
         """``smelt_agent.smelting``: smelt with a carried furnace, in VAB's order of checks.
 
         A wooden_pickaxe (exactly) must be there to mine the furnace back. Fuel: one coal
@@ -297,8 +322,10 @@ class Rules:
         if fuel is None:
             raise RuleError("Not enough fuels. You need at least 1 coals or 2 logs or 2 planks.")
         if not inventory.get("furnace", 0):
-            raise RuleError("No furnace in your inventory. You cannot use the furnace even "
-                            "if it's right in front of you.")
+            raise RuleError(
+                "No furnace in your inventory. You cannot use the furnace even "
+                "if it's right in front of you."
+            )
         trial = inventory.copy()
         if fuel == "charcoal_first":
             log = self.slot(trial, "logs_that_burn", one_stack)
@@ -343,11 +370,18 @@ class Rules:
         """``func_call.look_up``: VAB's text for an item's recipe file, or a tag's members."""
         if name in self.tags:
             members = self.tags[name]
-            lines = [f"{name} is a tag. Following items belong to this tag: "
-                     + ", ".join(members) + "."]
-            lines += [f"{m}: " + (self.describe(m) if m in self.files
-                                  else "It is a raw item you can mine from the environment.")
-                      for m in members]
+            lines = [
+                f"{name} is a tag. Following items belong to this tag: " + ", ".join(members) + "."
+            ]
+            lines += [
+                f"{m}: "
+                + (
+                    self.describe(m)
+                    if m in self.files
+                    else "It is a raw item you can mine from the environment."
+                )
+                for m in members
+            ]
             return "\n".join(lines)
         if name not in self.files:
             return NO_RECIPE
@@ -362,19 +396,24 @@ class Rules:
             if items is None:
                 return "Cannot obtain the object."
             result = normalize(recipe["result"]["item"])
-            needs = ", ".join(f"{n} {i[1:]} (tag)" if i.startswith("#") else f"{n} {i}"
-                              for i, n in items.items())
+            needs = ", ".join(
+                f"{n} {i[1:]} (tag)" if i.startswith("#") else f"{n} {i}" for i, n in items.items()
+            )
             count = recipe["result"].get("count") or 1
-            return (f"Crafting {result} needs {needs}. Every time you craft {result} with the "
-                    f"ingredients above, you will get {count} {result}.")
+            return (
+                f"Crafting {result} needs {needs}. Every time you craft {result} with the "
+                f"ingredients above, you will get {count} {result}."
+            )
         if kind == "smelting":
             fuels = ", ".join(self.tags["coals"])
             pieces = ", ".join(self.tags["planks"] + self.tags["logs"])
             source, what = _ingredient(recipe["ingredient"])
-            return (f"Smelting 1 {normalize(recipe['result'])} needs 1 unit of fuel and 1 "
-                    f"ingredient. Fuel can be one of the following: {fuels}. Or you can use 2 "
-                    f"pieces of the following as a unit of fuel: {pieces}. Ingredient: "
-                    f"1 {source}{' (tag)' if what == 'tag' else ''}.")
+            return (
+                f"Smelting 1 {normalize(recipe['result'])} needs 1 unit of fuel and 1 "
+                f"ingredient. Fuel can be one of the following: {fuels}. Or you can use 2 "
+                f"pieces of the following as a unit of fuel: {pieces}. Ingredient: "
+                f"1 {source}{' (tag)' if what == 'tag' else ''}."
+            )
         return "Cannot obtain the object."
 
     # -- mining and loot ------------------------------------------------------------------
@@ -397,8 +436,9 @@ class Rules:
     def block_drops(self, block: str, rng: np.random.Generator) -> list[tuple[str, int]]:
         """What breaking ``block`` (with a tool that can harvest it) drops."""
         if block in self.drop_overrides:
-            return [(item, 1) for item, chance in self.drop_overrides[block]
-                    if rng.random() < chance]
+            return [
+                (item, 1) for item, chance in self.drop_overrides[block] if rng.random() < chance
+            ]
         loot = self.md.blockLoot.get(block)
         if not loot:
             return [(block, 1)] if block in self.items else []

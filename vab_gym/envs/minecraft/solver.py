@@ -69,8 +69,9 @@ class MinecraftSolver:
     def act(self, obs: dict[str, Any], info: dict[str, Any]) -> str:
         player = self.env.player
         if self._last.startswith("execute("):
-            stuck = all(player.inventory.get(k, 0) <= n for k, n in self._before.items()) \
-                and set(player.inventory) <= set(self._before)  # nothing gained at all
+            stuck = all(player.inventory.get(k, 0) <= n for k, n in self._before.items()) and set(
+                player.inventory
+            ) <= set(self._before)  # nothing gained at all
             self._fails = self._fails + 1 if stuck else 0
             if not stuck:  # a fresh search may go back to the spawn and explore again
                 self._teleported = self._explored = False
@@ -83,8 +84,11 @@ class MinecraftSolver:
                 action, self._fails, self._teleported = "teleport_to_spawn()", 0, True
                 self._why = {"kind": "teleport", "item": self._gathering}
             elif self._fails >= 2 and not self._explored:  # beyond the executor's search
-                action, self._fails, self._explored = format_call(
-                    "execute", ["explore the area"]), 0, True
+                action, self._fails, self._explored = (
+                    format_call("execute", ["explore the area"]),
+                    0,
+                    True,
+                )
                 self._why = {"kind": "explore", "item": self._gathering}
             elif self._fails >= 2:  # nothing left even there: find another way to it
                 self._exhausted.add(self._gathering)
@@ -101,8 +105,9 @@ class MinecraftSolver:
         player = self.env.player
         self._why = {"kind": "look_up", "item": self.target}
         try:
-            action = self.plan(player.inventory, player.equipped, self.target, self.count,
-                               role="goal")
+            action = self.plan(
+                player.inventory, player.equipped, self.target, self.count, role="goal"
+            )
         except _Unreachable:
             action = None
         return action, self.why()
@@ -125,12 +130,14 @@ class MinecraftSolver:
         the item above it in the plan (a tag and its member are one item here) and the
         template's values."""
         stack = self._stack
-        frames = [f for f, below in zip(stack, [*stack[1:], None], strict=True)
-                  if below is None or below[0] not in self.book.tags.get(f[0], ())]
+        frames = [
+            f
+            for f, below in zip(stack, [*stack[1:], None], strict=True)
+            if below is None or below[0] not in self.book.tags.get(f[0], ())
+        ]
         _, n, role = frames[-1]
         parent = frames[-2][0] if len(frames) > 1 else ""
-        self._why = {"kind": kind, "item": item, "n": n, "role": role, "parent": parent,
-                     **values}
+        self._why = {"kind": kind, "item": item, "n": n, "role": role, "parent": parent, **values}
 
     def _have(self, inv: Inventory, ingredients) -> str:
         """What of the ingredients the inventory holds, in the slots crafting takes them from:
@@ -142,8 +149,15 @@ class MinecraftSolver:
         return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
 
     # -- planning -------------------------------------------------------------------------
-    def plan(self, inv: Inventory, held: str | None, item: str, n: int,
-             visiting: frozenset[str] = frozenset(), role: str = "ingredient") -> str | None:
+    def plan(
+        self,
+        inv: Inventory,
+        held: str | None,
+        item: str,
+        n: int,
+        visiting: frozenset[str] = frozenset(),
+        role: str = "ingredient",
+    ) -> str | None:
         """The next action towards ``n`` of ``item``; ``None`` when the inventory has them.
         Ways to get an item are tried cheapest first; one that dead-ends (a cycle, an item
         nothing yields) gives way to the next. ``role`` is what the item is for (the
@@ -154,10 +168,12 @@ class MinecraftSolver:
         finally:
             self._stack.pop()
 
-    def _plan(self, inv: Inventory, held: str | None, item: str, n: int,
-              visiting: frozenset[str]) -> str | None:
-        if self.book.judge_count(inv, item) >= n or (visiting and
-                                                     self.book.slot_amount(inv, item) >= n):
+    def _plan(
+        self, inv: Inventory, held: str | None, item: str, n: int, visiting: frozenset[str]
+    ) -> str | None:
+        if self.book.judge_count(inv, item) >= n or (
+            visiting and self.book.slot_amount(inv, item) >= n
+        ):
             return None
         if item in visiting or len(visiting) > MAX_DEPTH:
             raise _Unreachable(item)
@@ -165,16 +181,20 @@ class MinecraftSolver:
         options = []
         if self.book.is_tag(item) and item not in self.book.items:
             role = self._stack[-1][2]
-            options = [lambda m=m: self.plan(inv, held, m, n, visiting, role)
-                       for m in self._members_by_cost(inv, item)]
+            options = [
+                lambda m=m: self.plan(inv, held, m, n, visiting, role)
+                for m in self._members_by_cost(inv, item)
+            ]
         gather = self.data["gather"].get(item)
         if gather and item not in self._exhausted:
             options.append(lambda: self._gather(inv, held, item, n, gather, visiting))
         ways = sorted(self.book.recipes.get(item, []), key=lambda r: self._cost(inv, r))
         options += [lambda r=r: self._craft(inv, held, item, n, r, visiting) for r in ways]
         if item in self.book.smelting:
-            smelt = (self._cost(inv, self.book.smelting[item][0]),
-                     lambda: self._smelt(inv, held, item, n, visiting))
+            smelt = (
+                self._cost(inv, self.book.smelting[item][0]),
+                lambda: self._smelt(inv, held, item, n, visiting),
+            )
             cheaper = [i for i, r in enumerate(ways) if self._cost(inv, r) > smelt[0]]
             at = len(options) - len(ways) + (cheaper[0] if cheaper else len(ways))
             options.insert(at, smelt[1])
@@ -198,8 +218,9 @@ class MinecraftSolver:
     def _members_by_cost(self, inv: Inventory, tag: str) -> list[str]:
         members = list(self.book.members(tag))
         preferred = self.data["tag_members"].get(tag)
-        return sorted(members, key=lambda m: (-inv.get(m, 0), m != preferred,
-                                              self.depth.get(m, 100)))
+        return sorted(
+            members, key=lambda m: (-inv.get(m, 0), m != preferred, self.depth.get(m, 100))
+        )
 
     def _member(self, inv: Inventory, tag: str) -> str:
         members = self.book.members(tag)
@@ -213,7 +234,7 @@ class MinecraftSolver:
         hold = gather.get("hold")
         if tool:
             tiers = self.data["tool_tiers"][tool.rsplit("_", 1)[1]]
-            good = tiers[tiers.index(tool):]
+            good = tiers[tiers.index(tool) :]
             have = [p for p in good if inv.get(p, 0) > 0]
             if not have:
                 return self.plan(inv, held, tool, 1, visiting, "tool")
@@ -228,8 +249,13 @@ class MinecraftSolver:
                 return format_call("equip", [hold])
         missing = n - self.book.count(inv, item)
         self._gathering = item
-        self._note("gather", item, prompt=gather["prompt"], num=max(1, missing),
-                   have=self.book.count(inv, item) or "none")
+        self._note(
+            "gather",
+            item,
+            prompt=gather["prompt"],
+            num=max(1, missing),
+            have=self.book.count(inv, item) or "none",
+        )
         return format_call("execute", [gather["prompt"], item, max(1, missing)])
 
     def _craft(self, inv, held, item, n, recipe, visiting) -> str | None:
@@ -243,8 +269,12 @@ class MinecraftSolver:
             if step:
                 return step
         table = (("crafting_table", 1),) if recipe.needs_table else ()
-        self._note("craft", item, num=n - self.book.count(inv, item),
-                   have=self._have(inv, recipe.ingredients + table))
+        self._note(
+            "craft",
+            item,
+            num=n - self.book.count(inv, item),
+            have=self._have(inv, recipe.ingredients + table),
+        )
         return format_call("craft", [item, n - self.book.count(inv, item)])
 
     def _smelt(self, inv, held, item, n, visiting) -> str | None:
@@ -255,15 +285,18 @@ class MinecraftSolver:
             if step:
                 return step
         if self.book.fuel_choice(inv) is None:
-            step = (self.plan(inv, held, "coal", math.ceil(missing / 8), visiting, "fuel")
-                    if missing > 4 else self.plan(inv, held, "planks", 2 * missing, visiting,
-                                                  "fuel"))
+            step = (
+                self.plan(inv, held, "coal", math.ceil(missing / 8), visiting, "fuel")
+                if missing > 4
+                else self.plan(inv, held, "planks", 2 * missing, visiting, "fuel")
+            )
             if step:
                 return step
         # With logs and planks but no coal, VAB's skill first burns a log into charcoal.
         logs = set(self.book.members("logs_that_burn"))
-        extra = (self.book.fuel_choice(inv) == "charcoal_first"
-                 and bool(logs & set(self.book.members(source))))
+        extra = self.book.fuel_choice(inv) == "charcoal_first" and bool(
+            logs & set(self.book.members(source))
+        )
         step = self.plan(inv, held, source, missing + extra, visiting, "source")
         if step:
             return step

@@ -35,26 +35,62 @@ OBTAIN = Prototype(
 # What each biome offers without tools beyond what can be crafted from it: the blocks and
 # mobs the embedded world generates there (worldgen.py), by item name.
 BIOME_RESOURCES = {
-    "plains": ["oak_log", "birch_log", "dirt", "sand", "gravel", "clay_ball", "cobblestone",
-               "coal", "iron_ore", "gold_ore", "redstone", "lapis_lazuli", "diamond",
-               "sugar_cane", "wheat_seeds", "dandelion", "poppy", "azure_bluet", "oxeye_daisy",
-               "beef", "leather", "porkchop", "mutton", "white_wool", "chicken", "feather",
-               "egg", "rabbit", "rabbit_hide", "water_bucket", "apple", "flint",
-               "rotten_flesh", "bone", "string", "spider_eye", "gunpowder", "arrow"],
+    "plains": [
+        "oak_log",
+        "birch_log",
+        "dirt",
+        "sand",
+        "gravel",
+        "clay_ball",
+        "cobblestone",
+        "coal",
+        "iron_ore",
+        "gold_ore",
+        "redstone",
+        "lapis_lazuli",
+        "diamond",
+        "sugar_cane",
+        "wheat_seeds",
+        "dandelion",
+        "poppy",
+        "azure_bluet",
+        "oxeye_daisy",
+        "beef",
+        "leather",
+        "porkchop",
+        "mutton",
+        "white_wool",
+        "chicken",
+        "feather",
+        "egg",
+        "rabbit",
+        "rabbit_hide",
+        "water_bucket",
+        "apple",
+        "flint",
+        "rotten_flesh",
+        "bone",
+        "string",
+        "spider_eye",
+        "gunpowder",
+        "arrow",
+    ],
 }
 BIOME_RESOURCES["forest"] = BIOME_RESOURCES["plains"]
 BIOME_RESOURCES["oak_forest"] = BIOME_RESOURCES["plains"]
 
 
-def step_weights(task: str, init_inventory: dict[str, int], *,
-                 vab_keys: bool = False) -> dict[str, float]:
+def step_weights(
+    task: str, init_inventory: dict[str, int], *, vab_keys: bool = False
+) -> dict[str, float]:
     """VAB's partial-score weights for ``task``: ``step_rewards.json`` without the items the
     agent starts with, rescaled to the same total (``assembly/env.py``:
     ``recompute_item_reward``). VAB compares its ``minecraft:`` keys with the task's
     inventory keys as written, so an unprefixed starting item keeps its weight: that is
     ``vab_keys=True`` (4 test tasks differ)."""
-    table = json.loads((resources.files(__package__) / "data" / "step_rewards.json")
-                       .read_text("utf-8"))
+    table = json.loads(
+        (resources.files(__package__) / "data" / "step_rewards.json").read_text("utf-8")
+    )
     raw = {k: float(v) for k, v in table.get(f"minecraft:{normalize(task)}", {}).items()}
     if vab_keys:
         kept = {k: v for k, v in raw.items() if k not in init_inventory}
@@ -71,7 +107,7 @@ def convert_vab_tasks(path: str | Path, split: str = "test") -> list[Task]:
     """VAB's ``formated_tasks_v1.3.json`` (or ``training_tasks.json``) as package tasks."""
     tasks = []
     for entry in json.loads(Path(path).read_text("utf-8")):
-        (target, count), = entry["task_obj"].items()
+        ((target, count),) = entry["task_obj"].items()
         item = normalize(target)
         raw_inventory = entry["env"]["init_inventory"]
         # In VAB's order: it is the slot order (build_env_yaml), slot 0 held.
@@ -79,17 +115,27 @@ def convert_vab_tasks(path: str | Path, split: str = "test") -> list[Task]:
         weights = step_weights(item, init_inventory)
         vab_weights = step_weights(item, raw_inventory, vab_keys=True)
         quirk = {"step_rewards_vab": vab_weights} if vab_weights != weights else {}
-        tasks.append(Task(
-            id=f"mc-{split}-{item}",
-            env=ENV_ID,
-            split=split,
-            instruction=INSTRUCTION.format(item=item),
-            setup={"biome": entry["env"]["biome"], "init_inventory": init_inventory,
-                   "kits": list(entry["init_command"]), "mobs": list(entry["env"]["mobs"])},
-            judge={"type": "inventory", "item": item, "count": int(count)},
-            metadata={"group": entry["group"], "source": "VAB formated_tasks_v1.3.json",
-                      "step_rewards": weights, **quirk},
-        ))
+        tasks.append(
+            Task(
+                id=f"mc-{split}-{item}",
+                env=ENV_ID,
+                split=split,
+                instruction=INSTRUCTION.format(item=item),
+                setup={
+                    "biome": entry["env"]["biome"],
+                    "init_inventory": init_inventory,
+                    "kits": list(entry["init_command"]),
+                    "mobs": list(entry["env"]["mobs"]),
+                },
+                judge={"type": "inventory", "item": item, "count": int(count)},
+                metadata={
+                    "group": entry["group"],
+                    "source": "VAB formated_tasks_v1.3.json",
+                    "step_rewards": weights,
+                    **quirk,
+                },
+            )
+        )
     return tasks
 
 
@@ -107,8 +153,10 @@ def reachable(base: Iterable[str], book: Rules | None = None) -> dict[str, int]:
         for recipe in recipes:
             if recipe.result in depth:
                 continue
-            needs = [max((depth[m] for m in book.members(i) if m in depth), default=None)
-                     for i, _ in recipe.ingredients]
+            needs = [
+                max((depth[m] for m in book.members(i) if m in depth), default=None)
+                for i, _ in recipe.ingredients
+            ]
             if recipe.needs_table:
                 needs.append(depth.get("crafting_table"))
             if recipe.smelting:
@@ -140,7 +188,8 @@ def _recipes_by_result() -> dict[str, list[Any]]:
     book = rules()
     found: dict[str, list[Any]] = {}
     for recipe in [r for rs in book.recipes.values() for r in rs] + [
-            r for rs in book.smelting.values() for r in rs]:
+        r for rs in book.smelting.values() for r in rs
+    ]:
         found.setdefault(recipe.result, []).append(recipe)
     return found
 
@@ -190,8 +239,15 @@ def obtain_steps(task: Task) -> int | None:
     return None if found == math.inf else int(found)
 
 
-def obtain_task(item: str, world_seed: int, *, task_id: str, split: str = "train",
-                biome: str = "plains", depth: dict[str, int] | None = None) -> Task:
+def obtain_task(
+    item: str,
+    world_seed: int,
+    *,
+    task_id: str,
+    split: str = "train",
+    biome: str = "plains",
+    depth: dict[str, int] | None = None,
+) -> Task:
     """One "obtain {item}" task from an empty inventory in world ``world_seed``, with VAB's
     step rewards for ``item`` (``step_weights``, as the test tasks get theirs), so
     ``reward_mode="progress"`` pays for the ingredients on the way."""
@@ -201,14 +257,20 @@ def obtain_task(item: str, world_seed: int, *, task_id: str, split: str = "train
         task_id=task_id,
         env=ENV_ID,
         split=split,
-        setup={"biome": biome, "init_inventory": {}, "kits": [], "mobs": [],
-               "world_seed": int(world_seed)},
+        setup={
+            "biome": biome,
+            "init_inventory": {},
+            "kits": [],
+            "mobs": [],
+            "world_seed": int(world_seed),
+        },
         metadata={"recipe_steps": depth[item], "step_rewards": step_weights(item, {})},
     )
 
 
-def train_tasks(count: int, seed: int, biome: str = "plains",
-                exclude: Iterable[str] = ()) -> list[Task]:
+def train_tasks(
+    count: int, seed: int, biome: str = "plains", exclude: Iterable[str] = ()
+) -> list[Task]:
     """``count`` "obtain {item}" tasks for items reachable from ``biome``'s resources, each
     with its own world seed; ``exclude`` (e.g. the test targets) is left out."""
     depth = reachable(BIOME_RESOURCES[biome])
@@ -217,20 +279,30 @@ def train_tasks(count: int, seed: int, biome: str = "plains",
     rng = np.random.default_rng(seed)
 
     def make(item: str) -> Task:
-        return obtain_task(item, int(rng.integers(2**31)), task_id=f"mc-train-{seed}-{item}",
-                           biome=biome, depth=depth)
+        return obtain_task(
+            item,
+            int(rng.integers(2**31)),
+            task_id=f"mc-train-{seed}-{item}",
+            biome=biome,
+            depth=depth,
+        )
 
     return sample_instances(items, make, count, rng)
 
 
-def tier_tasks(items: Iterable[str], world_seeds: Iterable[int], *, split: str = "train",
-               biome: str = "plains") -> list[Task]:
+def tier_tasks(
+    items: Iterable[str], world_seeds: Iterable[int], *, split: str = "train", biome: str = "plains"
+) -> list[Task]:
     """Every item in every world: a fixed task set for training on a few low tiers and
     evaluating on held-out worlds (``benchmarks/train_rl.py``)."""
     depth = reachable(BIOME_RESOURCES[biome])
-    return [obtain_task(item, seed, task_id=f"mc-{split}-w{seed}-{item}", split=split,
-                        biome=biome, depth=depth)
-            for seed in world_seeds for item in items]
+    return [
+        obtain_task(
+            item, seed, task_id=f"mc-{split}-w{seed}-{item}", split=split, biome=biome, depth=depth
+        )
+        for seed in world_seeds
+        for item in items
+    ]
 
 
 def fresh_train_tasks(count: int, shipped: TaskSet, folder: Path) -> list[Task]:

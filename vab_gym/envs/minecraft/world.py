@@ -86,8 +86,12 @@ def same_grid(copy: np.ndarray, blocks: np.ndarray) -> bool:
     the executor's masks and the renderer's occupancy notice edits made by anyone, in a
     tenth of a millisecond for a 1.5 MB grid (numpy's ``array_equal`` builds a grid-sized
     array first)."""
-    return (copy.shape == blocks.shape and copy.dtype == blocks.dtype
-            and blocks.flags.c_contiguous and _same(_words(copy), _words(blocks)))
+    return (
+        copy.shape == blocks.shape
+        and copy.dtype == blocks.dtype
+        and blocks.flags.c_contiguous
+        and _same(_words(copy), _words(blocks))
+    )
 
 
 @dataclass

@@ -76,8 +76,9 @@ def _perlin(rng: np.random.Generator, shape: tuple[int, int], scale: float) -> n
     return (a + v * (b - a)) * 1.5
 
 
-def _fbm(rng: np.random.Generator, shape: tuple[int, int], scale: float,
-         octaves: int = 4) -> np.ndarray:
+def _fbm(
+    rng: np.random.Generator, shape: tuple[int, int], scale: float, octaves: int = 4
+) -> np.ndarray:
     """Fractal noise: octaves of `_perlin`, each half the size and weight of the last."""
     total = np.zeros(shape)
     for k in range(octaves):
@@ -103,8 +104,9 @@ def _smoothstep(lo: float, hi: float, x: np.ndarray) -> np.ndarray:
 # --- terrain ------------------------------------------------------------------------------
 
 
-def _biome_weights(rng: np.random.Generator, names: list[str], home: str, dx: np.ndarray,
-                   dz: np.ndarray) -> np.ndarray:
+def _biome_weights(
+    rng: np.random.Generator, names: list[str], home: str, dx: np.ndarray, dz: np.ndarray
+) -> np.ndarray:
     """(B, X, Z) soft biome weights: `home` in a disc round the spawn, a ring of others."""
     cfg = config()
     lay = cfg["layout"]
@@ -149,8 +151,9 @@ def _blur(field: np.ndarray, radius: int) -> np.ndarray:
     return field
 
 
-def _carve(h: np.ndarray, beyond: np.ndarray, inside: np.ndarray, depth: float, bank: float,
-           sea: int) -> np.ndarray:
+def _carve(
+    h: np.ndarray, beyond: np.ndarray, inside: np.ndarray, depth: float, bank: float, sea: int
+) -> np.ndarray:
     """Sink water into `h`: `beyond` = blocks past the water's edge (< 0 in the water),
     `inside` in 0..1 grows toward its middle; shores flatten to a beach at sea level and
     rise no steeper than ~1 in 1.5, so high ground meets water in slopes, not walls."""
@@ -160,8 +163,9 @@ def _carve(h: np.ndarray, beyond: np.ndarray, inside: np.ndarray, depth: float, 
     return np.where(beyond < 0, np.minimum(h, bed), np.where(beyond < 1.5 + bank, shore, h))
 
 
-def generate(seed: int, biome: str = "plains",
-             size: tuple[int, int, int] = (128, 96, 128)) -> World:
+def generate(
+    seed: int, biome: str = "plains", size: tuple[int, int, int] = (128, 96, 128)
+) -> World:
     """A seeded world centred on the spawn, with `biome` around the spawn."""
     cfg = config()
     pal = palette()
@@ -208,7 +212,7 @@ def generate(seed: int, biome: str = "plains",
     ox, oz = r * math.cos(a), r * math.sin(a)
     od = np.hypot(dx - ox, dz - oz) / rng.uniform(*oc["radius"])
     od *= 1 + 0.35 * _perlin(rng, shape, 3)
-    bump = rng.uniform(*oc["height"]) * np.exp(-od**2) * (1 + 0.25 * _perlin(rng, shape, 4))
+    bump = rng.uniform(*oc["height"]) * np.exp(-(od**2)) * (1 + 0.25 * _perlin(rng, shape, 4))
     h += bump
 
     lk = cfg["lake"]
@@ -225,18 +229,22 @@ def generate(seed: int, biome: str = "plains",
     # Column materials.
     wet = height < sea
     pad = np.pad(height, 1, mode="edge")
-    slope = np.max(np.abs(np.stack([pad[2:, 1:-1], pad[:-2, 1:-1], pad[1:-1, 2:],
-                                    pad[1:-1, :-2]]) - height), axis=0)
-    bare = ~wet & ((slope >= cfg["steep"]) | (bump > 1.3)
-                   | (height + 2 * _perlin(rng, shape, 5) >= cfg["stone_above"]))
+    slope = np.max(
+        np.abs(np.stack([pad[2:, 1:-1], pad[:-2, 1:-1], pad[1:-1, 2:], pad[1:-1, :-2]]) - height),
+        axis=0,
+    )
+    bare = ~wet & (
+        (slope >= cfg["steep"])
+        | (bump > 1.3)
+        | (height + 2 * _perlin(rng, shape, 5) >= cfg["stone_above"])
+    )
     top = np.array([ids[params[b]["top"]] for b in names])[column_biome]
     soil = np.array([ids[params[b]["soil"]] for b in names])[column_biome]
     under = np.array([ids[params[b]["under"]] for b in names])[column_biome]
     beach = ~wet & (river - width < 1.5) & (height <= sea)
     top = np.where(beach & (_perlin(rng, shape, 5) > -0.2), ids["sand"], top)
     bed_noise = _perlin(rng, shape, 6)
-    bed = np.select([bed_noise > 0.3, bed_noise < -0.35], [ids["clay"], ids["gravel"]],
-                    ids["sand"])
+    bed = np.select([bed_noise > 0.3, bed_noise < -0.35], [ids["clay"], ids["gravel"]], ids["sand"])
     top = np.where(wet, bed, np.where(bare, ids["stone"], top))
     soil = np.where(wet & (soil == ids["dirt"]), ids["sand"], soil)
     depth = np.where(bare, 0, 3 + rng.integers(0, 2, shape))
@@ -246,8 +254,11 @@ def generate(seed: int, biome: str = "plains",
     hc, dc = height[:, None, :], depth[:, None, :]
     blocks = np.where(y <= hc, np.uint8(ids["stone"]), np.uint8(0))
     blocks = np.where((y < hc) & (y >= hc - dc), soil[:, None, :].astype(np.uint8), blocks)
-    blocks = np.where((y < hc - dc) & (y >= hc - dc - udepth[:, None, :]),
-                      under[:, None, :].astype(np.uint8), blocks)
+    blocks = np.where(
+        (y < hc - dc) & (y >= hc - dc - udepth[:, None, :]),
+        under[:, None, :].astype(np.uint8),
+        blocks,
+    )
     blocks = np.where(y == hc, top[:, None, :].astype(np.uint8), blocks)
     blocks = np.where((y > hc) & (y <= sea), np.uint8(ids["water"]), blocks)
     chance = np.asarray(cfg["bedrock"], dtype=float)[None, :, None]
@@ -265,8 +276,13 @@ def generate(seed: int, biome: str = "plains",
     return world
 
 
-def _ores(rng: np.random.Generator, blocks: np.ndarray, column_biome: np.ndarray,
-          names: list[str], ids: dict[str, int]) -> None:
+def _ores(
+    rng: np.random.Generator,
+    blocks: np.ndarray,
+    column_biome: np.ndarray,
+    names: list[str],
+    ids: dict[str, int],
+) -> None:
     """Random-walk veins replacing stone, each kept strictly within its ore's y range."""
     nx, ny, nz = blocks.shape
     chunks = nx * nz / 256
@@ -275,8 +291,9 @@ def _ores(rng: np.random.Generator, blocks: np.ndarray, column_biome: np.ndarray
         lo, hi = ore["y"][0], min(ore["y"][1], ny - 1)
         n = rng.poisson(ore["veins"] * chunks)
         smin, smax = ore["size"]
-        start = np.stack([rng.integers(0, nx, n), rng.integers(lo, hi + 1, n),
-                          rng.integers(0, nz, n)], axis=1)
+        start = np.stack(
+            [rng.integers(0, nx, n), rng.integers(lo, hi + 1, n), rng.integers(0, nz, n)], axis=1
+        )
         steps = _DIRS[rng.integers(0, 6, (n, smax))]
         steps[:, 0] = 0
         pos = start[:, None, :] + np.cumsum(steps, axis=1)
@@ -306,9 +323,18 @@ def _leaf_offsets() -> tuple[np.ndarray, np.ndarray]:
     return np.array(offsets), np.array(corner)
 
 
-def _trees(rng: np.random.Generator, blocks: np.ndarray, height: np.ndarray, top: np.ndarray,
-           wet: np.ndarray, weights: np.ndarray, names: list[str], ids: dict[str, int],
-           dx: np.ndarray, dz: np.ndarray) -> int:
+def _trees(
+    rng: np.random.Generator,
+    blocks: np.ndarray,
+    height: np.ndarray,
+    top: np.ndarray,
+    wet: np.ndarray,
+    weights: np.ndarray,
+    names: list[str],
+    ids: dict[str, int],
+    dx: np.ndarray,
+    dz: np.ndarray,
+) -> int:
     """Oak and birch trees (one per 4x4 cell at most), and desert cacti; returns the count."""
     cfg = config()
     nx, ny, nz = blocks.shape
@@ -316,26 +342,38 @@ def _trees(rng: np.random.Generator, blocks: np.ndarray, height: np.ndarray, top
     density = np.tensordot([params[b]["trees"] for b in names], weights, 1)
     birch = np.tensordot([params[b]["birch"] for b in names], weights, 1)
     near_water = np.zeros_like(wet)
-    near_water[1:-1, 1:-1] = (wet[:-2, 1:-1] | wet[2:, 1:-1] | wet[1:-1, :-2] | wet[1:-1, 2:]
-                              | wet[1:-1, 1:-1])
+    near_water[1:-1, 1:-1] = (
+        wet[:-2, 1:-1] | wet[2:, 1:-1] | wet[1:-1, :-2] | wet[1:-1, 2:] | wet[1:-1, 1:-1]
+    )
     clear = np.hypot(dx, dz) < cfg["layout"]["clearing"]
 
     def cells(step: int, jitter: int) -> tuple[np.ndarray, np.ndarray]:
-        gx, gz = np.meshgrid(np.arange(0, nx - step + 1, step), np.arange(0, nz - step + 1, step),
-                             indexing="ij")
+        gx, gz = np.meshgrid(
+            np.arange(0, nx - step + 1, step), np.arange(0, nz - step + 1, step), indexing="ij"
+        )
         x = (gx + rng.integers(0, jitter, gx.shape)).ravel()
         z = (gz + rng.integers(0, jitter, gz.shape)).ravel()
         return x, z
 
     x, z = cells(4, 3)
-    ok = ((x >= 2) & (x < nx - 2) & (z >= 2) & (z < nz - 2) & (top[x, z] == ids["grass_block"])
-          & ~near_water[x, z] & ~clear[x, z] & (rng.random(x.size) < density[x, z]))
+    ok = (
+        (x >= 2)
+        & (x < nx - 2)
+        & (z >= 2)
+        & (z < nz - 2)
+        & (top[x, z] == ids["grass_block"])
+        & ~near_water[x, z]
+        & ~clear[x, z]
+        & (rng.random(x.size) < density[x, z])
+    )
     x, z = x[ok], z[ok]
     is_birch = rng.random(x.size) < birch[x, z]
     kinds = cfg["trees"]
-    tall = np.where(is_birch, rng.integers(kinds["birch"]["height"][0],
-                                           kinds["birch"]["height"][1] + 1, x.size),
-                    rng.integers(kinds["oak"]["height"][0], kinds["oak"]["height"][1] + 1, x.size))
+    tall = np.where(
+        is_birch,
+        rng.integers(kinds["birch"]["height"][0], kinds["birch"]["height"][1] + 1, x.size),
+        rng.integers(kinds["oak"]["height"][0], kinds["oak"]["height"][1] + 1, x.size),
+    )
     base = height[x, z] + 1
     tall = np.minimum(tall, ny - 2 - base)
     crown = base + tall - 1  # the top log
@@ -360,8 +398,12 @@ def _trees(rng: np.random.Generator, blocks: np.ndarray, height: np.ndarray, top
     # Cacti: sparse columns on desert sand, never touching one another.
     cactus = np.tensordot([params[b]["cactus"] for b in names], weights, 1)
     x, z = cells(5, 4)
-    ok = ((top[x, z] == ids["sand"]) & ~near_water[x, z] & ~clear[x, z]
-          & (rng.random(x.size) < cactus[x, z] * 25))
+    ok = (
+        (top[x, z] == ids["sand"])
+        & ~near_water[x, z]
+        & ~clear[x, z]
+        & (rng.random(x.size) < cactus[x, z] * 25)
+    )
     x, z = x[ok], z[ok]
     tall = rng.integers(1, 4, x.size)
     for k in range(3):
@@ -370,9 +412,17 @@ def _trees(rng: np.random.Generator, blocks: np.ndarray, height: np.ndarray, top
     return int(crown.size)
 
 
-def _surface_plants(rng: np.random.Generator, blocks: np.ndarray, height: np.ndarray,
-                    top: np.ndarray, wet: np.ndarray, weights: np.ndarray,
-                    column_biome: np.ndarray, names: list[str], ids: dict[str, int]) -> None:
+def _surface_plants(
+    rng: np.random.Generator,
+    blocks: np.ndarray,
+    height: np.ndarray,
+    top: np.ndarray,
+    wet: np.ndarray,
+    weights: np.ndarray,
+    column_biome: np.ndarray,
+    names: list[str],
+    ids: dict[str, int],
+) -> None:
     """Sugar cane by the water, then grass, flower patches and rare pumpkins on grass."""
     cfg = config()
     nx, ny, nz = blocks.shape
@@ -387,8 +437,9 @@ def _surface_plants(rng: np.random.Generator, blocks: np.ndarray, height: np.nda
     by_water = pad[2:, 1:-1] | pad[:-2, 1:-1] | pad[1:-1, 2:] | pad[1:-1, :-2]
     cane = cfg["sugar_cane"]
     ground = np.isin(top, [ids["sand"], ids["grass_block"], ids["dirt"]])
-    ok = (open_air & ground & ~wet & by_water & (height == sea)
-          & (rng.random(shape) < cane["chance"]))
+    ok = (
+        open_air & ground & ~wet & by_water & (height == sea) & (rng.random(shape) < cane["chance"])
+    )
     tall = rng.integers(cane["height"][0], cane["height"][1] + 1, shape)
     for k in range(cane["height"][1]):
         grow = ok & (k < tall)
@@ -433,16 +484,18 @@ def _standable(blocks: np.ndarray, height: np.ndarray) -> np.ndarray:
     return pal.solid[blocks[xs, height, zs]] & free[feet] & free[head] & (height + 3 < ny)
 
 
-def _spawn(rng: np.random.Generator, blocks: np.ndarray, height: np.ndarray, dx: np.ndarray,
-           dz: np.ndarray) -> np.ndarray:
+def _spawn(
+    rng: np.random.Generator, blocks: np.ndarray, height: np.ndarray, dx: np.ndarray, dz: np.ndarray
+) -> np.ndarray:
     """The dry, open-sky column nearest the centre; feet and head are cleared of plants."""
     nx, ny, nz = blocks.shape
     solid = palette().solid
     ok = _standable(blocks, height)
     covered = np.zeros_like(ok)
     for k in range(1, 12):  # leaves or logs overhead
-        covered |= solid[blocks[np.arange(nx)[:, None], np.minimum(height + k, ny - 1),
-                                np.arange(nz)[None, :]]] & (height + k < ny)
+        covered |= solid[
+            blocks[np.arange(nx)[:, None], np.minimum(height + k, ny - 1), np.arange(nz)[None, :]]
+        ] & (height + k < ny)
     score = np.hypot(dx, dz) + 20 * covered + 1000 * ~ok + rng.uniform(0, 0.1, ok.shape)
     x, z = np.unravel_index(np.argmin(score), score.shape)
     y = int(height[x, z]) + 1
@@ -450,9 +503,15 @@ def _spawn(rng: np.random.Generator, blocks: np.ndarray, height: np.ndarray, dx:
     return np.array([x + 0.5, y, z + 0.5])
 
 
-def _mobs(rng: np.random.Generator, blocks: np.ndarray, height: np.ndarray,
-          column_biome: np.ndarray, names: list[str], ids: dict[str, int],
-          spawn: np.ndarray) -> list[Mob]:
+def _mobs(
+    rng: np.random.Generator,
+    blocks: np.ndarray,
+    height: np.ndarray,
+    column_biome: np.ndarray,
+    names: list[str],
+    ids: dict[str, int],
+    spawn: np.ndarray,
+) -> list[Mob]:
     """Herds of animals round the spawn and beyond, and a few hostile mobs further out."""
     cfg = config()["mobs"]
     params = config()["biomes"]
@@ -511,20 +570,40 @@ _C = rf"(~(?:{_NUM})?|{_NUM})"
 _BLOCK = r"(?:minecraft:)?([a-z0-9_]+)(?:\[[^\]]*\])?(?:\{.*\})?"
 _FILL = re.compile(
     rf"fill\s+{_C}\s+{_C}\s+{_C}\s+{_C}\s+{_C}\s+{_C}\s+{_BLOCK}"
-    rf"(?:\s+(replace|destroy|keep|hollow|outline)(?:\s+{_BLOCK})?)?\s*", re.I)
+    rf"(?:\s+(replace|destroy|keep|hollow|outline)(?:\s+{_BLOCK})?)?\s*",
+    re.I,
+)
 _SETBLOCK = re.compile(
-    rf"setblock\s+{_C}\s+{_C}\s+{_C}\s+{_BLOCK}(?:\s+(replace|destroy|keep))?\s*", re.I)
+    rf"setblock\s+{_C}\s+{_C}\s+{_C}\s+{_BLOCK}(?:\s+(replace|destroy|keep))?\s*", re.I
+)
 _SUMMON = re.compile(
-    rf"summon\s+(?:minecraft:)?([a-z0-9_]+)(?:\s+{_C}\s+{_C}\s+{_C})?(?:\s+(\{{.*\}}))?\s*",
-    re.I)
+    rf"summon\s+(?:minecraft:)?([a-z0-9_]+)(?:\s+{_C}\s+{_C}\s+{_C})?(?:\s+(\{{.*\}}))?\s*", re.I
+)
 _ITEM_ID = re.compile(r"""\bid\s*:\s*["']?(?:minecraft:)?([a-z0-9_]+)""", re.I)
 _ITEM_COUNT = re.compile(r"\bCount\s*:\s*(\d+)", re.I)
 _NO_AI = re.compile(r"\bNoAI\s*:\s*(?:1b?|true)\b", re.I)
 # Commands that change nothing the world holds (forceloading, effects, difficulty, the player's
 # inventory, which VAB sets separately).
-_IGNORED = {"forceload", "effect", "difficulty", "give", "gamerule", "time", "weather", "say",
-            "tellraw", "title", "spawnpoint", "setworldspawn", "clear", "xp", "experience",
-            "tp", "teleport", "gamemode"}
+_IGNORED = {
+    "forceload",
+    "effect",
+    "difficulty",
+    "give",
+    "gamerule",
+    "time",
+    "weather",
+    "say",
+    "tellraw",
+    "title",
+    "spawnpoint",
+    "setworldspawn",
+    "clear",
+    "xp",
+    "experience",
+    "tp",
+    "teleport",
+    "gamemode",
+}
 
 
 def _coords(tokens: tuple[str, ...], origin: np.ndarray) -> np.ndarray:
@@ -576,8 +655,15 @@ def _apply(world: World, command: str, origin: np.ndarray) -> None:
         log.warning("kit command not understood, skipped: %r", command)
 
 
-def _fill(world: World, a: np.ndarray, b: np.ndarray, block: str, mode: str | None,
-          only: str | None, command: str) -> None:
+def _fill(
+    world: World,
+    a: np.ndarray,
+    b: np.ndarray,
+    block: str,
+    mode: str | None,
+    only: str | None,
+    command: str,
+) -> None:
     bid = _block_id(block)
     if bid is None:
         log.warning("block %r not in the palette, command skipped: %r", block, command)

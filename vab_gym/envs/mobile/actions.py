@@ -20,9 +20,19 @@ INDEX = "the number of the labelled UI element in the screenshot (from 1)"
 DIRECTIONS = ("up", "down", "left", "right")
 DISTANCES = ("short", "medium", "long")
 # page_executor/text_executor.py TextOnlyExecutor.do: the actions its assert accepts (XML mode).
-DO_ACTIONS = ("Tap", "Type", "Swipe", "Enter", "Home", "Back", "Long Press", "Wait", "Launch",
-              "Call_API")
-BOX = ("[x1, y1, x2, y2] in device px (its centre is acted on), or a point [x, y]")
+DO_ACTIONS = (
+    "Tap",
+    "Type",
+    "Swipe",
+    "Enter",
+    "Home",
+    "Back",
+    "Long Press",
+    "Wait",
+    "Launch",
+    "Call_API",
+)
+BOX = "[x1, y1, x2, y2] in device px (its centre is acted on), or a point [x, y]"
 
 # evaluation/definition.py: get_code_snippet: the last line of the first ``` block.
 _FENCE = re.compile(r"```.*?([\s\S]+?)```")
@@ -33,8 +43,15 @@ _STRING = re.compile(r"""("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')""")
 _ANNOTATION = re.compile(r"^[A-Za-z_]\w*[ \t]*:(?!=)[ \t]*(.+)$", re.DOTALL)
 # TextOnlyExecutor's own methods, callable in its exec context besides do (XML mode), as
 # the do call each makes (text_executor.py tap, long_press, swipe, type, press_*).
-_XML_METHODS = {"tap": "Tap", "long_press": "Long Press", "swipe": "Swipe", "type": "Type",
-                "press_enter": "Enter", "press_back": "Back", "press_home": "Home"}
+_XML_METHODS = {
+    "tap": "Tap",
+    "long_press": "Long Press",
+    "swipe": "Swipe",
+    "type": "Type",
+    "press_enter": "Enter",
+    "press_back": "Back",
+    "press_home": "Home",
+}
 
 
 def androidlab_code(reply: str, *, zeros_in_strings: bool = False) -> str:
@@ -54,8 +71,10 @@ def androidlab_code(reply: str, *, zeros_in_strings: bool = False) -> str:
     if zeros_in_strings:
         code = _LEADING_ZEROS.sub(r"\1", code)
     else:
-        code = "".join(part if i % 2 else _LEADING_ZEROS.sub(r"\1", part)
-                       for i, part in enumerate(_STRING.split(code)))
+        code = "".join(
+            part if i % 2 else _LEADING_ZEROS.sub(r"\1", part)
+            for i, part in enumerate(_STRING.split(code))
+        )
     annotation = _ANNOTATION.match(code)
     if annotation:
         code = annotation.group(1).strip()
@@ -70,8 +89,11 @@ def _as_do(code: str) -> str:
         node = ast.parse(code, mode="eval").body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return code
-    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            and node.func.id in _XML_METHODS):
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in _XML_METHODS
+    ):
         return code
     name, keywords = node.func.id, {k.arg for k in node.keywords}
     boxed = (bool(node.args) and isinstance(node.args[0], ast.List)) or "element" in keywords
@@ -80,7 +102,7 @@ def _as_do(code: str) -> str:
     if name == "swipe" and not boxed and (node.args or "index" in keywords):
         return code
     if name == "type" and (node.args or "input_str" in keywords):
-        return "text" + code[len(name):]
+        return "text" + code[len(name) :]
     node.func.id = "do"
     node.args.insert(0, ast.Constant(_XML_METHODS[name]))
     return ast.unparse(node)
@@ -95,33 +117,61 @@ def _androidlab_zeros(reply: str) -> str:
 
 
 SPECS = (
-    ActionSpec("tap", "Taps the UI element labeled with the given number.",
-               (Param("index", int, INDEX),)),
-    ActionSpec("text", "Inserts the given text into the focused input field (what it held "
-               "is deleted first).", (Param("input_str", str, "the text to type"),)),
-    ActionSpec("long_press", "Long presses the UI element labeled with the given number.",
-               (Param("index", int, INDEX),)),
-    ActionSpec("swipe", "Swipes the UI element in the specified direction and distance.",
-               (Param("index", int, INDEX),
-                Param("direction", str, "one of 'up', 'down', 'left', 'right'"),
-                Param("dist", str, "one of 'short', 'medium', 'long'"))),
+    ActionSpec(
+        "tap", "Taps the UI element labeled with the given number.", (Param("index", int, INDEX),)
+    ),
+    ActionSpec(
+        "text",
+        "Inserts the given text into the focused input field (what it held is deleted first).",
+        (Param("input_str", str, "the text to type"),),
+    ),
+    ActionSpec(
+        "long_press",
+        "Long presses the UI element labeled with the given number.",
+        (Param("index", int, INDEX),),
+    ),
+    ActionSpec(
+        "swipe",
+        "Swipes the UI element in the specified direction and distance.",
+        (
+            Param("index", int, INDEX),
+            Param("direction", str, "one of 'up', 'down', 'left', 'right'"),
+            Param("dist", str, "one of 'short', 'medium', 'long'"),
+        ),
+    ),
     ActionSpec("back", "Simulates a back button press on the smartphone."),
     ActionSpec("home", "Simulates a home button press on the smartphone."),
-    ActionSpec("wait", "Pauses the execution for the given number of seconds.",
-               (Param("interval", int, "seconds, 0 to 10", 5),)),
+    ActionSpec(
+        "wait",
+        "Pauses the execution for the given number of seconds.",
+        (Param("interval", int, "seconds, 0 to 10", 5),),
+    ),
     # AndroidLab's XML-mode call (templates/text_only_mobile.py SYSTEM_PROMPT_ANDROID_TEXT_GPT;
     # TextOnlyExecutor.do): the keyword arguments its actions read.
-    ActionSpec("do", "Performs one operation on the phone: action is one of "
-               + ", ".join(f'"{a}"' for a in DO_ACTIONS[:8]) + ".",
-               (Param("action", str, "the operation"),
-                Param("element", list, BOX + "; for Tap, Long Press and Swipe (Swipe's "
-                      "default: the screen centre)", None),
-                Param("text", str, "the text to type (Type; Enter is pressed after it)", None),
-                Param("direction", str, "Swipe: one of 'up', 'down', 'left', 'right'", None),
-                Param("dist", str, "Swipe: one of 'short', 'medium', 'long'", "medium"),
-                Param("app", str, "Launch: the app's name", None))),
-    ActionSpec("finish", "Ends the task and provides the final output (the answer when the "
-               "task asks a question).", (Param("message", str, "the final output", None),)),
+    ActionSpec(
+        "do",
+        "Performs one operation on the phone: action is one of "
+        + ", ".join(f'"{a}"' for a in DO_ACTIONS[:8])
+        + ".",
+        (
+            Param("action", str, "the operation"),
+            Param(
+                "element",
+                list,
+                BOX + "; for Tap, Long Press and Swipe (Swipe's default: the screen centre)",
+                None,
+            ),
+            Param("text", str, "the text to type (Type; Enter is pressed after it)", None),
+            Param("direction", str, "Swipe: one of 'up', 'down', 'left', 'right'", None),
+            Param("dist", str, "Swipe: one of 'short', 'medium', 'long'", "medium"),
+            Param("app", str, "Launch: the app's name", None),
+        ),
+    ),
+    ActionSpec(
+        "finish",
+        "Ends the task and provides the final output (the answer when the task asks a question).",
+        (Param("message", str, "the final output", None),),
+    ),
 )
 
 MOBILE_ACTIONS = ActionSet(*SPECS, preparsers=(_fixed_zeros,))

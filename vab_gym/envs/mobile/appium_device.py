@@ -52,8 +52,10 @@ TARGETS = ("phone", "android")
 SERVER_START_TIMEOUT_S = 60.0
 # and_controller.py back/home/enter: input keyevent
 KEYCODE_BACK, KEYCODE_HOME, KEYCODE_ENTER = 4, 3, 66
-INSTALL_HINT = ("run scripts/setup.sh (npm appium@3 and appium-chromium-driver into .appium/, "
-                "apt chromium-driver), or set VAB_APPIUM_HOME to an APPIUM_HOME that has them")
+INSTALL_HINT = (
+    "run scripts/setup.sh (npm appium@3 and appium-chromium-driver into .appium/, "
+    "apt chromium-driver), or set VAB_APPIUM_HOME to an APPIUM_HOME that has them"
+)
 
 # Page state after an action: whether the page is leaving, has loaded, and has drafts
 # still being saved. Answered after two animation frames and a task (a
@@ -127,24 +129,41 @@ class AppiumServer:
         self.url = f"http://127.0.0.1:{port}"
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 (kept open: the server writes it)
         self.process = subprocess.Popen(
-            [sys.executable, "-c", _GUARD, *command, "--address", "127.0.0.1", "--port",
-             str(port), "--log-level", "error"],
-            env=env, stdin=subprocess.PIPE, stdout=self._log, stderr=subprocess.STDOUT,
-            start_new_session=True)
+            [
+                sys.executable,
+                "-c",
+                _GUARD,
+                *command,
+                "--address",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "error",
+            ],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 log = self._read_log()
                 self.stop()
                 raise DeviceUnavailable(f"Appium exited at start ({INSTALL_HINT}):\n{log}")
-            with contextlib.suppress(OSError), urllib.request.urlopen(
-                    self.url + "/status", timeout=2) as reply:
+            with (
+                contextlib.suppress(OSError),
+                urllib.request.urlopen(self.url + "/status", timeout=2) as reply,
+            ):
                 if reply.status == 200:
                     return self.url
             time.sleep(0.2)
         self.stop()
-        raise DeviceUnavailable(f"Appium did not answer on {self.url} within "
-                                f"{SERVER_START_TIMEOUT_S:.0f} s")
+        raise DeviceUnavailable(
+            f"Appium did not answer on {self.url} within {SERVER_START_TIMEOUT_S:.0f} s"
+        )
 
     def _read_log(self) -> str:
         self._log.seek(0)
@@ -178,8 +197,7 @@ def _flag(element: ET.Element, name: str) -> bool:
 
 def _bounds(text: str) -> tuple[int, int, int, int]:
     """UiAutomator's ``"[x1,y1][x2,y2]"`` (``utils_mobile/utils.py traverse_tree``)."""
-    (x1, y1), (x2, y2) = (tuple(int(v) for v in part.split(","))
-                          for part in text[1:-1].split("]["))
+    (x1, y1), (x2, y2) = (tuple(int(v) for v in part.split(",")) for part in text[1:-1].split("]["))
     return x1, y1, x2, y2
 
 
@@ -195,23 +213,33 @@ def android_nodes(page_source: str) -> list[Node]:
     def walk(element: ET.Element, parent: int) -> None:
         here = parent
         if "bounds" in element.attrib and element.get("displayed", "true") == "true":
-            acts = any(_flag(element, f) for f in (
-                "clickable", "focusable", "long-clickable", "scrollable", "checkable"))
+            acts = any(
+                _flag(element, f)
+                for f in ("clickable", "focusable", "long-clickable", "scrollable", "checkable")
+            )
             text, desc = element.get("text", ""), element.get("content-desc", "")
             if acts or text.strip() or desc.strip():
                 cls = element.get("class", element.tag)
                 content = " ".join(t for d in element.iter() if (t := d.get("text", "").strip()))
-                raw.append({
-                    "parent": parent, "cls": cls.rsplit(".", 1)[-1], "text": text,
-                    "desc": desc, "clickable": _flag(element, "clickable"),
-                    "content": content[:200] if _flag(element, "clickable") else "",
-                    "focusable": _flag(element, "focusable"),
-                    "long_clickable": _flag(element, "long-clickable"),
-                    "scrollable": _flag(element, "scrollable"),
-                    "checkable": _flag(element, "checkable"),
-                    "checked": _flag(element, "checked"), "selected": _flag(element, "selected"),
-                    "focused": _flag(element, "focused"), "editable": cls.endswith("EditText"),
-                    "bounds": _bounds(element.get("bounds", "[0,0][0,0]"))})
+                raw.append(
+                    {
+                        "parent": parent,
+                        "cls": cls.rsplit(".", 1)[-1],
+                        "text": text,
+                        "desc": desc,
+                        "clickable": _flag(element, "clickable"),
+                        "content": content[:200] if _flag(element, "clickable") else "",
+                        "focusable": _flag(element, "focusable"),
+                        "long_clickable": _flag(element, "long-clickable"),
+                        "scrollable": _flag(element, "scrollable"),
+                        "checkable": _flag(element, "checkable"),
+                        "checked": _flag(element, "checked"),
+                        "selected": _flag(element, "selected"),
+                        "focused": _flag(element, "focused"),
+                        "editable": cls.endswith("EditText"),
+                        "bounds": _bounds(element.get("bounds", "[0,0][0,0]")),
+                    }
+                )
                 here = len(raw) - 1
         for child in element:
             walk(child, here)
@@ -228,22 +256,30 @@ def phone_capabilities(user_data_dir: str) -> dict[str, Any]:
         raise DeviceUnavailable(f"chromedriver is missing: {INSTALL_HINT}.")
     chromium = find_chromium()
     if not chromium:
-        raise DeviceUnavailable("Chromium is missing: apt-get install chromium (or set "
-                                "VAB_CHROMIUM).")
+        raise DeviceUnavailable(
+            "Chromium is missing: apt-get install chromium (or set VAB_CHROMIUM)."
+        )
     platform = {"darwin": "mac", "win32": "windows"}.get(sys.platform, "linux")
     return {
-        "platformName": platform, "browserName": "chrome",
+        "platformName": platform,
+        "browserName": "chrome",
         "appium:automationName": "Chromium",
         "appium:executable": chromedriver,  # as given: the driver downloads nothing
         "appium:autodownloadEnabled": False,
         "pageLoadStrategy": "normal",
         "goog:chromeOptions": {
             "binary": chromium,
-            "args": ["--headless=new", *CHROMIUM_ARGS, f"--user-data-dir={user_data_dir}",
-                     f"--proxy-server={DEAD_PROXY}",
-                     "--proxy-bypass-list=127.0.0.1;localhost;[::1]", "--lang=en-US"],
-            "mobileEmulation": {"deviceMetrics": {**VIEWPORT, "pixelRatio": PIXEL_RATIO,
-                                                  "touch": True}},
+            "args": [
+                "--headless=new",
+                *CHROMIUM_ARGS,
+                f"--user-data-dir={user_data_dir}",
+                f"--proxy-server={DEAD_PROXY}",
+                "--proxy-bypass-list=127.0.0.1;localhost;[::1]",
+                "--lang=en-US",
+            ],
+            "mobileEmulation": {
+                "deviceMetrics": {**VIEWPORT, "pixelRatio": PIXEL_RATIO, "touch": True}
+            },
         },
     }
 
@@ -253,9 +289,14 @@ class AppiumDevice:
     Appium. ``capabilities`` are added to (and override) the target's defaults;
     ``packages`` maps app keys to Android packages, over the tasks' ``metadata.package``."""
 
-    def __init__(self, target: str = "phone", *, url: str | None = None,
-                 capabilities: dict[str, Any] | None = None,
-                 packages: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        target: str = "phone",
+        *,
+        url: str | None = None,
+        capabilities: dict[str, Any] | None = None,
+        packages: dict[str, str] | None = None,
+    ) -> None:
         if target not in TARGETS:
             raise ValueError(f"appium_device must be one of {TARGETS}, not {target!r}")
         self.target = target
@@ -280,8 +321,9 @@ class AppiumDevice:
             from appium.options.android import UiAutomator2Options
             from appium.options.common import AppiumOptions
         except ImportError as exc:
-            raise DeviceUnavailable("appium-python-client is missing: "
-                                    "pip install 'vab-gym[appium]'") from exc
+            raise DeviceUnavailable(
+                "appium-python-client is missing: pip install 'vab-gym[appium]'"
+            ) from exc
         if self.given_url is None and self.server is None:
             self.server = AppiumServer()
             self.server.start()
@@ -290,9 +332,11 @@ class AppiumDevice:
             with urllib.request.urlopen(url.rstrip("/") + "/status", timeout=5):
                 pass
         except OSError as exc:
-            raise DeviceUnavailable(f"No Appium server answers at {url} ({exc}): start one "
-                                    "(`appium`), or leave appium_url unset to have the env "
-                                    "start its own") from exc
+            raise DeviceUnavailable(
+                f"No Appium server answers at {url} ({exc}): start one "
+                "(`appium`), or leave appium_url unset to have the env "
+                "start its own"
+            ) from exc
         if self.target == "phone":
             self._profile = tempfile.mkdtemp(prefix="vab-appium-chromium-")
             options: Any = AppiumOptions()
@@ -303,19 +347,25 @@ class AppiumDevice:
         try:
             self.driver = webdriver.Remote(url, options=options)
         except Exception as exc:
-            what = ("a Chromium session" if self.target == "phone" else
-                    "a UiAutomator2 session (is a device or emulator attached? `adb devices`; "
-                    "is the uiautomator2 driver installed? `appium driver install "
-                    "uiautomator2`)")
+            what = (
+                "a Chromium session"
+                if self.target == "phone"
+                else "a UiAutomator2 session (is a device or emulator attached? `adb devices`; "
+                "is the uiautomator2 driver installed? `appium driver install "
+                "uiautomator2`)"
+            )
             self.close()
-            raise DeviceUnavailable(f"Appium at {url} could not start {what}: "
-                                    f"{str(exc).strip()[:1000]}") from exc
+            raise DeviceUnavailable(
+                f"Appium at {url} could not start {what}: {str(exc).strip()[:1000]}"
+            ) from exc
         if self.target == "android":
             size = self.driver.get_window_size()
             self._size = (int(size["width"]), int(size["height"]))
         else:
-            self._size = (int(VIEWPORT["width"] * PIXEL_RATIO),
-                          int(VIEWPORT["height"] * PIXEL_RATIO))
+            self._size = (
+                int(VIEWPORT["width"] * PIXEL_RATIO),
+                int(VIEWPORT["height"] * PIXEL_RATIO),
+            )
             self.driver.set_script_timeout(SETTLE_TIMEOUT_S)
 
     def open(self, task: Task, base_url: str | None) -> None:
@@ -330,8 +380,9 @@ class AppiumDevice:
         app = task.setup.get("app", "")
         package = self.packages.get(app) or task.metadata.get("package")
         if not package:
-            raise DeviceUnavailable(f"no Android package for app {app!r}: pass "
-                                    f"app_packages={{{app!r}: 'com.example'}}")
+            raise DeviceUnavailable(
+                f"no Android package for app {app!r}: pass app_packages={{{app!r}: 'com.example'}}"
+            )
         self._app_of_package[package] = app
         # AndroidLab launches the app (and_controller.py launch_app: monkey -p PACKAGE);
         # terminating it first starts the task on the app's first screen.
@@ -355,8 +406,7 @@ class AppiumDevice:
     def look(self, width: int | None = None) -> tuple[list[Node], bytes]:
         """Nodes and the screenshot at device resolution (WebDriver cannot scale it)."""
         if self.target == "phone":
-            found = self.driver.execute_script(f"return ({script()})(arguments[0]);",
-                                               PIXEL_RATIO)
+            found = self.driver.execute_script(f"return ({script()})(arguments[0]);", PIXEL_RATIO)
             nodes = parse_nodes(found["nodes"])
             self.url, self.app = found["url"], found["app"]
         else:
@@ -376,8 +426,13 @@ class AppiumDevice:
             return point
         return round(point[0] / PIXEL_RATIO), round(point[1] / PIXEL_RATIO)
 
-    def _touch(self, start: tuple[int, int], end: tuple[int, int] | None = None,
-               hold_ms: int = 0, move_ms: int = 0) -> None:
+    def _touch(
+        self,
+        start: tuple[int, int],
+        end: tuple[int, int] | None = None,
+        hold_ms: int = 0,
+        move_ms: int = 0,
+    ) -> None:
         """One finger: down at ``start``, held ``hold_ms``, moved to ``end`` over
         ``move_ms``, up (points in device px)."""
         from selenium.webdriver.common.actions import interaction
@@ -428,8 +483,11 @@ class AppiumDevice:
             self._touch(point, hold_ms=LONG_PRESS_MS)
             return True
         x, y = point[0] / PIXEL_RATIO, point[1] / PIXEL_RATIO
-        handled = self._settled(lambda: self.driver.execute_script(
-            "return phoneLongPress(arguments[0], arguments[1]);", x, y))
+        handled = self._settled(
+            lambda: self.driver.execute_script(
+                "return phoneLongPress(arguments[0], arguments[1]);", x, y
+            )
+        )
         if not handled:
             self.tap(point)
         return bool(handled)
@@ -439,8 +497,10 @@ class AppiumDevice:
         when something scrolled (on Android, always True: the device does not say)."""
         dx, dy = swipe_offset(self._size[0], direction, dist)
         # A drag past the edge stops at it (W3C actions reject points off the screen).
-        end = (min(max(point[0] + dx, 0), self._size[0] - 1),
-               min(max(point[1] + dy, 0), self._size[1] - 1))
+        end = (
+            min(max(point[0] + dx, 0), self._size[0] - 1),
+            min(max(point[1] + dy, 0), self._size[1] - 1),
+        )
         if self.target == "android":
             self._touch(point, end, move_ms=SWIPE_MS)
             return True
@@ -452,7 +512,8 @@ class AppiumDevice:
         return self.driver.execute_script(
             "return [...document.querySelectorAll('*')].filter((e) => e.scrollHeight > "
             "e.clientHeight || e.scrollWidth > e.clientWidth)"
-            ".map((e) => [e.scrollLeft, e.scrollTop]);")
+            ".map((e) => [e.scrollLeft, e.scrollTop]);"
+        )
 
     def type_text(self, text: str) -> bool:
         """AndroidLab's typing (``and_controller.py text``: 100 DEL key events, then the
@@ -469,7 +530,8 @@ class AppiumDevice:
                     return True
             return False
         focused = self.driver.execute_script(
-            f"return ({DELETE_BEFORE_CURSOR})(arguments[0]);", TYPE_DELETES)
+            f"return ({DELETE_BEFORE_CURSOR})(arguments[0]);", TYPE_DELETES
+        )
         if focused:
             self._settled(lambda: self.driver.switch_to.active_element.send_keys(text))
         return bool(focused)

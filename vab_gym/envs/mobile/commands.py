@@ -14,8 +14,9 @@ console = Console()
 
 def add_commands(sub: Any) -> None:
     """Add ``mobile-tasks`` to the ``vab-gym`` subparsers ``sub``."""
-    mobile = sub.add_parser("mobile-tasks",
-                            help="make VAB-Mobile train tasks from the apps' prototypes")
+    mobile = sub.add_parser(
+        "mobile-tasks", help="make VAB-Mobile train tasks from the apps' prototypes"
+    )
     mobile.add_argument("--count", type=int, help="how many (default: the shipped split's 360)")
     mobile.add_argument("--seed", type=int, default=0)
     mobile.add_argument("--out", required=True)

@@ -56,8 +56,9 @@ def swipe_offset(width: int, direction: str, dist: str) -> tuple[int, int]:
     """The finger's move in device px for AndroidLab's swipe (``and_controller.py swipe``):
     a unit of width/10, 1, 2 or 10 units by ``dist``; up and down move twice as far."""
     unit = int(width / 10) * SWIPE_UNITS.get(dist, 1)
-    return {"up": (0, -2 * unit), "down": (0, 2 * unit), "left": (-unit, 0),
-            "right": (unit, 0)}[direction]
+    return {"up": (0, -2 * unit), "down": (0, 2 * unit), "left": (-unit, 0), "right": (unit, 0)}[
+        direction
+    ]
 
 
 class DeviceUnavailable(BackendUnavailable):
@@ -115,8 +116,14 @@ class PhoneScreen:
         self.host = urlsplit(self.base_url).netloc
         self.blocked: list[str] = []
         self.context = browser.new_context(
-            viewport=VIEWPORT, device_scale_factor=PIXEL_RATIO, is_mobile=True, has_touch=True,
-            service_workers="block", locale="en-US", timezone_id="Asia/Shanghai")
+            viewport=VIEWPORT,
+            device_scale_factor=PIXEL_RATIO,
+            is_mobile=True,
+            has_touch=True,
+            service_workers="block",
+            locale="en-US",
+            timezone_id="Asia/Shanghai",
+        )
         self.context.set_default_timeout(ACTION_TIMEOUT_MS)
         self.context.route("**/*", self._fence)
         self.page = self.context.new_page()
@@ -219,8 +226,9 @@ class PhoneScreen:
         """A 1 s press: what the element does when held, or (on Android, a press nobody
         handles as long ends as a click) a tap. True when a long-press action ran."""
         x, y = self._css(point)
-        handled = self.settled(lambda: self.page.evaluate(
-            "([x, y]) => phoneLongPress(x, y)", [x, y]))
+        handled = self.settled(
+            lambda: self.page.evaluate("([x, y]) => phoneLongPress(x, y)", [x, y])
+        )
         if not handled:
             self.tap(point)
         return bool(handled)
@@ -230,8 +238,9 @@ class PhoneScreen:
         fx, fy = swipe_offset(int(VIEWPORT["width"] * PIXEL_RATIO), direction, dist)
         dx, dy = -fx, -fy  # content moves against the finger
         x, y = self._css(point)
-        return bool(self.page.evaluate(
-            """([x, y, dx, dy]) => {
+        return bool(
+            self.page.evaluate(
+                """([x, y, dx, dy]) => {
                  let el = document.elementFromPoint(x, y);
                  for (; el; el = el.parentElement) {
                    const s = getComputedStyle(el);
@@ -246,7 +255,10 @@ class PhoneScreen:
                    }
                  }
                  return false;
-               }""", [x, y, dx / PIXEL_RATIO, dy / PIXEL_RATIO]))
+               }""",
+                [x, y, dx / PIXEL_RATIO, dy / PIXEL_RATIO],
+            )
+        )
 
     def type_text(self, text: str) -> bool:
         """AndroidLab's typing: 100 deletes before the cursor, then the text, into the
@@ -342,8 +354,9 @@ class ChromiumPhone:
         base = base_url.rstrip("/")
 
         def open_episode(browser: Any) -> None:
-            if self.screen is not None and (self.screen.context.browser is not browser
-                                            or self.screen.crashed):
+            if self.screen is not None and (
+                self.screen.context.browser is not browser or self.screen.crashed
+            ):
                 self.screen = None  # a dead browser's or a crashed page's: start afresh
             if self.screen is None or self.screen.base_url != base:
                 if self.screen is not None:

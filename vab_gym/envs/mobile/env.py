@@ -101,16 +101,24 @@ class MobileEnv(VabEnv):
     fresh_tasks = "vab_gym.envs.mobile.train:fresh_train_tasks"
     mistakes = "vab_gym.envs.mobile.mistakes:propose"
 
-    def __init__(self, *, obs_mode: str = "som", list_elements: bool = False,
-                 appium_url: str | None = None, appium_device: str = "phone",
-                 appium_capabilities: dict[str, Any] | None = None,
-                 app_packages: dict[str, str] | None = None,
-                 judge: ChatClient | None = None, browser: str = "shared",
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        obs_mode: str = "som",
+        list_elements: bool = False,
+        appium_url: str | None = None,
+        appium_device: str = "phone",
+        appium_capabilities: dict[str, Any] | None = None,
+        app_packages: dict[str, str] | None = None,
+        judge: ChatClient | None = None,
+        browser: str = "shared",
+        **kwargs: Any,
+    ) -> None:
         if obs_mode not in OBS_MODES:
             raise ValueError(f"obs_mode must be one of {OBS_MODES}, not {obs_mode!r}")
-        kwargs.setdefault("early_stop", ANDROIDLAB_STOP_VAB if kwargs.get("vab_quirks")
-                          else ANDROIDLAB_STOP)
+        kwargs.setdefault(
+            "early_stop", ANDROIDLAB_STOP_VAB if kwargs.get("vab_quirks") else ANDROIDLAB_STOP
+        )
         super().__init__(**kwargs)
         self.obs_mode = obs_mode
         self.xml = ""
@@ -128,8 +136,12 @@ class MobileEnv(VabEnv):
         if self.backend_name == "appium":
             from vab_gym.envs.mobile.appium_device import AppiumDevice
 
-            self.screen = AppiumDevice(appium_device, url=appium_url,
-                                       capabilities=appium_capabilities, packages=app_packages)
+            self.screen = AppiumDevice(
+                appium_device,
+                url=appium_url,
+                capabilities=appium_capabilities,
+                packages=app_packages,
+            )
         else:
             self.screen = ChromiumPhone(browser)
         self.elements: list[Node] = []
@@ -145,16 +157,24 @@ class MobileEnv(VabEnv):
         running): tier = subgoals - 1, 3 for four and more. AndroidLab's reference step
         count is kept as a fact where the task has it (the test split)."""
         count = judges.subgoals(task.judge)
-        facts = {"app": task.setup.get("app", ""), "judge_kind": task.judge.get("kind", ""),
-                 "subgoals": count}
+        facts = {
+            "app": task.setup.get("app", ""),
+            "judge_kind": task.judge.get("kind", ""),
+            "subgoals": count,
+        }
         if task.judge.get("reference_steps") is not None:
             facts["reference_steps"] = task.judge["reference_steps"]
         return {"tier": min(count - 1, 3), "kind": facts["app"], **facts}
 
     def fidelity(self) -> dict[str, Any]:
         device = getattr(self.screen, "target", "phone")
-        return {**super().fidelity(), "backend": self.backend_name, "device": device,
-                "obs_mode": self.obs_mode, "list_elements": self.list_elements}
+        return {
+            **super().fidelity(),
+            "backend": self.backend_name,
+            "device": device,
+            "obs_mode": self.obs_mode,
+            "list_elements": self.list_elements,
+        }
 
     # -- the phone ------------------------------------------------------------------------
     @property
@@ -217,13 +237,19 @@ class MobileEnv(VabEnv):
         if direction not in DIRECTIONS:
             raise ActionError(f"swipe: direction must be one of {', '.join(DIRECTIONS)}.")
         moved = self.screen.swipe(element.center, direction, dist.strip().lower())
-        return (f"Swiped element {index} {direction}." if moved else
-                f"Swiped element {index} {direction}; nothing scrolled.")
+        return (
+            f"Swiped element {index} {direction}."
+            if moved
+            else f"Swiped element {index} {direction}; nothing scrolled."
+        )
 
     def _do_text(self, input_str: str) -> str:
         typed = self.screen.type_text(input_str)
-        return ("Typed the text." if typed else
-                "No text field has the focus; nothing was typed (tap a field first).")
+        return (
+            "Typed the text."
+            if typed
+            else "No text field has the focus; nothing was typed (tap a field first)."
+        )
 
     def _do_back(self) -> str:
         self.screen.back()
@@ -233,10 +259,25 @@ class MobileEnv(VabEnv):
         self.screen.home()
         return "Pressed Home."
 
-    def _do_do(self, action: str, element: Any, text: str | None, direction: str | None,
-               dist: str, app: str | None) -> str:
-        return self._do({"action": action, "element": element, "text": text,
-                         "direction": direction, "dist": dist, "app": app})
+    def _do_do(
+        self,
+        action: str,
+        element: Any,
+        text: str | None,
+        direction: str | None,
+        dist: str,
+        app: str | None,
+    ) -> str:
+        return self._do(
+            {
+                "action": action,
+                "element": element,
+                "text": text,
+                "direction": direction,
+                "dist": dist,
+                "app": app,
+            }
+        )
 
     def _do(self, args: dict[str, Any]) -> str:
         """AndroidLab's XML-mode call (``page_executor/text_executor.py``
@@ -256,16 +297,20 @@ class MobileEnv(VabEnv):
                 screen.long_press(point)
             return f"{'Tapped' if action == 'Tap' else 'Long pressed'} {element} at {point}."
         if action == "Swipe":
-            point = (DEVICE_WIDTH // 2, DEVICE_HEIGHT // 2) if element is None else \
-                _box_point(element)
+            point = (
+                (DEVICE_WIDTH // 2, DEVICE_HEIGHT // 2) if element is None else _box_point(element)
+            )
             if args["direction"] is None:
                 raise ActionError("direction is required for swipe")  # TextOnlyExecutor.swipe
             direction = args["direction"].strip().lower()
             if direction not in DIRECTIONS:
                 raise ActionError(f"Swipe: direction must be one of {', '.join(DIRECTIONS)}.")
             moved = screen.swipe(point, direction, args["dist"].strip().lower())
-            return (f"Swiped {direction} from {point}." if moved else
-                    f"Swiped {direction} from {point}; nothing scrolled.")
+            return (
+                f"Swiped {direction} from {point}."
+                if moved
+                else f"Swiped {direction} from {point}; nothing scrolled."
+            )
         if action == "Type":
             if args["text"] is None:
                 raise ActionError("text is required for type")  # TextOnlyExecutor.type
@@ -285,8 +330,10 @@ class MobileEnv(VabEnv):
         if action == "Wait":
             return "Waited 5 seconds."  # TextOnlyExecutor.wait: time.sleep(5); the phone is idle
         if action == "Launch":
-            raise ActionError("Launch is not available: each task starts in its app (Home, "
-                              "then tap an app's icon, opens another).")
+            raise ActionError(
+                "Launch is not available: each task starts in its app (Home, "
+                "then tap an app's icon, opens another)."
+            )
         # Call_API: TextOnlyExecutor.call_api is commented out in AndroidLab.
         raise ActionError("'TextOnlyExecutor' object has no attribute 'call_api'")
 
@@ -295,8 +342,10 @@ class MobileEnv(VabEnv):
             # VisionExecutor.tap: assert 0 < index <= len(self.elem_list), "Tap Index ... out
             # of range" (AndroidLab's long_press and swipe index the list unchecked).
             name = {"tap": "Tap", "long_press": "Long press", "swipe": "Swipe"}[action]
-            raise ActionError(f"{name} Index {index} out of range (the screen has elements "
-                              f"1 to {len(self.elements)}).")
+            raise ActionError(
+                f"{name} Index {index} out of range (the screen has elements "
+                f"1 to {len(self.elements)})."
+            )
         return self.elements[index - 1]
 
     def valid_actions(self) -> list[str]:
@@ -335,8 +384,9 @@ class MobileEnv(VabEnv):
         device_width = DEVICE_WIDTH if width is not None else picture.width
         pixels = np.asarray(picture)
         if self._pixels is not None:
-            self._unchanged.append(metrics.screen_similarity(self._pixels, pixels)
-                                   > metrics.SIMILAR)
+            self._unchanged.append(
+                metrics.screen_similarity(self._pixels, pixels) > metrics.SIMILAR
+            )
         self._pixels = pixels
         if self.obs_mode == "xml":
             self.xml = compressed_xml(nodes)
@@ -383,11 +433,15 @@ class MobileEnv(VabEnv):
         assert self.task is not None
         if self.task.judge["kind"] != "query" and not self.screen.uses_phone_server:
             # A real device's apps keep their state to themselves: nothing to read it from.
-            return judges.Outcome([], False, "unjudged: state judges read the embedded "
-                                  "phone's apps, not a real device")
+            return judges.Outcome(
+                [],
+                False,
+                "unjudged: state judges read the embedded phone's apps, not a real device",
+            )
         try:
-            return judges.judge(self.task.judge, self, answer, self.llm_judge,
-                                self.task.instruction)
+            return judges.judge(
+                self.task.judge, self, answer, self.llm_judge, self.task.instruction
+            )
         except Exception as exc:  # a broken judge spec fails the task; it never ends the run
             return judges.Outcome([], False, f"judge error: {type(exc).__name__}: {exc}")
 
@@ -399,14 +453,22 @@ class MobileEnv(VabEnv):
     def _judge(self, answer: str | None) -> Verdict:
         assert self.task is not None
         outcome = self._outcome(answer)
-        return Verdict(success=outcome.complete, score=outcome.progress, reason=outcome.reason,
-                       details={"subgoals": [{"goal": g, "ok": ok} for g, ok in outcome.subgoals],
-                                "sub_sr": outcome.progress, "answer": answer,
-                                "unjudged": outcome.unjudged, "steps": self._steps,
-                                "rrr": metrics.reversed_redundancy_ratio(
-                                    self.task.judge.get("reference_steps"), self._steps,
-                                    outcome.complete),
-                                "ror": metrics.reasonable_operation_ratio(self._step_unchanged())})
+        return Verdict(
+            success=outcome.complete,
+            score=outcome.progress,
+            reason=outcome.reason,
+            details={
+                "subgoals": [{"goal": g, "ok": ok} for g, ok in outcome.subgoals],
+                "sub_sr": outcome.progress,
+                "answer": answer,
+                "unjudged": outcome.unjudged,
+                "steps": self._steps,
+                "rrr": metrics.reversed_redundancy_ratio(
+                    self.task.judge.get("reference_steps"), self._steps, outcome.complete
+                ),
+                "ror": metrics.reasonable_operation_ratio(self._step_unchanged()),
+            },
+        )
 
     def _step_unchanged(self) -> list[bool]:
         """For each pair of consecutive actions: was the screen before them similar? (An
@@ -426,14 +488,20 @@ def _box_point(element: Any) -> tuple[int, int]:
     (y1 + y2) / 2; here rounded down to whole px) or a point [x, y]; feedback for
     anything else and for a point off the screen."""
     numbers = isinstance(element, list) and all(
-        isinstance(v, int | float) and not isinstance(v, bool) for v in element)
+        isinstance(v, int | float) and not isinstance(v, bool) for v in element
+    )
     if not numbers or len(element) not in (2, 4):
         raise ActionError("Invalid element format")  # TextOnlyExecutor.tap's ValueError
-    x, y = element if len(element) == 2 else \
-        ((element[0] + element[2]) / 2, (element[1] + element[3]) / 2)
+    x, y = (
+        element
+        if len(element) == 2
+        else ((element[0] + element[2]) / 2, (element[1] + element[3]) / 2)
+    )
     if not (0 <= x < DEVICE_WIDTH and 0 <= y < DEVICE_HEIGHT):
-        raise ActionError(f"The point ({x:g}, {y:g}) of element {element} is outside the "
-                          f"screen (0..{DEVICE_WIDTH - 1}, 0..{DEVICE_HEIGHT - 1}).")
+        raise ActionError(
+            f"The point ({x:g}, {y:g}) of element {element} is outside the "
+            f"screen (0..{DEVICE_WIDTH - 1}, 0..{DEVICE_HEIGHT - 1})."
+        )
     return int(x), int(y)
 
 

@@ -41,8 +41,9 @@ def reasonable_operation_ratio(unchanged: Sequence[bool]) -> float:
     return 1 - counted / (steps - 1)
 
 
-def reversed_redundancy_ratio(reference_steps: int | None, steps: int,
-                              complete: bool) -> float | None:
+def reversed_redundancy_ratio(
+    reference_steps: int | None, steps: int, complete: bool
+) -> float | None:
     """A human's steps over the episode's, for a completed task a human did."""
     if not complete or steps == 0 or reference_steps is None:
         return None

@@ -63,17 +63,22 @@ PROBE = """async ([taps, ratio, stateful]) => {
 }"""
 
 
-def propose(env: gym.Env, obs: dict[str, Any], info: dict[str, Any],
-            rng: np.random.Generator) -> Mistake | None:
+def propose(
+    env: gym.Env, obs: dict[str, Any], info: dict[str, Any], rng: np.random.Generator
+) -> Mistake | None:
     phone = env.unwrapped
     device = getattr(phone.screen, "screen", None)  # ChromiumPhone's page; None on Appium
     if device is None or phone.obs_mode != "som":
         return None
     elements: list[Node] = list(phone.elements)
-    taps = [[n, *e.center] for n, e in enumerate(elements, 1)
-            if e.clickable and not (e.editable or e.checkable or e.long_clickable)]
-    probe = phone.screen.chromium.run(lambda _browser: device.page.evaluate(
-        PROBE, [taps, PIXEL_RATIO, list(STATEFUL_PATHS)]))
+    taps = [
+        [n, *e.center]
+        for n, e in enumerate(elements, 1)
+        if e.clickable and not (e.editable or e.checkable or e.long_clickable)
+    ]
+    probe = phone.screen.chromium.run(
+        lambda _browser: device.page.evaluate(PROBE, [taps, PIXEL_RATIO, list(STATEFUL_PATHS)])
+    )
     if not probe["reloadable"]:
         return None
     makers = [_wrong_tap, _wrong_text]
@@ -84,8 +89,9 @@ def propose(env: gym.Env, obs: dict[str, Any], info: dict[str, Any],
     return None
 
 
-def _wrong_tap(phone: Any, elements: list[Node], links: list[dict[str, Any]],
-               rng: np.random.Generator) -> Mistake | None:
+def _wrong_tap(
+    phone: Any, elements: list[Node], links: list[dict[str, Any]], rng: np.random.Generator
+) -> Mistake | None:
     if not links:
         return None
     link = links[int(rng.integers(len(links)))]
@@ -96,19 +102,26 @@ def _wrong_tap(phone: Any, elements: list[Node], links: list[dict[str, Any]],
         action=format_call("tap", [number]),
         thought=f"'{name}' looks like the way to what the task needs, so I tap it.",
         kind="wrong_tap",
-        recovery=(("back()", f"Tapping '{name}' opened {landed}, which is not where the "
-                             "task is done. I press Back to return."),),
+        recovery=(
+            (
+                "back()",
+                f"Tapping '{name}' opened {landed}, which is not where the "
+                "task is done. I press Back to return.",
+            ),
+        ),
         details={"index": number, "element": name, "to": link["to"]},
     )
 
 
-def _wrong_text(phone: Any, elements: list[Node], links: list[dict[str, Any]],
-                rng: np.random.Generator) -> Mistake | None:
+def _wrong_text(
+    phone: Any, elements: list[Node], links: list[dict[str, Any]], rng: np.random.Generator
+) -> Mistake | None:
     field = next((e for e in elements if e.focused and e.editable and not e.text), None)
     if field is None:
         return None
     texts = re.findall(r'"([^"]+)"', phone.task.instruction) or _strings(
-        phone.task.judge.get("params", {}))
+        phone.task.judge.get("params", {})
+    )
     if not texts:
         return None
     meant = texts[int(rng.integers(len(texts)))]
@@ -120,8 +133,13 @@ def _wrong_text(phone: Any, elements: list[Node], links: list[dict[str, Any]],
         action=format_call("text", [typed]),
         thought=f"{where[:1].upper()}{where[1:]} has the focus; I type '{typed}'.",
         kind="wrong_text",
-        recovery=((format_call("text", [""]), f"I typed '{typed}' into {where}, a "
-                   f"misspelling of '{meant}'. I clear the field to type it again."),),
+        recovery=(
+            (
+                format_call("text", [""]),
+                f"I typed '{typed}' into {where}, a "
+                f"misspelling of '{meant}'. I clear the field to type it again.",
+            ),
+        ),
         details={"field": field.desc, "typed": typed, "meant": meant},
     )
 

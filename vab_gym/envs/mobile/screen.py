@@ -68,16 +68,27 @@ def script() -> str:
 
 
 def parse_nodes(raw: list[dict[str, Any]]) -> list[Node]:
-    return [Node(cls=str(n["cls"]), text=str(n["text"]), desc=str(n["desc"]),
-                 content=str(n["content"]),
-                 clickable=bool(n["clickable"]), focusable=bool(n["focusable"]),
-                 long_clickable=bool(n["long_clickable"]), scrollable=bool(n["scrollable"]),
-                 checkable=bool(n["checkable"]), checked=bool(n["checked"]),
-                 selected=bool(n["selected"]), focused=bool(n["focused"]),
-                 editable=bool(n["editable"]),
-                 bounds=tuple(int(v) for v in n["bounds"]), dom_index=i,  # type: ignore[arg-type]
-                 parent=int(n.get("parent", -1)))
-            for i, n in enumerate(raw)]
+    return [
+        Node(
+            cls=str(n["cls"]),
+            text=str(n["text"]),
+            desc=str(n["desc"]),
+            content=str(n["content"]),
+            clickable=bool(n["clickable"]),
+            focusable=bool(n["focusable"]),
+            long_clickable=bool(n["long_clickable"]),
+            scrollable=bool(n["scrollable"]),
+            checkable=bool(n["checkable"]),
+            checked=bool(n["checked"]),
+            selected=bool(n["selected"]),
+            focused=bool(n["focused"]),
+            editable=bool(n["editable"]),
+            bounds=tuple(int(v) for v in n["bounds"]),
+            dom_index=i,  # type: ignore[arg-type]
+            parent=int(n.get("parent", -1)),
+        )
+        for i, n in enumerate(raw)
+    ]
 
 
 def _distance(a: tuple[int, int], b: tuple[int, int]) -> float:
@@ -100,8 +111,11 @@ def som_elements(nodes: list[Node]) -> list[Node]:
     """``set_elem_list``: the clickable pass, then focusable elements more than 10 px from
     every clickable one. Element ``i`` (from 1) is ``som_elements(...)[i - 1]``."""
     clickable = _pass(nodes, "clickable")
-    extra = [n for n in _pass(nodes, "focusable")
-             if all(_distance(n.center, c.center) > NEAR_CLICKABLE for c in clickable)]
+    extra = [
+        n
+        for n in _pass(nodes, "focusable")
+        if all(_distance(n.center, c.center) > NEAR_CLICKABLE for c in clickable)
+    ]
     return clickable + extra
 
 
@@ -115,15 +129,19 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
-def draw_labels(picture: bytes | Image.Image, elements: list[Node],
-                device_width: int) -> Image.Image:
+def draw_labels(
+    picture: bytes | Image.Image, elements: list[Node], device_width: int
+) -> Image.Image:
     """The screenshot (PNG bytes or a decoded RGB picture, left unchanged) with each
     element's number (from 1), as ``draw_bbox_multi`` draws it.
 
     Element centres are in device px; a screenshot narrower than ``device_width`` gets the
     labels scaled with it, as if drawn at device resolution and then scaled down."""
-    image = (picture if isinstance(picture, Image.Image)
-             else Image.open(io.BytesIO(picture)).convert("RGB"))
+    image = (
+        picture
+        if isinstance(picture, Image.Image)
+        else Image.open(io.BytesIO(picture)).convert("RGB")
+    )
     scale = image.width / device_width
     shade = Image.new("RGB", image.size, (10, 10, 10))
     mask = Image.new("L", image.size, 0)
@@ -148,8 +166,7 @@ def element_lines(elements: list[Node]) -> str:
     """The labelled elements as text, one per line (an option; AndroidLab sends none)."""
     lines = []
     for number, e in enumerate(elements, 1):
-        state = " checked" if e.checkable and e.checked else (" unchecked" if e.checkable
-                                                               else "")
+        state = " checked" if e.checkable and e.checked else (" unchecked" if e.checkable else "")
         lines.append(f"[{number}] {e.cls}{state} {e.label!r}")
     return "\n".join(lines)
 
@@ -160,9 +177,16 @@ _PLAIN_LAYOUTS = ("View", "FrameLayout", "LinearLayout", "RelativeLayout")
 
 def _actions(node: Node) -> str:
     """``mid_order_remove``'s action words."""
-    words = "".join(word + " " for flag, word in (
-        (node.clickable, "click"), (node.scrollable, "scroll"),
-        (node.long_clickable, "long-click"), (node.checkable, "check")) if flag)
+    words = "".join(
+        word + " "
+        for flag, word in (
+            (node.clickable, "click"),
+            (node.scrollable, "scroll"),
+            (node.long_clickable, "long-click"),
+            (node.checkable, "check"),
+        )
+        if flag
+    )
     return words or ("focusable " if node.focusable else "")
 
 
@@ -183,8 +207,10 @@ def compressed_xml(nodes: list[Node]) -> str:
     (``mid_order_merge``), each kept node is a line ``[id] class ;actions ; state ;extra
     ;text desc :`` followed by its bounds, children indented by 4. Ids are ``n`` + 4 hex
     digits of the node's position (AndroidLab's are random)."""
-    desc = {i: (n.text + " " if n.text else "") + (n.desc + " " if n.desc else "")
-            for i, n in enumerate(nodes)}
+    desc = {
+        i: (n.text + " " if n.text else "") + (n.desc + " " if n.desc else "")
+        for i, n in enumerate(nodes)
+    }
     keep = [bool(_actions(n)) for n in nodes]
     parent_of = {}
     for i, node in enumerate(nodes):

@@ -67,8 +67,9 @@ class MobileSolver:
         if call.name in ("tap", "long_press", "swipe"):
             element = elements[args["index"] - 1]
             name = element.label[:60] or element.cls
-            if element.cls == "Switch" and name.startswith(("On,", "Off,")) \
-                    and args["index"] > 1:  # a switch described by its state: its row's title
+            if (
+                element.cls == "Switch" and name.startswith(("On,", "Off,")) and args["index"] > 1
+            ):  # a switch described by its state: its row's title
                 name = elements[args["index"] - 2].label[:60]
             if call.name == "swipe":
                 return f"I swipe {args['direction']} on '{name}' to see more of it."
@@ -77,16 +78,17 @@ class MobileSolver:
             return tap_rationale(element, name)
         if call.name == "text":
             field = next((e for e in elements if e.focused and e.editable), None)
-            where = f"The {field.desc} field" if field is not None and field.desc else \
-                "The field"
+            where = f"The {field.desc} field" if field is not None and field.desc else "The field"
             return f"{where} has the focus; I type '{args['input_str']}'."
         if call.name == "finish":
             message = args["message"]
             if self.env.task.judge["kind"] == "query":
                 return f"The answer to the question is {message}, so I finish with it."
             return "Everything the task asks for is done, so I finish."
-        return {"back": "I press Back to return to the previous screen.",
-                "home": "I press Home to leave the app."}.get(call.name, "")
+        return {
+            "back": "I press Back to return to the previous screen.",
+            "home": "I press Home to leave the app.",
+        }.get(call.name, "")
 
     # -- reading the screen ---------------------------------------------------------------
     def elements(self) -> list[Node]:
@@ -108,8 +110,7 @@ class MobileSolver:
             scroller = self.index(lambda e: e.scrollable) or self._inside_content()
             if direction is None or scroller is None:
                 break
-            self._note = (f"I do not see {what} on this screen; I swipe {direction} to look "
-                          "for it.")
+            self._note = f"I do not see {what} on this screen; I swipe {direction} to look for it."
             yield format_call("swipe", [scroller, direction, "medium"])
         raise NotOnScreen(what)
 
@@ -127,8 +128,9 @@ class MobileSolver:
         yield format_call("tap", [number])
 
     def tap_named(self, name: str) -> Plan:
-        yield from self.tap(lambda e: not e.editable and name in (e.text, e.desc, e.content),
-                            repr(name))
+        yield from self.tap(
+            lambda e: not e.editable and name in (e.text, e.desc, e.content), repr(name)
+        )
 
     def fill(self, field: str, text: str) -> Plan:
         """Tap the field described ``field`` and type ``text`` into it."""
@@ -147,9 +149,15 @@ class MobileSolver:
         return self.index(lambda e: name in (e.text, e.desc)) is not None
 
     # -- Clock ----------------------------------------------------------------------------
-    def alarm(self, time: str, enabled: bool = True, label: str | None = None,
-              days: list[str] | None = None, vibrate: bool | None = None,
-              ringtone: str | None = None) -> Plan:
+    def alarm(
+        self,
+        time: str,
+        enabled: bool = True,
+        label: str | None = None,
+        days: list[str] | None = None,
+        vibrate: bool | None = None,
+        ringtone: str | None = None,
+    ) -> Plan:
         minutes = minutes_of(time)
         shown = formats.clock_time(minutes)
         switch = f"Alarm {shown}"
@@ -163,8 +171,10 @@ class MobileSolver:
             if chevron is not None:
                 yield format_call("tap", [chevron])
         if label is not None:
-            yield from self.tap(lambda e: e.text in ("Add label", f"Label {label}")
-                                or e.text.startswith("Label "), "label row")
+            yield from self.tap(
+                lambda e: e.text in ("Add label", f"Label {label}") or e.text.startswith("Label "),
+                "label row",
+            )
             yield from self.fill("Label", label)
             yield from self.tap_named("OK")
         if days is not None:
@@ -177,8 +187,10 @@ class MobileSolver:
             yield from self.tap(lambda e: e.text.startswith("Ringtone "), "ringtone row")
             yield from self.tap_named(ringtone)
         if vibrate is not None:
-            box = yield from self.find(lambda e: e.text == "Vibrate" or (
-                e.cls == "CheckBox" and e.text == "Vibrate"), "Vibrate")
+            box = yield from self.find(
+                lambda e: e.text == "Vibrate" or (e.cls == "CheckBox" and e.text == "Vibrate"),
+                "Vibrate",
+            )
             row = self.index(lambda e: e.cls == "CheckBox" and e.checkable, after=box - 2)
             state = self.elements()[(row or box) - 1].checked
             if state != vibrate:
@@ -190,8 +202,9 @@ class MobileSolver:
 
     def alarms_all_off(self) -> Plan:
         for _ in range(10):
-            on = self.index(lambda e: e.cls == "Switch" and e.desc.startswith("Alarm ")
-                            and e.checked)
+            on = self.index(
+                lambda e: e.cls == "Switch" and e.desc.startswith("Alarm ") and e.checked
+            )
             if on is None:
                 break
             yield format_call("tap", [on])
@@ -200,8 +213,13 @@ class MobileSolver:
     def no_alarms_after(self, time: str, keep: list[str]) -> Plan:
         limit = minutes_of(time)
         for _ in range(10):
-            late = self.index(lambda e: e.cls == "Switch" and e.desc.startswith("Alarm ")
-                              and _alarm_minutes(e.desc) > limit)
+            late = self.index(
+                lambda e: (
+                    e.cls == "Switch"
+                    and e.desc.startswith("Alarm ")
+                    and _alarm_minutes(e.desc) > limit
+                )
+            )
             if late is None:
                 break
             chevron = self.index(lambda e: e.desc == "Expand alarm", after=late)
@@ -236,8 +254,7 @@ class MobileSolver:
         yield from self.tab("Bedtime")
         for row, value in (("Bedtime", bedtime), ("Wake-up", wake_up)):
             card = self.index(lambda e: e.text == "BEDTIME") or 0
-            number = self.index(lambda e, r=row: e.text == r and e.cls == "TextView",
-                                after=card)
+            number = self.index(lambda e, r=row: e.text == r and e.cls == "TextView", after=card)
             if number is None:
                 raise NotOnScreen(row)
             yield format_call("tap", [number])
@@ -246,8 +263,9 @@ class MobileSolver:
 
     def tab(self, name: str) -> Plan:
         """Tap one of Clock's bottom tabs (its label is the last element with that text)."""
-        tabs = [n for n, e in enumerate(self.elements(), 1) if e.text == name
-                and e.cls == "TextView"]
+        tabs = [
+            n for n, e in enumerate(self.elements(), 1) if e.text == name and e.cls == "TextView"
+        ]
         if not tabs:
             raise NotOnScreen(f"{name} tab")
         yield format_call("tap", [tabs[-1]])
@@ -266,8 +284,11 @@ class MobileSolver:
             return
         yield from self.tap_named("More options")
         yield from self.tap_named("Settings")
-        row = {"style": "Style", "home_time_zone": "Home time zone",
-               "silence_after": "Silence after"}[key]
+        row = {
+            "style": "Style",
+            "home_time_zone": "Home time zone",
+            "silence_after": "Silence after",
+        }[key]
         yield from self.tap_named(row)
         if key == "home_time_zone":
             yield from self.fill("Search for a city", value)
@@ -281,9 +302,15 @@ class MobileSolver:
     def open_contact(self, name: str) -> Plan:
         yield from self.tap(lambda e: e.text == name and e.cls == "TextView", name)
 
-    def contact(self, name: str, phones: list[dict[str, str]] = (),
-                emails: list[dict[str, str]] = (), company: str | None = None,
-                birthday: str | None = None, website: str | None = None) -> Plan:
+    def contact(
+        self,
+        name: str,
+        phones: list[dict[str, str]] = (),
+        emails: list[dict[str, str]] = (),
+        company: str | None = None,
+        birthday: str | None = None,
+        website: str | None = None,
+    ) -> Plan:
         if self.on_screen(name) and self.index(lambda e: e.text == name) is not None:
             yield from self.open_contact(name)
             yield from self.tap_named("Edit contact")
@@ -295,22 +322,27 @@ class MobileSolver:
                 yield from self.fill("Last name", last)
         if company is not None:
             yield from self.fill("Company", company)
-        for kind, rows, key, adder in (("Phone", phones, "number", "+ Add phone"),
-                                       ("Email", emails, "address", "+ Add email")):
+        for kind, rows, key, adder in (
+            ("Phone", phones, "number", "+ Add phone"),
+            ("Email", emails, "address", "+ Add email"),
+        ):
             for wanted in rows:
                 if self.index(lambda e, k=kind: e.editable and e.desc == k and not e.text) is None:
                     yield from self.tap_named(adder)
-                yield from self.tap(lambda e, k=kind: e.editable and e.desc == k and not e.text,
-                                    f"empty {kind}")
+                yield from self.tap(
+                    lambda e, k=kind: e.editable and e.desc == k and not e.text, f"empty {kind}"
+                )
                 field = self.index(lambda e, k=kind: e.editable and e.desc == k and not e.text)
                 yield format_call("text", [wanted[key]])
-                typer = self.index(lambda e, k=kind: e.desc.startswith(f"{k} type "),
-                                   after=field)
+                typer = self.index(lambda e, k=kind: e.desc.startswith(f"{k} type "), after=field)
                 if typer is not None and not self.elements()[typer - 1].desc.endswith(
-                        wanted["type"]):
+                    wanted["type"]
+                ):
                     yield format_call("tap", [typer])
-                    yield from self.tap(lambda e, t=wanted["type"]: e.text == t
-                                        and e.cls == "TextView", wanted["type"])
+                    yield from self.tap(
+                        lambda e, t=wanted["type"]: e.text == t and e.cls == "TextView",
+                        wanted["type"],
+                    )
         if birthday is not None:
             yield from self.fill("Birthday", formats.long_date(birthday))
         if website is not None:
@@ -359,9 +391,12 @@ def tap_rationale(element: Node, name: str) -> str:
         if element.cls == "CheckBox":
             return f"I tap '{name}' to {'untick' if element.checked else 'tick'} it."
         return f"I choose '{name}'."
-    return {"Button": f"I press '{name}'.", "ImageButton": f"I press '{name}'.",
-            "TabView": f"I switch to the '{name}' tab.",
-            "LinearLayout": f"I open '{name}'."}.get(element.cls, f"I tap '{name}'.")
+    return {
+        "Button": f"I press '{name}'.",
+        "ImageButton": f"I press '{name}'.",
+        "TabView": f"I switch to the '{name}' tab.",
+        "LinearLayout": f"I open '{name}'.",
+    }.get(element.cls, f"I tap '{name}'.")
 
 
 def _alarm_minutes(desc: str) -> int:
@@ -372,9 +407,23 @@ def _alarm_minutes(desc: str) -> int:
 
 
 PLANS: dict[str, Callable[..., Plan]] = {
-    name: getattr(MobileSolver, name) for name in (
-        "alarm", "alarms_all_off", "no_alarms_after", "world_clocks", "timer", "bedtime",
-        "setting", "in_app", "contact", "label", "message_draft", "called", "deleted")}
+    name: getattr(MobileSolver, name)
+    for name in (
+        "alarm",
+        "alarms_all_off",
+        "no_alarms_after",
+        "world_clocks",
+        "timer",
+        "bedtime",
+        "setting",
+        "in_app",
+        "contact",
+        "label",
+        "message_draft",
+        "called",
+        "deleted",
+    )
+}
 
 
 def all_plans() -> dict[str, Callable[..., Plan]]:

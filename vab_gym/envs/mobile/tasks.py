@@ -25,9 +25,17 @@ from vab_gym.envs.mobile.env import MobileEnv, instruction
 
 DEFAULT_SOURCE = Path("/work/shared/vab-data/androidlab")
 # AndroidLab's task files (evaluation/config/<name>.yaml) -> the phone's app key.
-ANDROIDLAB_FILES = {"clock": "clock", "contacts": "contacts", "calendar": "calendar",
-                    "setting": "settings", "bluecoins": "bluecoins", "cantook": "cantook",
-                    "pimusic": "pimusic", "map": "mapme", "zoom": "zoom"}
+ANDROIDLAB_FILES = {
+    "clock": "clock",
+    "contacts": "contacts",
+    "calendar": "calendar",
+    "setting": "settings",
+    "bluecoins": "bluecoins",
+    "cantook": "cantook",
+    "pimusic": "pimusic",
+    "map": "mapme",
+    "zoom": "zoom",
+}
 BUILT_IN = {"clock": "/clock/alarm", "contacts": "/contacts"}  # the others are app packages
 
 
@@ -38,8 +46,11 @@ def starts() -> dict[str, str]:
 
 def judges() -> dict[str, dict]:
     texts = [(resources.files(__package__) / "data" / "androidlab_judges.yaml").read_text()]
-    texts += [(app.folder / "judges.yaml").read_text("utf-8") for app in installed()
-              if (app.folder / "judges.yaml").exists()]
+    texts += [
+        (app.folder / "judges.yaml").read_text("utf-8")
+        for app in installed()
+        if (app.folder / "judges.yaml").exists()
+    ]
     return {task_id: spec for text in texts for task_id, spec in yaml.safe_load(text).items()}
 
 
@@ -64,16 +75,26 @@ def convert(source: Path) -> list[Task]:
             differs = spec.pop("differs", None)
             if entry["task_id"] in steps:
                 spec["reference_steps"] = steps[entry["task_id"]]
-            metadata = {"source": f"AndroidLab evaluation/config/{name}.yaml (MIT licence, "
-                                  "data/LICENSE-AndroidLab.txt)",
-                        "category": entry.get("category", ""), "metric_type": entry["metric_type"],
-                        "package": config["package"]}
+            metadata = {
+                "source": f"AndroidLab evaluation/config/{name}.yaml (MIT licence, "
+                "data/LICENSE-AndroidLab.txt)",
+                "category": entry.get("category", ""),
+                "metric_type": entry["metric_type"],
+                "package": config["package"],
+            }
             if differs:
                 metadata["androidlab_judge_differs"] = differs
-            tasks.append(Task(id=entry["task_id"], env=MobileEnv.env_id, split="test",
-                              instruction=instruction(config["APP"], entry["task"].strip()),
-                              setup={"app": app, "start": start}, judge=spec,
-                              metadata=metadata))
+            tasks.append(
+                Task(
+                    id=entry["task_id"],
+                    env=MobileEnv.env_id,
+                    split="test",
+                    instruction=instruction(config["APP"], entry["task"].strip()),
+                    setup={"app": app, "start": start},
+                    judge=spec,
+                    metadata=metadata,
+                )
+            )
     return tasks
 
 

@@ -54,6 +54,7 @@ class TrainApp:
 
 # -- the data Clock and Contacts draw from --------------------------------------------------
 
+
 @cache
 def _data() -> dict[str, Any]:
     text = (resources.files(__package__) / "data" / "train_prototypes.yaml").read_text("utf-8")
@@ -65,9 +66,16 @@ def _pool(name: str) -> list[str]:
 
 
 def _prototypes(app: str) -> tuple[Prototype, ...]:
-    return tuple(Prototype(id=p["id"], instruction=p["instruction"], slots=p["slots"],
-                           judge=p["judge"], params=p.get("params", {}))
-                 for p in _data()[app]["prototypes"])
+    return tuple(
+        Prototype(
+            id=p["id"],
+            instruction=p["instruction"],
+            slots=p["slots"],
+            judge=p["judge"],
+            params=p.get("params", {}),
+        )
+        for p in _data()[app]["prototypes"]
+    )
 
 
 def _pick(rng: np.random.Generator, items: Sequence[Any]) -> Any:
@@ -100,8 +108,9 @@ def _cities(conn: sqlite3.Connection) -> set[str]:
 
 
 def _clock_setting(conn: sqlite3.Connection, key: str) -> str:
-    row = conn.execute("SELECT value FROM settings WHERE app = 'clock' AND key = ?",
-                       (key,)).fetchone()
+    row = conn.execute(
+        "SELECT value FROM settings WHERE app = 'clock' AND key = ?", (key,)
+    ).fetchone()
     return row[0] if row else ""
 
 
@@ -145,15 +154,20 @@ def _clock_kinds() -> dict[str, Callable[..., dict[str, Any] | None]]:
         return {name: " ".join(words), f"{name}_hours": hours, f"{name}_minutes": minutes}
 
     return {
-        "free_time": free_time, "alarm_on": alarm_on, "days": days, "duration": duration,
-        "alarm_label": lambda conn, rng, name, filling: {
-            name: _pick(rng, _pool("alarm_labels"))},
-        "city_absent": lambda conn, rng, name, filling: {name: _pick(rng, sorted(
-            set(CITIES) - _cities(conn) - {_clock_setting(conn, "home_time_zone")}))},
-        "city_present": lambda conn, rng, name, filling: {
-            name: _pick(rng, sorted(_cities(conn)))},
-        "home_city": lambda conn, rng, name, filling: {name: _pick(rng, sorted(
-            set(CITIES) - {_clock_setting(conn, "home_time_zone")}))},
+        "free_time": free_time,
+        "alarm_on": alarm_on,
+        "days": days,
+        "duration": duration,
+        "alarm_label": lambda conn, rng, name, filling: {name: _pick(rng, _pool("alarm_labels"))},
+        "city_absent": lambda conn, rng, name, filling: {
+            name: _pick(
+                rng, sorted(set(CITIES) - _cities(conn) - {_clock_setting(conn, "home_time_zone")})
+            )
+        },
+        "city_present": lambda conn, rng, name, filling: {name: _pick(rng, sorted(_cities(conn)))},
+        "home_city": lambda conn, rng, name, filling: {
+            name: _pick(rng, sorted(set(CITIES) - {_clock_setting(conn, "home_time_zone")}))
+        },
     }
 
 
@@ -175,30 +189,40 @@ def vary_clock(conn: sqlite3.Connection, rng: np.random.Generator) -> None:
     from vab_gym.envs.mobile.phone.seed import CITIES, HOME_CITY, RINGTONES, SILENCE_AFTER
 
     count = 3 + int(rng.integers(2))
-    times = sorted(int(m) * 5 for m in rng.choice(np.arange(5 * 12, 23 * 12), size=count,
-                                                  replace=False))
+    times = sorted(
+        int(m) * 5 for m in rng.choice(np.arange(5 * 12, 23 * 12), size=count, replace=False)
+    )
     enabled = [bool(rng.integers(2)) for _ in times]
     enabled[int(rng.integers(count))] = True
     enabled[(enabled.index(True) + 1 + int(rng.integers(count - 1))) % count] = False
     rows = []
     for minutes, on in zip(times, enabled, strict=True):
         _, days = _days(rng) if rng.integers(2) else ("", [])
-        rows.append((minutes, "", ",".join(days), int(on), int(rng.integers(2)),
-                     _pick(rng, RINGTONES[:-1])))
+        rows.append(
+            (minutes, "", ",".join(days), int(on), int(rng.integers(2)), _pick(rng, RINGTONES[:-1]))
+        )
     cities = sorted(set(CITIES) - {HOME_CITY})
-    chosen = [cities[int(i)] for i in rng.choice(len(cities), size=1 + int(rng.integers(3)),
-                                                 replace=False)]
+    chosen = [
+        cities[int(i)]
+        for i in rng.choice(len(cities), size=1 + int(rng.integers(3)), replace=False)
+    ]
     with conn:
         conn.execute("DELETE FROM alarms")
-        conn.executemany("INSERT INTO alarms (minutes, label, days, enabled, vibrate, ringtone)"
-                         " VALUES (?, ?, ?, ?, ?, ?)", rows)
+        conn.executemany(
+            "INSERT INTO alarms (minutes, label, days, enabled, vibrate, ringtone)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
         conn.execute("DELETE FROM world_clocks")
         conn.executemany("INSERT INTO world_clocks (city) VALUES (?)", [(c,) for c in chosen])
-        conn.execute("UPDATE settings SET value = ? WHERE app = 'clock' AND key = "
-                     "'silence_after'", (_pick(rng, SILENCE_AFTER),))
+        conn.execute(
+            "UPDATE settings SET value = ? WHERE app = 'clock' AND key = 'silence_after'",
+            (_pick(rng, SILENCE_AFTER),),
+        )
 
 
 # -- Contacts ---------------------------------------------------------------------------------
+
 
 def _people(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     rows = [dict(r) for r in conn.execute("SELECT * FROM contacts ORDER BY id")]
@@ -226,7 +250,9 @@ def _contacts_kinds() -> dict[str, Callable[..., dict[str, Any] | None]]:
         return person and {name: person}
 
     return {
-        "contact": contact, "new_name": new_name, "label_name": label_name,
+        "contact": contact,
+        "new_name": new_name,
+        "label_name": label_name,
         "contact_with_birthday": with_birthday,
         "phone": lambda conn, rng, name, filling: {name: _phone(rng)},
         "company": lambda conn, rng, name, filling: {name: _pick(rng, _pool("companies"))},
@@ -243,8 +269,10 @@ def _contacts_answers() -> dict[str, Callable[[sqlite3.Connection, dict], dict[s
         return next(p for p in _people(conn) if p["name"] == name)
 
     def phone_of(conn, filling):
-        row = conn.execute("SELECT number FROM phones WHERE contact_id = ? ORDER BY id",
-                           (person(conn, filling["name"])["id"],)).fetchone()
+        row = conn.execute(
+            "SELECT number FROM phones WHERE contact_id = ? ORDER BY id",
+            (person(conn, filling["name"])["id"],),
+        ).fetchone()
         return row and {"answer": row[0]}
 
     def birthday_of(conn, filling):
@@ -268,23 +296,35 @@ def vary_contacts(conn: sqlite3.Connection, rng: np.random.Generator) -> None:
             company = _pick(rng, _pool("companies")) if rng.integers(2) else ""
             birthday = ""
             if rng.integers(2):
-                birthday = f"{int(rng.integers(1960, 2006))}-{int(rng.integers(1, 13)):02d}-" \
-                           f"{int(rng.integers(1, 29)):02d}"
-            cid = conn.execute("INSERT INTO contacts (first, last, company, birthday) VALUES "
-                               "(?, ?, ?, ?)", (first, last, company, birthday)).lastrowid
-            conn.execute("INSERT INTO phones (contact_id, number, type) VALUES (?, ?, 'Mobile')",
-                         (cid, _phone(rng)))
+                birthday = (
+                    f"{int(rng.integers(1960, 2006))}-{int(rng.integers(1, 13)):02d}-"
+                    f"{int(rng.integers(1, 29)):02d}"
+                )
+            cid = conn.execute(
+                "INSERT INTO contacts (first, last, company, birthday) VALUES (?, ?, ?, ?)",
+                (first, last, company, birthday),
+            ).lastrowid
+            conn.execute(
+                "INSERT INTO phones (contact_id, number, type) VALUES (?, ?, 'Mobile')",
+                (cid, _phone(rng)),
+            )
             if rng.integers(3) == 0:
-                conn.execute("INSERT INTO emails (contact_id, address, type) VALUES "
-                             "(?, ?, 'Work')", (cid, f"{first.lower()}.{last.lower()}@gmail.com"))
+                conn.execute(
+                    "INSERT INTO emails (contact_id, address, type) VALUES (?, ?, 'Work')",
+                    (cid, f"{first.lower()}.{last.lower()}@gmail.com"),
+                )
 
 
 # -- grounding ----------------------------------------------------------------------------
 
-def ground_slots(conn: sqlite3.Connection, rng: np.random.Generator, prototype: Prototype,
-                 kinds: dict[str, Callable[..., dict[str, Any] | None]],
-                 answers: dict[str, Callable[[sqlite3.Connection, dict], dict[str, Any] | None]],
-                 ) -> dict[str, Any] | None:
+
+def ground_slots(
+    conn: sqlite3.Connection,
+    rng: np.random.Generator,
+    prototype: Prototype,
+    kinds: dict[str, Callable[..., dict[str, Any] | None]],
+    answers: dict[str, Callable[[sqlite3.Connection, dict], dict[str, Any] | None]],
+) -> dict[str, Any] | None:
     """Fill each slot by its kind (in order; a kind may read the slots before it), then the
     query answer from ``params.answer``; None when the data offers no filling."""
     filling: dict[str, Any] = {}
@@ -303,13 +343,15 @@ def ground_slots(conn: sqlite3.Connection, rng: np.random.Generator, prototype: 
     return filling
 
 
-def ground_clock(conn: sqlite3.Connection, rng: np.random.Generator,
-                 prototype: Prototype) -> dict[str, Any] | None:
+def ground_clock(
+    conn: sqlite3.Connection, rng: np.random.Generator, prototype: Prototype
+) -> dict[str, Any] | None:
     return ground_slots(conn, rng, prototype, _clock_kinds(), _clock_answers())
 
 
-def ground_contacts(conn: sqlite3.Connection, rng: np.random.Generator,
-                    prototype: Prototype) -> dict[str, Any] | None:
+def ground_contacts(
+    conn: sqlite3.Connection, rng: np.random.Generator, prototype: Prototype
+) -> dict[str, Any] | None:
     return ground_slots(conn, rng, prototype, _contacts_kinds(), _contacts_answers())
 
 
@@ -317,17 +359,33 @@ def built_in() -> tuple[TrainApp, ...]:
     """Clock and Contacts, which live in the phone itself rather than in app packages."""
     from vab_gym.envs.mobile.tasks import BUILT_IN
 
-    return (TrainApp("clock", _data()["clock"]["title"], BUILT_IN["clock"],
-                     _prototypes("clock"), ground_clock, vary_clock),
-            TrainApp("contacts", _data()["contacts"]["title"], BUILT_IN["contacts"],
-                     _prototypes("contacts"), ground_contacts, vary_contacts))
+    return (
+        TrainApp(
+            "clock",
+            _data()["clock"]["title"],
+            BUILT_IN["clock"],
+            _prototypes("clock"),
+            ground_clock,
+            vary_clock,
+        ),
+        TrainApp(
+            "contacts",
+            _data()["contacts"]["title"],
+            BUILT_IN["contacts"],
+            _prototypes("contacts"),
+            ground_contacts,
+            vary_contacts,
+        ),
+    )
 
 
 def train_apps() -> tuple[TrainApp, ...]:
     """Clock, Contacts and every installed app package (by the protocol of
     :mod:`vab_gym.envs.mobile.apps`), in launcher order."""
-    return built_in() + tuple(TrainApp(a.key, a.title, a.start, tuple(a.prototypes), a.ground,
-                                       a.vary) for a in installed())
+    return built_in() + tuple(
+        TrainApp(a.key, a.title, a.start, tuple(a.prototypes), a.ground, a.vary)
+        for a in installed()
+    )
 
 
 def variant_rng(variant: int, key: str) -> np.random.Generator:
@@ -354,14 +412,20 @@ def variant_database(variant: int) -> sqlite3.Connection:
 
 # -- the builder ------------------------------------------------------------------------------
 
-def build_tasks(count: int, seed: int = 0, variants: int = VARIANTS,
-                apps: Sequence[TrainApp] | None = None) -> list[Task]:
+
+def build_tasks(
+    count: int, seed: int = 0, variants: int = VARIANTS, apps: Sequence[TrainApp] | None = None
+) -> list[Task]:
     """``count`` train tasks, round-robin over every app's prototypes (a prototype whose data
     offers no new filling drops out); each grounded in a data variant 1..``variants``, with its
     own judge. The same arguments and apps give the same tasks."""
     rng = np.random.default_rng(seed)
-    pairs = [(app, proto) for app in (train_apps() if apps is None else apps)
-             if app.ground is not None for proto in app.prototypes]
+    pairs = [
+        (app, proto)
+        for app in (train_apps() if apps is None else apps)
+        if app.ground is not None
+        for proto in app.prototypes
+    ]
     databases: dict[int, sqlite3.Connection] = {}
     seen = {_key(t) for t in package_tasks(__package__, "test")}
     numbers: dict[str, int] = {}
@@ -403,16 +467,23 @@ def _key(task: Task) -> str:
     return task.instruction + repr(task.judge)
 
 
-def _instantiate(app: TrainApp, proto: Prototype, filling: dict[str, Any], variant: int,
-                 number: int) -> Task:
+def _instantiate(
+    app: TrainApp, proto: Prototype, filling: dict[str, Any], variant: int, number: int
+) -> Task:
     from vab_gym.envs.mobile.env import MobileEnv, instruction
 
     typed = dataclasses.replace(proto, judge=place_values(proto.judge, filling))
-    task = typed.instantiate(filling, task_id=f"{app.key}_train_{number}", env=MobileEnv.env_id,
-                             split="train",
-                             setup={"app": app.key, "start": app.start, "variant": variant},
-                             metadata={"source": SOURCE.format(variant=variant),
-                                       "category": proto.judge.get("kind", "state")})
+    task = typed.instantiate(
+        filling,
+        task_id=f"{app.key}_train_{number}",
+        env=MobileEnv.env_id,
+        split="train",
+        setup={"app": app.key, "start": app.start, "variant": variant},
+        metadata={
+            "source": SOURCE.format(variant=variant),
+            "category": proto.judge.get("kind", "state"),
+        },
+    )
     return dataclasses.replace(task, instruction=instruction(app.title, task.instruction))
 
 

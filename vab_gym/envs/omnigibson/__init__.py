@@ -8,5 +8,7 @@ ORDER = 3  # the suite's order in ENVIRONMENTS and `vab-gym list`
 COMMANDS = "vab_gym.envs.omnigibson.commands:add_commands"  # vab-gym omnigibson-tasks
 # vab_gym.testing.EnvContract's parameters (tests/test_suite_contract.py): small images, and
 # a task the program solver solves.
-CONTRACT = {"make_kwargs": {"image_size": (32, 32)},
-            "solvable_task": "og-test-assembling_gift_baskets-Beechwood_0_int"}
+CONTRACT = {
+    "make_kwargs": {"image_size": (32, 32)},
+    "solvable_task": "og-test-assembling_gift_baskets-Beechwood_0_int",
+}

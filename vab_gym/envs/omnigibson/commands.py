@@ -14,8 +14,9 @@ console = Console()
 
 def add_commands(sub: Any) -> None:
     """Add ``omnigibson-tasks`` to the ``vab-gym`` subparsers ``sub``."""
-    og = sub.add_parser("omnigibson-tasks",
-                        help="make VAB-OmniGibson train tasks from bddl's activities")
+    og = sub.add_parser(
+        "omnigibson-tasks", help="make VAB-OmniGibson train tasks from bddl's activities"
+    )
     og.add_argument("--count", type=int, default=100)
     og.add_argument("--seed", type=int, default=0)
     og.add_argument("--out", required=True)
@@ -31,6 +32,8 @@ def cmd_omnigibson_tasks(args: argparse.Namespace) -> int:
     tasks = train_tasks(args.count, args.seed, exclude=test, supported=supported)
     write_jsonl(tasks, args.out)
     runnable = sum(s.ok for s in supported)
-    console.print(f"{runnable}/{len(supported)} bddl activities run in the simulator; "
-                  f"wrote {len(tasks)} tasks to {args.out}")
+    console.print(
+        f"{runnable}/{len(supported)} bddl activities run in the simulator; "
+        f"wrote {len(tasks)} tasks to {args.out}"
+    )
     return 0

@@ -143,11 +143,15 @@ class OmniGibsonEnv(VabEnv):
         inside...), ``state`` (only states: open, cooked...) or ``mixed``."""
         literals, predicates = goal_literals(task.setup["activity"], problem_text(task.setup))
         relations = predicates & set(BINARY_PREDICATES)
-        kind = ("mixed" if relations and predicates - relations
-                else "rearrange" if relations else "state")
+        kind = (
+            "mixed"
+            if relations and predicates - relations
+            else "rearrange"
+            if relations
+            else "state"
+        )
         tier = sum(literals > bound for bound in LITERAL_TIERS)
-        return {"tier": tier, "kind": kind, "literals": literals,
-                "predicates": sorted(predicates)}
+        return {"tier": tier, "kind": kind, "literals": literals, "predicates": sorted(predicates)}
 
     # -- episode --------------------------------------------------------------------------
     def _start(self, task: Task) -> str:
@@ -176,8 +180,9 @@ class OmniGibsonEnv(VabEnv):
         self._reply = vab_action(action) if isinstance(action, str) else repr(action)
         self._stop_before = None
         if self.vab_early_stop and not self._done:
-            self._stop_before = vab_repeat_stop([*self._actions, self._reply],
-                                                [True, *self._results])
+            self._stop_before = vab_repeat_stop(
+                [*self._actions, self._reply], [True, *self._results]
+            )
         return super().step(action)
 
     def _execute(self, call: ActionCall) -> Outcome:
@@ -267,8 +272,11 @@ class OmniGibsonEnv(VabEnv):
     def _labels(self) -> dict[int, str]:
         """Segmentation key -> VAB label of every task object (only they are marked)."""
         assert self.house is not None
-        return {self._index[o.name] + 1: o.label
-                for o in self.house.world.objects.values() if o.vab_id is not None}
+        return {
+            self._index[o.name] + 1: o.label
+            for o in self.house.world.objects.values()
+            if o.vab_id is not None
+        }
 
     def _scan(self, obj) -> list[float]:
         """The share of the image ``obj`` covers from each heading where the robot stands
@@ -278,8 +286,9 @@ class OmniGibsonEnv(VabEnv):
         self.renderer.sync(appearance.render_boxes(world, self._index))
         key, shares = self._index[obj.name] + 1, []
         for heading in range(4):
-            camera = Camera((robot.x, robot.y, robot.camera_height), camera_yaw(heading),
-                            VAB_PITCH, self.hfov)
+            camera = Camera(
+                (robot.x, robot.y, robot.camera_height), camera_yaw(heading), VAB_PITCH, self.hfov
+            )
             _, seg = self.renderer.render(camera, SCAN_SIZE)
             shares.append(float(np.mean(appearance.object_segmentation(seg) == key)))
         return shares
@@ -293,19 +302,21 @@ class OmniGibsonEnv(VabEnv):
             return super().model_view()
         text = self._last_obs["text"].split("\nReachable Rooms: ")[0] + "\nVision Input: "
         if self._steps == 0:
-            text = (f"Your task goal is: {self._last_obs['instruction']}\n"
-                    f"The reachable rooms during the task are: {self._rooms()}\n") + text
+            text = (
+                f"Your task goal is: {self._last_obs['instruction']}\n"
+                f"The reachable rooms during the task are: {self._rooms()}\n"
+            ) + text
         if self.image_size == VAB_SIZE[::-1]:
             return ModelView(text, (png_bytes(self._last_obs["image"]),))
         self.renderer.sync(appearance.render_boxes(self.house.world, self._index))
         rgb, seg = self.renderer.render(self._camera_used, VAB_SIZE)
-        image, _ = draw_marks(rgb, appearance.object_segmentation(seg), self._labels(),
-                              VAB_BOXED_PIXELS)
+        image, _ = draw_marks(
+            rgb, appearance.object_segmentation(seg), self._labels(), VAB_BOXED_PIXELS
+        )
         return ModelView(text, (png_bytes(image),))
 
     def fidelity(self) -> dict[str, Any]:
-        return {**super().fidelity(), "move": self.move_rule,
-                "vab_early_stop": self.vab_early_stop}
+        return {**super().fidelity(), "move": self.move_rule, "vab_early_stop": self.vab_early_stop}
 
     def _camera(self) -> Camera:
         robot = self.robot
@@ -366,8 +377,11 @@ class OmniGibsonEnv(VabEnv):
     def _rooms(self) -> str:
         """``agent.py``'s list: "a, b, c." or "None."."""
         assert self.house is not None
-        return ", ".join(r.name for r in self.house.world.rooms) + "." if self.house.world.rooms \
+        return (
+            ", ".join(r.name for r in self.house.world.rooms) + "."
+            if self.house.world.rooms
             else "None."
+        )
 
     def _text(self, feedback: str) -> str:
         """VAB's turn text (``agent.py:Agent.step``); the rooms on every turn only as a hint,

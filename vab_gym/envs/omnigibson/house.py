@@ -337,8 +337,11 @@ def _furnish(
                 raise SamplingError(f"no space for {name} in {room.name}")
             continue
         placed = _stand_against_wall(world, room, name, cat, keep_clear, rng)
-        if not placed and task_piece and not _stand_in_middle(world, room, name, cat,
-                                                              keep_clear, rng):
+        if (
+            not placed
+            and task_piece
+            and not _stand_in_middle(world, room, name, cat, keep_clear, rng)
+        ):
             raise SamplingError(f"no space for {name} in {room.name}")
 
 

@@ -34,8 +34,9 @@ PLACEMENTS = ("inside", "ontop")
 RECEPTACLES = ("hollow", "container")  # what a thing can be put inside
 
 
-def propose(env: gym.Env, obs: dict[str, Any], info: dict[str, Any],
-            rng: np.random.Generator) -> Mistake | None:
+def propose(
+    env: gym.Env, obs: dict[str, Any], info: dict[str, Any], rng: np.random.Generator
+) -> Mistake | None:
     """A plausible slip towards the literal the solver works on next, or None."""
     env = env.unwrapped
     planner = OmniGibsonSolver()
@@ -48,16 +49,24 @@ def propose(env: gym.Env, obs: dict[str, Any], info: dict[str, Any],
     return _wrong_place(env, planner, literal, rng)
 
 
-def _wrong_object(env, planner: OmniGibsonSolver, literal: list[str],
-                  rng: np.random.Generator) -> Mistake | None:
+def _wrong_object(
+    env, planner: OmniGibsonSolver, literal: list[str], rng: np.random.Generator
+) -> Mistake | None:
     robot, world = env.robot, env.house.world
     wanted = world.objects[literal[2] if literal[0] == "not" else literal[1]]
     named = _goal_names(env)
     options = []
     for obj in world.placed():
-        if (obj is wanted or not obj.vab_id or not obj.movable or obj.category.mass > MAX_MASS
-                or not robot.in_sight(obj) or not robot.within_reach(obj, footprint=True)
-                or world.carried_by(obj) or not _unsatisfied(env, planner, obj.name)):
+        if (
+            obj is wanted
+            or not obj.vab_id
+            or not obj.movable
+            or obj.category.mass > MAX_MASS
+            or not robot.in_sight(obj)
+            or not robot.within_reach(obj, footprint=True)
+            or world.carried_by(obj)
+            or not _unsatisfied(env, planner, obj.name)
+        ):
             continue
         same_kind = obj.category.name == wanted.category.name
         if obj.name in named and not same_kind:
@@ -68,27 +77,33 @@ def _wrong_object(env, planner: OmniGibsonSolver, literal: list[str],
     if not options:
         return None
     best = [o for o in options if o[0] == min(o[0] for o in options)]
-    _, _, obj, (relation, support) = sorted(best, key=lambda o: o[1])[
-        int(rng.integers(len(best)))]
+    _, _, obj, (relation, support) = sorted(best, key=lambda o: o[1])[int(rng.integers(len(best)))]
     words = thoughts()
     goal = planner.literal_text(literal)
     target = world.objects[literal[2]].label if len(literal) == 3 else ""
-    step = ("grasp_carry" if target else "grasp_hold")
+    step = "grasp_carry" if target else "grasp_hold"
     values = {"obj": obj.label, "target": target}
     back_action = f"{RELATION_ACTION[relation]}({obj.label}, {support.label})"
     return Mistake(
         action=f"grasp({obj.label})",  # VAB's syntax, as the solver writes it
         thought=f"{goal}. {words['step'][step].format(**values)}",
-        kind="wrong_object", replan=True,
-        recovery=((back_action,
-                   f"I picked up the {obj.label} by mistake: {_lower(goal)}, and the "
-                   f"{obj.label} is not the {wanted.label}. I put it back "
-                   f"{words['relation'][relation]} the {support.label}."),),
-        details={"wanted": wanted.label, "wrong": obj.label, "from": support.label})
+        kind="wrong_object",
+        replan=True,
+        recovery=(
+            (
+                back_action,
+                f"I picked up the {obj.label} by mistake: {_lower(goal)}, and the "
+                f"{obj.label} is not the {wanted.label}. I put it back "
+                f"{words['relation'][relation]} the {support.label}.",
+            ),
+        ),
+        details={"wanted": wanted.label, "wrong": obj.label, "from": support.label},
+    )
 
 
-def _wrong_place(env, planner: OmniGibsonSolver, literal: list[str],
-                 rng: np.random.Generator) -> Mistake | None:
+def _wrong_place(
+    env, planner: OmniGibsonSolver, literal: list[str], rng: np.random.Generator
+) -> Mistake | None:
     robot, world = env.robot, env.house.world
     if literal[0] not in PLACEMENTS or literal[1] != robot.held:
         return None
@@ -97,9 +112,16 @@ def _wrong_place(env, planner: OmniGibsonSolver, literal: list[str],
         return None
     options = []
     for other in world.placed():
-        if (other is target or other is held or other in robot.carried or not other.vab_id
-                or other.is_floor or not robot.in_sight(other) or not robot.within_reach(other)
-                or (relation == "inside" and not _receptacle(other))):
+        if (
+            other is target
+            or other is held
+            or other in robot.carried
+            or not other.vab_id
+            or other.is_floor
+            or not robot.in_sight(other)
+            or not robot.within_reach(other)
+            or (relation == "inside" and not _receptacle(other))
+        ):
             continue
         if _footprint(other) < _footprint(held):
             continue  # a pen on a pencil: nobody would take that for the place
@@ -117,11 +139,17 @@ def _wrong_place(env, planner: OmniGibsonSolver, literal: list[str],
     return Mistake(
         action=f"{RELATION_ACTION[relation]}({held.label}, {wrong.label})",
         thought=f"{goal}. {words['step']['put'].format(**values)}",
-        kind="wrong_place", replan=True,
-        recovery=((f"grasp({held.label})",
-                   f"I put the {held.label} {where} the {wrong.label} by mistake: "
-                   f"{_lower(goal)}, not the {wrong.label}. I pick it up again."),),
-        details={"wanted": target.label, "wrong": wrong.label, "object": held.label})
+        kind="wrong_place",
+        replan=True,
+        recovery=(
+            (
+                f"grasp({held.label})",
+                f"I put the {held.label} {where} the {wrong.label} by mistake: "
+                f"{_lower(goal)}, not the {wrong.label}. I pick it up again.",
+            ),
+        ),
+        details={"wanted": target.label, "wrong": wrong.label, "object": held.label},
+    )
 
 
 # -- checks on the world ----------------------------------------------------------------------
@@ -131,8 +159,11 @@ def _goal_names(env) -> set[str]:
 
 def _unsatisfied(env, planner: OmniGibsonSolver, name: str) -> bool:
     """No goal literal naming ``name`` holds now: moving it and back undoes no progress."""
-    return not any(name in lit.terms[1:] and planner.holds(list(lit.terms))
-                   for option in env.goal.options for lit in option)
+    return not any(
+        name in lit.terms[1:] and planner.holds(list(lit.terms))
+        for option in env.goal.options
+        for lit in option
+    )
 
 
 def _footprint(obj: Obj) -> float:
@@ -149,13 +180,19 @@ def _put_back(robot: Robot, obj: Obj) -> tuple[str, Obj] | None:
     smallest such, so a thing on a tray in the fridge goes back onto the tray), if a grasp and
     a put there would both be carried out from here."""
     world = robot.world
-    places = sorted(((r, o) for r in PLACEMENTS for o in world.placed()),
-                    key=lambda place: np.prod(place[1].box.half))
+    places = sorted(
+        ((r, o) for r in PLACEMENTS for o in world.placed()),
+        key=lambda place: np.prod(place[1].box.half),
+    )
     for relation, support in places:
-        if (support is obj or not support.vab_id
-                or not world.relation_holds(obj, support, relation)
-                or (relation == "inside" and not _receptacle(support))
-                or not robot.in_sight(support) or not robot.within_reach(support)):
+        if (
+            support is obj
+            or not support.vab_id
+            or not world.relation_holds(obj, support, relation)
+            or (relation == "inside" and not _receptacle(support))
+            or not robot.in_sight(support)
+            or not robot.within_reach(support)
+        ):
             continue
         if _would_place(robot, obj, support, relation, in_hand=False):
             return relation, support
@@ -174,8 +211,7 @@ def _would_place(robot: Robot, obj: Obj, target: Obj, relation: str, *, in_hand:
         if not in_hand:  # the grasp: the thing goes to the hand
             world.move(obj, robot.hand_center(), [])
         world.in_hand = set()
-        placed = world.place(obj, target, relation, copy.deepcopy(robot.rng), PUT_TRIES,
-                             carried)
+        placed = world.place(obj, target, relation, copy.deepcopy(robot.rng), PUT_TRIES, carried)
         return placed and robot.within_reach(obj, footprint=True)
     finally:
         for o in [obj, *carried]:

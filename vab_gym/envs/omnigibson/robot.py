@@ -108,8 +108,9 @@ class Robot:
         ``5``; the name part, if any, must be the label or its category."""
         shown = arg if len(arg) <= MAX_ID_CHARS else arg[:MAX_ID_CHARS] + "..."
         separator = "." if "." in arg else "_" if "_" in arg else None
-        number, name = (arg.split(separator)[0], arg.split(separator)[-1]) if separator else (
-            arg, arg)
+        number, name = (
+            (arg.split(separator)[0], arg.split(separator)[-1]) if separator else (arg, arg)
+        )
         vab_id = _vab_int(number)
         if vab_id is None:
             raise ActionError(
@@ -145,8 +146,11 @@ class Robot:
 
     def in_sight(self, obj: Obj) -> bool:
         """VAB's visibility: in the last image, in hand, or within 2.4 m (xy)."""
-        return (obj.name in self.visible or obj.name == self.held
-                or obj.box.distance_xy(self.position) <= SEE_NEAR)
+        return (
+            obj.name in self.visible
+            or obj.name == self.held
+            or obj.box.distance_xy(self.position) <= SEE_NEAR
+        )
 
     def check_visible(self, obj: Obj, arg: str) -> None:
         if not self.in_sight(obj):
@@ -214,8 +218,9 @@ class Robot:
     def _best_heading(self, obj: Obj) -> int | None:
         """VAB's choice of heading: the first where the object covers the most pixels, short
         of filling the view; None when it shows in none."""
-        shares = self.scan(obj) if self.scan else [1.0 if h == self.heading else 0.0
-                                                   for h in range(4)]
+        shares = (
+            self.scan(obj) if self.scan else [1.0 if h == self.heading else 0.0 for h in range(4)]
+        )
         best, best_share = None, 0.0
         for heading, share in enumerate(shares):
             if best_share < share < FULL_VIEW:
@@ -228,8 +233,10 @@ class Robot:
             raise ActionError("Invalid room name!")
         point = self.world.random_spot(room, self.rng)
         if point is None:  # VAB picks any point of the room: so does a full one here
-            point = (float(self.rng.uniform(room.low[0], room.high[0])),
-                     float(self.rng.uniform(room.low[1], room.high[1])))
+            point = (
+                float(self.rng.uniform(room.low[0], room.high[0])),
+                float(self.rng.uniform(room.low[1], room.high[1])),
+            )
         self.x, self.y = point
         self._update_hand()
         return "Moved successfully!"
@@ -272,7 +279,8 @@ class Robot:
             # cannot put a thing on itself, so it refuses at once, and hints say why.
             raise ActionError(
                 f"Cannot {verb}! The {target_word} is the object itself or rests on it."
-                if self.hints else failed
+                if self.hints
+                else failed
             )
         in_hand, self.world.in_hand = self.world.in_hand, set()  # leaves the hand to be placed
         if not self.world.place(obj, target, relation, self.rng, PUT_TRIES, self.carried):
@@ -370,8 +378,9 @@ def vab_land_from_walls(box: Box, walls: list[Box], rng: np.random.Generator) ->
     return pos
 
 
-def _push_out(pos: np.ndarray, centre: np.ndarray, box: Box,
-              rng: np.random.Generator) -> np.ndarray:
+def _push_out(
+    pos: np.ndarray, centre: np.ndarray, box: Box, rng: np.random.Generator
+) -> np.ndarray:
     for _ in range(MAX_RULE_STEPS):
         if np.linalg.norm(pos - centre) >= VAB_LAND_CENTRE and not box.contains_xy(pos, 0.0):
             break

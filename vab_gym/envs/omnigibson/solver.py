@@ -109,8 +109,12 @@ class OmniGibsonSolver:
         negated = literal[0] == "not"
         head, *names = literal[1:] if negated else literal
         labels = [self.world.objects[n].label if n in self.world.objects else n for n in names]
-        values = {"a": labels[0], "b": labels[-1], "state": head.replace("_", " "),
-                  "relation": data["relation"].get(head, head)}
+        values = {
+            "a": labels[0],
+            "b": labels[-1],
+            "state": head.replace("_", " "),
+            "relation": data["relation"].get(head, head),
+        }
         if negated:
             key = "not_relation" if len(names) == 2 else f"not_{head}"
             return data["literal"].get(key, data["literal"]["not_state"]).format(**values)
@@ -128,16 +132,21 @@ class OmniGibsonSolver:
         sought_kind, sought = innermost("find", "look_at", "approach")
         seek = sought[0].label if sought else "thing I need"
         held = self.robot.held_obj()
-        values: dict[str, Any] = {"seek": seek, "held": held.label if held else "thing",
-                                  "obj": args[0] if args else "", "room": args[0] if args else "",
-                                  "other": args[-1] if args else ""}
+        values: dict[str, Any] = {
+            "seek": seek,
+            "held": held.label if held else "thing",
+            "obj": args[0] if args else "",
+            "room": args[0] if args else "",
+            "other": args[-1] if args else "",
+        }
         if name in PUT:
             values["relation"] = thoughts()["relation"][PUT[name][0]]
         if name == "done":
             return templates["done"]
         if name == "move_to_room":
-            return templates["move_to_floor" if sought and sought[0].is_floor
-                             else "move_to_room"].format(**values)
+            return templates[
+                "move_to_floor" if sought and sought[0].is_floor else "move_to_room"
+            ].format(**values)
         if name == "move":
             return templates["move" if args[0] == seek else "move_near"].format(**values)
         if name in ("turn_left", "turn_right"):
@@ -157,8 +166,9 @@ class OmniGibsonSolver:
         if name == "grasp":
             takes = [i for i, (k, _) in enumerate(purposes) if k == "take"]
             above = purposes[takes[-1] - 1] if takes and takes[-1] > 0 else (None, ())
-            key = {"place": "grasp_carry", "lower": "grasp_lower",
-                   "set_state": "grasp_hold"}.get(above[0], "grasp_away")
+            key = {"place": "grasp_carry", "lower": "grasp_lower", "set_state": "grasp_hold"}.get(
+                above[0], "grasp_away"
+            )
             target = above[1][1].label if above[0] == "place" else ""
             return templates[key].format(target=target, **values)
         if name in PUT:
@@ -310,8 +320,7 @@ class OmniGibsonSolver:
     @_purpose("place")
     def _place(self, obj: Obj, target: Obj, action: str) -> Plan:
         robot = self.robot
-        if (target.movable and target.box.bottom > RAISED
-                and target.name not in self._relocating):
+        if target.movable and target.box.bottom > RAISED and target.name not in self._relocating:
             self._relocating.add(target.name)  # the target is out of reach: move it first
             yield from self._lower(target, LOW_ENOUGH)  # its own place comes later, filled
             self._relocating.discard(target.name)
@@ -321,8 +330,11 @@ class OmniGibsonSolver:
         if action == "put_inside" and target.category.can("openable") and not target.state("open"):
             yield from self._set_state(target, "open")
         yield from self._approach(target)
-        if not self._usable(target, False) and target.movable \
-                and target.name not in self._relocating:
+        if (
+            not self._usable(target, False)
+            and target.movable
+            and target.name not in self._relocating
+        ):
             # VAB's move lands up to 1.1 m off, so a raised target can stay out of reach
             # (measured from the robot's base): set it down low, then put on or in it there
             self._relocating.add(target.name)
@@ -370,9 +382,17 @@ class OmniGibsonSolver:
             if self.robot.held is None:
                 return
         position = self.robot.position
-        near = sorted((o for o in self.world.placed() if o.vab_id and not o.is_floor
-                       and o.name in self.robot.visible and self.robot.within_reach(o)),
-                      key=lambda o: (o.movable, o.box.distance_xy(position)))
+        near = sorted(
+            (
+                o
+                for o in self.world.placed()
+                if o.vab_id
+                and not o.is_floor
+                and o.name in self.robot.visible
+                and self.robot.within_reach(o)
+            ),
+            key=lambda o: (o.movable, o.box.distance_xy(position)),
+        )
         for other in near[:3]:
             yield f"put_next_to({held.label}, {other.label})"
             if self.robot.held is None:
@@ -437,8 +457,12 @@ class OmniGibsonSolver:
                 yield "turn_left()"
             if obj.name in robot.seen:
                 return
-            if attempt == 0 and support is not None and support.vab_id \
-                    and support.name in robot.seen:
+            if (
+                attempt == 0
+                and support is not None
+                and support.vab_id
+                and support.name in robot.seen
+            ):
                 yield f"move({support.label})"
                 if support.kind != "solid" and robot.camera_height < 1.1:
                     yield "raise_camera()"  # look down into it
@@ -479,8 +503,11 @@ class OmniGibsonSolver:
                 shares = robot.scan(obj)
             finally:
                 robot.camera_height = here
-            views += [(share, -abs(height - here), height, heading)
-                      for heading, share in enumerate(shares) if 0 < share < FULL_VIEW]
+            views += [
+                (share, -abs(height - here), height, heading)
+                for heading, share in enumerate(shares)
+                if 0 < share < FULL_VIEW
+            ]
         if not views:
             return None
         _, _, height, heading = max(views)
@@ -493,8 +520,9 @@ class OmniGibsonSolver:
         seen = [self.world.objects[n] for n in self.robot.seen if n != obj.name and n not in tried]
         seen = [o for o in seen if o.vab_id and not o.is_floor and o.kind != "flat"]
         centre = np.array(obj.box.center[:2])
-        best = min(seen, key=lambda o: np.linalg.norm(np.array(o.box.center[:2]) - centre),
-                   default=None)
+        best = min(
+            seen, key=lambda o: np.linalg.norm(np.array(o.box.center[:2]) - centre), default=None
+        )
         if best is not None:
             tried.add(best.name)
         return best
@@ -514,8 +542,10 @@ class OmniGibsonSolver:
     def _support(self, obj: Obj) -> Obj | None:
         """What ``obj`` is in (first) or on."""
         others = [o for o in self.world.placed() if o is not obj and not o.is_floor]
-        return next((o for o in others if self.world.inside(obj, o) and o.kind != "solid"),
-                    next((o for o in others if self.world.ontop(obj, o)), None))
+        return next(
+            (o for o in others if self.world.inside(obj, o) and o.kind != "solid"),
+            next((o for o in others if self.world.ontop(obj, o)), None),
+        )
 
 
 assert set(STATE_ACTION.values()) <= set(STATE_ACTIONS)

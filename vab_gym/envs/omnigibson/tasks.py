@@ -268,5 +268,6 @@ def fresh_train_tasks(count: int, shipped: TaskSet, folder: Path) -> list[Task]:
     in new houses, :func:`train_tasks` with seeds 1, 2, ... (``VabEnv.fresh_tasks``)."""
     supported = list(survey())
     test = {t.setup["activity"] for t in package_tasks(__package__, "test")}
-    return tasks_by_seed(lambda n, seed: train_tasks(n, seed, exclude=test, supported=supported),
-                         count, shipped)
+    return tasks_by_seed(
+        lambda n, seed: train_tasks(n, seed, exclude=test, supported=supported), count, shipped
+    )

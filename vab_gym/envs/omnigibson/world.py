@@ -347,12 +347,15 @@ class World:
                 if self.free_spot((x, y)):
                     yield (x, y), direction
 
-    def random_spot(self, room: Room, rng: np.random.Generator,
-                    tries: int = 200) -> tuple[float, float] | None:
+    def random_spot(
+        self, room: Room, rng: np.random.Generator, tries: int = 200
+    ) -> tuple[float, float] | None:
         """A random free spot for the robot in ``room``, or None."""
         for _ in range(tries):
-            point = (float(rng.uniform(room.low[0] + 0.4, room.high[0] - 0.4)),
-                     float(rng.uniform(room.low[1] + 0.4, room.high[1] - 0.4)))
+            point = (
+                float(rng.uniform(room.low[0] + 0.4, room.high[0] - 0.4)),
+                float(rng.uniform(room.low[1] + 0.4, room.high[1] - 0.4)),
+            )
             if self.free_spot(point):
                 return point
         return None

@@ -72,8 +72,9 @@ def vab_id_action(action: str) -> str:
         element, text, enter = match.groups()
         return format_call("type", [int(element), text, enter == "1"])
     value = match.group(1)
-    return format_call(name, [int(value) if name in ("click", "clear", "hover", "tab_focus")
-                              else value])
+    return format_call(
+        name, [int(value) if name in ("click", "clear", "hover", "tab_focus") else value]
+    )
 
 
 def _vab_reply(text: str) -> str | None:

@@ -66,14 +66,19 @@ VAB_EARLY_STOP = RunPyEarlyStop(max_invalid=3, max_repeats=5, no_progress=None)
 T = TypeVar("T")
 VAB_SLEEP_AFTER_S = 3.0  # run.py's __main__: args.sleep_after_execution = 3.0
 # get_action_description's text for a reply VAB cannot parse (action_splitter "```").
-PARSE_FAILURE = ('The previous prediction you issued was "{reply}". However, the format was '
-                 "incorrect. Ensure that the action is wrapped inside a pair of ``` and "
-                 "enclose arguments within [] as follows: ```action [arg] ...```.")
-NO_SUCH_ELEMENT = ('Attempt to perfom "{name}" on element "[{id}]" but no matching element '
-                   "found. Please check the observation more carefully.")
+PARSE_FAILURE = (
+    'The previous prediction you issued was "{reply}". However, the format was '
+    "incorrect. Ensure that the action is wrapped inside a pair of ``` and "
+    "enclose arguments within [] as follows: ```action [arg] ...```."
+)
+NO_SUCH_ELEMENT = (
+    'Attempt to perfom "{name}" on element "[{id}]" but no matching element '
+    "found. Please check the observation more carefully."
+)
 # The multimodal SoM prompt's template (p_som_cot_id_actree_3s.json).
-TEMPLATE = ("OBSERVATION: {observation}\nURL: {url}\nOBJECTIVE: {objective}\n"
-            "PREVIOUS ACTION: {previous}")
+TEMPLATE = (
+    "OBSERVATION: {observation}\nURL: {url}\nOBJECTIVE: {objective}\nPREVIOUS ACTION: {previous}"
+)
 
 
 @setup_record
@@ -129,20 +134,34 @@ class WebArenaEnv(VabEnv):
     mistakes = "vab_gym.envs.webarena.mistakes:propose"
     mistake_window = 2  # most plans are 2-4 steps: the mistake goes in at step 1 or 2
 
-    def __init__(self, *, judge: evaluators.LLMJudge | None = None, shop_seed: int = 0,
-                 early_stop: EarlyStop | None = VAB_EARLY_STOP, som: str = "vab",
-                 timeout_s: float | None = None, sleep_after_s: float | None = None,
-                 extra_hosts: tuple[str, ...] = (), browser: str = "shared",
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        judge: evaluators.LLMJudge | None = None,
+        shop_seed: int = 0,
+        early_stop: EarlyStop | None = VAB_EARLY_STOP,
+        som: str = "vab",
+        timeout_s: float | None = None,
+        sleep_after_s: float | None = None,
+        extra_hosts: tuple[str, ...] = (),
+        browser: str = "shared",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(early_stop=early_stop, **kwargs)
         if som not in SOM_MODES:
             raise ValueError(f"som={som!r}: choose one of {SOM_MODES}")
         self.som = som
         real_sites = self.backend_name == "webarena"
-        self.timeouts_s = (timeout_s, timeout_s) if timeout_s is not None else (
-            (VAB_TIMEOUT_S, VAB_TIMEOUT_S) if real_sites else LOCAL_TIMEOUTS_S)
-        self.sleep_after_s = sleep_after_s if sleep_after_s is not None else (
-            VAB_SLEEP_AFTER_S if real_sites else 0.0)
+        self.timeouts_s = (
+            (timeout_s, timeout_s)
+            if timeout_s is not None
+            else ((VAB_TIMEOUT_S, VAB_TIMEOUT_S) if real_sites else LOCAL_TIMEOUTS_S)
+        )
+        self.sleep_after_s = (
+            sleep_after_s
+            if sleep_after_s is not None
+            else (VAB_SLEEP_AFTER_S if real_sites else 0.0)
+        )
         self.extra_hosts = allowed_extra_hosts(extra_hosts)
         self.llm_judge = judge
         self.shop_seed = shop_seed
@@ -150,8 +169,10 @@ class WebArenaEnv(VabEnv):
         # A step may take an action's timeout, then a page load's, then VAB's pause.
         self.browser = browser
         self.chromium = open_chromium(
-            browser, tuple(sorted({h.split(":")[0] for h in bypass})),
-            hang_timeout_s=HANG_TIMEOUT_S + sum(self.timeouts_s) + self.sleep_after_s)
+            browser,
+            tuple(sorted({h.split(":")[0] for h in bypass})),
+            hang_timeout_s=HANG_TIMEOUT_S + sum(self.timeouts_s) + self.sleep_after_s,
+        )
         self.session: BrowserSession | None = None
         self.urls: dict[str, str] = {}
         self._shop = None
@@ -168,12 +189,20 @@ class WebArenaEnv(VabEnv):
         self._page_crashed = False  # a tab's renderer crashed: the session is reopened
 
     def fidelity(self) -> dict[str, Any]:
-        return {**super().fidelity(), "som": self.som, "max_steps": self.max_steps,
-                "early_stop": None if self.early_stop is None else {
-                    "parse_failures": self.early_stop.max_invalid,
-                    "repeats": self.early_stop.max_repeats},
-                "timeouts_s": list(self.timeouts_s), "sleep_after_s": self.sleep_after_s,
-                "extra_hosts": list(self.extra_hosts)}
+        return {
+            **super().fidelity(),
+            "som": self.som,
+            "max_steps": self.max_steps,
+            "early_stop": None
+            if self.early_stop is None
+            else {
+                "parse_failures": self.early_stop.max_invalid,
+                "repeats": self.early_stop.max_repeats,
+            },
+            "timeouts_s": list(self.timeouts_s),
+            "sleep_after_s": self.sleep_after_s,
+            "extra_hosts": list(self.extra_hosts),
+        }
 
     @classmethod
     def difficulty(cls, task: Task) -> dict[str, Any]:
@@ -183,8 +212,8 @@ class WebArenaEnv(VabEnv):
         more tier for a task over several sites or judged on several kinds of evidence."""
         checks = set(task.judge.get("eval_types", []))
         kind = task.metadata.get("kind") or (
-            "change" if "program_html" in checks else "info" if "string_match" in checks
-            else "nav")
+            "change" if "program_html" in checks else "info" if "string_match" in checks else "nav"
+        )
         sites = list(task.setup.get("sites", []))
         tier = {"nav": 0, "info": 1, "change": 2}.get(kind, 2)
         tier += len(sites) > 1 or len(checks) > 1
@@ -206,7 +235,8 @@ class WebArenaEnv(VabEnv):
         if unknown:
             raise SiteUnavailable(
                 f"backend 'local' serves {', '.join(LOCAL_SITES)}; task {task.id} needs "
-                f"{', '.join(sorted(unknown))} (use backend='webarena')")
+                f"{', '.join(sorted(unknown))} (use backend='webarena')"
+            )
         if self._shop is None:
             from vab_gym.envs.webarena.shop.server import ShopServer
 
@@ -220,8 +250,10 @@ class WebArenaEnv(VabEnv):
         if self._shop is None:
             return WEBARENA_ACCOUNTS
         creds = self._shop.credentials
-        return {"shopping": (creds["customer"]["username"], creds["customer"]["password"]),
-                "shopping_admin": (creds["admin"]["username"], creds["admin"]["password"])}
+        return {
+            "shopping": (creds["customer"]["username"], creds["customer"]["password"]),
+            "shopping_admin": (creds["admin"]["username"], creds["admin"]["password"]),
+        }
 
     # -- episode --------------------------------------------------------------------------
     def _start(self, task: Task) -> str:
@@ -237,8 +269,11 @@ class WebArenaEnv(VabEnv):
             raise
         except Exception as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            where = ", ".join(f"{SITE_VARIABLES[s]}={self.urls[s]}" for s in task.setup.get(
-                "sites", []) if s in SITE_VARIABLES and s in self.urls)
+            where = ", ".join(
+                f"{SITE_VARIABLES[s]}={self.urls[s]}"
+                for s in task.setup.get("sites", [])
+                if s in SITE_VARIABLES and s in self.urls
+            )
             raise SiteUnavailable(f"cannot open {start_urls} ({where}): {first}") from exc
         self._previous = "None"
         self._failed = None
@@ -250,8 +285,9 @@ class WebArenaEnv(VabEnv):
         if self.session is not None:
             self.session.close()
         hosts = {host_of(u) for u in self.urls.values()} | set(self.extra_hosts)
-        self.session = BrowserSession(browser, hosts, timeouts_s=self.timeouts_s,
-                                      sleep_after_s=self.sleep_after_s)
+        self.session = BrowserSession(
+            browser, hosts, timeouts_s=self.timeouts_s, sleep_after_s=self.sleep_after_s
+        )
         self._page_crashed = False
         for page in self.session.pages:
             page.on("crash", self._note_crash)
@@ -285,6 +321,7 @@ class WebArenaEnv(VabEnv):
         recovered the same way, in a new context of the same browser (other envs sharing
         it are not touched); a call that failed because the tab or the browser crashed
         meanwhile runs once more there."""
+
         def call(browser: Any) -> T:
             assert self.session is not None
             if self.session.browser is not browser or self._page_crashed:
@@ -328,8 +365,10 @@ class WebArenaEnv(VabEnv):
             try:
                 return self.in_session(lambda session: session.act(call))
             except BrowserHung:
-                raise ActionError(f"{call.name} got no answer: the browser hung and was "
-                                  "restarted, with the tabs at their last addresses") from None
+                raise ActionError(
+                    f"{call.name} got no answer: the browser hung and was "
+                    "restarted, with the tabs at their last addresses"
+                ) from None
         except ActionError:
             self._failed = (str(call), self._shown_call)  # parsed: VAB's history shows it
             raise
@@ -385,10 +424,12 @@ class WebArenaEnv(VabEnv):
     def _observe(self) -> dict[str, np.ndarray]:
         return {"image": self._image}
 
-    def _snapshot(self, error: str | None, action: str | None = None,
-                  message: str | None = None) -> str:
+    def _snapshot(
+        self, error: str | None, action: str | None = None, message: str | None = None
+    ) -> str:
         """Observe the page: the marked screenshot (kept for ``_observe`` and
         ``model_view``) and the text: VAB's prompt, with the suite's lines under ``hints``."""
+
         def look(session: BrowserSession) -> tuple[bytes, list, list, str, list[str]]:
             blocked, session.blocked = session.blocked, []
             png, marks = session.observe()
@@ -406,21 +447,26 @@ class WebArenaEnv(VabEnv):
         self._image = fit(image, self.image_size)
         if action is not None:
             self._previous = action
-        self._vab_text = TEMPLATE.format(observation=marks_text(marks),
-                                         url=to_alias(url, self.urls),
-                                         objective=self.task.instruction,
-                                         previous=self._previous)
+        self._vab_text = TEMPLATE.format(
+            observation=marks_text(marks),
+            url=to_alias(url, self.urls),
+            objective=self.task.instruction,
+            previous=self._previous,
+        )
         if not self.hints:
             return self._vab_text
         lines = [self._vab_text + (f" -> {message}" if message else ""), "TABS:"]
-        lines += [f"  [{i}] {title or '(untitled)'} - {tab_url}"
-                  + (" (current)" if tab_url == url else "") for i, (title, tab_url) in
-                  enumerate(tabs)]
+        lines += [
+            f"  [{i}] {title or '(untitled)'} - {tab_url}"
+            + (" (current)" if tab_url == url else "")
+            for i, (title, tab_url) in enumerate(tabs)
+        ]
         if error:
             lines.append(f"ERROR: {error}")
         if blocked:
-            lines.append("BLOCKED (outside the task's websites): " + ", ".join(
-                b[:120] for b in blocked[:5]))
+            lines.append(
+                "BLOCKED (outside the task's websites): " + ", ".join(b[:120] for b in blocked[:5])
+            )
         return "\n".join(lines)
 
     def valid_actions(self) -> list[str]:
@@ -434,8 +480,14 @@ class WebArenaEnv(VabEnv):
             self._page_state = self.in_session(lambda session: page_state(session.page))
         session = self.session  # after the read: a restarted browser has a new session
         homes = [self.urls[s] for s in self.task.setup.get("sites", []) if s in self.urls]
-        return grounded_calls(session.marks, self.task.instruction, self._page_state,
-                              tabs=len(session.pages), active=session.active, homes=homes)
+        return grounded_calls(
+            session.marks,
+            self.task.instruction,
+            self._page_state,
+            tabs=len(session.pages),
+            active=session.active,
+            homes=homes,
+        )
 
     def model_view(self) -> ModelView:
         """VAB's turn: the SoM prompt's text and the marked 1280x720 screenshot (PNG)."""
@@ -455,9 +507,16 @@ class WebArenaEnv(VabEnv):
             site, visits = MagentoRestSite.for_urls(self.urls), evaluators.PageVisits()
 
         def judge(session: BrowserSession) -> evaluators.EvalResult:
-            return evaluators.evaluate(config, answer=answer, page=session.page,
-                                       judge=self.llm_judge, intent=self.task.instruction,
-                                       site=site, vab_quirks=self.vab_quirks, visits=visits)
+            return evaluators.evaluate(
+                config,
+                answer=answer,
+                page=session.page,
+                judge=self.llm_judge,
+                intent=self.task.instruction,
+                site=site,
+                vab_quirks=self.vab_quirks,
+                visits=visits,
+            )
 
         if answer is None:  # run.py: an early stop is VAB's stop action with this answer
             reason = self._early_stop_reason() or f"Reach max steps {self.max_steps}"
@@ -466,17 +525,27 @@ class WebArenaEnv(VabEnv):
             result = self.in_session(judge)
         except Exception as exc:  # evaluate() never raises; the browser may: fail, with why
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-            return Verdict(success=False, score=0.0,
-                           reason=f"judge failed: {type(exc).__name__}: {first[:300]}",
-                           details={"unjudged": False, "error": type(exc).__name__,
-                                    "answer": answer})
+            return Verdict(
+                success=False,
+                score=0.0,
+                reason=f"judge failed: {type(exc).__name__}: {first[:300]}",
+                details={"unjudged": False, "error": type(exc).__name__, "answer": answer},
+            )
         unjudged = result.score is None
-        reason = ("unjudged: " + "; ".join(d.get("reason", "") for d in result.details
-                                           if d.get("passed") is None)) if unjudged else \
-            f"score {result.score:g}"
-        return Verdict(success=result.score == 1.0, score=result.score or 0.0, reason=reason,
-                       details={"unjudged": unjudged, "checks": list(result.details),
-                                "answer": answer})
+        reason = (
+            (
+                "unjudged: "
+                + "; ".join(d.get("reason", "") for d in result.details if d.get("passed") is None)
+            )
+            if unjudged
+            else f"score {result.score:g}"
+        )
+        return Verdict(
+            success=result.score == 1.0,
+            score=result.score or 0.0,
+            reason=reason,
+            details={"unjudged": unjudged, "checks": list(result.details), "answer": answer},
+        )
 
     def _close_backend(self) -> None:
         if self.session is not None:

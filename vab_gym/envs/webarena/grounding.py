@@ -73,12 +73,20 @@ def page_state(page: Any) -> PageState:
         read = page.evaluate(PAGE_STATE_JS)
     except Exception:  # a navigation replaced the document under the script
         return PageState()
-    return PageState(bool(read["up"]), bool(read["down"]), bool(read["back"]),
-                     bool(read["forward"]))
+    return PageState(
+        bool(read["up"]), bool(read["down"]), bool(read["back"]), bool(read["forward"])
+    )
 
 
-def grounded_calls(marks: Sequence[Mark], instruction: str, state: PageState, *,
-                   tabs: int, active: int, homes: Sequence[str]) -> list[str]:
+def grounded_calls(
+    marks: Sequence[Mark],
+    instruction: str,
+    state: PageState,
+    *,
+    tabs: int,
+    active: int,
+    homes: Sequence[str],
+) -> list[str]:
     """The calls, in canonical syntax, for a page showing ``marks`` (see the module's
     docstring for the order and the caps); ``tabs`` open, ``active`` the current one,
     ``homes`` the task's sites' home URLs."""
@@ -86,18 +94,28 @@ def grounded_calls(marks: Sequence[Mark], instruction: str, state: PageState, *,
     fields = [m for m in live if m.typeable][:MAX_FIELDS]
     calls = [format_call("click", [m.id]) for m in live[:MAX_CLICKS]]
     page_texts = short_texts(marks)
-    typed = _unique([*instruction_strings(instruction),
-                     *[t for t in page_texts if not _NUMBER.fullmatch(t)][:MAX_PAGE_TYPED]])
+    typed = _unique(
+        [
+            *instruction_strings(instruction),
+            *[t for t in page_texts if not _NUMBER.fullmatch(t)][:MAX_PAGE_TYPED],
+        ]
+    )
     for text in typed[:MAX_TYPED]:
         for field in fields:
             calls += [format_call("type", [field.id, text, enter]) for enter in (True, False)]
     calls += [format_call("clear", [m.id]) for m in fields]
-    calls += [format_call("scroll", [d]) for d, can in (("down", state.scroll_down),
-                                                          ("up", state.scroll_up)) if can]
+    calls += [
+        format_call("scroll", [d])
+        for d, can in (("down", state.scroll_down), ("up", state.scroll_up))
+        if can
+    ]
     answers = _unique(["", "N/A", *answer_candidates(marks)[:MAX_ANSWERS]])
     calls += [format_call("stop", [a]) for a in answers]
-    calls += [format_call(name, []) for name, can in (("go_back", state.back),
-                                                     ("go_forward", state.forward)) if can]
+    calls += [
+        format_call(name, [])
+        for name, can in (("go_back", state.back), ("go_forward", state.forward))
+        if can
+    ]
     calls += [format_call("goto", [url]) for url in _unique(homes)]
     if tabs < MAX_TABS:
         calls.append(format_call("new_tab", []))
@@ -105,7 +123,7 @@ def grounded_calls(marks: Sequence[Mark], instruction: str, state: PageState, *,
     if tabs > 1:
         calls.append(format_call("close_tab", []))
     room = MAX_CALLS - len(calls)
-    calls += [format_call("hover", [m.id]) for m in live[:max(room, 0)]]
+    calls += [format_call("hover", [m.id]) for m in live[: max(room, 0)]]
     return calls[:MAX_CALLS]
 
 
@@ -115,8 +133,11 @@ def instruction_strings(instruction: str) -> list[str]:
     quoted = [a or b for a, b in _QUOTED.findall(instruction)]
     unquoted = _QUOTED.sub(" ", instruction)
     numbers = [n.replace(",", "") for n in _NUMBER.findall(unquoted.replace("$", " "))]
-    return [s for s in _unique([*quoted, *names(unquoted), *numbers])
-            if s.strip() and len(s) <= MAX_TYPED_CHARS and "```" not in s]
+    return [
+        s
+        for s in _unique([*quoted, *names(unquoted), *numbers])
+        if s.strip() and len(s) <= MAX_TYPED_CHARS and "```" not in s
+    ]
 
 
 def names(text: str) -> list[str]:
@@ -125,7 +146,7 @@ def names(text: str) -> list[str]:
     found = []
     for match in _NAME.finditer(text):
         run = match.group().rstrip(".-'&")
-        before = text[:match.start()].rstrip()
+        before = text[: match.start()].rstrip()
         if not before or before.endswith(_SENTENCE_END):
             run = run.partition(" ")[2].strip(" -&")
         if len(run) > 1 and any(c.isalpha() for c in run):
@@ -138,8 +159,15 @@ def short_texts(marks: Sequence[Mark]) -> list[str]:
     (``My Account`` is a link, not a fact), in document order."""
     labels = {_squash(m.text) for m in marks if m.interactive}
     texts = [_squash(m.text) for m in marks if m.shown and not m.interactive]
-    return _unique(t for t in texts if t and len(t) <= MAX_ANSWER_CHARS and t not in labels
-                   and any(c.isalnum() for c in t) and "```" not in t)
+    return _unique(
+        t
+        for t in texts
+        if t
+        and len(t) <= MAX_ANSWER_CHARS
+        and t not in labels
+        and any(c.isalnum() for c in t)
+        and "```" not in t
+    )
 
 
 def prose(marks: Sequence[Mark]) -> list[str]:
@@ -147,8 +175,9 @@ def prose(marks: Sequence[Mark]) -> list[str]:
     label: descriptions and reviews, not the menus that repeat their links' names."""
     labels = {t for m in marks if m.interactive and len(t := _squash(m.text)) >= 4}
     texts = [_squash(m.text) for m in marks if m.shown and not m.interactive]
-    return _unique(t for t in texts if len(t.split()) >= 6
-                   and not any(label in t for label in labels))
+    return _unique(
+        t for t in texts if len(t.split()) >= 6 and not any(label in t for label in labels)
+    )
 
 
 def answer_candidates(marks: Sequence[Mark]) -> list[str]:
@@ -161,8 +190,11 @@ def answer_candidates(marks: Sequence[Mark]) -> list[str]:
     labelled = [m.group(1) for t in static if (m := _LABELLED.match(t))]
     numbers = [n for t in shown for n in _NUMBER.findall(t)]
     found = [n for t in prose(marks) for n in names(t)]
-    return [a for a in _unique([*prices, *short_texts(marks), *labelled, *numbers, *found])
-            if len(a) <= MAX_ANSWER_CHARS and "```" not in a]
+    return [
+        a
+        for a in _unique([*prices, *short_texts(marks), *labelled, *numbers, *found])
+        if len(a) <= MAX_ANSWER_CHARS and "```" not in a
+    ]
 
 
 def _squash(text: str) -> str:

@@ -138,17 +138,33 @@ def _as_list(value: str | Iterable[str], what: str, vab_quirks: bool) -> list[st
     if isinstance(value, list):
         return value
     if vab_quirks:
-        raise VabAssertion(f"{what} is {type(value).__name__}, not a list: VAB's "
-                           "'assert isinstance(..., list)' fails")
+        raise VabAssertion(
+            f"{what} is {type(value).__name__}, not a list: VAB's "
+            "'assert isinstance(..., list)' fails"
+        )
     return [value] if isinstance(value, str) else list(value)
 
 
-def _check(evaluator: str, check: str, passed: bool | None, expected: Any, got: Any,
-           reason: str, **extra: Any) -> dict:
+def _check(
+    evaluator: str,
+    check: str,
+    passed: bool | None,
+    expected: Any,
+    got: Any,
+    reason: str,
+    **extra: Any,
+) -> dict:
     if isinstance(got, str) and len(got) > MAX_GOT:
         got = got[:MAX_GOT] + "…"
-    return {"evaluator": evaluator, "check": check, "passed": passed, "expected": expected,
-            "got": got, "reason": reason, **extra}
+    return {
+        "evaluator": evaluator,
+        "check": check,
+        "passed": passed,
+        "expected": expected,
+        "got": got,
+        "reason": reason,
+        **extra,
+    }
 
 
 # --- The LLM judge ------------------------------------------------------------------------
@@ -180,7 +196,8 @@ FUZZY_PROMPT = (
     "all the string 'N/A' that you see is a special sequence that means 'not achievable'\n"
     "student answer: {answer}\n"
     "Conclude the judgement by 'correct', 'incorrect', or 'partially correct'. Only output one "
-    "of these options, and nothing else.")
+    "of these options, and nothing else."
+)
 UNACHIEVABLE_PROMPT = (
     "task: {task}\n"
     "actual unachievable reason: {actual}\n"
@@ -191,7 +208,8 @@ UNACHIEVABLE_PROMPT = (
     "unachievable reason'. Your role is to review both the actual and reported reasons. "
     "Determine if the reported reason aligns with the actual reason, even if implicitly. If the "
     "stated reason is in line with the actual reason, respond with 'same'. Otherwise, respond "
-    "with 'different'.")
+    "with 'different'."
+)
 
 
 def _graded(reply: str) -> bool | None:
@@ -219,8 +237,15 @@ class OpenAICompatibleJudge(ChatClient):
     a reply without a verdict gives ``None``.
     """
 
-    def __init__(self, base_url: str, model: str = JUDGE_MODEL, api_key: str | None = None, *,
-                 timeout: float = 60.0, max_tokens: int = 768) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        model: str = JUDGE_MODEL,
+        api_key: str | None = None,
+        *,
+        timeout: float = 60.0,
+        max_tokens: int = 768,
+    ) -> None:
         super().__init__(base_url, model, api_key, timeout=timeout)
         self.max_tokens = max_tokens
 
@@ -229,18 +254,28 @@ class OpenAICompatibleJudge(ChatClient):
         return _graded(self.complete(prompt))
 
     def judge_unachievable(self, task: str, reported: str, actual: str) -> bool | None:
-        return _same(self.complete(UNACHIEVABLE_PROMPT.format(
-            task=task, actual=actual, reported=reported)))
+        return _same(
+            self.complete(UNACHIEVABLE_PROMPT.format(task=task, actual=actual, reported=reported))
+        )
 
     def complete(self, prompt: str) -> str:
         """The model's reply to ``prompt``."""
-        return self.chat([{"role": "system", "content": SYSTEM_PROMPT},
-                          {"role": "user", "content": prompt}],
-                         temperature=0, max_tokens=self.max_tokens, top_p=1.0)
+        return self.chat(
+            [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": prompt}],
+            temperature=0,
+            max_tokens=self.max_tokens,
+            top_p=1.0,
+        )
 
 
-def _ask(judge: LLMJudge | None, question: str, answer: str, reference: str, *,
-         unachievable: bool = False) -> tuple[bool | None, str]:
+def _ask(
+    judge: LLMJudge | None,
+    question: str,
+    answer: str,
+    reference: str,
+    *,
+    unachievable: bool = False,
+) -> tuple[bool | None, str]:
     """(verdict, reason) of the judge; ``None`` only when no judge is configured. A judge
     that fails or gives no verdict fails the check, as VAB's run does."""
     if judge is None:
@@ -262,33 +297,54 @@ def _ask(judge: LLMJudge | None, question: str, answer: str, reference: str, *,
 # --- string_match (StringEvaluator.__call__) -------------------------------------------------
 
 
-def _string_match(references: Mapping[str, Any], answer: str, intent: str, string_note: str,
-                  judge: LLMJudge | None, vab_quirks: bool, checks: list[dict]) -> None:
+def _string_match(
+    references: Mapping[str, Any],
+    answer: str,
+    intent: str,
+    string_note: str,
+    judge: LLMJudge | None,
+    vab_quirks: bool,
+    checks: list[dict],
+) -> None:
     pred = clean_answer(answer)  # cleaned here, and again inside each comparison, as VAB
     for kind, value in references.items():
         if kind == "exact_match":
             passed = exact_match(value, pred)
-            checks.append(_check("string_match", kind, passed, value, answer,
-                                 "equal" if passed else "not equal"))
+            checks.append(
+                _check(
+                    "string_match", kind, passed, value, answer, "equal" if passed else "not equal"
+                )
+            )
         elif kind == "must_include":
             for item in _as_list(value, "must_include", vab_quirks):
                 passed = includes_any(item, pred)
-                checks.append(_check("string_match", kind, passed, item, answer,
-                                     "included" if passed else "not included"))
+                checks.append(
+                    _check(
+                        "string_match",
+                        kind,
+                        passed,
+                        item,
+                        answer,
+                        "included" if passed else "not included",
+                    )
+                )
         elif kind == "fuzzy_match" and value == "N/A":  # unachievable: N/A, or the reason
             if exact_match("N/A", pred):
                 checks.append(_check("string_match", kind, True, value, answer, "answered N/A"))
             else:
                 passed, reason = _ask(judge, intent, pred, string_note, unachievable=True)
-                checks.append(_check("string_match", "unachievable", passed, string_note,
-                                     answer, reason))
+                checks.append(
+                    _check("string_match", "unachievable", passed, string_note, answer, reason)
+                )
         elif kind == "fuzzy_match":
             reference = ", ".join(_as_list(value, "fuzzy_match", vab_quirks))
             passed, reason = _ask(judge, intent, pred, reference)
             checks.append(_check("string_match", kind, passed, reference, answer, reason))
         else:
-            raise Unsupported(f"reference_answers kind {kind!r} (supported: exact_match, "
-                              "must_include, fuzzy_match)")
+            raise Unsupported(
+                f"reference_answers kind {kind!r} (supported: exact_match, "
+                "must_include, fuzzy_match)"
+            )
 
 
 # --- url_match (URLExactEvaluator.__call__) --------------------------------------------------
@@ -388,6 +444,7 @@ def _review_field(field: str) -> Callable[[Site, str], str]:
         if value is None:  # shopping_get_sku_latest_review_rating's assert fails
             raise AssertionError(f"the review of {sku} has no 'Rating' rating")
         return str(value)
+
     return lookup
 
 
@@ -486,18 +543,26 @@ def select_text(locator: str, page: Any, *, site: Site | None) -> tuple[str, str
             message = str(exc).splitlines()[0].removeprefix("Page.evaluate: ")
             return "", f"locator failed: {message}"
     if locator.startswith("func:"):
-        return call_helper(locator[len("func:"):], page=page, last_url=page.url, site=site), ""
+        return call_helper(locator[len("func:") :], page=page, last_url=page.url, site=site), ""
     if locator.startswith("lambda:"):
         raise Unsupported("lambda: locators (no WebArena-Lite task uses one)")
     raise ValueError(f"Unknown locator: {locator}")  # VAB's message
 
 
-def _program_html(items: list[dict], page: Any, visits: PageVisits, judge: LLMJudge | None,
-                  intent: str, site: Site | None, vab_quirks: bool, checks: list[dict]) -> None:
+def _program_html(
+    items: list[dict],
+    page: Any,
+    visits: PageVisits,
+    judge: LLMJudge | None,
+    intent: str,
+    site: Site | None,
+    vab_quirks: bool,
+    checks: list[dict],
+) -> None:
     for item in items:
         url = item["url"]
         if url.startswith("func:"):  # __last_url__ is the page's URL now, as in VAB
-            url = call_helper(url[len("func:"):], page=page, last_url=page.url, site=site)
+            url = call_helper(url[len("func:") :], page=page, last_url=page.url, site=site)
         if url != "last":
             visits.open(page, url)
         if "prep_actions" in item:
@@ -505,12 +570,18 @@ def _program_html(items: list[dict], page: Any, visits: PageVisits, judge: LLMJu
         locator = item.get("locator", "")
         got, note = select_text(locator, page, site=site)
         where = {"url": page.url, "locator": locator}
-        checks += _required(item["required_contents"], got, note, where, intent, judge,
-                            vab_quirks)
+        checks += _required(item["required_contents"], got, note, where, intent, judge, vab_quirks)
 
 
-def _required(required: Mapping[str, Any], got: str, note: str, where: dict, intent: str,
-              judge: LLMJudge | None, vab_quirks: bool) -> list[dict]:
+def _required(
+    required: Mapping[str, Any],
+    got: str,
+    note: str,
+    where: dict,
+    intent: str,
+    judge: LLMJudge | None,
+    vab_quirks: bool,
+) -> list[dict]:
     def check(kind: str, passed: bool | None, expected: Any, reason: str) -> dict:
         reason = f"{reason}; {note}" if note else reason
         return _check("program_html", kind, passed, expected, got, reason, **where)
@@ -520,15 +591,22 @@ def _required(required: Mapping[str, Any], got: str, note: str, where: dict, int
         passed = exact_match(value, got)
         return [check("exact_match", passed, value, "equal" if passed else "not equal")]
     if "must_include" in required:
-        return [check("must_include", ok := includes_any(item, got), item,
-                      "included" if ok else "not included")
-                for item in _as_list(required["must_include"], "must_include", vab_quirks)]
+        return [
+            check(
+                "must_include",
+                ok := includes_any(item, got),
+                item,
+                "included" if ok else "not included",
+            )
+            for item in _as_list(required["must_include"], "must_include", vab_quirks)
+        ]
     if "fuzzy_match" in required:
         reference = ", ".join(_as_list(required["fuzzy_match"], "fuzzy_match", vab_quirks))
         passed, reason = _ask(judge, intent, got, reference)
         return [check("fuzzy_match", passed, reference, reason)]
-    raise Unsupported(f"required_contents {sorted(required)} (supported: exact_match, "
-                      "must_include, fuzzy_match)")
+    raise Unsupported(
+        f"required_contents {sorted(required)} (supported: exact_match, must_include, fuzzy_match)"
+    )
 
 
 # --- The combination (EvaluatorComb) ------------------------------------------------------
@@ -542,9 +620,17 @@ def combine(details: Iterable[Mapping[str, Any]]) -> float | None:
     return None if any(v is None for v in verdicts) else 1.0
 
 
-def evaluate(eval_config: dict, *, answer: str | None, page: Any, judge: LLMJudge | None = None,
-             intent: str = "", site: Site | None = None, vab_quirks: bool = False,
-             visits: PageVisits = PageVisits()) -> EvalResult:
+def evaluate(
+    eval_config: dict,
+    *,
+    answer: str | None,
+    page: Any,
+    judge: LLMJudge | None = None,
+    intent: str = "",
+    site: Site | None = None,
+    vab_quirks: bool = False,
+    visits: PageVisits = PageVisits(),
+) -> EvalResult:
     """Judge an episode by a WebArena ``eval`` block (placeholders already substituted).
 
     ``answer`` is the agent's final answer (``None`` if it gave none), ``page`` its current
@@ -567,26 +653,43 @@ def evaluate(eval_config: dict, *, answer: str | None, page: Any, judge: LLMJudg
                 references = eval_config.get("reference_answers")
                 if not references:
                     raise ValueError("string_match without reference_answers")
-                _string_match(references, answer or "", intent,
-                              eval_config.get("string_note") or "", judge, vab_quirks, details)
+                _string_match(
+                    references,
+                    answer or "",
+                    intent,
+                    eval_config.get("string_note") or "",
+                    judge,
+                    vab_quirks,
+                    details,
+                )
             elif eval_type in ("url_match", "program_html") and page is None:
                 raise ValueError(f"{eval_type} needs the agent's page")
             elif eval_type == "url_match":
                 rule = eval_config.get("url_note", "EXACT")
                 passed = url_matches(eval_config.get("reference_url") or "", page.url, rule)
-                details.append(_check("url_match", rule, passed, eval_config["reference_url"],
-                                      page.url, "match" if passed else "no match"))
+                details.append(
+                    _check(
+                        "url_match",
+                        rule,
+                        passed,
+                        eval_config["reference_url"],
+                        page.url,
+                        "match" if passed else "no match",
+                    )
+                )
             elif eval_type == "program_html":
                 items = eval_config.get("program_html")
                 if not items:
                     raise ValueError("program_html without items")
                 _program_html(items, page, visits, judge, intent, site, vab_quirks, details)
             else:
-                raise Unsupported(f"eval_type {eval_type!r} (supported: string_match, "
-                                  "url_match, program_html)")
+                raise Unsupported(
+                    f"eval_type {eval_type!r} (supported: string_match, url_match, program_html)"
+                )
     except Unsupported as exc:
-        details.append(_check(eval_type, "unsupported", None, None, None,
-                              f"UNJUDGED: not implemented: {exc}"))
+        details.append(
+            _check(eval_type, "unsupported", None, None, None, f"UNJUDGED: not implemented: {exc}")
+        )
     except Exception as exc:  # VAB's run.py: any exception in an evaluator fails the task
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         reason = f"{type(exc).__name__}: {first}" if first else type(exc).__name__

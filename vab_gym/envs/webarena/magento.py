@@ -24,8 +24,14 @@ class MagentoRestSite:
     """Lookups on the storefront at ``base_url`` (WebArena's ``SHOPPING``), as VAB makes them:
     an admin token per lookup, the newest order by ``created_at``, a product's last review."""
 
-    def __init__(self, base_url: str, username: str = ADMIN[0], password: str = ADMIN[1], *,
-                 timeout: float = TIMEOUT) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        username: str = ADMIN[0],
+        password: str = ADMIN[1],
+        *,
+        timeout: float = TIMEOUT,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.username, self.password = username, password
         self.timeout = timeout
@@ -49,30 +55,41 @@ class MagentoRestSite:
 
     def token(self) -> str:
         """shopping_get_auth_token: POST /rest/default/V1/integration/admin/token."""
-        token = self._request("/rest/default/V1/integration/admin/token",
-                              {"username": self.username, "password": self.password})
+        token = self._request(
+            "/rest/default/V1/integration/admin/token",
+            {"username": self.username, "password": self.password},
+        )
         if not isinstance(token, str):
             raise ValueError(f"Magento returned no token: {token!r}")
         return token
 
     def latest_order_url(self) -> str:
         """shopping_get_latest_order_url: the newest order by created_at, its increment id."""
-        query = urlencode({"searchCriteria[sortOrders][0][field]": "created_at",
-                           "searchCriteria[sortOrders][0][direction]": "DESC",
-                           "searchCriteria[pageSize]": "1"})
+        query = urlencode(
+            {
+                "searchCriteria[sortOrders][0][field]": "created_at",
+                "searchCriteria[sortOrders][0][direction]": "DESC",
+                "searchCriteria[pageSize]": "1",
+            }
+        )
         orders = self._request(f"/rest/V1/orders?{query}", token=self.token())
         order_id = int(orders["items"][0]["increment_id"])
         return f"{self.base_url}/sales/order/view/order_id/{order_id}/"
 
     def latest_review(self, sku: str) -> Review | None:
         """shopping_get_sku_latest_review_*: the last review the API lists for ``sku``."""
-        reviews = self._request(f"/rest/V1/products/{quote(sku, safe='')}/reviews",
-                                token=self.token())
+        reviews = self._request(
+            f"/rest/V1/products/{quote(sku, safe='')}/reviews", token=self.token()
+        )
         if not reviews:
             return None
         last = reviews[-1]
         # VAB's rating lookup asserts that the first review's first rating is "Rating".
         first = reviews[0].get("ratings") or [{}]
         rated = first[0].get("rating_name") == "Rating" and last.get("ratings")
-        return Review(author=last["nickname"], title=last["title"], text=last["detail"],
-                      rating=last["ratings"][0]["percent"] if rated else None)
+        return Review(
+            author=last["nickname"],
+            title=last["title"],
+            text=last["detail"],
+            rating=last["ratings"][0]["percent"] if rated else None,
+        )

@@ -45,8 +45,9 @@ PROBE = """(marks) => ({here: location.href, marks: marks.map(([id, x, y]) => {
 })})"""
 
 
-def propose(env: gym.Env, obs: dict[str, Any], info: dict[str, Any],
-            rng: np.random.Generator) -> Mistake | None:
+def propose(
+    env: gym.Env, obs: dict[str, Any], info: dict[str, Any], rng: np.random.Generator
+) -> Mistake | None:
     web = env.unwrapped
     if web.session is None:
         return None
@@ -62,8 +63,13 @@ def propose(env: gym.Env, obs: dict[str, Any], info: dict[str, Any],
     return None
 
 
-def _wrong_link(web: Any, url: str, marks: list[Mark], probes: dict[int, dict[str, Any]],
-                rng: np.random.Generator) -> Mistake | None:
+def _wrong_link(
+    web: Any,
+    url: str,
+    marks: list[Mark],
+    probes: dict[int, dict[str, Any]],
+    rng: np.random.Generator,
+) -> Mistake | None:
     here = urlsplit(url)
     if any(p in here.path for p in STATEFUL_PATHS):  # go_back would load this page again
         return None
@@ -73,9 +79,11 @@ def _wrong_link(web: Any, url: str, marks: list[Mark], probes: dict[int, dict[st
         if not probe or not probe["href"] or probe["target"] not in ("", "_self"):
             continue
         to = urlsplit(probe["href"])
-        if (to.scheme, to.netloc) != (here.scheme, here.netloc) \
-                or (to.path, to.query) == (here.path, here.query) \
-                or any(p in to.path for p in STATEFUL_PATHS):
+        if (
+            (to.scheme, to.netloc) != (here.scheme, here.netloc)
+            or (to.path, to.query) == (here.path, here.query)
+            or any(p in to.path for p in STATEFUL_PATHS)
+        ):
             continue
         links.append((mark, probe, to.path + (f"?{to.query}" if to.query else "")))
     if not links:
@@ -85,16 +93,26 @@ def _wrong_link(web: Any, url: str, marks: list[Mark], probes: dict[int, dict[st
     return Mistake(
         action=f"click [{mark.id}]",
         thought=f"The link [{mark.id}] '{name}' looks like the way to what the task needs, "
-                "so I click it.",
+        "so I click it.",
         kind="wrong_link",
-        recovery=(("go_back", f"Clicking [{mark.id}] '{name}' opened {path}, which is not "
-                              "the page I need. I go back to the previous page."),),
+        recovery=(
+            (
+                "go_back",
+                f"Clicking [{mark.id}] '{name}' opened {path}, which is not "
+                "the page I need. I go back to the previous page.",
+            ),
+        ),
         details={"mark": mark.id, "link": name, "to": path},
     )
 
 
-def _wrong_text(web: Any, url: str, marks: list[Mark], probes: dict[int, dict[str, Any]],
-                rng: np.random.Generator) -> Mistake | None:
+def _wrong_text(
+    web: Any,
+    url: str,
+    marks: list[Mark],
+    probes: dict[int, dict[str, Any]],
+    rng: np.random.Generator,
+) -> Mistake | None:
     solution = web.task.metadata.get("solution", {})
     texts = [str(solution[k]) for k in TYPED_KEYS if k in solution]
     fields = [m for m in marks if (probes.get(m.id) or {}).get("field") in TEXT_INPUTS]
@@ -110,8 +128,12 @@ def _wrong_text(web: Any, url: str, marks: list[Mark], probes: dict[int, dict[st
         action=f"type [{field.id}] [{typed}] [0]",
         thought=f"I type '{typed}' into the field [{field.id}] ({label}).",
         kind="wrong_text",
-        recovery=((f"clear [{field.id}]", f"The field [{field.id}] ({label}) now holds "
-                   f"'{typed}', a misspelling of '{meant}'. I clear it before going on."),),
+        recovery=(
+            (
+                f"clear [{field.id}]",
+                f"The field [{field.id}] ({label}) now holds "
+                f"'{typed}', a misspelling of '{meant}'. I clear it before going on.",
+            ),
+        ),
         details={"mark": field.id, "field": label, "typed": typed, "meant": meant},
     )
-

@@ -38,10 +38,30 @@ NAVIGATING = """() => new Promise((done) => {
 })"""
 POLL_MS = 20
 # VAB's actions.py:create_key_press_action maps these names (browser_env/constants.py).
-KEY_NAMES = {name.lower(): name for name in (
-    "Backquote", "Minus", "Equal", "Backslash", "Backspace", "Meta", "Tab", "Delete",
-    "Escape", "ArrowDown", "End", "Enter", "Home", "Insert", "PageDown", "PageUp",
-    "ArrowRight", "ArrowUp", *(f"F{i}" for i in range(1, 13)))}
+KEY_NAMES = {
+    name.lower(): name
+    for name in (
+        "Backquote",
+        "Minus",
+        "Equal",
+        "Backslash",
+        "Backspace",
+        "Meta",
+        "Tab",
+        "Delete",
+        "Escape",
+        "ArrowDown",
+        "End",
+        "Enter",
+        "Home",
+        "Insert",
+        "PageDown",
+        "PageUp",
+        "ArrowRight",
+        "ArrowUp",
+        *(f"F{i}" for i in range(1, 13)),
+    )
+}
 
 
 def vab_keys(keys: str) -> str:
@@ -56,17 +76,23 @@ class BrowserSession:
     VAB's pause after every action (run.py sets ``sleep_after_execution = 3.0``).
     """
 
-    def __init__(self, browser: Any, allowed_hosts: set[str], *,
-                 timeouts_s: tuple[float, float] = LOCAL_TIMEOUTS_S,
-                 sleep_after_s: float = 0.0) -> None:
+    def __init__(
+        self,
+        browser: Any,
+        allowed_hosts: set[str],
+        *,
+        timeouts_s: tuple[float, float] = LOCAL_TIMEOUTS_S,
+        sleep_after_s: float = 0.0,
+    ) -> None:
         self.browser = browser  # the env notices a restarted browser by this
         self.allowed_hosts = allowed_hosts
         self.blocked: list[str] = []
         self.action_timeout_ms = int(timeouts_s[0] * 1000)
         self.load_timeout_ms = int(timeouts_s[1] * 1000)
         self.sleep_after_ms = int(sleep_after_s * 1000)
-        self.context = browser.new_context(viewport=VIEWPORT, service_workers="block",
-                                           device_scale_factor=1)
+        self.context = browser.new_context(
+            viewport=VIEWPORT, service_workers="block", device_scale_factor=1
+        )
         self.context.set_default_timeout(self.action_timeout_ms)
         self.context.set_default_navigation_timeout(self.load_timeout_ms)
         self.context.route("**/*", self._fence)
@@ -108,8 +134,12 @@ class BrowserSession:
         except Exception:  # the old document is already gone
             started = True
         waited = 0
-        while started and self._documents.get(page, 0) == documents_before \
-                and waited < self.load_timeout_ms and not page.is_closed():
+        while (
+            started
+            and self._documents.get(page, 0) == documents_before
+            and waited < self.load_timeout_ms
+            and not page.is_closed()
+        ):
             page.wait_for_timeout(POLL_MS)
             waited += POLL_MS
 
@@ -175,8 +205,10 @@ class BrowserSession:
         """The numbered mark ``mark_id`` of the last observation (VAB's ``id2center``)."""
         mark = next((m for m in self.marks if m.id == mark_id and m.interactive), None)
         if mark is None:
-            raise ActionError(f"There is no element [{mark_id}] on the page; use a number "
-                              "shown in the screenshot.")
+            raise ActionError(
+                f"There is no element [{mark_id}] on the page; use a number "
+                "shown in the screenshot."
+            )
         return mark
 
     def _pause(self) -> None:
@@ -231,7 +263,8 @@ class BrowserSession:
         self.page.evaluate(
             "(sign) => { const e = document.scrollingElement || document.body;"
             " e.scrollTop = e.scrollTop + sign * window.innerHeight; }",
-            -1 if direction == "up" else 1)
+            -1 if direction == "up" else 1,
+        )
         self._pause()
         return f"Scrolled {direction}."
 
@@ -260,8 +293,7 @@ class BrowserSession:
     def _do_goto(self, url: str) -> str:
         if not self.allowed(url):
             self.blocked.append(url)
-            raise ActionError(f"{url[:200]} is outside this task's websites; navigation "
-                              "blocked.")
+            raise ActionError(f"{url[:200]} is outside this task's websites; navigation blocked.")
         self.page.goto(url)
         self._pause()
         return f"Opened {url[:200]}."

@@ -52,14 +52,22 @@ def _field(page: Any, spec: tuple[str, str]) -> Any:
 
 
 LOGINS = {
-    "shopping": Login("/customer/account/login/", ("get_by_label", "Email"),
-                      ("get_by_label", "Password"), "Sign In"),
-    "shopping_admin": Login("", ("get_by_placeholder", "user name"),
-                            ("get_by_placeholder", "password"), "Sign in"),
-    "reddit": Login("/login", ("get_by_label", "Username"), ("get_by_label", "Password"),
-                    "Log in"),
-    "gitlab": Login("/users/sign_in", ("get_by_test_id", "username-field"),
-                    ("get_by_test_id", "password-field"), "Sign in"),
+    "shopping": Login(
+        "/customer/account/login/",
+        ("get_by_label", "Email"),
+        ("get_by_label", "Password"),
+        "Sign In",
+    ),
+    "shopping_admin": Login(
+        "", ("get_by_placeholder", "user name"), ("get_by_placeholder", "password"), "Sign in"
+    ),
+    "reddit": Login("/login", ("get_by_label", "Username"), ("get_by_label", "Password"), "Log in"),
+    "gitlab": Login(
+        "/users/sign_in",
+        ("get_by_test_id", "username-field"),
+        ("get_by_test_id", "password-field"),
+        "Sign in",
+    ),
 }
 # WebArena's accounts on its Docker sites (VisualWebArena's browser_env/env_config.py:
 # ACCOUNTS, which VAB-WebArena-Lite uses).

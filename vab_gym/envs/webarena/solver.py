@@ -61,47 +61,60 @@ class WebArenaSolver:
     def marks(self) -> list[Mark]:
         return list(self.env.session.marks)
 
-    def find(self, accept: Callable[[Mark], bool], what: str,
-             first: str = "down") -> Iterator[Step]:
+    def find(
+        self, accept: Callable[[Mark], bool], what: str, first: str = "down"
+    ) -> Iterator[Step]:
         """Scroll until an interactive mark passes ``accept`` (``what`` names it in the
         thoughts); ``yield from`` gives it."""
         # one way first (forms go on below), then back the other way past the start
         then = "up" if first == "down" else "down"
         for direction in [first] * MAX_SCROLLS + [then] * (2 * MAX_SCROLLS) + [None]:
-            mark = next((m for m in self.marks() if m.interactive and in_view(m)
-                         and accept(m)), None)
+            mark = next(
+                (m for m in self.marks() if m.interactive and in_view(m) and accept(m)), None
+            )
             if mark is not None:
                 return mark
             if direction is None:
                 break
-            yield (f"scroll [{direction}]",
-                   f"I do not see {what} in the viewport; I scroll {direction} to find it.")
+            yield (
+                f"scroll [{direction}]",
+                f"I do not see {what} in the viewport; I scroll {direction} to find it.",
+            )
         raise NotOnPage("no such element on the page")
 
-    def button(self, text: str, tags: tuple[str, ...] = ("BUTTON",),
-               first: str = "down") -> Iterator[Step]:
-        mark = yield from self.find(lambda m: m.tag in tags and m.text.strip() == text,
-                                    f"the '{text}' {'link' if tags == ('A',) else 'button'}",
-                                    first)
+    def button(
+        self, text: str, tags: tuple[str, ...] = ("BUTTON",), first: str = "down"
+    ) -> Iterator[Step]:
+        mark = yield from self.find(
+            lambda m: m.tag in tags and m.text.strip() == text,
+            f"the '{text}' {'link' if tags == ('A',) else 'button'}",
+            first,
+        )
         return mark
 
     def field(self, label: str) -> Iterator[Step]:
         """The form field that the label ``label`` names (its <label>, placeholder or
         aria-label: the mark's ``label``, which the agent is not shown)."""
-        mark = yield from self.find(lambda m: m.tag in FIELDS and m.label.strip() == label,
-                                    f"the {label} field")
+        mark = yield from self.find(
+            lambda m: m.tag in FIELDS and m.label.strip() == label, f"the {label} field"
+        )
         return mark
 
     def replace_text(self, mark: Mark, label: str, text: str, enter: bool, why: str) -> Plan:
         """VAB's ``type`` adds to what a field holds: clear it first."""
-        yield (f"clear [{mark.id}]", f"The {label} field [{mark.id}] already holds a value and "
-               "typing adds to it, so I clear it first.")
+        yield (
+            f"clear [{mark.id}]",
+            f"The {label} field [{mark.id}] already holds a value and "
+            "typing adds to it, so I clear it first.",
+        )
         yield from self.type_into(mark, label, text, enter, why)
 
     def type_into(self, mark: Mark, label: str, text: str, enter: bool, why: str) -> Plan:
         how = " and press Enter" if enter else ""
-        yield (f"type [{mark.id}] [{text}] [{int(enter)}]",
-               f"I type '{text}' into the {label} field [{mark.id}]{how}: {why}.")
+        yield (
+            f"type [{mark.id}] [{text}] [{int(enter)}]",
+            f"I type '{text}' into the {label} field [{mark.id}]{how}: {why}.",
+        )
 
     def click(self, mark: Mark, why: str) -> Plan:
         named = f" '{mark.text.strip()}'" if mark.text.strip() else ""
@@ -113,8 +126,11 @@ class WebArenaSolver:
         yield f"goto [{self.url(site, path)}]", f"I open {shown}: {why}."
 
     def stop(self, answer: str = "", why: str = "the task is done") -> Plan:
-        thought = (f"The page shows the answer: {answer}. I stop and give it." if answer
-                   else f"{why[:1].upper()}{why[1:]}, so I stop.")
+        thought = (
+            f"The page shows the answer: {answer}. I stop and give it."
+            if answer
+            else f"{why[:1].upper()}{why[1:]}, so I stop."
+        )
         yield f"stop [{answer}]", thought
 
     # -- plans: information seeking -------------------------------------------------------
@@ -135,28 +151,34 @@ class WebArenaSolver:
                     return found.group()
             if direction is None:
                 break
-            yield (f"scroll [{direction}]",
-                   "The answer is not in view yet; I scroll down to read more of the page.")
+            yield (
+                f"scroll [{direction}]",
+                "The answer is not in view yet; I scroll down to read more of the page.",
+            )
         return None
 
     def product_fact(self, s: dict) -> Plan:
-        yield from self.look_and_answer("shopping", s["product_url"], s["answer"],
-                                        "the product's page")
+        yield from self.look_and_answer(
+            "shopping", s["product_url"], s["answer"], "the product's page"
+        )
 
     def order_fact(self, s: dict) -> Plan:
-        yield from self.look_and_answer("shopping", s["order_path"], s["answer"],
-                                        "the order's page")
+        yield from self.look_and_answer(
+            "shopping", s["order_path"], s["answer"], "the order's page"
+        )
 
     def address_fact(self, s: dict) -> Plan:
         yield from self.look_and_answer("shopping", s["path"], s["answer"], "this account page")
 
     def category_fact(self, s: dict) -> Plan:
-        yield from self.look_and_answer("shopping", s["category_url"], s["answer"],
-                                        "the category's listing")
+        yield from self.look_and_answer(
+            "shopping", s["category_url"], s["answer"], "the category's listing"
+        )
 
     def admin_fact(self, s: dict) -> Plan:
-        yield from self.look_and_answer("shopping_admin", s["admin_path"], s["answer"],
-                                        "this admin page")
+        yield from self.look_and_answer(
+            "shopping_admin", s["admin_path"], s["answer"], "this admin page"
+        )
 
     # -- plans: navigation ----------------------------------------------------------------
     def open_url(self, s: dict) -> Plan:
@@ -164,13 +186,16 @@ class WebArenaSolver:
         yield from self.stop(why="the page the task asks for is open")
 
     def search_by_price(self, s: dict) -> Plan:
-        box = yield from self.find(lambda m: m.tag == "INPUT" and "Search" in m.label,
-                                   "the search box")
+        box = yield from self.find(
+            lambda m: m.tag == "INPUT" and "Search" in m.label, "the search box"
+        )
         yield from self.type_into(box, "search", s["query"], True, "that searches the shop")
         page = self.env.session.page.url
-        yield (f"goto [{page}{'&' if '?' in page else '?'}product_list_order=price]",
-               "These are the search results; I sort them by price by opening the same "
-               "listing with product_list_order=price.")
+        yield (
+            f"goto [{page}{'&' if '?' in page else '?'}product_list_order=price]",
+            "These are the search results; I sort them by price by opening the same "
+            "listing with product_list_order=price.",
+        )
         yield from self.stop(why="the results are sorted by price")
 
     def open_reviews(self, s: dict) -> Plan:
@@ -187,8 +212,9 @@ class WebArenaSolver:
         yield from self.stop(why=f"the {s['link']} page is open")
 
     def admin_open(self, s: dict) -> Plan:
-        yield from self.goto("shopping_admin", s["path"], "it is the admin page the task "
-                             "wants open")
+        yield from self.goto(
+            "shopping_admin", s["path"], "it is the admin page the task wants open"
+        )
         yield from self.stop(why="the admin page the task asks for is open")
 
     def admin_product_edit(self, s: dict) -> Plan:
@@ -212,8 +238,7 @@ class WebArenaSolver:
 
     def place_order(self, s: dict) -> Plan:
         yield from self.add_to(s, "Add to Cart")
-        yield from self.goto("shopping", "/checkout/", "the cart holds the product, so I "
-                             "check out")
+        yield from self.goto("shopping", "/checkout/", "the cart holds the product, so I check out")
         mark = yield from self.button("Place Order")  # ships to the saved default address
         yield from self.click(mark, "it places the order, shipped to the default address")
         yield from self.stop(why="the order is placed")
@@ -221,15 +246,21 @@ class WebArenaSolver:
     def change_address_city(self, s: dict) -> Plan:
         yield from self.goto("shopping", s["address_path"], "it is the address's edit form")
         city = yield from self.field("City")
-        yield from self.replace_text(city, "City", s["city"], True,  # Enter submits the form
-                                     "Enter saves the address")
+        yield from self.replace_text(
+            city,
+            "City",
+            s["city"],
+            True,  # Enter submits the form
+            "Enter saves the address",
+        )
         yield from self.stop(why="the address is saved with the new city")
 
     def post_review(self, s: dict) -> Plan:
         yield from self.goto("shopping", s["review_path"], "it has the product's review form")
         label = f"{s['stars']} star" + ("s" if s["stars"] > 1 else "")
-        stars = yield from self.find(lambda m: label in (m.text.strip(), m.label.strip()),
-                                     f"the {label} rating")
+        stars = yield from self.find(
+            lambda m: label in (m.text.strip(), m.label.strip()), f"the {label} rating"
+        )
         yield from self.click(stars, f"the review gives {label}")
         summary = yield from self.field("Summary")
         yield from self.type_into(summary, "Summary", s["title"], False, "the review's title")
@@ -242,8 +273,13 @@ class WebArenaSolver:
     def update_price(self, s: dict) -> Plan:
         yield from self.goto("shopping_admin", s["edit_path"], "it is the product's edit page")
         price = yield from self.field("Price")
-        yield from self.replace_text(price, "Price", str(s["new_price"]), True,  # submits
-                                     "Enter saves the product")
+        yield from self.replace_text(
+            price,
+            "Price",
+            str(s["new_price"]),
+            True,  # submits
+            "Enter saves the product",
+        )
         yield from self.stop(why="the product is saved with the new price")
 
     def cancel_order(self, s: dict) -> Plan:

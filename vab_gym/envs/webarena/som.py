@@ -32,8 +32,18 @@ if TYPE_CHECKING:
 STATIC_TAG = "StaticText"
 SOM_MODES = ("vab", "suite")
 # Matplotlib's default colour cycle ("tab10"), which VAB cycles through for its boxes.
-COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-          "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+COLORS = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
 # VAB's drawing, in CSS pixels: label font size, label padding, box outline width.
 FONT_SIZE, LABEL_PAD, BORDER = 16, 2, 2
 # VAB uses Source Code Pro SemiBold; a bold monospace of the system is the nearest stand-in.
@@ -83,8 +93,11 @@ def _vab_dedupe(items: list[Mark]) -> list[Mark]:
             marks.append(mark)
             if mark.shown:
                 texts.add(mark.text)
-        elif mark.text and not (mark.text.startswith(".") and "{" in mark.text) \
-                and mark.text not in texts:
+        elif (
+            mark.text
+            and not (mark.text.startswith(".") and "{" in mark.text)
+            and mark.text not in texts
+        ):
             texts.add(mark.text)
             marks.append(mark)
     return marks
@@ -110,16 +123,25 @@ def _mark(item: dict[str, Any]) -> Mark:
     cx, cy = (float(v) for v in item["center"])
     interactive = bool(item["interactive"])
     tag = str(item["tag"]) if interactive else STATIC_TAG
-    return Mark(int(item["id"]), tag, str(item["text"]), (x, y, w, h), (cx, cy), interactive,
-                bool(item.get("shown", True)), str(item.get("label") or ""),
-                bool(item.get("typeable", False)))
+    return Mark(
+        int(item["id"]),
+        tag,
+        str(item["text"]),
+        (x, y, w, h),
+        (cx, cy),
+        interactive,
+        bool(item.get("shown", True)),
+        str(item.get("label") or ""),
+        bool(item.get("typeable", False)),
+    )
 
 
 def marks_text(marks: list[Mark]) -> str:
     """VAB's text observation: ``[id] [TAG] [text]`` per control, ``[] [StaticText] [text]``."""
     return "\n".join(
         f"[{m.id}] [{m.tag}] [{m.text}]" if m.interactive else f"[] [{STATIC_TAG}] [{m.text}]"
-        for m in marks if m.shown
+        for m in marks
+        if m.shown
     )
 
 
@@ -133,8 +155,9 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
-def draw_marks(screenshot_png: bytes, marks: list[Mark], device_scale: float = 1.0,
-               first_id: int = 0) -> np.ndarray:
+def draw_marks(
+    screenshot_png: bytes, marks: list[Mark], device_scale: float = 1.0, first_id: int = 0
+) -> np.ndarray:
     """The screenshot (HxWx3 uint8) with each control's box and number drawn as VAB does.
 
     ``device_scale`` is the screenshot's pixels per CSS pixel (the page's devicePixelRatio);
@@ -152,11 +175,13 @@ def draw_marks(screenshot_png: bytes, marks: list[Mark], device_scale: float = 1
             continue
         x, y, w, h = (v * device_scale for v in mark.box)
         color = COLORS[(mark.id - first_id) % len(COLORS)]
-        draw.rectangle((x, y, x + w, y + h), outline=color,
-                       width=max(1, round(BORDER * device_scale)))
+        draw.rectangle(
+            (x, y, x + w, y + h), outline=color, width=max(1, round(BORDER * device_scale))
+        )
         label = str(mark.id)
-        spot, rect = _label_spot((x, y, x + w, y + h), draw.textlength(label, font=font),
-                                 size, pad, image.size, taken)
+        spot, rect = _label_spot(
+            (x, y, x + w, y + h), draw.textlength(label, font=font), size, pad, image.size, taken
+        )
         taken.append(rect)
         labels.append((rect, spot, label, color))
     # Labels go on top of every box, as in VAB.
@@ -167,15 +192,25 @@ def draw_marks(screenshot_png: bytes, marks: list[Mark], device_scale: float = 1
 
 
 def _label_spot(
-    box: Rect, text_width: float, size: int, pad: float, image_size: tuple[int, int],
+    box: Rect,
+    text_width: float,
+    size: int,
+    pad: float,
+    image_size: tuple[int, int],
     taken: list[Rect],
 ) -> tuple[tuple[float, float], Rect]:
     """VAB's label placement: the first corner spot inside the image that overlaps no label
     already placed, else the last spot tried."""
     left, top, right, bottom = box
-    spots = [(left - size, top - size), (left, top - size), (right, top - size),
-             (right - size - 2 * pad, top - size), (left - size, bottom), (left, bottom),
-             (right - size - 2 * pad, bottom)]
+    spots = [
+        (left - size, top - size),
+        (left, top - size),
+        (right, top - size),
+        (right - size - 2 * pad, top - size),
+        (left - size, bottom),
+        (left, bottom),
+        (right - size - 2 * pad, bottom),
+    ]
     width, height = image_size
     rect: Rect = (0.0, 0.0, 0.0, 0.0)
     for sx, sy in spots:

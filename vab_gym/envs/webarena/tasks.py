@@ -46,8 +46,14 @@ PARTITION_SEED = 20240  # the fixed shuffle that splits each prototype's filling
 TEST_SHARE = 0.4  # of each prototype's fillings reserved for the test split
 SPLIT_SEEDS = {"test": 0, "train": 1}
 SPLIT_COUNTS = {"test": 189, "train": 300}
-EVAL_DEFAULTS = {"eval_types": [], "reference_answers": None, "reference_url": "",
-                 "program_html": [], "string_note": "", "url_note": ""}
+EVAL_DEFAULTS = {
+    "eval_types": [],
+    "reference_answers": None,
+    "reference_url": "",
+    "program_html": [],
+    "string_note": "",
+    "url_note": "",
+}
 
 LITE_SOURCE = "VAB-WebArena-Lite test_webarena_lite.raw.json"
 LITE_PATH = Path(__file__).parent / "data" / "webarena_lite.jsonl"
@@ -60,8 +66,10 @@ Candidate = tuple[dict[str, Any], dict[str, Any]]  # (filling, solution)
 
 def lite_task(config: dict[str, Any]) -> Task:
     """One WebArena config as a task of the project's format."""
-    setup = {key: config[key] for key in
-             ("sites", "start_url", "require_login", "require_reset", "geolocation")}
+    setup = {
+        key: config[key]
+        for key in ("sites", "start_url", "require_login", "require_reset", "geolocation")
+    }
     return Task(
         id=f"wal-test-{config['task_id']}",
         env=ENV_ID,
@@ -69,8 +77,11 @@ def lite_task(config: dict[str, Any]) -> Task:
         instruction=config["intent"],
         setup={**setup, "backend": "webarena"},
         judge=config["eval"],
-        metadata={"intent_template_id": config["intent_template_id"],
-                  "old_task_id": config["old_task_id"], "source": LITE_SOURCE},
+        metadata={
+            "intent_template_id": config["intent_template_id"],
+            "old_task_id": config["old_task_id"],
+            "source": LITE_SOURCE,
+        },
     )
 
 
@@ -97,11 +108,22 @@ class LocalPrototype:
 
 def load_prototypes() -> list[LocalPrototype]:
     text = (resources.files(__package__) / "data" / "prototypes.yaml").read_text("utf-8")
-    return [LocalPrototype(Prototype(id=e["id"], instruction=e["instruction"],
-                                     slots=e["slots"], judge={**EVAL_DEFAULTS, **e["eval"]}),
-                           e["kind"], e["candidates"], e["start_url"], tuple(e["sites"]),
-                           e.get("answer"))
-            for e in yaml.safe_load(text)]
+    return [
+        LocalPrototype(
+            Prototype(
+                id=e["id"],
+                instruction=e["instruction"],
+                slots=e["slots"],
+                judge={**EVAL_DEFAULTS, **e["eval"]},
+            ),
+            e["kind"],
+            e["candidates"],
+            e["start_url"],
+            tuple(e["sites"]),
+            e.get("answer"),
+        )
+        for e in yaml.safe_load(text)
+    ]
 
 
 # --- the database ----------------------------------------------------------------------
@@ -126,21 +148,35 @@ def date_answers(day: str) -> str:
     """The ways an answer may write a date, WebArena's ``|OR|`` alternatives (the first is
     the storefront's, the last the admin's short date)."""
     d = as_date(day)
-    return " |OR| ".join([long_date(d), f"{d:%b} {d.day}, {d.year}", d.isoformat(),
-                          f"{d.month}/{d.day}/{d.year}", short_date(d)])
+    return " |OR| ".join(
+        [
+            long_date(d),
+            f"{d:%b} {d.day}, {d.year}",
+            d.isoformat(),
+            f"{d.month}/{d.day}/{d.year}",
+            short_date(d),
+        ]
+    )
 
 
 # --- groundings: every filling of a prototype, with its solution ------------------------
 
-PRODUCTS = ("SELECT p.*, COALESCE(p.special_price, p.price) AS final_price, "
-            "COALESCE(r.review_count, 0) AS reviews, r.avg_rating FROM products p "
-            "LEFT JOIN product_ratings r ON r.product_id = p.id WHERE p.status = 1 "
-            "AND p.name IN (SELECT name FROM products GROUP BY name HAVING COUNT(*) = 1)")
+PRODUCTS = (
+    "SELECT p.*, COALESCE(p.special_price, p.price) AS final_price, "
+    "COALESCE(r.review_count, 0) AS reviews, r.avg_rating FROM products p "
+    "LEFT JOIN product_ratings r ON r.product_id = p.id WHERE p.status = 1 "
+    "AND p.name IN (SELECT name FROM products GROUP BY name HAVING COUNT(*) = 1)"
+)
 
 
 def _product(row: sqlite3.Row, **extra: Any) -> Candidate:
-    filling = {"name": row["name"], "id": row["id"], "sku": row["sku"],
-               "url_key": row["url_key"], **extra}
+    filling = {
+        "name": row["name"],
+        "id": row["id"],
+        "sku": row["sku"],
+        "url_key": row["url_key"],
+        **extra,
+    }
     return filling, {"product_url": f"/{row['url_key']}.html", "product_id": row["id"]}
 
 
@@ -158,40 +194,59 @@ def reviewed_products(db: sqlite3.Connection) -> list[Candidate]:
     for row in db.execute(PRODUCTS + " AND r.review_count > 0 ORDER BY p.id"):
         rating = f"{row['avg_rating']:.1f}"
         filling, solution = _product(row, reviews=str(row["reviews"]), rating=rating)
-        out.append((filling, {**solution, "answers": {"reviews": str(row["reviews"]),
-                                                      "rating": rating}}))
+        out.append(
+            (filling, {**solution, "answers": {"reviews": str(row["reviews"]), "rating": rating}})
+        )
     return out
 
 
 def simple_products(db: sqlite3.Connection) -> list[Candidate]:
     """In stock, without options, and not in the customer's newest order (so that order
     does not already pass a 'place an order for X' check)."""
-    newest = db.execute("SELECT id FROM orders WHERE customer_id = 1 "
-                        "ORDER BY created_at DESC, id DESC LIMIT 1").fetchone()["id"]
-    return [_product(row) for row in db.execute(
-        PRODUCTS + " AND p.is_in_stock = 1 AND p.qty > 10 AND NOT EXISTS (SELECT 1 FROM "
-        "product_options o WHERE o.product_id = p.id) AND p.id NOT IN (SELECT product_id "
-        "FROM order_items WHERE order_id = ? AND product_id IS NOT NULL) ORDER BY p.id",
-        (newest,))]
+    newest = db.execute(
+        "SELECT id FROM orders WHERE customer_id = 1 ORDER BY created_at DESC, id DESC LIMIT 1"
+    ).fetchone()["id"]
+    return [
+        _product(row)
+        for row in db.execute(
+            PRODUCTS + " AND p.is_in_stock = 1 AND p.qty > 10 AND NOT EXISTS (SELECT 1 FROM "
+            "product_options o WHERE o.product_id = p.id) AND p.id NOT IN (SELECT product_id "
+            "FROM order_items WHERE order_id = ? AND product_id IS NOT NULL) ORDER BY p.id",
+            (newest,),
+        )
+    ]
 
 
 def wishable_products(db: sqlite3.Connection) -> list[Candidate]:
-    return [_product(row) for row in db.execute(
-        PRODUCTS + " AND p.id NOT IN (SELECT product_id FROM wishlist_items WHERE "
-        "customer_id = 1) ORDER BY p.id")]
+    return [
+        _product(row)
+        for row in db.execute(
+            PRODUCTS + " AND p.id NOT IN (SELECT product_id FROM wishlist_items WHERE "
+            "customer_id = 1) ORDER BY p.id"
+        )
+    ]
 
 
 def price_updates(db: sqlite3.Connection) -> list[Candidate]:
     """Products without a sale price (the page would show that instead), repriced."""
     out = []
-    for row in db.execute(PRODUCTS + " AND p.special_price IS NULL AND p.price < 800 "
-                          "ORDER BY p.id"):
+    for row in db.execute(
+        PRODUCTS + " AND p.special_price IS NULL AND p.price < 800 ORDER BY p.id"
+    ):
         factor = (0.8, 0.9, 1.1, 1.25)[row["id"] % 4]
         new_price = f"{round(row['price'] * factor, 0) - 0.01:.2f}"
         if float(new_price) > 0 and float(new_price) != row["price"]:
             filling, solution = _product(row, new_price=new_price)
-            out.append((filling, {**solution, "new_price": new_price,
-                                  "edit_path": f"/catalog/product/edit/id/{row['id']}/"}))
+            out.append(
+                (
+                    filling,
+                    {
+                        **solution,
+                        "new_price": new_price,
+                        "edit_path": f"/catalog/product/edit/id/{row['id']}/",
+                    },
+                )
+            )
     return out
 
 
@@ -203,10 +258,21 @@ def review_posts(db: sqlite3.Connection) -> list[Candidate]:
         stars = 1 + row["id"] % 5
         title = fake.sentence(nb_words=4).rstrip(".")
         detail = fake.sentence(nb_words=12)
-        filling, solution = _product(row, stars=str(stars), percent=str(stars * 20),
-                                     title=title, detail=detail)
-        out.append((filling, {**solution, "stars": stars, "title": title, "detail": detail,
-                              "review_path": f"/review/product/list/id/{row['id']}/"}))
+        filling, solution = _product(
+            row, stars=str(stars), percent=str(stars * 20), title=title, detail=detail
+        )
+        out.append(
+            (
+                filling,
+                {
+                    **solution,
+                    "stars": stars,
+                    "title": title,
+                    "detail": detail,
+                    "review_path": f"/review/product/list/id/{row['id']}/",
+                },
+            )
+        )
     return out
 
 
@@ -216,22 +282,31 @@ def category_prices(db: sqlite3.Connection) -> list[Candidate]:
     out = []
     for cat in sorted(categories.values(), key=lambda c: c["id"]):
         path = cat["url_path"]
-        inside = [p for p in prices if categories[p["category_id"]]["url_path"] == path
-                  or categories[p["category_id"]]["url_path"].startswith(path + "/")]
+        inside = [
+            p
+            for p in prices
+            if categories[p["category_id"]]["url_path"] == path
+            or categories[p["category_id"]]["url_path"].startswith(path + "/")
+        ]
         for limit in (25, 50, 100, 200, 500):
             count = sum(p["final_price"] < limit for p in inside)
             if 0 < count < len(inside) and count <= 40:
-                out.append(({"category": cat["name"], "limit": str(limit), "count": str(count)},
-                            {"answer": str(count), "category_url": f"/{path}.html"}))
+                out.append(
+                    (
+                        {"category": cat["name"], "limit": str(limit), "count": str(count)},
+                        {"answer": str(count), "category_url": f"/{path}.html"},
+                    )
+                )
     return out
 
 
 def categories(db: sqlite3.Connection) -> list[Candidate]:
     names = [r["name"] for r in db.execute("SELECT name FROM categories")]
-    return [({"category": r["name"], "url_path": r["url_path"]},
-             {"url": f"/{r['url_path']}.html"})
-            for r in db.execute("SELECT * FROM categories ORDER BY id")
-            if names.count(r["name"]) == 1]
+    return [
+        ({"category": r["name"], "url_path": r["url_path"]}, {"url": f"/{r['url_path']}.html"})
+        for r in db.execute("SELECT * FROM categories ORDER BY id")
+        if names.count(r["name"]) == 1
+    ]
 
 
 def _order(row: sqlite3.Row) -> dict[str, Any]:
@@ -242,40 +317,63 @@ def my_orders(db: sqlite3.Connection) -> list[Candidate]:
     out = []
     for row in db.execute("SELECT * FROM orders WHERE customer_id = 1 ORDER BY id"):
         status = catalog.ORDER_STATUSES[row["status"]]
-        answers = {"total": money(row["grand_total"]), "status": status,
-                   "date": long_date(row["created_at"])}
-        out.append(({**_order(row), "total": money(row["grand_total"]), "status": status,
-                     "date": date_answers(row["created_at"])},
-                    {"order_path": f"/sales/order/view/order_id/{row['id']}/",
-                     "answers": answers}))
+        answers = {
+            "total": money(row["grand_total"]),
+            "status": status,
+            "date": long_date(row["created_at"]),
+        }
+        out.append(
+            (
+                {
+                    **_order(row),
+                    "total": money(row["grand_total"]),
+                    "status": status,
+                    "date": date_answers(row["created_at"]),
+                },
+                {"order_path": f"/sales/order/view/order_id/{row['id']}/", "answers": answers},
+            )
+        )
     return out
 
 
 def latest_order_facts(db: sqlite3.Connection) -> list[Candidate]:
-    row = db.execute("SELECT * FROM orders WHERE customer_id = 1 "
-                     "ORDER BY created_at DESC, id DESC LIMIT 1").fetchone()
-    facts = {"grand total": (money(row["grand_total"]), money(row["grand_total"])),
-             "status": (catalog.ORDER_STATUSES[row["status"]],) * 2,
-             "order date": (date_answers(row["created_at"]), long_date(row["created_at"]))}
-    return [({"fact": fact, "value": reference},
-             {"answer": answer, "order_path": f"/sales/order/view/order_id/{row['id']}/"})
-            for fact, (reference, answer) in facts.items()]
+    row = db.execute(
+        "SELECT * FROM orders WHERE customer_id = 1 ORDER BY created_at DESC, id DESC LIMIT 1"
+    ).fetchone()
+    facts = {
+        "grand total": (money(row["grand_total"]), money(row["grand_total"])),
+        "status": (catalog.ORDER_STATUSES[row["status"]],) * 2,
+        "order date": (date_answers(row["created_at"]), long_date(row["created_at"])),
+    }
+    return [
+        (
+            {"fact": fact, "value": reference},
+            {"answer": answer, "order_path": f"/sales/order/view/order_id/{row['id']}/"},
+        )
+        for fact, (reference, answer) in facts.items()
+    ]
 
 
 def default_addresses(db: sqlite3.Connection) -> list[Candidate]:
     customer = db.execute("SELECT * FROM customers WHERE id = 1").fetchone()
     out = []
     for which in ("shipping", "billing"):
-        address = db.execute("SELECT * FROM addresses WHERE id = ?",
-                             (customer[f"default_{which}"],)).fetchone()
-        out.append(({"which": which, "city": address["city"]},
-                    {"answer": address["city"], "path": "/customer/address/"}))
+        address = db.execute(
+            "SELECT * FROM addresses WHERE id = ?", (customer[f"default_{which}"],)
+        ).fetchone()
+        out.append(
+            (
+                {"which": which, "city": address["city"]},
+                {"answer": address["city"], "path": "/customer/address/"},
+            )
+        )
     return out
 
 
 def _months(db: sqlite3.Connection) -> list[str]:
-    return [r[0] for r in db.execute("SELECT DISTINCT substr(created_at, 1, 7) FROM orders "
-                                     "ORDER BY 1")]
+    return [
+        r[0] for r in db.execute("SELECT DISTINCT substr(created_at, 1, 7) FROM orders ORDER BY 1")
+    ]
 
 
 def _month_name(month: str) -> str:
@@ -297,15 +395,23 @@ def bestseller_months(db: sqlite3.Connection) -> list[Candidate]:
             "SELECT i.product_id, MAX(i.name) AS name, SUM(i.qty) AS qty FROM order_items i "
             "JOIN orders o ON o.id = i.order_id WHERE substr(o.created_at, 1, 7) = ? AND "
             "o.status != 'canceled' GROUP BY i.product_id ORDER BY qty DESC, MAX(i.price) "
-            "DESC, i.product_id", (month,)).fetchall()
+            "DESC, i.product_id",
+            (month,),
+        ).fetchall()
         for n in (1, 2, 3):
             if len(ranked) > n and ranked[n - 1]["qty"] > ranked[n]["qty"]:
                 names = [r["name"] for r in ranked[:n]]
                 first, last = _month_range(month)
-                report = ("/reports/report_sales/bestsellers/?period_type=month&from="
-                          f"{short_date(first)}&to={short_date(last)}")
-                out.append(({"n": str(n), "month_name": _month_name(month), "names": names},
-                            {"answer": "; ".join(names), "admin_path": report}))
+                report = (
+                    "/reports/report_sales/bestsellers/?period_type=month&from="
+                    f"{short_date(first)}&to={short_date(last)}"
+                )
+                out.append(
+                    (
+                        {"n": str(n), "month_name": _month_name(month), "names": names},
+                        {"answer": "; ".join(names), "admin_path": report},
+                    )
+                )
     return out
 
 
@@ -313,22 +419,35 @@ def status_months(db: sqlite3.Connection) -> list[Candidate]:
     out = []
     for month in _months(db):
         for status, label in catalog.ORDER_STATUSES.items():
-            count = db.execute("SELECT COUNT(*) FROM orders WHERE status = ? AND "
-                               "substr(created_at, 1, 7) = ?", (status, month)).fetchone()[0]
+            count = db.execute(
+                "SELECT COUNT(*) FROM orders WHERE status = ? AND substr(created_at, 1, 7) = ?",
+                (status, month),
+            ).fetchone()[0]
             if count:
-                out.append(({"status_label": label.lower(), "month_name": _month_name(month),
-                             "count": str(count)},
-                            {"answer": str(count),
-                             "admin_path": f"/sales/order/?status={status}"}))
+                out.append(
+                    (
+                        {
+                            "status_label": label.lower(),
+                            "month_name": _month_name(month),
+                            "count": str(count),
+                        },
+                        {"answer": str(count), "admin_path": f"/sales/order/?status={status}"},
+                    )
+                )
     return out
 
 
 def customers(db: sqlite3.Connection) -> list[Candidate]:
     rows = db.execute("SELECT * FROM customers WHERE id != 1 ORDER BY id").fetchall()
     names = [f"{r['firstname']} {r['lastname']}" for r in rows]
-    return [({"customer": name, "email": r["email"]},
-             {"answer": r["email"], "admin_path": f"/customer/index/edit/id/{r['id']}/"})
-            for r, name in zip(rows, names, strict=True) if names.count(name) == 1]
+    return [
+        (
+            {"customer": name, "email": r["email"]},
+            {"answer": r["email"], "admin_path": f"/customer/index/edit/id/{r['id']}/"},
+        )
+        for r, name in zip(rows, names, strict=True)
+        if names.count(name) == 1
+    ]
 
 
 def search_terms(db: sqlite3.Connection) -> list[Candidate]:
@@ -340,36 +459,44 @@ def search_terms(db: sqlite3.Connection) -> list[Candidate]:
             if word.isalpha() and len(word) > 3 and word not in brands:
                 words[word] = words.get(word, 0) + 1
     terms = sorted(w for w, n in words.items() if 3 <= n <= 30)
-    return [({"query": term, "query_url": quote_plus(term)}, {"query": term})
-            for term in terms]
+    return [({"query": term, "query_url": quote_plus(term)}, {"query": term}) for term in terms]
 
 
 def account_pages(db: sqlite3.Connection) -> list[Candidate]:
-    pages = {"order history (My Orders)": ("/sales/order/history/", "My Orders"),
-             "wish list": ("/wishlist/", "My Wish List"),
-             "address book": ("/customer/address/", "Address Book"),
-             "product reviews (My Product Reviews)": ("/review/customer/",
-                                                      "My Product Reviews"),
-             "account information": ("/customer/account/edit/", "Account Information")}
-    return [({"page": page, "path": path}, {"path": path, "link": link})
-            for page, (path, link) in pages.items()]
+    pages = {
+        "order history (My Orders)": ("/sales/order/history/", "My Orders"),
+        "wish list": ("/wishlist/", "My Wish List"),
+        "address book": ("/customer/address/", "Address Book"),
+        "product reviews (My Product Reviews)": ("/review/customer/", "My Product Reviews"),
+        "account information": ("/customer/account/edit/", "Account Information"),
+    }
+    return [
+        ({"page": page, "path": path}, {"path": path, "link": link})
+        for page, (path, link) in pages.items()
+    ]
 
 
 def all_orders(db: sqlite3.Connection) -> list[Candidate]:
-    return [(_order(row), {"path": f"/sales/order/view/order_id/{row['id']}/"})
-            for row in db.execute("SELECT * FROM orders ORDER BY id")]
+    return [
+        (_order(row), {"path": f"/sales/order/view/order_id/{row['id']}/"})
+        for row in db.execute("SELECT * FROM orders ORDER BY id")
+    ]
 
 
 def open_orders(db: sqlite3.Connection) -> list[Candidate]:
-    return [(_order(row), {"path": f"/sales/order/view/order_id/{row['id']}/"})
-            for row in db.execute("SELECT * FROM orders WHERE status IN ('pending', "
-                                  "'processing', 'holded') ORDER BY id")]
+    return [
+        (_order(row), {"path": f"/sales/order/view/order_id/{row['id']}/"})
+        for row in db.execute(
+            "SELECT * FROM orders WHERE status IN ('pending', 'processing', 'holded') ORDER BY id"
+        )
+    ]
 
 
 def new_cities(db: sqlite3.Connection) -> list[Candidate]:
     customer = db.execute("SELECT * FROM customers WHERE id = 1").fetchone()
-    current = db.execute("SELECT city FROM addresses WHERE id = ?",
-                         (customer["default_shipping"],)).fetchone()["city"]
+    current = db.execute(
+        "SELECT city FROM addresses WHERE id = ?", (customer["default_shipping"],)
+    ).fetchone()["city"]
     fake = Faker("en_US")
     fake.seed_instance(SHOP_SEED)
     cities = sorted({fake.city() for _ in range(200)} - {current})
@@ -378,11 +505,29 @@ def new_cities(db: sqlite3.Connection) -> list[Candidate]:
 
 
 GROUNDINGS: dict[str, Callable[[sqlite3.Connection], list[Candidate]]] = {
-    f.__name__: f for f in (
-        products, reviewed_products, simple_products, wishable_products,
-        price_updates, review_posts, category_prices, categories, my_orders, latest_order_facts,
-        default_addresses, bestseller_months, status_months, customers, search_terms,
-        account_pages, all_orders, open_orders, new_cities)}
+    f.__name__: f
+    for f in (
+        products,
+        reviewed_products,
+        simple_products,
+        wishable_products,
+        price_updates,
+        review_posts,
+        category_prices,
+        categories,
+        my_orders,
+        latest_order_facts,
+        default_addresses,
+        bestseller_months,
+        status_months,
+        customers,
+        search_terms,
+        account_pages,
+        all_orders,
+        open_orders,
+        new_cities,
+    )
+}
 
 
 # --- instantiation ----------------------------------------------------------------------
@@ -411,8 +556,9 @@ def _share(candidates: list[Candidate], split: str) -> list[Candidate]:
     return shuffled[:cut] if split == "test" else shuffled[cut:]
 
 
-def build_tasks(split: str, count: int, seed: int,
-                db: sqlite3.Connection | None = None) -> list[Task]:
+def build_tasks(
+    split: str, count: int, seed: int, db: sqlite3.Connection | None = None
+) -> list[Task]:
     """``count`` tasks of ``split``, spread evenly over the prototypes (as far as each has
     fillings), ordered by prototype; the same arguments give the same tasks."""
     db = db or shop_database()
@@ -434,28 +580,44 @@ def build_tasks(split: str, count: int, seed: int,
     return tasks
 
 
-def _instantiate(proto: LocalPrototype, filling: dict[str, Any], solution: dict[str, Any],
-                 split: str, n: int) -> Task:
-    prototype = dataclasses.replace(proto.prototype,
-                                    judge=_lists_in_place(proto.prototype.judge, filling))
+def _instantiate(
+    proto: LocalPrototype, filling: dict[str, Any], solution: dict[str, Any], split: str, n: int
+) -> Task:
+    prototype = dataclasses.replace(
+        proto.prototype, judge=_lists_in_place(proto.prototype.judge, filling)
+    )
     solution = dict(solution)
     answers = solution.pop("answers", {})
     if proto.answer is not None:
         solution["answer"] = fill(proto.answer, {**filling, **answers})
-    setup = {"sites": list(proto.sites), "start_url": proto.start_url, "require_login": True,
-             "backend": "local", "shop_seed": SHOP_SEED}
-    return prototype.instantiate(filling, task_id=f"wal-local-{split}-{n}", env=ENV_ID,
-                                 split=split, setup=setup,
-                                 metadata={"kind": proto.kind, "solution": solution})
+    setup = {
+        "sites": list(proto.sites),
+        "start_url": proto.start_url,
+        "require_login": True,
+        "backend": "local",
+        "shop_seed": SHOP_SEED,
+    }
+    return prototype.instantiate(
+        filling,
+        task_id=f"wal-local-{split}-{n}",
+        env=ENV_ID,
+        split=split,
+        setup=setup,
+        metadata={"kind": proto.kind, "solution": solution},
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m vab_gym.envs.webarena.tasks",
-                                     description="rewrite the shipped task files")
-    parser.add_argument("--lite", metavar="RAW_JSON",
-                        help="convert VAB's test_webarena_lite.raw.json into "
-                             "data/webarena_lite.jsonl instead of rewriting the local shop's "
-                             "test.jsonl and train.jsonl")
+    parser = argparse.ArgumentParser(
+        prog="python -m vab_gym.envs.webarena.tasks", description="rewrite the shipped task files"
+    )
+    parser.add_argument(
+        "--lite",
+        metavar="RAW_JSON",
+        help="convert VAB's test_webarena_lite.raw.json into "
+        "data/webarena_lite.jsonl instead of rewriting the local shop's "
+        "test.jsonl and train.jsonl",
+    )
     args = parser.parse_args(argv)
     if args.lite:
         LITE_PATH.parent.mkdir(exist_ok=True)
@@ -486,9 +648,13 @@ def fresh_train_tasks(count: int, shipped: TaskSet, folder: Path) -> list[Task]:
         order.setdefault(proto, len(order))
         rank = seen.get(proto, 0)
         seen[proto] = rank + 1
-        ranked.append((rank, order[proto],
-                       dataclasses.replace(task, id=f"wal-local-train-{proto}-{rank}")))
+        ranked.append(
+            (rank, order[proto], dataclasses.replace(task, id=f"wal-local-train-{proto}-{rank}"))
+        )
     instructions = {shipped[i].instruction for i in shipped.ids}
-    fresh = [task for *_, task in sorted(ranked, key=lambda r: r[:2])
-             if task.instruction not in instructions]
+    fresh = [
+        task
+        for *_, task in sorted(ranked, key=lambda r: r[:2])
+        if task.instruction not in instructions
+    ]
     return fresh[:count]

@@ -51,13 +51,28 @@ from vab_gym.envs.css.pagegen.vocabulary import vocabulary
 __all__ = ["generate_site", "write_site"]
 
 BUILDERS: dict[str, Callable[[Ctx], str]] = {
-    "features": build_features, "logos": build_logos, "testimonials": build_testimonials,
-    "stats_band": build_stats_band, "cta": build_cta, "newsletter": build_newsletter,
-    "article": build_article, "pricing": build_pricing, "compare": build_compare,
-    "faq": build_faq, "gallery": build_gallery, "menu": build_menu, "info_band": build_info_band,
-    "news": build_news, "briefs": build_briefs, "stats": build_stats,
-    "insights": build_insights, "orders": build_orders, "docs": build_docs,
-    "schedule": build_schedule, "team": build_team, "timeline": build_timeline,
+    "features": build_features,
+    "logos": build_logos,
+    "testimonials": build_testimonials,
+    "stats_band": build_stats_band,
+    "cta": build_cta,
+    "newsletter": build_newsletter,
+    "article": build_article,
+    "pricing": build_pricing,
+    "compare": build_compare,
+    "faq": build_faq,
+    "gallery": build_gallery,
+    "menu": build_menu,
+    "info_band": build_info_band,
+    "news": build_news,
+    "briefs": build_briefs,
+    "stats": build_stats,
+    "insights": build_insights,
+    "orders": build_orders,
+    "docs": build_docs,
+    "schedule": build_schedule,
+    "team": build_team,
+    "timeline": build_timeline,
 }
 
 
@@ -69,15 +84,31 @@ def generate_site(seed: int) -> dict[str, str]:
     words = vocabulary()
     kind_name = rng.choice(sorted(words.kinds))
     kind, pal = words.kinds[kind_name], rng.choice(words.palettes)
-    c = Ctx(rng=rng, fake=fake, words=words, pal=pal, css=Sheet(), kind=kind_name,
-            brand=fake.company(), head_font=rng.choice(words.head_fonts),
-            radius=rng.choice([0, 4, 8, 12, 16]),
-            shadow=rng.choice([None, "0 1px 3px rgba(0, 0, 0, 0.12)",
-                               "0 10px 30px rgba(0, 0, 0, 0.12)"]),
-            align=rng.choice(["center", "left"]), pad=rng.randrange(48, 73, 8))
-    c.css.add("body", margin="0", font_family=font_stack(rng.choice(words.body_fonts)),
-              font_size=f"{rng.choice([15, 16, 17])}px", line_height=rng.choice(["1.5", "1.6"]),
-              color=pal.text, background_color=pal.bg)
+    c = Ctx(
+        rng=rng,
+        fake=fake,
+        words=words,
+        pal=pal,
+        css=Sheet(),
+        kind=kind_name,
+        brand=fake.company(),
+        head_font=rng.choice(words.head_fonts),
+        radius=rng.choice([0, 4, 8, 12, 16]),
+        shadow=rng.choice(
+            [None, "0 1px 3px rgba(0, 0, 0, 0.12)", "0 10px 30px rgba(0, 0, 0, 0.12)"]
+        ),
+        align=rng.choice(["center", "left"]),
+        pad=rng.randrange(48, 73, 8),
+    )
+    c.css.add(
+        "body",
+        margin="0",
+        font_family=font_stack(rng.choice(words.body_fonts)),
+        font_size=f"{rng.choice([15, 16, 17])}px",
+        line_height=rng.choice(["1.5", "1.6"]),
+        color=pal.text,
+        background_color=pal.bg,
+    )
     hero = rng.choice(kind.heroes)
     names = [rng.choice(slot) for slot in kind.slots]
     for i in reversed(range(len(names))):  # drop optional sections while the page is too tall
@@ -89,11 +120,13 @@ def generate_site(seed: int) -> dict[str, str]:
     main += [BUILDERS[n](c) for n in names if n]
     footer = build_footer(c)
     body = "\n".join(main)
-    page = ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{e(c.brand)} · {e(kind.nav[0])}</title>\n"
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            '<link rel="stylesheet" href="style.css">\n</head>\n<body>\n'
-            f"{header}\n<main>\n{body}\n</main>\n{footer}\n</body>\n</html>\n")
+    page = (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{e(c.brand)} · {e(kind.nav[0])}</title>\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<link rel="stylesheet" href="style.css">\n</head>\n<body>\n'
+        f"{header}\n<main>\n{body}\n</main>\n{footer}\n</body>\n</html>\n"
+    )
     return {"index.html": page, "style.css": c.css.render()}
 
 

@@ -115,39 +115,69 @@ class Ctx:
 
     def card(self, bg: str | None = None) -> dict[str, str | None]:
         """Declarations for a card inside the next section (contrasting its background)."""
-        return {"background_color": bg or (self.pal.surface if self.flip else self.pal.bg),
-                "border_radius": f"{self.radius}px", "box_shadow": self.shadow,
-                "border": self.pick(f"1px solid {self.pal.border}", None)}
+        return {
+            "background_color": bg or (self.pal.surface if self.flip else self.pal.bg),
+            "border_radius": f"{self.radius}px",
+            "box_shadow": self.shadow,
+            "border": self.pick(f"1px solid {self.pal.border}", None),
+        }
 
 
 def heading(c: Ctx, title: str, intro: str) -> str:
     """Shared section title + intro."""
     center = c.align == "center"
     c.css.once("h2", font_family=font_stack(c.head_font), color=c.pal.text, line_height="1.2")
-    c.css.once(".section-title", font_size=c.px(28, 38), margin="0 0 12px", text_align=c.align,
-               letter_spacing=c.pick(None, "-0.5px", "0.5px"))
-    c.css.once(".section-intro", color=c.pal.muted, max_width="640px", text_align=c.align,
-               margin="0 auto 40px" if center else "0 0 40px", font_size=c.px(16, 19, 1))
+    c.css.once(
+        ".section-title",
+        font_size=c.px(28, 38),
+        margin="0 0 12px",
+        text_align=c.align,
+        letter_spacing=c.pick(None, "-0.5px", "0.5px"),
+    )
+    c.css.once(
+        ".section-intro",
+        color=c.pal.muted,
+        max_width="640px",
+        text_align=c.align,
+        margin="0 auto 40px" if center else "0 0 40px",
+        font_size=c.px(16, 19, 1),
+    )
     return f'<h2 class="section-title">{e(title)}</h2>\n<p class="section-intro">{e(intro)}</p>'
 
 
 def button(c: Ctx, text: str, ghost: bool = False) -> str:
     """Shared button markup and rules."""
-    c.css.once(".button", display="inline-block", padding=f"{c.px(10, 14)} {c.px(20, 28)}",
-               border_radius=f"{c.radius}px", font_weight=c.pick(600, 700), font_size="15px",
-               text_decoration="none", text_transform=c.pick(None, None, "uppercase"))
+    c.css.once(
+        ".button",
+        display="inline-block",
+        padding=f"{c.px(10, 14)} {c.px(20, 28)}",
+        border_radius=f"{c.radius}px",
+        font_weight=c.pick(600, 700),
+        font_size="15px",
+        text_decoration="none",
+        text_transform=c.pick(None, None, "uppercase"),
+    )
     if ghost:
         c.css.once(".button-ghost", color=c.pal.text, border=f"2px solid {c.pal.border}")
     else:
-        c.css.once(".button-primary", color=c.pal.on_primary, background_color=c.pal.primary,
-                   border=f"2px solid {c.pal.primary}", box_shadow=c.shadow)
+        c.css.once(
+            ".button-primary",
+            color=c.pal.on_primary,
+            background_color=c.pal.primary,
+            border=f"2px solid {c.pal.primary}",
+            box_shadow=c.shadow,
+        )
     return f'<a class="button button-{"ghost" if ghost else "primary"}" href="#">{e(text)}</a>'
 
 
 def container(c: Ctx) -> str:
     """Register the shared centred container class and return it."""
-    c.css.once(".container", max_width=c.pick("1080px", "1120px", "1160px"), margin="0 auto",
-               padding="0 32px")
+    c.css.once(
+        ".container",
+        max_width=c.pick("1080px", "1120px", "1160px"),
+        margin="0 auto",
+        padding="0 32px",
+    )
     return "container"
 
 
@@ -162,17 +192,37 @@ def section(c: Ctx, name: str, inner: str, pad: int | None = None, **decls: str 
 def table(c: Ctx, cls: str, header: list[str], rows: list[list[str]], first: str) -> str:
     """A styled table; rows hold escaped HTML; the first cell of each row gets class `first`."""
     p = c.pal
-    c.css.add(f".{cls}", width="100%", border_collapse="collapse", background_color=p.bg,
-              font_size="15px", border=f"1px solid {p.border}")
-    c.css.add(f".{cls} th", text_align="left", padding="14px 16px", background_color=p.surface,
-              color=p.muted, font_size="12px", text_transform="uppercase", letter_spacing="1px",
-              border_bottom=f"2px solid {p.border}")
-    c.css.add(f".{cls} td", padding=f"{c.px(10, 16)} 16px", border_bottom=f"1px solid {p.border}",
-              color=p.text)
+    c.css.add(
+        f".{cls}",
+        width="100%",
+        border_collapse="collapse",
+        background_color=p.bg,
+        font_size="15px",
+        border=f"1px solid {p.border}",
+    )
+    c.css.add(
+        f".{cls} th",
+        text_align="left",
+        padding="14px 16px",
+        background_color=p.surface,
+        color=p.muted,
+        font_size="12px",
+        text_transform="uppercase",
+        letter_spacing="1px",
+        border_bottom=f"2px solid {p.border}",
+    )
+    c.css.add(
+        f".{cls} td",
+        padding=f"{c.px(10, 16)} 16px",
+        border_bottom=f"1px solid {p.border}",
+        color=p.text,
+    )
     c.css.add(f".{first}", font_weight=700, white_space="nowrap", color=c.pick(p.primary, p.text))
     head = "".join(f"<th>{h}</th>" for h in header)
-    body = "".join(f'<tr><td class="{first}">{r[0]}</td>' + "".join(f"<td>{x}</td>" for x in r[1:])
-                   + "</tr>\n" for r in rows)
-    return (f'<table class="{cls}">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n'
-            "</table>")
-
+    body = "".join(
+        f'<tr><td class="{first}">{r[0]}</td>' + "".join(f"<td>{x}</td>" for x in r[1:]) + "</tr>\n"
+        for r in rows
+    )
+    return (
+        f'<table class="{cls}">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>'
+    )

@@ -83,9 +83,12 @@ class Vocabulary:
 
 def _kind(entry: dict[str, Any]) -> Kind:
     primary, secondary = entry["actions"]
-    return Kind(nav=tuple(entry["nav"]), actions=(primary, secondary),
-                heroes=tuple(entry["heroes"]),
-                slots=tuple(tuple(slot) for slot in entry["slots"]))
+    return Kind(
+        nav=tuple(entry["nav"]),
+        actions=(primary, secondary),
+        heroes=tuple(entry["heroes"]),
+        slots=tuple(tuple(slot) for slot in entry["slots"]),
+    )
 
 
 @cache
@@ -97,8 +100,10 @@ def vocabulary() -> Vocabulary:
         fonts=dict(data["fonts"]),
         body_fonts=tuple(data["body_fonts"]),
         head_fonts=tuple(data["head_fonts"]),
-        palettes=tuple(Palette.of(name, p["colors"], p.get("dark", False))
-                       for name, p in data["palettes"].items()),
+        palettes=tuple(
+            Palette.of(name, p["colors"], p.get("dark", False))
+            for name, p in data["palettes"].items()
+        ),
         tiles=dict(data["tiles"]),
         menu=Menu(**{part: tuple(words) for part, words in data["menu"].items()}),
         plan_names=tuple(tuple(names) for names in data["plan_names"]),
@@ -108,4 +113,5 @@ def vocabulary() -> Vocabulary:
         news_desks=tuple(data["news_desks"]),
         kinds={name: _kind(entry) for name, entry in data["kinds"].items()},
         est_height=dict(data["est_height"]),
-        page_budget=data["page_budget"])
+        page_budget=data["page_budget"],
+    )

@@ -46,17 +46,29 @@ class ExecuteResult:
     gained: Counter  # inventory change (negative for what was used up, e.g. a bucket)
 
 
-
 SUBGOAL_MET = "Your subgoal has been successfully completed by the executor."
-SUBGOAL_MISSED = ("The executor has reached the maximum number of steps for this turn without "
-                  "completing your subgoal.")
-ATTEMPTED = ("The executor has attempted to execute the action according to your prompt. You "
-             "should check whether your intention has been fulfilled.")
+SUBGOAL_MISSED = (
+    "The executor has reached the maximum number of steps for this turn without "
+    "completing your subgoal."
+)
+ATTEMPTED = (
+    "The executor has attempted to execute the action according to your prompt. You "
+    "should check whether your intention has been fulfilled."
+)
 
 
-def execute(world: World, player: Player, prompt: str, goal_item: str | None, num: int | None,
-            rng: np.random.Generator, budget: int = 800, *, hints: bool = False,
-            stop: tuple[str, int] | None = None) -> ExecuteResult:
+def execute(
+    world: World,
+    player: Player,
+    prompt: str,
+    goal_item: str | None,
+    num: int | None,
+    rng: np.random.Generator,
+    budget: int = 800,
+    *,
+    hints: bool = False,
+    stop: tuple[str, int] | None = None,
+) -> ExecuteResult:
     """Carry out a verb-object ``prompt`` for up to ``budget`` ticks, as VAB's Steve-1 would.
 
     With ``goal_item`` the run stops once the inventory has ``num`` more of it than the slot
@@ -77,8 +89,7 @@ def execute(world: World, player: Player, prompt: str, goal_item: str | None, nu
             message = vocabulary().data["unknown"].format(prompt=prompt)
             return ExecuteResult(False, message, 0, Counter())
         world.tick += budget  # Steve-1 plays its turn out on a prompt it cannot follow
-        return ExecuteResult(False, SUBGOAL_MISSED if goal_item else ATTEMPTED, budget,
-                             Counter())
+        return ExecuteResult(False, SUBGOAL_MISSED if goal_item else ATTEMPTED, budget, Counter())
     before = Counter(player.inventory)
     run = Run(world, player, rng, budget, intent, goal, want, hints)
     run.run()
@@ -86,8 +97,9 @@ def execute(world: World, player: Player, prompt: str, goal_item: str | None, nu
     world.tick += ticks
     after = player.inventory
     keys = list(before) + [k for k in after if k not in before]
-    gained = Counter({k: after.get(k, 0) - before.get(k, 0)
-                      for k in keys if after.get(k, 0) != before.get(k, 0)})
+    gained = Counter(
+        {k: after.get(k, 0) - before.get(k, 0) for k in keys if after.get(k, 0) != before.get(k, 0)}
+    )
     useful = any(n > 0 for n in gained.values()) or run.arrived
     ok = run.goal_done() if goal_item else useful
     lines = [(SUBGOAL_MET if ok else SUBGOAL_MISSED) if goal_item else ATTEMPTED]
@@ -96,22 +108,30 @@ def execute(world: World, player: Player, prompt: str, goal_item: str | None, nu
     return ExecuteResult(bool(ok), "\n".join(lines), ticks, gained)
 
 
-def _reasons(run: Run, prompt: str, goal: str | None, want: int, ok: bool, intent: Intent,
-             gained: Counter) -> list[str]:
+def _reasons(
+    run: Run, prompt: str, goal: str | None, want: int, ok: bool, intent: Intent, gained: Counter
+) -> list[str]:
     """The hint lines VAB does not give: why the turn fell short, and what was gained."""
     player = run.player
     if run.lost:
         lost = ", ".join(f"{n} {k}" for k, n in run.lost.items())
         verb = "was" if sum(run.lost.values()) == 1 else "were"
         run.note(f"Your inventory is full: {lost} {verb} lost.")
-    if (goal and not ok and intent.mode == Mode.COLLECT and not may_give(intent.target, goal)
-            and not any(gained.get(m, 0) > 0 for m in rules().members(goal))):
+    if (
+        goal
+        and not ok
+        and intent.mode == Mode.COLLECT
+        and not may_give(intent.target, goal)
+        and not any(gained.get(m, 0) > 0 for m in rules().members(goal))
+    ):
         run.note(f"`{prompt}` does not give {goal}.")
     if not ok and not run.notes and not run.soft:
         if goal:
             have = rules().judge_count(player.inventory, goal)
-            run.note(f"The turn ended before the subgoal was met: you have {have} of the "
-                     f"{want} {goal} wanted.")
+            run.note(
+                f"The turn ended before the subgoal was met: you have {have} of the "
+                f"{want} {goal} wanted."
+            )
         else:
             run.note("Nothing happened that changed your inventory.")
     return run.notes + (run.soft if not ok else []) + [gained_line(gained, run.got)]

@@ -18,8 +18,25 @@ def _before(d_a, i_a, d_b, i_b):
 
 
 @njit(cache=True)
-def _dijkstra(solid, water, stand, start, limit, walk, jump, water_factor, fall,
-              dist, prev, done, count, heap_d, heap_i, size, resume):
+def _dijkstra(
+    solid,
+    water,
+    stand,
+    start,
+    limit,
+    walk,
+    jump,
+    water_factor,
+    fall,
+    dist,
+    prev,
+    done,
+    count,
+    heap_d,
+    heap_i,
+    size,
+    resume,
+):
     """Ticks to walk from ``start`` to every standable cell (8 directions, step up 1, drop 3)
     within ``limit``, into the flat work arrays ``dist`` (distance; exact where settled,
     an upper bound above ``limit`` at cells left in the heap, inf where unreached),
@@ -84,8 +101,13 @@ def _dijkstra(solid, water, stand, start, limit, walk, jump, water_factor, fall,
             ny = -1
             cost = walk
             if dx != 0 and dz != 0:
-                if not stand[nx, y, nz] or solid[x + dx, y, z] or solid[x + dx, y + 1, z] \
-                        or solid[x, y, z + dz] or solid[x, y + 1, z + dz]:
+                if (
+                    not stand[nx, y, nz]
+                    or solid[x + dx, y, z]
+                    or solid[x + dx, y + 1, z]
+                    or solid[x, y, z + dz]
+                    or solid[x, y + 1, z + dz]
+                ):
                     continue
                 ny = y
                 cost = walk * 1.4142
@@ -178,8 +200,10 @@ def _brick_kinds(blocks, n_kinds):
     """Which block ids occur in each brick of 8x8x8 cells: ``_box_targets`` skips the
     bricks without any target block, which for ores and plants is nearly all of them."""
     sx, sy, sz = blocks.shape
-    kinds = np.zeros((((sx - 1) >> BRICK) + 1, ((sy - 1) >> BRICK) + 1,
-                      ((sz - 1) >> BRICK) + 1, n_kinds), np.bool_)
+    kinds = np.zeros(
+        (((sx - 1) >> BRICK) + 1, ((sy - 1) >> BRICK) + 1, ((sz - 1) >> BRICK) + 1, n_kinds),
+        np.bool_,
+    )
     for x in range(sx):
         for y in range(sy):
             for z in range(sz):
@@ -237,12 +261,14 @@ def _box_targets(blocks, solid, lut, kinds, lo):
                     if not lut[blocks[x, y, z]]:
                         continue
                     target[x, y, z] = True
-                    if ((x > 0 and not solid[x - 1, y, z])
-                            or (x + 1 < sx and not solid[x + 1, y, z])
-                            or (y > 0 and not solid[x, y - 1, z])
-                            or (y + 1 < sy and not solid[x, y + 1, z])
-                            or (z > 0 and not solid[x, y, z - 1])
-                            or (z + 1 < sz and not solid[x, y, z + 1])):
+                    if (
+                        (x > 0 and not solid[x - 1, y, z])
+                        or (x + 1 < sx and not solid[x + 1, y, z])
+                        or (y > 0 and not solid[x, y - 1, z])
+                        or (y + 1 < sy and not solid[x, y + 1, z])
+                        or (z > 0 and not solid[x, y, z - 1])
+                        or (z + 1 < sz and not solid[x, y, z + 1])
+                    ):
                         exposed[x, y, z] = True
                         if count == cells.shape[0]:
                             grown = np.empty((2 * count, 3), np.int64)

@@ -33,8 +33,9 @@ def _cells(mask: np.ndarray) -> np.ndarray:
 def _stand_mask(solid: np.ndarray, water: np.ndarray) -> np.ndarray:
     """Cells one can stand in: feet and head free, solid (or a water surface) below."""
     stand = np.zeros_like(solid)
-    stand[:, 1:-1] = (~solid[:, 1:-1] & ~solid[:, 2:]
-                      & (solid[:, :-2] | (water[:, :-2] & ~water[:, 1:-1])))
+    stand[:, 1:-1] = (
+        ~solid[:, 1:-1] & ~solid[:, 2:] & (solid[:, :-2] | (water[:, :-2] & ~water[:, 1:-1]))
+    )
     return stand
 
 
@@ -130,20 +131,42 @@ def warm_up() -> None:
     solid = np.zeros((3, 4, 3), bool)
     solid[:, 0] = True
     stand = _stand_mask(solid, np.zeros_like(solid))
-    paths = _Paths(np.full(stand.size, np.inf), np.empty(stand.size, np.int64),
-                   np.empty(stand.size, np.int64))
-    _dijkstra(solid, np.zeros_like(solid), stand, np.array([1, 1, 1]), 100.0, 4.6, 2.0, 2.0,
-              0.5, paths.dist, paths.prev, paths.done, 0, paths.heap_d, paths.heap_i, 0, False)
+    paths = _Paths(
+        np.full(stand.size, np.inf), np.empty(stand.size, np.int64), np.empty(stand.size, np.int64)
+    )
+    _dijkstra(
+        solid,
+        np.zeros_like(solid),
+        stand,
+        np.array([1, 1, 1]),
+        100.0,
+        4.6,
+        2.0,
+        2.0,
+        0.5,
+        paths.dist,
+        paths.prev,
+        paths.done,
+        0,
+        paths.heap_d,
+        paths.heap_i,
+        0,
+        False,
+    )
     dist = paths.dist
     dist = dist.reshape(stand.shape)
     _approach(dist, np.zeros((1, 3), np.int64), _offsets("block"))
     _dig_estimate(np.zeros((1, 3), np.int64), np.zeros(1), np.zeros((1, 3), np.int64), 1.0)
     crop = (slice(1, None),) * 3  # the box is a crop of the world: strided views, as here
     grid = np.zeros((4, 4, 4), np.uint8)
-    _box_targets(grid[crop], np.zeros((4, 4, 4), bool)[crop], np.ones(1, bool),
-                 _brick_kinds(grid, 1), np.ones(3, np.int64))
+    _box_targets(
+        grid[crop],
+        np.zeros((4, 4, 4), bool)[crop],
+        np.ones(1, bool),
+        _brick_kinds(grid, 1),
+        np.ones(3, np.int64),
+    )
     same_grid(grid, grid)
-
 
 
 # -- the search box -----------------------------------------------------------------------
@@ -171,7 +194,8 @@ class Box:
             self.any_buried = False
             return
         self.target, self.exposed, self.exposed_cells, any_buried = _box_targets(
-            blocks, self.solid, lut, self.masks.kinds, lo.astype(np.int64))
+            blocks, self.solid, lut, self.masks.kinds, lo.astype(np.int64)
+        )
         self.any_buried = bool(any_buried)
 
     def local(self, cell: np.ndarray) -> np.ndarray:
@@ -190,10 +214,12 @@ class Box:
         new = []
         for d in ((1, 0, 0), (-1, 0, 0), (0, 1, 0), (0, -1, 0), (0, 0, 1), (0, 0, -1)):
             n = (x + d[0], y + d[1], z + d[2])
-            if all(0 <= n[i] < self.solid.shape[i] for i in range(3)) and self.target[n] \
-                    and not self.exposed[n]:
+            if (
+                all(0 <= n[i] < self.solid.shape[i] for i in range(3))
+                and self.target[n]
+                and not self.exposed[n]
+            ):
                 self.exposed[n] = True
                 new.append(n)
         if new:
             self.exposed_cells = np.concatenate([self.exposed_cells, np.array(new)])
-

@@ -84,7 +84,7 @@ class Run:
             if blocks or mobs:
                 target = Target(target.name, blocks, mobs, target.items, target.special)
                 self.intent = Intent(self.intent.mode, target)
-        for name in (target.blocks if target else ()):
+        for name in target.blocks if target else ():
             lut[pal.id(name)] = True
         self.lut = lut
         self.origin = self.player.pos.copy()
@@ -141,8 +141,9 @@ class Run:
                     self.box.target[tuple(self.box.local(cell))] = False
         return self.box
 
-    def field(self, limit: float | None = None, wider: bool = False
-              ) -> tuple[np.ndarray, np.ndarray]:
+    def field(
+        self, limit: float | None = None, wider: bool = False
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Walking ticks from the player to every cell of the box (within ``limit``: exact
         there, above ``limit`` or inf beyond), and each cell's predecessor: views of the
         world's work arrays, good until the next search. ``wider``: the last search, from
@@ -156,13 +157,26 @@ class Run:
         key = (id(box), tuple(int(c) for c in start))
         resume = wider and self.search == key
         paths.count, paths.heap_d, paths.heap_i, paths.size = _dijkstra(
-            box.solid, box.water, box.stand, start.astype(np.int64),
-            float(self.remaining if limit is None else limit), float(t["walk"]),
-            float(t["jump"]), float(t["water"]), float(t["fall"]),
-            paths.dist, paths.prev, paths.done, paths.count, paths.heap_d, paths.heap_i,
-            paths.size, resume)
+            box.solid,
+            box.water,
+            box.stand,
+            start.astype(np.int64),
+            float(self.remaining if limit is None else limit),
+            float(t["walk"]),
+            float(t["jump"]),
+            float(t["water"]),
+            float(t["fall"]),
+            paths.dist,
+            paths.prev,
+            paths.done,
+            paths.count,
+            paths.heap_d,
+            paths.heap_i,
+            paths.size,
+            resume,
+        )
         self.search = key
-        self.reached = np.stack(np.unravel_index(paths.done[:paths.count], shape), -1)
+        self.reached = np.stack(np.unravel_index(paths.done[: paths.count], shape), -1)
         return paths.dist[:size].reshape(shape), paths.prev[:size]
 
     def within_reach(self) -> np.ndarray | None:
@@ -171,7 +185,7 @@ class Run:
         feet = box.local(self.feet())
         lo = np.maximum(0, feet - 6)
         hi = feet + 7
-        sub = box.exposed[lo[0]:hi[0], lo[1]:hi[1], lo[2]:hi[2]]
+        sub = box.exposed[lo[0] : hi[0], lo[1] : hi[1], lo[2] : hi[2]]
         if not sub.any():
             return None
         cells = _cells(sub) + lo
@@ -237,8 +251,10 @@ class Run:
             return Status.BLOCKED
         name = pal.names[world.blocks[tuple(cell)]]
         if target and pal.shape[world.blocks[tuple(cell)]] == "plant":
-            while cell[1] > 0 and world.blocks[cell[0], cell[1] - 1, cell[2]] \
-                    == world.blocks[tuple(cell)]:
+            while (
+                cell[1] > 0
+                and world.blocks[cell[0], cell[1] - 1, cell[2]] == world.blocks[tuple(cell)]
+            ):
                 cell = cell - np.array([0, 1, 0])  # a stalk's base: the whole stalk drops
         if name == "air":
             return Status.OK
@@ -252,9 +268,11 @@ class Run:
         if ticks > self.remaining:
             self.used = float(self.budget)
             if target:
-                self.note(f"Breaking {name} takes {ticks} ticks with "
-                          f"{self.held() or 'your hand'}: the turn ended before it broke.",
-                          soft=True)
+                self.note(
+                    f"Breaking {name} takes {ticks} ticks with "
+                    f"{self.held() or 'your hand'}: the turn ended before it broke.",
+                    soft=True,
+                )
             return Status.BUDGET
         self.used += ticks
         self.face(cell + 0.5)
@@ -305,8 +323,11 @@ class Run:
                 step[axis] = np.sign(gap[axis])
                 dy = -1 if target[1] < cur[1] else (1 if target[1] > cur[1] + 1 else 0)
                 new = cur + step + dy * up
-                clear = [new, new + up] + ([new + 2 * up] if dy < 0 else []) \
+                clear = (
+                    [new, new + up]
+                    + ([new + 2 * up] if dy < 0 else [])
                     + ([cur + 2 * up] if dy > 0 else [])
+                )
             elif target[1] < cur[1]:
                 new = cur - up
                 clear = [new]
@@ -440,8 +461,7 @@ class Run:
                     continue
             # Near first (a small field is cheap), then the whole turn, then beyond it.
             # Each wider limit resumes the last search (nothing changed in between).
-            for k, limit in enumerate((min(NEAR_TICKS, self.remaining), self.remaining,
-                                       np.inf)):
+            for k, limit in enumerate((min(NEAR_TICKS, self.remaining), self.remaining, np.inf)):
                 dist, prev = self.field(limit, wider=k > 0)
                 choice = choose(self, dist)
                 if choice is not None and choice.cost <= limit:
@@ -453,8 +473,11 @@ class Run:
             far = np.linalg.norm(choice.cell - self.player.pos)
             if not self.walk(dist, prev, choice.stand):
                 self.used = float(self.budget)
-                self.note(f"The nearest {name} was {far:.0f} blocks away: the turn ended on "
-                          "the way there.", soft=True)
+                self.note(
+                    f"The nearest {name} was {far:.0f} blocks away: the turn ended on "
+                    "the way there.",
+                    soft=True,
+                )
                 return
             if choice.kind == Kind.DIG:
                 status = self.dig_to(choice.cell)
@@ -546,8 +569,7 @@ class Run:
         if self.arrived:
             self.note(f"Walked {moved:.0f} blocks away from where you were.")
         else:
-            self.note(f"The executor could only get {moved:.0f} blocks away from where you "
-                      "were.")
+            self.note(f"The executor could only get {moved:.0f} blocks away from where you were.")
 
 
 def _xyz(cell: np.ndarray) -> str:
@@ -585,5 +607,3 @@ def gained_line(gained: Counter, order: Counter) -> str:
     if not plus:
         return "Gained nothing."
     return "Gained: " + ", ".join(f"{n} {k}" for k, n in plus) + "."
-
-

@@ -44,8 +44,6 @@ class Choice:
     item: tuple | None = None  # the dropped stack itself (indices shift as stacks go)
 
 
-
-
 def choose(run: Run, dist: np.ndarray) -> Choice | None:
     """The cheapest reachable target: exposed blocks, buried blocks (by a staircase
     estimate), mobs and dropped stacks, all within the search radius."""
@@ -86,8 +84,10 @@ def _buried(run: Run, dist: np.ndarray, best: Choice | None) -> Choice | None:
         lo = np.maximum(0, local - half)
         hi = local + half + 1
         # target and not exposed, as one array (True > False) instead of three
-        sub = np.greater(box.target[lo[0]:hi[0], lo[1]:hi[1], lo[2]:hi[2]],
-                         box.exposed[lo[0]:hi[0], lo[1]:hi[1], lo[2]:hi[2]])
+        sub = np.greater(
+            box.target[lo[0] : hi[0], lo[1] : hi[1], lo[2] : hi[2]],
+            box.exposed[lo[0] : hi[0], lo[1] : hi[1], lo[2] : hi[2]],
+        )
         cells = _cells(sub) + lo
         if len(cells):
             break
@@ -105,8 +105,9 @@ def _buried(run: Run, dist: np.ndarray, best: Choice | None) -> Choice | None:
     costs = dist[reach[:, 0], reach[:, 1], reach[:, 2]]
     _, stone = rules().harvest("stone", run.held())
     per_step = run.ticks["walk"] + 2.5 * stone
-    cost, where = _dig_estimate(reach.astype(np.int64), costs, cells.astype(np.int64),
-                                float(per_step))
+    cost, where = _dig_estimate(
+        reach.astype(np.int64), costs, cells.astype(np.int64), float(per_step)
+    )
     cost = cost + 1e-3 * far
     k = int(np.argmin(cost))
     if np.isfinite(cost[k]) and (best is None or cost[k] < best.cost):
@@ -119,8 +120,11 @@ def _buried(run: Run, dist: np.ndarray, best: Choice | None) -> Choice | None:
 def _nearest_mob(run: Run, dist: np.ndarray, best: Choice | None) -> Choice | None:
     box, feet = run.box, run.feet()
     kinds = set(run.intent.target.mobs)
-    mobs = [m for m in run.world.mobs if m.kind in kinds
-            and not (run.intent.mode == Mode.SHEAR and getattr(m, "sheared", False))]
+    mobs = [
+        m
+        for m in run.world.mobs
+        if m.kind in kinds and not (run.intent.mode == Mode.SHEAR and getattr(m, "sheared", False))
+    ]
     if not mobs:
         return best
     cells = np.floor(np.array([m.pos for m in mobs])).astype(np.int64)
@@ -153,7 +157,5 @@ def _nearest_item(run: Run, dist: np.ndarray, best: Choice | None) -> Choice | N
     cost = np.where(far <= run.radius, cost + 1e-3 * far, np.inf)
     k = int(np.argmin(cost))
     if np.isfinite(cost[k]) and (best is None or cost[k] < best.cost):
-        return Choice(float(cost[k]), Kind.ITEM, cells[k], int(where[k]),
-                       item=items[index[k]])
+        return Choice(float(cost[k]), Kind.ITEM, cells[k], int(where[k]), item=items[index[k]])
     return best
-

@@ -81,7 +81,8 @@ def vocabulary() -> Vocabulary:
             blocks=tuple(entry.get("blocks", ())),
             mobs=tuple(entry.get("mobs", ())),
             items=tuple(entry.get("items", ())),
-            special=entry.get("special"))
+            special=entry.get("special"),
+        )
         raw += [(say, target) for say in entry["say"]]
     # Every block and mob also answers to its own name (iron_ore, lily_of_the_valley...).
     for name in palette().names[1:]:
@@ -119,7 +120,8 @@ def check_prompt(prompt: str) -> str | None:
     words = prompt.split()
     for rule in data["prompt_rules"]:
         hit = any(w in words for w in rule["words"]) or any(
-            p in prompt for p in rule.get("phrases", ()))
+            p in prompt for p in rule.get("phrases", ())
+        )
         if hit and ("with" not in rule or any(w in words for w in rule["with"])):
             return rule["error"]
     message = None
@@ -140,8 +142,7 @@ def similar_references(prompt: str) -> list[str]:
 
     smooth = SmoothingFunction().method4
     refs = vocabulary().data["reference_prompts"]
-    scores = [sentence_bleu([r.split()], prompt.split(), smoothing_function=smooth)
-              for r in refs]
+    scores = [sentence_bleu([r.split()], prompt.split(), smoothing_function=smooth) for r in refs]
     order = sorted(range(len(refs)), key=lambda i: -scores[i])
     return [refs[order[0]], refs[order[1]]]
 
@@ -149,8 +150,10 @@ def similar_references(prompt: str) -> list[str]:
 def parse_prompt(prompt: str) -> Intent | None:
     """The intent of a verb-object prompt, or None when no object or act is recognised."""
     vocab = vocabulary()
-    words = [_singular(vocab, w) for w in re.sub(r"[^a-z ]", " ",
-                                                  prompt.lower().replace("_", " ")).split()]
+    words = [
+        _singular(vocab, w)
+        for w in re.sub(r"[^a-z ]", " ", prompt.lower().replace("_", " ")).split()
+    ]
     verb_at = next((i for i, w in enumerate(words) if w in vocab.verbs), None)
     verb = words[verb_at] if verb_at is not None else None
     mode = vocab.verbs.get(verb, Mode.COLLECT) if verb else Mode.COLLECT
@@ -160,7 +163,7 @@ def parse_prompt(prompt: str) -> Intent | None:
     i = 0
     while i < len(tokens):
         for n in range(min(5, len(tokens) - i), 0, -1):
-            target = vocab.phrases.get(tuple(tokens[i:i + n]))
+            target = vocab.phrases.get(tuple(tokens[i : i + n]))
             if target is not None:
                 matches.append(target)
                 i += n

@@ -30,8 +30,15 @@ import numpy as np
 from vab_gym.core.templates import Prototype
 
 # Package names under apps/, in launcher order after Clock and Contacts.
-INSTALLED: tuple[str, ...] = ("calendar", "settings", "bluecoins", "cantook", "pimusic", "mapme",
-                             "zoom")
+INSTALLED: tuple[str, ...] = (
+    "calendar",
+    "settings",
+    "bluecoins",
+    "cantook",
+    "pimusic",
+    "mapme",
+    "zoom",
+)
 
 
 def _no_seed(conn: sqlite3.Connection) -> None:
@@ -62,8 +69,9 @@ class PhoneApp:
     goals: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     plans: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     prototypes: tuple[Prototype, ...] = ()
-    ground: Callable[[sqlite3.Connection, np.random.Generator, Prototype],
-                     dict[str, Any] | None] | None = None
+    ground: (
+        Callable[[sqlite3.Connection, np.random.Generator, Prototype], dict[str, Any] | None] | None
+    ) = None
     vary: Callable[[sqlite3.Connection, np.random.Generator], None] | None = None
 
 

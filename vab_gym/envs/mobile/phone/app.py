@@ -51,8 +51,7 @@ CLOCK_TABS = ("Alarm", "Clock", "Timer", "Stopwatch", "Bedtime")
 def launcher() -> list[tuple[str, str, str | None]]:
     """The launcher's icons: (key, title, start screen or None while the app is missing)."""
     apps = by_key()
-    return [(key, title, apps[key].start if key in apps else url)
-            for key, title, url in APPS]
+    return [(key, title, apps[key].start if key in apps else url) for key, title, url in APPS]
 
 
 class Phone:
@@ -67,8 +66,7 @@ class Phone:
         return self.page(request, "home.html", apps=launcher())
 
     async def missing(self, request: Request) -> Response:
-        name = {key: title for key, title, _ in launcher()}.get(request.path_params["app"],
-                                                                 "App")
+        name = {key: title for key, title, _ in launcher()}.get(request.path_params["app"], "App")
         return self.page(request, "missing.html", title=name)
 
     # -- clock -----------------------------------------------------------------------------
@@ -78,13 +76,16 @@ class Phone:
             return redirect("/clock/alarm")
         q = request.query_params
         with database(request) as conn:
-            settings = {r["key"]: r["value"] for r in conn.execute(
-                "SELECT key, value FROM settings WHERE app = 'clock'")}
+            settings = {
+                r["key"]: r["value"]
+                for r in conn.execute("SELECT key, value FROM settings WHERE app = 'clock'")
+            }
             alarms = [dict(r) for r in conn.execute("SELECT * FROM alarms ORDER BY minutes, id")]
             cities = [r["city"] for r in conn.execute("SELECT city FROM world_clocks ORDER BY id")]
         for alarm in alarms:
-            alarm["summary"] = formats.days_summary(alarm["days"], alarm["minutes"],
-                                                    bool(alarm["enabled"]))
+            alarm["summary"] = formats.days_summary(
+                alarm["days"], alarm["minutes"], bool(alarm["enabled"])
+            )
             alarm["day_set"] = formats.parse_days(alarm["days"])
         home = settings["home_time_zone"]
         offset = seed.CITIES[home]
@@ -92,16 +93,33 @@ class Phone:
         for city in cities:
             diff = seed.CITIES[city] - offset
             minutes = seed.NOW.hour * 60 + seed.NOW.minute + round(diff * 60)
-            world.append({"city": city, "time": formats.clock_time(minutes),
-                          "diff": _difference(diff, minutes)})
+            world.append(
+                {
+                    "city": city,
+                    "time": formats.clock_time(minutes),
+                    "diff": _difference(diff, minutes),
+                }
+            )
         digits = settings["timer_digits"].rjust(6, "0")
-        return self.page(request, "clock.html", tab=tab, tabs=CLOCK_TABS, alarms=alarms,
-                         expanded=to_int(q.get("expanded"), -1), dialog=q.get("dialog", ""),
-                         settings=settings, world=world, home=home,
-                         selected_city=q.get("select", ""), menu=q.get("menu") == "1",
-                         timer={"h": digits[:2], "m": digits[2:4], "s": digits[4:]},
-                         bedtime=int(settings["bedtime"]), wake_up=int(settings["wake_up"]),
-                         ringtones=seed.RINGTONES, sleep_sounds=seed.SLEEP_SOUNDS)
+        return self.page(
+            request,
+            "clock.html",
+            tab=tab,
+            tabs=CLOCK_TABS,
+            alarms=alarms,
+            expanded=to_int(q.get("expanded"), -1),
+            dialog=q.get("dialog", ""),
+            settings=settings,
+            world=world,
+            home=home,
+            selected_city=q.get("select", ""),
+            menu=q.get("menu") == "1",
+            timer={"h": digits[:2], "m": digits[2:4], "s": digits[4:]},
+            bedtime=int(settings["bedtime"]),
+            wake_up=int(settings["wake_up"]),
+            ringtones=seed.RINGTONES,
+            sleep_sounds=seed.SLEEP_SOUNDS,
+        )
 
     async def alarm_new(self, request: Request) -> Response:
         form = await request.form()
@@ -111,7 +129,9 @@ class Phone:
         with database(request) as conn:
             new = conn.execute(
                 "INSERT INTO alarms (minutes, label, days, enabled, vibrate, ringtone) "
-                "VALUES (?, '', '', 1, 1, ?)", (minutes, seed.RINGTONES[0])).lastrowid
+                "VALUES (?, '', '', 1, 1, ?)",
+                (minutes, seed.RINGTONES[0]),
+            ).lastrowid
         return redirect(f"/clock/alarm?expanded={new}")
 
     async def alarm_change(self, request: Request) -> Response:
@@ -131,21 +151,27 @@ class Phone:
             elif what == "day":
                 days = set(formats.parse_days(row["days"])) ^ {form.get("day", "")}
                 days &= set(seed.DAYS)
-                conn.execute("UPDATE alarms SET days = ?, enabled = 1 WHERE id = ?",
-                             (",".join(d for d in seed.DAYS if d in days), alarm_id))
+                conn.execute(
+                    "UPDATE alarms SET days = ?, enabled = 1 WHERE id = ?",
+                    (",".join(d for d in seed.DAYS if d in days), alarm_id),
+                )
             elif what == "label":
-                conn.execute("UPDATE alarms SET label = ? WHERE id = ?",
-                             (str(form.get("label", "")).strip(), alarm_id))
+                conn.execute(
+                    "UPDATE alarms SET label = ? WHERE id = ?",
+                    (str(form.get("label", "")).strip(), alarm_id),
+                )
             elif what == "time":
                 minutes = picked_minutes(form)
                 if minutes is None:
                     return redirect(f"{back}&dialog=time")
-                conn.execute("UPDATE alarms SET minutes = ?, enabled = 1 WHERE id = ?",
-                             (minutes, alarm_id))
+                conn.execute(
+                    "UPDATE alarms SET minutes = ?, enabled = 1 WHERE id = ?", (minutes, alarm_id)
+                )
             elif what == "ringtone":
                 if form.get("ringtone") in seed.RINGTONES:
-                    conn.execute("UPDATE alarms SET ringtone = ? WHERE id = ?",
-                                 (form["ringtone"], alarm_id))
+                    conn.execute(
+                        "UPDATE alarms SET ringtone = ? WHERE id = ?", (form["ringtone"], alarm_id)
+                    )
             elif what == "delete":
                 conn.execute("DELETE FROM alarms WHERE id = ?", (alarm_id,))
                 back = "/clock/alarm"
@@ -163,9 +189,13 @@ class Phone:
         """A Clock setting from a dialog or list: ``key`` and ``value``, then ``next``."""
         form = await request.form()
         key, value = str(form.get("key", "")), str(form.get("value", ""))
-        choices = {"style": seed.CLOCK_STYLES, "home_time_zone": tuple(seed.CITIES),
-                   "silence_after": seed.SILENCE_AFTER, "sleep_sound": seed.SLEEP_SOUNDS,
-                   "wake_up_enabled": ("0", "1")}
+        choices = {
+            "style": seed.CLOCK_STYLES,
+            "home_time_zone": tuple(seed.CITIES),
+            "silence_after": seed.SILENCE_AFTER,
+            "sleep_sound": seed.SLEEP_SOUNDS,
+            "wake_up_enabled": ("0", "1"),
+        }
         with database(request) as conn:
             if key in choices and value in choices[key]:
                 put_setting(conn, "clock", key, value)
@@ -178,11 +208,18 @@ class Phone:
 
     async def clock_settings(self, request: Request) -> Response:
         with database(request) as conn:
-            settings = {r["key"]: r["value"] for r in conn.execute(
-                "SELECT key, value FROM settings WHERE app = 'clock'")}
-        return self.page(request, "clock_settings.html", settings=settings,
-                         dialog=request.query_params.get("dialog", ""),
-                         styles=seed.CLOCK_STYLES, silences=seed.SILENCE_AFTER)
+            settings = {
+                r["key"]: r["value"]
+                for r in conn.execute("SELECT key, value FROM settings WHERE app = 'clock'")
+            }
+        return self.page(
+            request,
+            "clock_settings.html",
+            settings=settings,
+            dialog=request.query_params.get("dialog", ""),
+            styles=seed.CLOCK_STYLES,
+            silences=seed.SILENCE_AFTER,
+        )
 
     async def cities(self, request: Request) -> Response:
         """The city list, for the world clock (``for=world``) or the home time zone."""
@@ -226,16 +263,30 @@ class Phone:
     # -- contacts --------------------------------------------------------------------------
     async def contacts(self, request: Request) -> Response:
         with database(request) as conn:
-            people = [dict(r) for r in conn.execute(
-                "SELECT * FROM contacts ORDER BY first COLLATE NOCASE, last COLLATE NOCASE")]
-            labels = [dict(r) for r in conn.execute(
-                "SELECT l.*, COUNT(m.contact_id) AS size FROM labels l LEFT JOIN label_members m "
-                "ON m.label_id = l.id GROUP BY l.id ORDER BY l.name")]
+            people = [
+                dict(r)
+                for r in conn.execute(
+                    "SELECT * FROM contacts ORDER BY first COLLATE NOCASE, last COLLATE NOCASE"
+                )
+            ]
+            labels = [
+                dict(r)
+                for r in conn.execute(
+                    "SELECT l.*, COUNT(m.contact_id) AS size FROM labels l "
+                    "LEFT JOIN label_members m ON m.label_id = l.id GROUP BY l.id ORDER BY l.name"
+                )
+            ]
         for person in people:
             person["name"] = _name(person)
         q = request.query_params
-        return self.page(request, "contacts.html", people=people, labels=labels,
-                         menu=q.get("menu") == "1", dialog=q.get("dialog", ""))
+        return self.page(
+            request,
+            "contacts.html",
+            people=people,
+            labels=labels,
+            menu=q.get("menu") == "1",
+            dialog=q.get("dialog", ""),
+        )
 
     async def contact(self, request: Request) -> Response:
         cid = to_int(request.path_params["id"])
@@ -244,39 +295,61 @@ class Phone:
         if person is None:
             return redirect("/contacts")
         q = request.query_params
-        return self.page(request, "contact.html", person=person, menu=q.get("menu") == "1",
-                         dialog=q.get("dialog", ""))
+        return self.page(
+            request,
+            "contact.html",
+            person=person,
+            menu=q.get("menu") == "1",
+            dialog=q.get("dialog", ""),
+        )
 
     async def contact_form(self, request: Request) -> Response:
         cid = to_int(request.path_params.get("id", 0))
-        person: dict[str, Any] = {"id": 0, "first": "", "last": "", "company": "",
-                                  "birthday": "", "website": "", "phones": [], "emails": []}
+        person: dict[str, Any] = {
+            "id": 0,
+            "first": "",
+            "last": "",
+            "company": "",
+            "birthday": "",
+            "website": "",
+            "phones": [],
+            "emails": [],
+        }
         if cid:
             with database(request) as conn:
                 found = _contact(conn, cid)
             if found is None:
                 return redirect("/contacts")
             person = found
-        person["birthday_text"] = formats.long_date(person["birthday"]) if person["birthday"] \
-            else ""
+        person["birthday_text"] = (
+            formats.long_date(person["birthday"]) if person["birthday"] else ""
+        )
         phones = [*person["phones"], {"number": "", "type": "Mobile"}]
         emails = [*person["emails"], {"address": "", "type": "Home"}]
-        return self.page(request, "contact_form.html", person=person, phones=phones,
-                         emails=emails, phone_types=seed.PHONE_TYPES,
-                         email_types=seed.EMAIL_TYPES)
+        return self.page(
+            request,
+            "contact_form.html",
+            person=person,
+            phones=phones,
+            emails=emails,
+            phone_types=seed.PHONE_TYPES,
+            email_types=seed.EMAIL_TYPES,
+        )
 
     async def contact_save(self, request: Request) -> Response:
         form = await request.form()
         cid = to_int(form.get("id"))
-        person = {k: str(form.get(k, "")).strip() for k in ("first", "last", "company",
-                                                           "website")}
+        person = {k: str(form.get(k, "")).strip() for k in ("first", "last", "company", "website")}
         birthday = str(form.get("birthday", "")).strip()
         person["birthday"] = formats.parse_date(birthday) or "" if birthday else ""
-        phones = [(formats.digits_of(str(n)) if str(n).strip() else "", str(t))
-                  for n, t in zip(form.getlist("phone"), form.getlist("phone_type"),
-                                  strict=False)]
-        emails = [(str(a).strip(), str(t)) for a, t in zip(
-            form.getlist("email"), form.getlist("email_type"), strict=False)]
+        phones = [
+            (formats.digits_of(str(n)) if str(n).strip() else "", str(t))
+            for n, t in zip(form.getlist("phone"), form.getlist("phone_type"), strict=False)
+        ]
+        emails = [
+            (str(a).strip(), str(t))
+            for a, t in zip(form.getlist("email"), form.getlist("email_type"), strict=False)
+        ]
         if form.get("action") in ("add_phone", "add_email"):
             # Android adds an empty row at once; here the form comes back with what was typed
             # and one empty row of each kind.
@@ -285,29 +358,43 @@ class Phone:
             phones_rows.append({"number": "", "type": "Mobile"})
             emails_rows.append({"address": "", "type": "Home"})
             draft = {"id": cid, **person, "birthday_text": birthday}
-            return self.page(request, "contact_form.html", person=draft, phones=phones_rows,
-                             emails=emails_rows, phone_types=seed.PHONE_TYPES,
-                             email_types=seed.EMAIL_TYPES)
-        if not (person["first"] or person["last"] or person["company"] or any(
-                n for n, _ in phones)):
+            return self.page(
+                request,
+                "contact_form.html",
+                person=draft,
+                phones=phones_rows,
+                emails=emails_rows,
+                phone_types=seed.PHONE_TYPES,
+                email_types=seed.EMAIL_TYPES,
+            )
+        if not (
+            person["first"] or person["last"] or person["company"] or any(n for n, _ in phones)
+        ):
             return redirect(f"/contacts/{cid}" if cid else "/contacts")  # Android discards it
         with database(request) as conn:
             if cid:
-                conn.execute("UPDATE contacts SET first = :first, last = :last, "
-                             "company = :company, birthday = :birthday, website = :website "
-                             "WHERE id = :id", {**person, "id": cid})
+                conn.execute(
+                    "UPDATE contacts SET first = :first, last = :last, "
+                    "company = :company, birthday = :birthday, website = :website "
+                    "WHERE id = :id",
+                    {**person, "id": cid},
+                )
                 conn.execute("DELETE FROM phones WHERE contact_id = ?", (cid,))
                 conn.execute("DELETE FROM emails WHERE contact_id = ?", (cid,))
             else:
                 cid = conn.execute(
                     "INSERT INTO contacts (first, last, company, birthday, website) VALUES "
-                    "(:first, :last, :company, :birthday, :website)", person).lastrowid
-            conn.executemany("INSERT INTO phones (contact_id, number, type) VALUES (?, ?, ?)",
-                             [(cid, n, t if t in seed.PHONE_TYPES else "Mobile")
-                              for n, t in phones if n])
-            conn.executemany("INSERT INTO emails (contact_id, address, type) VALUES (?, ?, ?)",
-                             [(cid, a, t if t in seed.EMAIL_TYPES else "Home")
-                              for a, t in emails if a])
+                    "(:first, :last, :company, :birthday, :website)",
+                    person,
+                ).lastrowid
+            conn.executemany(
+                "INSERT INTO phones (contact_id, number, type) VALUES (?, ?, ?)",
+                [(cid, n, t if t in seed.PHONE_TYPES else "Mobile") for n, t in phones if n],
+            )
+            conn.executemany(
+                "INSERT INTO emails (contact_id, address, type) VALUES (?, ?, ?)",
+                [(cid, a, t if t in seed.EMAIL_TYPES else "Home") for a, t in emails if a],
+            )
         return redirect(f"/contacts/{cid}")
 
     async def contact_delete(self, request: Request) -> Response:
@@ -323,14 +410,16 @@ class Phone:
             if person is None or not person["phones"]:
                 return redirect("/contacts")
             number = str(form.get("number") or person["phones"][0]["number"])
-            call_id = conn.execute("INSERT INTO calls (contact_id, number, active) VALUES "
-                                   "(?, ?, 1)", (cid, number)).lastrowid
+            call_id = conn.execute(
+                "INSERT INTO calls (contact_id, number, active) VALUES (?, ?, 1)", (cid, number)
+            ).lastrowid
         return redirect(f"/contacts/call/{call_id}")
 
     async def call_screen(self, request: Request) -> Response:
         with database(request) as conn:
-            row = conn.execute("SELECT * FROM calls WHERE id = ?",
-                               (to_int(request.path_params["id"]),)).fetchone()
+            row = conn.execute(
+                "SELECT * FROM calls WHERE id = ?", (to_int(request.path_params["id"]),)
+            ).fetchone()
             person = _contact(conn, row["contact_id"]) if row else None
         if person is None:
             return redirect("/contacts")
@@ -347,13 +436,18 @@ class Phone:
         cid = to_int(request.path_params["id"])
         with database(request) as conn:
             person = _contact(conn, cid)
-            rows = [dict(r) for r in conn.execute(
-                "SELECT * FROM messages WHERE contact_id = ? ORDER BY id", (cid,))]
+            rows = [
+                dict(r)
+                for r in conn.execute(
+                    "SELECT * FROM messages WHERE contact_id = ? ORDER BY id", (cid,)
+                )
+            ]
         if person is None:
             return redirect("/contacts")
         draft = next((r["body"] for r in rows if not r["sent"]), "")
-        return self.page(request, "message.html", person=person, draft=draft,
-                         sent=[r for r in rows if r["sent"]])
+        return self.page(
+            request, "message.html", person=person, draft=draft, sent=[r for r in rows if r["sent"]]
+        )
 
     async def message_change(self, request: Request) -> Response:
         """``draft`` saves the compose field (as it is typed); ``send`` sends it."""
@@ -363,11 +457,14 @@ class Phone:
         with database(request) as conn:
             conn.execute("DELETE FROM messages WHERE contact_id = ? AND sent = 0", (cid,))
             if request.path_params["what"] == "send" and body.strip():
-                conn.execute("INSERT INTO messages (contact_id, body, sent) VALUES (?, ?, 1)",
-                             (cid, body.strip()))
+                conn.execute(
+                    "INSERT INTO messages (contact_id, body, sent) VALUES (?, ?, 1)",
+                    (cid, body.strip()),
+                )
             elif body:
-                conn.execute("INSERT INTO messages (contact_id, body, sent) VALUES (?, ?, 0)",
-                             (cid, body))
+                conn.execute(
+                    "INSERT INTO messages (contact_id, body, sent) VALUES (?, ?, 0)", (cid, body)
+                )
         if request.path_params["what"] == "draft":
             return Response(status_code=204)
         return redirect(f"/contacts/{cid}/message")
@@ -388,24 +485,40 @@ class Phone:
             label = conn.execute("SELECT * FROM labels WHERE id = ?", (label_id,)).fetchone()
             if label is None:
                 return redirect("/contacts")
-            people = [dict(r) for r in conn.execute(
-                "SELECT c.* FROM contacts c JOIN label_members m ON m.contact_id = c.id "
-                "WHERE m.label_id = ? ORDER BY c.first COLLATE NOCASE", (label_id,))]
-            everyone = [dict(r) for r in conn.execute(
-                "SELECT * FROM contacts ORDER BY first COLLATE NOCASE, last COLLATE NOCASE")]
+            people = [
+                dict(r)
+                for r in conn.execute(
+                    "SELECT c.* FROM contacts c JOIN label_members m ON m.contact_id = c.id "
+                    "WHERE m.label_id = ? ORDER BY c.first COLLATE NOCASE",
+                    (label_id,),
+                )
+            ]
+            everyone = [
+                dict(r)
+                for r in conn.execute(
+                    "SELECT * FROM contacts ORDER BY first COLLATE NOCASE, last COLLATE NOCASE"
+                )
+            ]
         for person in (*people, *everyone):
             person["name"] = _name(person)
         members = {p["id"] for p in people}
-        return self.page(request, "label.html", label=dict(label), people=people,
-                         choosing=request.query_params.get("add") == "1",
-                         candidates=[p for p in everyone if p["id"] not in members])
+        return self.page(
+            request,
+            "label.html",
+            label=dict(label),
+            people=people,
+            choosing=request.query_params.get("add") == "1",
+            candidates=[p for p in everyone if p["id"] not in members],
+        )
 
     async def label_add(self, request: Request) -> Response:
         label_id = to_int(request.path_params["id"])
         form = await request.form()
         with database(request) as conn:
-            conn.executemany("INSERT OR IGNORE INTO label_members VALUES (?, ?)",
-                             [(label_id, to_int(c)) for c in form.getlist("contact")])
+            conn.executemany(
+                "INSERT OR IGNORE INTO label_members VALUES (?, ?)",
+                [(label_id, to_int(c)) for c in form.getlist("contact")],
+            )
         return redirect(f"/contacts/label/{label_id}")
 
     def routes(self) -> list:
@@ -452,8 +565,11 @@ def _difference(hours: float, minutes: int) -> str:
 
 
 def _name(person: dict[str, Any]) -> str:
-    return " ".join(p for p in (person["first"], person["last"]) if p) or person["company"] \
+    return (
+        " ".join(p for p in (person["first"], person["last"]) if p)
+        or person["company"]
         or "(No name)"
+    )
 
 
 def _contact(conn: sqlite3.Connection, cid: int) -> dict[str, Any] | None:
@@ -462,13 +578,26 @@ def _contact(conn: sqlite3.Connection, cid: int) -> dict[str, Any] | None:
         return None
     person = dict(row)
     person["name"] = _name(person)
-    person["phones"] = [dict(r) for r in conn.execute(
-        "SELECT number, type FROM phones WHERE contact_id = ? ORDER BY id", (cid,))]
-    person["emails"] = [dict(r) for r in conn.execute(
-        "SELECT address, type FROM emails WHERE contact_id = ? ORDER BY id", (cid,))]
-    person["labels"] = [r["name"] for r in conn.execute(
-        "SELECT l.name FROM labels l JOIN label_members m ON m.label_id = l.id "
-        "WHERE m.contact_id = ? ORDER BY l.name", (cid,))]
+    person["phones"] = [
+        dict(r)
+        for r in conn.execute(
+            "SELECT number, type FROM phones WHERE contact_id = ? ORDER BY id", (cid,)
+        )
+    ]
+    person["emails"] = [
+        dict(r)
+        for r in conn.execute(
+            "SELECT address, type FROM emails WHERE contact_id = ? ORDER BY id", (cid,)
+        )
+    ]
+    person["labels"] = [
+        r["name"]
+        for r in conn.execute(
+            "SELECT l.name FROM labels l JOIN label_members m ON m.label_id = l.id "
+            "WHERE m.contact_id = ? ORDER BY l.name",
+            (cid,),
+        )
+    ]
     return person
 
 

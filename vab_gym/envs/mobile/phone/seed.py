@@ -20,19 +20,50 @@ from vab_gym.envs.mobile.apps import installed
 NOW = dt.datetime(2024, 5, 10, 12, 0)
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-RINGTONES = ("Default (Cesium)", "Argon", "Carbon", "Helium", "Krypton", "Neon", "Oxygen",
-             "Osmium", "Platinum", "Silent")
-SLEEP_SOUNDS = ("None", "Deep space", "Gentle rain", "Calm ocean", "Forest night",
-                "White noise")
-SILENCE_AFTER = ("1 minute", "5 minutes", "10 minutes", "15 minutes", "20 minutes",
-                 "25 minutes", "Never")
+RINGTONES = (
+    "Default (Cesium)",
+    "Argon",
+    "Carbon",
+    "Helium",
+    "Krypton",
+    "Neon",
+    "Oxygen",
+    "Osmium",
+    "Platinum",
+    "Silent",
+)
+SLEEP_SOUNDS = ("None", "Deep space", "Gentle rain", "Calm ocean", "Forest night", "White noise")
+SILENCE_AFTER = (
+    "1 minute",
+    "5 minutes",
+    "10 minutes",
+    "15 minutes",
+    "20 minutes",
+    "25 minutes",
+    "Never",
+)
 CLOCK_STYLES = ("Analog", "Digital")
 # City -> UTC offset in hours on 2024-05-10 (summer time where it applies).
 CITIES = {
-    "Barcelona": 2, "Beijing": 8, "Berlin": 2, "Chicago": -5, "Dubai": 4, "Hong Kong": 8,
-    "London": 1, "Los Angeles": -7, "Madrid": 2, "Moscow": 3, "Mumbai": 5.5,
-    "New York": -4, "Paris": 2, "Rome": 2, "Seoul": 9, "Singapore": 8, "Sydney": 10,
-    "Tokyo": 9, "Toronto": -4,
+    "Barcelona": 2,
+    "Beijing": 8,
+    "Berlin": 2,
+    "Chicago": -5,
+    "Dubai": 4,
+    "Hong Kong": 8,
+    "London": 1,
+    "Los Angeles": -7,
+    "Madrid": 2,
+    "Moscow": 3,
+    "Mumbai": 5.5,
+    "New York": -4,
+    "Paris": 2,
+    "Rome": 2,
+    "Seoul": 9,
+    "Singapore": 8,
+    "Sydney": 10,
+    "Tokyo": 9,
+    "Toronto": -4,
 }
 HOME_CITY = "Beijing"
 PHONE_TYPES = ("Mobile", "Work", "Home", "Main", "Other")
@@ -68,9 +99,15 @@ ALARMS = (  # minutes after midnight, label, days, enabled, vibrate
     (16 * 60, "", "Mon,Wed,Fri", 1, 1),
 )
 CLOCK_SETTINGS = {
-    "style": "Digital", "home_time_zone": HOME_CITY, "silence_after": "10 minutes",
-    "timer_digits": "", "timer_running": "0", "stopwatch_running": "0",
-    "bedtime": str(23 * 60), "wake_up": str(7 * 60), "wake_up_enabled": "0",
+    "style": "Digital",
+    "home_time_zone": HOME_CITY,
+    "silence_after": "10 minutes",
+    "timer_digits": "",
+    "timer_running": "0",
+    "stopwatch_running": "0",
+    "bedtime": str(23 * 60),
+    "wake_up": str(7 * 60),
+    "wake_up_enabled": "0",
     "sleep_sound": "None",
 }
 CONTACTS = (  # first, last, company, birthday, website, phones, emails
@@ -109,20 +146,25 @@ def populate(conn: sqlite3.Connection, variant: int = 0) -> None:
         conn.executescript(SCHEMA)
         conn.executemany(
             "INSERT INTO alarms (minutes, label, days, enabled, vibrate, ringtone) "
-            "VALUES (?, ?, ?, ?, ?, ?)", [(*a, RINGTONES[0]) for a in ALARMS])
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(*a, RINGTONES[0]) for a in ALARMS],
+        )
         conn.execute("INSERT INTO world_clocks (city) VALUES ('Barcelona')")
-        conn.executemany("INSERT INTO settings VALUES ('clock', ?, ?)",
-                         CLOCK_SETTINGS.items())
+        conn.executemany("INSERT INTO settings VALUES ('clock', ?, ?)", CLOCK_SETTINGS.items())
         for first, last, company, birthday, website, phones, emails in CONTACTS:
             cid = conn.execute(
                 "INSERT INTO contacts (first, last, company, birthday, website) "
-                "VALUES (?, ?, ?, ?, ?)", (first, last, company, birthday, website)
+                "VALUES (?, ?, ?, ?, ?)",
+                (first, last, company, birthday, website),
             ).lastrowid
-            conn.executemany("INSERT INTO phones (contact_id, number, type) VALUES (?, ?, ?)",
-                             [(cid, n, t) for n, t in phones])
+            conn.executemany(
+                "INSERT INTO phones (contact_id, number, type) VALUES (?, ?, ?)",
+                [(cid, n, t) for n, t in phones],
+            )
             conn.executemany(
                 "INSERT INTO emails (contact_id, address, type) VALUES (?, ?, ?)",
-                [(cid, a, t) for a, t in emails])
+                [(cid, a, t) for a, t in emails],
+            )
         for app in installed():
             conn.executescript(app.schema)
             app.seed(conn)

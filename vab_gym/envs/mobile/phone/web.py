@@ -25,8 +25,18 @@ from starlette.templating import Jinja2Templates
 from vab_gym.core.webapp import local_path, redirect, request_database
 from vab_gym.envs.mobile.phone import formats, seed
 
-__all__ = ["database", "local_path", "page", "picked_minutes", "put_setting", "redirect",
-           "setting", "templates", "to_int", "url_with"]
+__all__ = [
+    "database",
+    "local_path",
+    "page",
+    "picked_minutes",
+    "put_setting",
+    "redirect",
+    "setting",
+    "templates",
+    "to_int",
+    "url_with",
+]
 HERE = Path(__file__).parent
 
 
@@ -44,16 +54,19 @@ def url_with(path: str, **params: Any) -> str:
 def templates() -> Jinja2Templates:
     from vab_gym.envs.mobile.apps import installed
 
-    loader = jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader(HERE / "templates"),
-        jinja2.PrefixLoader({app.key: jinja2.FileSystemLoader(app.folder / "templates")
-                             for app in installed()}),
-    ])
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader(HERE / "templates"),
+            jinja2.PrefixLoader(
+                {app.key: jinja2.FileSystemLoader(app.folder / "templates") for app in installed()}
+            ),
+        ]
+    )
     env = jinja2.Environment(loader=loader, autoescape=jinja2.select_autoescape())
-    env.filters.update(clock_time=formats.clock_time, phone=formats.phone_number,
-                       long_date=formats.long_date)
-    env.globals.update(NOW=seed.NOW, DAYS=seed.DAYS, DAY_NAMES=seed.DAY_NAMES,
-                       url_with=url_with)
+    env.filters.update(
+        clock_time=formats.clock_time, phone=formats.phone_number, long_date=formats.long_date
+    )
+    env.globals.update(NOW=seed.NOW, DAYS=seed.DAYS, DAY_NAMES=seed.DAY_NAMES, url_with=url_with)
     return Jinja2Templates(env=env)
 
 
@@ -70,8 +83,9 @@ def to_int(value: Any, default: int = 0) -> int:
 
 
 def setting(conn: sqlite3.Connection, app: str, key: str) -> str:
-    row = conn.execute("SELECT value FROM settings WHERE app = ? AND key = ?",
-                       (app, key)).fetchone()
+    row = conn.execute(
+        "SELECT value FROM settings WHERE app = ? AND key = ?", (app, key)
+    ).fetchone()
     return row["value"] if row else ""
 
 

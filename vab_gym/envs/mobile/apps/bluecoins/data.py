@@ -62,7 +62,9 @@ TRANSACTIONS = (  # date, type, cents, category, item
 def seed(conn: sqlite3.Connection) -> None:
     conn.executemany(
         "INSERT INTO transactions (day, type, cents, category, item, orig_date, orig_type) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)", [(*t, t[0], t[1]) for t in TRANSACTIONS])
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(*t, t[0], t[1]) for t in TRANSACTIONS],
+    )
 
 
 def money(cents: int) -> str:
@@ -91,9 +93,13 @@ def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
 
 
 # -- train variants -------------------------------------------------------------------------
-VARIANT_ITEMS = {"Food": ("Coffee", "Noodles", "Fruit", "Milk tea"), "Taxi": ("Taxi", "Didi"),
-                 "Shopping": ("T-shirt", "Umbrella", "Phone case"),
-                 "Entertainment": ("Movie", "Concert ticket"), "Bills": ("Water bill",)}
+VARIANT_ITEMS = {
+    "Food": ("Coffee", "Noodles", "Fruit", "Milk tea"),
+    "Taxi": ("Taxi", "Didi"),
+    "Shopping": ("T-shirt", "Umbrella", "Phone case"),
+    "Entertainment": ("Movie", "Concert ticket"),
+    "Bills": ("Water bill",),
+}
 
 
 def vary(conn: sqlite3.Connection, rng: np.random.Generator) -> None:
@@ -108,5 +114,11 @@ def vary(conn: sqlite3.Connection, rng: np.random.Generator) -> None:
         conn.execute(
             "INSERT INTO transactions (day, type, cents, category, item, orig_date, orig_type)"
             " VALUES (?, 'expense', ?, ?, ?, ?, 'expense')",
-            (day.isoformat(), cents, category, items[int(rng.integers(len(items)))],
-             day.isoformat()))
+            (
+                day.isoformat(),
+                cents,
+                category,
+                items[int(rng.integers(len(items)))],
+                day.isoformat(),
+            ),
+        )

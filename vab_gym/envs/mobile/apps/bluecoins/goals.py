@@ -17,9 +17,15 @@ from vab_gym.envs.mobile.judge import State, SubGoals
 from vab_gym.envs.mobile.phone import formats
 
 
-def transaction(state: State, record: dict[str, str] | None = None, new: bool | None = None,
-                type: str | None = None, amount: str | None = None, date: str | None = None,
-                note: str | None = None) -> SubGoals:
+def transaction(
+    state: State,
+    record: dict[str, str] | None = None,
+    new: bool | None = None,
+    type: str | None = None,
+    amount: str | None = None,
+    date: str | None = None,
+    note: str | None = None,
+) -> SubGoals:
     """The best-matching transaction and each asked attribute. ``note`` is the text of the
     item field (its hint is "Payee or item purchased" / "Name of income") or of Notes."""
     wanted: list[tuple[str, Callable[[dict[str, Any]], bool]]] = []
@@ -27,25 +33,35 @@ def transaction(state: State, record: dict[str, str] | None = None, new: bool | 
         wanted.append((type, lambda t: t["type"] == type))
     if amount is not None:
         cents = data.parse_cents(str(amount))
-        wanted.append((f"amount {data.money(cents or 0)} {data.CURRENCY}",
-                       lambda t: t["cents"] == cents))
+        wanted.append(
+            (f"amount {data.money(cents or 0)} {data.CURRENCY}", lambda t: t["cents"] == cents)
+        )
     if date is not None:
         wanted.append((f"dated {formats.long_date(date)}", lambda t: t["day"] == date))
     if note is not None:
         text = note.strip().casefold()
-        wanted.append((f"note {note!r}", lambda t: text in (t["item"].strip().casefold(),
-                                                            t["notes"].strip().casefold())))
+        wanted.append(
+            (
+                f"note {note!r}",
+                lambda t: text in (t["item"].strip().casefold(), t["notes"].strip().casefold()),
+            )
+        )
     if record is not None:
-        rows = state.sql("SELECT * FROM transactions WHERE orig_date = ? AND orig_type = ?",
-                         (record["date"], record["type"]))
+        rows = state.sql(
+            "SELECT * FROM transactions WHERE orig_date = ? AND orig_type = ?",
+            (record["date"], record["type"]),
+        )
         named = f"the {formats.long_date(record['date'])} {record['type']}"
     else:
-        rows = state.sql("SELECT * FROM transactions" + (
-            "" if new is None else f" WHERE orig_date IS {'' if new else 'NOT '}NULL"))
+        rows = state.sql(
+            "SELECT * FROM transactions"
+            + ("" if new is None else f" WHERE orig_date IS {'' if new else 'NOT '}NULL")
+        )
         named = "a new transaction" if new else "a transaction"
     best = max(rows, key=lambda t: sum(check(t) for _, check in wanted), default=None)
     return [(named, best is not None)] + [
-        (name, best is not None and check(best)) for name, check in wanted]
+        (name, best is not None and check(best)) for name, check in wanted
+    ]
 
 
 GOALS = {"transaction": transaction}

@@ -15,9 +15,15 @@ from vab_gym.envs.mobile.solver import MobileSolver, NotOnScreen, Plan
 LIST_SWIPES = 12  # the "All" list is longer than MobileSolver.find's three swipes reach
 
 
-def transaction(solver: MobileSolver, record: dict[str, str] | None = None,
-                new: bool | None = None, type: str | None = None, amount: str | None = None,
-                date: str | None = None, note: str | None = None) -> Plan:
+def transaction(
+    solver: MobileSolver,
+    record: dict[str, str] | None = None,
+    new: bool | None = None,
+    type: str | None = None,
+    amount: str | None = None,
+    date: str | None = None,
+    note: str | None = None,
+) -> Plan:
     if record is not None:
         yield from solver.tap(lambda e: e.text == "All" and e.cls == "TabView", "All")
         start = f"{record['type'].capitalize()}, {formats.long_date(record['date'])}, "
@@ -27,8 +33,7 @@ def transaction(solver: MobileSolver, record: dict[str, str] | None = None,
         yield from solver.tap_named("Add transaction")
         yield from solver.tap_named((type or "expense").capitalize())
     if type is not None and not solver.on_screen(data.ITEM_HINTS[type]):
-        yield from solver.tap(lambda e: e.cls == "TabView" and e.text == type.capitalize(),
-                              type)
+        yield from solver.tap(lambda e: e.cls == "TabView" and e.text == type.capitalize(), type)
     if amount is not None:
         yield from solver.fill("Amount", str(amount))
     if date is not None and not solver.on_screen(f"Date {formats.long_date(date)}"):

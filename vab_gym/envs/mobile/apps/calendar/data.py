@@ -48,7 +48,8 @@ def seed(conn: sqlite3.Connection) -> None:
     conn.executemany(
         "INSERT INTO events (title, starts_on, start_min, ends_on, end_min, all_day, repeat, "
         "reminders, note, seeded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
-        [(t, d, s, d, e, a, r, m, n) for t, d, s, e, a, r, m, n in EVENTS])
+        [(t, d, s, d, e, a, r, m, n) for t, d, s, e, a, r, m, n in EVENTS],
+    )
 
 
 def day_text(iso: str) -> str:
@@ -79,8 +80,16 @@ def reminder_list(text: str) -> list[int]:
 
 
 # -- train variants -------------------------------------------------------------------------
-VARIANT_TITLES = ("dentist", "gym", "lunch with Li", "project review", "piano lesson",
-                  "team sync", "flight to Shanghai", "book club")
+VARIANT_TITLES = (
+    "dentist",
+    "gym",
+    "lunch with Li",
+    "project review",
+    "piano lesson",
+    "team sync",
+    "flight to Shanghai",
+    "book club",
+)
 VARIANT_NOTES = ("room 305", "bring laptop", "online", "call first", "floor 2")
 
 
@@ -96,5 +105,13 @@ def vary(conn: sqlite3.Connection, rng: np.random.Generator) -> None:
         conn.execute(
             "INSERT INTO events (title, starts_on, start_min, ends_on, end_min, reminders, note,"
             " seeded) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
-            (VARIANT_TITLES[int(index)], day.isoformat(), start, day.isoformat(), start + 60,
-             reminder, note))
+            (
+                VARIANT_TITLES[int(index)],
+                day.isoformat(),
+                start,
+                day.isoformat(),
+                start + 60,
+                reminder,
+                note,
+            ),
+        )

@@ -11,14 +11,23 @@ from vab_gym.envs.mobile.judge import minutes_of
 from vab_gym.envs.mobile.solver import MobileSolver, NotOnScreen, Plan
 
 
-def event(solver: MobileSolver, title: str | None = None, new: bool | None = None,
-          day: str | None = None, start: str | None = None, end: str | None = None,
-          all_day: bool | None = None, repeat: str | None = None,
-          reminders: list[int] | None = None, note: str | None = None) -> Plan:
+def event(
+    solver: MobileSolver,
+    title: str | None = None,
+    new: bool | None = None,
+    day: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    all_day: bool | None = None,
+    repeat: str | None = None,
+    reminders: list[int] | None = None,
+    note: str | None = None,
+) -> Plan:
     if new is False:
         yield from solver.tap(lambda e: e.text == "Schedule", "Schedule tab")
-        yield from solver.tap(lambda e: e.clickable and e.content.startswith(f"{title} "),
-                              repr(title))
+        yield from solver.tap(
+            lambda e: e.clickable and e.content.startswith(f"{title} "), repr(title)
+        )
         yield from solver.tap_named("Edit event")
     else:
         yield from solver.tap_named("New event")
@@ -39,14 +48,22 @@ def event(solver: MobileSolver, title: str | None = None, new: bool | None = Non
         yield from solver.pick_time(minutes_of(value))
     if repeat is not None and not solver.on_screen(f"Repeat {repeat or 'Does not repeat'}"):
         yield from solver.tap(lambda e: e.desc.startswith("Repeat "), "Repeat")
-        yield from solver.tap(lambda e: e.cls == "RadioButton" and
-                              (repeat or "Does not repeat") in (e.text, e.content), repeat)
+        yield from solver.tap(
+            lambda e: (
+                e.cls == "RadioButton" and (repeat or "Does not repeat") in (e.text, e.content)
+            ),
+            repeat,
+        )
     if reminders is not None:
         reminders = [int(m) for m in reminders]  # a prototype's filling gives strings
         for _ in range(len(data.REMINDER_CHOICES)):  # drop the notifications not asked for
-            extra = solver.index(lambda e: e.desc.startswith("Remove notification ") and
-                                 e.desc.removeprefix("Remove notification ") not in
-                                 [data.reminder_text(m) for m in reminders])
+            extra = solver.index(
+                lambda e: (
+                    e.desc.startswith("Remove notification ")
+                    and e.desc.removeprefix("Remove notification ")
+                    not in [data.reminder_text(m) for m in reminders]
+                )
+            )
             if extra is None:
                 break
             yield format_call("tap", [extra])

@@ -34,18 +34,30 @@ def _day(value: Any) -> dt.date:
 
 def _shown(event: dict[str, Any]) -> dict[str, Any]:
     event["date_text"] = data.day_text(event["starts_on"])
-    event["time_text"] = "All day" if event["all_day"] else (
-        f"{data.time_text(event['start_min'])} – {data.time_text(event['end_min'])}")
-    event["reminder_texts"] = [data.reminder_text(m) for m in data.reminder_list(
-        event["reminders"] if isinstance(event["reminders"], str) else
-        ",".join(map(str, event["reminders"])))]
+    event["time_text"] = (
+        "All day"
+        if event["all_day"]
+        else (f"{data.time_text(event['start_min'])} – {data.time_text(event['end_min'])}")
+    )
+    event["reminder_texts"] = [
+        data.reminder_text(m)
+        for m in data.reminder_list(
+            event["reminders"]
+            if isinstance(event["reminders"], str)
+            else ",".join(map(str, event["reminders"]))
+        )
+    ]
     return event
 
 
 def _events(conn: sqlite3.Connection, day: dt.date | None = None) -> list[dict[str, Any]]:
     where, args = ("WHERE starts_on = ?", (day.isoformat(),)) if day else ("", ())
-    return [_shown(dict(r)) for r in conn.execute(
-        f"SELECT * FROM events {where} ORDER BY starts_on, all_day DESC, start_min, id", args)]
+    return [
+        _shown(dict(r))
+        for r in conn.execute(
+            f"SELECT * FROM events {where} ORDER BY starts_on, all_day DESC, start_min, id", args
+        )
+    ]
 
 
 async def view(request: Request) -> Response:
@@ -63,22 +75,39 @@ async def view(request: Request) -> Response:
     days: dict[str, list[dict[str, Any]]] = {}
     for event in events:
         days.setdefault(event["starts_on"], []).append(event)
-    return page(request, "calendar/calendar.html", view=name, views=VIEWS, day=day,
-                today=data.TODAY, weeks=weeks, busy=busy, events=events,
-                by_day=[(data.day_text(d), evs) for d, evs in days.items()],
-                previous=previous, following=following,
-                previous_day=day - dt.timedelta(days=1), next_day=day + dt.timedelta(days=1),
-                day_title=data.day_text(day.isoformat()), month_title=f"{first:%B %Y}")
+    return page(
+        request,
+        "calendar/calendar.html",
+        view=name,
+        views=VIEWS,
+        day=day,
+        today=data.TODAY,
+        weeks=weeks,
+        busy=busy,
+        events=events,
+        by_day=[(data.day_text(d), evs) for d, evs in days.items()],
+        previous=previous,
+        following=following,
+        previous_day=day - dt.timedelta(days=1),
+        next_day=day + dt.timedelta(days=1),
+        day_title=data.day_text(day.isoformat()),
+        month_title=f"{first:%B %Y}",
+    )
 
 
 async def event_page(request: Request) -> Response:
     with database(request) as conn:
-        row = conn.execute("SELECT * FROM events WHERE id = ?",
-                           (to_int(request.path_params["id"]),)).fetchone()
+        row = conn.execute(
+            "SELECT * FROM events WHERE id = ?", (to_int(request.path_params["id"]),)
+        ).fetchone()
     if row is None:
         return redirect("/calendar/month")
-    return page(request, "calendar/event.html", event=_shown(dict(row)),
-                menu=request.query_params.get("menu") == "1")
+    return page(
+        request,
+        "calendar/event.html",
+        event=_shown(dict(row)),
+        menu=request.query_params.get("menu") == "1",
+    )
 
 
 async def delete(request: Request) -> Response:
@@ -88,9 +117,18 @@ async def delete(request: Request) -> Response:
 
 
 def _blank(day: dt.date) -> dict[str, Any]:
-    return {"id": 0, "title": "", "starts_on": day.isoformat(), "start_min": 13 * 60,
-            "ends_on": day.isoformat(), "end_min": 14 * 60, "all_day": 0, "repeat": "",
-            "reminders": [], "note": ""}
+    return {
+        "id": 0,
+        "title": "",
+        "starts_on": day.isoformat(),
+        "start_min": 13 * 60,
+        "ends_on": day.isoformat(),
+        "end_min": 14 * 60,
+        "all_day": 0,
+        "repeat": "",
+        "reminders": [],
+        "note": "",
+    }
 
 
 async def new(request: Request) -> Response:
@@ -99,8 +137,9 @@ async def new(request: Request) -> Response:
 
 async def edit(request: Request) -> Response:
     with database(request) as conn:
-        row = conn.execute("SELECT * FROM events WHERE id = ?",
-                           (to_int(request.path_params["id"]),)).fetchone()
+        row = conn.execute(
+            "SELECT * FROM events WHERE id = ?", (to_int(request.path_params["id"]),)
+        ).fetchone()
     if row is None:
         return redirect("/calendar/month")
     event = dict(row)
@@ -108,30 +147,40 @@ async def edit(request: Request) -> Response:
     return _form(request, event)
 
 
-def _form(request: Request, event: dict[str, Any], dialog: str = "",
-          error: str = "") -> Response:
+def _form(request: Request, event: dict[str, Any], dialog: str = "", error: str = "") -> Response:
     shown = _shown(dict(event))
-    return page(request, "calendar/form.html", event=event, dialog=dialog, error=error,
-                start_day=data.day_text(event["starts_on"]),
-                end_day=data.day_text(event["ends_on"]),
-                start_time=data.time_text(event["start_min"]),
-                end_time=data.time_text(event["end_min"]),
-                reminders=[(m, data.reminder_text(m)) for m in event["reminders"]],
-                reminder_texts=shown["reminder_texts"], repeats=data.REPEATS,
-                choices=[(m, data.reminder_text(m)) for m in data.REMINDER_CHOICES
-                         if m not in event["reminders"]])
+    return page(
+        request,
+        "calendar/form.html",
+        event=event,
+        dialog=dialog,
+        error=error,
+        start_day=data.day_text(event["starts_on"]),
+        end_day=data.day_text(event["ends_on"]),
+        start_time=data.time_text(event["start_min"]),
+        end_time=data.time_text(event["end_min"]),
+        reminders=[(m, data.reminder_text(m)) for m in event["reminders"]],
+        reminder_texts=shown["reminder_texts"],
+        repeats=data.REPEATS,
+        choices=[
+            (m, data.reminder_text(m)) for m in data.REMINDER_CHOICES if m not in event["reminders"]
+        ],
+    )
 
 
 def _draft(form: FormData) -> dict[str, Any]:
-    return {"id": to_int(form.get("id")), "title": str(form.get("title", "")),
-            "starts_on": _day(form.get("starts_on")).isoformat(),
-            "start_min": to_int(form.get("start_min"), 13 * 60) % (24 * 60),
-            "ends_on": _day(form.get("ends_on")).isoformat(),
-            "end_min": to_int(form.get("end_min"), 14 * 60) % (24 * 60),
-            "all_day": 1 if form.get("all_day") == "1" else 0,
-            "repeat": str(form.get("repeat", "")) if form.get("repeat") in data.REPEATS else "",
-            "reminders": data.reminder_list(str(form.get("reminders", ""))),
-            "note": str(form.get("note", ""))}
+    return {
+        "id": to_int(form.get("id")),
+        "title": str(form.get("title", "")),
+        "starts_on": _day(form.get("starts_on")).isoformat(),
+        "start_min": to_int(form.get("start_min"), 13 * 60) % (24 * 60),
+        "ends_on": _day(form.get("ends_on")).isoformat(),
+        "end_min": to_int(form.get("end_min"), 14 * 60) % (24 * 60),
+        "all_day": 1 if form.get("all_day") == "1" else 0,
+        "repeat": str(form.get("repeat", "")) if form.get("repeat") in data.REPEATS else "",
+        "reminders": data.reminder_list(str(form.get("reminders", ""))),
+        "note": str(form.get("note", "")),
+    }
 
 
 async def submit(request: Request) -> Response:
@@ -174,19 +223,32 @@ async def submit(request: Request) -> Response:
 
 
 def _save(request: Request, event: dict[str, Any]) -> Response:
-    values = (event["title"].strip() or "(No title)", event["starts_on"], event["start_min"],
-              event["ends_on"], event["end_min"], event["all_day"], event["repeat"],
-              ",".join(map(str, event["reminders"])), event["note"].strip())
+    values = (
+        event["title"].strip() or "(No title)",
+        event["starts_on"],
+        event["start_min"],
+        event["ends_on"],
+        event["end_min"],
+        event["all_day"],
+        event["repeat"],
+        ",".join(map(str, event["reminders"])),
+        event["note"].strip(),
+    )
     with database(request) as conn:
         if event["id"]:
-            conn.execute("UPDATE events SET title = ?, starts_on = ?, start_min = ?, ends_on = ?,"
-                         " end_min = ?, all_day = ?, repeat = ?, reminders = ?, note = ? "
-                         "WHERE id = ?", (*values, event["id"]))
+            conn.execute(
+                "UPDATE events SET title = ?, starts_on = ?, start_min = ?, ends_on = ?,"
+                " end_min = ?, all_day = ?, repeat = ?, reminders = ?, note = ? "
+                "WHERE id = ?",
+                (*values, event["id"]),
+            )
             saved = event["id"]
         else:
             saved = conn.execute(
                 "INSERT INTO events (title, starts_on, start_min, ends_on, end_min, all_day, "
-                "repeat, reminders, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", values).lastrowid
+                "repeat, reminders, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                values,
+            ).lastrowid
     return redirect(f"/calendar/event/{saved}")
 
 

@@ -8,8 +8,17 @@ from vab_gym.envs.mobile.apps import PhoneApp
 from vab_gym.envs.mobile.apps.cantook import data, goals, plans, screens, train
 
 APP = PhoneApp(
-    key="cantook", title="Cantook", start="/cantook/books", package="Cantook",
-    folder=Path(__file__).parent, routes=screens.routes, schema=data.SCHEMA, seed=data.seed,
-    goals=goals.GOALS, plans=plans.PLANS, prototypes=train.PROTOTYPES, ground=train.ground,
+    key="cantook",
+    title="Cantook",
+    start="/cantook/books",
+    package="Cantook",
+    folder=Path(__file__).parent,
+    routes=screens.routes,
+    schema=data.SCHEMA,
+    seed=data.seed,
+    goals=goals.GOALS,
+    plans=plans.PLANS,
+    prototypes=train.PROTOTYPES,
+    ground=train.ground,
     vary=train.vary,
 )

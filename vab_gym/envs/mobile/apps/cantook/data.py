@@ -30,57 +30,138 @@ CREATE TABLE collection_books (collection_id INTEGER NOT NULL REFERENCES collect
 
 # title -> (author, category, file name, the text the reader shows at the reading position)
 LIBRARY: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
-    "Romeo and Juliet": ("William Shakespeare", "Tragedies", "romeo-and-juliet.epub", (
-        "Actus Secundus.",
-        "Mer. Thou desir'st me to stop in my tale against the haire",
-        "Ben. Thou would'st else haue made thy tale large",
-        "Mer. O thou art deceiu'd, I would haue made it short, for I was come to the whole "
-        "depth of my tale: and meant indeed to occupie the argument no longer.")),
-    "Hamlet": ("William Shakespeare", "Tragedies", "hamlet.epub", (
-        "Enter Barnardo and Francisco two Centinels.",
-        "Barnardo. Who's there?",
-        "Fran. Nay answer me: Stand & vnfold your selfe")),
-    "Macbeth": ("William Shakespeare", "Tragedies", "macbeth.epub", (
-        "Thunder and Lightning. Enter three Witches.",
-        "1. When shall we three meet againe? In Thunder, Lightning, or in Raine?")),
-    "A Midsummer Night's Dream": ("William Shakespeare", "Comedies", "midsummer.epub", (
-        "The course of true love never did run smooth.",)),
-    "The Scarlet Letter": ("Nathaniel Hawthorne", "Novels", "the-scarlet-letter.epub", (
-        "A throng of bearded men, in sad-coloured garments and grey steeple-crowned hats, "
-        "intermixed with women, some wearing hoods, and others bareheaded, was assembled in "
-        "front of a wooden edifice.",)),
-    "Oliver Twist": ("Charles Dickens", "Novels", "oliver-twist.epub", (
-        "Among other public buildings in a certain town, which for many reasons it will be "
-        "prudent to refrain from mentioning, there is one anciently common to most towns, "
-        "great or small: to wit, a workhouse.",)),
-    "A Tale of Two Cities": ("Charles Dickens", "Novels", "a-tale-of-two-cities.epub", (
-        "It was the best of times, it was the worst of times, it was the age of wisdom, it "
-        "was the age of foolishness.",)),
-    "Great Expectations": ("Charles Dickens", "Novels", "great-expectations.epub", (
-        "My father's family name being Pirrip, and my Christian name Philip, my infant tongue "
-        "could make of both names nothing longer or more explicit than Pip.",)),
-    "Don Quixote": ("Miguel de Cervantes", "Novels", "don-quixote.epub", (
-        "In a village of La Mancha, the name of which I have no desire to call to mind, there "
-        "lived not long since one of those gentlemen that keep a lance in the lance-rack, an "
-        "old buckler, a lean hack, and a greyhound for coursing.",)),
-    "Frankenstein": ("Mary Shelley", "Gothic fiction", "frankenstein.epub", (
-        "You will rejoice to hear that no disaster has accompanied the commencement of an "
-        "enterprise which you have regarded with such evil forebodings.",)),
-    "Moby Dick": ("Herman Melville", "Novels", "moby-dick.epub", (
-        "Call me Ishmael. Some years ago, never mind how long precisely, having little or no "
-        "money in my purse, and nothing particular to interest me on shore, I thought I would "
-        "sail about a little and see the watery part of the world.",)),
-    "Pride and Prejudice": ("Jane Austen", "Novels", "pride-and-prejudice.epub", (
-        "It is a truth universally acknowledged, that a single man in possession of a good "
-        "fortune, must be in want of a wife.",)),
-    "Alice's Adventures in Wonderland": ("Lewis Carroll", "Children's books",
-                                         "Alice's Adventures in Wonderland.epub", (
-        "Alice was beginning to get very tired of sitting by her sister on the bank, and of "
-        "having nothing to do: once or twice she had peeped into the book her sister was "
-        "reading, but it had no pictures or conversations in it.",)),
-    "The Time Machine": ("H. G. Wells", "Science fiction", "The Time Machine.epub", (
-        "The Time Traveller (for so it will be convenient to speak of him) was expounding a "
-        "recondite matter to us.",)),
+    "Romeo and Juliet": (
+        "William Shakespeare",
+        "Tragedies",
+        "romeo-and-juliet.epub",
+        (
+            "Actus Secundus.",
+            "Mer. Thou desir'st me to stop in my tale against the haire",
+            "Ben. Thou would'st else haue made thy tale large",
+            "Mer. O thou art deceiu'd, I would haue made it short, for I was come to the whole "
+            "depth of my tale: and meant indeed to occupie the argument no longer.",
+        ),
+    ),
+    "Hamlet": (
+        "William Shakespeare",
+        "Tragedies",
+        "hamlet.epub",
+        (
+            "Enter Barnardo and Francisco two Centinels.",
+            "Barnardo. Who's there?",
+            "Fran. Nay answer me: Stand & vnfold your selfe",
+        ),
+    ),
+    "Macbeth": (
+        "William Shakespeare",
+        "Tragedies",
+        "macbeth.epub",
+        (
+            "Thunder and Lightning. Enter three Witches.",
+            "1. When shall we three meet againe? In Thunder, Lightning, or in Raine?",
+        ),
+    ),
+    "A Midsummer Night's Dream": (
+        "William Shakespeare",
+        "Comedies",
+        "midsummer.epub",
+        ("The course of true love never did run smooth.",),
+    ),
+    "The Scarlet Letter": (
+        "Nathaniel Hawthorne",
+        "Novels",
+        "the-scarlet-letter.epub",
+        (
+            "A throng of bearded men, in sad-coloured garments and grey steeple-crowned hats, "
+            "intermixed with women, some wearing hoods, and others bareheaded, was assembled in "
+            "front of a wooden edifice.",
+        ),
+    ),
+    "Oliver Twist": (
+        "Charles Dickens",
+        "Novels",
+        "oliver-twist.epub",
+        (
+            "Among other public buildings in a certain town, which for many reasons it will be "
+            "prudent to refrain from mentioning, there is one anciently common to most towns, "
+            "great or small: to wit, a workhouse.",
+        ),
+    ),
+    "A Tale of Two Cities": (
+        "Charles Dickens",
+        "Novels",
+        "a-tale-of-two-cities.epub",
+        (
+            "It was the best of times, it was the worst of times, it was the age of wisdom, it "
+            "was the age of foolishness.",
+        ),
+    ),
+    "Great Expectations": (
+        "Charles Dickens",
+        "Novels",
+        "great-expectations.epub",
+        (
+            "My father's family name being Pirrip, and my Christian name Philip, my infant tongue "
+            "could make of both names nothing longer or more explicit than Pip.",
+        ),
+    ),
+    "Don Quixote": (
+        "Miguel de Cervantes",
+        "Novels",
+        "don-quixote.epub",
+        (
+            "In a village of La Mancha, the name of which I have no desire to call to mind, there "
+            "lived not long since one of those gentlemen that keep a lance in the lance-rack, an "
+            "old buckler, a lean hack, and a greyhound for coursing.",
+        ),
+    ),
+    "Frankenstein": (
+        "Mary Shelley",
+        "Gothic fiction",
+        "frankenstein.epub",
+        (
+            "You will rejoice to hear that no disaster has accompanied the commencement of an "
+            "enterprise which you have regarded with such evil forebodings.",
+        ),
+    ),
+    "Moby Dick": (
+        "Herman Melville",
+        "Novels",
+        "moby-dick.epub",
+        (
+            "Call me Ishmael. Some years ago, never mind how long precisely, having little or no "
+            "money in my purse, and nothing particular to interest me on shore, I thought I would "
+            "sail about a little and see the watery part of the world.",
+        ),
+    ),
+    "Pride and Prejudice": (
+        "Jane Austen",
+        "Novels",
+        "pride-and-prejudice.epub",
+        (
+            "It is a truth universally acknowledged, that a single man in possession of a good "
+            "fortune, must be in want of a wife.",
+        ),
+    ),
+    "Alice's Adventures in Wonderland": (
+        "Lewis Carroll",
+        "Children's books",
+        "Alice's Adventures in Wonderland.epub",
+        (
+            "Alice was beginning to get very tired of sitting by her sister on the bank, and of "
+            "having nothing to do: once or twice she had peeped into the book her sister was "
+            "reading, but it had no pictures or conversations in it.",
+        ),
+    ),
+    "The Time Machine": (
+        "H. G. Wells",
+        "Science fiction",
+        "The Time Machine.epub",
+        (
+            "The Time Traveller (for so it will be convenient to speak of him) was expounding a "
+            "recondite matter to us.",
+        ),
+    ),
 }
 
 # The shelf: title, added, last read ('' never), progress %, finished (marked as read).
@@ -100,15 +181,21 @@ COLLECTIONS = (("To read", "2024-04-01 10:00", ("Don Quixote", "Frankenstein")),
 # folder); the .epub names are books of LIBRARY.
 FILES: dict[str, tuple[str, ...]] = {
     "/": ("Alarms/", "DCIM/", "Documents/", "Download/", "Music/", "Pictures/"),
-    "/Alarms/": (), "/DCIM/": (), "/Music/": (), "/Pictures/": (),
+    "/Alarms/": (),
+    "/DCIM/": (),
+    "/Music/": (),
+    "/Pictures/": (),
     "/Documents/": ("notes.txt",),
     "/Download/": ("Ebooks/", "invoice-0423.pdf"),
     "/Download/Ebooks/": ("Alice's Adventures in Wonderland.epub", "The Time Machine.epub"),
 }
 SORTS = ("Recently read", "Recently added", "Title", "Author")
-ORDER_BY = {"Recently read": "last_read = '', last_read DESC, added DESC",
-            "Recently added": "added DESC", "Title": "title COLLATE NOCASE",
-            "Author": "author COLLATE NOCASE, title COLLATE NOCASE"}
+ORDER_BY = {
+    "Recently read": "last_read = '', last_read DESC, added DESC",
+    "Recently added": "added DESC",
+    "Title": "title COLLATE NOCASE",
+    "Author": "author COLLATE NOCASE, title COLLATE NOCASE",
+}
 NOW = "2024-05-10 12:00"  # AndroidLab's adb date
 
 
@@ -116,23 +203,36 @@ def book_of_file(name: str) -> str | None:
     return next((t for t, (_a, _c, f, _x) in LIBRARY.items() if f == name), None)
 
 
-def add_book(conn: sqlite3.Connection, title: str, added: str, last_read: str = "",
-             progress: float = 0.0, finished: int = 0) -> int:
+def add_book(
+    conn: sqlite3.Connection,
+    title: str,
+    added: str,
+    last_read: str = "",
+    progress: float = 0.0,
+    finished: int = 0,
+) -> int:
     author, category, file, _text = LIBRARY[title]
-    return int(conn.execute(
-        "INSERT INTO books (title, author, category, added, last_read, progress, finished, "
-        "file) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (title, author, category, added, last_read, progress, finished, file)).lastrowid)
+    return int(
+        conn.execute(
+            "INSERT INTO books (title, author, category, added, last_read, progress, finished, "
+            "file) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (title, author, category, added, last_read, progress, finished, file),
+        ).lastrowid
+    )
 
 
 def seed(conn: sqlite3.Connection) -> None:
     for title, added, last_read, progress, finished in SHELF:
         add_book(conn, title, added, last_read, progress, finished)
     for name, created, titles in COLLECTIONS:
-        cid = conn.execute("INSERT INTO collections (name, created) VALUES (?, ?)",
-                           (name, created)).lastrowid
+        cid = conn.execute(
+            "INSERT INTO collections (name, created) VALUES (?, ?)", (name, created)
+        ).lastrowid
         conn.executemany(
             "INSERT INTO collection_books SELECT ?, id FROM books WHERE title = ?",
-            [(cid, t) for t in titles])
-    conn.executemany("INSERT INTO settings VALUES ('cantook', ?, ?)",
-                     [("shelf_sort", "Recently added"), ("view", "books")])
+            [(cid, t) for t in titles],
+        )
+    conn.executemany(
+        "INSERT INTO settings VALUES ('cantook', ?, ?)",
+        [("shelf_sort", "Recently added"), ("view", "books")],
+    )

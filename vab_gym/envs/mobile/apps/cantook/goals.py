@@ -23,7 +23,8 @@ def imported(state: State, title: str) -> SubGoals:
 
 def deleted(state: State, title: str, keep: list[str] = ()) -> SubGoals:
     return [(f"{title} not in My Books", _book(state, title) is None)] + [
-        (f"{k} kept", _book(state, k) is not None) for k in keep]
+        (f"{k} kept", _book(state, k) is not None) for k in keep
+    ]
 
 
 def marked(state: State, title: str, read: bool) -> SubGoals:
@@ -33,16 +34,19 @@ def marked(state: State, title: str, read: bool) -> SubGoals:
         done = book is not None and bool(book["finished"]) and book["progress"] == 100.0
     else:
         done = book is not None and not book["finished"]
-    return [(f"{title} in My Books", book is not None),
-            (f"{title} marked as {'read (100.0%)' if read else 'unread'}", done)]
+    return [
+        (f"{title} in My Books", book is not None),
+        (f"{title} marked as {'read (100.0%)' if read else 'unread'}", done),
+    ]
 
 
 def view(state: State, screen: str, what: str) -> SubGoals:
     """The app's screen ``screen`` (``reader:<title>``, ``category:<name>``, ...) is open."""
     shown = state.sql("SELECT value FROM settings WHERE app = 'cantook' AND key = 'view'")
-    return [("Cantook is on screen", state.screen_app == "cantook"),
-            (what, state.screen_app == "cantook" and bool(shown)
-             and shown[0]["value"] == screen)]
+    return [
+        ("Cantook is on screen", state.screen_app == "cantook"),
+        (what, state.screen_app == "cantook" and bool(shown) and shown[0]["value"] == screen),
+    ]
 
 
 def collection(state: State, name: str) -> SubGoals:
@@ -50,5 +54,10 @@ def collection(state: State, name: str) -> SubGoals:
     return [(f"collection {name}", bool(rows))]
 
 
-GOALS = {"cantook_imported": imported, "cantook_deleted": deleted, "cantook_marked": marked,
-         "cantook_view": view, "cantook_collection": collection}
+GOALS = {
+    "cantook_imported": imported,
+    "cantook_deleted": deleted,
+    "cantook_marked": marked,
+    "cantook_view": view,
+    "cantook_collection": collection,
+}

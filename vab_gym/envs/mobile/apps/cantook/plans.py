@@ -47,8 +47,7 @@ def view(solver: MobileSolver, screen: str, what: str) -> Plan:
     if kind == "reader":
         yield from solver.tap(lambda e: e.text == name and e.cls == "TextView", name)
     else:
-        yield from solver.tap_named({"category": "Categories",
-                                     "collection": "Collections"}[kind])
+        yield from solver.tap_named({"category": "Categories", "collection": "Collections"}[kind])
         yield from solver.tap(lambda e: e.text == name and e.cls == "TextView", name)
     yield "finish()"
 
@@ -61,5 +60,10 @@ def collection(solver: MobileSolver, name: str) -> Plan:
     yield "finish()"
 
 
-PLANS = {"cantook_imported": imported, "cantook_deleted": deleted, "cantook_marked": marked,
-         "cantook_view": view, "cantook_collection": collection}
+PLANS = {
+    "cantook_imported": imported,
+    "cantook_deleted": deleted,
+    "cantook_marked": marked,
+    "cantook_view": view,
+    "cantook_collection": collection,
+}

@@ -26,18 +26,23 @@ from vab_gym.envs.mobile.phone.web import (
     to_int,
 )
 
-TABS = (("My Books", "/cantook/books"), ("Categories", "/cantook/categories"),
-        ("Collections", "/cantook/collections"))
+TABS = (
+    ("My Books", "/cantook/books"),
+    ("Categories", "/cantook/categories"),
+    ("Collections", "/cantook/collections"),
+)
 
 
-def _books(conn: sqlite3.Connection, where: str = "", params: tuple = (),
-           order: str = "Recently added") -> list[dict[str, Any]]:
+def _books(
+    conn: sqlite3.Connection, where: str = "", params: tuple = (), order: str = "Recently added"
+) -> list[dict[str, Any]]:
     rows = conn.execute(f"SELECT * FROM books {where} ORDER BY {data.ORDER_BY[order]}", params)
     return [dict(r) for r in rows]
 
 
-def _screen(request: Request, conn: sqlite3.Connection, view: str, name: str,
-            **context: Any) -> Response:
+def _screen(
+    request: Request, conn: sqlite3.Connection, view: str, name: str, **context: Any
+) -> Response:
     put_setting(conn, "cantook", "view", view)
     return page(request, f"cantook/{name}", tabs=TABS, **context)
 
@@ -45,9 +50,17 @@ def _screen(request: Request, conn: sqlite3.Connection, view: str, name: str,
 async def books(request: Request) -> Response:
     with database(request) as conn:
         order = setting(conn, "cantook", "shelf_sort") or data.SORTS[0]
-        return _screen(request, conn, "books", "books.html", tab="My Books",
-                       books=_books(conn, order=order), sort=order, sorts=data.SORTS,
-                       dialog=request.query_params.get("dialog", ""))
+        return _screen(
+            request,
+            conn,
+            "books",
+            "books.html",
+            tab="My Books",
+            books=_books(conn, order=order),
+            sort=order,
+            sorts=data.SORTS,
+            dialog=request.query_params.get("dialog", ""),
+        )
 
 
 async def sort(request: Request) -> Response:
@@ -60,16 +73,28 @@ async def sort(request: Request) -> Response:
 
 async def book(request: Request) -> Response:
     with database(request) as conn:
-        row = conn.execute("SELECT * FROM books WHERE id = ?",
-                           (to_int(request.path_params["id"]),)).fetchone()
+        row = conn.execute(
+            "SELECT * FROM books WHERE id = ?", (to_int(request.path_params["id"]),)
+        ).fetchone()
         if row is None:
             return redirect("/cantook/books")
-        collections = [dict(r) for r in conn.execute(
-            "SELECT c.*, EXISTS(SELECT 1 FROM collection_books b WHERE b.collection_id = c.id "
-            "AND b.book_id = ?) AS has FROM collections c ORDER BY c.name COLLATE NOCASE",
-            (row["id"],))]
-        return _screen(request, conn, f"info:{row['title']}", "book.html", book=dict(row),
-                       collections=collections, dialog=request.query_params.get("dialog", ""))
+        collections = [
+            dict(r)
+            for r in conn.execute(
+                "SELECT c.*, EXISTS(SELECT 1 FROM collection_books b WHERE b.collection_id = c.id "
+                "AND b.book_id = ?) AS has FROM collections c ORDER BY c.name COLLATE NOCASE",
+                (row["id"],),
+            )
+        ]
+        return _screen(
+            request,
+            conn,
+            f"info:{row['title']}",
+            "book.html",
+            book=dict(row),
+            collections=collections,
+            dialog=request.query_params.get("dialog", ""),
+        )
 
 
 async def book_change(request: Request) -> Response:
@@ -85,21 +110,23 @@ async def book_change(request: Request) -> Response:
             conn.execute("UPDATE books SET last_read = ? WHERE id = ?", (data.NOW, book_id))
             return redirect(f"/cantook/read/{book_id}")
         if what == "read":  # Cantook puts a book read to its end
-            conn.execute("UPDATE books SET finished = 1, progress = 100.0 WHERE id = ?",
-                         (book_id,))
+            conn.execute("UPDATE books SET finished = 1, progress = 100.0 WHERE id = ?", (book_id,))
         elif what == "unread":
-            conn.execute("UPDATE books SET finished = 0, progress = 0.0 WHERE id = ?",
-                         (book_id,))
+            conn.execute("UPDATE books SET finished = 0, progress = 0.0 WHERE id = ?", (book_id,))
         elif what == "delete":
             conn.execute("DELETE FROM books WHERE id = ?", (book_id,))
             return redirect("/cantook/books")
         elif what == "collect":
             cid = to_int(form.get("collection"))
-            have = conn.execute("SELECT 1 FROM collection_books WHERE collection_id = ? AND "
-                                "book_id = ?", (cid, book_id)).fetchone()
+            have = conn.execute(
+                "SELECT 1 FROM collection_books WHERE collection_id = ? AND book_id = ?",
+                (cid, book_id),
+            ).fetchone()
             if have:
-                conn.execute("DELETE FROM collection_books WHERE collection_id = ? AND "
-                             "book_id = ?", (cid, book_id))
+                conn.execute(
+                    "DELETE FROM collection_books WHERE collection_id = ? AND book_id = ?",
+                    (cid, book_id),
+                )
             elif conn.execute("SELECT 1 FROM collections WHERE id = ?", (cid,)).fetchone():
                 conn.execute("INSERT INTO collection_books VALUES (?, ?)", (cid, book_id))
     return redirect(f"/cantook/book/{book_id}")
@@ -107,22 +134,29 @@ async def book_change(request: Request) -> Response:
 
 async def reader(request: Request) -> Response:
     with database(request) as conn:
-        row = conn.execute("SELECT * FROM books WHERE id = ?",
-                           (to_int(request.path_params["id"]),)).fetchone()
+        row = conn.execute(
+            "SELECT * FROM books WHERE id = ?", (to_int(request.path_params["id"]),)
+        ).fetchone()
         if row is None:
             return redirect("/cantook/books")
         text = data.LIBRARY[row["title"]][3] if row["title"] in data.LIBRARY else ()
-        return _screen(request, conn, f"reader:{row['title']}", "reader.html",
-                       book=dict(row), lines=text)
+        return _screen(
+            request, conn, f"reader:{row['title']}", "reader.html", book=dict(row), lines=text
+        )
 
 
 async def categories(request: Request) -> Response:
     with database(request) as conn:
-        rows = [dict(r) for r in conn.execute(
-            "SELECT category AS name, COUNT(*) AS size FROM books GROUP BY category "
-            "ORDER BY category COLLATE NOCASE")]
-        return _screen(request, conn, "categories", "categories.html", tab="Categories",
-                       categories=rows)
+        rows = [
+            dict(r)
+            for r in conn.execute(
+                "SELECT category AS name, COUNT(*) AS size FROM books GROUP BY category "
+                "ORDER BY category COLLATE NOCASE"
+            )
+        ]
+        return _screen(
+            request, conn, "categories", "categories.html", tab="Categories", categories=rows
+        )
 
 
 async def category(request: Request) -> Response:
@@ -131,18 +165,37 @@ async def category(request: Request) -> Response:
         found = _books(conn, "WHERE category = ?", (name,), order="Title")
         if not found:
             return redirect("/cantook/categories")
-        return _screen(request, conn, f"category:{name}", "shelf.html", tab="Categories",
-                       title=name, books=found, back="/cantook/categories")
+        return _screen(
+            request,
+            conn,
+            f"category:{name}",
+            "shelf.html",
+            tab="Categories",
+            title=name,
+            books=found,
+            back="/cantook/categories",
+        )
 
 
 async def collections(request: Request) -> Response:
     with database(request) as conn:
-        rows = [dict(r) for r in conn.execute(
-            "SELECT c.id, c.name, COUNT(b.book_id) AS size FROM collections c LEFT JOIN "
-            "collection_books b ON b.collection_id = c.id GROUP BY c.id "
-            "ORDER BY c.name COLLATE NOCASE")]
-        return _screen(request, conn, "collections", "collections.html", tab="Collections",
-                       collections=rows, dialog=request.query_params.get("dialog", ""))
+        rows = [
+            dict(r)
+            for r in conn.execute(
+                "SELECT c.id, c.name, COUNT(b.book_id) AS size FROM collections c LEFT JOIN "
+                "collection_books b ON b.collection_id = c.id GROUP BY c.id "
+                "ORDER BY c.name COLLATE NOCASE"
+            )
+        ]
+        return _screen(
+            request,
+            conn,
+            "collections",
+            "collections.html",
+            tab="Collections",
+            collections=rows,
+            dialog=request.query_params.get("dialog", ""),
+        )
 
 
 async def collection_new(request: Request) -> Response:
@@ -150,22 +203,35 @@ async def collection_new(request: Request) -> Response:
     name = str(form.get("name", "")).strip()
     if name:
         with database(request) as conn:
-            conn.execute("INSERT OR IGNORE INTO collections (name, created) VALUES (?, ?)",
-                         (name, data.NOW))
+            conn.execute(
+                "INSERT OR IGNORE INTO collections (name, created) VALUES (?, ?)", (name, data.NOW)
+            )
     return redirect("/cantook/collections")
 
 
 async def collection(request: Request) -> Response:
     with database(request) as conn:
-        row = conn.execute("SELECT * FROM collections WHERE id = ?",
-                           (to_int(request.path_params["id"]),)).fetchone()
+        row = conn.execute(
+            "SELECT * FROM collections WHERE id = ?", (to_int(request.path_params["id"]),)
+        ).fetchone()
         if row is None:
             return redirect("/cantook/collections")
-        found = _books(conn, "WHERE id IN (SELECT book_id FROM collection_books WHERE "
-                       "collection_id = ?)", (row["id"],), order="Title")
-        return _screen(request, conn, f"collection:{row['name']}", "shelf.html",
-                       tab="Collections", title=row["name"], books=found,
-                       back="/cantook/collections")
+        found = _books(
+            conn,
+            "WHERE id IN (SELECT book_id FROM collection_books WHERE collection_id = ?)",
+            (row["id"],),
+            order="Title",
+        )
+        return _screen(
+            request,
+            conn,
+            f"collection:{row['name']}",
+            "shelf.html",
+            tab="Collections",
+            title=row["name"],
+            books=found,
+            back="/cantook/collections",
+        )
 
 
 async def import_browser(request: Request) -> Response:
@@ -175,9 +241,16 @@ async def import_browser(request: Request) -> Response:
     parent = path.rstrip("/").rpartition("/")[0] + "/"
     with database(request) as conn:
         have = {r["file"] for r in conn.execute("SELECT file FROM books")}
-        return _screen(request, conn, "import", "import.html", path=path,
-                       parent=parent if path != "/" else "", entries=data.FILES[path],
-                       have=have)
+        return _screen(
+            request,
+            conn,
+            "import",
+            "import.html",
+            path=path,
+            parent=parent if path != "/" else "",
+            entries=data.FILES[path],
+            have=have,
+        )
 
 
 async def import_file(request: Request) -> Response:

@@ -17,42 +17,71 @@ def _state(goal: str, **params: Any) -> dict[str, Any]:
 
 
 PROTOTYPES = (
-    Prototype("cantook_delete", "Delete {title} from my books.", {"title": "book"},
-              _state("cantook_deleted", title="{title}")),
-    Prototype("cantook_mark_read", "Mark {title} as read.", {"title": "unfinished_book"},
-              _state("cantook_marked", title="{title}", read=True)),
-    Prototype("cantook_mark_unread", "Mark {title} as unread.", {"title": "finished_book"},
-              _state("cantook_marked", title="{title}", read=False)),
-    Prototype("cantook_open", "Open {title}.", {"title": "book"},
-              _state("cantook_view", screen="reader:{title}",
-                     what="{title} open in the reader")),
-    Prototype("cantook_category", "Open the category named '{category}'.",
-              {"category": "category"},
-              _state("cantook_view", screen="category:{category}",
-                     what="the category {category} open")),
-    Prototype("cantook_collection", 'Create a new collection called "{name}".',
-              {"name": "new_collection"}, _state("cantook_collection", name="{name}")),
-    Prototype("cantook_import", "Import {title} from folder /Download/Ebooks/.",
-              {"title": "importable_book"}, _state("cantook_imported", title="{title}")),
-    Prototype("cantook_author_count", "How many {author} books do I have?",
-              {"author": "author", "answer": "count"},
-              {"kind": "query", "answer": "{answer}",
-               "match": {"type": "number", "value": "{answer}"}}),
-    Prototype("cantook_progress", "What is my progress in reading {title}?",
-              {"title": "book", "answer": "percent"},
-              {"kind": "query", "answer": "{answer}%",
-               "match": {"type": "number", "value": "{answer}"}}),
+    Prototype(
+        "cantook_delete",
+        "Delete {title} from my books.",
+        {"title": "book"},
+        _state("cantook_deleted", title="{title}"),
+    ),
+    Prototype(
+        "cantook_mark_read",
+        "Mark {title} as read.",
+        {"title": "unfinished_book"},
+        _state("cantook_marked", title="{title}", read=True),
+    ),
+    Prototype(
+        "cantook_mark_unread",
+        "Mark {title} as unread.",
+        {"title": "finished_book"},
+        _state("cantook_marked", title="{title}", read=False),
+    ),
+    Prototype(
+        "cantook_open",
+        "Open {title}.",
+        {"title": "book"},
+        _state("cantook_view", screen="reader:{title}", what="{title} open in the reader"),
+    ),
+    Prototype(
+        "cantook_category",
+        "Open the category named '{category}'.",
+        {"category": "category"},
+        _state("cantook_view", screen="category:{category}", what="the category {category} open"),
+    ),
+    Prototype(
+        "cantook_collection",
+        'Create a new collection called "{name}".',
+        {"name": "new_collection"},
+        _state("cantook_collection", name="{name}"),
+    ),
+    Prototype(
+        "cantook_import",
+        "Import {title} from folder /Download/Ebooks/.",
+        {"title": "importable_book"},
+        _state("cantook_imported", title="{title}"),
+    ),
+    Prototype(
+        "cantook_author_count",
+        "How many {author} books do I have?",
+        {"author": "author", "answer": "count"},
+        {"kind": "query", "answer": "{answer}", "match": {"type": "number", "value": "{answer}"}},
+    ),
+    Prototype(
+        "cantook_progress",
+        "What is my progress in reading {title}?",
+        {"title": "book", "answer": "percent"},
+        {"kind": "query", "answer": "{answer}%", "match": {"type": "number", "value": "{answer}"}},
+    ),
 )
-COLLECTION_NAMES = ("Favorite", "Classics", "Holiday reading", "Plays", "Book club",
-                    "Read again")
+COLLECTION_NAMES = ("Favorite", "Classics", "Holiday reading", "Plays", "Book club", "Read again")
 
 
 def _pick(rng: np.random.Generator, values: list[Any]) -> Any:
     return values[int(rng.integers(len(values)))] if values else None
 
 
-def ground(conn: sqlite3.Connection, rng: np.random.Generator,
-           prototype: Prototype) -> dict[str, Any] | None:
+def ground(
+    conn: sqlite3.Connection, rng: np.random.Generator, prototype: Prototype
+) -> dict[str, Any] | None:
     """A filling of ``prototype``'s slots from this shelf (query answers computed from it)."""
     books = [dict(r) for r in conn.execute("SELECT * FROM books ORDER BY id")]
     kind = prototype.id.removeprefix("cantook_")
@@ -84,8 +113,9 @@ def ground(conn: sqlite3.Connection, rng: np.random.Generator,
         return {"author": author, "answer": str(sum(b["author"] == author for b in books))}
     if kind == "progress":
         book = _pick(rng, books)
-        return None if book is None else {"title": book["title"],
-                                           "answer": f"{book['progress']:.1f}"}
+        return (
+            None if book is None else {"title": book["title"], "answer": f"{book['progress']:.1f}"}
+        )
     raise ValueError(f"unknown Cantook prototype {prototype.id!r}")
 
 
@@ -103,8 +133,13 @@ def vary(conn: sqlite3.Connection, rng: np.random.Generator) -> None:
     for book_id, day in zip(ids, rng.permutation(28)[: len(ids)] + 1, strict=False):
         finished = int(rng.random() < 0.25)
         progress = 100.0 if finished else round(float(rng.uniform(0, 99.9)), 1)
-        read = f"2024-05-{int(rng.integers(1, 10)):02d} {int(rng.integers(6, 23)):02d}:" \
-               f"{int(rng.integers(60)):02d}" if progress > 0 else ""
-        conn.execute("UPDATE books SET added = ?, last_read = ?, progress = ?, finished = ? "
-                     "WHERE id = ?", (f"2024-04-{int(day):02d} 10:00", read, progress,
-                                      finished, book_id))
+        read = (
+            f"2024-05-{int(rng.integers(1, 10)):02d} {int(rng.integers(6, 23)):02d}:"
+            f"{int(rng.integers(60)):02d}"
+            if progress > 0
+            else ""
+        )
+        conn.execute(
+            "UPDATE books SET added = ?, last_read = ?, progress = ?, finished = ? WHERE id = ?",
+            (f"2024-04-{int(day):02d} 10:00", read, progress, finished, book_id),
+        )

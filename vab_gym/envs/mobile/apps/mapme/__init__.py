@@ -10,8 +10,17 @@ from vab_gym.envs.mobile.apps import PhoneApp
 from vab_gym.envs.mobile.apps.mapme import data, goals, screens, train
 
 APP = PhoneApp(
-    key="mapme", title="Maps.me", start="/mapme", package="com.mapswithme.maps.pro",
-    folder=Path(__file__).parent, routes=screens.routes, schema=data.SCHEMA, seed=data.seed,
-    goals=goals.GOALS, plans=goals.PLANS, prototypes=train.PROTOTYPES, ground=train.ground,
+    key="mapme",
+    title="Maps.me",
+    start="/mapme",
+    package="com.mapswithme.maps.pro",
+    folder=Path(__file__).parent,
+    routes=screens.routes,
+    schema=data.SCHEMA,
+    seed=data.seed,
+    goals=goals.GOALS,
+    plans=goals.PLANS,
+    prototypes=train.PROTOTYPES,
+    ground=train.ground,
     vary=train.vary,
 )

@@ -46,22 +46,28 @@ def world() -> dict[str, Any]:
 
 def seed(conn: sqlite3.Connection) -> None:
     data = world()
-    conn.executemany("INSERT INTO mapme_places VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     [(pid, *row) for pid, row in data["places"].items()])
-    conn.executemany("INSERT INTO mapme_routes VALUES (?, ?, ?, ?, ?, ?)",
-                     [(r["from"], r["to"], r["mode"], r["km"], r["minutes"],
-                       ",".join(r.get("lines", []))) for r in data["routes"]])
+    conn.executemany(
+        "INSERT INTO mapme_places VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(pid, *row) for pid, row in data["places"].items()],
+    )
+    conn.executemany(
+        "INSERT INTO mapme_routes VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (r["from"], r["to"], r["mode"], r["km"], r["minutes"], ",".join(r.get("lines", [])))
+            for r in data["routes"]
+        ],
+    )
     conn.executemany("INSERT INTO mapme_my_places VALUES (?, ?)", data["my_places"].items())
     conn.executemany("INSERT INTO settings VALUES ('mapme', ?, ?)", ROUTE_DEFAULTS.items())
 
 
 # -- places and distances ------------------------------------------------------------------
 
+
 def place(conn: sqlite3.Connection, pid: str) -> dict[str, Any] | None:
     if pid == ME:
         here = world()["my_location"]
-        return {"id": ME, "name": MY_LOCATION, "category": "", "address": "", "city": "",
-                **here}
+        return {"id": ME, "name": MY_LOCATION, "category": "", "address": "", "city": "", **here}
     row = conn.execute("SELECT * FROM mapme_places WHERE id = ?", (pid,)).fetchone()
     return dict(row) if row else None
 
@@ -95,8 +101,10 @@ def route(conn: sqlite3.Connection, a: str, b: str, mode: str) -> Route | None:
     """The route from ``a`` to ``b`` (place ids or ``me``) by ``mode``: a fixed one from the
     routes table (either direction), else the model's; None where there is none (public
     transport off the fixed routes, or a missing end)."""
-    row = conn.execute("SELECT * FROM mapme_routes WHERE mode = ? AND ((a = ? AND b = ?) OR "
-                       "(a = ? AND b = ?))", (mode, a, b, b, a)).fetchone()
+    row = conn.execute(
+        "SELECT * FROM mapme_routes WHERE mode = ? AND ((a = ? AND b = ?) OR (a = ? AND b = ?))",
+        (mode, a, b, b, a),
+    ).fetchone()
     if row is not None:
         lines = tuple(row["lines"].split(",")) if row["lines"] else ()
         return Route(mode, float(row["km"]), int(row["minutes"]), lines)
@@ -116,6 +124,7 @@ def distance_km(conn: sqlite3.Connection, pid: str) -> float:
 
 
 # -- Maps.me's formats ---------------------------------------------------------------------
+
 
 def route_distance(km: float) -> str:
     """``260 m``, ``7.0 km``, ``73 km`` (whole kilometres from 10 km)."""
@@ -180,8 +189,7 @@ def search(conn: sqlite3.Connection, query: str) -> list[dict[str, Any]]:
     scored = []
     for p in everything:
         synonyms = world()["categories"].get(p["category"], [])
-        haystack = words(" ".join([p["name"], p["category"], *synonyms, p["address"],
-                                   p["city"]]))
+        haystack = words(" ".join([p["name"], p["category"], *synonyms, p["address"], p["city"]]))
         name = words(p["name"])
         if all(any(h.startswith(w) for h in haystack) for w in wanted):
             in_name = sum(any(n.startswith(w) for n in name) for w in wanted)

@@ -23,10 +23,12 @@ LABELS_FROM = {"place": 15, "road": 13}  # zoom levels from which names are writ
 
 
 def _world_px(lat: float, lon: float, zoom: float) -> tuple[float, float]:
-    size = 256 * 2 ** zoom
+    size = 256 * 2**zoom
     sin = math.sin(math.radians(lat))
-    return ((lon + 180) / 360 * size,
-            (0.5 - math.log((1 + sin) / (1 - sin)) / (4 * math.pi)) * size)
+    return (
+        (lon + 180) / 360 * size,
+        (0.5 - math.log((1 + sin) / (1 - sin)) / (4 * math.pi)) * size,
+    )
 
 
 class View:
@@ -62,36 +64,55 @@ class Labels:
     def __init__(self) -> None:
         self.boxes: list[tuple[float, float, float, float]] = []
 
-    def add(self, parts: list[str], x: float, y: float, text: str, css: str, size: int,
-            centred: bool = False) -> None:
+    def add(
+        self,
+        parts: list[str],
+        x: float,
+        y: float,
+        text: str,
+        css: str,
+        size: int,
+        centred: bool = False,
+    ) -> None:
         width = len(text) * size * 0.55
         left = x - width / 2 if centred else x
         box = (left - 2, y - size, left + width + 2, y + 3)
-        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
-               for b in self.boxes):
+        if any(
+            box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in self.boxes
+        ):
             return
         self.boxes.append(box)
         parts.append(f'<text x="{x}" y="{y}" class="{css}">{escape(text)}</text>')
 
 
-def draw(conn: sqlite3.Connection, view: View, pin: dict[str, Any] | None = None,
-         line: tuple[dict[str, Any], dict[str, Any], str] | None = None) -> Markup:
+def draw(
+    conn: sqlite3.Connection,
+    view: View,
+    pin: dict[str, Any] | None = None,
+    line: tuple[dict[str, Any], dict[str, Any], str] | None = None,
+) -> Markup:
     """The map as SVG: water, parks, roads, area names, places, the route ``line``
     (start, end, mode), My location and the selected ``pin``."""
     shapes = data.world()
-    parts = [f'<svg class="map-svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-             'preserveAspectRatio="xMidYMid slice" aria-hidden="true">',
-             f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#f1eee8"/>']
+    parts = [
+        f'<svg class="map-svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        'preserveAspectRatio="xMidYMid slice" aria-hidden="true">',
+        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#f1eee8"/>',
+    ]
     parts += [f'<polygon points="{view.points(p)}" fill="#aad3df"/>' for p in shapes["water"]]
     parts += [f'<polygon points="{view.points(p)}" fill="#c8e6b0"/>' for p in shapes["parks"]]
     for kind in ("street", "primary", "motorway"):
         colour, width = ROAD_STYLE[kind]
         for road in (r for r in shapes["roads"] if r["kind"] == kind):
             points = view.points(road["points"])
-            parts.append(f'<polyline points="{points}" fill="none" stroke="#d6d0c4" '
-                         f'stroke-width="{width + 2}" stroke-linecap="round"/>')
-            parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" '
-                         f'stroke-width="{width}" stroke-linecap="round"/>')
+            parts.append(
+                f'<polyline points="{points}" fill="none" stroke="#d6d0c4" '
+                f'stroke-width="{width + 2}" stroke-linecap="round"/>'
+            )
+            parts.append(
+                f'<polyline points="{points}" fill="none" stroke="{colour}" '
+                f'stroke-width="{width}" stroke-linecap="round"/>'
+            )
     labels = Labels()
     for name, lat, lon in shapes["areas"]:
         if view.zoom <= 14:
@@ -112,16 +133,22 @@ def draw(conn: sqlite3.Connection, view: View, pin: dict[str, Any] | None = None
         dash = ' stroke-dasharray="2 8"' if mode == "walking" else ""
         colour = {"transit": "#d1493f", "cycling": "#2f9e44"}.get(mode, "#3478f6")
         ends = view.points([(start["lat"], start["lon"]), (end["lat"], end["lon"])])
-        parts.append(f'<polyline points="{ends}" fill="none" stroke="{colour}" stroke-width="6" '
-                     f'stroke-linecap="round"{dash}/>')
+        parts.append(
+            f'<polyline points="{ends}" fill="none" stroke="{colour}" stroke-width="6" '
+            f'stroke-linecap="round"{dash}/>'
+        )
     here = data.world()["my_location"]
     x, y = view.xy(here["lat"], here["lon"])
-    parts.append(f'<circle cx="{x}" cy="{y}" r="14" fill="#3478f6" opacity=".2"/>'
-                 f'<circle cx="{x}" cy="{y}" r="7" fill="#3478f6" stroke="#fff" '
-                 'stroke-width="3"/>')
+    parts.append(
+        f'<circle cx="{x}" cy="{y}" r="14" fill="#3478f6" opacity=".2"/>'
+        f'<circle cx="{x}" cy="{y}" r="7" fill="#3478f6" stroke="#fff" '
+        'stroke-width="3"/>'
+    )
     if pin is not None and pin["id"] != data.ME:
         x, y = view.xy(pin["lat"], pin["lon"])
-        parts.append(f'<path d="M{x},{y} l-9,-16 a10,10 0 1,1 18,0 z" fill="#e5483f" '
-                     'stroke="#fff" stroke-width="2"/>')
+        parts.append(
+            f'<path d="M{x},{y} l-9,-16 a10,10 0 1,1 18,0 z" fill="#e5483f" '
+            'stroke="#fff" stroke-width="2"/>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))

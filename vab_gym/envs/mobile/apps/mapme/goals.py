@@ -17,8 +17,10 @@ from vab_gym.envs.mobile.solver import MobileSolver, Plan
 
 
 def _route(state: State) -> dict[str, str]:
-    return {r["key"]: r["value"] for r in state.sql(
-        "SELECT key, value FROM settings WHERE app = 'mapme'")}
+    return {
+        r["key"]: r["value"]
+        for r in state.sql("SELECT key, value FROM settings WHERE app = 'mapme'")
+    }
 
 
 def _name(state: State, pid: str) -> str:
@@ -38,22 +40,26 @@ def route(state: State, destination: str, origin: str = MY_LOCATION) -> SubGoals
 
 def my_place(state: State, slot: str, place: str) -> SubGoals:
     """My places' ``slot`` (Home or Work) is the place called ``place``."""
-    rows = state.sql("SELECT p.name FROM mapme_my_places m JOIN mapme_places p "
-                     "ON p.id = m.place_id WHERE m.slot = ?", (slot,))
+    rows = state.sql(
+        "SELECT p.name FROM mapme_my_places m JOIN mapme_places p "
+        "ON p.id = m.place_id WHERE m.slot = ?",
+        (slot,),
+    )
     return [(f"{slot} is {place}", bool(rows) and rows[0]["name"].casefold() == place.casefold())]
 
 
 def bookmarked(state: State, place: str) -> SubGoals:
-    rows = state.sql("SELECT p.name FROM mapme_bookmarks b JOIN mapme_places p "
-                     "ON p.id = b.place_id")
-    return [(f"{place} bookmarked", any(r["name"].casefold() == place.casefold()
-                                        for r in rows))]
+    rows = state.sql(
+        "SELECT p.name FROM mapme_bookmarks b JOIN mapme_places p ON p.id = b.place_id"
+    )
+    return [(f"{place} bookmarked", any(r["name"].casefold() == place.casefold() for r in rows))]
 
 
 GOALS = {"mapme_route": route, "mapme_my_place": my_place, "mapme_bookmarked": bookmarked}
 
 
 # -- plans ---------------------------------------------------------------------------------
+
 
 def _result(solver: MobileSolver, name: str) -> Plan:
     """Search for ``name`` in the focused search screen's field and tap its result."""
@@ -85,5 +91,8 @@ def plan_bookmarked(solver: MobileSolver, place: str) -> Plan:
     yield "finish()"
 
 
-PLANS: dict[str, Any] = {"mapme_route": plan_route, "mapme_my_place": plan_my_place,
-                         "mapme_bookmarked": plan_bookmarked}
+PLANS: dict[str, Any] = {
+    "mapme_route": plan_route,
+    "mapme_my_place": plan_my_place,
+    "mapme_bookmarked": plan_bookmarked,
+}

@@ -46,8 +46,9 @@ def my_places(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     """Home and Work rows: the place and its line ``18th Street, 3180 • 50.6 km``."""
     rows = []
     for slot in data.SLOTS:
-        found = conn.execute("SELECT place_id FROM mapme_my_places WHERE slot = ?",
-                             (slot,)).fetchone()
+        found = conn.execute(
+            "SELECT place_id FROM mapme_my_places WHERE slot = ?", (slot,)
+        ).fetchone()
         spot = data.place(conn, found["place_id"]) if found and found["place_id"] else None
         line = "Add address"
         if spot is not None:
@@ -68,33 +69,64 @@ async def map_screen(request: Request) -> Response:
         spot = data.place(conn, q.get("place", "")) if q.get("place") else None
         if spot is not None:
             spot = _with_distance(conn, spot)
-            spot["saved"] = conn.execute("SELECT 1 FROM mapme_bookmarks WHERE place_id = ?",
-                                         (spot["id"],)).fetchone() is not None
+            spot["saved"] = (
+                conn.execute(
+                    "SELECT 1 FROM mapme_bookmarks WHERE place_id = ?", (spot["id"],)
+                ).fetchone()
+                is not None
+            )
         centre = spot or here
         zoom = to_int(q.get("z"), drawing.DEFAULT_ZOOM)
         lat = float(q.get("lat", centre["lat"]))
         lon = float(q.get("lon", centre["lon"]))
         view = drawing.View(lat, lon, zoom)
         svg = drawing.draw(conn, view, pin=spot)
-    return page(request, "mapme/map.html", svg=svg, spot=spot, zoom=view.zoom, lat=lat,
-                lon=lon, zoom_range=(drawing.MIN_ZOOM, drawing.MAX_ZOOM))
+    return page(
+        request,
+        "mapme/map.html",
+        svg=svg,
+        spot=spot,
+        zoom=view.zoom,
+        lat=lat,
+        lon=lon,
+        zoom_range=(drawing.MIN_ZOOM, drawing.MAX_ZOOM),
+    )
 
 
 async def search_screen(request: Request) -> Response:
     q = request.query_params
     query = q.get("q", "").strip()
     pick = q.get("pick", "") if q.get("pick", "") in PICKS else ""
-    back = _local(q.get("next"), "/mapme/route" if pick in ("from", "to") else
-                  "/mapme/bookmarks" if pick in data.SLOTS else "/mapme")
+    back = _local(
+        q.get("next"),
+        "/mapme/route"
+        if pick in ("from", "to")
+        else "/mapme/bookmarks"
+        if pick in data.SLOTS
+        else "/mapme",
+    )
     with database(request) as conn:
         results = [_with_distance(conn, p) for p in data.search(conn, query)] if query else []
         mine = my_places(conn) if pick in ("", "from", "to") else []
-    hint = {"from": "Search for a start point", "to": "Search for a destination",
-            "Home": "Search for the Home address", "Work": "Search for the Work address"}
+    hint = {
+        "from": "Search for a start point",
+        "to": "Search for a destination",
+        "Home": "Search for the Home address",
+        "Work": "Search for the Work address",
+    }
     listed = list(data.world()["categories"])[:LISTED_CATEGORIES]
-    return page(request, "mapme/search.html", query=query, pick=pick, back=back,
-                results=results, mine=mine, categories=listed,
-                placeholder=hint.get(pick, "Search"), category=data.category_of(query))
+    return page(
+        request,
+        "mapme/search.html",
+        query=query,
+        pick=pick,
+        back=back,
+        results=results,
+        mine=mine,
+        categories=listed,
+        placeholder=hint.get(pick, "Search"),
+        category=data.category_of(query),
+    )
 
 
 async def pick_place(request: Request) -> Response:
@@ -107,8 +139,7 @@ async def pick_place(request: Request) -> Response:
             return redirect("/mapme/search")
         if pick in data.SLOTS:
             if pid != data.ME:
-                conn.execute("INSERT OR REPLACE INTO mapme_my_places VALUES (?, ?)",
-                             (pick, pid))
+                conn.execute("INSERT OR REPLACE INTO mapme_my_places VALUES (?, ?)", (pick, pid))
             return redirect(_local(form.get("next"), "/mapme/bookmarks"))
         if pick in ("from", "to"):
             _set_end(conn, pick, pid)
@@ -165,8 +196,13 @@ def _planned(conn: sqlite3.Connection) -> dict[str, Any]:
     end = data.place(conn, state["route_to"]) if state["route_to"] else None
     mode = state["route_mode"] or "driving"
     found = data.route(conn, start["id"], end["id"], mode) if start and end else None
-    return {"start": start, "end": end, "mode": mode, "route": found,
-            "navigating": state["navigating"] == "1"}
+    return {
+        "start": start,
+        "end": end,
+        "mode": mode,
+        "route": found,
+        "navigating": state["navigating"] == "1",
+    }
 
 
 async def route_screen(request: Request) -> Response:
@@ -191,16 +227,19 @@ async def navigate_screen(request: Request) -> Response:
     if not plan["navigating"] or plan["route"] is None:
         return redirect("/mapme/route")
     arrival = seed.NOW.hour * 60 + seed.NOW.minute + plan["route"].minutes
-    return page(request, "mapme/navigate.html", arrival=clock_time(arrival % (24 * 60)),
-                **plan)
+    return page(request, "mapme/navigate.html", arrival=clock_time(arrival % (24 * 60)), **plan)
 
 
 async def bookmarks_screen(request: Request) -> Response:
     with database(request) as conn:
         mine = my_places(conn)
-        saved = [_with_distance(conn, dict(r)) for r in conn.execute(
-            "SELECT p.* FROM mapme_bookmarks b JOIN mapme_places p ON p.id = b.place_id "
-            "ORDER BY b.id")]
+        saved = [
+            _with_distance(conn, dict(r))
+            for r in conn.execute(
+                "SELECT p.* FROM mapme_bookmarks b JOIN mapme_places p ON p.id = b.place_id "
+                "ORDER BY b.id"
+            )
+        ]
     return page(request, "mapme/bookmarks.html", mine=mine, saved=saved)
 
 
@@ -208,8 +247,10 @@ async def bookmark_toggle(request: Request) -> Response:
     pid = str(request.path_params["id"])
     with database(request) as conn:
         known = data.place(conn, pid) is not None and pid != data.ME
-        if known and conn.execute("DELETE FROM mapme_bookmarks WHERE place_id = ?",
-                                  (pid,)).rowcount == 0:
+        if (
+            known
+            and conn.execute("DELETE FROM mapme_bookmarks WHERE place_id = ?", (pid,)).rowcount == 0
+        ):
             conn.execute("INSERT INTO mapme_bookmarks (place_id) VALUES (?)", (pid,))
     return redirect(url_with("/mapme", place=pid))
 

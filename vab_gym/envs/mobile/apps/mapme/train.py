@@ -16,39 +16,73 @@ from vab_gym.core.templates import Prototype
 from vab_gym.envs.mobile.apps.mapme import data
 
 MODE_WORDS = {"driving": "driving", "walking": "walking"}
-NEARBY = {"restaurant": "Restaurant", "hotel": "Hotel", "cafe": "Café",
-          "supermarket": "Supermarket", "pharmacy": "Pharmacy", "bus stop": "Bus stop"}
+NEARBY = {
+    "restaurant": "Restaurant",
+    "hotel": "Hotel",
+    "cafe": "Café",
+    "supermarket": "Supermarket",
+    "pharmacy": "Pharmacy",
+    "bus stop": "Bus stop",
+}
 SHUFFLED = ("Restaurant", "Café", "Hotel")  # categories whose names a variant permutes
 JITTER_DEG = 0.002
 NEAREST_MARGIN_KM = 0.05  # the nearest place must be this much nearer than the next
 MAX_WALK_KM = 3.0
 
 PROTOTYPES = (
-    Prototype("mapme_route_query",
-              "Check the {mode} distance and time between {a} and {b}",
-              {"mode": "route_mode", "a": "place", "b": "place"},
-              {"kind": "query", "answer": "{answer}", "match": "{match}"}),
-    Prototype("mapme_riding_time", "Check the riding time between {a} and {b}",
-              {"a": "place", "b": "place"},
-              {"kind": "query", "answer": "{answer}", "match": "{match}"}),
-    Prototype("mapme_nearest", "Check the nearest {category} and tell me what is it",
-              {"category": "category"},
-              {"kind": "query", "answer": "{answer}", "match": {"type": "text",
-                                                                 "value": "{answer}"}}),
-    Prototype("mapme_nearest_walk", "Check the nearest {category}, and tell me the time it "
-              "will take to walk to the {category}.", {"category": "category"},
-              {"kind": "query", "answer": "{answer}", "match": "{match}"}),
-    Prototype("mapme_drive_time", "Check the nearest {name}, and tell me how long it will "
-              "take to drive to the {name}", {"name": "place"},
-              {"kind": "query", "answer": "{answer}", "match": "{match}"}),
-    Prototype("mapme_navigate", "Navigate from my location to {place}", {"place": "place"},
-              {"kind": "state", "goal": "mapme_route", "params": {"destination": "{place}"}}),
-    Prototype("mapme_my_place", "Add the address of {place} to my {slot} place",
-              {"place": "place", "slot": "my_place"},
-              {"kind": "state", "goal": "mapme_my_place",
-               "params": {"slot": "{slot}", "place": "{place}"}}),
-    Prototype("mapme_bookmark", "Save {place} to my bookmarks", {"place": "place"},
-              {"kind": "state", "goal": "mapme_bookmarked", "params": {"place": "{place}"}}),
+    Prototype(
+        "mapme_route_query",
+        "Check the {mode} distance and time between {a} and {b}",
+        {"mode": "route_mode", "a": "place", "b": "place"},
+        {"kind": "query", "answer": "{answer}", "match": "{match}"},
+    ),
+    Prototype(
+        "mapme_riding_time",
+        "Check the riding time between {a} and {b}",
+        {"a": "place", "b": "place"},
+        {"kind": "query", "answer": "{answer}", "match": "{match}"},
+    ),
+    Prototype(
+        "mapme_nearest",
+        "Check the nearest {category} and tell me what is it",
+        {"category": "category"},
+        {"kind": "query", "answer": "{answer}", "match": {"type": "text", "value": "{answer}"}},
+    ),
+    Prototype(
+        "mapme_nearest_walk",
+        "Check the nearest {category}, and tell me the time it "
+        "will take to walk to the {category}.",
+        {"category": "category"},
+        {"kind": "query", "answer": "{answer}", "match": "{match}"},
+    ),
+    Prototype(
+        "mapme_drive_time",
+        "Check the nearest {name}, and tell me how long it will take to drive to the {name}",
+        {"name": "place"},
+        {"kind": "query", "answer": "{answer}", "match": "{match}"},
+    ),
+    Prototype(
+        "mapme_navigate",
+        "Navigate from my location to {place}",
+        {"place": "place"},
+        {"kind": "state", "goal": "mapme_route", "params": {"destination": "{place}"}},
+    ),
+    Prototype(
+        "mapme_my_place",
+        "Add the address of {place} to my {slot} place",
+        {"place": "place", "slot": "my_place"},
+        {
+            "kind": "state",
+            "goal": "mapme_my_place",
+            "params": {"slot": "{slot}", "place": "{place}"},
+        },
+    ),
+    Prototype(
+        "mapme_bookmark",
+        "Save {place} to my bookmarks",
+        {"place": "place"},
+        {"kind": "state", "goal": "mapme_bookmarked", "params": {"place": "{place}"}},
+    ),
 )
 
 
@@ -86,8 +120,9 @@ def _nearest(conn: sqlite3.Connection, category: str) -> dict[str, Any] | None:
     return found[0]
 
 
-def ground(conn: sqlite3.Connection, rng: np.random.Generator,
-           prototype: Prototype) -> dict[str, Any] | None:
+def ground(
+    conn: sqlite3.Connection, rng: np.random.Generator, prototype: Prototype
+) -> dict[str, Any] | None:
     """A filling of ``prototype`` from this database, with the query's answer and match."""
     pid = prototype.id
     named = _unique_names(conn)
@@ -98,12 +133,20 @@ def ground(conn: sqlite3.Connection, rng: np.random.Generator,
         if found is None or (mode == "walking" and found.km > 80):
             return None
         if pid == "mapme_riding_time":
-            return {"a": a["name"], "b": b["name"], "answer": data.duration(found.minutes),
-                    "match": _numbers(*_duration_numbers(found.minutes))}
+            return {
+                "a": a["name"],
+                "b": b["name"],
+                "answer": data.duration(found.minutes),
+                "match": _numbers(*_duration_numbers(found.minutes)),
+            }
         answer = f"{data.route_distance(found.km)}, {data.duration(found.minutes)}"
-        return {"mode": MODE_WORDS[mode], "a": a["name"], "b": b["name"], "answer": answer,
-                "match": _numbers(_distance_number(found.km),
-                                  *_duration_numbers(found.minutes))}
+        return {
+            "mode": MODE_WORDS[mode],
+            "a": a["name"],
+            "b": b["name"],
+            "answer": answer,
+            "match": _numbers(_distance_number(found.km), *_duration_numbers(found.minutes)),
+        }
     if pid in ("mapme_nearest", "mapme_nearest_walk"):
         word = _pick(rng, list(NEARBY))
         spot = _nearest(conn, NEARBY[word])
@@ -114,30 +157,38 @@ def ground(conn: sqlite3.Connection, rng: np.random.Generator,
         walk = data.route(conn, data.ME, spot["id"], "walking")
         if walk is None or walk.km > MAX_WALK_KM:
             return None
-        return {"category": word, "answer": f"{spot['name']}, about {walk.minutes}min",
-                "match": {"type": "number", "value": walk.minutes}}  # the time is asked
+        return {
+            "category": word,
+            "answer": f"{spot['name']}, about {walk.minutes}min",
+            "match": {"type": "number", "value": walk.minutes},
+        }  # the time is asked
     if pid == "mapme_drive_time":
         name = _pick(rng, sorted({p["name"] for p in data.places(conn)}))
         found = data.search(conn, name)
         drive = data.route(conn, data.ME, found[0]["id"], "driving") if found else None
         if drive is None or found[0]["name"] != name:
             return None
-        return {"name": name, "answer": f"{drive.minutes}min",
-                "match": {"type": "number", "value": drive.minutes}}
+        return {
+            "name": name,
+            "answer": f"{drive.minutes}min",
+            "match": {"type": "number", "value": drive.minutes},
+        }
     if pid == "mapme_navigate":
         return {"place": _pick(rng, named)["name"]}
     if pid == "mapme_my_place":
         slot = _pick(rng, list(data.SLOTS))
         spot = _pick(rng, named)
-        current = conn.execute("SELECT place_id FROM mapme_my_places WHERE slot = ?",
-                               (slot,)).fetchone()
+        current = conn.execute(
+            "SELECT place_id FROM mapme_my_places WHERE slot = ?", (slot,)
+        ).fetchone()
         if current is not None and current["place_id"] == spot["id"]:
             return None
         return {"place": spot["name"], "slot": slot}
     if pid == "mapme_bookmark":
         spot = _pick(rng, named)
-        if conn.execute("SELECT 1 FROM mapme_bookmarks WHERE place_id = ?",
-                        (spot["id"],)).fetchone():
+        if conn.execute(
+            "SELECT 1 FROM mapme_bookmarks WHERE place_id = ?", (spot["id"],)
+        ).fetchone():
             return None
         return {"place": spot["name"]}
     return None
@@ -148,23 +199,34 @@ def vary(conn: sqlite3.Connection, rng: np.random.Generator) -> None:
     little (fixed routes to a moved place are dropped, so the model's hold); Home and Work
     change or are unset; a few places are already bookmarked."""
     for category in SHUFFLED:
-        rows = [dict(r) for r in conn.execute(
-            "SELECT id, name, lat, lon FROM mapme_places WHERE category = ? ORDER BY id",
-            (category,))]
+        rows = [
+            dict(r)
+            for r in conn.execute(
+                "SELECT id, name, lat, lon FROM mapme_places WHERE category = ? ORDER BY id",
+                (category,),
+            )
+        ]
         names = [r["name"] for r in rows]
         order = rng.permutation(len(rows))
         for row, new in zip(rows, order, strict=True):
             lat = row["lat"] + float(rng.uniform(-JITTER_DEG, JITTER_DEG))
             lon = row["lon"] + float(rng.uniform(-JITTER_DEG, JITTER_DEG))
-            conn.execute("UPDATE mapme_places SET name = ?, lat = ?, lon = ? WHERE id = ?",
-                         (names[int(new)], lat, lon, row["id"]))
+            conn.execute(
+                "UPDATE mapme_places SET name = ?, lat = ?, lon = ? WHERE id = ?",
+                (names[int(new)], lat, lon, row["id"]),
+            )
             conn.execute("DELETE FROM mapme_routes WHERE a = ? OR b = ?", (row["id"],) * 2)
-    buildings = [r["id"] for r in conn.execute(
-        "SELECT id FROM mapme_places WHERE category IN ('Building', 'Office') ORDER BY id")]
+    buildings = [
+        r["id"]
+        for r in conn.execute(
+            "SELECT id FROM mapme_places WHERE category IN ('Building', 'Office') ORDER BY id"
+        )
+    ]
     for slot in data.SLOTS:
         choice = [None, *buildings][int(rng.integers(len(buildings) + 1))]
         conn.execute("INSERT OR REPLACE INTO mapme_my_places VALUES (?, ?)", (slot, choice))
     ids = [r["id"] for r in conn.execute("SELECT id FROM mapme_places ORDER BY id")]
     for index in rng.choice(len(ids), size=int(rng.integers(3)), replace=False):
-        conn.execute("INSERT OR IGNORE INTO mapme_bookmarks (place_id) VALUES (?)",
-                     (ids[int(index)],))
+        conn.execute(
+            "INSERT OR IGNORE INTO mapme_bookmarks (place_id) VALUES (?)", (ids[int(index)],)
+        )

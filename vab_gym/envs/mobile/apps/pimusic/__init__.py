@@ -8,8 +8,17 @@ from vab_gym.envs.mobile.apps import PhoneApp
 from vab_gym.envs.mobile.apps.pimusic import data, goals, plans, screens, train
 
 APP = PhoneApp(
-    key="pimusic", title="Pi Music Player", start="/pimusic/tracks",
-    package="com.Project100Pi.themusicplayer", folder=Path(__file__).parent,
-    routes=screens.routes, schema=data.SCHEMA, seed=data.seed, goals=goals.GOALS,
-    plans=plans.PLANS, prototypes=train.PROTOTYPES, ground=train.ground, vary=train.vary,
+    key="pimusic",
+    title="Pi Music Player",
+    start="/pimusic/tracks",
+    package="com.Project100Pi.themusicplayer",
+    folder=Path(__file__).parent,
+    routes=screens.routes,
+    schema=data.SCHEMA,
+    seed=data.seed,
+    goals=goals.GOALS,
+    plans=plans.PLANS,
+    prototypes=train.PROTOTYPES,
+    ground=train.ground,
+    vary=train.vary,
 )

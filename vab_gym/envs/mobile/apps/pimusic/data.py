@@ -27,16 +27,26 @@ CREATE TABLE playlist_songs (playlist_id INTEGER NOT NULL REFERENCES playlists
 # title, artist, album, seconds, added
 SONGS = (
     ("Another Brick In The Wall", "Pink Floyd", "The Wall", 3 * 60 + 59, "2024-04-02 10:00"),
-    ("Dark Side Of The Moon", "Pink Floyd", "The Dark Side Of The Moon Live",
-     3600 + 21 * 60 + 3, "2024-04-02 10:01"),
+    (
+        "Dark Side Of The Moon",
+        "Pink Floyd",
+        "The Dark Side Of The Moon Live",
+        3600 + 21 * 60 + 3,
+        "2024-04-02 10:01",
+    ),
     ("Echoes", "Pink Floyd", "Meddle", 23 * 60 + 31, "2024-04-02 10:02"),
     ("Future sounds", "Stellar Drift", "Future sounds", 4 * 60 + 5, "2024-04-20 18:30"),
     ("Hotel California", "Eagles", "Hotel California", 6 * 60 + 30, "2024-03-15 09:00"),
     ("Lightship", "Sonny Boy", "Lightship", 3 * 60 + 12, "2024-05-06 21:00"),
     ("Lonely Christmas", "Eason Chan", "Lonely Christmas", 4 * 60 + 12, "2024-03-28 20:10"),
     ("PINK BLOOD", "Hikaru Utada", "BAD Mode", 3 * 60 + 29, "2024-05-01 12:00"),
-    ("Shall We Talk", "Eason Chan", "Shall We Dance? Shall We Talk!", 4 * 60 + 13,
-     "2024-03-28 20:11"),
+    (
+        "Shall We Talk",
+        "Eason Chan",
+        "Shall We Dance? Shall We Talk!",
+        4 * 60 + 13,
+        "2024-03-28 20:11",
+    ),
     ("Ten Years", "Eason Chan", "Black White Grey", 3 * 60 + 25, "2024-03-28 20:12"),
     ("Wish You Were Here", "Pink Floyd", "Pulse Live", 6 * 60 + 35, "2024-04-02 10:03"),
     ("Yellow", "Coldplay", "Parachutes", 4 * 60 + 29, "2024-02-14 08:00"),
@@ -46,13 +56,27 @@ PLAYLISTS = (
     ("Road trip", "2024-03-20 08:00", ("Hotel California", "Another Brick In The Wall")),
 )
 NOW_PLAYING = ("Yellow", 42)  # playing, 0:42 in (the phone's clock is frozen)
-SORT_KEYS = {"Title": "title COLLATE NOCASE", "Artist": "artist COLLATE NOCASE",
-             "Album": "album COLLATE NOCASE", "Duration": "seconds",
-             "Date added": "added"}
+SORT_KEYS = {
+    "Title": "title COLLATE NOCASE",
+    "Artist": "artist COLLATE NOCASE",
+    "Album": "album COLLATE NOCASE",
+    "Duration": "seconds",
+    "Date added": "added",
+}
 ORDERS = ("Ascending", "Descending")
 DEFAULT_SORT = {"tracks": "Date added,Descending", "artist": "Title,Ascending"}
-EQUALIZER = ("Normal", "Classical", "Dance", "Flat", "Folk", "Heavy Metal", "Hip Hop",
-             "Jazz", "Pop", "Rock")
+EQUALIZER = (
+    "Normal",
+    "Classical",
+    "Dance",
+    "Flat",
+    "Folk",
+    "Heavy Metal",
+    "Hip Hop",
+    "Jazz",
+    "Pop",
+    "Rock",
+)
 NOW = "2024-05-10 12:00"
 
 
@@ -64,19 +88,29 @@ def duration(seconds: int) -> str:
 
 
 def seed(conn: sqlite3.Connection) -> None:
-    conn.executemany("INSERT INTO songs (title, artist, album, seconds, added) VALUES "
-                     "(?, ?, ?, ?, ?)", SONGS)
+    conn.executemany(
+        "INSERT INTO songs (title, artist, album, seconds, added) VALUES (?, ?, ?, ?, ?)", SONGS
+    )
     for name, created, titles in PLAYLISTS:
-        pid = conn.execute("INSERT INTO playlists (name, created) VALUES (?, ?)",
-                           (name, created)).lastrowid
+        pid = conn.execute(
+            "INSERT INTO playlists (name, created) VALUES (?, ?)", (name, created)
+        ).lastrowid
         conn.executemany(
             "INSERT INTO playlist_songs SELECT ?, id, ? FROM songs WHERE title = ?",
-            [(pid, position, title) for position, title in enumerate(titles)])
+            [(pid, position, title) for position, title in enumerate(titles)],
+        )
     title, position = NOW_PLAYING
     song = conn.execute("SELECT id FROM songs WHERE title = ?", (title,)).fetchone()[0]
-    queue = ",".join(str(r[0]) for r in conn.execute(
-        "SELECT id FROM songs ORDER BY added DESC"))
-    conn.executemany("INSERT INTO settings VALUES ('pimusic', ?, ?)", [
-        ("song", str(song)), ("paused", "0"), ("position", str(position)),
-        ("queue", queue), ("source", "tracks"), ("sort:tracks", DEFAULT_SORT["tracks"]),
-        ("equalizer", "Normal")])
+    queue = ",".join(str(r[0]) for r in conn.execute("SELECT id FROM songs ORDER BY added DESC"))
+    conn.executemany(
+        "INSERT INTO settings VALUES ('pimusic', ?, ?)",
+        [
+            ("song", str(song)),
+            ("paused", "0"),
+            ("position", str(position)),
+            ("queue", queue),
+            ("source", "tracks"),
+            ("sort:tracks", DEFAULT_SORT["tracks"]),
+            ("equalizer", "Normal"),
+        ],
+    )

@@ -11,8 +11,9 @@ def _row(solver: MobileSolver, text: str) -> Plan:
     yield from solver.tap(lambda e: e.text == text and e.cls == "TextView", text)
 
 
-def playing(solver: MobileSolver, title: str, artist: str | None = None,
-            playlist: str | None = None) -> Plan:
+def playing(
+    solver: MobileSolver, title: str, artist: str | None = None, playlist: str | None = None
+) -> Plan:
     if playlist is not None:
         yield from solver.tap_named("PLAYLISTS")
         yield from _row(solver, playlist)
@@ -55,5 +56,9 @@ def playlist(solver: MobileSolver, name: str) -> Plan:
     yield "finish()"
 
 
-PLANS = {"pimusic_playing": playing, "pimusic_paused_at": paused_at,
-         "pimusic_sorted": sorted_by, "pimusic_playlist": playlist}
+PLANS = {
+    "pimusic_playing": playing,
+    "pimusic_paused_at": paused_at,
+    "pimusic_sorted": sorted_by,
+    "pimusic_playlist": playlist,
+}

@@ -22,16 +22,37 @@ TIME_ZONE = "GMT+08:00 China Standard Time"
 TIME_ZONE_ID = "Asia/Shanghai"
 BROWSERS = ("Chrome", "Firefox")
 # Google's text-to-speech engine's languages (a sample), "Use system language" first.
-TTS_LANGUAGES = ("Use system language", "Chinese (China)", "Chinese (Taiwan)",
-                 "English (United Kingdom)", "English (United States)", "French (France)",
-                 "German (Germany)", "Japanese (Japan)", "Korean (South Korea)",
-                 "Spanish (Spain)", "Spanish (United States)")
+TTS_LANGUAGES = (
+    "Use system language",
+    "Chinese (China)",
+    "Chinese (Taiwan)",
+    "English (United Kingdom)",
+    "English (United States)",
+    "French (France)",
+    "German (Germany)",
+    "Japanese (Japan)",
+    "Korean (South Korea)",
+    "Spanish (Spain)",
+    "Spanish (United States)",
+)
 # Locales offered by "Add a language" (Android names each in its own language).
-LOCALES = ("Deutsch (Deutschland)", "English (Australia)", "English (United Kingdom)",
-           "English (United States)", "Español (España)", "Español (Estados Unidos)",
-           "Español (México)", "Français (France)", "Italiano (Italia)", "日本語 (日本)",
-           "한국어 (대한민국)", "Português (Brasil)", "Русский (Россия)", "中文 (简体)",
-           "中文 (繁體)")
+LOCALES = (
+    "Deutsch (Deutschland)",
+    "English (Australia)",
+    "English (United Kingdom)",
+    "English (United States)",
+    "Español (España)",
+    "Español (Estados Unidos)",
+    "Español (México)",
+    "Français (France)",
+    "Italiano (Italia)",
+    "日本語 (日本)",
+    "한국어 (대한민국)",
+    "Português (Brasil)",
+    "Русский (Россия)",
+    "中文 (简体)",
+    "中文 (繁體)",
+)
 VOLUMES = {  # key -> (title, lowest level, highest level); Android's emulator has 8 steps
     "media_volume": ("Media volume", 0, 7),
     "call_volume": ("Call volume", 1, 7),
@@ -39,20 +60,47 @@ VOLUMES = {  # key -> (title, lowest level, highest level); Android's emulator h
     "alarm_volume": ("Alarm volume", 1, 7),
 }
 BRIGHTNESS_STEPS = tuple(range(0, 101, 10))
-SWITCHES = ("airplane_mode", "wifi", "wifi_auto", "notify_open_networks", "bluetooth",
-            "battery_percentage", "battery_saver", "dark_theme", "adaptive_brightness",
-            "ring_vibration", "haptics", "auto_time", "auto_zone")
+SWITCHES = (
+    "airplane_mode",
+    "wifi",
+    "wifi_auto",
+    "notify_open_networks",
+    "bluetooth",
+    "battery_percentage",
+    "battery_saver",
+    "dark_theme",
+    "adaptive_brightness",
+    "ring_vibration",
+    "haptics",
+    "auto_time",
+    "auto_zone",
+)
 
 SETTINGS = {
-    "airplane_mode": "0", "wifi": "1", "wifi_auto": "1", "notify_open_networks": "0",
-    "private_dns_mode": "Automatic", "private_dns_host": "",
-    "bluetooth": "1", "bt_name": DEVICE_NAME,
-    "battery_percentage": "0", "battery_saver": "0",
-    "dark_theme": "0", "adaptive_brightness": "1", "brightness": "50",
-    "media_volume": "5", "call_volume": "5", "ring_volume": "5", "alarm_volume": "5",
-    "ring_vibration": "1", "haptics": "1",
-    "auto_time": "1", "auto_zone": "1", "date": "2024-05-10",
-    "tts_language": TTS_LANGUAGES[0], "default_browser": "Chrome",
+    "airplane_mode": "0",
+    "wifi": "1",
+    "wifi_auto": "1",
+    "notify_open_networks": "0",
+    "private_dns_mode": "Automatic",
+    "private_dns_host": "",
+    "bluetooth": "1",
+    "bt_name": DEVICE_NAME,
+    "battery_percentage": "0",
+    "battery_saver": "0",
+    "dark_theme": "0",
+    "adaptive_brightness": "1",
+    "brightness": "50",
+    "media_volume": "5",
+    "call_volume": "5",
+    "ring_volume": "5",
+    "alarm_volume": "5",
+    "ring_vibration": "1",
+    "haptics": "1",
+    "auto_time": "1",
+    "auto_zone": "1",
+    "date": "2024-05-10",
+    "tts_language": TTS_LANGUAGES[0],
+    "default_browser": "Chrome",
 }
 # Installed apps: name, package, storage (MB), notifications allowed.
 APPS = (
@@ -74,9 +122,15 @@ APPS = (
     ("Settings", "com.android.settings", 30.2, 1),
     ("Zoom", "us.zoom.videomeetings", 588.3, 1),
 )
-STORAGE_OTHER = (("Images", "12 MB"), ("Videos", "0 B"), ("Audio", "0 B"),
-                 ("Documents & other", "5.6 MB"), ("Games", "0 B"), ("Trash", "0 B"),
-                 ("System", "6.3 GB"))
+STORAGE_OTHER = (
+    ("Images", "12 MB"),
+    ("Videos", "0 B"),
+    ("Audio", "0 B"),
+    ("Documents & other", "5.6 MB"),
+    ("Games", "0 B"),
+    ("Trash", "0 B"),
+    ("System", "6.3 GB"),
+)
 TOTAL_STORAGE = "64 GB"
 
 SCHEMA = """
@@ -88,8 +142,10 @@ CREATE TABLE settings_languages (position INTEGER PRIMARY KEY, name TEXT NOT NUL
 
 def seed(conn: sqlite3.Connection) -> None:
     conn.executemany("INSERT INTO settings VALUES ('settings', ?, ?)", SETTINGS.items())
-    conn.executemany("INSERT INTO settings_apps VALUES (?, ?, ?, ?)",
-                     [(package, name, size, allowed) for name, package, size, allowed in APPS])
+    conn.executemany(
+        "INSERT INTO settings_apps VALUES (?, ?, ?, ?)",
+        [(package, name, size, allowed) for name, package, size, allowed in APPS],
+    )
     conn.execute("INSERT INTO settings_languages VALUES (1, 'English (United States)')")
 
 

@@ -16,10 +16,11 @@ AUTO_WIFI = f"Turn on {WIFI} automatically"
 WHERE: dict[str, tuple[tuple[str, ...], str]] = {
     "airplane_mode": (("Network & internet",), "switch:Airplane mode"),
     "wifi": (("Network & internet", "Internet"), f"switch:{WIFI}"),
-    "wifi_auto": (("Network & internet", "Internet", "Network preferences"),
-                  f"switch:{AUTO_WIFI}"),
-    "bluetooth": (("Connected devices", "Connection preferences", "Bluetooth"),
-                  "switch:Use Bluetooth"),
+    "wifi_auto": (("Network & internet", "Internet", "Network preferences"), f"switch:{AUTO_WIFI}"),
+    "bluetooth": (
+        ("Connected devices", "Connection preferences", "Bluetooth"),
+        "switch:Use Bluetooth",
+    ),
     "bt_name": (("Connected devices", "Pair new device"), "rename"),
     "battery_percentage": (("Battery",), "switch:Battery percentage"),
     "battery_saver": (("Battery",), "switch:Battery Saver"),
@@ -31,8 +32,10 @@ WHERE: dict[str, tuple[tuple[str, ...], str]] = {
     "auto_time": (("System", "Date & time"), "switch:Set time automatically"),
     "date": (("System", "Date & time"), "date"),
     "default_browser": (("Apps", "Default apps", "Browser app"), "choice"),
-    **{key: (("Sound & vibration",), f"step:{title} {{}}") for key, (title, _low, _high)
-       in VOLUMES.items()},
+    **{
+        key: (("Sound & vibration",), f"step:{title} {{}}")
+        for key, (title, _low, _high) in VOLUMES.items()
+    },
 }
 
 
@@ -92,8 +95,10 @@ def _month(text: str) -> dt.date | None:
 
 def private_dns(solver: MobileSolver, host: str) -> Plan:
     yield from go(solver, ("Network & internet", "Private DNS"))
-    yield from solver.tap(lambda e: e.cls == "RadioButton"
-                          and e.text == "Private DNS provider hostname", "hostname mode")
+    yield from solver.tap(
+        lambda e: e.cls == "RadioButton" and e.text == "Private DNS provider hostname",
+        "hostname mode",
+    )
     yield from solver.fill("Enter hostname of DNS provider", host)
     yield from solver.tap_named("Save")
     yield "finish()"
@@ -101,8 +106,13 @@ def private_dns(solver: MobileSolver, host: str) -> Plan:
 
 def tts_language(solver: MobileSolver, language: str) -> Plan:
     yield from go(solver, ("System", "Languages", "Text-to-speech output", "Language"))
-    yield from solver.tap(lambda e: not e.editable and any(
-        t == language or t.startswith(language + " (") for t in (e.text, e.content)), language)
+    yield from solver.tap(
+        lambda e: (
+            not e.editable
+            and any(t == language or t.startswith(language + " (") for t in (e.text, e.content))
+        ),
+        language,
+    )
     yield "finish()"
 
 
@@ -130,6 +140,11 @@ def app_installed(solver: MobileSolver, package: str, installed: bool) -> Plan:
     yield "finish()"
 
 
-PLANS = {"device_setting": device_setting, "private_dns": private_dns,
-         "tts_language": tts_language, "system_language": system_language,
-         "app_notifications": app_notifications, "app_installed": app_installed}
+PLANS = {
+    "device_setting": device_setting,
+    "private_dns": private_dns,
+    "tts_language": tts_language,
+    "system_language": system_language,
+    "app_notifications": app_notifications,
+    "app_installed": app_installed,
+}

@@ -10,7 +10,17 @@ from vab_gym.envs.mobile.apps import PhoneApp
 from vab_gym.envs.mobile.apps.zoom import data, goals, plans, screens, train
 
 APP = PhoneApp(
-    key="zoom", title="Zoom", start="/zoom", package="us.zoom.videomeetings",
-    folder=Path(__file__).parent, routes=screens.routes, schema=data.SCHEMA, seed=data.seed,
-    goals=goals.GOALS, plans=plans.PLANS, prototypes=train.PROTOTYPES, ground=train.ground,
-    vary=train.vary)
+    key="zoom",
+    title="Zoom",
+    start="/zoom",
+    package="us.zoom.videomeetings",
+    folder=Path(__file__).parent,
+    routes=screens.routes,
+    schema=data.SCHEMA,
+    seed=data.seed,
+    goals=goals.GOALS,
+    plans=plans.PLANS,
+    prototypes=train.PROTOTYPES,
+    ground=train.ground,
+    vary=train.vary,
+)

@@ -13,11 +13,19 @@ import sqlite3
 AUTO_AUDIO = ("Off", "WiFi or cellular data", "WiFi only")
 SKIN_TONES = ("Default", "Light", "Medium-light", "Medium", "Medium-dark", "Dark")
 SWITCHES = {  # settings key -> the Meetings settings row
-    "mute_mic": "Always mute my microphone", "video_off": "Always turn off my video",
-    "connected_time": "Show my connected time", "names_in_video": "Show names when video is off",
+    "mute_mic": "Always mute my microphone",
+    "video_off": "Always turn off my video",
+    "connected_time": "Show my connected time",
+    "names_in_video": "Show names when video is off",
 }
-SETTINGS = {"auto_connect_audio": "Off", "reaction_skin_tone": "Default", "mute_mic": "0",
-            "video_off": "0", "connected_time": "0", "names_in_video": "1"}
+SETTINGS = {
+    "auto_connect_audio": "Off",
+    "reaction_skin_tone": "Default",
+    "mute_mic": "0",
+    "video_off": "0",
+    "connected_time": "0",
+    "names_in_video": "1",
+}
 DEFAULT_NAME = "sdk_gphone64_x86_64"
 
 SCHEMA = """

@@ -9,8 +9,10 @@ from vab_gym.core.actions import format_call
 from vab_gym.envs.mobile.solver import MobileSolver, NotOnScreen
 
 Plan = Iterator[str]
-OPTION_ROWS = {"auto_connect_audio": "Auto-connect to audio",
-               "reaction_skin_tone": "Reaction skin tone"}
+OPTION_ROWS = {
+    "auto_connect_audio": "Auto-connect to audio",
+    "reaction_skin_tone": "Reaction skin tone",
+}
 
 
 def join_option(solver: MobileSolver, title: str, on: bool) -> Plan:
@@ -23,8 +25,13 @@ def join_option(solver: MobileSolver, title: str, on: bool) -> Plan:
         yield format_call("tap", [switch])
 
 
-def zoom_join(solver: MobileSolver, meeting_id: str, name: str | None = None,
-              no_audio: bool | None = None, no_video: bool | None = None) -> Plan:
+def zoom_join(
+    solver: MobileSolver,
+    meeting_id: str,
+    name: str | None = None,
+    no_audio: bool | None = None,
+    no_video: bool | None = None,
+) -> Plan:
     if not solver.on_screen("Meeting ID"):
         if solver.on_screen("Join with a meeting ID"):
             yield from solver.tap_named("Join with a meeting ID")

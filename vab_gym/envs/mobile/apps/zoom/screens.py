@@ -36,8 +36,10 @@ async def home(request: Request) -> Response:
 async def start_join(request: Request) -> Response:
     """The start screen's "Join a Meeting": an empty meeting ID, not joined."""
     with database(request) as conn:
-        conn.execute("UPDATE zoom_join SET meeting_id = '', link_name = '', link_mode = 0, "
-                     "joined = 0 WHERE id = 1")
+        conn.execute(
+            "UPDATE zoom_join SET meeting_id = '', link_name = '', link_mode = 0, "
+            "joined = 0 WHERE id = 1"
+        )
     return redirect("/zoom/join")
 
 
@@ -46,9 +48,13 @@ async def join_page(request: Request) -> Response:
         join = _join(conn)
     if join["joined"]:
         return redirect("/zoom/meeting")
-    return page(request, "zoom/join.html", join=join,
-                shown_id=data.meeting_id_text(join["meeting_id"]),
-                error=request.query_params.get("error") == "1")
+    return page(
+        request,
+        "zoom/join.html",
+        join=join,
+        shown_id=data.meeting_id_text(join["meeting_id"]),
+        error=request.query_params.get("error") == "1",
+    )
 
 
 async def join_change(request: Request) -> Response:
@@ -72,8 +78,7 @@ async def join_change(request: Request) -> Response:
         elif what == "mode":
             conn.execute("UPDATE zoom_join SET link_mode = 1 - link_mode WHERE id = 1")
         elif what == "go":
-            ready = join["link_name"].strip() if join["link_mode"] else \
-                len(join["meeting_id"]) >= 9
+            ready = join["link_name"].strip() if join["link_mode"] else len(join["meeting_id"]) >= 9
             if not ready or not join["name"].strip():
                 return redirect("/zoom/join?error=1")
             conn.execute("UPDATE zoom_join SET joined = 1 WHERE id = 1")
@@ -86,8 +91,9 @@ async def meeting(request: Request) -> Response:
         join = _join(conn)
     if not join["joined"]:
         return redirect("/zoom/join")
-    return page(request, "zoom/meeting.html", join=join,
-                shown_id=data.meeting_id_text(join["meeting_id"]))
+    return page(
+        request, "zoom/meeting.html", join=join, shown_id=data.meeting_id_text(join["meeting_id"])
+    )
 
 
 async def leave(request: Request) -> Response:
@@ -99,21 +105,34 @@ async def leave(request: Request) -> Response:
 async def settings_page(request: Request) -> Response:
     section = request.path_params.get("section", "")
     with database(request) as conn:
-        values = {r["key"]: r["value"] for r in conn.execute(
-            "SELECT key, value FROM settings WHERE app = 'zoom'")}
-    options = {"audio": ("Auto-connect to audio", "auto_connect_audio", data.AUTO_AUDIO),
-               "skin": ("Reaction skin tone", "reaction_skin_tone", data.SKIN_TONES)}
+        values = {
+            r["key"]: r["value"]
+            for r in conn.execute("SELECT key, value FROM settings WHERE app = 'zoom'")
+        }
+    options = {
+        "audio": ("Auto-connect to audio", "auto_connect_audio", data.AUTO_AUDIO),
+        "skin": ("Reaction skin tone", "reaction_skin_tone", data.SKIN_TONES),
+    }
     if section and section not in ("meetings", *options):
         return redirect("/zoom/settings")
-    return page(request, "zoom/settings.html", section=section, values=values,
-                switches=data.SWITCHES, options=options.get(section))
+    return page(
+        request,
+        "zoom/settings.html",
+        section=section,
+        values=values,
+        switches=data.SWITCHES,
+        options=options.get(section),
+    )
 
 
 async def settings_change(request: Request) -> Response:
     form = await request.form()
     key, value = str(form.get("key", "")), str(form.get("value", ""))
-    allowed = {"auto_connect_audio": data.AUTO_AUDIO, "reaction_skin_tone": data.SKIN_TONES,
-               **{k: ("0", "1") for k in data.SWITCHES}}
+    allowed = {
+        "auto_connect_audio": data.AUTO_AUDIO,
+        "reaction_skin_tone": data.SKIN_TONES,
+        **{k: ("0", "1") for k in data.SWITCHES},
+    }
     with database(request) as conn:
         if value in allowed.get(key, ()):
             put_setting(conn, "zoom", key, value)

@@ -46,8 +46,19 @@ from .pages import build_templates, render
 from .web import database
 
 STATIC = Path(__file__).parent.parent / "static"
-PARTS = (storefront, cart, account, address_book, account_orders, wishlist,
-         admin, admin_orders, admin_catalog, admin_customers, reports)
+PARTS = (
+    storefront,
+    cart,
+    account,
+    address_book,
+    account_orders,
+    wishlist,
+    admin,
+    admin_orders,
+    admin_catalog,
+    admin_customers,
+    reports,
+)
 
 __all__ = ["US_STATES", "create_app"]
 
@@ -63,18 +74,27 @@ async def not_found(request: Request, exc: Exception) -> Response:
 def routes() -> list[BaseRoute]:
     """Every part's routes, then the static files, then the storefront's catch-all
     ``/{path}.html`` (a category or product page)."""
-    return [*(route for part in PARTS for route in part.ROUTES),
-            Mount("/static", StaticFiles(directory=STATIC), name="static"),
-            storefront.CATCH_ALL]
+    return [
+        *(route for part in PARTS for route in part.ROUTES),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        storefront.CATCH_ALL,
+    ]
 
 
 def create_app(db_path: str | Path, secret_key: str | None = None) -> Starlette:
     """The shop over the SQLite database at ``db_path`` (built by :func:`catalog.build`)."""
     app = Starlette(
         routes=routes(),
-        middleware=[Middleware(SessionMiddleware, secret_key=secret_key or secrets.token_hex(16),
-                               session_cookie="shop_session", same_site="lax")],
-        exception_handlers={404: not_found, 405: not_found})
+        middleware=[
+            Middleware(
+                SessionMiddleware,
+                secret_key=secret_key or secrets.token_hex(16),
+                session_cookie="shop_session",
+                same_site="lax",
+            )
+        ],
+        exception_handlers={404: not_found, 405: not_found},
+    )
     app.state.db_path = str(db_path)
     app.state.templates = build_templates()
     return app

@@ -25,41 +25,62 @@ from .web import flash, to_int
 
 def order_ship_to(conn: sqlite3.Connection, order_ids: list[int]) -> dict[int, str]:
     marks = ",".join("?" * len(order_ids)) or "NULL"
-    return {r["order_id"]: f"{r['firstname']} {r['lastname']}" for r in conn.execute(
-        f"SELECT * FROM order_addresses WHERE type = 'shipping' AND order_id IN ({marks})",
-        order_ids)}
+    return {
+        r["order_id"]: f"{r['firstname']} {r['lastname']}"
+        for r in conn.execute(
+            f"SELECT * FROM order_addresses WHERE type = 'shipping' AND order_id IN ({marks})",
+            order_ids,
+        )
+    }
 
 
 @customer_page
 async def order_history(request: Request, conn: Connection, customer: Row) -> Response:
     limit = to_int(request.query_params.get("limit"), 10)
     limit = limit if limit in (10, 20, 50) else 10
-    total = conn.execute("SELECT COUNT(*) FROM orders WHERE customer_id = ?",
-                         (customer["id"],)).fetchone()[0]
+    total = conn.execute(
+        "SELECT COUNT(*) FROM orders WHERE customer_id = ?", (customer["id"],)
+    ).fetchone()[0]
     pages = max(1, math.ceil(total / limit))
     page = min(max(1, to_int(request.query_params.get("p"), 1) or 1), pages)
-    orders = conn.execute("SELECT * FROM orders WHERE customer_id = ? ORDER BY id DESC "
-                          "LIMIT ? OFFSET ?", (customer["id"], limit,
-                                               (page - 1) * limit)).fetchall()
-    return render(request, conn, "account/orders.html", orders=orders, total=total,
-                  page=page, pages=pages, limit=limit, section="orders",
-                  ship_to=order_ship_to(conn, [o["id"] for o in orders]))
+    orders = conn.execute(
+        "SELECT * FROM orders WHERE customer_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
+        (customer["id"], limit, (page - 1) * limit),
+    ).fetchall()
+    return render(
+        request,
+        conn,
+        "account/orders.html",
+        orders=orders,
+        total=total,
+        page=page,
+        pages=pages,
+        limit=limit,
+        section="orders",
+        ship_to=order_ship_to(conn, [o["id"] for o in orders]),
+    )
 
 
 def order_details(conn: sqlite3.Connection, order_id: int | None) -> dict[str, Any] | None:
     order = conn.execute("SELECT * FROM orders WHERE id = ?", (order_id,)).fetchone()
     if order is None:
         return None
-    addresses = {r["type"]: r for r in conn.execute(
-        "SELECT * FROM order_addresses WHERE order_id = ?", (order_id,))}
+    addresses = {
+        r["type"]: r
+        for r in conn.execute("SELECT * FROM order_addresses WHERE order_id = ?", (order_id,))
+    }
     return {
         "order": order,
-        "items": conn.execute("SELECT i.*, p.url_key FROM order_items i LEFT JOIN products p "
-                              "ON p.id = i.product_id WHERE i.order_id = ? ORDER BY i.id",
-                              (order_id,)).fetchall(),
-        "history": conn.execute("SELECT * FROM order_history WHERE order_id = ? "
-                                "ORDER BY created_at, id", (order_id,)).fetchall(),
-        "shipping": addresses.get("shipping"), "billing": addresses.get("billing"),
+        "items": conn.execute(
+            "SELECT i.*, p.url_key FROM order_items i LEFT JOIN products p "
+            "ON p.id = i.product_id WHERE i.order_id = ? ORDER BY i.id",
+            (order_id,),
+        ).fetchall(),
+        "history": conn.execute(
+            "SELECT * FROM order_history WHERE order_id = ? ORDER BY created_at, id", (order_id,)
+        ).fetchall(),
+        "shipping": addresses.get("shipping"),
+        "billing": addresses.get("billing"),
     }
 
 
@@ -78,11 +99,13 @@ async def reorder(request: Request, conn: Connection, customer: Row) -> Response
     if details is None or details["order"]["customer_id"] != customer["id"]:
         return redirect("/sales/order/history/")
     for item in details["items"]:
-        product = conn.execute("SELECT * FROM products WHERE id = ? AND status = 1",
-                               (item["product_id"],)).fetchone()
+        product = conn.execute(
+            "SELECT * FROM products WHERE id = ? AND status = 1", (item["product_id"],)
+        ).fetchone()
         if product and product["is_in_stock"]:
-            add_to_cart(conn, cart_owner(request), product["id"], item["qty"],
-                        options_of(item["options"]))
+            add_to_cart(
+                conn, cart_owner(request), product["id"], item["qty"], options_of(item["options"])
+            )
     return redirect("/checkout/cart/")
 
 

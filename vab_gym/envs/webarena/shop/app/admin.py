@@ -33,11 +33,14 @@ async def admin_login(request: Request) -> Response:
     password = str(form.get("login[password]", ""))
     target = local_path(str(form.get("next", "")), "/admin/dashboard/")
     with database(request) as conn:
-        user = conn.execute("SELECT * FROM admin_users WHERE username = ?",
-                            (username,)).fetchone()
+        user = conn.execute("SELECT * FROM admin_users WHERE username = ?", (username,)).fetchone()
     if user is None or not catalog.verify_password(password, user["password_hash"]):
-        flash(request, "The account sign-in was incorrect or your account is disabled "
-              "temporarily. Please wait and try again later.", "error")
+        flash(
+            request,
+            "The account sign-in was incorrect or your account is disabled "
+            "temporarily. Please wait and try again later.",
+            "error",
+        )
         return redirect(target if target.startswith("/admin") else "/admin/")
     request.session["admin_id"] = user["id"]
     return redirect(target if target not in ("/admin", "/admin/") else "/admin/dashboard/")
@@ -57,23 +60,33 @@ async def admin_home(request: Request) -> Response:
 @admin_page
 async def admin_dashboard(request: Request) -> Response:
     with database(request) as conn:
-        totals = conn.execute("SELECT COALESCE(SUM(grand_total), 0) AS lifetime, "
-                              "COALESCE(AVG(grand_total), 0) AS average, COUNT(*) AS orders "
-                              "FROM orders WHERE status != 'canceled'").fetchone()
+        totals = conn.execute(
+            "SELECT COALESCE(SUM(grand_total), 0) AS lifetime, "
+            "COALESCE(AVG(grand_total), 0) AS average, COUNT(*) AS orders "
+            "FROM orders WHERE status != 'canceled'"
+        ).fetchone()
         return render_admin(
-            request, conn, "dashboard.html", totals=totals,
+            request,
+            conn,
+            "dashboard.html",
+            totals=totals,
             customers=conn.execute("SELECT COUNT(*) FROM customers").fetchone()[0],
             last_orders=conn.execute("SELECT * FROM orders ORDER BY id DESC LIMIT 5").fetchall(),
-            top_terms=conn.execute("SELECT * FROM search_terms ORDER BY popularity DESC, id "
-                                   "LIMIT 5").fetchall(),
-            last_terms=conn.execute("SELECT * FROM search_terms ORDER BY updated_at DESC, id "
-                                    "DESC LIMIT 5").fetchall(),
+            top_terms=conn.execute(
+                "SELECT * FROM search_terms ORDER BY popularity DESC, id LIMIT 5"
+            ).fetchall(),
+            last_terms=conn.execute(
+                "SELECT * FROM search_terms ORDER BY updated_at DESC, id DESC LIMIT 5"
+            ).fetchall(),
             bestsellers=conn.execute(
                 "SELECT i.name, i.product_id, SUM(i.qty) AS qty, MAX(i.price) AS price FROM "
                 "order_items i JOIN orders o ON o.id = i.order_id WHERE o.status != 'canceled' "
-                "GROUP BY i.product_id ORDER BY qty DESC, i.product_id LIMIT 5").fetchall(),
-            new_customers=conn.execute("SELECT * FROM customers ORDER BY id DESC LIMIT 5")
-            .fetchall())
+                "GROUP BY i.product_id ORDER BY qty DESC, i.product_id LIMIT 5"
+            ).fetchall(),
+            new_customers=conn.execute(
+                "SELECT * FROM customers ORDER BY id DESC LIMIT 5"
+            ).fetchall(),
+        )
 
 
 @dataclass
@@ -85,8 +98,9 @@ class GridQuery:
     params: list[Any] = field(default_factory=list)
     shown: list[tuple[str, str, str]] = field(default_factory=list)
 
-    def contains(self, text: str, columns: tuple[str, ...], label: str = "Keyword",
-                 param: str = "search") -> None:
+    def contains(
+        self, text: str, columns: tuple[str, ...], label: str = "Keyword", param: str = "search"
+    ) -> None:
         """Keep rows where any of ``columns`` contains ``text`` (nothing when it is empty)."""
         if not (text := text.strip()):
             return
@@ -111,18 +125,19 @@ class Grid:
     pages: int
 
 
-def admin_grid(request: Request, conn: sqlite3.Connection, select: str, query: GridQuery,
-               order_by: str) -> Grid:
+def admin_grid(
+    request: Request, conn: sqlite3.Connection, select: str, query: GridQuery, order_by: str
+) -> Grid:
     """The request's page (``p``) of ``select`` filtered by ``query``, ``ADMIN_PAGE_SIZE``
     rows a page."""
     clause = f" WHERE {' AND '.join(query.where)}" if query.where else ""
-    total = conn.execute(f"SELECT COUNT(*) FROM ({select}{clause})",
-                         query.params).fetchone()[0]
+    total = conn.execute(f"SELECT COUNT(*) FROM ({select}{clause})", query.params).fetchone()[0]
     pages = max(1, math.ceil(total / ADMIN_PAGE_SIZE))
     page = min(max(1, to_int(request.query_params.get("p"), 1) or 1), pages)
-    rows = conn.execute(f"{select}{clause} ORDER BY {order_by} LIMIT ? OFFSET ?",
-                        [*query.params, ADMIN_PAGE_SIZE, (page - 1) * ADMIN_PAGE_SIZE]
-                        ).fetchall()
+    rows = conn.execute(
+        f"{select}{clause} ORDER BY {order_by} LIMIT ? OFFSET ?",
+        [*query.params, ADMIN_PAGE_SIZE, (page - 1) * ADMIN_PAGE_SIZE],
+    ).fetchall()
     return Grid(rows, total, page, pages)
 
 

@@ -28,30 +28,45 @@ async def admin_products(request: Request) -> Response:
     query = GridQuery()
     query.contains(q.get("search", ""), ("p.name", "p.sku"))
     if (status := to_int(q.get("status"))) in (1, 2):
-        query.require("p.status = ?", status, "Status", "Enabled" if status == 1 else "Disabled",
-                      "status")
-    sort = {"id": "p.id", "name": "p.name", "price": "p.price", "qty": "p.qty",
-            "sku": "p.sku"}.get(q.get("sort", ""), "p.id")
+        query.require(
+            "p.status = ?", status, "Status", "Enabled" if status == 1 else "Disabled", "status"
+        )
+    sort = {"id": "p.id", "name": "p.name", "price": "p.price", "qty": "p.qty", "sku": "p.sku"}.get(
+        q.get("sort", ""), "p.id"
+    )
     direction = "DESC" if q.get("dir") == "desc" else "ASC"
     with database(request) as conn:
-        grid = admin_grid(request, conn, "SELECT p.*, c.name AS category FROM products p JOIN "
-                          "categories c ON c.id = p.category_id", query,
-                          f"{sort} {direction}, p.id")
+        grid = admin_grid(
+            request,
+            conn,
+            "SELECT p.*, c.name AS category FROM products p JOIN "
+            "categories c ON c.id = p.category_id",
+            query,
+            f"{sort} {direction}, p.id",
+        )
         return render_admin(request, conn, "products.html", grid=grid, filters=query.shown)
 
 
 @admin_page
 async def admin_product_edit(request: Request) -> Response:
     with database(request) as conn:
-        product = conn.execute("SELECT * FROM products WHERE id = ?",
-                               (to_int(request.path_params["id"]),)).fetchone()
+        product = conn.execute(
+            "SELECT * FROM products WHERE id = ?", (to_int(request.path_params["id"]),)
+        ).fetchone()
         if product is None:
             flash(request, "This product doesn't exist.", "error")
             return redirect("/admin/catalog/product/")
-        options = conn.execute("SELECT * FROM product_options WHERE product_id = ? "
-                               "ORDER BY position", (product["id"],)).fetchall()
-        return render_admin(request, conn, "product_edit.html", product=product,
-                            options=options, crumbs=breadcrumbs(conn, product["category_id"]))
+        options = conn.execute(
+            "SELECT * FROM product_options WHERE product_id = ? ORDER BY position", (product["id"],)
+        ).fetchall()
+        return render_admin(
+            request,
+            conn,
+            "product_edit.html",
+            product=product,
+            options=options,
+            crumbs=breadcrumbs(conn, product["category_id"]),
+        )
 
 
 @admin_page
@@ -71,24 +86,35 @@ async def admin_product_save(request: Request) -> Response:
     with database(request) as conn:
         if not conn.execute("SELECT 1 FROM products WHERE id = ?", (product_id,)).fetchone():
             raise HTTPException(404)
-        clash = conn.execute("SELECT 1 FROM products WHERE sku = ? AND id != ?",
-                             (sku, product_id)).fetchone()
-        problem = ("The product name and SKU are required." if not name or not sku else
-                   "The SKU is already used by another product." if clash else
-                   "Please enter a valid price." if price is None else
-                   "Please enter a valid special price." if special_text and special is None
-                   else "Please enter a valid quantity." if qty is None or qty < 0 else
-                   "Please choose a stock status and a product status."
-                   if in_stock not in (0, 1) or status not in (1, 2) else None)
+        clash = conn.execute(
+            "SELECT 1 FROM products WHERE sku = ? AND id != ?", (sku, product_id)
+        ).fetchone()
+        problem = (
+            "The product name and SKU are required."
+            if not name or not sku
+            else "The SKU is already used by another product."
+            if clash
+            else "Please enter a valid price."
+            if price is None
+            else "Please enter a valid special price."
+            if special_text and special is None
+            else "Please enter a valid quantity."
+            if qty is None or qty < 0
+            else "Please choose a stock status and a product status."
+            if in_stock not in (0, 1) or status not in (1, 2)
+            else None
+        )
         if problem:
             flash(request, problem, "error")
             return redirect(back)
-        conn.execute("UPDATE products SET name = ?, sku = ?, price = ?, special_price = ?, "
-                     "qty = ?, is_in_stock = ?, status = ?, description = ? WHERE id = ?",
-                     (name, sku, price, special, qty, in_stock, status, description,
-                      product_id))
+        conn.execute(
+            "UPDATE products SET name = ?, sku = ?, price = ?, special_price = ?, "
+            "qty = ?, is_in_stock = ?, status = ?, description = ? WHERE id = ?",
+            (name, sku, price, special, qty, in_stock, status, description, product_id),
+        )
     flash(request, "You saved the product.")
     return redirect(back)
+
 
 REVIEW_STATUSES = ("Approved", "Pending", "Not Approved")
 
@@ -101,16 +127,32 @@ async def admin_reviews(request: Request) -> Response:
     status = "Pending" if pending_only else q.get("status", "")
     if status in REVIEW_STATUSES:
         query.require("r.status = ?", status, "Status", status, "status")
-    for key, column, label in (("product", "p.name", "Product"), ("sku", "p.sku", "SKU"),
-                               ("nickname", "r.nickname", "Nickname"),
-                               ("title", "r.title", "Title"), ("detail", "r.detail", "Review")):
+    for key, column, label in (
+        ("product", "p.name", "Product"),
+        ("sku", "p.sku", "SKU"),
+        ("nickname", "r.nickname", "Nickname"),
+        ("title", "r.title", "Title"),
+        ("detail", "r.detail", "Review"),
+    ):
         query.contains(q.get(key, ""), (column,), label, key)
     with database(request) as conn:
-        grid = admin_grid(request, conn, "SELECT r.*, p.name AS product_name, p.sku FROM "
-                          "reviews r JOIN products p ON p.id = r.product_id", query,
-                          "r.id DESC")
-        return render_admin(request, conn, "reviews.html", grid=grid, filters=query.shown,
-                            pending_only=pending_only, statuses=REVIEW_STATUSES)
+        grid = admin_grid(
+            request,
+            conn,
+            "SELECT r.*, p.name AS product_name, p.sku FROM "
+            "reviews r JOIN products p ON p.id = r.product_id",
+            query,
+            "r.id DESC",
+        )
+        return render_admin(
+            request,
+            conn,
+            "reviews.html",
+            grid=grid,
+            filters=query.shown,
+            pending_only=pending_only,
+            statuses=REVIEW_STATUSES,
+        )
 
 
 @admin_page
@@ -138,9 +180,11 @@ async def admin_reviews_mass(request: Request) -> Response:
 async def admin_review_edit(request: Request) -> Response:
     review_id = to_int(request.path_params["id"])
     with database(request) as conn:
-        review = conn.execute("SELECT r.*, p.name AS product_name, p.sku FROM reviews r JOIN "
-                              "products p ON p.id = r.product_id WHERE r.id = ?",
-                              (review_id,)).fetchone()
+        review = conn.execute(
+            "SELECT r.*, p.name AS product_name, p.sku FROM reviews r JOIN "
+            "products p ON p.id = r.product_id WHERE r.id = ?",
+            (review_id,),
+        ).fetchone()
         if review is None:
             flash(request, "The review was removed by another user or does not exist.", "error")
             return redirect("/admin/review/product/")
@@ -155,12 +199,15 @@ async def admin_review_edit(request: Request) -> Response:
             if status not in REVIEW_STATUSES or not all(values.values()):
                 flash(request, "Please fill in all fields.", "error")
                 return redirect(request.url.path)
-            conn.execute("UPDATE reviews SET status = ?, nickname = ?, title = ?, detail = ? "
-                         "WHERE id = ?", (status, *values.values(), review_id))
+            conn.execute(
+                "UPDATE reviews SET status = ?, nickname = ?, title = ?, detail = ? WHERE id = ?",
+                (status, *values.values(), review_id),
+            )
             flash(request, "You saved the review.")
             return redirect("/admin/review/product/")
-        return render_admin(request, conn, "review_edit.html", review=review,
-                            statuses=REVIEW_STATUSES)
+        return render_admin(
+            request, conn, "review_edit.html", review=review, statuses=REVIEW_STATUSES
+        )
 
 
 ROUTES = [

@@ -26,31 +26,47 @@ from .web import database, flash, to_int
 async def admin_customers(request: Request) -> Response:
     q = request.query_params
     query = GridQuery()
-    query.contains(q.get("search", ""), ("c.firstname || ' ' || c.lastname", "c.email",
-                                         "a.telephone"))
+    query.contains(
+        q.get("search", ""), ("c.firstname || ' ' || c.lastname", "c.email", "a.telephone")
+    )
     with database(request) as conn:
-        grid = admin_grid(request, conn, "SELECT c.*, a.telephone, a.postcode, a.region, "
-                          "a.country, a.city FROM customers c LEFT JOIN addresses a ON a.id = "
-                          "c.default_billing", query, "c.id")
+        grid = admin_grid(
+            request,
+            conn,
+            "SELECT c.*, a.telephone, a.postcode, a.region, "
+            "a.country, a.city FROM customers c LEFT JOIN addresses a ON a.id = "
+            "c.default_billing",
+            query,
+            "c.id",
+        )
         return render_admin(request, conn, "customers.html", grid=grid, filters=query.shown)
 
 
 @admin_page
 async def admin_customer_edit(request: Request) -> Response:
     with database(request) as conn:
-        customer = conn.execute("SELECT * FROM customers WHERE id = ?",
-                                (to_int(request.path_params["id"]),)).fetchone()
+        customer = conn.execute(
+            "SELECT * FROM customers WHERE id = ?", (to_int(request.path_params["id"]),)
+        ).fetchone()
         if customer is None:
             flash(request, "Something went wrong while editing the customer.", "error")
             return redirect("/admin/customer/index/")
         return render_admin(
-            request, conn, "customer_edit.html", customer=customer,
+            request,
+            conn,
+            "customer_edit.html",
+            customer=customer,
             addresses=addresses_of(conn, customer["id"]),
-            orders=conn.execute("SELECT * FROM orders WHERE customer_id = ? ORDER BY id DESC",
-                                (customer["id"],)).fetchall(),
-            reviews=conn.execute("SELECT r.*, p.name AS product_name FROM reviews r JOIN "
-                                 "products p ON p.id = r.product_id WHERE r.customer_id = ? "
-                                 "ORDER BY r.id DESC", (customer["id"],)).fetchall())
+            orders=conn.execute(
+                "SELECT * FROM orders WHERE customer_id = ? ORDER BY id DESC", (customer["id"],)
+            ).fetchall(),
+            reviews=conn.execute(
+                "SELECT r.*, p.name AS product_name FROM reviews r JOIN "
+                "products p ON p.id = r.product_id WHERE r.customer_id = ? "
+                "ORDER BY r.id DESC",
+                (customer["id"],),
+            ).fetchall(),
+        )
 
 
 @admin_page
@@ -58,16 +74,19 @@ async def admin_customer_save(request: Request) -> Response:
     form = await request.form()
     customer_id = to_int(request.path_params["id"])
     back = f"/admin/customer/index/edit/id/{customer_id}/"
-    values = {k: str(form.get(f"customer[{k}]", "")).strip()
-              for k in ("firstname", "lastname", "email")}
+    values = {
+        k: str(form.get(f"customer[{k}]", "")).strip() for k in ("firstname", "lastname", "email")
+    }
     with database(request) as conn:
         if not conn.execute("SELECT 1 FROM customers WHERE id = ?", (customer_id,)).fetchone():
             raise HTTPException(404)
         if problem := customer_details_problem(conn, values, customer_id):
             flash(request, problem, "error")
             return redirect(back)
-        conn.execute("UPDATE customers SET firstname = ?, lastname = ?, email = ? WHERE id = ?",
-                     (*values.values(), customer_id))
+        conn.execute(
+            "UPDATE customers SET firstname = ?, lastname = ?, email = ? WHERE id = ?",
+            (*values.values(), customer_id),
+        )
     flash(request, "You saved the customer.")
     return redirect(back)
 
@@ -79,13 +98,16 @@ async def admin_address_save(request: Request) -> Response:
     with database(request) as conn:
         address_id = to_int(request.path_params.get("id"))
         if address_id is not None:
-            row = conn.execute("SELECT customer_id FROM addresses WHERE id = ?",
-                               (address_id,)).fetchone()
+            row = conn.execute(
+                "SELECT customer_id FROM addresses WHERE id = ?", (address_id,)
+            ).fetchone()
             customer_id = row["customer_id"] if row else None
         else:
             customer_id = to_int(form.get("customer_id"))
-        if customer_id is None or not conn.execute("SELECT 1 FROM customers WHERE id = ?",
-                                                   (customer_id,)).fetchone():
+        if (
+            customer_id is None
+            or not conn.execute("SELECT 1 FROM customers WHERE id = ?", (customer_id,)).fetchone()
+        ):
             raise HTTPException(404)
         back = f"/admin/customer/index/edit/id/{customer_id}/#addresses"
         values = address_from_form(form, "address_")
@@ -95,8 +117,9 @@ async def admin_address_save(request: Request) -> Response:
         address_id = save_address(conn, customer_id, values, address_id)
         for column in ("default_billing", "default_shipping"):
             if form.get(column):
-                conn.execute(f"UPDATE customers SET {column} = ? WHERE id = ?",
-                             (address_id, customer_id))
+                conn.execute(
+                    f"UPDATE customers SET {column} = ? WHERE id = ?", (address_id, customer_id)
+                )
     flash(request, "You saved the address.")
     return redirect(back)
 

@@ -32,24 +32,39 @@ from .web import database, flash, parse_date, shop_now, to_int
 async def admin_orders(request: Request) -> Response:
     q = request.query_params
     query = GridQuery()
-    query.contains(q.get("search", ""), ("o.increment_id",
-                   "o.customer_firstname || ' ' || o.customer_lastname", "o.customer_email"))
+    query.contains(
+        q.get("search", ""),
+        (
+            "o.increment_id",
+            "o.customer_firstname || ' ' || o.customer_lastname",
+            "o.customer_email",
+        ),
+    )
     if (status := q.get("status", "")) in ORDER_STATUSES:
         query.require("o.status = ?", status, "Status", ORDER_STATUSES[status], "status")
     for key, op, label in (("from", ">=", "Purchase Date from"), ("to", "<=", "Purchase Date to")):
         if day := parse_date(q.get(key)):
-            query.require(f"substr(o.created_at, 1, 10) {op} ?", day.isoformat(), label,
-                          short_date(day), key)
-    sort = {"id": "o.id", "created_at": "o.created_at", "grand_total": "o.grand_total",
-            "status": "o.status"}.get(q.get("sort", ""), "o.id")
+            query.require(
+                f"substr(o.created_at, 1, 10) {op} ?", day.isoformat(), label, short_date(day), key
+            )
+    sort = {
+        "id": "o.id",
+        "created_at": "o.created_at",
+        "grand_total": "o.grand_total",
+        "status": "o.status",
+    }.get(q.get("sort", ""), "o.id")
     direction = "ASC" if q.get("dir") == "asc" else "DESC"
     with database(request) as conn:
         grid = admin_grid(
-            request, conn, "SELECT o.*, s.firstname || ' ' || s.lastname AS ship_name, "
+            request,
+            conn,
+            "SELECT o.*, s.firstname || ' ' || s.lastname AS ship_name, "
             "b.firstname || ' ' || b.lastname AS bill_name FROM orders o LEFT JOIN "
             "order_addresses s ON s.order_id = o.id AND s.type = 'shipping' LEFT JOIN "
-            "order_addresses b ON b.order_id = o.id AND b.type = 'billing'", query,
-            f"{sort} {direction}, o.id {direction}")
+            "order_addresses b ON b.order_id = o.id AND b.type = 'billing'",
+            query,
+            f"{sort} {direction}, o.id {direction}",
+        )
         return render_admin(request, conn, "orders.html", grid=grid, filters=query.shown)
 
 
@@ -57,8 +72,9 @@ def admin_order_context(conn: sqlite3.Connection, order_id: int | None) -> dict 
     details = order_details(conn, order_id)
     if details is None:
         return None
-    customer = conn.execute("SELECT * FROM customers WHERE id = ?",
-                            (details["order"]["customer_id"],)).fetchone()
+    customer = conn.execute(
+        "SELECT * FROM customers WHERE id = ?", (details["order"]["customer_id"],)
+    ).fetchone()
     return {**details, "customer": customer}
 
 
@@ -75,14 +91,30 @@ async def admin_order_view(request: Request) -> Response:
 
 ORDER_ACTIONS = {
     # action: (allowed from, new status, history comment, message)
-    "cancel": (("pending", "processing", "holded"), "canceled", "Order canceled.",
-               "You canceled the order."),
-    "hold": (("pending", "processing"), "holded", "Order put on hold.",
-             "You put the order on hold."),
-    "unhold": (("holded",), "processing", "Order released from hold.",
-               "You released the order from holding status."),
-    "complete": (("pending", "processing"), "complete", "Order shipped and completed.",
-                 "You completed the order."),
+    "cancel": (
+        ("pending", "processing", "holded"),
+        "canceled",
+        "Order canceled.",
+        "You canceled the order.",
+    ),
+    "hold": (
+        ("pending", "processing"),
+        "holded",
+        "Order put on hold.",
+        "You put the order on hold.",
+    ),
+    "unhold": (
+        ("holded",),
+        "processing",
+        "Order released from hold.",
+        "You released the order from holding status.",
+    ),
+    "complete": (
+        ("pending", "processing"),
+        "complete",
+        "Order shipped and completed.",
+        "You completed the order.",
+    ),
 }
 
 
@@ -103,8 +135,11 @@ async def admin_order_action(request: Request) -> Response:
                 flash(request, f"You cannot {action} this order.", "error")
                 return redirect(back)
             conn.execute("UPDATE orders SET status = ? WHERE id = ?", (status, order_id))
-            conn.execute("INSERT INTO order_history (order_id, status, comment, created_at) "
-                         "VALUES (?, ?, ?, ?)", (order_id, status, comment, now))
+            conn.execute(
+                "INSERT INTO order_history (order_id, status, comment, created_at) "
+                "VALUES (?, ?, ?, ?)",
+                (order_id, status, comment, now),
+            )
             flash(request, message)
         elif action == "addComment":
             comment = str(form.get("history[comment]", "")).strip()
@@ -113,10 +148,17 @@ async def admin_order_action(request: Request) -> Response:
                 flash(request, "Please enter a comment.", "error")
                 return redirect(back)
             conn.execute("UPDATE orders SET status = ? WHERE id = ?", (status, order_id))
-            conn.execute("INSERT INTO order_history (order_id, status, comment, "
-                         "is_customer_notified, created_at) VALUES (?, ?, ?, ?, ?)",
-                         (order_id, status, comment,
-                          int(bool(form.get("history[is_customer_notified]"))), now))
+            conn.execute(
+                "INSERT INTO order_history (order_id, status, comment, "
+                "is_customer_notified, created_at) VALUES (?, ?, ?, ?, ?)",
+                (
+                    order_id,
+                    status,
+                    comment,
+                    int(bool(form.get("history[is_customer_notified]"))),
+                    now,
+                ),
+            )
             flash(request, "The comment has been added to the order.")
         elif action == "addTrack":
             carrier = str(form.get("carrier", ""))
@@ -124,10 +166,16 @@ async def admin_order_action(request: Request) -> Response:
             if carrier not in CARRIERS or not number:
                 flash(request, "Please choose a carrier and enter a tracking number.", "error")
                 return redirect(back)
-            conn.execute("INSERT INTO order_history (order_id, status, comment, created_at) "
-                         "VALUES (?, ?, ?, ?)", (order_id, order["status"],
-                                                 f"Tracking number {number} for {carrier} "
-                                                 "assigned", now))
+            conn.execute(
+                "INSERT INTO order_history (order_id, status, comment, created_at) "
+                "VALUES (?, ?, ?, ?)",
+                (
+                    order_id,
+                    order["status"],
+                    f"Tracking number {number} for {carrier} assigned",
+                    now,
+                ),
+            )
             flash(request, "The tracking number has been added.")
         else:
             raise HTTPException(404)
@@ -138,8 +186,9 @@ async def admin_order_action(request: Request) -> Response:
 async def admin_order_address(request: Request) -> Response:
     address_id = to_int(request.path_params["address_id"])
     with database(request) as conn:
-        address = conn.execute("SELECT * FROM order_addresses WHERE id = ?",
-                               (address_id,)).fetchone()
+        address = conn.execute(
+            "SELECT * FROM order_addresses WHERE id = ?", (address_id,)
+        ).fetchone()
         if address is None:
             raise HTTPException(404)
         back = f"/admin/sales/order/view/order_id/{address['order_id']}/"
@@ -148,9 +197,11 @@ async def admin_order_address(request: Request) -> Response:
             if values is None:
                 flash(request, "Please fill in all required fields.", "error")
                 return redirect(request.url.path)
-            conn.execute(f"UPDATE order_addresses SET "
-                         f"{', '.join(f'{k} = ?' for k in ADDRESS_FIELDS)} WHERE id = ?",
-                         (*values.values(), address_id))
+            conn.execute(
+                f"UPDATE order_addresses SET "
+                f"{', '.join(f'{k} = ?' for k in ADDRESS_FIELDS)} WHERE id = ?",
+                (*values.values(), address_id),
+            )
             flash(request, "You updated the order address.")
             return redirect(back)
         return render_admin(request, conn, "order_address.html", address=address, back=back)
@@ -159,10 +210,17 @@ async def admin_order_address(request: Request) -> Response:
 ROUTES = [
     Route("/admin/sales/order/", admin_orders, methods=["GET"]),
     Route("/admin/sales/order/view/order_id/{order_id}/", admin_order_view, methods=["GET"]),
-    Route("/admin/sales/order/commentsHistory/order_id/{order_id}/active_tab/{tab}/",
-          admin_order_view, methods=["GET"]),
-    Route("/admin/sales/order/{action:str}/order_id/{order_id}/", admin_order_action,
-          methods=["POST"]),
-    Route("/admin/sales/order/address/address_id/{address_id}/", admin_order_address,
-          methods=["GET", "POST"]),
+    Route(
+        "/admin/sales/order/commentsHistory/order_id/{order_id}/active_tab/{tab}/",
+        admin_order_view,
+        methods=["GET"],
+    ),
+    Route(
+        "/admin/sales/order/{action:str}/order_id/{order_id}/", admin_order_action, methods=["POST"]
+    ),
+    Route(
+        "/admin/sales/order/address/address_id/{address_id}/",
+        admin_order_address,
+        methods=["GET", "POST"],
+    ),
 ]

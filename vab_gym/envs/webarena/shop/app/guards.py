@@ -27,27 +27,37 @@ CustomerHandler = Callable[[Request, sqlite3.Connection, sqlite3.Row], Awaitable
 def customer_page(handler: CustomerHandler) -> Handler:
     """Run ``handler(request, conn, customer)`` for the signed-in customer, inside the
     request's database transaction; anyone else is sent to sign in and come back here."""
+
     @functools.wraps(handler)
     async def page(request: Request) -> Response:
         with database(request) as conn:
             customer = customer_of(request, conn)
             if customer is None:
                 request.session.pop("customer_id", None)
-                return redirect("/customer/account/login/?"
-                                + urlencode({"referer": request.url.path}))
+                return redirect(
+                    "/customer/account/login/?" + urlencode({"referer": request.url.path})
+                )
             return await handler(request, conn, customer)
+
     return page
 
 
 def admin_page(handler: Handler) -> Handler:
     """Run ``handler`` once an admin is signed in; until then the page's URL shows the
     admin sign-in form, which posts back to this URL (Magento's behaviour)."""
+
     @functools.wraps(handler)
     async def page(request: Request) -> Response:
         if request.session.get("admin_id") is not None:
             return await handler(request)
         templates = request.app.state.templates
-        return templates.TemplateResponse(request, "admin/login.html", {
-            "next": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
-            "messages": request.session.pop("messages", [])})
+        return templates.TemplateResponse(
+            request,
+            "admin/login.html",
+            {
+                "next": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+                "messages": request.session.pop("messages", []),
+            },
+        )
+
     return page

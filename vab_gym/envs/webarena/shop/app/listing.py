@@ -25,7 +25,8 @@ PRODUCT_SELECT = (
     "COALESCE(p.special_price, p.price) AS final_price, r.avg_rating, "
     "COALESCE(r.review_count, 0) AS review_count, "
     "(SELECT COUNT(*) FROM product_options o WHERE o.product_id = p.id) AS option_count "
-    "FROM products p LEFT JOIN product_ratings r ON r.product_id = p.id")
+    "FROM products p LEFT JOIN product_ratings r ON r.product_id = p.id"
+)
 
 
 @dataclass
@@ -76,14 +77,20 @@ def subtree_ids(categories: dict[int, dict], root: int) -> set[int]:
     return found
 
 
-def product_listing(request: Request, conn: sqlite3.Connection, where: str,
-                    params: tuple = (), root: int | None = None,
-                    relevance: dict[int, float] | None = None) -> Listing:
+def product_listing(
+    request: Request,
+    conn: sqlite3.Connection,
+    where: str,
+    params: tuple = (),
+    root: int | None = None,
+    relevance: dict[int, float] | None = None,
+) -> Listing:
     """Apply the request's ``cat``/``price``/``rating`` filters, sort and page to the
     enabled products matching ``where``. Facet counts honour the other active filters."""
     q = request.query_params
-    rows = [dict(r) for r in conn.execute(f"{PRODUCT_SELECT} WHERE p.status = 1 AND {where}",
-                                          params)]
+    rows = [
+        dict(r) for r in conn.execute(f"{PRODUCT_SELECT} WHERE p.status = 1 AND {where}", params)
+    ]
     categories = {r["id"]: dict(r) for r in conn.execute("SELECT * FROM categories")}
     price = parse_price(q.get("price"))
     if q.get("price_from") or q.get("price_to"):
@@ -93,8 +100,9 @@ def product_listing(request: Request, conn: sqlite3.Connection, where: str,
     cat_ids = subtree_ids(categories, cat) if cat in categories else None
 
     def by_price(row: dict) -> bool:
-        return price is None or (row["final_price"] >= price[0]
-                                 and (price[1] is None or row["final_price"] < price[1]))
+        return price is None or (
+            row["final_price"] >= price[0] and (price[1] is None or row["final_price"] < price[1])
+        )
 
     def by_rating(row: dict) -> bool:
         return not min_rating or (row["avg_rating"] or 0) >= min_rating
@@ -107,11 +115,14 @@ def product_listing(request: Request, conn: sqlite3.Connection, where: str,
     order = q.get("product_list_order", "relevance" if relevance is not None else "position")
     if order not in SORTS and not (order == "relevance" and relevance is not None):
         order = "position"
-    direction = "desc" if q.get("product_list_dir") == "desc" and order != "relevance" \
-        else "asc"
-    keys = {"position": lambda r: r["id"], "name": lambda r: r["name"].casefold(),
-            "price": lambda r: r["final_price"], "rating": lambda r: r["avg_rating"] or 0,
-            "relevance": lambda r: (relevance or {}).get(r["id"], 0)}
+    direction = "desc" if q.get("product_list_dir") == "desc" and order != "relevance" else "asc"
+    keys = {
+        "position": lambda r: r["id"],
+        "name": lambda r: r["name"].casefold(),
+        "price": lambda r: r["final_price"],
+        "rating": lambda r: r["avg_rating"] or 0,
+        "relevance": lambda r: (relevance or {}).get(r["id"], 0),
+    }
     matching.sort(key=lambda r: r["id"])
     matching.sort(key=keys[order], reverse=direction == "desc")
 
@@ -119,8 +130,15 @@ def product_listing(request: Request, conn: sqlite3.Connection, where: str,
     limit = limit if limit in PAGE_SIZES else PAGE_SIZES[0]
     pages = max(1, math.ceil(len(matching) / limit))
     page = min(max(1, to_int(q.get("p"), 1) or 1), pages)
-    listing = Listing(matching[(page - 1) * limit: page * limit], len(matching), page, pages,
-                      limit, order, direction)
+    listing = Listing(
+        matching[(page - 1) * limit : page * limit],
+        len(matching),
+        page,
+        pages,
+        limit,
+        order,
+        direction,
+    )
 
     # Facets: each counts the products left by the *other* filters.
     facet_root = cat if cat in categories else root
@@ -131,28 +149,31 @@ def product_listing(request: Request, conn: sqlite3.Connection, where: str,
         count = sum(r["category_id"] in ids for r in in_scope)
         if count:
             listing.categories.append({**child, "count": count})
-    for low, high in price_buckets([r["final_price"] for r in rows
-                                    if by_rating(r) and by_category(r)]):
-        count = sum(low <= r["final_price"] < high for r in rows
-                    if by_rating(r) and by_category(r))
+    for low, high in price_buckets(
+        [r["final_price"] for r in rows if by_rating(r) and by_category(r)]
+    ):
+        count = sum(low <= r["final_price"] < high for r in rows if by_rating(r) and by_category(r))
         if count:
-            listing.prices.append({"low": low, "high": high, "count": count,
-                                   "value": f"{low}-{high}"})
+            listing.prices.append(
+                {"low": low, "high": high, "count": count, "value": f"{low}-{high}"}
+            )
     for stars_min in (4, 3, 2, 1):
-        count = sum((r["avg_rating"] or 0) >= stars_min for r in rows
-                    if by_price(r) and by_category(r))
+        count = sum(
+            (r["avg_rating"] or 0) >= stars_min for r in rows if by_price(r) and by_category(r)
+        )
         if count:
             listing.ratings.append({"stars": stars_min, "count": count})
     if cat in categories:
-        listing.filters.append({"label": "Category", "value": categories[cat]["name"],
-                                "param": "cat"})
+        listing.filters.append(
+            {"label": "Category", "value": categories[cat]["name"], "param": "cat"}
+        )
     if price is not None:
         high_text = f"{money(price[1] - 0.01)}" if price[1] else "and above"
-        listing.filters.append({"label": "Price", "param": "price",
-                                "value": f"{money(price[0])} - {high_text}"})
+        listing.filters.append(
+            {"label": "Price", "param": "price", "value": f"{money(price[0])} - {high_text}"}
+        )
     if min_rating:
-        listing.filters.append({"label": "Rating", "value": f"{min_rating} stars & up",
-                                "param": "rating"})
+        listing.filters.append(
+            {"label": "Rating", "value": f"{min_rating} stars & up", "param": "rating"}
+        )
     return listing
-
-

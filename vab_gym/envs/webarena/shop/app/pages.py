@@ -44,11 +44,23 @@ def options_of(text: str) -> list[list[str]]:
 def build_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES))
     env = templates.env
-    env.filters.update(money=money, stars=stars, percent=percent, short_date=short_date,
-                       long_date=long_date, admin_datetime=admin_datetime,
-                       options=options_of)
-    env.globals.update(query_url=query_url, ORDER_STATUSES=ORDER_STATUSES, US_STATES=US_STATES,
-                       SORTS=SORTS, PAGE_SIZES=PAGE_SIZES, CARRIERS=CARRIERS)
+    env.filters.update(
+        money=money,
+        stars=stars,
+        percent=percent,
+        short_date=short_date,
+        long_date=long_date,
+        admin_datetime=admin_datetime,
+        options=options_of,
+    )
+    env.globals.update(
+        query_url=query_url,
+        ORDER_STATUSES=ORDER_STATUSES,
+        US_STATES=US_STATES,
+        SORTS=SORTS,
+        PAGE_SIZES=PAGE_SIZES,
+        CARRIERS=CARRIERS,
+    )
     return templates
 
 
@@ -83,29 +95,31 @@ def cart_lines(conn: sqlite3.Connection, owner: str) -> list[dict]:
         "SELECT c.id, c.qty, c.options, p.id AS product_id, p.name, p.sku, p.url_key, "
         "p.image_color, p.qty AS stock, p.is_in_stock, COALESCE(p.special_price, p.price) "
         "AS price FROM cart_items c JOIN products p ON p.id = c.product_id "
-        "WHERE c.owner = ? AND p.status = 1 ORDER BY c.id", (owner,)).fetchall()
+        "WHERE c.owner = ? AND p.status = 1 ORDER BY c.id",
+        (owner,),
+    ).fetchall()
     return [{**dict(r), "row_total": round(r["price"] * r["qty"], 2)} for r in rows]
 
 
-def render(request: Request, conn: sqlite3.Connection, name: str, status: int = 200,
-           **context: Any) -> Response:
+def render(
+    request: Request, conn: sqlite3.Connection, name: str, status: int = 200, **context: Any
+) -> Response:
     """A storefront page with the header's menu, mini-cart and account links filled in."""
     lines = cart_lines(conn, cart_owner(request, create=False))
     context.update(
         store=dict(conn.execute("SELECT key, value FROM store_config").fetchall()),
-        menu=category_tree(conn), customer=customer_of(request, conn),
+        menu=category_tree(conn),
+        customer=customer_of(request, conn),
         cart_count=sum(line["qty"] for line in lines),
         cart_subtotal=round(sum(line["row_total"] for line in lines), 2),
-        messages=request.session.pop("messages", []))
-    return request.app.state.templates.TemplateResponse(request, name, context,
-                                                        status_code=status)
+        messages=request.session.pop("messages", []),
+    )
+    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status)
 
 
-def render_admin(request: Request, conn: sqlite3.Connection, name: str,
-                 **context: Any) -> Response:
-    admin = conn.execute("SELECT * FROM admin_users WHERE id = ?",
-                         (request.session.get("admin_id"),)).fetchone()
+def render_admin(request: Request, conn: sqlite3.Connection, name: str, **context: Any) -> Response:
+    admin = conn.execute(
+        "SELECT * FROM admin_users WHERE id = ?", (request.session.get("admin_id"),)
+    ).fetchone()
     context.update(admin=admin, messages=request.session.pop("messages", []))
     return request.app.state.templates.TemplateResponse(request, f"admin/{name}", context)
-
-

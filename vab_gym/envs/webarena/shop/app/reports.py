@@ -32,12 +32,17 @@ def report_filter(request: Request) -> dict[str, Any]:
     q = request.query_params
     start, end = parse_date(q.get("from")), parse_date(q.get("to"))
     statuses = [s for s in q.getlist("order_statuses") if s in ORDER_STATUSES]
-    return {"start": start, "end": end, "from": short_date(start) if start else q.get("from", ""),
-            "to": short_date(end) if end else q.get("to", ""),
-            "period": q.get("period_type") if q.get("period_type") in PERIODS else "day",
-            "show_all": q.get("show_order_statuses", "0") != "1", "statuses": statuses,
-            "submitted": "from" in q or "to" in q,
-            "error": ("from" in q or "to" in q) and not (start and end)}
+    return {
+        "start": start,
+        "end": end,
+        "from": short_date(start) if start else q.get("from", ""),
+        "to": short_date(end) if end else q.get("to", ""),
+        "period": q.get("period_type") if q.get("period_type") in PERIODS else "day",
+        "show_all": q.get("show_order_statuses", "0") != "1",
+        "statuses": statuses,
+        "submitted": "from" in q or "to" in q,
+        "error": ("from" in q or "to" in q) and not (start and end),
+    }
 
 
 def report_orders(f: dict[str, Any], exclude_canceled: bool = False) -> tuple[str, list[Any]]:
@@ -77,14 +82,16 @@ async def admin_report_sales(request: Request) -> Response:
                     "ROUND(SUM(o.grand_total), 2) AS total, "
                     "ROUND(SUM(CASE WHEN o.status = 'canceled' THEN o.grand_total ELSE 0 END), "
                     f"2) AS canceled FROM orders o WHERE {where} GROUP BY 1 ORDER BY 1",
-                    params).fetchall()
+                    params,
+                ).fetchall()
             else:
                 rows = conn.execute(
                     f"SELECT {period} AS period, o.shipping_method AS carrier, COUNT(*) AS "
                     "orders, ROUND(SUM(o.shipping_amount), 2) AS shipping FROM orders o "
-                    f"WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2", params).fetchall()
-        return render_admin(request, conn, f"report_{kind}.html", f=f, rows=rows,
-                            periods=PERIODS)
+                    f"WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2",
+                    params,
+                ).fetchall()
+        return render_admin(request, conn, f"report_{kind}.html", f=f, rows=rows, periods=PERIODS)
 
 
 @admin_page
@@ -99,14 +106,17 @@ async def admin_report_bestsellers(request: Request) -> Response:
                 f"SELECT {period} AS period, i.product_id, MAX(i.name) AS name, "
                 "MAX(i.sku) AS sku, MAX(i.price) AS price, SUM(i.qty) AS qty FROM order_items "
                 f"i JOIN orders o ON o.id = i.order_id WHERE {where} GROUP BY 1, 2 "
-                "ORDER BY 1, qty DESC, MAX(i.price) DESC, i.product_id", params).fetchall()
+                "ORDER BY 1, qty DESC, MAX(i.price) DESC, i.product_id",
+                params,
+            ).fetchall()
             rank: dict[str, int] = {}
             for row in ranked:
                 rank[row["period"]] = rank.get(row["period"], 0) + 1
                 if rank[row["period"]] <= 10:
                     rows.append({**dict(row), "rank": rank[row["period"]]})
-        return render_admin(request, conn, "report_bestsellers.html", f=f, rows=rows,
-                            periods=PERIODS)
+        return render_admin(
+            request, conn, "report_bestsellers.html", f=f, rows=rows, periods=PERIODS
+        )
 
 
 @admin_page
@@ -114,10 +124,8 @@ async def admin_search_terms(request: Request) -> Response:
     query = GridQuery()
     query.contains(request.query_params.get("search", ""), ("query_text",), "Search Query")
     with database(request) as conn:
-        grid = admin_grid(request, conn, "SELECT * FROM search_terms", query,
-                          "popularity DESC, id")
-        return render_admin(request, conn, "search_terms.html", grid=grid,
-                            filters=query.shown)
+        grid = admin_grid(request, conn, "SELECT * FROM search_terms", query, "popularity DESC, id")
+        return render_admin(request, conn, "search_terms.html", grid=grid, filters=query.shown)
 
 
 ROUTES = [

@@ -34,7 +34,6 @@ def flash(request: Request, text: str, kind: str = "success") -> None:
     request.session.setdefault("messages", []).append([kind, text])
 
 
-
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 
 
@@ -74,5 +73,3 @@ def query_url(request: Request, **changes: Any) -> str:
         else:
             params[key] = str(value)
     return request.url.path + ("?" + urlencode(params) if params else "")
-
-

@@ -30,25 +30,31 @@ async def wishlist(request: Request, conn: Connection, customer: Row) -> Respons
     items = conn.execute(
         "SELECT w.id AS item_id, w.qty AS wish_qty, w.added_at, s.* FROM wishlist_items w "
         f"JOIN ({PRODUCT_SELECT}) s ON s.id = w.product_id WHERE w.customer_id = ? "
-        "ORDER BY w.id", (customer["id"],)).fetchall()
+        "ORDER BY w.id",
+        (customer["id"],),
+    ).fetchall()
     return render(request, conn, "account/wishlist.html", items=items, section="wishlist")
 
 
 async def wishlist_add(request: Request) -> Response:
     form = await request.form()
     with database(request) as conn:
-        product = conn.execute("SELECT * FROM products WHERE id = ? AND status = 1",
-                               (to_int(form.get("product")),)).fetchone()
+        product = conn.execute(
+            "SELECT * FROM products WHERE id = ? AND status = 1", (to_int(form.get("product")),)
+        ).fetchone()
         if not product:
             raise HTTPException(404)
         customer = customer_of(request, conn)
         if customer is None:
             flash(request, "You must login or register to add items to your wishlist.", "error")
-            return redirect("/customer/account/login/?" + urlencode(
-                {"referer": f"/{product['url_key']}.html"}))
-        conn.execute("INSERT INTO wishlist_items (customer_id, product_id, qty, added_at) "
-                     "VALUES (?, ?, 1, ?) ON CONFLICT(customer_id, product_id) DO NOTHING",
-                     (customer["id"], product["id"], catalog.stamp(shop_now())))
+            return redirect(
+                "/customer/account/login/?" + urlencode({"referer": f"/{product['url_key']}.html"})
+            )
+        conn.execute(
+            "INSERT INTO wishlist_items (customer_id, product_id, qty, added_at) "
+            "VALUES (?, ?, 1, ?) ON CONFLICT(customer_id, product_id) DO NOTHING",
+            (customer["id"], product["id"], catalog.stamp(shop_now())),
+        )
     flash(request, f"{product['name']} has been added to your Wish List.")
     return redirect("/wishlist/")
 
@@ -57,11 +63,13 @@ async def wishlist_add(request: Request) -> Response:
 async def wishlist_item_action(request: Request, conn: Connection, customer: Row) -> Response:
     """Remove a wish-list item, or move it to the cart (``action=cart``)."""
     form = await request.form()
-    item = conn.execute("SELECT w.*, p.url_key, p.name, p.is_in_stock, "
-                        "(SELECT COUNT(*) FROM product_options o WHERE o.product_id = "
-                        "p.id) AS option_count FROM wishlist_items w JOIN products p ON "
-                        "p.id = w.product_id WHERE w.id = ? AND w.customer_id = ?",
-                        (to_int(form.get("item")), customer["id"])).fetchone()
+    item = conn.execute(
+        "SELECT w.*, p.url_key, p.name, p.is_in_stock, "
+        "(SELECT COUNT(*) FROM product_options o WHERE o.product_id = "
+        "p.id) AS option_count FROM wishlist_items w JOIN products p ON "
+        "p.id = w.product_id WHERE w.id = ? AND w.customer_id = ?",
+        (to_int(form.get("item")), customer["id"]),
+    ).fetchone()
     action = request.path_params["action"]
     if action not in ("cart", "remove"):
         raise HTTPException(404)
