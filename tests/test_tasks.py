@@ -56,6 +56,9 @@ def test_a_setup_record_is_typed_strict_and_names_the_bad_field():
         "setup.sitte: Unexpected keyword argument": {"site": "a", "sitte": "b"},
         "setup.kits.1: Input should be a valid string": {"site": "a", "kits": ["w", 2]},
     }
+    for bad in (["site", "a"], {1: "a"}):
+        with pytest.raises(TaskError, match="setup must be an object with string keys"):
+            setup_of(_task(bad), _Setup)
     for message, setup in cases.items():
         with pytest.raises(TaskError) as caught:
             setup_of(_task(setup), _Setup)

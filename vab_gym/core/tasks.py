@@ -92,8 +92,10 @@ def setup_of(task: Task, record: type[Record]) -> Record:
     episode reaches it with a ``KeyError``."""
     from pydantic import ValidationError
 
-    if not isinstance(task.setup, dict):
-        raise TaskError(f"task {task.id!r}: setup must be an object, got {task.setup!r:.80}")
+    if not isinstance(task.setup, dict) or not all(isinstance(k, str) for k in task.setup):
+        raise TaskError(
+            f"task {task.id!r}: setup must be an object with string keys, got {task.setup!r:.80}"
+        )
     try:
         return record(**task.setup)
     except ValidationError as exc:
