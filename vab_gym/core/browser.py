@@ -369,6 +369,13 @@ class SharedChromium:
             process.close()
 
 
+def browser_replaced(chromium: ChromiumProcess | SharedChromium, browser: Any) -> bool:
+    """Whether ``browser`` is no longer ``chromium``'s. Playwright learns that a killed
+    browser is gone only when a call fails on it; this call, asking again, starts the new
+    one, so a caller whose call failed on the old browser can run it once more there."""
+    return chromium.run(lambda current: current is not browser)
+
+
 def open_chromium(
     browser: str, bypass_hosts: tuple[str, ...] = (), *, hang_timeout_s: float = HANG_TIMEOUT_S
 ) -> ChromiumProcess | SharedChromium:

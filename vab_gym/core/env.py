@@ -313,7 +313,6 @@ class VabEnv(gym.Env[dict[str, Any], str]):
         self.split = split
         self.task_id = task_id
         resolved = self._resolve_tasks(tasks, split)
-        self._check_setups(resolved)  # before anything reads a setup (difficulty does)
         self.tasks = self.with_difficulty(resolved)
         if task_id is not None and task_id not in self.tasks:
             raise self._unknown_task(task_id)
@@ -493,11 +492,13 @@ class VabEnv(gym.Env[dict[str, Any], str]):
 
     # -- helpers --------------------------------------------------------------------------
     def _resolve_tasks(self, tasks: str | TaskSet | None, split: str) -> TaskSet:
-        if isinstance(tasks, TaskSet):
-            return tasks
-        if tasks is not None:
-            return TaskSet(read_jsonl(tasks, self.setup_type))  # a bad line is named
-        return self._shipped_tasks(split)
+        """The env's tasks, every setup checked against ``setup_type`` before anything reads
+        one (``difficulty`` does): a file's while it is read, so a bad line is named."""
+        if tasks is not None and not isinstance(tasks, TaskSet):
+            return TaskSet(read_jsonl(tasks, self.setup_type))
+        resolved = tasks if tasks is not None else self._shipped_tasks(split)
+        self._check_setups(resolved)
+        return resolved
 
     def _check_setups(self, tasks: TaskSet) -> None:
         """Every task's setup against ``setup_type``: a bad one is a :class:`TaskError`

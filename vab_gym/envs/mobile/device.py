@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
 
-from vab_gym.core.browser import BrowserHung, open_chromium
+from vab_gym.core.browser import BrowserHung, browser_replaced, open_chromium
 from vab_gym.core.errors import BackendUnavailable
 from vab_gym.core.tasks import Task
 from vab_gym.envs.mobile.screen import Node, parse_nodes, script
@@ -330,14 +330,11 @@ class ChromiumPhone:
         except BrowserHung:
             raise
         except Exception:
-            # Playwright learns that a killed browser is gone only when a call fails on it:
-            # asking again starts the new one, and the failed action runs once more there.
-            if not (self.screen.crashed or self.chromium.run(self._browser_replaced)):
+            if not (
+                self.screen.crashed or browser_replaced(self.chromium, self.screen.context.browser)
+            ):
                 raise
             return self.chromium.run(call)
-
-    def _browser_replaced(self, browser: Any) -> bool:
-        return self.screen is not None and self.screen.context.browser is not browser
 
     def _reopen(self, browser: Any) -> None:
         old = self.screen

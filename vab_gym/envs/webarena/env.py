@@ -13,7 +13,7 @@ import gymnasium as gym
 import numpy as np
 
 from vab_gym.core.actions import ActionCall, ActionError
-from vab_gym.core.browser import HANG_TIMEOUT_S, BrowserHung, open_chromium
+from vab_gym.core.browser import HANG_TIMEOUT_S, BrowserHung, browser_replaced, open_chromium
 from vab_gym.core.env import EarlyStop, ModelView, Outcome, Streaks, VabEnv
 from vab_gym.core.images import fit, png_bytes
 from vab_gym.core.judge import Verdict
@@ -335,14 +335,15 @@ class WebArenaEnv(VabEnv):
         except BrowserHung:
             raise
         except Exception:
-            # Playwright learns that a killed browser is gone only when a call fails on it:
-            # asking again starts the new one, and the failed call runs once more there.
-            if not (self._page_crashed or self.chromium.run(self._browser_replaced)):
+            if not (
+                self._page_crashed
+                or (
+                    self.session is not None
+                    and browser_replaced(self.chromium, self.session.browser)
+                )
+            ):
                 raise
             return self.chromium.run(call)
-
-    def _browser_replaced(self, browser: Any) -> bool:
-        return self.session is not None and self.session.browser is not browser
 
     def step(self, action: str) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
         self._reply = action  # VAB's history quotes the reply as the model wrote it
