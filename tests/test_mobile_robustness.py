@@ -75,20 +75,27 @@ def test_garbage_is_refused_in_words(env, action):
 
 
 def test_async_vector_env_2_and_no_processes_left():
+    """Every process the two workers started (the workers, their Chromium and its driver)
+    is gone once the vector env is closed, orphans included: followed by pid rather than
+    as "children of this test", which a process some earlier test left running (Ray's) or
+    one reparented to init would fool."""
+
     def make():
         return MobileEnv(image_size=(120, 54))
 
-    before = {p.pid for p in psutil.Process().children(recursive=True)}
     envs = gym.vector.AsyncVectorEnv([make] * 2, shared_memory=False)
     try:
         obs, _ = envs.reset(seed=[0, 1], options={"task_id": "clock_10"})
+        workers = [psutil.Process(process.pid) for process in envs.processes]
+        started = workers + [child for w in workers for child in w.children(recursive=True)]
+        assert len(browser_children(workers[0].pid)) >= 2  # the driver and Chromium
         assert obs["image"].shape == (2, 120, 54, 3)
         _obs, rewards, terminated, _, _infos = envs.step(["back()", "finish('7:30 AM')"])
         assert terminated.tolist() == [False, True] and rewards.tolist() == [0.0, 1.0]
     finally:
         envs.close()
-    left = {p.pid for p in psutil.Process().children(recursive=True)} - before
-    assert not left
+    _gone, alive = psutil.wait_procs(started, timeout=5)
+    assert not alive, [(p.pid, p.name()) for p in alive]
 
 
 def test_no_process_outlives_a_killed_parent():
