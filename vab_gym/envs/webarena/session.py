@@ -224,7 +224,7 @@ class BrowserSession:
     def _do_type(self, id: int, text: str, press_enter: bool) -> str:
         """VAB's TYPE: click the box centre, then type keystrokes; an Enter ends the text
         when asked. What the field held stays: the text is added to it."""
-        self.page.mouse.click(*self._mark(id).center)
+        self._click_box(id)
         self.page.keyboard.type(text + ("\n" if press_enter else ""))
         self._pause()
         return f"Typed into [{id}]."
@@ -232,11 +232,21 @@ class BrowserSession:
     def _do_clear(self, id: int) -> str:
         """VAB's CLEAR: click the box centre, select all (Meta+A, Control+A off a Mac), and
         delete."""
-        self.page.mouse.click(*self._mark(id).center)
+        self._click_box(id)
         self._press("Meta+A")
         self._press("Backspace")
         self._pause()
         return f"Cleared [{id}]."
+
+    def _click_box(self, id: int) -> None:
+        """Click the centre of ``id``'s box before keys are sent to it; when the element is
+        a link, wait for the document it opens. Keys sent while Chromium swaps documents
+        can hang it (about one ``type`` in two into a link here): VAB sends them at once,
+        where they land in one document or the other, in neither case in a field."""
+        page = self.page
+        documents = self._documents.get(page, 0)
+        page.mouse.click(*self._mark(id).center)
+        self._await_navigation(page, documents)
 
     def _do_hover(self, id: int) -> str:
         self.page.mouse.move(*self._mark(id).center)
