@@ -119,6 +119,32 @@ def test_admin_login_and_errors_in_words(env):
     assert info["action_error"] == "scroll takes 'up' or 'down'."
 
 
+def test_tasks_start_logged_in_from_a_saved_state_as_vab_s_auto_login(env, monkeypatch):
+    """VAB's run.py logs in with auto_login.py in a context of its own and starts the task's
+    context from its storage state: the tab opens at the start URL signed in, with only the
+    new tab's blank page behind it. The local shop's log-in is made once per server start."""
+    from vab_gym.envs.webarena import sites
+
+    performed = []
+    perform = sites.Login.perform
+    monkeypatch.setattr(
+        sites.Login, "perform", lambda self, *a: performed.append(self.path) or perform(self, *a)
+    )
+    env._logins.clear()
+    for _ in range(2):
+        env.reset(options={"task_id": "answer"})
+        assert "Sign Out" in env.chromium.run(lambda _b: env.session.page.inner_text("body"))
+        env.step("go_back")  # to the new tab's blank page, as VAB's: no log-in page between
+        assert env.session.page.url == "about:blank"
+    assert performed == ["/customer/account/login/"]
+    env._shop.close()  # a new start of the server: its sessions' key is new, so a new log-in
+    env._shop.acquire()
+    env.reset(options={"task_id": "admin"})
+    assert "Dashboard" in env.chromium.run(lambda _b: env.session.page.inner_text("body"))
+    env.reset(options={"task_id": "answer"})
+    assert performed == ["/customer/account/login/", "", "/customer/account/login/"]
+
+
 def test_navigation_outside_the_sites_is_blocked_and_reported(hinted):
     env = hinted
     env.reset(options={"task_id": "answer"})

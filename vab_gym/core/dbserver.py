@@ -39,6 +39,7 @@ class DatabaseServer:
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.host = host
         self.port: int | None = None
+        self.starts = 0  # how many times it was started: what a client caches for it expires
         self._lock = threading.RLock()
         self._refs = 0
         self._dir: Path | None = None
@@ -149,6 +150,7 @@ class DatabaseServer:
 
     # -- internals ------------------------------------------------------------------------
     def _start(self) -> None:
+        self.starts += 1
         self._dir = Path(tempfile.mkdtemp(prefix=f"vab-{self.name}-"))
         sock: socket.socket | None = None
         try:

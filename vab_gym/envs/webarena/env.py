@@ -176,8 +176,10 @@ class WebArenaEnv(VabEnv):
         self.session: BrowserSession | None = None
         self.urls: dict[str, str] = {}
         self._shop = None
+        self._logins: dict[tuple, dict[str, Any]] = {}  # the local shop's log-ins, kept
         self._image = np.zeros((*self.image_size, 3), np.uint8)
-        self._som_png = b""
+        self._som_image: np.ndarray | None = None  # the marked screenshot of the last look
+        self._som_png: bytes | None = None  # its PNG, made when model_view asks
         self._previous = "None"
         self._failed: tuple[str, str] | None = None  # (call, VAB's words) of a failed action
         self._shown_call = ""  # VAB's words for the action being carried out
@@ -286,18 +288,17 @@ class WebArenaEnv(VabEnv):
             self.session.close()
         hosts = {host_of(u) for u in self.urls.values()} | set(self.extra_hosts)
         self.session = BrowserSession(
-            browser, hosts, timeouts_s=self.timeouts_s, sleep_after_s=self.sleep_after_s
+            browser,
+            hosts,
+            timeouts_s=self.timeouts_s,
+            sleep_after_s=self.sleep_after_s,
+            storage_state=self._login_state(browser, hosts),
         )
         self._page_crashed = False
         for page in self.session.pages:
             page.on("crash", self._note_crash)
         self.session.context.on("page", lambda page: page.on("crash", self._note_crash))
         self.session.som_mode = self.som
-        if self.setup.require_login:
-            accounts = self._accounts()
-            for site in login_sites(self.task.id, self.setup.sites):
-                if site in LOGINS and site in accounts:
-                    LOGINS[site].perform(self.session.page, self.urls[site], *accounts[site])
         for i, url in enumerate(tabs):
             if i:
                 self.session.open_tab()
@@ -305,6 +306,40 @@ class WebArenaEnv(VabEnv):
         # envs.py:setup: "set the first page as the current page"
         self.session.active = min(active, len(self.session.pages) - 1)
         self.session.page.bring_to_front()
+
+    def _login_state(self, browser: Any, hosts: set[str]) -> dict[str, Any] | None:
+        """The cookies of the task's log-ins, as VAB's run.py gets them: ``auto_login.py``
+        logs in to the sites in a browser context of its own and saves its storage state,
+        which the task's context starts with (so the tabs' history holds no log-in page).
+        The local shop's sessions are signed cookies, valid while the same server runs,
+        so its log-ins are made once per server start; a real site's each reset, as VAB."""
+        assert self.task is not None
+        if not self.setup.require_login:
+            return None
+        accounts = self._accounts()
+        sites = tuple(
+            site
+            for site in login_sites(self.task.id, self.setup.sites)
+            if site in LOGINS and site in accounts
+        )
+        if not sites:
+            return None
+        key = None
+        if self._shop is not None:
+            key = (self._shop.starts, self._shop.base_url, sites)
+            if key in self._logins:
+                return self._logins[key]
+        login = BrowserSession(browser, hosts, timeouts_s=self.timeouts_s)
+        try:
+            for site in sites:
+                LOGINS[site].perform(login.page, self.urls[site], *accounts[site])
+            state = login.context.storage_state()
+        finally:
+            login.close()
+        if key is not None:  # those of an earlier server start are dropped
+            self._logins = {k: v for k, v in self._logins.items() if k[:2] == key[:2]}
+            self._logins[key] = state
+        return state
 
     def _note_crash(self, _page: Any) -> None:
         """Close the session's context now (a crashed page never answers); the next call
@@ -444,7 +479,7 @@ class WebArenaEnv(VabEnv):
         self._tabs, self._active_tab = tabs, self.session.active
         self._page_state = None
         image = draw_marks(png, marks, first_id=1 if self.som == "vab" else 0)
-        self._som_png = png_bytes(image)
+        self._som_image, self._som_png = image, None
         self._image = fit(image, self.image_size)
         if action is not None:
             self._previous = action
@@ -494,6 +529,9 @@ class WebArenaEnv(VabEnv):
         """VAB's turn: the SoM prompt's text and the marked 1280x720 screenshot (PNG)."""
         if self._last_obs is None:
             raise gym.error.ResetNeeded("call reset() before model_view()")
+        if self._som_png is None:
+            assert self._som_image is not None
+            self._som_png = png_bytes(self._som_image)
         return ModelView(self._vab_text, (self._som_png,))
 
     # -- judging --------------------------------------------------------------------------

@@ -73,7 +73,8 @@ class BrowserSession:
     """A browser context with the task's tabs, fenced to ``allowed_hosts``.
 
     ``timeouts_s`` are Playwright's limits for actions and page loads; ``sleep_after_s`` is
-    VAB's pause after every action (run.py sets ``sleep_after_execution = 3.0``).
+    VAB's pause after every action (run.py sets ``sleep_after_execution = 3.0``);
+    ``storage_state`` the cookies it starts with (Playwright's form, VAB's log-ins).
     """
 
     def __init__(
@@ -83,6 +84,7 @@ class BrowserSession:
         *,
         timeouts_s: tuple[float, float] = LOCAL_TIMEOUTS_S,
         sleep_after_s: float = 0.0,
+        storage_state: dict[str, Any] | None = None,
     ) -> None:
         self.browser = browser  # the env notices a restarted browser by this
         self.allowed_hosts = allowed_hosts
@@ -91,7 +93,10 @@ class BrowserSession:
         self.load_timeout_ms = int(timeouts_s[1] * 1000)
         self.sleep_after_ms = int(sleep_after_s * 1000)
         self.context = browser.new_context(
-            viewport=VIEWPORT, service_workers="block", device_scale_factor=1
+            viewport=VIEWPORT,
+            service_workers="block",
+            device_scale_factor=1,
+            storage_state=storage_state,
         )
         self.context.set_default_timeout(self.action_timeout_ms)
         self.context.set_default_navigation_timeout(self.load_timeout_ms)
