@@ -20,7 +20,6 @@ solver on one task through the public ``step``.
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
@@ -142,16 +141,23 @@ class EnvContract:
 
     # -- processes -----------------------------------------------------------------------
     def test_close_is_idempotent_and_ends_what_the_env_started(self) -> None:
+        """The processes that appeared while the env ran are gone soon after ``close()``,
+        followed by pid: those it orphaned count, one another test starts meanwhile not."""
+        import psutil
+
         before = _descendants()
         env = self.make_env()
         env.reset(seed=0)
         env.step("no_such_action()")
+        started = []
+        for pid in _descendants() - before:
+            with contextlib.suppress(psutil.NoSuchProcess):  # one that ended already
+                started.append(psutil.Process(pid))
         env.close()
         env.close()
-        deadline = time.monotonic() + 10
-        while _descendants() - before and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not _descendants() - before, "processes outlived close()"
+        _gone, alive = psutil.wait_procs(started, timeout=10)
+        alive = [p for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        assert not alive, f"processes outlived close(): {[(p.pid, p.name()) for p in alive]}"
 
     def test_a_vector_env_in_subprocesses(self) -> None:
         """Sub-envs reset with their seeds; a grounded action plays and an invalid one is
