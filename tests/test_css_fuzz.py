@@ -98,3 +98,19 @@ def test_non_string_actions(fresh):
 )
 def test_random_actions(fresh, action):
     _check_step(fresh, action)
+
+
+def test_an_argument_list_over_the_action_limit_is_refused_in_words(fresh):
+    """VAB splits a call's arguments with shlex, which takes quadratic time: a 1 MB value
+    took 15 s to be refused as too long a value; the call is refused at once instead."""
+    from vab_gym.core.actions import MAX_ACTION_CHARS
+
+    before = fresh.stylesheet.css()
+    _obs, reward, terminated, _, info = fresh.step(
+        "edit_rule('.card', 'color', '" + "r" * 1_000_000 + "')"
+    )
+    assert info["action_error"] == (
+        f"edit_rule's arguments are too long (1000020 characters, limit {MAX_ACTION_CHARS})."
+    )
+    assert reward == 0.0 and not terminated
+    assert fresh.stylesheet.css() == before

@@ -25,7 +25,7 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from vab_gym.core import arguments
-from vab_gym.core.actions import ActionCall, ActionError
+from vab_gym.core.actions import MAX_ACTION_CHARS, ActionCall, ActionError
 from vab_gym.core.browser import open_chromium
 from vab_gym.core.env import ModelView, Outcome, VabEnv
 from vab_gym.core.judge import Verdict
@@ -380,6 +380,11 @@ class CssEnv(VabEnv):
             )
         if call.arg_text is None:  # VAB: re.findall(...)[0]
             raise ActionError(not_valid(name, [], "list index out of range"))
+        if len(call.arg_text) > MAX_ACTION_CHARS:  # shlex takes quadratic time on these
+            raise ActionError(
+                f"{name}'s arguments are too long ({len(call.arg_text)} characters, "
+                f"limit {MAX_ACTION_CHARS})."
+            )
         if name == "get_selectors_by_html_elements":
             return self._selectors(call.arg_text)
         if name == "insert_rule" and not self.vab_quirks:
