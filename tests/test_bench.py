@@ -305,6 +305,7 @@ def _kill_when(proc: subprocess.Popen, results: Path, lines: int) -> list[psutil
     return workers
 
 
+@pytest.mark.slow
 def test_a_run_sigkilled_twice_finishes_on_resume_with_each_job_once(tmp_path):
     out = tmp_path / "run"
     results = out / "results.jsonl"
@@ -324,6 +325,7 @@ def test_a_run_sigkilled_twice_finishes_on_resume_with_each_job_once(tmp_path):
     assert summary["envs"][MC]["successes"] == len(MC_TASKS)
 
 
+@pytest.mark.slow
 def test_an_existing_run_needs_resume_and_the_same_settings(tmp_path):
     out = tmp_path / "run"
     run_bench(options(out, envs=MC, task_ids=MC_TASKS[:1]), QUIET)
@@ -415,6 +417,7 @@ def solver_actions(env_id: str, task_ids: list[str]) -> dict[str, list[str]]:
     return actions
 
 
+@pytest.mark.slow
 def test_lmm_agent_through_the_bench_cli(tmp_path, monkeypatch, capsys):
     """`vab-gym bench --agent lmm` against tests/fake_openai.py, whose replies carry the
     solver's actions in VAB's Minecraft format (container.py: OBSERVATION/THOUGHT/ACTION)."""
@@ -528,6 +531,7 @@ def test_lmm_agent_through_the_bench_cli(tmp_path, monkeypatch, capsys):
     assert math.isclose(summary["cost"], 0.0385)
 
 
+@pytest.mark.slow
 def test_random_agent_through_the_bench_cli(tmp_path, capsys):
     from vab_gym import cli
 

@@ -11,6 +11,9 @@ import pytest
 from vab_gym.core import browser as browser_module
 from vab_gym.core.browser import BrowserHung, ChromiumProcess
 
+# The whole module is slow: each test starts browsers, servers or processes of its own.
+pytestmark = pytest.mark.slow
+
 
 def descendants() -> list[psutil.Process]:
     return psutil.Process().children(recursive=True)

@@ -20,6 +20,7 @@ from PIL import Image
 
 import vab_gym  # noqa: F401  (registers the envs)
 from tests.fake_openai import FakeOpenAI
+from tests.params import env_ids
 from vab_gym.agents import LMMAgent, make_solver, run_episode
 from vab_gym.chat import ChatEnv
 
@@ -96,7 +97,9 @@ def solver_replies(chat: ChatEnv, info: dict[str, Any]):
         info = yield chat.template.render_reply(action, "Step by step, this comes next.")
 
 
-@pytest.mark.parametrize("env_id", sorted(TASKS))
+@pytest.mark.parametrize(
+    "env_id", env_ids(sorted(TASKS), slow={"VAB-Mobile-v0", "VAB-WebArena-Lite-v0"})
+)
 def test_solver_replies_reach_a_judged_success(env_id, chats):
     chat = chats(env_id)
     messages, info = chat.reset(seed=0, options={"task_id": TASKS[env_id]})
@@ -194,8 +197,10 @@ def play_chat(chat: ChatEnv, task_id: str, tools: bool) -> tuple[list[Any], list
         ("VAB-Minecraft-v0", "text", {}),  # one image kept, VAB's reply edits
         ("VAB-Minecraft-v0", "text", {"max_images": 2}),  # the agent's override of the policy
         ("VAB-Minecraft-v0", "tools", {}),  # tool results and the screenshot after them
-        ("VAB-Mobile-v0", "text", {}),  # JPEG, the newest image only
-        ("VAB-WebArena-Lite-v0", "text", {}),  # a fresh prompt every turn
+        pytest.param("VAB-Mobile-v0", "text", {}, marks=pytest.mark.slow),  # JPEG, the newest only
+        pytest.param(  # a fresh prompt every turn
+            "VAB-WebArena-Lite-v0", "text", {}, marks=pytest.mark.slow
+        ),
     ],
 )
 def test_every_request_is_the_lmm_agents(env_id, mode, options, chats):

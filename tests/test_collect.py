@@ -35,6 +35,7 @@ def log_rows(store: Path, strategy: str) -> list[dict]:
 
 
 # -- solver episodes ----------------------------------------------------------------------
+@pytest.mark.slow
 def test_solver_episodes_on_two_envs_keep_their_model_views(tmp_path):
     out = tmp_path / "store"
     summary = run_collect(
@@ -317,6 +318,7 @@ def wrong_craft(env, obs, info, rng) -> Mistake | None:
     )
 
 
+@pytest.mark.slow
 def test_recovery_keeps_only_injected_judged_successes(tmp_path):
     out = tmp_path / "store"
     # As if a killed run had written mc-test-sugar's episode but not its log line: the

@@ -70,6 +70,7 @@ def built(tmp_path_factory):
     return root, tasks, {Path(s["name"]).name: s for s in report["sites"]}
 
 
+@pytest.mark.slow
 def test_a_framework_site_yields_the_tasks_asked(built):
     _, tasks, sites = built
     assert len(tasks) == 3 and sites["bootstrap"]["kept"] == 3

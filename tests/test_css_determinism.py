@@ -25,6 +25,9 @@ from vab_gym.envs.css import judge
 from vab_gym.envs.css.env import CssEnv, sites_root
 from vab_gym.envs.css.renderer import SiteRenderer
 
+# The whole module is slow: each test starts browsers, servers or processes of its own.
+pytestmark = pytest.mark.slow
+
 PAGES = Path(__file__).parent / "data" / "css-pages"
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf",

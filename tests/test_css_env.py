@@ -181,6 +181,7 @@ def test_close_is_idempotent_and_ends_chromium(tasks):
     assert not ours()
 
 
+@pytest.mark.slow
 def test_no_chromium_outlives_a_killed_parent(site):
     script = textwrap.dedent(f"""
         import sys, time

@@ -275,6 +275,7 @@ def step(env, action):
     return obs, info
 
 
+@pytest.mark.slow
 def test_ten_replies_without_the_phrase_are_judged_at_the_tenth(tasks):
     """task.py:start_sample: `for i in range(self.round)`, then the result is judged."""
     env = CssEnv(tasks=tasks, image_size=(32, 32))

@@ -96,6 +96,7 @@ def test_non_string_actions(fresh):
         ]
     )
 )
+@pytest.mark.slow
 def test_random_actions(fresh, action):
     _check_step(fresh, action)
 

@@ -19,6 +19,7 @@ from PIL import Image
 
 import vab_gym  # noqa: F401  (registers the envs)
 from tests.fake_openai import FakeOpenAI
+from tests.params import env_ids
 from vab_gym.agents import LMMAgent, make_solver, run_episode
 from vab_gym.agents.prompting import edit_reply, template_for
 from vab_gym.bench.jobs import episode_document
@@ -154,6 +155,7 @@ def run_export(store: EpisodeStore, out: Path, fmt: str, *flags: str) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_the_cli_exports_train_episodes_unless_told_otherwise(made, tmp_path):
     store, _ = made
     out = run_export(store, tmp_path / "default", "openai", "--split", "train")
@@ -484,13 +486,16 @@ def reading(env: gym.Env, text: str) -> str:
 
 @pytest.mark.parametrize(
     "env_id",
-    [
-        "VAB-CSS-v0",
-        "VAB-Minecraft-v0",
-        "VAB-OmniGibson-v0",
-        "VAB-WebArena-Lite-v0",
-        "VAB-Mobile-v0",
-    ],
+    env_ids(
+        [
+            "VAB-CSS-v0",
+            "VAB-Minecraft-v0",
+            "VAB-OmniGibson-v0",
+            "VAB-WebArena-Lite-v0",
+            "VAB-Mobile-v0",
+        ],
+        slow={"VAB-WebArena-Lite-v0"},
+    ),
 )
 def test_rendered_replies_and_tool_calls_read_back_as_the_solvers_actions(env_id, request):
     """The first solver steps of a test task: the rendered reply (after the env's reply

@@ -20,6 +20,9 @@ from vab_gym.envs.mobile.device import DeviceUnavailable
 from vab_gym.envs.mobile.env import MobileEnv
 from vab_gym.envs.mobile.screen import compressed_xml, som_elements
 
+# The whole module is slow: each test starts browsers, servers or processes of its own.
+pytestmark = pytest.mark.slow
+
 
 def _free_port() -> int:
     with socket.socket() as sock:

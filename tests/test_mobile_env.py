@@ -30,6 +30,7 @@ def test_reset_starts_in_the_app_with_androidlabs_instruction(env):
     assert len(env.screenshot_png()) > 0 and env.model_view().text == "** XML **\n"
 
 
+@pytest.mark.slow
 def test_an_alarm_set_by_hand_through_tap_and_text(env):
     env.reset(options={"task_id": "clock_1"})
     env.step("Action: tap(15)")  # the "Add alarm" button: element 15 on the alarm list

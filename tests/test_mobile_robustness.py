@@ -38,6 +38,7 @@ def env():
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(action=actions(NAMES))
+@pytest.mark.slow
 def test_hostile_actions_give_feedback(env, action):
     env.reset(options={"task_id": "clock_1"})
     obs, reward, terminated, _truncated, info = env.step(action)
@@ -74,6 +75,7 @@ def test_garbage_is_refused_in_words(env, action):
     assert env.screen.url.startswith("/clock")
 
 
+@pytest.mark.slow
 def test_async_vector_env_2_and_no_processes_left():
     """Every process the two workers started (the workers, their Chromium and its driver)
     is gone once the vector env is closed, orphans included: followed by pid rather than
@@ -98,6 +100,7 @@ def test_async_vector_env_2_and_no_processes_left():
     assert not alive, [(p.pid, p.name()) for p in alive]
 
 
+@pytest.mark.slow
 def test_no_process_outlives_a_killed_parent():
     script = textwrap.dedent(f"""
         import sys, time

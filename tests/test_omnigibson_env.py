@@ -171,6 +171,7 @@ def test_valid_actions_are_all_parseable(env):
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(action=actions(["grasp", "move", "put_inside", "open", "move_to_room", "done"]))
+@pytest.mark.slow
 def test_hostile_actions_give_feedback(env, action):
     env.reset(options={"task_id": "t-store_beer"})
     obs, _reward, _terminated, _truncated, info = env.step(action)
@@ -215,6 +216,7 @@ SOLVED = [
 ]
 
 
+@pytest.mark.slow
 def test_solver_solves_tasks_through_the_public_actions():
     env = gym.make("VAB-OmniGibson-v0", image_size=(180, 320))
     try:

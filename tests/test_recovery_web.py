@@ -22,6 +22,9 @@ from vab_gym.envs.mobile.env import MobileEnv
 from vab_gym.envs.webarena.env import WebArenaEnv
 from vab_gym.trajectories.recovery import RecoveryAgent, mistake_model
 
+# The whole module is slow: each test starts browsers, servers or processes of its own.
+pytestmark = pytest.mark.slow
+
 # The fixture page's rules (tests/conftest.py CSS), read off its text by hand.
 FIXTURE_SELECTORS = {"body", ".site-header", ".nav-links a", ".cards", ".card", ".site-footer"}
 WEB_PAGE = """() => ({url: location.href, scroll: window.scrollY,

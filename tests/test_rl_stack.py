@@ -11,11 +11,12 @@ import numpy as np
 import pytest
 from stable_baselines3.common.env_checker import check_env
 
+from tests.params import env_ids
 from vab_gym.core.registration import ENVIRONMENTS
 from vab_gym.wrappers import rl_env
 
 
-@pytest.mark.parametrize("env_id", sorted(ENVIRONMENTS))
+@pytest.mark.parametrize("env_id", env_ids(sorted(ENVIRONMENTS)))
 def test_the_stack_passes_sb3_check_env_and_shows_the_mask_it_acts_on(env_id):
     env = rl_env(env_id, max_actions=64, n_features=128, mask_in_obs=True, image_size=(48, 48))
     try:

@@ -14,6 +14,9 @@ ray = pytest.importorskip("ray")
 pytest.importorskip("ray.rllib")
 from ray.tune.registry import register_env  # noqa: E402
 
+# The whole module is slow: each test starts browsers, servers or processes of its own.
+pytestmark = pytest.mark.slow
+
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "rllib_ppo.py"
 MAX_STEPS = 8  # every episode is truncated at 8 steps unless the judge ends it sooner
 BATCH = 64  # a multiple of MAX_STEPS: no episode is cut by a batch boundary

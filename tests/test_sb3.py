@@ -5,6 +5,7 @@ within the action mask (that a policy learns a task is benchmarks/, not a test).
 import functools
 
 import numpy as np
+import pytest
 from sb3_contrib import MaskablePPO
 from sb3_contrib.common.maskable.utils import get_action_masks
 from stable_baselines3.common.vec_env import SubprocVecEnv
@@ -12,6 +13,7 @@ from stable_baselines3.common.vec_env import SubprocVecEnv
 from vab_gym.wrappers import rl_env
 
 
+@pytest.mark.slow
 def test_maskable_ppo_multi_input_updates_over_subproc_envs_and_keeps_to_the_mask():
     factory = functools.partial(
         rl_env, "VAB-Minecraft-v0", max_actions=64, n_features=128, image_size=(48, 48), max_steps=8

@@ -17,6 +17,9 @@ from vab_gym.core.browser import ChromiumProcess
 from vab_gym.core.tasks import TaskSet
 from vab_gym.envs.css.env import CssEnv
 
+# The whole module is slow: each test starts browsers, servers or processes of its own.
+pytestmark = pytest.mark.slow
+
 # An edit that leaves the page as it is, but re-renders it (a call on the browser).
 SAME_COLOUR = "edit_rule('.card', 'color', '#ffffff')"
 GRID_GONE = {

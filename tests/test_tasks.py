@@ -121,6 +121,7 @@ def test_human_names():
     assert corruptions.human_name("body") == "the page body"
 
 
+@pytest.mark.slow
 def test_build_tasks_from_a_folder_of_sites(site):
     from vab_gym.envs.css.tasks import build_tasks
 

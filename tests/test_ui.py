@@ -201,6 +201,7 @@ def check_saved(ui, episode: dict, env_id: str, task_id: str, played) -> None:
     assert (ui.store / loaded[0]["reset"]["images"]["image"]).is_file()
 
 
+@pytest.mark.slow
 def test_annotate_minecraft_by_typing_and_grounded_actions(ui, page, solver_episode):
     session = start_session(page, ui, "VAB-Minecraft-v0", MC_TASK)
     assert page.inner_text("#instruction") == "Your task is to get a clay in your inventory."
@@ -287,6 +288,7 @@ def test_side_by_side_and_marked_steps(ui, page, solver_episode):
     assert "solver-run" in page.locator("table.runs").inner_text()
 
 
+@pytest.mark.slow
 def test_annotate_mobile_by_clicking_the_screenshot(ui, page):
     session = start_session(page, ui, "VAB-Mobile-v0", MOBILE_TASK)
     ways: list[str] = []

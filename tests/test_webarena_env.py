@@ -119,6 +119,7 @@ def test_admin_login_and_errors_in_words(env):
     assert info["action_error"] == "scroll takes 'up' or 'down'."
 
 
+@pytest.mark.slow
 def test_tasks_start_logged_in_from_a_saved_state_as_vab_s_auto_login(env, monkeypatch):
     """VAB's run.py logs in with auto_login.py in a context of its own and starts the task's
     context from its storage state: the tab opens at the start URL signed in, with only the
@@ -178,6 +179,7 @@ def test_webarena_backend_names_the_missing_variable(monkeypatch):
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(action=actions(["click", "type", "goto", "tab_focus", "press", "scroll", "stop"]))
+@pytest.mark.slow
 def test_hostile_actions_give_feedback(env, action):
     env.reset(options={"task_id": "answer"})
     obs, _reward, _terminated, _truncated, info = env.step(action)
@@ -212,6 +214,7 @@ def test_garbage_is_refused_in_words(env, action):
     assert env.session.page.url.startswith(env.urls["shopping"])
 
 
+@pytest.mark.slow
 def test_keys_sent_to_a_link_wait_for_the_page_it_opens(env):
     """[4] is the shop's logo link: ``type`` clicks it, then sends keys. Sent at once, while
     Chromium swapped documents, keys typed as text (not key presses: é, U+202E) hung it
@@ -255,6 +258,7 @@ def _dump(shop) -> dict[str, list[dict]]:
     return {t: shop.sql(f"SELECT * FROM {t}") for t in tables}
 
 
+@pytest.mark.slow
 def test_reset_through_the_env_restores_the_pristine_shop():
     """A task that changes the shop (an order placed through the env's actions) is undone
     by the next reset: every table equals what it held before."""
@@ -288,6 +292,7 @@ SHOWN_IN_TEXT = (
 )
 
 
+@pytest.mark.slow
 def test_information_answers_are_read_from_the_set_of_marks():
     """Where VAB's text shows the answer, the solver stops on the page whose Set-of-Marks
     text holds it and answers with that text."""
@@ -318,6 +323,7 @@ def chromium_of(env: WebArenaEnv) -> list:
 
 
 @pytest.mark.parametrize("trouble", ["crash", "hang"])
+@pytest.mark.slow
 def test_an_episode_survives_a_crashed_or_hung_browser(trouble):
     """The cart task is judged by the final URL: reached before the browser dies, the
     episode goes on in a new browser at that URL and is still judged a success."""

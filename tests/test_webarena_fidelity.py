@@ -21,6 +21,9 @@ from vab_gym.envs.webarena.session import BrowserSession, vab_keys
 from vab_gym.envs.webarena.sites import from_alias, login_sites, to_alias
 from vab_gym.envs.webarena.som import marks_text, page_marks
 
+# The whole module is slow: each test starts browsers, servers or processes of its own.
+pytestmark = pytest.mark.slow
+
 PHRASE = "In summary, the next action I will perform is"
 
 # Replies in the styles VAB's SoM prompt (p_som_cot_id_actree_3s) makes models write: its

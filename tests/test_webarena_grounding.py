@@ -227,6 +227,7 @@ STATES = [
 ]
 
 
+@pytest.mark.slow
 def test_listed_calls_parse_run_without_error_and_reads_change_no_data(env):
     """For a sample of states (the review form scrolled to its fields, the home page, two
     tabs), every listed call parses to itself; one call of each kind, sampled, runs on the
@@ -274,6 +275,7 @@ def solver_steps(env, task):
             return steps, info["success"]
 
 
+@pytest.mark.slow
 def test_grounding_holds_the_solver_s_actions_but_its_jumps_by_url(env):
     """The solver's clicks, typing, clears, scrolls and stops are listed; its goto to a deep
     URL (a review form's or an address's page) is not: grounding lists only the sites' home
@@ -313,6 +315,7 @@ def test_grounded_calls_alone_answer_a_product_question(env):
     assert terminated and reward == 1.0 and info["success"]
 
 
+@pytest.mark.slow
 def test_grounded_actions_check_env_and_masked_random_steps(env, monkeypatch):
     monkeypatch.setattr(env, "task_id", "home")  # every reset plays the quick guest task
     wrapped = GroundedActions(env)

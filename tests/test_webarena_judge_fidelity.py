@@ -444,6 +444,7 @@ def test_visits_goto_on_the_agent_page_then_wait_three_seconds():
     assert quick.calls == [("goto", "http://a.test/p", 5000)] * 2
 
 
+@pytest.mark.slow
 def test_a_late_rendered_page_is_read_after_the_wait(browser):
     """evaluators.py HTMLContentExactEvaluator.__call__'s sleep(3) lets script-rendered
     lists (GitLab's members) appear before the locator runs."""

@@ -89,6 +89,7 @@ def env():
     env.close()
 
 
+@pytest.mark.slow
 def test_state_change_judges_fail_on_the_untouched_shop(env):
     for task in one_per_prototype(t for t in TEST if t.metadata["kind"] == "change"):
         env.reset(options={"task_id": task.id})
@@ -96,6 +97,7 @@ def test_state_change_judges_fail_on_the_untouched_shop(env):
         assert terminated and reward == 0.0, (task.id, info["judge"])
 
 
+@pytest.mark.slow
 def test_the_solver_solves_a_task_of_every_plan(env):
     """One task per distinct plan of the solver (prototypes that share a plan differ only
     in the answer, which the judge tests above check for every task)."""

@@ -14,7 +14,9 @@ The checks: Gymnasium's ``check_env``, seeding (same seed, same task and first
 observation), invalid and hostile actions as feedback in words, truncation at
 ``max_steps`` with the judge run, ``ResetNeeded`` after the end, an idempotent ``close``
 that ends every process the env started, a vector env in subprocesses, and the program
-solver on one task through the public ``step``.
+solver on one task through the public ``step``. The two that start processes (the close
+and the vector env checks) are marked ``slow``, so ``pytest -m "not slow"`` skips them;
+register the marker in your pytest configuration.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any, ClassVar
 
 import gymnasium as gym
 import numpy as np
+import pytest
 from gymnasium.utils.env_checker import check_env
 
 # Text an agent may send; none of it may raise, all of it is refused or played in words.
@@ -140,6 +143,7 @@ class EnvContract:
                 raise AssertionError("a step after the end must raise ResetNeeded")
 
     # -- processes -----------------------------------------------------------------------
+    @pytest.mark.slow
     def test_close_is_idempotent_and_ends_what_the_env_started(self) -> None:
         """The processes that appeared while the env ran are gone soon after ``close()``,
         followed by pid: those it orphaned count, one another test starts meanwhile not."""
@@ -159,6 +163,7 @@ class EnvContract:
         alive = [p for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
         assert not alive, f"processes outlived close(): {[(p.pid, p.name()) for p in alive]}"
 
+    @pytest.mark.slow
     def test_a_vector_env_in_subprocesses(self) -> None:
         """Sub-envs reset with their seeds; a grounded action plays and an invalid one is
         refused in each (shared_memory=False: text spaces cannot live in shared memory)."""
