@@ -226,3 +226,10 @@ def table(c: Ctx, cls: str, header: list[str], rows: list[list[str]], first: str
     return (
         f'<table class="{cls}">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>'
     )
+
+
+def avatar(c: Ctx, cls: str) -> tuple[str, str]:
+    """Initials avatar for a fake person; returns (markup, name)."""
+    name = c.person()
+    initials = "".join(w[0] for w in name.split())
+    return f'<span class="{cls}">{e(initials)}</span>', name
