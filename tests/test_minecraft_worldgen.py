@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 import vab_gym.envs.minecraft
+from vab_gym.envs.minecraft.kit import apply_commands
 from vab_gym.envs.minecraft.world import World, palette
-from vab_gym.envs.minecraft.worldgen import apply_commands, generate
+from vab_gym.envs.minecraft.worldgen import generate
 
 KITS = Path(vab_gym.envs.minecraft.__file__).parent / "data" / "ingredients.json"
 PAL = palette()

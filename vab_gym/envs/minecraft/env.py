@@ -18,7 +18,7 @@ from vab_gym.core.env import ModelView, Outcome, VabEnv
 from vab_gym.core.images import png_bytes
 from vab_gym.core.judge import Verdict
 from vab_gym.core.tasks import Task, setup_record
-from vab_gym.envs.minecraft import controller, worldgen
+from vab_gym.envs.minecraft import controller, kit, worldgen
 from vab_gym.envs.minecraft.actions import MINECRAFT_ACTIONS
 from vab_gym.envs.minecraft.render import Renderer
 from vab_gym.envs.minecraft.replies import TERMINATE, extract_action
@@ -161,7 +161,7 @@ class MinecraftEnv(VabEnv):
                 for name in ["clean", *setup.kits]
                 for c in (kits().get(name, [name] if name.startswith("/") else []))
             ]
-            worldgen.apply_commands(self.world, commands, self.world.spawn)
+            kit.apply_commands(self.world, commands, self.world.spawn)
         # The task's order is VAB's slot order (build_env_yaml): slot 0 is the held item.
         inventory = Counter({normalize(k): int(v) for k, v in setup.init_inventory.items()})
         self.player = Player(
