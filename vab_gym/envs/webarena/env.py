@@ -176,7 +176,7 @@ class WebArenaEnv(VabEnv):
         self.session: BrowserSession | None = None
         self.urls: dict[str, str] = {}
         self._shop = None
-        self._logins: dict[tuple, dict[str, Any]] = {}  # the local shop's log-ins, kept
+        self._logins: dict[tuple, dict[str, Any]] = {}  # (server start, sites) -> storage state
         self._image = np.zeros((*self.image_size, 3), np.uint8)
         self._som_image: np.ndarray | None = None  # the marked screenshot of the last look
         self._som_png: bytes | None = None  # its PNG, made when model_view asks
@@ -326,7 +326,7 @@ class WebArenaEnv(VabEnv):
             return None
         key = None
         if self._shop is not None:
-            key = (self._shop.starts, self._shop.base_url, sites)
+            key = (self._shop.starts, sites)
             if key in self._logins:
                 return self._logins[key]
         login = BrowserSession(browser, hosts, timeouts_s=self.timeouts_s)
@@ -337,7 +337,7 @@ class WebArenaEnv(VabEnv):
         finally:
             login.close()
         if key is not None:  # those of an earlier server start are dropped
-            self._logins = {k: v for k, v in self._logins.items() if k[:2] == key[:2]}
+            self._logins = {k: v for k, v in self._logins.items() if k[0] == key[0]}
             self._logins[key] = state
         return state
 
